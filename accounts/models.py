@@ -1,0 +1,132 @@
+"""Who uses RehabPlan: runners and physiotherapists, and the links between them."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+
+class Role(models.TextChoices):
+    RUNNER = "runner", "Runner"
+    PHYSIO = "physio", "Physiotherapist"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: object) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        if extra["is_staff"] is not True or extra["is_superuser"] is not True:
+            raise ValueError("A superuser needs is_staff=True and is_superuser=True.")
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Log-in is case-insensitive on the e-mail address.
+        return self.get(email__iexact=username)
+
+
+class User(AbstractUser):
+    """A person who logs in with an e-mail address; the role decides which side of the product they see."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField("e-mail address", unique=True)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.RUNNER)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_runner(self) -> bool:
+        return self.role == Role.RUNNER
+
+    @property
+    def is_physio(self) -> bool:
+        return self.role == Role.PHYSIO
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"Unknown time zone {value!r}; use an IANA name such as 'Europe/London'.")
+
+
+class Units(models.TextChoices):
+    KM = "km", "Kilometres"
+    MI = "mi", "Miles"
+
+
+class RunnerProfile(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="runner_profile")
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    reminder_time = models.TimeField(default=datetime.time(7, 30))
+    reminders_enabled = models.BooleanField(default=True)
+    units = models.CharField(max_length=2, choices=Units.choices, default=Units.KM)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+
+class CareLinkStatus(models.TextChoices):
+    INVITED = "invited", "Invited"
+    ACTIVE = "active", "Active"
+    REVOKED = "revoked", "Revoked"
+
+
+class CareLinkQuerySet(models.QuerySet["CareLink"]):
+    def active(self) -> CareLinkQuerySet:
+        return self.filter(status=CareLinkStatus.ACTIVE)
+
+
+class CareLink(models.Model):
+    """A physio may see and adjust a runner's plans only through an active link the runner consented to."""
+
+    physio = models.ForeignKey(User, on_delete=models.CASCADE, related_name="patient_links")
+    runner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="physio_links")
+    status = models.CharField(max_length=16, choices=CareLinkStatus.choices, default=CareLinkStatus.INVITED)
+    consented_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CareLinkQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["physio", "runner"],
+                condition=~Q(status=CareLinkStatus.REVOKED),
+                name="one_open_care_link_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=CareLinkStatus.INVITED) | Q(consented_at__isnull=False),
+                name="active_or_revoked_care_link_has_consent_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.physio} → {self.runner} ({self.status})"

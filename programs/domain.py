@@ -1,0 +1,215 @@
+"""Frozen value types of the clinical core (design.md §3). The generator and the rules take and return these.
+
+Nothing here touches the database or the clock: dates arrive as arguments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from exercises.catalogue import Dose
+
+Units = Literal["km", "mi"]
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+RACE_DISTANCES: tuple[str, ...] = ("5k", "10k", "half", "marathon", "other")
+SIDES: tuple[str, ...] = ("left", "right", "both", "none")
+ONSETS: tuple[str, ...] = ("none", "gradual", "sudden")
+LOCATIONS: tuple[str, ...] = ("mid_thigh", "sit_bone", "behind_knee", "radiating")
+WORSE_WHEN: tuple[str, ...] = ("long_runs", "after_races", "speed_work", "sitting", "mornings")
+GOALS: tuple[str, ...] = ("pain_relief", "return_to_running", "prevention", "race")
+SESSION_KINDS: tuple[str, ...] = ("strength", "mobility", "run", "cross_training", "rest")
+URGENCIES: tuple[str, ...] = ("emergency", "urgent", "soon")
+
+
+# ---------------------------------------------------------------- intake
+
+
+@dataclass(frozen=True)
+class GoalRace:
+    date: dt.date
+    distance: str
+
+
+@dataclass(frozen=True)
+class Running:
+    weekly_distance: float  # in the intake's units
+    runs_per_week: int
+    longest_run: float
+    months_running: int
+    races_per_year: int
+    does_speed_work: bool
+    goal_race: GoalRace | None = None
+
+
+@dataclass(frozen=True)
+class Symptoms:
+    side: str = "none"
+    onset: str = "none"
+    weeks_since_onset: int = 0
+    pain_at_rest: int = 0
+    pain_walking: int = 0
+    pain_running: int = 0
+    location: str | None = None
+    worse_when: frozenset[str] = frozenset()
+    felt_pop: bool = False
+    bruising: bool = False
+    swelling: bool = False
+    unable_to_walk_normally: bool = False
+    numbness_or_tingling: bool = False
+    night_pain: bool = False
+    bladder_or_bowel_change: bool = False
+    fever_or_unwell: bool = False
+    previous_hamstring_injury: bool = False
+
+    @property
+    def symptomatic(self) -> bool:
+        return self.side != "none" or max(self.pain_at_rest, self.pain_walking, self.pain_running) > 0
+
+
+@dataclass(frozen=True)
+class Intake:
+    age: int
+    sex: str
+    units: Units
+    running: Running
+    symptoms: Symptoms
+    equipment: frozenset[str]
+    available_days: tuple[str, ...]  # subset of WEEKDAYS, in week order
+    minutes_per_session: int
+    goal: str
+
+
+# ---------------------------------------------------------------- plan
+
+
+@dataclass(frozen=True)
+class Referral:
+    urgency: str  # one of URGENCIES
+    message: str  # plain language: what we noticed, whom to see, how soon
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Item:
+    """One exercise on one day. `dose` holds only the fields the exercise's dosing uses."""
+
+    exercise: str
+    dose: Dose
+    pain_limit: int
+    reason: str
+    times_per_day: int = 1
+
+
+@dataclass(frozen=True)
+class Session:
+    kind: str  # one of SESSION_KINDS
+    items: tuple[Item, ...] = ()
+
+
+@dataclass(frozen=True)
+class Day:
+    date: dt.date
+    sessions: tuple[Session, ...]
+
+
+@dataclass(frozen=True)
+class RunningTarget:
+    target_distance: float  # in the runner's units, rounded to 0.1
+    unit: Units
+    max_runs: int
+    rest_days: int  # days without running this week
+    speed_work_allowed: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class Week:
+    number: int  # 1-based
+    phase: str  # phase slug of the pathway
+    running: RunningTarget
+    days: tuple[Day, ...]
+
+
+@dataclass(frozen=True)
+class PainLimits:
+    """Per-program pain thresholds (design.md §5, domain.md §5). Physio-editable.
+
+    during/after: highest acceptable 0-10 pain; morning_must_settle: next-morning pain may not exceed
+    the previous morning's (Silbernagel 2007); zone_ok_max: top of the "safe" zone (0-3, bim.physio).
+    """
+
+    during: int
+    after: int
+    morning_must_settle: bool = True
+    zone_ok_max: int = 3
+
+
+@dataclass(frozen=True)
+class Plan:
+    status: Literal["active", "needs_clinician"]
+    referral: Referral | None
+    pathway: str | None
+    pathway_reason: str
+    pain_limits: PainLimits | None
+    start: dt.date
+    weeks: tuple[Week, ...]
+
+
+# ---------------------------------------------------------------- what was done (input to the rules)
+
+
+@dataclass(frozen=True)
+class ExerciseLog:
+    """One logged exercise occurrence; pain on the 0-10 scale."""
+
+    date: dt.date
+    exercise: str
+    completed_as_prescribed: bool
+    pain_during: int | None = None
+    pain_after: int | None = None
+
+
+@dataclass(frozen=True)
+class DayLog:
+    """What the runner reports about a day: next-morning pain/stiffness, a flare, tightness after running."""
+
+    date: dt.date
+    next_morning_pain: int | None = None
+    stiffness: int | None = None
+    flare: bool = False
+    tightness_after_running: bool | None = None
+    ran_distance: float | None = None
+
+
+@dataclass(frozen=True)
+class ExerciseAdjustment:
+    """How far an exercise sits behind its scheduled progression, and a substituted variant if regressed to one."""
+
+    steps_back: int = 0
+    variant: str | None = None
+    hold: bool = False
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class PlanState:
+    """Everything the rules have decided so far; the generator reproduces a plan from intake + state.
+
+    - exercise_adjustments: per base exercise slug (as named in the pathway).
+    - phase_extra_weeks: stage_gate phases held because their exit criteria were not met in time.
+    - criteria_met: phase slugs whose exit checklist was answered all yes.
+    - speed_work_cleared: tightness after running has subsided in the pain log (domain.md §11, seed 004).
+    - running_hold_weeks: weeks the running target has been held back after pain.
+    """
+
+    exercise_adjustments: tuple[tuple[str, ExerciseAdjustment], ...] = ()
+    phase_extra_weeks: tuple[tuple[str, int], ...] = ()
+    criteria_met: frozenset[str] = frozenset()
+    speed_work_cleared: bool = False
+    running_hold_weeks: int = 0
+    adjustments: dict[str, ExerciseAdjustment] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "adjustments", dict(self.exercise_adjustments))
