@@ -1,0 +1,282 @@
+"""What a runner told us, what we prescribed, what they did, and every change we made and why.
+
+Rows are written only by `programs.services`. Completed sessions and logs are never rewritten.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Prefetch, Q
+
+PAIN_SCALE = [MinValueValidator(0), MaxValueValidator(10)]
+
+
+class IntakeQuerySet(models.QuerySet["Intake"]):
+    def for_runner(self, runner: settings.AUTH_USER_MODEL) -> IntakeQuerySet:
+        return self.filter(runner=runner)
+
+    def latest_first(self) -> IntakeQuerySet:
+        return self.order_by("-version")
+
+
+class Intake(models.Model):
+    """One version of what the runner told us (design.md §3). A new intake never overwrites an old one."""
+
+    runner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intakes")
+    version = models.PositiveIntegerField()
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = IntakeQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["runner", "version"], name="one_intake_per_runner_version")]
+        ordering = ["runner_id", "-version"]
+
+    def __str__(self) -> str:
+        return f"Intake v{self.version} of {self.runner}"
+
+
+class PlanStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    NEEDS_CLINICIAN = "needs_clinician", "Needs a clinician"
+    ENDED = "ended", "Ended"
+
+
+class PlanQuerySet(models.QuerySet["Plan"]):
+    def for_user(self, user: settings.AUTH_USER_MODEL) -> PlanQuerySet:
+        """Plans the user may see: their own, or their patients' through an active care link."""
+        return self.filter(
+            Q(runner=user) | Q(runner__physio_links__physio=user, runner__physio_links__status="active")
+        ).distinct()
+
+    def with_sessions(self) -> PlanQuerySet:
+        prescriptions = Prescription.objects.select_related("exercise").order_by("position")
+        sessions = PlannedSession.objects.order_by("date", "position").prefetch_related(
+            Prefetch("prescriptions", queryset=prescriptions)
+        )
+        return self.select_related("runner", "intake").prefetch_related(
+            Prefetch("plan_weeks", queryset=PlanWeek.objects.order_by("number")),
+            Prefetch("sessions", queryset=sessions),
+        )
+
+
+class Plan(models.Model):
+    runner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plans")
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="plans")
+    status = models.CharField(max_length=20, choices=PlanStatus.choices)
+    referral = models.JSONField(null=True, blank=True)
+    pathway = models.CharField(max_length=64, blank=True)
+    pathway_reason = models.TextField(blank=True)
+    start = models.DateField()
+    weeks = models.PositiveSmallIntegerField()
+    pain_limits = models.JSONField(null=True, blank=True)
+    # The rules' decisions so far (programs.domain.PlanState); generator(intake, state) reproduces the plan.
+    state = models.JSONField(default=dict, blank=True)
+    clinician_clearance = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(condition=Q(weeks__gte=1, weeks__lte=52), name="plan_weeks_1_to_52")]
+
+    def __str__(self) -> str:
+        return f"{self.pathway or 'plan'} for {self.runner} from {self.start}"
+
+
+class PlanWeek(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="plan_weeks")
+    number = models.PositiveSmallIntegerField()
+    phase = models.CharField(max_length=64)
+    target_distance = models.DecimalField(max_digits=6, decimal_places=1)
+    unit = models.CharField(max_length=2)
+    max_runs = models.PositiveSmallIntegerField()
+    rest_days = models.PositiveSmallIntegerField()
+    speed_work_allowed = models.BooleanField()
+    running_reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="one_plan_week_per_number")]
+        ordering = ["plan_id", "number"]
+
+    def __str__(self) -> str:
+        return f"week {self.number} ({self.phase})"
+
+
+class PlannedSession(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sessions")
+    week_number = models.PositiveSmallIntegerField()
+    date = models.DateField()
+    kind = models.CharField(max_length=20)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "date", "kind"], name="one_session_kind_per_plan_day")]
+        indexes = [models.Index(fields=["plan", "date"])]
+        ordering = ["plan_id", "date", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.date}"
+
+
+class Prescription(models.Model):
+    session = models.ForeignKey(PlannedSession, on_delete=models.CASCADE, related_name="prescriptions")
+    exercise = models.ForeignKey("exercises.Exercise", on_delete=models.PROTECT, related_name="prescriptions")
+    position = models.PositiveSmallIntegerField()
+    dose = models.JSONField()
+    pain_limit = models.PositiveSmallIntegerField(validators=PAIN_SCALE)
+    reason = models.TextField()
+    times_per_day = models.PositiveSmallIntegerField(default=1)
+    # A physio's hand-set dose; the rules never change an overridden prescription.
+    overridden = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["session_id", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.exercise_id} {self.dose}"
+
+
+class SessionLog(models.Model):
+    """What the runner did in one planned session."""
+
+    session = models.OneToOneField(PlannedSession, on_delete=models.PROTECT, related_name="log")
+    runner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_logs")
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"log of {self.session}"
+
+
+class ExerciseLog(models.Model):
+    """One prescribed exercise as done: volume, pain during and after (0-10), RPE (0-10)."""
+
+    session_log = models.ForeignKey(SessionLog, on_delete=models.CASCADE, related_name="exercise_logs")
+    prescription = models.ForeignKey(Prescription, on_delete=models.PROTECT, related_name="logs")
+    sets_done = models.PositiveSmallIntegerField(null=True, blank=True)
+    reps_done = models.JSONField(null=True, blank=True)
+    hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
+    laps = models.PositiveSmallIntegerField(null=True, blank=True)
+    minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    distance = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
+    pain_during = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
+    pain_after = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
+    rpe = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
+    completed_as_prescribed = models.BooleanField()
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session_log", "prescription"], name="one_log_per_prescription"),
+            models.CheckConstraint(condition=Q(pain_during__lte=10) & Q(pain_after__lte=10), name="pain_0_to_10"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prescription} done"
+
+
+class DayLog(models.Model):
+    """How the runner felt on a day: next-morning pain and stiffness, a flare, tightness after running."""
+
+    runner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="day_logs")
+    date = models.DateField()
+    next_morning_pain = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
+    stiffness = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
+    flare = models.BooleanField(default=False)
+    tightness_after_running = models.BooleanField(null=True, blank=True)
+    ran_distance = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["runner", "date"], name="one_day_log_per_runner_day")]
+        ordering = ["runner_id", "date"]
+
+    def __str__(self) -> str:
+        return f"{self.runner} on {self.date}"
+
+
+class StageCheck(models.Model):
+    """A runner's or physio's answers to a phase's exit checklist (stage_gate rule)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="stage_checks")
+    phase = models.CharField(max_length=64)
+    answers = models.JSONField()
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan_id", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.phase} checklist"
+
+
+class PlanChangeKind(models.TextChoices):
+    RULE = "rule", "Rule"
+    OVERRIDE = "override", "Physio override"
+    CLEARANCE = "clearance", "Clinician clearance"
+
+
+class PlanChange(models.Model):
+    """Every change to a future session, with its reason and what caused it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=16, choices=PlanChangeKind.choices)
+    date = models.DateField(null=True, blank=True)
+    session_kind = models.CharField(max_length=20, blank=True)
+    exercise = models.CharField(max_length=64, blank=True)
+    prescription = models.ForeignKey(
+        Prescription, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.TextField()
+    cause_log = models.ForeignKey(SessionLog, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan_id", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.reason}"
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class ReminderQuerySet(models.QuerySet["Reminder"]):
+    def due(self, now: object) -> ReminderQuerySet:
+        return self.filter(status=ReminderStatus.PENDING, due_at__lte=now)
+
+
+class Reminder(models.Model):
+    """Outbox row: a reminder to send once. The database, not Redis, remembers what was sent."""
+
+    runner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    due_at = models.DateTimeField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    status = models.CharField(max_length=16, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["runner", "due_at"], name="one_reminder_per_runner_time")]
+        indexes = [models.Index(fields=["status", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} at {self.due_at}"

@@ -1,0 +1,128 @@
+"""Validation and shaping of the intake contract (design.md §3). Shared by the API, the CLI and forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from exercises.catalogue import EQUIPMENT_SLUGS
+
+from .domain import GOALS, LOCATIONS, ONSETS, RACE_DISTANCES, SIDES, WEEKDAYS, WORSE_WHEN
+
+PAIN = {"min_value": 0, "max_value": 10}
+RED_FLAG_FIELDS = (
+    "felt_pop",
+    "bruising",
+    "swelling",
+    "unable_to_walk_normally",
+    "numbness_or_tingling",
+    "night_pain",
+    "bladder_or_bowel_change",
+    "fever_or_unwell",
+)
+
+
+class UniqueMultipleChoiceField(serializers.ListField):
+    """A list of distinct choices, kept in the order of the choices (so equal inputs store equally)."""
+
+    def __init__(self, *, choices: tuple[str, ...], **kwargs: Any) -> None:
+        self.ordered_choices = choices
+        super().__init__(child=serializers.ChoiceField(choices=choices), **kwargs)
+
+    def to_internal_value(self, data: Any) -> list[str]:
+        values = super().to_internal_value(data)
+        if len(set(values)) != len(values):
+            raise serializers.ValidationError("List each value once.")
+        return [c for c in self.ordered_choices if c in values]
+
+
+class GoalRaceSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    distance = serializers.ChoiceField(choices=RACE_DISTANCES)
+
+
+class RunningSerializer(serializers.Serializer):
+    weekly_distance = serializers.FloatField(min_value=0, max_value=400)
+    runs_per_week = serializers.IntegerField(min_value=0, max_value=14)
+    longest_run = serializers.FloatField(min_value=0, max_value=250)
+    months_running = serializers.IntegerField(min_value=0, max_value=1200)
+    races_per_year = serializers.IntegerField(min_value=0, max_value=100)
+    does_speed_work = serializers.BooleanField()
+    goal_race = GoalRaceSerializer(allow_null=True, required=False, default=None)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["weekly_distance"] > 0 and attrs["runs_per_week"] == 0:
+            raise serializers.ValidationError(
+                {"runs_per_week": "You run some distance each week, so this is at least 1."}
+            )
+        if attrs["longest_run"] > attrs["weekly_distance"] > 0:
+            raise serializers.ValidationError(
+                {"longest_run": "Your longest run cannot be longer than your weekly distance."}
+            )
+        return attrs
+
+
+class SymptomsSerializer(serializers.Serializer):
+    side = serializers.ChoiceField(choices=SIDES)
+    onset = serializers.ChoiceField(choices=ONSETS)
+    weeks_since_onset = serializers.IntegerField(min_value=0, max_value=520)
+    pain_at_rest = serializers.IntegerField(**PAIN)
+    pain_walking = serializers.IntegerField(**PAIN)
+    pain_running = serializers.IntegerField(**PAIN)
+    location = serializers.ChoiceField(choices=LOCATIONS, allow_null=True, required=False, default=None)
+    worse_when = UniqueMultipleChoiceField(choices=WORSE_WHEN, required=False, default=list)
+    felt_pop = serializers.BooleanField()
+    bruising = serializers.BooleanField()
+    swelling = serializers.BooleanField()
+    unable_to_walk_normally = serializers.BooleanField()
+    numbness_or_tingling = serializers.BooleanField()
+    night_pain = serializers.BooleanField()
+    bladder_or_bowel_change = serializers.BooleanField()
+    fever_or_unwell = serializers.BooleanField()
+    previous_hamstring_injury = serializers.BooleanField()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        in_pain = (
+            attrs["side"] != "none" or max(attrs["pain_at_rest"], attrs["pain_walking"], attrs["pain_running"]) > 0
+        )
+        if in_pain and attrs["onset"] == "none":
+            raise serializers.ValidationError({"onset": "Tell us how the pain started: gradual or sudden."})
+        if not in_pain and attrs["onset"] != "none":
+            raise serializers.ValidationError({"side": "Tell us which side hurts (or set onset to none)."})
+        return attrs
+
+
+class IntakeSerializer(serializers.Serializer):
+    """The runner's intake. Red-flag questions must be answered explicitly: silence is not a 'no'."""
+
+    age = serializers.IntegerField(min_value=12, max_value=100)
+    sex = serializers.ChoiceField(choices=("female", "male", "other", "unspecified"))
+    units = serializers.ChoiceField(choices=("km", "mi"))
+    running = RunningSerializer()
+    symptoms = SymptomsSerializer()
+    equipment = UniqueMultipleChoiceField(choices=EQUIPMENT_SLUGS, allow_empty=True)
+    available_days = UniqueMultipleChoiceField(choices=WEEKDAYS, allow_empty=False)
+    minutes_per_session = serializers.IntegerField(min_value=10, max_value=180)
+    goal = serializers.ChoiceField(choices=GOALS)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["goal"] == "race" and attrs["running"]["goal_race"] is None:
+            raise serializers.ValidationError(
+                {"running": {"goal_race": "A race goal needs the race's date and distance."}}
+            )
+        return attrs
+
+
+def field_errors(errors: Any, prefix: str = "") -> list[str]:
+    """Flatten DRF's nested error dict into 'running.weekly_distance: message' lines."""
+    if isinstance(errors, dict):
+        return [line for key, value in errors.items() for line in field_errors(value, f"{prefix}{key}.")]
+    if isinstance(errors, list) and errors and not isinstance(errors[0], str | dict | list):
+        errors = [str(e) for e in errors]
+    if isinstance(errors, list):
+        name = prefix.rstrip(".") or "intake"
+        if all(isinstance(e, str) for e in errors):
+            return [f"{name}: {e}" for e in errors]
+        return [line for i, e in enumerate(errors) for line in field_errors(e, f"{prefix}{i}.")]
+    return [f"{prefix.rstrip('.') or 'intake'}: {errors}"]
