@@ -107,7 +107,13 @@ class IntakeSerializer(serializers.Serializer):
     goal = serializers.ChoiceField(choices=GOALS)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs["goal"] == "race" and attrs["running"]["goal_race"] is None:
+        race = attrs["running"]["goal_race"]
+        start = self.context.get("start")
+        if race is not None and start is not None and race["date"] < start:
+            raise serializers.ValidationError(
+                {"running": {"goal_race": {"date": "The race is before the plan starts."}}}
+            )
+        if attrs["goal"] == "race" and race is None:
             raise serializers.ValidationError(
                 {"running": {"goal_race": "A race goal needs the race's date and distance."}}
             )

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
+import smtplib
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 
 from accounts.models import CareLink, User
 from exercises.catalogue import Catalogue, dose_from_dict, dose_to_dict, load_catalogue_file
@@ -32,6 +35,8 @@ from .models import (
     PlannedSession,
     PlanStatus,
     Prescription,
+    Reminder,
+    ReminderStatus,
     SessionLog,
     StageCheck,
 )
@@ -40,6 +45,8 @@ from .plan_json import intake_from_dict
 from .plan_sync import persist_plan_body, sync_future
 from .rules import RulesConfig, evaluate
 from .state_json import pain_limits_from_dict, state_from_dict, state_to_dict
+
+logger = logging.getLogger(__name__)
 
 
 @cache
@@ -307,3 +314,35 @@ def stage_check_record(*, plan: Plan, phase: str, answers: Mapping[str, bool], b
     check = StageCheck.objects.create(plan=plan, phase=phase, answers=dict(answers), answered_by=by)
     _replan(Plan.objects.select_for_update().get(pk=plan.pk), as_of=as_of, cause_log=None)
     return check
+
+
+REMINDER_MAX_ATTEMPTS = 3
+REMINDER_BATCH = 200
+
+
+def _reminder_claim(reminder_id: int) -> bool:
+    """Claim one row with a conditional UPDATE, so two workers (or two beats) never send it twice."""
+    claimed = Reminder.objects.filter(pk=reminder_id, status=ReminderStatus.PENDING).update(
+        status=ReminderStatus.SENDING, attempts=F("attempts") + 1
+    )
+    return claimed == 1
+
+
+def reminders_dispatch_due(*, now: dt.datetime) -> int:
+    """Send every pending reminder whose time has come; failed sends go back to pending, up to 3 attempts."""
+    sent = 0
+    due_ids = list(Reminder.objects.due(now).order_by("due_at").values_list("pk", flat=True)[:REMINDER_BATCH])
+    for reminder_id in due_ids:
+        if not _reminder_claim(reminder_id):
+            continue
+        reminder = Reminder.objects.select_related("runner").get(pk=reminder_id)
+        try:
+            send_mail(reminder.subject, reminder.body, None, [reminder.runner.email])
+        except (smtplib.SMTPException, OSError) as exc:
+            logger.warning("reminder %s not sent: %s", reminder_id, exc)
+            status = ReminderStatus.FAILED if reminder.attempts >= REMINDER_MAX_ATTEMPTS else ReminderStatus.PENDING
+            Reminder.objects.filter(pk=reminder_id).update(status=status, last_error=str(exc)[:500])
+            continue
+        Reminder.objects.filter(pk=reminder_id).update(status=ReminderStatus.SENT, sent_at=now)
+        sent += 1
+    return sent
