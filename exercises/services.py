@@ -1,0 +1,228 @@
+"""Writes to the exercise catalogue tables. The only code that creates, changes or deletes exercises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+
+from .catalogue import EQUIPMENT_SLUGS, Catalogue, ExerciseSpec, catalogue_to_dict, dose_to_dict, parse_catalogue
+
+# Human names for `catalogue.EQUIPMENT_SLUGS` (design.md §3).
+EQUIPMENT_NAMES: dict[str, str] = {
+    "mat": "Exercise mat",
+    "pool": "Swimming pool",
+    "kickboard": "Kickboard",
+    "bike": "Bike with clip-in pedals",
+    "partner_or_anchor": "Partner or fixed anchor for the ankles",
+    "band": "Resistance band",
+    "sliders": "Sliders (or a towel on a smooth floor)",
+    "dumbbells": "Dumbbells",
+    "kettlebell": "Kettlebell",
+    "gym_machine": "Gym machine (leg curl or cable)",
+    "step": "Step or bench",
+    "ball_or_roller": "Massage ball or foam roller",
+    "mirror": "Full-length mirror",
+}
+
+# Plain fields the loader owns; compared one by one so unchanged rows cost no UPDATE.
+_SCALAR_FIELDS: tuple[str, ...] = (
+    "name",
+    "category",
+    "description",
+    "dosing",
+    "default_dose",
+    "frequency_kind",
+    "frequency_value",
+    "cues",
+    "common_mistakes",
+    "contraindications",
+    "evidence_level",
+    "source",
+    "catalogue_version",
+    "is_active",
+)
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What `catalogue_load` did, by exercise slug."""
+
+    version: int
+    created: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    deleted: tuple[str, ...] = ()
+    deactivated: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.deleted or self.deactivated)
+
+    def summary(self) -> str:
+        return (
+            f"catalogue v{self.version}: {len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.deleted)} deleted, {len(self.deactivated)} deactivated"
+        )
+
+
+def _row_values(spec: ExerciseSpec, version: int) -> dict[str, Any]:
+    return {
+        "name": spec.name,
+        "category": spec.category,
+        "description": spec.description,
+        "dosing": spec.dosing,
+        "default_dose": dose_to_dict(spec.default_dose),
+        "frequency_kind": spec.frequency.kind,
+        "frequency_value": spec.frequency.value,
+        "cues": list(spec.cues),
+        "common_mistakes": list(spec.common_mistakes),
+        "contraindications": sorted(spec.contraindications),
+        "evidence_level": spec.evidence_level,
+        "source": spec.source,
+        "catalogue_version": version,
+        "is_active": True,
+    }
+
+
+def _protecting_relations(model: type[models.Model]) -> list[Any]:
+    """Relations whose rows block deleting an exercise (e.g. a plan's `Prescription`, on_delete=PROTECT)."""
+    return [
+        rel
+        for rel in model._meta.related_objects
+        if rel.on_delete in (models.PROTECT, models.RESTRICT) and rel.related_model is not model
+    ]
+
+
+def _is_referenced(obj: models.Model, relations: list[Any]) -> bool:
+    return any(rel.related_model._base_manager.filter(**{rel.field.name: obj.pk}).exists() for rel in relations)
+
+
+def _sync_equipment(equipment_model: type[models.Model]) -> dict[str, int]:
+    existing = {e.slug: e for e in equipment_model._base_manager.all()}
+    new = [equipment_model(slug=s, name=EQUIPMENT_NAMES[s]) for s in EQUIPMENT_SLUGS if s not in existing]
+    renamed = [e for s, e in existing.items() if s in EQUIPMENT_NAMES and e.name != EQUIPMENT_NAMES[s]]
+    for e in renamed:
+        e.name = EQUIPMENT_NAMES[e.slug]
+    stale = [e.pk for s, e in existing.items() if s not in EQUIPMENT_NAMES]
+    if new:
+        equipment_model._base_manager.bulk_create(new)
+    if renamed:
+        equipment_model._base_manager.bulk_update(renamed, ["name"])
+    if stale:
+        equipment_model._base_manager.filter(pk__in=stale).delete()
+    if new or stale:
+        existing = {e.slug: e for e in equipment_model._base_manager.all()}
+    return {s: e.pk for s, e in existing.items()}
+
+
+def _retire(removed: list[models.Model], exercise_model: type[models.Model]) -> tuple[list[str], list[str]]:
+    """Delete exercises that left the file, unless something protects them: those are kept and deactivated."""
+    relations = _protecting_relations(exercise_model)
+    deleted: list[str] = []
+    deactivated: list[str] = []
+    for obj in removed:
+        if not _is_referenced(obj, relations):
+            try:
+                with transaction.atomic():
+                    obj.delete()
+                deleted.append(obj.slug)
+                continue
+            except (models.ProtectedError, models.RestrictedError):
+                pass  # a reference the relation scan did not see: keep the row
+        if obj.is_active:
+            exercise_model._base_manager.filter(pk=obj.pk).update(is_active=False)
+            deactivated.append(obj.slug)
+    return deleted, deactivated
+
+
+@transaction.atomic
+def catalogue_load(
+    *,
+    catalogue: Catalogue,
+    exercise_model: type[models.Model] | None = None,
+    equipment_model: type[models.Model] | None = None,
+) -> LoadReport:
+    """Make the Exercise and Equipment tables match `catalogue`; idempotent, all or nothing.
+
+    The catalogue is validated again first (a hand-built `Catalogue` gets the same checks as the file), so bad
+    data writes nothing. Unchanged rows are not written. An exercise that left the file is deleted only when no
+    row protects it; one a plan still uses is kept with is_active=False, because a runner's history must keep
+    pointing at what they were told to do. The data migration passes its historical models.
+    """
+    if exercise_model is None or equipment_model is None:
+        from .models import Equipment, Exercise
+
+        exercise_model, equipment_model = exercise_model or Exercise, equipment_model or Equipment
+    parse_catalogue(catalogue_to_dict(catalogue))
+
+    equipment_ids = _sync_equipment(equipment_model)
+    manager = exercise_model._base_manager
+    # A data migration runs with the historical model, which may lack fields added later.
+    field_names = {f.name for f in exercise_model._meta.get_fields()}
+    scalar_fields = [f for f in _SCALAR_FIELDS if f in field_names]
+    existing = {e.slug: e for e in manager.prefetch_related("equipment")}
+
+    created: list[str] = []
+    updated: set[str] = set()
+    to_create: list[models.Model] = []
+    to_update: list[models.Model] = []
+    changed_fields: set[str] = set()
+    for spec in catalogue.exercises:
+        values = {k: v for k, v in _row_values(spec, catalogue.version).items() if k in field_names}
+        obj = existing.get(spec.slug)
+        if obj is None:
+            to_create.append(exercise_model(slug=spec.slug, **values))
+            created.append(spec.slug)
+            continue
+        diff = [k for k in scalar_fields if getattr(obj, k) != values[k]]
+        if diff:
+            for k in diff:
+                setattr(obj, k, values[k])
+            to_update.append(obj)
+            changed_fields.update(diff)
+            updated.add(spec.slug)
+    if to_create:
+        manager.bulk_create(to_create)
+    if to_update:
+        manager.bulk_update(to_update, sorted(changed_fields))
+
+    if to_create:
+        existing = {e.slug: e for e in manager.prefetch_related("equipment")}
+    ids = {slug: e.pk for slug, e in existing.items()}
+    through = exercise_model._meta.get_field("equipment").remote_field.through
+    links_to_add: list[models.Model] = []
+    variant_updates: list[models.Model] = []
+    for spec in catalogue.exercises:
+        obj = existing[spec.slug]
+        want = {equipment_ids[s] for s in spec.equipment}
+        have = {e.pk for e in obj.equipment.all()}
+        if want != have:
+            through._base_manager.filter(exercise_id=obj.pk).exclude(equipment_id__in=want).delete()
+            links_to_add += [through(exercise_id=obj.pk, equipment_id=pk) for pk in want - have]
+            updated.add(spec.slug)
+        easier_id = ids[spec.easier] if spec.easier else None
+        harder_id = ids[spec.harder] if spec.harder else None
+        if (obj.easier_id, obj.harder_id) != (easier_id, harder_id):
+            obj.easier_id, obj.harder_id = easier_id, harder_id
+            variant_updates.append(obj)
+            updated.add(spec.slug)
+    if links_to_add:
+        through._base_manager.bulk_create(links_to_add)
+    if variant_updates:
+        manager.bulk_update(variant_updates, ["easier", "harder"])
+
+    in_file = {spec.slug for spec in catalogue.exercises}
+    removed = [e for slug, e in sorted(existing.items()) if slug not in in_file]
+    deleted, deactivated = _retire(removed, exercise_model)
+
+    created_set = set(created)
+    return LoadReport(
+        version=catalogue.version,
+        created=tuple(created),
+        updated=tuple(s.slug for s in catalogue.exercises if s.slug in updated and s.slug not in created_set),
+        unchanged=tuple(s.slug for s in catalogue.exercises if s.slug not in updated and s.slug not in created_set),
+        deleted=tuple(deleted),
+        deactivated=tuple(deactivated),
+    )
