@@ -1,0 +1,159 @@
+"""The write path: persisting plans, logging sessions, rule-driven changes, physio overrides."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+
+from accounts.models import User
+from programs import services
+from programs.models import (
+    ExerciseLog,
+    Intake,
+    Plan,
+    PlanChange,
+    PlanChangeKind,
+    PlannedSession,
+    PlanStatus,
+    Prescription,
+)
+from programs.serializers import IntakeSerializer
+
+pytestmark = pytest.mark.django_db
+START = dt.date(2026, 11, 23)  # a Monday
+
+
+def _intake(runner: User, data: dict[str, Any]) -> Intake:
+    serializer = IntakeSerializer(data=data, context={"start": START})
+    assert serializer.is_valid(), serializer.errors
+    return services.intake_record(runner=runner, data=serializer.data)
+
+
+def _plan(runner: User, data: dict[str, Any], weeks: int = 6) -> Plan:
+    return services.plan_create(intake=_intake(runner, data), start=START, weeks=weeks)
+
+
+def test_a_new_intake_never_overwrites_the_old_one(runner: User, intake_data: dict[str, Any]) -> None:
+    first = _intake(runner, intake_data)
+    intake_data["symptoms"]["pain_running"] = 1
+    second = _intake(runner, intake_data)
+    assert (first.version, second.version) == (1, 2)
+    first.refresh_from_db()
+    assert first.data["symptoms"]["pain_running"] == 3
+
+
+def test_plan_create_persists_what_the_generator_returned(runner: User, intake_data: dict[str, Any]) -> None:
+    plan = _plan(runner, intake_data, weeks=4)
+    assert plan.status == PlanStatus.ACTIVE and plan.pathway
+    assert plan.plan_weeks.count() == 4
+    sessions = PlannedSession.objects.filter(plan=plan)
+    assert sessions.exists()
+    assert all(START <= s.date < START + dt.timedelta(weeks=4) for s in sessions)
+    weekdays = {s.date.strftime("%a").lower()[:3] for s in sessions}
+    assert weekdays <= set(intake_data["available_days"])
+    assert (
+        Prescription.objects.filter(session__plan=plan).exclude(reason="").count()
+        == Prescription.objects.filter(session__plan=plan).count()
+    )
+
+
+@pytest.mark.parametrize("weeks", [4, 12, 26])
+def test_plan_create_query_count_does_not_grow_with_plan_length(
+    runner: User, intake_data: dict[str, Any], weeks: int, django_assert_max_num_queries
+) -> None:
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite splits bulk inserts by its bind-variable limit; the budget is for PostgreSQL")
+    intake = _intake(runner, intake_data)
+    services.catalogue(), services.pathways()  # loaded once per process, not per plan
+    # plan insert, weeks, sessions, prescriptions, one exercise-id lookup, and the savepoint pair
+    with django_assert_max_num_queries(7):
+        services.plan_create(intake=intake, start=START, weeks=weeks)
+
+
+def test_a_red_flag_gives_a_referral_and_no_prescriptions(runner: User, intake_data: dict[str, Any]) -> None:
+    intake_data["symptoms"]["bladder_or_bowel_change"] = True
+    plan = _plan(runner, intake_data)
+    assert plan.status == PlanStatus.NEEDS_CLINICIAN
+    assert plan.referral["urgency"] == "emergency"
+    assert plan.referral["message"]
+    assert not Prescription.objects.filter(session__plan=plan).exists()
+
+
+def _first_session_with_items(plan: Plan) -> PlannedSession:
+    return (
+        PlannedSession.objects.filter(plan=plan, prescriptions__isnull=False)
+        .exclude(kind="run")
+        .order_by("date", "position")
+        .first()
+    )
+
+
+def _log_all(session: PlannedSession, runner: User, **values: Any) -> Any:
+    entries = [{"prescription": p.pk, **values} for p in session.prescriptions.all()]
+    return services.session_log_record(session=session, runner=runner, entries=entries, day={"flare": True})
+
+
+def test_logging_painful_work_regresses_future_sessions_with_reasons(runner: User, intake_data: dict[str, Any]) -> None:
+    plan = _plan(runner, intake_data)
+    session = _first_session_with_items(plan)
+    before = {p.pk: (p.exercise_id, p.dose) for p in Prescription.objects.filter(session=session)}
+    log = _log_all(session, runner, pain_during=8, pain_after=8, completed_as_prescribed=True)
+    changes = PlanChange.objects.filter(plan=plan, cause_log=log)
+    assert changes.exists(), "pain 8/10 with a flare must change the plan"
+    assert all(c.kind == PlanChangeKind.RULE and c.reason for c in changes)
+    assert all(c.date > session.date for c in changes if c.date and c.session_kind != "run")
+    # the logged session itself is history
+    assert {p.pk: (p.exercise_id, p.dose) for p in Prescription.objects.filter(session=session)} == before
+    assert ExerciseLog.objects.filter(session_log=log).count() == len(before)
+
+
+def test_a_session_is_logged_once(runner: User, intake_data: dict[str, Any]) -> None:
+    plan = _plan(runner, intake_data)
+    session = _first_session_with_items(plan)
+    _log_all(session, runner, pain_during=1, pain_after=1, completed_as_prescribed=True)
+    with pytest.raises(ValidationError):
+        _log_all(session, runner, pain_during=1, pain_after=1, completed_as_prescribed=True)
+
+
+def test_another_runner_cannot_log_my_session(runner: User, other_runner: User, intake_data: dict[str, Any]) -> None:
+    plan = _plan(runner, intake_data)
+    with pytest.raises(PermissionDenied):
+        _log_all(_first_session_with_items(plan), other_runner, pain_during=0)
+
+
+def test_a_physio_override_is_recorded_and_not_undone_by_the_rules(
+    runner: User, physio: User, intake_data: dict[str, Any]
+) -> None:
+    plan = _plan(runner, intake_data)
+    first, *later = PlannedSession.objects.filter(plan=plan, prescriptions__isnull=False).exclude(kind="run").distinct()
+    target = later[-1].prescriptions.first()
+    dose = {k: v for k, v in target.dose.items()}
+    numeric = next(k for k, v in dose.items() if isinstance(v, int))
+    dose[numeric] = dose[numeric] + 1
+    change = services.prescription_override(
+        prescription=target, physio=physio, dose=dose, reason="felt strong in clinic"
+    )
+    assert change.kind == PlanChangeKind.OVERRIDE and change.author == physio
+    _log_all(first, runner, pain_during=9, pain_after=9, completed_as_prescribed=False)
+    target.refresh_from_db()
+    assert target.overridden and target.dose == dose
+
+
+def test_a_physio_without_a_link_cannot_override(runner: User, other_physio: User, intake_data: dict[str, Any]) -> None:
+    plan = _plan(runner, intake_data)
+    target = Prescription.objects.filter(session__plan=plan).first()
+    with pytest.raises(PermissionDenied):
+        services.prescription_override(prescription=target, physio=other_physio, dose=target.dose, reason="x")
+
+
+def test_completed_as_prescribed_compares_every_prescribed_number() -> None:
+    dose = {"sets": 3, "reps": [12, 10, 8]}
+    assert services._completed_as_prescribed(dose, {"sets_done": 3, "reps_done": [12, 10, 8]})
+    assert not services._completed_as_prescribed(dose, {"sets_done": 3, "reps_done": [12, 10, 6]})
+    assert not services._completed_as_prescribed(dose, {"sets_done": 2, "reps_done": [12, 10]})
+    assert services._completed_as_prescribed({"laps": 7}, {"laps": 8})
+    assert not services._completed_as_prescribed({"laps": 7}, {})
