@@ -39,7 +39,7 @@ class ExerciseQuerySet(models.QuerySet["Exercise"]):
         return self.filter(is_active=True)
 
     def with_relations(self) -> ExerciseQuerySet:
-        """Everything `Exercise.to_spec()` reads, in three queries whatever the number of rows."""
+        """Everything `Exercise.to_spec()` reads, in two queries whatever the number of rows."""
         return self.select_related("easier", "harder").prefetch_related("equipment")
 
 
