@@ -100,6 +100,10 @@ class Item:
     pain_limit: int
     reason: str
     times_per_day: int = 1
+    # Not part of the JSON contract: where this dose sits on its progression (0 = starting dose), after and
+    # before the rules' adjustments. The rules read them to hold or step back from the right place.
+    step: int = 0
+    scheduled_step: int = 0
 
 
 @dataclass(frozen=True)
@@ -191,6 +195,11 @@ class ExerciseAdjustment:
     variant: str | None = None
     hold: bool = False
     reason: str = ""
+    # ISO dates (strings, so the JSON state round-trips through dataclasses.asdict): the adjustment applies to
+    # sessions on or after `since` (None: the whole plan); logs up to `reviewed_through` have been applied.
+    since: str | None = None
+    reviewed_through: str | None = None
+    held_at: int | None = None  # while `hold`: the step the exercise stays at (0 = starting dose)
 
 
 @dataclass(frozen=True)
@@ -201,7 +210,9 @@ class PlanState:
     - phase_extra_weeks: stage_gate phases held because their exit criteria were not met in time.
     - criteria_met: phase slugs whose exit checklist was answered all yes.
     - speed_work_cleared: tightness after running has subsided in the pain log (domain.md §11, seed 004).
-    - running_hold_weeks: weeks the running target has been held back after pain.
+    - running_hold_weeks: weeks the running target has been held back after pain, counted from
+      running_hold_since (ISO date; None = from the plan's second week), for running_hold_reason.
+    - days_reviewed_through: day logs (flares, tightness) up to this ISO date have been applied.
     """
 
     exercise_adjustments: tuple[tuple[str, ExerciseAdjustment], ...] = ()
@@ -209,6 +220,9 @@ class PlanState:
     criteria_met: frozenset[str] = frozenset()
     speed_work_cleared: bool = False
     running_hold_weeks: int = 0
+    running_hold_since: str | None = None
+    running_hold_reason: str = ""
+    days_reviewed_through: str | None = None
     adjustments: dict[str, ExerciseAdjustment] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:

@@ -1,0 +1,125 @@
+"""Doses along a progression rule, the plain-language reason for each, and how long a dose takes.
+
+Pure helpers shared by the generator (which projects the progression) and the rules (which hold or step it back).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+from exercises.catalogue import Dose
+
+from .pathways import Rule
+from .rules_config import RulesConfig
+
+_UNITS = {"laps": "laps", "minutes": "min", "reps": "reps", "sets": "sets", "distance": "m", "hold_seconds": "s"}
+
+
+def last_position(rule: Rule) -> int:
+    """The highest position that still changes the dose (the cap, the last rung, the maintenance row)."""
+    if rule.kind == "linear":
+        assert rule.cap is not None
+        start_cap = [
+            math.ceil((getattr(rule.cap, name) - getattr(_start(rule), name)) / amount) for name, amount in rule.step
+        ]
+        return max(start_cap, default=0)
+    if rule.kind == "table":
+        return len(rule.ladder) if rule.then is not None else len(rule.ladder) - 1
+    return len(rule.ladder) - 1
+
+
+def _start(rule: Rule) -> Dose:
+    return rule.ladder[0] if rule.ladder else Dose()
+
+
+def dose_at(rule: Rule, start: Dose, position: int) -> Dose:
+    """The dose at `position` (clamped to 0..last_position)."""
+    position = max(0, min(position, last_position(rule) if rule.kind != "linear" else position))
+    if rule.kind == "linear":
+        assert rule.cap is not None
+        changes = {
+            name: min(getattr(start, name) + amount * position, getattr(rule.cap, name)) for name, amount in rule.step
+        }
+        return dataclasses.replace(start, **changes)
+    if rule.kind == "table" and position >= len(rule.ladder):
+        assert rule.then is not None
+        return rule.then
+    if rule.kind == "fixed":
+        return start
+    return rule.ladder[position]
+
+
+def sessions_per_week(rule: Rule, position: int) -> int | None:
+    """A table rule fixes sessions per week for each row (Petersen 2011); other rules leave it to the frequency."""
+    if rule.kind != "table":
+        return None
+    if position >= len(rule.ladder):
+        return rule.then_per_week
+    return rule.per_week[max(0, position)]
+
+
+def describe(dose: Dose) -> str:
+    """'3 × 12, 10, 8', '20 laps', '4 × 20 s', '6 × 30 m at 25 % pace'."""
+    reps = dose.reps
+    reps_text = ", ".join(map(str, reps)) if isinstance(reps, tuple) else str(reps) if reps else ""
+    if dose.hold_seconds:
+        body = f"{dose.sets or 1} × {reps_text + ' × ' if reps_text else ''}{dose.hold_seconds} s"
+    elif reps_text:
+        body = f"{dose.sets} × {reps_text}"
+    elif dose.laps:
+        body = f"{dose.laps} laps"
+    elif dose.minutes:
+        body = f"{dose.sets} × {dose.minutes} min" if dose.sets else f"{dose.minutes} min"
+    elif dose.intervals:
+        body = f"{dose.intervals} × {dose.distance} m"
+    elif dose.distance:
+        body = f"{dose.sets or 1} × {dose.distance} m"
+    else:
+        body = "as prescribed"
+    return f"{body} at {dose.pace_percent} % pace" if dose.pace_percent else body
+
+
+def progression_reason(rule: Rule, position: int, dose: Dose) -> str:
+    """Why this dose, in words a runner can read: '+2 laps: weekly step, up to 20'."""
+    every = "weekly" if rule.every == "week" else "each session"
+    last = last_position(rule)
+    if rule.kind == "linear":
+        assert rule.cap is not None
+        name, amount = rule.step[0]
+        unit = _UNITS.get(name, name)
+        cap = getattr(rule.cap, name)
+        if position == 0:
+            return f"start at {getattr(dose, name)} {unit} ({rule.note}); +{amount} {unit} {every} up to {cap}"
+        if getattr(dose, name) >= cap:
+            return f"{cap} {unit}: cap reached ({rule.note})"
+        return f"+{amount} {unit}: {'weekly step' if rule.every == 'week' else 'per-session step'}, up to {cap}"
+    if rule.kind == "table":
+        if position >= len(rule.ladder):
+            return f"maintenance: {describe(dose)}, {rule.then_per_week}× a week ({rule.note})"
+        row = rule.row_notes[position]
+        return f"week {position + 1} of the table: {describe(dose)} ({rule.note}{'; ' + row if row else ''})"
+    if rule.kind == "pain_gated":
+        nxt = "top step" if position >= last else f"next step {every} if pain stays in the safe zone"
+        return f"step {min(position, last) + 1} of {last + 1}: {describe(dose)}; {nxt} ({rule.note})"
+    return rule.note
+
+
+def estimated_minutes(dose: Dose, config: RulesConfig) -> float:
+    """Rough minutes a dose takes, used only to fit a day into the runner's minutes_per_session."""
+    if dose.laps:
+        return dose.laps * config.minutes_per_lap
+    if dose.minutes:
+        return dose.minutes * (dose.sets or 1)
+    sets = dose.sets or 1
+    rest = (sets - 1) * config.rest_between_sets_seconds
+    if dose.hold_seconds:
+        reps = dose.reps if isinstance(dose.reps, int) else 1
+        return (sets * reps * (dose.hold_seconds + 2) + rest) / 60
+    if dose.reps:
+        total = sum(dose.reps) if isinstance(dose.reps, tuple) else dose.reps * sets
+        return (total * config.seconds_per_rep + rest) / 60
+    if dose.distance:
+        count = dose.intervals or sets
+        return (count * dose.distance / 10 * config.seconds_per_10_m + rest) / 60
+    return 5.0

@@ -1,0 +1,280 @@
+"""Intake + catalogue + pathway + rules state → a dated plan (design.md §3). Pure and deterministic.
+
+Regenerating with the same (intake, start, weeks, state) gives the same plan, so the lead can re-run it after each
+evaluation and diff the future. Safety rules (design.md §5) are enforced here, not trusted to the data alone:
+an exercise is only prescribed if the runner has its equipment and the phase does not forbid any of its tags.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+
+from exercises.catalogue import Catalogue, Dose
+
+from .domain import (
+    SESSION_KINDS,
+    WEEKDAYS,
+    Day,
+    ExerciseAdjustment,
+    Intake,
+    Item,
+    PainLimits,
+    Plan,
+    PlanState,
+    Session,
+    Week,
+)
+from .dosing import dose_at, estimated_minutes, last_position, progression_reason, sessions_per_week
+from .pathways import Pathway, PathwayItem, Phase, Rule, choose_pathway, phase_slots
+from .rules import default_pain_limits
+from .rules_config import DEFAULT_CONFIG, RulesConfig
+from .running_load import running_targets, speed_allowed
+from .scheduling import every_n_days, spread_days, weekday_offsets
+from .screening import screen_red_flags
+
+_FRESH_STATE = PlanState()
+REHAB_KINDS = frozenset({"strength", "mobility", "cross_training"})
+_KIND_ORDER = {kind: i for i, kind in enumerate(SESSION_KINDS)}
+
+
+@dataclasses.dataclass
+class _Entry:
+    item: Item
+    priority: int
+    minutes: float
+    kind: str
+    trimmable: bool
+
+
+class _Builder:
+    """Holds the per-plan lookups so each occurrence costs a few dictionary reads."""
+
+    def __init__(
+        self, intake: Intake, catalogue: Catalogue, limits: PainLimits, state: PlanState, config: RulesConfig
+    ) -> None:
+        self.intake, self.catalogue, self.limit, self.state, self.config = (
+            intake,
+            catalogue,
+            limits.during,
+            state,
+            config,
+        )
+        self.available = tuple(WEEKDAYS.index(d) for d in intake.available_days)
+        self.items: dict[tuple, Item] = {}
+        self.minutes: dict[int, float] = {}
+
+    def allowed(self, slug: str, phase: Phase) -> bool:
+        spec = self.catalogue.by_slug.get(slug)
+        return (
+            spec is not None
+            and spec.equipment <= self.intake.equipment
+            and not spec.contraindications & (phase.forbidden_tags | {"red_flag"})
+        )
+
+    def resolve(self, item: PathwayItem, phase: Phase, used: set[str]) -> tuple[PathwayItem, str] | None:
+        """The item itself, or its first alternative the runner can do; with a note saying why it was swapped."""
+        for candidate in (item, *item.alternatives):
+            if candidate.exercise in used or not self.allowed(candidate.exercise, phase):
+                continue
+            if candidate is item:
+                return item, ""
+            spec = self.catalogue[item.exercise]
+            missing = sorted(spec.equipment - self.intake.equipment)
+            why = f"no {' or '.join(m.replace('_', ' ') for m in missing)}" if missing else "not allowed in this stage"
+            return candidate, f"instead of {spec.name} ({why})"
+        return None
+
+    def variant(self, adj: ExerciseAdjustment, chosen: PathwayItem, phase: Phase) -> tuple[str, Dose | None]:
+        """A regressed-to easier variant, if the runner can do it here; its dose if the dosing kind differs."""
+        if not adj.variant or not self.allowed(adj.variant, phase):
+            return chosen.exercise, None
+        spec, base = self.catalogue[adj.variant], self.catalogue.by_slug.get(chosen.exercise)
+        return adj.variant, None if base is not None and base.dosing == spec.dosing else spec.default_dose
+
+    def item(
+        self, chosen: PathwayItem, exercise: str, position: int, raw: int, extra: tuple[str, ...], dose: Dose | None
+    ) -> Item:
+        key = (id(chosen), exercise, position, raw, extra, dose)
+        found = self.items.get(key)
+        if found is None:
+            rule = chosen.rule
+            position, raw = min(position, last_position(rule)), min(raw, last_position(rule))
+            dose = dose or dose_at(rule, chosen.dose, position)
+            reason = (
+                progression_reason(rule, position, dose) if dose != chosen.dose or rule.kind != "fixed" else rule.note
+            )
+            if chosen.why:
+                reason = f"{chosen.why}: {reason}"
+            reason = "; ".join((reason, *(e for e in extra if e)))
+            times = chosen.frequency.value if chosen.frequency.kind == "per_day" else 1
+            found = Item(exercise, dose, self.limit, reason, times, position, raw)
+            self.items[key] = found
+            self.minutes[id(found)] = estimated_minutes(dose, self.config) * times
+        return found
+
+
+def _occurrence_days(item: PathwayItem, builder: _Builder, first_day: int, week_positions: list[int], start_wd: int):
+    """(plan day, week index within phase) of each occurrence of a resolved item over a phase block."""
+    freq, rule = item.frequency, item.rule
+    avail = builder.available
+    days: list[tuple[int, int]] = []
+    if freq.kind == "every_n_days":
+        offsets = frozenset(weekday_offsets(avail, start_wd))
+        span = range(first_day, first_day + 7 * len(week_positions))
+        return [(d, (d - first_day) // 7) for d in every_n_days(span, offsets, freq.value)]
+    for k, position in enumerate(week_positions):
+        n = sessions_per_week(rule, position) or freq.value
+        weekdays = avail if freq.kind == "per_day" else spread_days(avail, n)
+        base = first_day + 7 * k
+        days.extend((base + off, k) for off in weekday_offsets(weekdays, start_wd))
+    return days
+
+
+def generate_plan(
+    intake: Intake,
+    *,
+    start: dt.date,
+    weeks: int,
+    catalogue: Catalogue,
+    pathways: Mapping[str, Pathway],
+    config: RulesConfig = DEFAULT_CONFIG,
+    state: PlanState = _FRESH_STATE,
+    pain_limits: PainLimits | None = None,
+) -> Plan:
+    """Screen, choose the pathway, lay out its phases, then the running targets and each day's sessions.
+
+    A red flag returns status needs_clinician with the referral and no weeks (design.md §5).
+    """
+    slug, why = choose_pathway(intake)
+    pathway = pathways[slug]
+    limits = pain_limits or default_pain_limits(pathway)
+    referral = screen_red_flags(intake, config=config)
+    if referral is not None:
+        return Plan("needs_clinician", referral, slug, why, limits, start, ())
+    slots = phase_slots(pathway, weeks, state)
+    builder = _Builder(intake, catalogue, limits, state, config)
+    days: dict[int, list[_Entry]] = defaultdict(list)
+    speed = [speed_allowed(slot, intake, state) for slot in slots]
+    walk_jog = [0] * len(slots)
+    carried: dict[tuple[str, Rule], int] = {}
+    first = 0
+    while first < len(slots):
+        phase = slots[first].phase
+        last = first
+        while last + 1 < len(slots) and slots[last + 1].phase is phase:
+            last += 1
+        _place_phase(phase, builder, first, last + 1, start, days, speed, walk_jog, carried)
+        first = last + 1
+    targets = running_targets(intake, slots, start=start, config=config, state=state, walk_jog_sessions=walk_jog)
+    out_weeks = []
+    for w, slot in enumerate(slots):
+        week_days = tuple(
+            Day(start + dt.timedelta(days=d), _sessions(days.get(d, ()), intake.minutes_per_session, builder))
+            for d in range(7 * w, 7 * w + 7)
+        )
+        out_weeks.append(Week(w + 1, slot.phase.slug, targets[w], week_days))
+    return Plan("active", None, slug, why, limits, start, tuple(out_weeks))
+
+
+def _place_phase(
+    phase: Phase,
+    builder: _Builder,
+    first_week: int,
+    end_week: int,
+    start: dt.date,
+    days: dict[int, list[_Entry]],
+    speed: list[bool],
+    walk_jog: list[int],
+    carried: dict[tuple[str, Rule], int],
+) -> None:
+    """Place every item of one phase block. The same exercise under the same rule in a later phase continues its
+    progression where the earlier phase left it (e.g. seed 002's +2 laps a week runs across both phases)."""
+    used: set[str] = set()
+    adjustments = builder.state.adjustments
+    start_wd = start.weekday()
+    for item in phase.items:
+        resolved = builder.resolve(item, phase, used)
+        if resolved is None:
+            continue
+        chosen, swap_note = resolved
+        used.add(chosen.exercise)
+        adj = adjustments.get(item.exercise, ExerciseAdjustment())
+        since = (dt.date.fromisoformat(adj.since) - start).days if adj.since else -1
+        weekly = chosen.rule.every == "week"
+        first_day = 7 * first_week
+        key = (chosen.exercise, chosen.rule)
+        offset = carried.get(key, 0)
+        week_positions = [
+            _adjusted(offset + k, adj) if first_day + 7 * k >= since else offset + k
+            for k in range(end_week - first_week)
+        ]
+        variant_slug, variant_dose = builder.variant(adj, chosen, phase)
+        trimmable = chosen.dose.minutes is not None and not chosen.dose.sets
+        occurrences = _occurrence_days(chosen, builder, first_day, week_positions, start_wd)
+        carried[key] = offset + (end_week - first_week if weekly else len(occurrences))
+        for n, (day, k) in enumerate(occurrences):
+            if chosen.needs_speed_clearance and not speed[first_week + k]:
+                continue
+            raw = offset + (k if weekly else n)
+            adjusted = day >= since
+            position = _adjusted(raw, adj) if adjusted else raw
+            exercise, dose = (variant_slug, variant_dose) if adjusted else (chosen.exercise, None)
+            note = adj.reason if adjusted and (adj.hold or adj.variant) else ""
+            entry_item = builder.item(chosen, exercise, position, raw, (swap_note, note), dose)
+            days[day].append(
+                _Entry(entry_item, chosen.priority, builder.minutes[id(entry_item)], chosen.kind, trimmable)
+            )
+            if exercise == "walk_jog":
+                walk_jog[first_week + k] += 1
+
+
+def _adjusted(raw: int, adj: ExerciseAdjustment) -> int:
+    """The step after the rules' adjustment: `steps_back` behind schedule, and no higher than `held_at` on hold."""
+    position = max(0, raw - adj.steps_back)
+    return min(position, adj.held_at) if adj.hold and adj.held_at is not None else position
+
+
+def _sessions(entries: list[_Entry] | tuple[()], budget: int, builder: _Builder) -> tuple[Session, ...]:
+    """Group a day's items into sessions; rehab items must fit `budget` minutes, lowest priority dropped first."""
+    if not entries:
+        return (Session("rest"),)
+    kept: list[_Entry] = []
+    dropped: list[str] = []
+    spent = 0.0
+    for entry in sorted(entries, key=lambda e: e.priority):
+        if entry.kind not in REHAB_KINDS:
+            kept.append(entry)
+            continue
+        left = budget - spent
+        if entry.minutes <= left:
+            kept.append(entry)
+            spent += entry.minutes
+        elif entry.trimmable and left >= builder.config.trim_minutes_floor:
+            minutes = int(left)
+            item = entry.item
+            trimmed = dataclasses.replace(
+                item,
+                dose=dataclasses.replace(item.dose, minutes=minutes),
+                reason=f"{item.reason}; shortened to {minutes} min to fit your {budget} minutes",
+            )
+            kept.append(dataclasses.replace(entry, item=trimmed, minutes=minutes))
+            spent += minutes
+        else:
+            dropped.append(entry.item.exercise.replace("_", " "))
+    if dropped:
+        top = next((i for i, e in enumerate(kept) if e.kind in REHAB_KINDS), None)
+        if top is not None:
+            e = kept[top]
+            note = f"; to fit your {budget} minutes, left out today: {', '.join(dropped)}"
+            kept[top] = dataclasses.replace(e, item=dataclasses.replace(e.item, reason=e.item.reason + note))
+    by_kind: dict[str, list[Item]] = defaultdict(list)
+    for entry in kept:
+        by_kind[entry.kind].append(entry.item)
+    if not by_kind:
+        return (Session("rest"),)
+    return tuple(
+        Session(kind, tuple(items)) for kind, items in sorted(by_kind.items(), key=lambda p: _KIND_ORDER[p[0]])
+    )

@@ -1,0 +1,109 @@
+"""The JSON contract of design.md §3: a Plan out, an Intake in (already validated by the lead's serializer)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from exercises.catalogue import dose_to_dict
+
+from .domain import WEEKDAYS, GoalRace, Intake, Item, Plan, Running, Symptoms
+
+
+def _item_to_dict(item: Item) -> dict[str, Any]:
+    out: dict[str, Any] = {"exercise": item.exercise, **dose_to_dict(item.dose)}
+    out["pain_limit"] = item.pain_limit
+    out["reason"] = item.reason
+    if item.times_per_day > 1:
+        out["times_per_day"] = item.times_per_day
+    return out
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """Exactly the plan JSON of design.md §3 (dose fields only where they apply; dates as ISO strings)."""
+    return {
+        "status": plan.status,
+        "referral": {"urgency": plan.referral.urgency, "message": plan.referral.message} if plan.referral else None,
+        "pathway": plan.pathway,
+        "pathway_reason": plan.pathway_reason,
+        "weeks": [
+            {
+                "number": week.number,
+                "phase": week.phase,
+                "running": {
+                    "target_distance": week.running.target_distance,
+                    "unit": week.running.unit,
+                    "max_runs": week.running.max_runs,
+                    "rest_days": week.running.rest_days,
+                    "speed_work_allowed": week.running.speed_work_allowed,
+                    "reason": week.running.reason,
+                },
+                "days": [
+                    {
+                        "date": day.date.isoformat(),
+                        "sessions": [
+                            {"kind": session.kind, "items": [_item_to_dict(i) for i in session.items]}
+                            for session in day.sessions
+                        ],
+                    }
+                    for day in week.days
+                ],
+            }
+            for week in plan.weeks
+        ],
+    }
+
+
+def _date(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def intake_from_dict(data: Mapping[str, Any]) -> Intake:
+    """Build an Intake from already-validated JSON (design.md §3 names). Dates may be ISO strings or dates."""
+    running = data["running"]
+    race = running.get("goal_race")
+    symptoms = data["symptoms"]
+    available = set(data["available_days"])
+    return Intake(
+        age=int(data["age"]),
+        sex=str(data["sex"]),
+        units=data["units"],
+        running=Running(
+            weekly_distance=float(running["weekly_distance"]),
+            runs_per_week=int(running["runs_per_week"]),
+            longest_run=float(running["longest_run"]),
+            months_running=int(running["months_running"]),
+            races_per_year=int(running["races_per_year"]),
+            does_speed_work=bool(running["does_speed_work"]),
+            goal_race=GoalRace(date=_date(race["date"]), distance=race["distance"]) if race else None,
+        ),
+        symptoms=Symptoms(
+            side=symptoms["side"],
+            onset=symptoms["onset"],
+            weeks_since_onset=int(symptoms["weeks_since_onset"]),
+            pain_at_rest=int(symptoms["pain_at_rest"]),
+            pain_walking=int(symptoms["pain_walking"]),
+            pain_running=int(symptoms["pain_running"]),
+            location=symptoms.get("location"),
+            worse_when=frozenset(symptoms.get("worse_when") or ()),
+            **{
+                flag: bool(symptoms[flag])
+                for flag in (
+                    "felt_pop",
+                    "bruising",
+                    "swelling",
+                    "unable_to_walk_normally",
+                    "numbness_or_tingling",
+                    "night_pain",
+                    "bladder_or_bowel_change",
+                    "fever_or_unwell",
+                    "previous_hamstring_injury",
+                )
+            },
+        ),
+        equipment=frozenset(data["equipment"]),
+        available_days=tuple(d for d in WEEKDAYS if d in available),
+        minutes_per_session=int(data["minutes_per_session"]),
+        goal=str(data["goal"]),
+    )
