@@ -233,8 +233,9 @@ def _stage_gate(
                 Decision(None, "phase_advance", f"{phase.name}: checklist all yes; the next stage starts {starts}")
             ]
         if end <= week + 1:
-            # In its last week: run on through next week. Found late (already past its end): cover this week.
-            new_end = week + 2 if end == week + 1 else week + 1
+            # In its last week (or found already past its end): the stage runs on through next week. The same
+            # target on every call keeps evaluate idempotent.
+            new_end = week + 2
             extra[phase.slug] = new_end - first - phase.weeks
             new_state = replace(state, phase_extra_weeks=tuple(sorted((k, v) for k, v in extra.items() if v)))
             return new_state, [

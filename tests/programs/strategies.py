@@ -20,8 +20,10 @@ from programs.domain import (
     RACE_DISTANCES,
     WEEKDAYS,
     WORSE_WHEN,
+    ExerciseAdjustment,
     GoalRace,
     Intake,
+    PlanState,
     Running,
     Symptoms,
 )
@@ -164,3 +166,41 @@ def make_intake(
 def symptomatic(intake: Intake, **fields: Any) -> Intake:
     base = {"side": "left", "onset": "gradual", "weeks_since_onset": 2, "pain_running": 4}
     return replace(intake, symptoms=Symptoms(**{**base, **fields}))
+
+
+@st.composite
+def plan_states(draw: st.DrawFn, *, start: dt.date = START) -> PlanState:
+    """Any state the rules could have produced: holds, step-backs, easier variants, extended stages, holds on running."""
+    cat = catalogue()
+    bases = sorted({item.exercise for p in pathways().values() for phase in p.phases for item in phase.items})
+    chosen = draw(st.lists(st.sampled_from(bases), unique=True, max_size=4))
+    adjustments = []
+    for slug in sorted(chosen):
+        hold = draw(st.booleans())
+        adjustments.append(
+            (
+                slug,
+                ExerciseAdjustment(
+                    steps_back=draw(st.integers(min_value=0, max_value=4)),
+                    variant=draw(st.sampled_from((None, cat[slug].easier))),
+                    hold=hold,
+                    held_at=draw(st.integers(min_value=0, max_value=3)) if hold else None,
+                    reason="held: pain 4/10 on Mon 2026-01-05",
+                    since=(start + dt.timedelta(days=draw(st.integers(min_value=0, max_value=60)))).isoformat(),
+                ),
+            )
+        )
+    gated = sorted({phase.slug for p in pathways().values() for phase in p.phases if phase.exit_criteria})
+    extra = draw(st.dictionaries(st.sampled_from(gated), st.integers(min_value=1, max_value=3), max_size=2))
+    hold_weeks = draw(st.integers(min_value=0, max_value=3))
+    return PlanState(
+        exercise_adjustments=tuple(adjustments),
+        phase_extra_weeks=tuple(sorted(extra.items())),
+        criteria_met=frozenset(draw(st.lists(st.sampled_from(gated), unique=True, max_size=2))),
+        speed_work_cleared=draw(st.booleans()),
+        running_hold_weeks=hold_weeks,
+        running_hold_since=(start + dt.timedelta(weeks=draw(st.integers(min_value=1, max_value=8)))).isoformat()
+        if hold_weeks
+        else None,
+        running_hold_reason="tightness after running" if hold_weeks else "",
+    )

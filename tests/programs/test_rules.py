@@ -207,7 +207,8 @@ def test_stage_gate_not_checked_in_time_is_caught_in_the_next_week() -> None:
     week2_tue = START + dt.timedelta(days=8)
     state, decisions = run(ACUTE, PlanState(), as_of=week2_tue)
     assert decisions[-1].action == "phase_hold"
-    assert [w.phase for w in plan_of(ACUTE, state).weeks[:3]] == ["protect", "protect", "walk_jog"]
+    # The stage covers this week and the next, as if the check had been made in its last week.
+    assert [w.phase for w in plan_of(ACUTE, state).weeks[:4]] == ["protect", "protect", "protect", "walk_jog"]
 
 
 # ---------------------------------------------------------------- speed work and running load

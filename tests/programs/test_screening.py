@@ -45,7 +45,11 @@ def test_highest_urgency_wins_and_every_finding_is_listed() -> None:
     referral = screen_red_flags(intake)
     assert referral is not None
     assert referral.urgency == "emergency"
-    assert referral.reasons == ("a change in bladder or bowel control", "you felt a pop when it started", "pain at night")
+    assert referral.reasons == (
+        "a change in bladder or bowel control",
+        "you felt a pop when it started",
+        "pain at night",
+    )
 
 
 def test_numbness_mentions_the_emergency_signs() -> None:

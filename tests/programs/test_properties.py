@@ -1,0 +1,214 @@
+"""Invariants of every generated plan, over random valid intakes and rule states (hypothesis).
+
+The one documented exception to the running step rule: a week after a week without running (acute strain after
+walk–jog) may restart at up to RulesConfig.restart_fraction of the usual distance — a rise from zero cannot be a
+percentage. Two-week windows that include a week without running are exempt for the same reason.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections import defaultdict
+from functools import cache
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exercises.catalogue import Dose
+from programs.domain import WEEKDAYS, DayLog, ExerciseLog, Intake, Plan, PlanState
+from programs.dosing import estimated_minutes
+from programs.generator import generate_plan
+from programs.plan_json import plan_to_dict
+from programs.rules import default_pain_limits, evaluate
+from programs.rules_config import MILES_TO_KM, RulesConfig
+from tests.programs.strategies import START, catalogue, clear_intakes, pathways, plan_states, red_flag_intakes
+
+CONFIG = RulesConfig()
+FRESH = PlanState()
+_NUMERIC = ("sets", "hold_seconds", "minutes", "laps", "distance", "intervals", "pace_percent")
+
+
+@cache
+def dose_ceiling(pathway: str, phase: str) -> dict[str, dict[str, int]]:
+    """Per exercise, the largest value each dose field may take in this phase: starts, ladders, caps, tables, and
+    the catalogue default of an easier variant."""
+    ceiling: dict[str, dict[str, int]] = defaultdict(dict)
+
+    def take(exercise: str, dose: Dose) -> None:
+        for name in _NUMERIC:
+            value = getattr(dose, name)
+            if value is not None:
+                ceiling[exercise][name] = max(ceiling[exercise].get(name, 0), value)
+        reps = dose.reps if isinstance(dose.reps, int) else max(dose.reps or (0,))
+        ceiling[exercise]["reps"] = max(ceiling[exercise].get("reps", 0), reps)
+
+    for item in pathways()[pathway].phase(phase).items:
+        for candidate in (item, *item.alternatives):
+            doses = [candidate.dose, *candidate.rule.ladder]
+            doses += [d for d in (candidate.rule.cap, candidate.rule.then) if d is not None]
+            easier = catalogue()[candidate.exercise].easier
+            for exercise in (candidate.exercise, easier):
+                if exercise is not None:
+                    for dose in [*doses, catalogue()[exercise].default_dose]:
+                        take(exercise, dose)
+    return ceiling
+
+
+def check_plan(intake: Intake, plan: Plan, state: PlanState, config: RulesConfig = CONFIG) -> None:
+    assert plan.status == "active" and plan.referral is None
+    cat = catalogue()
+    pathway = pathways()[plan.pathway]
+    symptomatic = intake.symptoms.symptomatic
+    usual = intake.running.weekly_distance
+    targets = [w.running.target_distance for w in plan.weeks]
+    for n, week in enumerate(plan.weeks):
+        running = week.running
+        assert running.unit == intake.units
+        assert running.rest_days + running.max_runs == 7
+        assert running.target_distance <= usual + 1e-9
+        if symptomatic:
+            assert running.rest_days >= config.min_run_free_days
+            if not state.speed_work_cleared:
+                assert not running.speed_work_allowed
+        if n == 0 and symptomatic:
+            cap = config.symptomatic_weekly_cap_miles * (1 if intake.units == "mi" else MILES_TO_KM)
+            assert running.target_distance <= min(cap, usual * config.symptomatic_start_fraction) + 1e-9
+        if n >= 1:
+            prev = targets[n - 1]
+            if prev == 0:  # documented exception: restarting from zero
+                assert running.target_distance <= usual * config.restart_fraction + 1e-9
+            else:
+                assert running.target_distance <= prev * (1 + config.weekly_distance_step) + 1e-9
+        if n >= 2 and targets[n - 1] > 0 and targets[n - 2] > 0:
+            assert running.target_distance <= targets[n - 2] * (1 + config.two_week_distance_limit) + 1e-9
+        phase = pathway.phase(week.phase)
+        ceiling = dose_ceiling(pathway.slug, phase.slug)
+        for day in week.days:
+            rehab_minutes = 0.0
+            for session in day.sessions:
+                if session.kind == "rest":
+                    assert session.items == ()
+                    continue
+                assert WEEKDAYS[day.date.weekday()] in intake.available_days
+                for item in session.items:
+                    spec = cat[item.exercise]
+                    assert spec.equipment <= intake.equipment, item.exercise
+                    assert not spec.contraindications & phase.forbidden_tags, (phase.slug, item.exercise)
+                    assert item.reason
+                    for name, value in dataclasses.asdict(item.dose).items():
+                        if value is not None:
+                            top = max(value) if isinstance(value, tuple) else value
+                            assert top <= ceiling[item.exercise][name], (item.exercise, name, value)
+                    assert (item.dose.laps or 0) <= 20 and (item.dose.minutes or 0) <= 60
+                    if session.kind in ("strength", "mobility", "cross_training"):
+                        rehab_minutes += estimated_minutes(item.dose, config) * item.times_per_day
+            assert rehab_minutes <= intake.minutes_per_session + 1e-9
+
+
+def generate(intake: Intake, weeks: int, state: PlanState = FRESH, config: RulesConfig = CONFIG) -> Plan:
+    return generate_plan(
+        intake, start=START, weeks=weeks, catalogue=catalogue(), pathways=pathways(), config=config, state=state
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(intake=clear_intakes(), weeks=st.integers(min_value=1, max_value=16))
+def test_every_plan_keeps_the_safety_and_load_rules(intake: Intake, weeks: int) -> None:
+    plan = generate(intake, weeks)
+    assert len(plan.weeks) == weeks
+    check_plan(intake, plan, PlanState())
+
+
+@settings(max_examples=150, deadline=None)
+@given(intake=clear_intakes(), state=plan_states())
+def test_rules_states_never_break_the_safety_rules(intake: Intake, state: PlanState) -> None:
+    check_plan(intake, generate(intake, 12, state), state)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    intake=clear_intakes(),
+    step=st.floats(min_value=0.0, max_value=0.3),
+    two_week=st.floats(min_value=0.0, max_value=0.5),
+    every=st.integers(min_value=0, max_value=6),
+)
+def test_configured_running_limits_are_respected(intake: Intake, step: float, two_week: float, every: int) -> None:
+    config = dataclasses.replace(
+        RulesConfig(), weekly_distance_step=step, two_week_distance_limit=two_week, lighter_week_every=every
+    )
+    check_plan(intake, generate(intake, 12, config=config), PlanState(), config)
+
+
+@settings(max_examples=150, deadline=None)
+@given(intake=red_flag_intakes(), weeks=st.integers(min_value=1, max_value=16))
+def test_a_red_flag_always_needs_a_clinician_and_prescribes_nothing(intake: Intake, weeks: int) -> None:
+    plan = generate(intake, weeks)
+    assert plan.status == "needs_clinician"
+    assert plan.referral is not None and plan.referral.urgency in ("emergency", "urgent", "soon")
+    assert plan.weeks == ()
+    assert plan_to_dict(plan)["weeks"] == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(intake=clear_intakes(), state=plan_states())
+def test_same_input_same_plan_and_json_serialisable(intake: Intake, state: PlanState) -> None:
+    first, second = generate(intake, 12, state), generate(intake, 12, state)
+    assert first == second
+    data = plan_to_dict(first)
+    assert json.loads(json.dumps(data)) == data == plan_to_dict(second)
+
+
+@st.composite
+def logged_history(draw: st.DrawFn) -> tuple[Intake, list[ExerciseLog], list[DayLog], dt.date]:
+    intake = draw(clear_intakes())
+    plan = generate(intake, 12)
+    as_of = START + dt.timedelta(days=draw(st.integers(min_value=0, max_value=83)))
+    done = [
+        (day.date, item.exercise)
+        for week in plan.weeks
+        for day in week.days
+        if day.date <= as_of
+        for session in day.sessions
+        for item in session.items
+    ]
+    picked = draw(st.lists(st.sampled_from(done), unique=True, max_size=12)) if done else []
+    pain = st.one_of(st.none(), st.integers(min_value=0, max_value=10))
+    logs = [ExerciseLog(d, ex, draw(st.booleans()), draw(pain), draw(pain)) for d, ex in sorted(picked)]
+    days = [
+        DayLog(
+            START + dt.timedelta(days=i),
+            next_morning_pain=draw(pain),
+            flare=draw(st.booleans()),
+            tightness_after_running=draw(st.one_of(st.none(), st.booleans())),
+        )
+        for i in sorted(draw(st.sets(st.integers(min_value=0, max_value=(as_of - START).days), max_size=6)))
+    ]
+    return intake, logs, days, as_of
+
+
+@settings(max_examples=100, deadline=None)
+@given(history=logged_history())
+def test_evaluate_is_idempotent_and_its_state_generates_a_safe_plan(history) -> None:
+    intake, logs, days, as_of = history
+    plan = generate(intake, 12)
+    pathway = pathways()[plan.pathway]
+
+    def step(state: PlanState) -> PlanState:
+        current = generate(intake, 12, state)
+        new, _ = evaluate(
+            plan=current,
+            state=state,
+            exercise_logs=logs,
+            day_logs=days,
+            as_of=as_of,
+            pathway=pathway,
+            pain_limits=default_pain_limits(pathway),
+            catalogue=catalogue(),
+        )
+        return new
+
+    once = step(PlanState())
+    assert step(once) == once
+    check_plan(intake, generate(intake, 12, once), once)
