@@ -206,7 +206,8 @@ class ExerciseAdjustment:
 class PlanState:
     """Everything the rules have decided so far; the generator reproduces a plan from intake + state.
 
-    - exercise_adjustments: per base exercise slug (as named in the pathway).
+    - exercise_adjustments: per exercise slug as scheduled from the pathway (the item, or the equipment
+      alternative chosen for this runner); a regression to an easier variant is recorded on it as `variant`.
     - phase_extra_weeks: stage_gate phases held because their exit criteria were not met in time.
     - criteria_met: phase slugs whose exit checklist was answered all yes.
     - speed_work_cleared: tightness after running has subsided in the pain log (domain.md §11, seed 004).

@@ -36,16 +36,23 @@ from .scheduling import every_n_days, spread_days, weekday_offsets
 from .screening import screen_red_flags
 
 _FRESH_STATE = PlanState()
+_NO_ADJUSTMENT = ExerciseAdjustment()
 REHAB_KINDS = frozenset({"strength", "mobility", "cross_training"})
 _KIND_ORDER = {kind: i for i, kind in enumerate(SESSION_KINDS)}
 
 
-@dataclasses.dataclass
-class _Entry:
-    item: Item
-    priority: int
-    minutes: float
-    kind: str
+# (priority, item, estimated minutes, session kind, may be shortened to fit): plain tuples keep generation fast.
+_Entry = tuple[int, Item, float, str, bool]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Placement:
+    """What is fixed for one pathway item across a phase block."""
+
+    swap_note: str
+    adjustment_note: str
+    variant: str
+    variant_dose: Dose | None
     trimmable: bool
 
 
@@ -53,8 +60,15 @@ class _Builder:
     """Holds the per-plan lookups so each occurrence costs a few dictionary reads."""
 
     def __init__(
-        self, intake: Intake, catalogue: Catalogue, limits: PainLimits, state: PlanState, config: RulesConfig
+        self,
+        intake: Intake,
+        catalogue: Catalogue,
+        limits: PainLimits,
+        state: PlanState,
+        config: RulesConfig,
+        start_weekday: int,
     ) -> None:
+        self.start_weekday = start_weekday
         self.intake, self.catalogue, self.limit, self.state, self.config = (
             intake,
             catalogue,
@@ -63,8 +77,9 @@ class _Builder:
             config,
         )
         self.available = tuple(WEEKDAYS.index(d) for d in intake.available_days)
-        self.items: dict[tuple, Item] = {}
-        self.minutes: dict[int, float] = {}
+        self.available_offsets = frozenset(weekday_offsets(self.available, self.start_weekday))
+        self.entries: dict[tuple[int, int, int, bool], _Entry] = {}
+        self.noted: dict[tuple[int, str], Item] = {}
 
     def allowed(self, slug: str, phase: Phase) -> bool:
         spec = self.catalogue.by_slug.get(slug)
@@ -94,25 +109,33 @@ class _Builder:
         spec, base = self.catalogue[adj.variant], self.catalogue.by_slug.get(chosen.exercise)
         return adj.variant, None if base is not None and base.dosing == spec.dosing else spec.default_dose
 
-    def item(
-        self, chosen: PathwayItem, exercise: str, position: int, raw: int, extra: tuple[str, ...], dose: Dose | None
-    ) -> Item:
-        key = (id(chosen), exercise, position, raw, extra, dose)
-        found = self.items.get(key)
+    def entry(self, chosen: PathwayItem, ctx: _Placement, position: int, raw: int, adjusted: bool) -> _Entry:
+        """The scheduled item for one occurrence, built once per (item, step, adjusted) and then reused."""
+        key = (id(chosen), position, raw, adjusted)
+        found = self.entries.get(key)
         if found is None:
             rule = chosen.rule
-            position, raw = min(position, last_position(rule)), min(raw, last_position(rule))
+            exercise, dose = (ctx.variant, ctx.variant_dose) if adjusted else (chosen.exercise, None)
             dose = dose or dose_at(rule, chosen.dose, position)
             reason = (
                 progression_reason(rule, position, dose) if dose != chosen.dose or rule.kind != "fixed" else rule.note
             )
             if chosen.why:
                 reason = f"{chosen.why}: {reason}"
-            reason = "; ".join((reason, *(e for e in extra if e)))
+            notes = (ctx.swap_note, ctx.adjustment_note if adjusted else "")
+            reason = "; ".join((reason, *(note for note in notes if note)))
             times = chosen.frequency.value if chosen.frequency.kind == "per_day" else 1
-            found = Item(exercise, dose, self.limit, reason, times, position, raw)
-            self.items[key] = found
-            self.minutes[id(found)] = estimated_minutes(dose, self.config) * times
+            item = Item(exercise, dose, self.limit, reason, times, position, raw)
+            minutes = estimated_minutes(dose, self.config) * times
+            found = (chosen.priority, item, minutes, chosen.kind, ctx.trimmable)
+            self.entries[key] = found
+        return found
+
+    def with_note(self, item: Item, note: str) -> Item:
+        key = (id(item), note)
+        found = self.noted.get(key)
+        if found is None:
+            found = self.noted[key] = dataclasses.replace(item, reason=item.reason + note)
         return found
 
 
@@ -155,7 +178,7 @@ def generate_plan(
     if referral is not None:
         return Plan("needs_clinician", referral, slug, why, limits, start, ())
     slots = phase_slots(pathway, weeks, state)
-    builder = _Builder(intake, catalogue, limits, state, config)
+    builder = _Builder(intake, catalogue, limits, state, config, start.weekday())
     days: dict[int, list[_Entry]] = defaultdict(list)
     speed = [speed_allowed(slot, intake, state) for slot in slots]
     walk_jog = [0] * len(slots)
@@ -172,7 +195,7 @@ def generate_plan(
     out_weeks = []
     for w, slot in enumerate(slots):
         week_days = tuple(
-            Day(start + dt.timedelta(days=d), _sessions(days.get(d, ()), intake.minutes_per_session, builder))
+            Day(start + dt.timedelta(days=d), _sessions(days.get(d, ()), intake.minutes_per_session, builder, d))
             for d in range(7 * w, 7 * w + 7)
         )
         out_weeks.append(Week(w + 1, slot.phase.slug, targets[w], week_days))
@@ -201,7 +224,8 @@ def _place_phase(
             continue
         chosen, swap_note = resolved
         used.add(chosen.exercise)
-        adj = adjustments.get(item.exercise, ExerciseAdjustment())
+        # Keyed by the exercise actually scheduled (after an equipment swap): that is what the runner logs.
+        adj = adjustments.get(chosen.exercise, _NO_ADJUSTMENT)
         since = (dt.date.fromisoformat(adj.since) - start).days if adj.since else -1
         weekly = chosen.rule.every == "week"
         first_day = 7 * first_week
@@ -212,7 +236,14 @@ def _place_phase(
             for k in range(end_week - first_week)
         ]
         variant_slug, variant_dose = builder.variant(adj, chosen, phase)
-        trimmable = chosen.dose.minutes is not None and not chosen.dose.sets
+        ctx = _Placement(
+            swap_note=swap_note,
+            adjustment_note=adj.reason if adj.hold or adj.variant else "",
+            variant=variant_slug,
+            variant_dose=variant_dose,
+            trimmable=chosen.dose.minutes is not None and not chosen.dose.sets,
+        )
+        last = last_position(chosen.rule)
         occurrences = _occurrence_days(chosen, builder, first_day, week_positions, start_wd)
         carried[key] = offset + (end_week - first_week if weekly else len(occurrences))
         for n, (day, k) in enumerate(occurrences):
@@ -221,14 +252,14 @@ def _place_phase(
             raw = offset + (k if weekly else n)
             adjusted = day >= since
             position = _adjusted(raw, adj) if adjusted else raw
-            exercise, dose = (variant_slug, variant_dose) if adjusted else (chosen.exercise, None)
-            note = adj.reason if adjusted and (adj.hold or adj.variant) else ""
-            entry_item = builder.item(chosen, exercise, position, raw, (swap_note, note), dose)
-            days[day].append(
-                _Entry(entry_item, chosen.priority, builder.minutes[id(entry_item)], chosen.kind, trimmable)
-            )
-            if exercise == "walk_jog":
+            entry = builder.entry(chosen, ctx, min(position, last), min(raw, last), adjusted)
+            days[day].append(entry)
+            if entry[1].exercise == "walk_jog":
                 walk_jog[first_week + k] += 1
+
+
+def _by_priority(entry: _Entry) -> int:
+    return entry[0]
 
 
 def _adjusted(raw: int, adj: ExerciseAdjustment) -> int:
@@ -237,44 +268,45 @@ def _adjusted(raw: int, adj: ExerciseAdjustment) -> int:
     return min(position, adj.held_at) if adj.hold and adj.held_at is not None else position
 
 
-def _sessions(entries: list[_Entry] | tuple[()], budget: int, builder: _Builder) -> tuple[Session, ...]:
-    """Group a day's items into sessions; rehab items must fit `budget` minutes, lowest priority dropped first."""
+def _sessions(entries: list[_Entry] | tuple[()], budget: int, builder: _Builder, day: int) -> tuple[Session, ...]:
+    """Group a day's items into sessions; rehab items must fit `budget` minutes, lowest priority dropped first.
+    An available day with nothing on it is a rest session; a day the runner is not available has no sessions."""
+    rest = (Session("rest"),) if day % 7 in builder.available_offsets else ()
     if not entries:
-        return (Session("rest"),)
+        return rest
     kept: list[_Entry] = []
     dropped: list[str] = []
     spent = 0.0
-    for entry in sorted(entries, key=lambda e: e.priority):
-        if entry.kind not in REHAB_KINDS:
+    for entry in sorted(entries, key=_by_priority):
+        _, item, minutes, kind, trimmable = entry
+        if kind not in REHAB_KINDS:
             kept.append(entry)
             continue
         left = budget - spent
-        if entry.minutes <= left:
+        if minutes <= left:
             kept.append(entry)
-            spent += entry.minutes
-        elif entry.trimmable and left >= builder.config.trim_minutes_floor:
-            minutes = int(left)
-            item = entry.item
+            spent += minutes
+        elif trimmable and left >= builder.config.trim_minutes_floor:
+            fits = int(left)
             trimmed = dataclasses.replace(
                 item,
-                dose=dataclasses.replace(item.dose, minutes=minutes),
-                reason=f"{item.reason}; shortened to {minutes} min to fit your {budget} minutes",
+                dose=dataclasses.replace(item.dose, minutes=fits),
+                reason=f"{item.reason}; shortened to {fits} min to fit your {budget} minutes",
             )
-            kept.append(dataclasses.replace(entry, item=trimmed, minutes=minutes))
-            spent += minutes
+            kept.append((entry[0], trimmed, fits, kind, trimmable))
+            spent += fits
         else:
-            dropped.append(entry.item.exercise.replace("_", " "))
+            dropped.append(item.exercise.replace("_", " "))
     if dropped:
-        top = next((i for i, e in enumerate(kept) if e.kind in REHAB_KINDS), None)
+        top = next((i for i, e in enumerate(kept) if e[3] in REHAB_KINDS), None)
         if top is not None:
-            e = kept[top]
             note = f"; to fit your {budget} minutes, left out today: {', '.join(dropped)}"
-            kept[top] = dataclasses.replace(e, item=dataclasses.replace(e.item, reason=e.item.reason + note))
+            kept[top] = (*kept[top][:1], builder.with_note(kept[top][1], note), *kept[top][2:])
     by_kind: dict[str, list[Item]] = defaultdict(list)
     for entry in kept:
-        by_kind[entry.kind].append(entry.item)
+        by_kind[entry[3]].append(entry[1])
     if not by_kind:
-        return (Session("rest"),)
+        return rest
     return tuple(
         Session(kind, tuple(items)) for kind, items in sorted(by_kind.items(), key=lambda p: _KIND_ORDER[p[0]])
     )

@@ -171,7 +171,9 @@ def _exercise_rules(
     variant_of = {adj.variant: base for base, adj in adjustments.items() if adj.variant}
     by_base: dict[str, list[ExerciseLog]] = defaultdict(list)
     for log in exercise_logs:
-        base = pathway.base_of.get(log.exercise) or variant_of.get(log.exercise)
+        # Adjustments are keyed by the pathway exercise that was scheduled (maybe an equipment alternative);
+        # a log of its easier variant counts for it.
+        base = variant_of.get(log.exercise) or (log.exercise if log.exercise in pathway.base_of else None)
         if base is not None and log.date <= as_of:
             by_base[base].append(log)
     mornings = {d.date: d.next_morning_pain for d in day_logs if d.next_morning_pain is not None and d.date <= as_of}

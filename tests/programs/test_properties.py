@@ -87,11 +87,12 @@ def check_plan(intake: Intake, plan: Plan, state: PlanState, config: RulesConfig
         ceiling = dose_ceiling(pathway.slug, phase.slug)
         for day in week.days:
             rehab_minutes = 0.0
+            if day.sessions:  # rest sessions too: nothing at all on a day the runner is not available
+                assert WEEKDAYS[day.date.weekday()] in intake.available_days
             for session in day.sessions:
                 if session.kind == "rest":
                     assert session.items == ()
                     continue
-                assert WEEKDAYS[day.date.weekday()] in intake.available_days
                 for item in session.items:
                     spec = cat[item.exercise]
                     assert spec.equipment <= intake.equipment, item.exercise

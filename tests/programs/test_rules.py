@@ -254,3 +254,15 @@ def test_a_plan_that_needs_a_clinician_is_never_progressed() -> None:
     flagged = symptomatic(make_intake(), night_pain=True)
     state, decisions = run(flagged, PlanState(), logs=[log(MON, 1)], as_of=MON)
     assert (state, decisions) == (PlanState(), ())
+
+
+def test_a_swapped_in_alternative_is_adjusted_where_it_is_scheduled() -> None:
+    no_kit = symptomatic(make_intake(equipment=frozenset()), worse_when=frozenset({"long_runs"}))
+    bridge = ExerciseLog(MON, "single_leg_bridge", True, pain_during=4)  # stands in for the Nordic here
+    state, decisions = run(no_kit, PlanState(), logs=[bridge], as_of=MON)
+    assert decisions[0].exercise == "single_leg_bridge" and decisions[0].action == "hold"
+    plan = plan_of(no_kit, state)
+    week2 = {i.exercise: i for d in plan.weeks[1].days for s in d.sessions for i in s.items if "bridge" in i.exercise}
+    assert (week2["single_leg_bridge"].dose.sets, week2["single_leg_bridge"].dose.reps) == (3, 10)
+    assert "held: pain 4/10" in week2["single_leg_bridge"].reason
+    assert "held" not in week2["glute_bridge"].reason
