@@ -98,7 +98,12 @@ class _Builder:
                 return item, ""
             spec = self.catalogue[item.exercise]
             missing = sorted(spec.equipment - self.intake.equipment)
-            why = f"no {' or '.join(m.replace('_', ' ') for m in missing)}" if missing else "not allowed in this stage"
+            if missing:
+                why = f"no {' or '.join(m.replace('_', ' ') for m in missing)}"
+            elif item.exercise in used:
+                why = "already in your plan in place of another exercise"
+            else:
+                why = "not allowed in this stage"
             return candidate, f"instead of {spec.name} ({why})"
         return None
 
@@ -120,8 +125,7 @@ class _Builder:
             reason = (
                 progression_reason(rule, position, dose) if dose != chosen.dose or rule.kind != "fixed" else rule.note
             )
-            if chosen.why:
-                reason = f"{chosen.why}: {reason}"
+            reason = f"{chosen.why or self.catalogue[exercise].name}: {reason}"
             notes = (ctx.swap_note, ctx.adjustment_note if adjusted else "")
             reason = "; ".join((reason, *(note for note in notes if note)))
             times = chosen.frequency.value if chosen.frequency.kind == "per_day" else 1

@@ -272,7 +272,9 @@ def _item(data: object, ctx: _Ctx, kind: str, parent: PathwayItem | None = None)
         else parent.frequency,
         rule=rule,
         priority=_int(data, "priority", ctx) if "priority" in data or parent is None else parent.priority,
-        why=str(data.get("why", parent.why if parent else "")).strip(),
+        # A bare alternative slug does not inherit the parent's "why" (it names the parent's exercise); the
+        # generator then names the alternative from the catalogue.
+        why=str(data.get("why", "")).strip(),
         needs_speed_clearance=bool(data.get("needs_speed_clearance", parent.needs_speed_clearance if parent else 0)),
     )
     if parent is None:

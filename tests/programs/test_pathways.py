@@ -118,3 +118,13 @@ def test_default_directory_is_cached_and_copies_are_returned() -> None:
     first, second = load_pathways(), load_pathways()
     assert first == second and first is not second
     assert first["prevention"] is second["prevention"]
+
+
+def test_every_nordic_has_a_bodyweight_fallback() -> None:
+    for pathway in pathways().values():
+        for phase in pathway.phases:
+            for item in phase.items:
+                if item.exercise == "nordic_curl":
+                    fallback = item.alternatives[-1]
+                    assert catalogue()[fallback.exercise].equipment == frozenset(), (pathway.slug, phase.slug)
+                    assert "bodyweight" in fallback.why
