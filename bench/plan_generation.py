@@ -58,7 +58,7 @@ def main() -> None:
     print(f"pure generation, 12 weeks: median {median_ms(pure, 500):.3f} ms over 500 runs (budget 2 ms)")
 
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         from accounts.services import user_create
 

@@ -259,6 +259,7 @@ def _replan(plan: Plan, *, as_of: dt.date, cause_log: SessionLog | None) -> list
         pain_limits=limits,
         config=rules_config(),
         criteria_answers=answers,
+        catalogue=catalogue(),
     )
     if new_state == state:
         return []

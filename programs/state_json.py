@@ -1,4 +1,7 @@
-"""JSON form of the rules' state and a plan's pain limits, as stored on `Plan` rows."""
+"""JSON form of the rules' state and a plan's pain limits, as stored on `Plan` rows.
+
+Derived from the dataclass fields, so a field added to PlanState is stored without touching this module.
+"""
 
 from __future__ import annotations
 
@@ -8,28 +11,34 @@ from typing import Any
 
 from .domain import ExerciseAdjustment, PainLimits, PlanState
 
+_STATE_FIELDS = tuple(f.name for f in dataclasses.fields(PlanState) if f.init)
+
 
 def state_to_dict(state: PlanState) -> dict[str, Any]:
-    return {
-        "exercise_adjustments": {slug: dataclasses.asdict(adj) for slug, adj in state.exercise_adjustments},
-        "phase_extra_weeks": dict(state.phase_extra_weeks),
-        "criteria_met": sorted(state.criteria_met),
-        "speed_work_cleared": state.speed_work_cleared,
-        "running_hold_weeks": state.running_hold_weeks,
-    }
+    data: dict[str, Any] = {}
+    for name in _STATE_FIELDS:
+        value = getattr(state, name)
+        if name == "exercise_adjustments":
+            value = {slug: dataclasses.asdict(adj) for slug, adj in value}
+        elif name == "phase_extra_weeks":
+            value = dict(value)
+        elif isinstance(value, frozenset):
+            value = sorted(value)
+        data[name] = value
+    return data
 
 
 def state_from_dict(data: Mapping[str, Any] | None) -> PlanState:
-    data = data or {}
-    return PlanState(
-        exercise_adjustments=tuple(
-            (slug, ExerciseAdjustment(**adj)) for slug, adj in sorted(data.get("exercise_adjustments", {}).items())
-        ),
-        phase_extra_weeks=tuple(sorted(data.get("phase_extra_weeks", {}).items())),
-        criteria_met=frozenset(data.get("criteria_met", ())),
-        speed_work_cleared=bool(data.get("speed_work_cleared", False)),
-        running_hold_weeks=int(data.get("running_hold_weeks", 0)),
-    )
+    data = {name: value for name, value in (data or {}).items() if name in _STATE_FIELDS}
+    if "exercise_adjustments" in data:
+        data["exercise_adjustments"] = tuple(
+            (slug, ExerciseAdjustment(**adj)) for slug, adj in sorted(data["exercise_adjustments"].items())
+        )
+    if "phase_extra_weeks" in data:
+        data["phase_extra_weeks"] = tuple(sorted(data["phase_extra_weeks"].items()))
+    if "criteria_met" in data:
+        data["criteria_met"] = frozenset(data["criteria_met"])
+    return PlanState(**data)
 
 
 def pain_limits_from_dict(data: Mapping[str, Any] | None) -> PainLimits | None:
