@@ -214,6 +214,8 @@ class PlanState:
     - running_hold_weeks: weeks the running target has been held back after pain, counted from
       running_hold_since (ISO date; None = from the plan's second week), for running_hold_reason.
     - days_reviewed_through: day logs (flares, tightness) up to this ISO date have been applied.
+    - clinician_cleared: a physio assessed the runner's red flags and cleared them (design.md §5); the
+      generator then builds the pathway's plan instead of stopping at the referral.
     """
 
     exercise_adjustments: tuple[tuple[str, ExerciseAdjustment], ...] = ()
@@ -224,6 +226,7 @@ class PlanState:
     running_hold_since: str | None = None
     running_hold_reason: str = ""
     days_reviewed_through: str | None = None
+    clinician_cleared: bool = False
     adjustments: dict[str, ExerciseAdjustment] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:

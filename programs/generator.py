@@ -173,13 +173,14 @@ def generate_plan(
 ) -> Plan:
     """Screen, choose the pathway, lay out its phases, then the running targets and each day's sessions.
 
-    A red flag returns status needs_clinician with the referral and no weeks (design.md §5).
+    A red flag returns status needs_clinician with the referral and no weeks (design.md §5), unless a physio
+    has cleared the runner after assessment (state.clinician_cleared).
     """
     slug, why = choose_pathway(intake)
     pathway = pathways[slug]
     limits = pain_limits or default_pain_limits(pathway)
     referral = screen_red_flags(intake, config=config)
-    if referral is not None:
+    if referral is not None and not state.clinician_cleared:
         return Plan("needs_clinician", referral, slug, why, limits, start, ())
     slots = phase_slots(pathway, weeks, state)
     builder = _Builder(intake, catalogue, limits, state, config, start.weekday())

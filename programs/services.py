@@ -308,6 +308,39 @@ def prescription_override(
 
 
 @transaction.atomic
+def plan_clinician_clear(*, plan: Plan, physio: User, note: str, start: dt.date) -> PlanChange:
+    """A physio who assessed the runner clears the red flags; the plan is generated from `start` (design.md §5).
+
+    The referral, the physio and their note are kept on the plan and in a PlanChange.
+    """
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if not _physio_may_manage(physio, plan.runner_id):
+        raise PermissionDenied("Only a physio with an active link to this runner can clear red flags.")
+    if plan.status != PlanStatus.NEEDS_CLINICIAN:
+        raise ValidationError({"plan": "This plan has no open red flag to clear."})
+    if not note.strip():
+        raise ValidationError({"note": "Record what the assessment found."})
+    state = dataclasses.replace(state_from_dict(plan.state), clinician_cleared=True)
+    generated = _generate(plan.intake, start=start, weeks=plan.weeks, state=state, pain_limits=None)
+    before = {"status": plan.status, "referral": plan.referral, "start": plan.start.isoformat()}
+    plan.status, plan.start, plan.state = generated.status, start, state_to_dict(state)
+    plan.pain_limits = dataclasses.asdict(generated.pain_limits) if generated.pain_limits else None
+    plan.clinician_clearance = {"physio": physio.email, "note": note.strip(), "referral": plan.referral}
+    plan.referral = None
+    plan.save(update_fields=["status", "start", "state", "pain_limits", "clinician_clearance", "referral"])
+    persist_plan_body(plan, generated.weeks)
+    return PlanChange.objects.create(
+        plan=plan,
+        kind=PlanChangeKind.CLEARANCE,
+        date=start,
+        before=before,
+        after={"status": plan.status, "start": start.isoformat()},
+        reason=note.strip(),
+        author=physio,
+    )
+
+
+@transaction.atomic
 def stage_check_record(*, plan: Plan, phase: str, answers: Mapping[str, bool], by: User, as_of: dt.date) -> StageCheck:
     """Record answers to a phase's exit checklist; the stage_gate rule decides whether the phase ends."""
     if by.pk != plan.runner_id and not _physio_may_manage(by, plan.runner_id):

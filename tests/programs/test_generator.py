@@ -346,3 +346,11 @@ def test_intake_from_dict_reads_design_md_names() -> None:
     assert intake.symptoms.worse_when == frozenset({"after_races"})
     assert plan_for(intake).pathway == "post_race_stabilisers"
     assert intake.equipment <= ALL_EQUIPMENT
+
+
+def test_a_cleared_red_flag_gets_the_pathway_plan() -> None:
+    flagged = symptomatic(make_intake(), night_pain=True)
+    stopped = plan_for(flagged)
+    cleared = plan_for(flagged, state=PlanState(clinician_cleared=True))
+    assert stopped.status == "needs_clinician" and stopped.weeks == ()
+    assert cleared.status == "active" and cleared.referral is None and cleared.weeks

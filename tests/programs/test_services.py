@@ -157,3 +157,28 @@ def test_completed_as_prescribed_compares_every_prescribed_number() -> None:
     assert not services._completed_as_prescribed(dose, {"sets_done": 2, "reps_done": [12, 10]})
     assert services._completed_as_prescribed({"laps": 7}, {"laps": 8})
     assert not services._completed_as_prescribed({"laps": 7}, {})
+
+
+def test_a_linked_physio_can_clear_red_flags_and_the_clearance_is_recorded(
+    runner: User, physio: User, other_physio: User, intake_data: dict[str, Any]
+) -> None:
+    intake_data["symptoms"]["night_pain"] = True
+    plan = _plan(runner, intake_data)
+    assert plan.status == PlanStatus.NEEDS_CLINICIAN
+    with pytest.raises(PermissionDenied):
+        services.plan_clinician_clear(plan=plan, physio=other_physio, note="seen", start=START)
+    with pytest.raises(ValidationError):
+        services.plan_clinician_clear(plan=plan, physio=physio, note="  ", start=START)
+    assert not Prescription.objects.filter(session__plan=plan).exists()
+
+    change = services.plan_clinician_clear(
+        plan=plan, physio=physio, note="Night pain is positional; no red flag.", start=START
+    )
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACTIVE and plan.referral is None
+    assert plan.clinician_clearance["physio"] == physio.email
+    assert plan.clinician_clearance["referral"]["urgency"] == "soon"
+    assert change.kind == PlanChangeKind.CLEARANCE and change.author == physio
+    assert Prescription.objects.filter(session__plan=plan).exists()
+    with pytest.raises(ValidationError):
+        services.plan_clinician_clear(plan=plan, physio=physio, note="again", start=START)
