@@ -21,6 +21,17 @@ WORSE_WHEN: tuple[str, ...] = ("long_runs", "after_races", "speed_work", "sittin
 GOALS: tuple[str, ...] = ("pain_relief", "return_to_running", "prevention", "race")
 SESSION_KINDS: tuple[str, ...] = ("strength", "mobility", "run", "cross_training", "rest")
 URGENCIES: tuple[str, ...] = ("emergency", "urgent", "soon")
+# The intake's red-flag questions (domain.md §9.3); screening.py decides what each one means.
+RED_FLAGS: tuple[str, ...] = (
+    "felt_pop",
+    "bruising",
+    "swelling",
+    "unable_to_walk_normally",
+    "numbness_or_tingling",
+    "night_pain",
+    "bladder_or_bowel_change",
+    "fever_or_unwell",
+)
 
 
 # ---------------------------------------------------------------- intake

@@ -8,7 +8,7 @@ from typing import Any
 
 from exercises.catalogue import dose_to_dict
 
-from .domain import WEEKDAYS, GoalRace, Intake, Item, Plan, Running, Symptoms
+from .domain import RED_FLAGS, WEEKDAYS, GoalRace, Intake, Item, Plan, Running, Symptoms
 
 
 def _item_to_dict(item: Item) -> dict[str, Any]:
@@ -87,20 +87,7 @@ def intake_from_dict(data: Mapping[str, Any]) -> Intake:
             pain_running=int(symptoms["pain_running"]),
             location=symptoms.get("location"),
             worse_when=frozenset(symptoms.get("worse_when") or ()),
-            **{
-                flag: bool(symptoms[flag])
-                for flag in (
-                    "felt_pop",
-                    "bruising",
-                    "swelling",
-                    "unable_to_walk_normally",
-                    "numbness_or_tingling",
-                    "night_pain",
-                    "bladder_or_bowel_change",
-                    "fever_or_unwell",
-                    "previous_hamstring_injury",
-                )
-            },
+            **{flag: bool(symptoms[flag]) for flag in (*RED_FLAGS, "previous_hamstring_injury")},
         ),
         equipment=frozenset(data["equipment"]),
         available_days=tuple(d for d in WEEKDAYS if d in available),

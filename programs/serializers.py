@@ -11,16 +11,6 @@ from exercises.catalogue import EQUIPMENT_SLUGS
 from .domain import GOALS, LOCATIONS, ONSETS, RACE_DISTANCES, SIDES, WEEKDAYS, WORSE_WHEN
 
 PAIN = {"min_value": 0, "max_value": 10}
-RED_FLAG_FIELDS = (
-    "felt_pop",
-    "bruising",
-    "swelling",
-    "unable_to_walk_normally",
-    "numbness_or_tingling",
-    "night_pain",
-    "bladder_or_bowel_change",
-    "fever_or_unwell",
-)
 
 
 class UniqueMultipleChoiceField(serializers.ListField):

@@ -18,6 +18,7 @@ from programs.domain import (
     GOALS,
     LOCATIONS,
     RACE_DISTANCES,
+    RED_FLAGS,
     WEEKDAYS,
     WORSE_WHEN,
     ExerciseAdjustment,
@@ -30,16 +31,6 @@ from programs.domain import (
 from programs.pathways import Pathway, load_pathways
 
 START = dt.date(2026, 1, 5)  # a Monday
-RED_FLAGS: tuple[str, ...] = (
-    "felt_pop",
-    "bruising",
-    "swelling",
-    "unable_to_walk_normally",
-    "numbness_or_tingling",
-    "night_pain",
-    "bladder_or_bowel_change",
-    "fever_or_unwell",
-)
 
 
 @cache

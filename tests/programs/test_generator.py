@@ -7,7 +7,7 @@ import datetime as dt
 import itertools
 import json
 
-from programs.domain import ExerciseAdjustment, GoalRace, Item, Plan, PlanState
+from programs.domain import RED_FLAGS, ExerciseAdjustment, GoalRace, Item, Plan, PlanState
 from programs.generator import generate_plan
 from programs.plan_json import intake_from_dict, plan_to_dict
 from programs.rules import RulesConfig
@@ -321,17 +321,7 @@ def test_intake_from_dict_reads_design_md_names() -> None:
             "location": "mid_thigh",
             "worse_when": ["after_races"],
             **dict.fromkeys(
-                (
-                    "felt_pop",
-                    "bruising",
-                    "swelling",
-                    "unable_to_walk_normally",
-                    "numbness_or_tingling",
-                    "night_pain",
-                    "bladder_or_bowel_change",
-                    "fever_or_unwell",
-                    "previous_hamstring_injury",
-                ),
+                (*RED_FLAGS, "previous_hamstring_injury"),
                 False,
             ),
         },

@@ -33,7 +33,7 @@ _NUMERIC = ("sets", "hold_seconds", "minutes", "laps", "distance", "intervals", 
 @cache
 def dose_ceiling(pathway: str, phase: str) -> dict[str, dict[str, int]]:
     """Per exercise, the largest value each dose field may take in this phase: starts, ladders, caps, tables, and
-    the catalogue default of an easier variant."""
+    the catalogue defaults down the easier-variant chain."""
     ceiling: dict[str, dict[str, int]] = defaultdict(dict)
 
     def take(exercise: str, dose: Dose) -> None:
@@ -48,11 +48,14 @@ def dose_ceiling(pathway: str, phase: str) -> dict[str, dict[str, int]]:
         for candidate in (item, *item.alternatives):
             doses = [candidate.dose, *candidate.rule.ladder]
             doses += [d for d in (candidate.rule.cap, candidate.rule.then) if d is not None]
-            easier = catalogue()[candidate.exercise].easier
-            for exercise in (candidate.exercise, easier):
-                if exercise is not None:
-                    for dose in [*doses, catalogue()[exercise].default_dose]:
-                        take(exercise, dose)
+            # Each regression may step one further down the catalogue's easier chain.
+            exercise: str | None = candidate.exercise
+            seen: set[str] = set()
+            while exercise is not None and exercise not in seen:
+                seen.add(exercise)
+                for dose in [*doses, catalogue()[exercise].default_dose]:
+                    take(exercise, dose)
+                exercise = catalogue()[exercise].easier
     return ceiling
 
 
@@ -196,20 +199,23 @@ def test_evaluate_is_idempotent_and_its_state_generates_a_safe_plan(history) -> 
     plan = generate(intake, 12)
     pathway = pathways()[plan.pathway]
 
-    def step(state: PlanState) -> PlanState:
+    def step(state: PlanState, today: dt.date) -> PlanState:
         current = generate(intake, 12, state)
         new, _ = evaluate(
             plan=current,
             state=state,
-            exercise_logs=logs,
-            day_logs=days,
-            as_of=as_of,
+            exercise_logs=[log for log in logs if log.date <= today],
+            day_logs=[d for d in days if d.date <= today],
+            as_of=today,
             pathway=pathway,
             pain_limits=default_pain_limits(pathway),
             catalogue=catalogue(),
         )
         return new
 
-    once = step(PlanState())
-    assert step(once) == once
-    check_plan(intake, generate(intake, 12, once), once)
+    # As programs.services does: the rules run after each logged day, in date order, over all history so far.
+    state = PlanState()
+    for day in sorted({log.date for log in logs} | {d.date for d in days} | {as_of}):
+        state = step(state, day)
+    assert step(state, as_of) == state, "re-running the rules with nothing new logged must change nothing"
+    check_plan(intake, generate(intake, 12, state), state)
