@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Prefetch
 
@@ -92,10 +93,10 @@ class _Changes:
         date: dt.date | None,
         session_kind: str,
         exercise: str,
-        before,
-        after,
+        before: object,
+        after: object,
         reason: str,
-        prescription=None,
+        prescription: Prescription | None = None,
     ) -> None:
         self.rows.append(
             PlanChange(
@@ -285,4 +286,5 @@ def _sync_weeks(plan: Plan, generated: domain.Plan, *, after: dt.date, changes: 
 
 
 def _plain(value: object) -> object:
-    return float(value) if hasattr(value, "as_tuple") else value
+    """Decimal columns compare with the generator's floats."""
+    return float(value) if isinstance(value, Decimal) else value
