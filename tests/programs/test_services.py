@@ -182,3 +182,44 @@ def test_a_linked_physio_can_clear_red_flags_and_the_clearance_is_recorded(
     assert Prescription.objects.filter(session__plan=plan).exists()
     with pytest.raises(ValidationError):
         services.plan_clinician_clear(plan=plan, physio=physio, note="again", start=START)
+
+
+def _acute_strain(intake_data: dict[str, Any]) -> dict[str, Any]:
+    intake_data["symptoms"].update(onset="sudden", weeks_since_onset=0, pain_walking=2, pain_running=5)
+    return intake_data
+
+
+def test_a_stage_checklist_holds_the_stage_until_all_yes(
+    runner: User, physio: User, intake_data: dict[str, Any]
+) -> None:
+    from programs.services import pathways
+
+    plan = _plan(runner, _acute_strain(intake_data), weeks=6)
+    assert plan.pathway == "acute_strain"
+    first = pathways()["acute_strain"].phases[0]
+    last_day_of_stage = START + dt.timedelta(weeks=first.weeks, days=-1)
+    answers = dict.fromkeys(first.exit_criteria, True)
+    answers[first.exit_criteria[0]] = False
+
+    services.stage_check_record(plan=plan, phase=first.slug, answers=answers, by=runner, as_of=last_day_of_stage)
+    plan.refresh_from_db()
+    week_after = plan.plan_weeks.get(number=first.weeks + 1)
+    assert week_after.phase == first.slug, "one open question keeps the runner in the stage"
+    assert "checklist" in week_after.running_reason
+    assert PlanChange.objects.filter(plan=plan, kind=PlanChangeKind.RULE, date__gt=last_day_of_stage).exists()
+
+    services.stage_check_record(
+        plan=plan,
+        phase=first.slug,
+        answers=dict.fromkeys(first.exit_criteria, True),
+        by=physio,
+        as_of=last_day_of_stage,
+    )
+    plan.refresh_from_db()
+    assert first.slug in plan.state["criteria_met"]
+
+
+def test_an_outsider_cannot_answer_the_checklist(other_runner: User, runner: User, intake_data: dict[str, Any]) -> None:
+    plan = _plan(runner, _acute_strain(intake_data))
+    with pytest.raises(PermissionDenied):
+        services.stage_check_record(plan=plan, phase="protect", answers={}, by=other_runner, as_of=START)
