@@ -31,7 +31,6 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 from programs import services  # noqa: E402
-from programs.generator import generate_plan  # noqa: E402
 from programs.plan_json import intake_from_dict  # noqa: E402
 
 START = dt.date(2026, 11, 23)
@@ -49,10 +48,9 @@ def median_ms(fn: Callable[[], object], runs: int) -> float:
 
 def main() -> None:
     intake = intake_from_dict(INTAKE)
-    catalogue, pathways, config = services.catalogue(), services.pathways(), services.rules_config()
 
     def pure() -> None:
-        generate_plan(intake, start=START, weeks=12, catalogue=catalogue, pathways=pathways, config=config)
+        services.generate(intake, start=START, weeks=12)
 
     pure()
     print(f"pure generation, 12 weeks: median {median_ms(pure, 500):.3f} ms over 500 runs (budget 2 ms)")

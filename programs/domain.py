@@ -242,3 +242,6 @@ class PlanState:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "adjustments", dict(self.exercise_adjustments))
+
+
+INITIAL_STATE = PlanState()  # before any rule has run

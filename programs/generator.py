@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from exercises.catalogue import Catalogue, Dose
 
 from .domain import (
+    INITIAL_STATE,
     SESSION_KINDS,
     WEEKDAYS,
     Day,
@@ -35,7 +36,6 @@ from .running_load import running_targets, speed_allowed
 from .scheduling import every_n_days, spread_days, weekday_offsets
 from .screening import screen_red_flags
 
-_FRESH_STATE = PlanState()
 _NO_ADJUSTMENT = ExerciseAdjustment()
 REHAB_KINDS = frozenset({"strength", "mobility", "cross_training"})
 _KIND_ORDER = {kind: i for i, kind in enumerate(SESSION_KINDS)}
@@ -168,7 +168,7 @@ def generate_plan(
     catalogue: Catalogue,
     pathways: Mapping[str, Pathway],
     config: RulesConfig = DEFAULT_CONFIG,
-    state: PlanState = _FRESH_STATE,
+    state: PlanState = INITIAL_STATE,
     pain_limits: PainLimits | None = None,
 ) -> Plan:
     """Screen, choose the pathway, lay out its phases, then the running targets and each day's sessions.

@@ -145,19 +145,7 @@ def _sync_session_items(
             to_delete.append(old.pk)
             continue
         after = _item_snapshot(new.exercise, dose_to_dict(new.dose), new.pain_limit)
-        if old is None:
-            to_create.append(_prescription_row(row, position, new, ids))
-            changes.add(
-                plan,
-                date=row.date,
-                session_kind=row.kind,
-                exercise=new.exercise,
-                before=None,
-                after=after,
-                reason=new.reason,
-            )
-            continue
-        before = _item_snapshot(old.exercise.slug, old.dose, old.pain_limit)
+        before = None if old is None else _item_snapshot(old.exercise.slug, old.dose, old.pain_limit)
         if before != after:
             changes.add(
                 plan,
@@ -169,6 +157,9 @@ def _sync_session_items(
                 reason=new.reason,
                 prescription=old,
             )
+        if old is None:
+            to_create.append(_prescription_row(row, position, new, ids))
+            continue
         if before != after or old.reason != new.reason or old.times_per_day != new.times_per_day:
             old.exercise_id = ids[new.exercise]
             old.dose, old.pain_limit, old.reason, old.times_per_day = (

@@ -69,16 +69,17 @@ def rules_config() -> RulesConfig:
     )
 
 
-def _generate(
-    plan_or_intake: Intake,
+def generate(
+    intake: domain.Intake,
     *,
     start: dt.date,
     weeks: int,
-    state: domain.PlanState,
-    pain_limits: domain.PainLimits | None,
+    state: domain.PlanState = domain.INITIAL_STATE,
+    pain_limits: domain.PainLimits | None = None,
 ) -> domain.Plan:
+    """The pure generator fed with the project's catalogue, pathways and configured rules. Writes nothing."""
     return generate_plan(
-        intake_from_dict(plan_or_intake.data),
+        intake,
         start=start,
         weeks=weeks,
         catalogue=catalogue(),
@@ -102,7 +103,7 @@ def plan_create(*, intake: Intake, start: dt.date, weeks: int) -> Plan:
 
     A red flag gives a plan with status needs_clinician, its referral, and no prescriptions (design.md §5).
     """
-    generated = _generate(intake, start=start, weeks=weeks, state=domain.PlanState(), pain_limits=None)
+    generated = generate(intake_from_dict(intake.data), start=start, weeks=weeks)
     plan = Plan.objects.create(
         runner=intake.runner,
         intake=intake,
@@ -113,7 +114,7 @@ def plan_create(*, intake: Intake, start: dt.date, weeks: int) -> Plan:
         start=start,
         weeks=weeks,
         pain_limits=dataclasses.asdict(generated.pain_limits) if generated.pain_limits else None,
-        state=state_to_dict(domain.PlanState()),
+        state=state_to_dict(domain.INITIAL_STATE),
     )
     persist_plan_body(plan, generated.weeks)
     return plan
@@ -247,7 +248,8 @@ def _replan(plan: Plan, *, as_of: dt.date, cause_log: SessionLog | None) -> list
         return []
     state = state_from_dict(plan.state)
     limits = pain_limits_from_dict(plan.pain_limits)
-    current = _generate(plan.intake, start=plan.start, weeks=plan.weeks, state=state, pain_limits=limits)
+    intake = intake_from_dict(plan.intake.data)
+    current = generate(intake, start=plan.start, weeks=plan.weeks, state=state, pain_limits=limits)
     exercise_logs, day_logs, answers = _history(plan)
     new_state, _decisions = evaluate(
         plan=current,
@@ -265,7 +267,7 @@ def _replan(plan: Plan, *, as_of: dt.date, cause_log: SessionLog | None) -> list
         return []
     plan.state = state_to_dict(new_state)
     plan.save(update_fields=["state"])
-    regenerated = _generate(plan.intake, start=plan.start, weeks=plan.weeks, state=new_state, pain_limits=limits)
+    regenerated = generate(intake, start=plan.start, weeks=plan.weeks, state=new_state, pain_limits=limits)
     return sync_future(plan, regenerated, after=as_of, cause_log=cause_log)
 
 
@@ -321,7 +323,7 @@ def plan_clinician_clear(*, plan: Plan, physio: User, note: str, start: dt.date)
     if not note.strip():
         raise ValidationError({"note": "Record what the assessment found."})
     state = dataclasses.replace(state_from_dict(plan.state), clinician_cleared=True)
-    generated = _generate(plan.intake, start=start, weeks=plan.weeks, state=state, pain_limits=None)
+    generated = generate(intake_from_dict(plan.intake.data), start=start, weeks=plan.weeks, state=state)
     before = {"status": plan.status, "referral": plan.referral, "start": plan.start.isoformat()}
     plan.status, plan.start, plan.state = generated.status, start, state_to_dict(state)
     plan.pain_limits = dataclasses.asdict(generated.pain_limits) if generated.pain_limits else None

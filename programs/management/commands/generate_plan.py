@@ -11,12 +11,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from exercises.catalogue import load_catalogue_file
-from programs.generator import generate_plan
-from programs.pathways import load_pathways
 from programs.plan_json import intake_from_dict, plan_to_dict
 from programs.serializers import IntakeSerializer, field_errors
-from programs.services import rules_config
+from programs.services import generate
 
 INVALID_INPUT = 2
 
@@ -50,12 +47,5 @@ class Command(BaseCommand):
         serializer = IntakeSerializer(data=data, context={"start": start_date})
         if not serializer.is_valid():
             raise _fail("invalid intake:\n" + "\n".join(f"  {line}" for line in field_errors(serializer.errors)))
-        plan = generate_plan(
-            intake_from_dict(serializer.data),
-            start=start_date,
-            weeks=int(weeks),
-            catalogue=load_catalogue_file(),
-            pathways=load_pathways(),
-            config=rules_config(),
-        )
+        plan = generate(intake_from_dict(serializer.data), start=start_date, weeks=int(weeks))
         self.stdout.write(json.dumps(plan_to_dict(plan), indent=2))
