@@ -103,6 +103,19 @@ class CareLinkQuerySet(models.QuerySet["CareLink"]):
     def active(self) -> CareLinkQuerySet:
         return self.filter(status=CareLinkStatus.ACTIVE)
 
+    def of_physio(self, user: User) -> CareLinkQuerySet:
+        """The one care-link rule: the active links of a user who is a physio. Reads and writes all ask this."""
+        if not getattr(user, "is_physio", False):
+            return self.none()
+        return self.active().filter(physio=user)
+
+    def patients_of(self, user: User) -> models.QuerySet[CareLink, dict[str, int]]:
+        """Ids of the runners this user may see as their physio (a subquery for `runner__in=`)."""
+        return self.of_physio(user).values("runner")
+
+    def physio_may_see(self, user: User, runner_id: int) -> bool:
+        return self.of_physio(user).filter(runner_id=runner_id).exists()
+
 
 class CareLink(models.Model):
     """A physio may see and adjust a runner's plans only through an active link the runner consented to."""

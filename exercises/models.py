@@ -102,3 +102,26 @@ class Exercise(models.Model):
             evidence_level=self.evidence_level,
             source=self.source,
         )
+
+
+class CatalogueVersionQuerySet(models.QuerySet["CatalogueVersion"]):
+    def latest_loaded(self) -> CatalogueVersion | None:
+        return self.order_by("-number").first()
+
+
+class CatalogueVersion(models.Model):
+    """The catalogue as one `load_catalogue` wrote it. New plans are generated from the latest; a plan keeps the
+    version it was generated from, so a later edit of the catalogue file never changes it by itself."""
+
+    number = models.PositiveIntegerField(unique=True)
+    checksum = models.CharField(max_length=64)
+    data = models.JSONField(help_text="The catalogue's plain form (exercises.catalogue.catalogue_to_dict).")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CatalogueVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"catalogue v{self.number}"

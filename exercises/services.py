@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,10 +57,11 @@ class LoadReport:
     unchanged: tuple[str, ...] = ()
     deleted: tuple[str, ...] = ()
     deactivated: tuple[str, ...] = ()
+    new_version: bool = False
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated or self.deleted or self.deactivated)
+        return bool(self.created or self.updated or self.deleted or self.deactivated or self.new_version)
 
     def summary(self) -> str:
         return (
@@ -117,13 +120,47 @@ def _sync_equipment(equipment_model: type[models.Model]) -> dict[str, int]:
     return {s: e.pk for s, e in existing.items()}
 
 
-def _retire(removed: list[models.Model], exercise_model: type[models.Model]) -> tuple[list[str], list[str]]:
+def catalogue_checksum(catalogue: Catalogue) -> str:
+    """Identifies a catalogue's content: equal catalogues, equal checksums."""
+    return hashlib.sha256(json.dumps(catalogue_to_dict(catalogue), sort_keys=True).encode()).hexdigest()
+
+
+def _pinned_slugs() -> set[str]:
+    """Exercises of catalogue versions that a plan still pins: a replan of that plan may prescribe them again."""
+    from .models import CatalogueVersion
+
+    relations = _protecting_relations(CatalogueVersion)
+    return {
+        row["slug"]
+        for version in CatalogueVersion.objects.all()
+        if _is_referenced(version, relations)
+        for row in version.data["exercises"]
+    }
+
+
+def _catalogue_version_record(catalogue: Catalogue) -> bool:
+    """Record what was loaded as a new CatalogueVersion unless the latest already has this content."""
+    from .models import CatalogueVersion
+
+    checksum = catalogue_checksum(catalogue)
+    latest = CatalogueVersion.objects.latest_loaded()
+    if latest is not None and latest.checksum == checksum:
+        return False
+    CatalogueVersion.objects.create(
+        number=(latest.number + 1) if latest else 1, checksum=checksum, data=catalogue_to_dict(catalogue)
+    )
+    return True
+
+
+def _retire(
+    removed: list[models.Model], exercise_model: type[models.Model], keep: set[str]
+) -> tuple[list[str], list[str]]:
     """Delete exercises that left the file, unless something protects them: those are kept and deactivated."""
     relations = _protecting_relations(exercise_model)
     deleted: list[str] = []
     deactivated: list[str] = []
     for obj in removed:
-        if not _is_referenced(obj, relations):
+        if obj.slug not in keep and not _is_referenced(obj, relations):
             try:
                 with transaction.atomic():
                     obj.delete()
@@ -149,8 +186,11 @@ def catalogue_load(
     The catalogue is validated again first (a hand-built `Catalogue` gets the same checks as the file), so bad
     data writes nothing. Unchanged rows are not written. An exercise that left the file is deleted only when no
     row protects it; one a plan still uses is kept with is_active=False, because a runner's history must keep
-    pointing at what they were told to do. The data migration passes its historical models.
+    pointing at what they were told to do, and so is one that a catalogue version pinned by a plan still lists.
+    Each load whose content differs from the latest version records a new CatalogueVersion, which new plans use.
+    The data migration passes its historical models (and then records no version: that table comes later).
     """
+    historical = exercise_model is not None or equipment_model is not None
     if exercise_model is None or equipment_model is None:
         from .models import Equipment, Exercise
 
@@ -215,7 +255,8 @@ def catalogue_load(
 
     in_file = {spec.slug for spec in catalogue.exercises}
     removed = [e for slug, e in sorted(existing.items()) if slug not in in_file]
-    deleted, deactivated = _retire(removed, exercise_model)
+    deleted, deactivated = _retire(removed, exercise_model, _pinned_slugs() if removed and not historical else set())
+    new_version = False if historical else _catalogue_version_record(catalogue)
 
     created_set = set(created)
     return LoadReport(
@@ -225,4 +266,5 @@ def catalogue_load(
         unchanged=tuple(s.slug for s in catalogue.exercises if s.slug not in updated and s.slug not in created_set),
         deleted=tuple(deleted),
         deactivated=tuple(deactivated),
+        new_version=new_version,
     )

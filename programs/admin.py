@@ -1,62 +1,95 @@
+"""Staff can read every plan, prescription, log and decision here, and change none of them: changes to a plan go
+through the services (and so into its decision log) like everyone else's."""
+
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
-from .models import DayLog, Intake, Plan, PlanChange, PlannedSession, Prescription, Reminder, SessionLog, StageCheck
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import (
+    DayLog,
+    Intake,
+    PathwayVersion,
+    Plan,
+    PlanChange,
+    PlannedSession,
+    PlanStateChange,
+    Prescription,
+    Reminder,
+    SessionLog,
+    StageCheck,
+)
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    extra = 0
+
+
+class PlanChangeInline(ReadOnlyInline):
+    model = PlanChange
+    fields = ["created_at", "kind", "exercise", "effective_from", "reason", "author"]
+
+
+class PrescriptionInline(ReadOnlyInline):
+    model = Prescription
+    fields = ["position", "exercise", "dose", "pain_limit", "slot", "step", "replaces", "overridden", "reason"]
 
 
 @admin.register(Intake)
-class IntakeAdmin(admin.ModelAdmin):
+class IntakeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["runner", "version", "created_at"]
     list_select_related = ["runner"]
-    # An intake is a record of what the runner said: never edited after the fact.
-    readonly_fields = ["runner", "version", "data", "created_at"]
-
-
-class PlanChangeInline(admin.TabularInline):
-    model = PlanChange
-    extra = 0
-    fields = ["created_at", "kind", "date", "session_kind", "exercise", "before", "after", "reason", "author"]
-    readonly_fields = fields
-    can_delete = False
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["runner", "pathway", "status", "start", "weeks", "created_at"]
     list_filter = ["status", "pathway"]
     list_select_related = ["runner"]
     search_fields = ["runner__email"]
-    readonly_fields = ["intake", "state", "created_at"]
     inlines = [PlanChangeInline]
 
 
-class PrescriptionInline(admin.TabularInline):
-    model = Prescription
-    extra = 0
-    autocomplete_fields = ["exercise"]
-
-
 @admin.register(PlannedSession)
-class PlannedSessionAdmin(admin.ModelAdmin):
+class PlannedSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["plan", "date", "kind", "week_number"]
     list_select_related = ["plan__runner"]
     list_filter = ["kind"]
     inlines = [PrescriptionInline]
 
 
+@admin.register(PlanChange)
+class PlanChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["plan", "kind", "exercise", "effective_from", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["plan__runner"]
+
+
 @admin.register(SessionLog)
-class SessionLogAdmin(admin.ModelAdmin):
+class SessionLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["session", "runner", "created_at"]
     list_select_related = ["session", "runner"]
 
 
-admin.site.register(DayLog)
-admin.site.register(StageCheck)
+for model in (DayLog, StageCheck, PlanStateChange, PathwayVersion):
+    admin.site.register(model, type(f"{model.__name__}Admin", (ReadOnlyAdminMixin, admin.ModelAdmin), {}))
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["runner", "due_at", "status", "attempts", "sent_at"]
     list_filter = ["status"]
     list_select_related = ["runner"]

@@ -112,9 +112,13 @@ class Item:
     reason: str
     times_per_day: int = 1
     # Not part of the JSON contract: where this dose sits on its progression (0 = starting dose), after and
-    # before the rules' adjustments. The rules read them to hold or step back from the right place.
+    # before the rules' adjustments; the pathway exercise whose place it fills (the rules' adjustments are keyed
+    # by it); and the exercise it stands in for (an easier variant, or an alternative for missing equipment).
+    # The rules read them to hold or step back from the right place.
     step: int = 0
     scheduled_step: int = 0
+    slot: str = ""
+    replaces: str | None = None
 
 
 @dataclass(frozen=True)
@@ -184,6 +188,7 @@ class ExerciseLog:
     completed_as_prescribed: bool
     pain_during: int | None = None
     pain_after: int | None = None
+    slot: str | None = None  # the prescription's slot; None when only the exercise is known (then inferred)
 
 
 @dataclass(frozen=True)

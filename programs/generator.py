@@ -54,6 +54,7 @@ class _Placement:
     variant: str
     variant_dose: Dose | None
     trimmable: bool
+    swapped_from: str | None  # the pathway's first choice, when an alternative is scheduled instead
 
 
 class _Builder:
@@ -129,7 +130,8 @@ class _Builder:
             notes = (ctx.swap_note, ctx.adjustment_note if adjusted else "")
             reason = "; ".join((reason, *(note for note in notes if note)))
             times = chosen.frequency.value if chosen.frequency.kind == "per_day" else 1
-            item = Item(exercise, dose, self.limit, reason, times, position, raw)
+            replaces = chosen.exercise if exercise != chosen.exercise else ctx.swapped_from
+            item = Item(exercise, dose, self.limit, reason, times, position, raw, chosen.exercise, replaces)
             minutes = estimated_minutes(dose, self.config) * times
             found = (chosen.priority, item, minutes, chosen.kind, ctx.trimmable)
             self.entries[key] = found
@@ -229,6 +231,7 @@ def _place_phase(
             continue
         chosen, swap_note = resolved
         used.add(chosen.exercise)
+        swapped_from = item.exercise if chosen is not item else None
         # Keyed by the exercise actually scheduled (after an equipment swap): that is what the runner logs.
         adj = adjustments.get(chosen.exercise, _NO_ADJUSTMENT)
         since = (dt.date.fromisoformat(adj.since) - start).days if adj.since else -1
@@ -247,6 +250,7 @@ def _place_phase(
             variant=variant_slug,
             variant_dose=variant_dose,
             trimmable=chosen.dose.minutes is not None and not chosen.dose.sets,
+            swapped_from=swapped_from,
         )
         last = last_position(chosen.rule)
         occurrences = _occurrence_days(chosen, builder, first_day, week_positions, start_wd)

@@ -5,16 +5,23 @@ Rows are written only by `programs.services`. Completed sessions and logs are ne
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Q
+
+from accounts.models import CareLink
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 PAIN_SCALE = [MinValueValidator(0), MaxValueValidator(10)]
 
 
 class IntakeQuerySet(models.QuerySet["Intake"]):
-    def for_runner(self, runner: settings.AUTH_USER_MODEL) -> IntakeQuerySet:
+    def for_runner(self, runner: User) -> IntakeQuerySet:
         return self.filter(runner=runner)
 
     def latest_first(self) -> IntakeQuerySet:
@@ -46,21 +53,13 @@ class PlanStatus(models.TextChoices):
 
 
 class PlanQuerySet(models.QuerySet["Plan"]):
-    def for_user(self, user: settings.AUTH_USER_MODEL) -> PlanQuerySet:
-        """Plans the user may see: their own, or their patients' through an active care link."""
-        return self.filter(
-            Q(runner=user) | Q(runner__physio_links__physio=user, runner__physio_links__status="active")
-        ).distinct()
+    def for_user(self, user: User) -> PlanQuerySet:
+        """Plans the user may see: their own, or, for a physio, their patients' (accounts.CareLink.objects.patients_of)."""
+        return self.filter(Q(runner=user) | Q(runner__in=CareLink.objects.patients_of(user)))
 
-    def with_sessions(self) -> PlanQuerySet:
-        prescriptions = Prescription.objects.select_related("exercise").order_by("position")
-        sessions = PlannedSession.objects.order_by("date", "position").prefetch_related(
-            Prefetch("prescriptions", queryset=prescriptions)
-        )
-        return self.select_related("runner", "intake").prefetch_related(
-            Prefetch("plan_weeks", queryset=PlanWeek.objects.order_by("number")),
-            Prefetch("sessions", queryset=sessions),
-        )
+    def current_for_runner(self, runner: User) -> Plan | None:
+        """The runner's plan in use: the newest that has not ended."""
+        return self.filter(runner=runner).exclude(status=PlanStatus.ENDED).order_by("-created_at", "-id").first()
 
 
 class Plan(models.Model):
@@ -70,6 +69,14 @@ class Plan(models.Model):
     referral = models.JSONField(null=True, blank=True)
     pathway = models.CharField(max_length=64, blank=True)
     pathway_reason = models.TextField(blank=True)
+    # The template and catalogue this plan was generated from: editing either never changes the plan by itself
+    # (`plan_upgrade` moves it onto newer versions and records what changed).
+    pathway_version = models.ForeignKey(
+        "PathwayVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
+    )
+    catalogue_version = models.ForeignKey(
+        "exercises.CatalogueVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
+    )
     start = models.DateField()
     weeks = models.PositiveSmallIntegerField()
     pain_limits = models.JSONField(null=True, blank=True)
@@ -131,6 +138,13 @@ class Prescription(models.Model):
     pain_limit = models.PositiveSmallIntegerField(validators=PAIN_SCALE)
     reason = models.TextField()
     times_per_day = models.PositiveSmallIntegerField(default=1)
+    # What the rules read back (programs.domain.Item): the pathway exercise whose place this fills (adjustments are
+    # keyed by it), its step on the progression before and after the rules' adjustment, and the exercise it
+    # stands in for (an easier variant after a regression, or an alternative for missing equipment).
+    slot = models.CharField(max_length=64)
+    step = models.PositiveSmallIntegerField(default=0)
+    scheduled_step = models.PositiveSmallIntegerField(default=0)
+    replaces = models.CharField(max_length=64, blank=True)
     # A physio's hand-set dose; the rules never change an overridden prescription.
     overridden = models.BooleanField(default=False)
 
@@ -215,31 +229,92 @@ class StageCheck(models.Model):
         return f"{self.phase} checklist"
 
 
+class PathwayVersion(models.Model):
+    """A pathway template as it was when a plan was generated from it, so later edits never rewrite that plan.
+
+    `number` counts the distinct contents of one pathway (1, 2, …); `data` is the parsed template's plain form.
+    """
+
+    slug = models.CharField(max_length=64)
+    number = models.PositiveIntegerField()
+    checksum = models.CharField(max_length=64)
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "number"], name="one_pathway_version_number"),
+            models.UniqueConstraint(fields=["slug", "checksum"], name="one_pathway_version_per_content"),
+        ]
+        ordering = ["slug", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.slug} v{self.number}"
+
+
+class PlanStateChange(models.Model):
+    """The rules' state before and after one evaluation, so "why did my plan change on Tuesday" stays answerable."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="state_changes")
+    as_of = models.DateField()
+    before = models.JSONField()
+    after = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan_id", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"rules state of plan {self.plan_id} on {self.as_of}"
+
+
 class PlanChangeKind(models.TextChoices):
-    RULE = "rule", "Rule"
-    OVERRIDE = "override", "Physio override"
-    CLEARANCE = "clearance", "Clinician clearance"
+    """What a decision did. `before`/`after` have one schema per kind, documented in docs/plan-changes.md."""
+
+    PROGRESS = "progress", "Progressed"
+    HOLD = "hold", "Held"
+    REGRESS = "regress", "Stepped back"
+    PAUSE = "pause", "Paused"
+    RESUME = "resume", "Resumed"
+    SWAP = "swap", "Exercise swapped"
+    OVERRIDE = "override", "Changed by your physio"
+    RUNNING = "running", "Running changed"
+    STAGE_ADVANCE = "stage_advance", "Next stage"
+    STAGE_HOLD = "stage_hold", "Stage extended"
+    RED_FLAG = "red_flag", "Red flag"
+    CLEARANCE = "clearance", "Cleared by a clinician"
+    UPGRADE = "upgrade", "Moved to a newer program version"
+    UPDATE = "update", "Sessions updated"
+
+
+class PlanChangeQuerySet(models.QuerySet["PlanChange"]):
+    def newest_first(self) -> PlanChangeQuerySet:
+        return self.select_related("author", "cause_log__session").order_by("-created_at", "-id")
 
 
 class PlanChange(models.Model):
-    """Every change to a future session, with its reason and what caused it."""
+    """One decision about a plan: what was decided, about which exercise (or "running"), why, what caused it, and
+    the concrete session-item changes it made (`item_changes`, a list of `programs.decisions.ItemChange`)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="changes")
     kind = models.CharField(max_length=16, choices=PlanChangeKind.choices)
-    date = models.DateField(null=True, blank=True)
-    session_kind = models.CharField(max_length=20, blank=True)
-    exercise = models.CharField(max_length=64, blank=True)
-    prescription = models.ForeignKey(
-        Prescription, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
-    )
+    exercise = models.CharField(max_length=64, blank=True, help_text='An exercise slug, "running", or blank.')
+    effective_from = models.DateField(null=True, blank=True)
+    reason = models.TextField()
+    rule = models.CharField(max_length=32, blank=True, help_text="The rule that decided, when a rule did.")
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
-    reason = models.TextField()
+    item_changes = models.JSONField(default=list, blank=True)
     cause_log = models.ForeignKey(SessionLog, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    state_change = models.ForeignKey(
+        PlanStateChange, on_delete=models.SET_NULL, null=True, blank=True, related_name="decisions"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlanChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan_id", "created_at", "id"]

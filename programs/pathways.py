@@ -354,12 +354,16 @@ def parse_pathway(data: object, *, name: str = "?") -> Pathway:
     )
 
 
+def _read_sources(directory: Path) -> dict[str, Any]:
+    return {path.stem: yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(directory.glob("*.yaml"))}
+
+
 def _load(directory: Path) -> dict[str, Pathway]:
     pathways: dict[str, Pathway] = {}
-    for path in sorted(directory.glob("*.yaml")):
-        pathway = parse_pathway(yaml.safe_load(path.read_text(encoding="utf-8")), name=path.stem)
-        if pathway.slug != path.stem:
-            raise PathwayError(f"file name {path.name} does not match the slug", pathway=pathway.slug, field="slug")
+    for stem, data in _read_sources(directory).items():
+        pathway = parse_pathway(data, name=stem)
+        if pathway.slug != stem:
+            raise PathwayError(f"file name {stem}.yaml does not match the slug", pathway=pathway.slug, field="slug")
         pathways[pathway.slug] = pathway
     return pathways
 
@@ -369,11 +373,22 @@ def _load_default() -> dict[str, Pathway]:
     return _load(DEFAULT_PATHWAYS_DIR)
 
 
+@functools.cache
+def _default_sources() -> dict[str, Any]:
+    _load_default()  # the files must parse before their plain data is stored anywhere
+    return _read_sources(DEFAULT_PATHWAYS_DIR)
+
+
 def load_pathways(directory: Path = DEFAULT_PATHWAYS_DIR) -> dict[str, Pathway]:
     """All pathway templates in `directory`, by slug. The default directory is parsed once per process."""
     if Path(directory) == DEFAULT_PATHWAYS_DIR:
         return dict(_load_default())
     return _load(Path(directory))
+
+
+def pathway_source(slug: str) -> Mapping[str, Any]:
+    """The plain data of one shipped template, as `parse_pathway` reads it (what a PathwayVersion stores)."""
+    return _default_sources()[slug]
 
 
 def catalogue_problems(pathway: Pathway, catalogue: Catalogue) -> list[str]:

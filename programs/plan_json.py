@@ -8,7 +8,7 @@ from typing import Any
 
 from exercises.catalogue import dose_to_dict
 
-from .domain import RED_FLAGS, WEEKDAYS, GoalRace, Intake, Item, Plan, Running, Symptoms
+from .domain import RED_FLAGS, WEEKDAYS, Day, GoalRace, Intake, Item, Plan, Running, Symptoms, Week
 
 
 def _item_to_dict(item: Item) -> dict[str, Any]:
@@ -20,38 +20,42 @@ def _item_to_dict(item: Item) -> dict[str, Any]:
     return out
 
 
+def day_to_dict(day: Day) -> dict[str, Any]:
+    return {
+        "date": day.date.isoformat(),
+        "sessions": [
+            {"kind": session.kind, "items": [_item_to_dict(i) for i in session.items]} for session in day.sessions
+        ],
+    }
+
+
+def week_to_dict(week: Week) -> dict[str, Any]:
+    return {
+        "number": week.number,
+        "phase": week.phase,
+        "running": {
+            "target_distance": week.running.target_distance,
+            "unit": week.running.unit,
+            "max_runs": week.running.max_runs,
+            "rest_days": week.running.rest_days,
+            "speed_work_allowed": week.running.speed_work_allowed,
+            "reason": week.running.reason,
+        },
+        "days": [day_to_dict(day) for day in week.days],
+    }
+
+
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
-    """Exactly the plan JSON of design.md §3 (dose fields only where they apply; dates as ISO strings)."""
+    """Exactly the plan JSON of design.md §3 (dose fields only where they apply; dates as ISO strings).
+
+    The one serialiser of a plan: for a freshly generated plan and for a stored one read back
+    (`programs.selectors.StoredPlan.to_domain`) alike."""
     return {
         "status": plan.status,
         "referral": {"urgency": plan.referral.urgency, "message": plan.referral.message} if plan.referral else None,
         "pathway": plan.pathway,
         "pathway_reason": plan.pathway_reason,
-        "weeks": [
-            {
-                "number": week.number,
-                "phase": week.phase,
-                "running": {
-                    "target_distance": week.running.target_distance,
-                    "unit": week.running.unit,
-                    "max_runs": week.running.max_runs,
-                    "rest_days": week.running.rest_days,
-                    "speed_work_allowed": week.running.speed_work_allowed,
-                    "reason": week.running.reason,
-                },
-                "days": [
-                    {
-                        "date": day.date.isoformat(),
-                        "sessions": [
-                            {"kind": session.kind, "items": [_item_to_dict(i) for i in session.items]}
-                            for session in day.sessions
-                        ],
-                    }
-                    for day in week.days
-                ],
-            }
-            for week in plan.weeks
-        ],
+        "weeks": [week_to_dict(week) for week in plan.weeks],
     }
 
 

@@ -8,20 +8,45 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
-
-from django.db.models import Prefetch
+from typing import Any
 
 from exercises.catalogue import dose_to_dict
 from exercises.models import Exercise
 
 from . import domain
-from .models import Plan, PlanChange, PlanChangeKind, PlannedSession, PlanWeek, Prescription, SessionLog
+from .decisions import RUNNING, ItemChange, SlotChange
+from .models import Plan, PlannedSession, PlanWeek, Prescription
+from .selectors import StoredPlan
+
+_WEEK_FIELDS = ("phase", "target_distance", "max_runs", "rest_days", "speed_work_allowed")
+_PRESCRIPTION_FIELDS = (
+    "exercise",
+    "dose",
+    "pain_limit",
+    "reason",
+    "times_per_day",
+    "slot",
+    "step",
+    "scheduled_step",
+    "replaces",
+)
+
+
+class CatalogueMismatchError(LookupError):
+    """A plan names an exercise that the exercise table does not have: the catalogue file and database differ."""
 
 
 def _exercise_ids(slugs: Iterable[str]) -> dict[str, int]:
-    return dict(Exercise.objects.filter(slug__in=set(slugs)).values_list("slug", "id"))
+    wanted = set(slugs)
+    ids = dict(Exercise.objects.filter(slug__in=wanted).values_list("slug", "id"))
+    missing = sorted(wanted - set(ids))
+    if missing:
+        raise CatalogueMismatchError(
+            f"Exercise {', '.join(map(repr, missing))} is in the catalogue this plan uses but not in the database. "
+            "Run `manage.py load_catalogue` to load the catalogue file."
+        )
+    return ids
 
 
 def _plan_week_row(plan: Plan, week: domain.Week) -> PlanWeek:
@@ -48,6 +73,10 @@ def _prescription_row(session: PlannedSession, position: int, item: domain.Item,
         pain_limit=item.pain_limit,
         reason=item.reason,
         times_per_day=item.times_per_day,
+        slot=item.slot,
+        step=item.step,
+        scheduled_step=item.scheduled_step,
+        replaces=item.replaces or "",
     )
 
 
@@ -81,113 +110,77 @@ def persist_plan_body(plan: Plan, weeks: tuple[domain.Week, ...]) -> None:
     )
 
 
-@dataclass
-class _Changes:
-    rows: list[PlanChange]
-    cause_log: SessionLog | None
-
-    def add(
-        self,
-        plan: Plan,
-        *,
-        date: dt.date | None,
-        session_kind: str,
-        exercise: str,
-        before: object,
-        after: object,
-        reason: str,
-        prescription: Prescription | None = None,
-    ) -> None:
-        self.rows.append(
-            PlanChange(
-                plan=plan,
-                kind=PlanChangeKind.RULE,
-                date=date,
-                session_kind=session_kind,
-                exercise=exercise,
-                prescription=prescription,
-                before=before,
-                after=after,
-                reason=reason,
-                cause_log=self.cause_log,
-            )
-        )
-
-
-def _item_snapshot(exercise: str, dose: dict, pain_limit: int) -> dict:
+def _snapshot(exercise: str, dose: dict[str, Any], pain_limit: int) -> dict[str, Any]:
     return {"exercise": exercise, "dose": dose, "pain_limit": pain_limit}
 
 
-def _sync_session_items(
-    plan: Plan, row: PlannedSession, session: domain.Session, ids: dict[str, int], changes: _Changes
-) -> tuple[list[Prescription], list[Prescription], list[int]]:
-    """Compare one stored session with its regenerated twin, slot by slot. Overridden slots stay as the physio set them."""
-    to_update: list[Prescription] = []
-    to_create: list[Prescription] = []
-    to_delete: list[int] = []
-    old_items = list(row.prescriptions.all())
-    for position in range(max(len(old_items), len(session.items))):
-        old = old_items[position] if position < len(old_items) else None
-        new = session.items[position] if position < len(session.items) else None
-        if old is not None and old.overridden:
-            continue
-        if new is None:
-            assert old is not None
-            changes.add(
-                plan,
-                date=row.date,
-                session_kind=row.kind,
-                exercise=old.exercise.slug,
-                before=_item_snapshot(old.exercise.slug, old.dose, old.pain_limit),
-                after=None,
-                reason="removed: the session no longer needs it after the latest update",
-            )
-            to_delete.append(old.pk)
-            continue
-        after = _item_snapshot(new.exercise, dose_to_dict(new.dose), new.pain_limit)
-        before = None if old is None else _item_snapshot(old.exercise.slug, old.dose, old.pain_limit)
-        if before != after:
-            changes.add(
-                plan,
-                date=row.date,
-                session_kind=row.kind,
-                exercise=new.exercise,
-                before=before,
-                after=after,
-                reason=new.reason,
-                prescription=old,
-            )
-        if old is None:
-            to_create.append(_prescription_row(row, position, new, ids))
-            continue
-        if before != after or old.reason != new.reason or old.times_per_day != new.times_per_day:
-            old.exercise_id = ids[new.exercise]
-            old.dose, old.pain_limit, old.reason, old.times_per_day = (
-                after["dose"],
-                new.pain_limit,
-                new.reason,
-                new.times_per_day,
-            )
-            to_update.append(old)
-    return to_update, to_create, to_delete
+def _row_snapshot(row: Prescription) -> dict[str, Any]:
+    return _snapshot(row.exercise.slug, row.dose, row.pain_limit)
 
 
-def sync_future(
-    plan: Plan, generated: domain.Plan, *, after: dt.date, cause_log: SessionLog | None
-) -> list[PlanChange]:
-    """Make unlogged sessions dated after `after` match `generated`; record each change with its reason.
+def _change(date: dt.date, session: str, exercise: str, before: Any, after: Any) -> ItemChange:
+    return {"date": date.isoformat(), "session": session, "exercise": exercise, "before": before, "after": after}
 
-    Sessions on or before `after`, and any logged session, are history and are never touched.
+
+class _Sync:
+    """Collects the writes and the item changes of one sync, then writes each kind of row in one statement."""
+
+    def __init__(self, plan: Plan, ids: dict[str, int]) -> None:
+        self.plan, self.ids = plan, ids
+        self.changes: list[SlotChange] = []
+        self.to_update: list[Prescription] = []
+        self.to_create: list[Prescription] = []
+        self.to_delete: list[int] = []
+
+    def record(self, slot: str, change: ItemChange) -> None:
+        self.changes.append(SlotChange(slot, change))
+
+    def session(self, row: PlannedSession, session: domain.Session) -> None:
+        """Compare one stored session with its regenerated twin, slot by slot; overridden items stay as set."""
+        old_items = list(row.prescriptions.all())
+        for position in range(max(len(old_items), len(session.items))):
+            old = old_items[position] if position < len(old_items) else None
+            new = session.items[position] if position < len(session.items) else None
+            if old is not None and old.overridden:
+                continue
+            if new is None:
+                assert old is not None
+                self.record(old.slot, _change(row.date, row.kind, old.exercise.slug, _row_snapshot(old), None))
+                self.to_delete.append(old.pk)
+                continue
+            after = _snapshot(new.exercise, dose_to_dict(new.dose), new.pain_limit)
+            before = None if old is None else _row_snapshot(old)
+            if before != after:
+                self.record(new.slot, _change(row.date, row.kind, new.exercise, before, after))
+            if old is None:
+                self.to_create.append(_prescription_row(row, position, new, self.ids))
+                continue
+            fresh = _prescription_row(row, position, new, self.ids)
+            if any(_value(old, f) != _value(fresh, f) for f in _PRESCRIPTION_FIELDS):
+                for f in _PRESCRIPTION_FIELDS:
+                    setattr(old, f"{f}_id" if f == "exercise" else f, _value(fresh, f))
+                self.to_update.append(old)
+
+    def write(self) -> None:
+        if self.to_delete:
+            Prescription.objects.filter(pk__in=self.to_delete).delete()
+        if self.to_update:
+            Prescription.objects.bulk_update(self.to_update, list(_PRESCRIPTION_FIELDS))
+        if self.to_create:
+            Prescription.objects.bulk_create(self.to_create)
+
+
+def _value(row: Prescription, field: str) -> object:
+    return row.exercise_id if field == "exercise" else getattr(row, field)
+
+
+def sync_future(plan: Plan, generated: domain.Plan, stored: StoredPlan, *, after: dt.date) -> list[SlotChange]:
+    """Make unlogged sessions dated after `after` match `generated`; return each concrete change with its slot.
+
+    Sessions on or before `after`, and any logged session, are history and are never touched. `stored` is the
+    plan as read before the rules ran, so nothing is read twice.
     """
-    changes = _Changes(rows=[], cause_log=cause_log)
-    stored = {
-        (s.date, s.kind): s
-        for s in PlannedSession.objects.filter(plan=plan, date__gt=after)
-        .select_related("log")
-        .prefetch_related(
-            Prefetch("prescriptions", queryset=Prescription.objects.select_related("exercise").order_by("position"))
-        )
-    }
+    rows = {(s.date, s.kind): s for s in stored.sessions if s.date > after}
     wanted = {
         (day.date, session.kind): (week.number, position, session)
         for week in generated.weeks
@@ -195,85 +188,53 @@ def sync_future(
         if day.date > after
         for position, session in enumerate(day.sessions)
     }
-    ids = _exercise_ids(item.exercise for _, _, session in wanted.values() for item in session.items)
-    to_update: list[Prescription] = []
-    to_create: list[Prescription] = []
-    to_delete: list[int] = []
-    sessions_to_delete: list[int] = []
+    sync = _Sync(plan, _exercise_ids(item.exercise for _, _, session in wanted.values() for item in session.items))
     new_sessions: list[tuple[int, int, domain.Session, dt.date]] = []
     for key, (week_number, position, session) in wanted.items():
-        row = stored.get(key)
+        row = rows.get(key)
         if row is None:
             new_sessions.append((week_number, position, session, key[0]))
         elif not hasattr(row, "log"):
-            updated, created, deleted = _sync_session_items(plan, row, session, ids, changes)
-            to_update += updated
-            to_create += created
-            to_delete += deleted
-    for key, row in stored.items():
+            sync.session(row, session)
+    sessions_to_delete = []
+    for key, row in rows.items():
         if key in wanted or hasattr(row, "log") or any(p.overridden for p in row.prescriptions.all()):
             continue
         sessions_to_delete.append(row.pk)
-        changes.add(
-            plan,
-            date=row.date,
-            session_kind=row.kind,
-            exercise="",
-            before=[_item_snapshot(p.exercise.slug, p.dose, p.pain_limit) for p in row.prescriptions.all()],
-            after=None,
-            reason="session removed by the latest update of the plan",
-        )
+        for p in row.prescriptions.all():
+            sync.record(p.slot, _change(row.date, row.kind, p.exercise.slug, _row_snapshot(p), None))
     for row, session in _create_sessions(plan, new_sessions) if new_sessions else []:
-        changes.add(
-            plan,
-            date=row.date,
-            session_kind=row.kind,
-            exercise="",
-            before=None,
-            after=[_item_snapshot(i.exercise, dose_to_dict(i.dose), i.pain_limit) for i in session.items],
-            reason="; ".join(dict.fromkeys(i.reason for i in session.items)) or "session added",
-        )
-    if to_delete:
-        Prescription.objects.filter(pk__in=to_delete).delete()
+        for item in session.items:
+            after_item = _snapshot(item.exercise, dose_to_dict(item.dose), item.pain_limit)
+            sync.record(item.slot, _change(row.date, row.kind, item.exercise, None, after_item))
     if sessions_to_delete:
         PlannedSession.objects.filter(pk__in=sessions_to_delete).delete()
-    if to_update:
-        Prescription.objects.bulk_update(to_update, ["exercise", "dose", "pain_limit", "reason", "times_per_day"])
-    if to_create:
-        Prescription.objects.bulk_create(to_create)
-    _sync_weeks(plan, generated, after=after, changes=changes)
-    return PlanChange.objects.bulk_create(changes.rows)
+    sync.write()
+    _sync_weeks(plan, generated, stored, after=after, sync=sync)
+    return sync.changes
 
 
-def _sync_weeks(plan: Plan, generated: domain.Plan, *, after: dt.date, changes: _Changes) -> None:
+def _sync_weeks(plan: Plan, generated: domain.Plan, stored: StoredPlan, *, after: dt.date, sync: _Sync) -> None:
     """Update running targets and phases of weeks that are not over yet."""
     first_open_week = (after - plan.start).days // 7 + 1
-    stored = {w.number: w for w in plan.plan_weeks.filter(number__gte=first_open_week)}
+    rows = {w.number: w for w in stored.weeks if w.number >= first_open_week}
     to_update: list[PlanWeek] = []
     for week in generated.weeks:
-        row = stored.get(week.number)
+        row = rows.get(week.number)
         if row is None:
             continue
         fresh = _plan_week_row(plan, week)
-        fields = ["phase", "target_distance", "max_runs", "rest_days", "speed_work_allowed"]
-        before = {f: _plain(getattr(row, f)) for f in fields}
-        after_values = {f: _plain(getattr(fresh, f)) for f in fields}
+        before = {f: _plain(getattr(row, f)) for f in _WEEK_FIELDS}
+        after_values = {f: _plain(getattr(fresh, f)) for f in _WEEK_FIELDS}
         if before != after_values:
-            changes.add(
-                plan,
-                date=plan.start + dt.timedelta(weeks=week.number - 1),
-                session_kind="run",
-                exercise="",
-                before=before,
-                after=after_values,
-                reason=week.running.reason,
-            )
+            week_start = plan.start + dt.timedelta(weeks=week.number - 1)
+            sync.record(RUNNING, _change(week_start, "run", RUNNING, before, after_values))
         if before != after_values or row.running_reason != fresh.running_reason:
-            for f in [*fields, "running_reason"]:
+            for f in [*_WEEK_FIELDS, "running_reason"]:
                 setattr(row, f, getattr(fresh, f))
             to_update.append(row)
     if to_update:
-        PlanWeek.objects.bulk_update(to_update, [*fields, "running_reason"])
+        PlanWeek.objects.bulk_update(to_update, [*_WEEK_FIELDS, "running_reason"])
 
 
 def _plain(value: object) -> object:

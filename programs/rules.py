@@ -98,8 +98,8 @@ def _verdict(
     )
 
 
-def _plan_item(plan: Plan, exercises: frozenset[str], on_or_before: dt.date) -> Item | None:
-    """The latest planned occurrence of the exercise (or its variants) on or before a date."""
+def _plan_item(plan: Plan, slot: str, on_or_before: dt.date) -> Item | None:
+    """The latest planned occurrence filling `slot` (the exercise itself or its easier variant) on or before a date."""
     found: Item | None = None
     for week in plan.weeks:
         for day in week.days:
@@ -107,7 +107,7 @@ def _plan_item(plan: Plan, exercises: frozenset[str], on_or_before: dt.date) -> 
                 return found
             for session in day.sessions:
                 for item in session.items:
-                    if item.exercise in exercises:
+                    if item.slot == slot:
                         found = item
     return found
 
@@ -171,9 +171,9 @@ def _exercise_rules(
     variant_of = {adj.variant: base for base, adj in adjustments.items() if adj.variant}
     by_base: dict[str, list[ExerciseLog]] = defaultdict(list)
     for log in exercise_logs:
-        # Adjustments are keyed by the pathway exercise that was scheduled (maybe an equipment alternative);
-        # a log of its easier variant counts for it.
-        base = variant_of.get(log.exercise) or (log.exercise if log.exercise in pathway.base_of else None)
+        # Adjustments are keyed by the pathway exercise that was scheduled (maybe an equipment alternative): the
+        # slot a stored log carries. A log that names only its exercise is inferred: a variant counts for its slot.
+        base = log.slot or variant_of.get(log.exercise) or (log.exercise if log.exercise in pathway.base_of else None)
         if base is not None and log.date <= as_of:
             by_base[base].append(log)
     mornings = {d.date: d.next_morning_pain for d in day_logs if d.next_morning_pain is not None and d.date <= as_of}
@@ -186,8 +186,7 @@ def _exercise_rules(
             continue
         flare = next((d.date for d in day_logs if d.flare and new[0].date <= d.date <= as_of), None)
         action, reason = _verdict(new, mornings, flare, limits)
-        names = frozenset({base, *(log.exercise for log in new), *([adj.variant] if adj.variant else [])})
-        current = _plan_item(plan, names, new[-1].date)
+        current = _plan_item(plan, base, new[-1].date)
         doing = adj.variant or base
         easier = catalogue[doing].easier if catalogue is not None and doing in catalogue else None
         adjustments[base] = _apply(action, reason, adj, current, new[-1].date, easier)

@@ -77,7 +77,8 @@ def test_a_changed_dose_updates_that_row_only(catalogue: Catalogue) -> None:
         report = catalogue_load(catalogue=edited)
     assert report.updated == ("nordic_curl",)
     assert len(report.unchanged) == 35
-    assert len(writes) == 1 and writes[0].lstrip().upper().startswith("UPDATE")
+    assert len(writes) == 2 and writes[0].lstrip().upper().startswith("UPDATE")
+    assert "exercises_catalogueversion" in writes[1], "each different content loaded is recorded as a new version"
     nordic = Exercise.objects.get(slug="nordic_curl")
     assert nordic.default_dose == {"sets": 3, "reps": [12, 10, 8]}
     assert nordic.to_spec().default_dose == Dose(sets=3, reps=(12, 10, 8))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from programs import services
 from programs.models import Reminder, ReminderStatus
+from programs.services.reminders import REMINDER_MAX_ATTEMPTS
 from programs.tasks import reminders_dispatch_due
 from rehabplan.celery import app as celery_app
 
@@ -59,16 +60,17 @@ def test_a_failed_send_is_retried_then_marked_failed(runner: User, settings) -> 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # nothing listens there: connection refused
     reminder = _reminder(runner, -1)
-    for _ in range(services.REMINDER_MAX_ATTEMPTS):
+    for _ in range(REMINDER_MAX_ATTEMPTS):
         services.reminders_dispatch_due(now=timezone.now())
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.FAILED
-    assert reminder.attempts == services.REMINDER_MAX_ATTEMPTS
+    assert reminder.attempts == REMINDER_MAX_ATTEMPTS
     assert reminder.last_error
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after a transactional test would take the catalogue's migration data with it
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_runs_the_task_from_redis(runner: User) -> None:
     from celery.contrib.testing.worker import start_worker
 

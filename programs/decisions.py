@@ -1,0 +1,113 @@
+"""The decision log's shapes: what a PlanChange row holds for each kind, and how the rules' decisions become rows.
+
+Pure: takes the rules' decisions, the states before and after, and the concrete item changes a replan made; returns
+plain values for `programs.models.PlanChange`. The schema of `before`/`after` per kind is in docs/plan-changes.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypedDict
+
+from .domain import ExerciseAdjustment, PlanState
+from .rules import Decision
+
+RUNNING = "running"
+
+
+class ItemChange(TypedDict):
+    """One concrete change to a future session: an item added, changed or removed, or a week's running target.
+
+    `exercise` is the exercise slug, or "running" for a week's running target (then `date` is the week's first
+    day and `session` is "run"). `before`/`after` are `{"exercise", "dose", "pain_limit"}` for items and the
+    week's running fields for running; null when the item was added (before) or removed (after)."""
+
+    date: str
+    session: str
+    exercise: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class SlotChange:
+    """An ItemChange and the slot it belongs to, so it can be attached to the decision about that slot."""
+
+    slot: str
+    change: ItemChange
+
+
+@dataclass
+class DecisionRow:
+    kind: str
+    exercise: str
+    rule: str
+    reason: str
+    before: Any
+    after: Any
+    item_changes: list[ItemChange] = field(default_factory=list)
+
+
+_KIND = {
+    "progress": ("progress", "pain"),
+    "hold": ("hold", "pain"),
+    "regress": ("regress", "pain"),
+    "phase_hold": ("stage_hold", "stage_gate"),
+    "phase_advance": ("stage_advance", "stage_gate"),
+    "speed_work_cleared": ("running", "speed_work"),
+    "running_hold": ("running", "running_load"),
+}
+
+
+def adjustment_view(adj: ExerciseAdjustment | None) -> dict[str, Any]:
+    """`before`/`after` of progress, hold and regress: where the exercise sits relative to its schedule."""
+    adj = adj or ExerciseAdjustment()
+    return {"hold": adj.hold, "held_at": adj.held_at, "steps_back": adj.steps_back, "variant": adj.variant}
+
+
+def running_view(state: PlanState) -> dict[str, Any]:
+    """`before`/`after` of running decisions."""
+    return {
+        "hold_weeks": state.running_hold_weeks,
+        "hold_since": state.running_hold_since,
+        "speed_work_cleared": state.speed_work_cleared,
+    }
+
+
+def stage_view(state: PlanState) -> dict[str, Any]:
+    """`before`/`after` of stage decisions: extra weeks per stage and the stages whose checklist was all yes."""
+    return {"extra_weeks": dict(state.phase_extra_weeks), "criteria_met": sorted(state.criteria_met)}
+
+
+def decision_rows(
+    decisions: tuple[Decision, ...], before: PlanState, after: PlanState, changes: list[SlotChange]
+) -> list[DecisionRow]:
+    """One row per decision, each carrying the item changes about its exercise (running changes go to the running
+    decision). Changes no decision names — another exercise moved or dropped by the day's time budget, sessions
+    moved by a stage change — go to the stage decision, else the first decision of the same replan."""
+    rows: list[DecisionRow] = []
+    for decision in decisions:
+        kind, rule = _KIND[decision.action]
+        if decision.exercise is not None:
+            views = (
+                adjustment_view(before.adjustments.get(decision.exercise)),
+                adjustment_view(after.adjustments.get(decision.exercise)),
+            )
+            subject = decision.exercise
+        elif kind == "running":
+            views, subject = (running_view(before), running_view(after)), RUNNING
+        else:
+            views, subject = (stage_view(before), stage_view(after)), ""
+        rows.append(DecisionRow(kind, subject, rule, decision.reason, *views))
+    by_subject = {row.exercise: row for row in reversed(rows) if row.exercise}
+    fallback = next((row for row in rows if row.kind.startswith("stage")), rows[0] if rows else None)
+    leftovers: list[ItemChange] = []
+    for slot_change in changes:
+        key = RUNNING if slot_change.change["exercise"] == RUNNING else slot_change.slot
+        row = by_subject.get(key) or fallback
+        (row.item_changes if row is not None else leftovers).append(slot_change.change)
+    if leftovers:
+        rows.append(
+            DecisionRow("update", "", "", "Other coming sessions were updated to match.", None, None, leftovers)
+        )
+    return rows

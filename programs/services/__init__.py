@@ -1,0 +1,48 @@
+"""The one write path for programs (design.md §1): HTML views, API views, commands and tasks call these.
+
+Each service is keyword-only and atomic. Inputs are already validated by a serializer or form; services
+enforce the rules that need the database (ownership, care links, what is history and may not change).
+Split by concern: generation (what the generator is fed), intakes, plans (create, replan, upgrade), logs, care
+(what a physio does) and reminders.
+"""
+
+from __future__ import annotations
+
+from ..versions import catalogue_of, pathway_of
+from .care import plan_clinician_clear, prescription_override
+from .generation import (
+    catalogue,
+    catalogue_version_latest,
+    generate,
+    generate_for,
+    pathway_version_current,
+    pathways,
+    rules_config,
+)
+from .intakes import intake_record
+from .logs import completed_as_prescribed, day_log_record, session_log_record, stage_check_record
+from .plans import plan_create, plan_replan, plan_upgrade
+from .reminders import reminders_dispatch_due
+
+__all__ = [
+    "catalogue",
+    "catalogue_of",
+    "catalogue_version_latest",
+    "completed_as_prescribed",
+    "day_log_record",
+    "generate",
+    "generate_for",
+    "intake_record",
+    "pathway_of",
+    "pathway_version_current",
+    "pathways",
+    "plan_clinician_clear",
+    "plan_create",
+    "plan_replan",
+    "plan_upgrade",
+    "prescription_override",
+    "reminders_dispatch_due",
+    "rules_config",
+    "session_log_record",
+    "stage_check_record",
+]

@@ -1,0 +1,109 @@
+"""What a physio does to a runner's plan: set a dose by hand, clear red flags after assessment.
+
+Every write checks the one care-link rule (`accounts.models.CareLinkQuerySet.physio_may_see`) and is recorded as a
+decision in the plan's log, by that physio, with their note.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts.models import CareLink, User
+from exercises.catalogue import dose_from_dict, dose_to_dict
+
+from ..models import Plan, PlanChange, PlanChangeKind, PlanStatus, Prescription, SessionLog
+from ..plan_json import intake_from_dict
+from ..plan_sync import persist_plan_body
+from ..state_json import state_from_dict, state_to_dict
+from .generation import generate_for
+from .plans import plan_locked
+
+
+def _require_physio(physio: User, runner_id: int, action: str) -> None:
+    if not CareLink.objects.physio_may_see(physio, runner_id):
+        raise PermissionDenied(f"Only a physio with an active link to this runner can {action}.")
+
+
+@transaction.atomic
+def prescription_override(
+    *, prescription: Prescription, physio: User, dose: Mapping[str, Any], reason: str
+) -> PlanChange:
+    """A physio sets a dose by hand. It is recorded as a decision and the rules never undo it."""
+    session = prescription.session
+    _require_physio(physio, session.plan.runner_id, "change the plan")
+    if SessionLog.objects.filter(session=session).exists():
+        raise ValidationError({"prescription": "This session is already logged; history is never rewritten."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the dose changes; the runner sees it."})
+    try:
+        new_dose = dose_to_dict(dose_from_dict(dose))
+    except ValueError as exc:
+        raise ValidationError({"dose": str(exc)}) from None
+    slug = prescription.exercise.slug
+    snapshot = {"exercise": slug, "pain_limit": prescription.pain_limit}
+    change = PlanChange.objects.create(
+        plan=session.plan,
+        kind=PlanChangeKind.OVERRIDE,
+        exercise=slug,
+        effective_from=session.date,
+        reason=reason.strip(),
+        rule="physio",
+        before={"dose": prescription.dose},
+        after={"dose": new_dose},
+        item_changes=[
+            {
+                "date": session.date.isoformat(),
+                "session": session.kind,
+                "exercise": slug,
+                "before": {**snapshot, "dose": prescription.dose},
+                "after": {**snapshot, "dose": new_dose},
+            }
+        ],
+        author=physio,
+    )
+    prescription.dose, prescription.reason, prescription.overridden = (
+        new_dose,
+        f"Set by your physio: {reason.strip()}",
+        True,
+    )
+    prescription.save(update_fields=["dose", "reason", "overridden"])
+    return change
+
+
+@transaction.atomic
+def plan_clinician_clear(*, plan: Plan, physio: User, note: str, start: dt.date) -> PlanChange:
+    """A physio who assessed the runner clears the red flags; the plan is generated from `start` (design.md §5).
+
+    The referral, the physio and their note are kept on the plan and in the decision log.
+    """
+    plan = plan_locked(plan.pk)
+    _require_physio(physio, plan.runner_id, "clear red flags")
+    if plan.status != PlanStatus.NEEDS_CLINICIAN:
+        raise ValidationError({"plan": "This plan has no open red flag to clear."})
+    if not note.strip():
+        raise ValidationError({"note": "Record what the assessment found."})
+    state = dataclasses.replace(state_from_dict(plan.state), clinician_cleared=True)
+    generated = generate_for(plan, intake_from_dict(plan.intake.data), state=state, start=start)
+    before = {"status": plan.status, "referral": plan.referral, "start": plan.start.isoformat()}
+    plan.status, plan.start, plan.state = generated.status, start, state_to_dict(state)
+    plan.pain_limits = dataclasses.asdict(generated.pain_limits) if generated.pain_limits else None
+    plan.clinician_clearance = {"physio": physio.email, "note": note.strip(), "referral": plan.referral}
+    plan.referral = None
+    plan.save(update_fields=["status", "start", "state", "pain_limits", "clinician_clearance", "referral"])
+    persist_plan_body(plan, generated.weeks)
+    return PlanChange.objects.create(
+        plan=plan,
+        kind=PlanChangeKind.CLEARANCE,
+        effective_from=start,
+        reason=note.strip(),
+        rule="clinician",
+        before=before,
+        after={"status": plan.status, "referral": None, "start": start.isoformat()},
+        author=physio,
+    )

@@ -1,0 +1,120 @@
+"""What the runner did: session logs, day logs and stage checklists, each followed by one replan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts.models import CareLink, User
+
+from ..models import DayLog, ExerciseLog, Plan, PlannedSession, PlanStatus, SessionLog, StageCheck
+from .plans import plan_locked, plan_replan
+
+_LOG_FIELDS = (
+    "sets_done",
+    "reps_done",
+    "hold_seconds",
+    "laps",
+    "minutes",
+    "distance",
+    "pain_during",
+    "pain_after",
+    "rpe",
+    "notes",
+)
+
+
+def completed_as_prescribed(dose: Mapping[str, Any], entry: Mapping[str, Any]) -> bool:
+    """Done as prescribed: every prescribed number reached (reps compared set by set when given as a list)."""
+    if "completed_as_prescribed" in entry and entry["completed_as_prescribed"] is not None:
+        return bool(entry["completed_as_prescribed"])
+    done = {"sets": entry.get("sets_done"), "reps": entry.get("reps_done"), **entry}
+    for field, target in dose.items():
+        if field == "pace_percent":
+            continue
+        actual = done.get(field)
+        if actual is None:
+            return False
+        if isinstance(target, list):
+            actual_list = actual if isinstance(actual, list) else [actual] * len(target)
+            if len(actual_list) < len(target) or any(a < t for a, t in zip(actual_list, target, strict=False)):
+                return False
+        elif isinstance(actual, list):
+            if len(actual) < (dose.get("sets") or 1) or min(actual) < target:
+                return False
+        elif float(actual) < float(target):
+            return False
+    return True
+
+
+def _day_log_upsert(*, runner: User, date: dt.date, values: Mapping[str, Any]) -> DayLog:
+    fields = ("next_morning_pain", "stiffness", "flare", "tightness_after_running", "ran_distance")
+    day_log, _ = DayLog.objects.update_or_create(
+        runner=runner, date=date, defaults={f: values[f] for f in fields if f in values}
+    )
+    return day_log
+
+
+@transaction.atomic
+def session_log_record(
+    *,
+    session: PlannedSession,
+    runner: User,
+    entries: Sequence[Mapping[str, Any]],
+    notes: str = "",
+    day: Mapping[str, Any] | None = None,
+) -> SessionLog:
+    """Store what was done in a session, then re-run the rules over the plan's remaining sessions.
+
+    `entries`: one mapping per prescription done (`prescription` id, sets_done, reps_done, hold_seconds, laps,
+    minutes, distance, pain_during, pain_after, rpe, notes, optional completed_as_prescribed).
+    `day`: next_morning_pain, stiffness, flare, tightness_after_running for the session's day.
+    """
+    plan = plan_locked(session.plan_id)
+    if plan.runner_id != runner.pk:
+        raise PermissionDenied("This session belongs to another runner.")
+    if plan.status != PlanStatus.ACTIVE:
+        raise ValidationError("This plan is paused until a clinician has seen you; logging is closed.")
+    if SessionLog.objects.filter(session=session).exists():
+        raise ValidationError({"session": "This session is already logged; logs are never rewritten."})
+    prescriptions = {p.pk: p for p in session.prescriptions.all()}
+    unknown = [e.get("prescription") for e in entries if e.get("prescription") not in prescriptions]
+    if unknown:
+        raise ValidationError({"entries": f"Not part of this session: {unknown}."})
+    session_log = SessionLog.objects.create(session=session, runner=runner, notes=notes)
+    ExerciseLog.objects.bulk_create(
+        ExerciseLog(
+            session_log=session_log,
+            prescription=prescriptions[e["prescription"]],
+            completed_as_prescribed=completed_as_prescribed(prescriptions[e["prescription"]].dose, e),
+            **{f: e[f] for f in _LOG_FIELDS if e.get(f) is not None},
+        )
+        for e in entries
+    )
+    if day:
+        _day_log_upsert(runner=runner, date=session.date, values=day)
+    plan_replan(plan, as_of=session.date, cause_log=session_log)
+    return session_log
+
+
+@transaction.atomic
+def day_log_record(*, runner: User, date: dt.date, values: Mapping[str, Any]) -> DayLog:
+    """Store next-morning pain, stiffness, a flare or tightness after running, and re-run the rules."""
+    day_log = _day_log_upsert(runner=runner, date=date, values=values)
+    for plan_id in Plan.objects.filter(runner=runner, status=PlanStatus.ACTIVE).values_list("pk", flat=True):
+        plan_replan(plan_locked(plan_id), as_of=date)
+    return day_log
+
+
+@transaction.atomic
+def stage_check_record(*, plan: Plan, phase: str, answers: Mapping[str, bool], by: User, as_of: dt.date) -> StageCheck:
+    """Record answers to a phase's exit checklist; the stage_gate rule decides whether the phase ends."""
+    if by.pk != plan.runner_id and not CareLink.objects.physio_may_see(by, plan.runner_id):
+        raise PermissionDenied("Only the runner or their physio can answer this checklist.")
+    check = StageCheck.objects.create(plan=plan, phase=phase, answers=dict(answers), answered_by=by)
+    plan_replan(plan_locked(plan.pk), as_of=as_of, author=by if by.pk != plan.runner_id else None)
+    return check

@@ -1,0 +1,197 @@
+"""Plans: create one from an intake, re-run the rules after something was logged, move a plan onto new versions.
+
+Every change to a plan's future is written as decisions (`PlanChange`, one per decision) with the concrete item
+changes attached, and every change of the rules' state keeps the state it replaced (`PlanStateChange`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import User
+
+from .. import domain
+from ..decisions import SlotChange, decision_rows
+from ..models import DayLog, Intake, Plan, PlanChange, PlanChangeKind, PlanStateChange, PlanStatus, SessionLog
+from ..pathways import choose_pathway
+from ..plan_json import intake_from_dict
+from ..plan_sync import persist_plan_body, sync_future
+from ..rules import evaluate
+from ..selectors import StoredPlan, plan_read
+from ..state_json import pain_limits_from_dict, state_from_dict, state_to_dict
+from ..versions import catalogue_of, pathway_of
+from .generation import catalogue_version_latest, generate_for, pathway_version_current, rules_config
+
+
+def plan_locked(pk: int) -> Plan:
+    """The plan row locked for a write, with what a replan reads (the versions' stored data only when first used)."""
+    return (
+        Plan.objects.select_for_update(of=("self",))
+        .select_related("intake", "catalogue_version", "pathway_version")
+        .defer("catalogue_version__data", "pathway_version__data")
+        .get(pk=pk)
+    )
+
+
+@transaction.atomic
+def plan_create(*, intake: Intake, start: dt.date, weeks: int) -> Plan:
+    """Generate a plan from the intake and persist it in a fixed number of queries, pinned to the latest loaded
+    catalogue and the current pathway template.
+
+    A red flag gives a plan with status needs_clinician, its referral, and no prescriptions (design.md §5).
+    """
+    runner_intake = intake_from_dict(intake.data)
+    slug, _why = choose_pathway(runner_intake)
+    plan = Plan(
+        runner=intake.runner,
+        intake=intake,
+        start=start,
+        weeks=weeks,
+        pathway=slug,
+        pathway_version=pathway_version_current(slug),
+        catalogue_version=catalogue_version_latest(),
+        state=state_to_dict(domain.INITIAL_STATE),
+    )
+    generated = generate_for(plan, runner_intake, state=domain.INITIAL_STATE)
+    plan.status = generated.status
+    plan.referral = dataclasses.asdict(generated.referral) if generated.referral else None
+    plan.pathway_reason = generated.pathway_reason
+    plan.pain_limits = dataclasses.asdict(generated.pain_limits) if generated.pain_limits else None
+    plan.save()
+    persist_plan_body(plan, generated.weeks)
+    return plan
+
+
+def _history(
+    plan: Plan, stored: StoredPlan
+) -> tuple[list[domain.ExerciseLog], list[domain.DayLog], dict[str, dict[str, bool]]]:
+    exercise_logs = [
+        domain.ExerciseLog(
+            date=session.date,
+            exercise=prescription.exercise.slug,
+            completed_as_prescribed=log.completed_as_prescribed,
+            pain_during=log.pain_during,
+            pain_after=log.pain_after,
+            slot=prescription.slot,
+        )
+        for log, prescription, session in stored.exercise_logs()
+    ]
+    day_logs = [
+        domain.DayLog(
+            date=d.date,
+            next_morning_pain=d.next_morning_pain,
+            stiffness=d.stiffness,
+            flare=d.flare,
+            tightness_after_running=d.tightness_after_running,
+            ran_distance=float(d.ran_distance) if d.ran_distance is not None else None,
+        )
+        for d in DayLog.objects.filter(runner_id=plan.runner_id, date__gte=plan.start).order_by("date")
+    ]
+    answers = {check.phase: check.answers for check in plan.stage_checks.order_by("created_at")}
+    return exercise_logs, day_logs, answers
+
+
+def plan_replan(
+    plan: Plan, *, as_of: dt.date, cause_log: SessionLog | None = None, author: User | None = None
+) -> list[PlanChange]:
+    """Evaluate the rules over everything logged so far and apply the result to the unlogged future, once.
+
+    Reads the stored plan (rows, not a regeneration), evaluates, regenerates from the pinned versions with the new
+    state, and writes one PlanChange per decision with its concrete item changes. Runs inside the caller's
+    transaction, with the plan row locked by the caller.
+    """
+    if plan.status != PlanStatus.ACTIVE or not plan.pathway:
+        return []
+    stored = plan_read(plan)
+    state = state_from_dict(plan.state)
+    exercise_logs, day_logs, answers = _history(plan, stored)
+    assert plan.pathway_version is not None and plan.catalogue_version is not None
+    new_state, decisions = evaluate(
+        plan=stored.to_domain(),
+        state=state,
+        exercise_logs=exercise_logs,
+        day_logs=day_logs,
+        as_of=as_of,
+        pathway=pathway_of(plan.pathway_version),
+        pain_limits=pain_limits_from_dict(plan.pain_limits),
+        config=rules_config(),
+        criteria_answers=answers,
+        catalogue=catalogue_of(plan.catalogue_version),
+    )
+    if new_state == state:
+        return []
+    transition = PlanStateChange.objects.create(
+        plan=plan, as_of=as_of, before=plan.state, after=state_to_dict(new_state)
+    )
+    plan.state = transition.after
+    plan.save(update_fields=["state"])
+    regenerated = generate_for(plan, intake_from_dict(plan.intake.data), state=new_state)
+    changes = sync_future(plan, regenerated, stored, after=as_of)
+    effective = as_of + dt.timedelta(days=1)
+    return PlanChange.objects.bulk_create(
+        PlanChange(
+            plan=plan,
+            kind=row.kind,
+            exercise=row.exercise,
+            effective_from=effective,
+            reason=row.reason,
+            rule=row.rule,
+            before=row.before,
+            after=row.after,
+            item_changes=row.item_changes,
+            cause_log=cause_log,
+            author=author,
+            state_change=transition,
+        )
+        for row in decision_rows(decisions, state, new_state, changes)
+    )
+
+
+@transaction.atomic
+def plan_upgrade(*, plan: Plan, as_of: dt.date, by: User | None = None) -> PlanChange | None:
+    """Move a plan onto the latest loaded catalogue and the current pathway template, from the day after `as_of`.
+
+    What was logged, and every session up to `as_of`, stays as it was. The rules' state carries over. Returns the
+    `upgrade` decision with the concrete item changes, or None when the plan already uses the latest versions.
+    """
+    plan = plan_locked(plan.pk)
+    if plan.status == PlanStatus.ENDED:
+        raise ValidationError({"plan": "This plan has ended; it is kept as it was."})
+    catalogue_version = catalogue_version_latest()
+    pathway_version = pathway_version_current(plan.pathway)
+    before = _versions(plan)
+    if (plan.catalogue_version_id, plan.pathway_version_id) == (catalogue_version.pk, pathway_version.pk):
+        return None
+    stored = plan_read(plan)
+    plan.catalogue_version, plan.pathway_version = catalogue_version, pathway_version
+    plan.save(update_fields=["catalogue_version", "pathway_version"])
+    changes: list[SlotChange] = []
+    if plan.status == PlanStatus.ACTIVE:
+        regenerated = generate_for(plan, intake_from_dict(plan.intake.data), state=state_from_dict(plan.state))
+        changes = sync_future(plan, regenerated, stored, after=as_of)
+    after = _versions(plan)
+    return PlanChange.objects.create(
+        plan=plan,
+        kind=PlanChangeKind.UPGRADE,
+        effective_from=as_of + dt.timedelta(days=1),
+        reason=(
+            "Your plan now follows the latest version of its program and exercise library"
+            + (f": {len(changes)} coming items changed." if changes else "; your coming sessions stay the same.")
+        ),
+        rule="upgrade",
+        before=before,
+        after=after,
+        item_changes=[c.change for c in changes],
+        author=by,
+    )
+
+
+def _versions(plan: Plan) -> dict[str, int | None]:
+    return {
+        "pathway_version": plan.pathway_version.number if plan.pathway_version else None,
+        "catalogue_version": plan.catalogue_version.number if plan.catalogue_version else None,
+    }

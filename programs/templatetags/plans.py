@@ -1,0 +1,38 @@
+"""Plain-language display of stored doses for the plan pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from exercises.catalogue import dose_from_dict
+
+from ..dosing import describe
+
+register = template.Library()
+
+
+@register.filter
+def dose_text(dose: dict[str, Any]) -> str:
+    """'3 × 12, 10, 8', '20 laps', '4 × 20 s' from a prescription's stored dose."""
+    return describe(dose_from_dict(dose))
+
+
+_SESSION_LABELS = {
+    "strength": "Strength",
+    "mobility": "Mobility",
+    "run": "Run",
+    "cross_training": "Cross-training",
+    "rest": "Rest day",
+}
+
+
+@register.filter
+def session_label(kind: str) -> str:
+    return _SESSION_LABELS.get(kind, kind)
+
+
+@register.filter
+def get_item(mapping: dict[str, str], key: str) -> str:
+    return mapping.get(key, "")
