@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from typing import ClassVar
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
@@ -53,9 +54,9 @@ class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.RUNNER)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[assignment,misc]  # e-mail login: not the username-based manager
 
     class Meta:
         ordering = ["email"]
@@ -109,9 +110,9 @@ class CareLinkQuerySet(models.QuerySet["CareLink"]):
             return self.none()
         return self.active().filter(physio=user)
 
-    def patients_of(self, user: User) -> models.QuerySet[CareLink, dict[str, int]]:
+    def patients_of(self, user: User) -> models.QuerySet[CareLink, int]:
         """Ids of the runners this user may see as their physio (a subquery for `runner__in=`)."""
-        return self.of_physio(user).values("runner")
+        return self.of_physio(user).values_list("runner", flat=True)
 
     def physio_may_see(self, user: User, runner_id: int) -> bool:
         return self.of_physio(user).filter(runner_id=runner_id).exists()

@@ -102,7 +102,7 @@ def _is_referenced(obj: models.Model, relations: list[Any]) -> bool:
     return any(rel.related_model._base_manager.filter(**{rel.field.name: obj.pk}).exists() for rel in relations)
 
 
-def _sync_equipment(equipment_model: type[models.Model]) -> dict[str, int]:
+def _sync_equipment(equipment_model: type[Any]) -> dict[str, int]:
     existing = {e.slug: e for e in equipment_model._base_manager.all()}
     new = [equipment_model(slug=s, name=EQUIPMENT_NAMES[s]) for s in EQUIPMENT_SLUGS if s not in existing]
     renamed = [e for s, e in existing.items() if s in EQUIPMENT_NAMES and e.name != EQUIPMENT_NAMES[s]]
@@ -152,9 +152,7 @@ def _catalogue_version_record(catalogue: Catalogue) -> bool:
     return True
 
 
-def _retire(
-    removed: list[models.Model], exercise_model: type[models.Model], keep: set[str]
-) -> tuple[list[str], list[str]]:
+def _retire(removed: list[Any], exercise_model: type[Any], keep: set[str]) -> tuple[list[str], list[str]]:
     """Delete exercises that left the file, unless something protects them: those are kept and deactivated."""
     relations = _protecting_relations(exercise_model)
     deleted: list[str] = []
@@ -178,8 +176,9 @@ def _retire(
 def catalogue_load(
     *,
     catalogue: Catalogue,
-    exercise_model: type[models.Model] | None = None,
-    equipment_model: type[models.Model] | None = None,
+    # Any: the data migration passes historical models, built at run time.
+    exercise_model: type[Any] | None = None,
+    equipment_model: type[Any] | None = None,
 ) -> LoadReport:
     """Make the Exercise and Equipment tables match `catalogue`; idempotent, all or nothing.
 
@@ -206,8 +205,8 @@ def catalogue_load(
 
     created: list[str] = []
     updated: set[str] = set()
-    to_create: list[models.Model] = []
-    to_update: list[models.Model] = []
+    to_create: list[Any] = []
+    to_update: list[Any] = []
     changed_fields: set[str] = set()
     for spec in catalogue.exercises:
         values = {k: v for k, v in _row_values(spec, catalogue.version).items() if k in field_names}
@@ -231,9 +230,9 @@ def catalogue_load(
     if to_create:
         existing = {e.slug: e for e in manager.prefetch_related("equipment")}
     ids = {slug: e.pk for slug, e in existing.items()}
-    through = exercise_model._meta.get_field("equipment").remote_field.through
-    links_to_add: list[models.Model] = []
-    variant_updates: list[models.Model] = []
+    through: Any = exercise_model._meta.get_field("equipment").remote_field.through
+    links_to_add: list[Any] = []
+    variant_updates: list[Any] = []
     for spec in catalogue.exercises:
         obj = existing[spec.slug]
         want = {equipment_ids[s] for s in spec.equipment}

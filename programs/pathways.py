@@ -175,7 +175,7 @@ def _frequency(data: object, ctx: _Ctx, name: str) -> Frequency:
     value = _int(data, kind, ctx)
     if kind == "per_week" and value > 7:
         raise ctx.fail("per_week is at most 7", name)
-    return Frequency(kind=kind, value=value)  # type: ignore[arg-type]
+    return Frequency(kind=kind, value=value)
 
 
 def _rule(data: object, ctx: _Ctx, start: Dose) -> Rule:

@@ -10,8 +10,6 @@ from exercises.catalogue import EQUIPMENT_SLUGS
 
 from .domain import GOALS, LOCATIONS, ONSETS, RACE_DISTANCES, SIDES, WEEKDAYS, WORSE_WHEN
 
-PAIN = {"min_value": 0, "max_value": 10}
-
 
 class UniqueMultipleChoiceField(serializers.ListField):
     """A list of distinct choices, kept in the order of the choices (so equal inputs store equally)."""
@@ -57,9 +55,9 @@ class SymptomsSerializer(serializers.Serializer):
     side = serializers.ChoiceField(choices=SIDES)
     onset = serializers.ChoiceField(choices=ONSETS)
     weeks_since_onset = serializers.IntegerField(min_value=0, max_value=520)
-    pain_at_rest = serializers.IntegerField(**PAIN)
-    pain_walking = serializers.IntegerField(**PAIN)
-    pain_running = serializers.IntegerField(**PAIN)
+    pain_at_rest = serializers.IntegerField(min_value=0, max_value=10)
+    pain_walking = serializers.IntegerField(min_value=0, max_value=10)
+    pain_running = serializers.IntegerField(min_value=0, max_value=10)
     location = serializers.ChoiceField(choices=LOCATIONS, allow_null=True, required=False, default=None)
     worse_when = UniqueMultipleChoiceField(choices=WORSE_WHEN, required=False, default=list)
     felt_pop = serializers.BooleanField()

@@ -9,13 +9,21 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from accounts.models import User
+
 from . import selectors
 from .models import Plan
 from .versions import pathway_of
 
 
-def _get_plan_for_user(request: HttpRequest, plan_id: int) -> Plan:
-    queryset = selectors.plans_visible_to(request.user).select_related("pathway_version")  # type: ignore[arg-type]
+class AuthenticatedRequest(HttpRequest):
+    """A request behind `login_required`: its user is a signed-in account."""
+
+    user: User
+
+
+def _get_plan_for_user(request: AuthenticatedRequest, plan_id: int) -> Plan:
+    queryset = selectors.plans_visible_to(request.user).select_related("pathway_version")
     return get_object_or_404(queryset, pk=plan_id)
 
 
@@ -33,10 +41,10 @@ def home(request: HttpRequest) -> HttpResponse:
     """Landing page; a runner sees this week of their current plan, a physio their linked patients' plans."""
     context: dict[str, object] = {}
     if request.user.is_authenticated:
-        if request.user.is_physio:  # type: ignore[union-attr]
-            context["plans"] = selectors.plans_visible_to(request.user).exclude(runner=request.user)  # type: ignore[arg-type]
+        if request.user.is_physio:
+            context["plans"] = selectors.plans_visible_to(request.user).exclude(runner=request.user)
         else:
-            plan = selectors.runner_current_plan(request.user)  # type: ignore[arg-type]
+            plan = selectors.runner_current_plan(request.user)
             context["plan"] = plan
             if plan is not None:
                 context["week"] = selectors.plan_week_read(plan, _this_week(plan))
@@ -45,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = _get_plan_for_user(request, plan_id)
     weeks = plan.plan_weeks.order_by("number")
     context = {"plan": plan, "weeks": weeks, "phases": _phase_names(plan), "this_week": _this_week(plan)}
@@ -53,7 +61,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @login_required
-def plan_week(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
+def plan_week(request: AuthenticatedRequest, plan_id: int, number: int) -> HttpResponse:
     plan = _get_plan_for_user(request, plan_id)
     week = selectors.plan_week_read(plan, number)
     if week is None:
@@ -62,7 +70,7 @@ def plan_week(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
 
 
 @login_required
-def plan_day(request: HttpRequest, plan_id: int, date: str) -> HttpResponse:
+def plan_day(request: AuthenticatedRequest, plan_id: int, date: str) -> HttpResponse:
     plan = _get_plan_for_user(request, plan_id)
     try:
         day = selectors.plan_day_read(plan, dt.date.fromisoformat(date))
@@ -74,6 +82,6 @@ def plan_day(request: HttpRequest, plan_id: int, date: str) -> HttpResponse:
 
 
 @login_required
-def plan_changes(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_changes(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = _get_plan_for_user(request, plan_id)
     return render(request, "programs/plan_changes.html", {"plan": plan, "changes": selectors.plan_decisions(plan)})
