@@ -38,14 +38,28 @@ class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
 
 
+_CHANGE_FIELDS = ("created_at", "kind", "exercise", "effective_from", "reason", "author")
+_PRESCRIPTION_FIELDS = (
+    "position",
+    "exercise",
+    "dose",
+    "pain_limit",
+    "slot",
+    "step",
+    "replaces",
+    "overridden",
+    "reason",
+)
+
+
 class PlanChangeInline(ReadOnlyInline):
     model = PlanChange
-    fields = ["created_at", "kind", "exercise", "effective_from", "reason", "author"]
+    fields = readonly_fields = _CHANGE_FIELDS
 
 
 class PrescriptionInline(ReadOnlyInline):
     model = Prescription
-    fields = ["position", "exercise", "dose", "pain_limit", "slot", "step", "replaces", "overridden", "reason"]
+    fields = readonly_fields = _PRESCRIPTION_FIELDS
 
 
 @admin.register(Intake)

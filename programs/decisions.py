@@ -6,6 +6,7 @@ plain values for `programs.models.PlanChange`. The schema of `before`/`after` pe
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
@@ -80,11 +81,16 @@ def stage_view(state: PlanState) -> dict[str, Any]:
 
 
 def decision_rows(
-    decisions: tuple[Decision, ...], before: PlanState, after: PlanState, changes: list[SlotChange]
+    decisions: tuple[Decision, ...],
+    before: PlanState,
+    after: PlanState,
+    changes: list[SlotChange],
+    names: Mapping[str, str],
 ) -> list[DecisionRow]:
     """One row per decision, each carrying the item changes about its exercise (running changes go to the running
-    decision). Changes no decision names — another exercise moved or dropped by the day's time budget, sessions
-    moved by a stage change — go to the stage decision, else the first decision of the same replan."""
+    decision). Changes no decision names go to the stage decision when a stage changed (it moves whole sessions);
+    otherwise they are knock-on effects of the day's time budget (a shorter exercise leaves room for another) and
+    get one `update` row of their own. `names` are the exercises' names, for that row's reason."""
     rows: list[DecisionRow] = []
     for decision in decisions:
         kind, rule = _KIND[decision.action]
@@ -100,14 +106,23 @@ def decision_rows(
             views, subject = (stage_view(before), stage_view(after)), ""
         rows.append(DecisionRow(kind, subject, rule, decision.reason, *views))
     by_subject = {row.exercise: row for row in reversed(rows) if row.exercise}
-    fallback = next((row for row in rows if row.kind.startswith("stage")), rows[0] if rows else None)
-    leftovers: list[ItemChange] = []
+    stage = next((row for row in rows if row.kind.startswith("stage")), None)
+    knock_on: list[ItemChange] = []
     for slot_change in changes:
         key = RUNNING if slot_change.change["exercise"] == RUNNING else slot_change.slot
-        row = by_subject.get(key) or fallback
-        (row.item_changes if row is not None else leftovers).append(slot_change.change)
-    if leftovers:
+        row = by_subject.get(key) or stage
+        (row.item_changes if row is not None else knock_on).append(slot_change.change)
+    if knock_on:
+        moved = sorted({names.get(c["exercise"], c["exercise"]) for c in knock_on})
         rows.append(
-            DecisionRow("update", "", "", "Other coming sessions were updated to match.", None, None, leftovers)
+            DecisionRow(
+                "update",
+                "",
+                "time_budget",
+                f"Other coming sessions changed to fit your time after the changes above: {', '.join(moved)}.",
+                None,
+                None,
+                knock_on,
+            )
         )
     return rows

@@ -126,7 +126,9 @@ class _Builder:
             reason = (
                 progression_reason(rule, position, dose) if dose != chosen.dose or rule.kind != "fixed" else rule.note
             )
-            reason = f"{chosen.why or self.catalogue[exercise].name}: {reason}"
+            # The pathway's "why" describes its own exercise; an easier variant is named for what it is.
+            why = chosen.why if exercise == chosen.exercise else ""
+            reason = f"{why or self.catalogue[exercise].name}: {reason}"
             notes = (ctx.swap_note, ctx.adjustment_note if adjusted else "")
             reason = "; ".join((reason, *(note for note in notes if note)))
             times = chosen.frequency.value if chosen.frequency.kind == "per_day" else 1

@@ -1,13 +1,30 @@
 from __future__ import annotations
 
-from django.urls import path
+import datetime as dt
+
+from django.urls import path, register_converter
 
 from . import views
+
+
+class IsoDateConverter:
+    """One URL per day: YYYY-MM-DD only (a wrong date such as 2026-02-30 is a 404 in the view)."""
+
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str | dt.date) -> str:
+        return value.isoformat() if isinstance(value, dt.date) else value
+
+
+register_converter(IsoDateConverter, "isodate")
 
 app_name = "plans"
 urlpatterns = [
     path("<int:plan_id>/", views.plan_detail, name="detail"),
     path("<int:plan_id>/weeks/<int:number>/", views.plan_week, name="week"),
-    path("<int:plan_id>/days/<str:date>/", views.plan_day, name="day"),
+    path("<int:plan_id>/days/<isodate:date>/", views.plan_day, name="day"),
     path("<int:plan_id>/changes/", views.plan_changes, name="changes"),
 ]

@@ -13,7 +13,7 @@ from accounts.models import User
 
 from . import selectors
 from .models import Plan
-from .versions import pathway_of
+from .versions import catalogue_of, pathway_of
 
 
 class AuthenticatedRequest(HttpRequest):
@@ -23,7 +23,11 @@ class AuthenticatedRequest(HttpRequest):
 
 
 def _get_plan_for_user(request: AuthenticatedRequest, plan_id: int) -> Plan:
-    queryset = selectors.plans_visible_to(request.user).select_related("pathway_version")
+    queryset = (
+        selectors.plans_visible_to(request.user)
+        .select_related("pathway_version", "catalogue_version")
+        .defer("pathway_version__data", "catalogue_version__data")  # read once per process, when first needed
+    )
     return get_object_or_404(queryset, pk=plan_id)
 
 
@@ -84,4 +88,8 @@ def plan_day(request: AuthenticatedRequest, plan_id: int, date: str) -> HttpResp
 @login_required
 def plan_changes(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = _get_plan_for_user(request, plan_id)
-    return render(request, "programs/plan_changes.html", {"plan": plan, "changes": selectors.plan_decisions(plan)})
+    names = {"running": "Running"}
+    if plan.catalogue_version is not None:
+        names |= {e.slug: e.name for e in catalogue_of(plan.catalogue_version).exercises}
+    context = {"plan": plan, "changes": selectors.plan_decisions(plan), "names": names}
+    return render(request, "programs/plan_changes.html", context)

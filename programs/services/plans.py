@@ -110,6 +110,7 @@ def plan_replan(
     state = state_from_dict(plan.state)
     exercise_logs, day_logs, answers = _history(plan, stored)
     assert plan.pathway_version is not None and plan.catalogue_version is not None
+    catalogue = catalogue_of(plan.catalogue_version)
     new_state, decisions = evaluate(
         plan=stored.to_domain(),
         state=state,
@@ -120,7 +121,7 @@ def plan_replan(
         pain_limits=pain_limits_from_dict(plan.pain_limits),
         config=rules_config(),
         criteria_answers=answers,
-        catalogue=catalogue_of(plan.catalogue_version),
+        catalogue=catalogue,
     )
     if new_state == state:
         return []
@@ -147,7 +148,7 @@ def plan_replan(
             author=author,
             state_change=transition,
         )
-        for row in decision_rows(decisions, state, new_state, changes)
+        for row in decision_rows(decisions, state, new_state, changes, {e.slug: e.name for e in catalogue.exercises})
     )
 
 
