@@ -1,7 +1,9 @@
-"""Plan generation budgets (issue: generator and rules).
+"""Plan generation and replan budgets.
 
 Prints the median time of the pure generation of a 12-week plan (budget ≤ 2 ms), the median of generate + persist
-on PostgreSQL (budget ≤ 30 ms), and the query count of plan_create for 4-, 12- and 26-week plans (must be equal).
+on PostgreSQL (budget ≤ 30 ms), the query count of plan_create for 4-, 12- and 26-week plans (must be equal), and
+the median time of one session log with its replan on a 26-week plan (budget ≤ 50 ms) with the number of decision
+rows (PlanChange) it wrote.
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/rehabplan .venv/bin/python bench/plan_generation.py
 It creates and drops its own test database.
@@ -30,7 +32,9 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
+from accounts.models import User  # noqa: E402
 from programs import services  # noqa: E402
+from programs.models import Intake  # noqa: E402
 from programs.plan_json import intake_from_dict  # noqa: E402
 
 START = dt.date(2026, 11, 23)
@@ -78,8 +82,45 @@ def main() -> None:
             counts[weeks] = len(queries)
         verdict = "equal" if len(set(counts.values())) == 1 else "NOT EQUAL"
         print("plan_create queries: " + ", ".join(f"{w} weeks: {n}" for w, n in counts.items()) + f" ({verdict})")
+        log_with_replan(runner, stored)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def log_with_replan(runner: User, stored: Intake, runs: int = 50) -> None:
+    """Each run logs the first strength session of a fresh 26-week plan at pain 6/10 (over the limit of 5), so
+    every run regresses every exercise of that session and rewrites their coming sessions. Timed without query
+    capture (which slows every query down); one more run counts the queries."""
+    from programs.models import PlanChange, PlannedSession
+
+    def fresh() -> tuple[PlannedSession, list[dict[str, object]]]:
+        plan = services.plan_create(intake=stored, start=START, weeks=26)
+        session = PlannedSession.objects.filter(plan=plan, kind="strength").order_by("date").first()
+        assert session is not None
+        entries: list[dict[str, object]] = [
+            {"prescription": p.pk, "pain_during": 6, "pain_after": 6, "completed_as_prescribed": True}
+            for p in session.prescriptions.all()
+        ]
+        return session, entries
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # as autovacuum would have: the earlier measurements filled the tables
+    timings, rows = [], []
+    for run in range(runs + 1):
+        session, entries = fresh()
+        began = time.perf_counter()
+        services.session_log_record(session=session, runner=runner, entries=entries)
+        if run:  # the first run warms the process caches
+            timings.append((time.perf_counter() - began) * 1000)
+            rows.append(PlanChange.objects.filter(plan_id=session.plan_id).count())
+    session, entries = fresh()
+    with CaptureQueriesContext(connection) as captured:
+        services.session_log_record(session=session, runner=runner, entries=entries)
+    print(
+        f"session log + replan on {connection.vendor}, 26 weeks, pain over the limit: median "
+        f"{statistics.median(timings):.2f} ms over {runs} runs (budget 50 ms); "
+        f"{statistics.median(rows):.0f} PlanChange rows and {len(captured)} queries per log"
+    )
 
 
 if __name__ == "__main__":

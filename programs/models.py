@@ -132,6 +132,9 @@ class PlannedSession(models.Model):
 
 class Prescription(models.Model):
     session = models.ForeignKey(PlannedSession, on_delete=models.CASCADE, related_name="prescriptions")
+    # The session's plan, repeated so a plan's items are one index scan (a join through sessions turns into a
+    # scan of every prescription once the table is large).
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="prescriptions")
     exercise = models.ForeignKey("exercises.Exercise", on_delete=models.PROTECT, related_name="prescriptions")
     position = models.PositiveSmallIntegerField()
     dose = models.JSONField()

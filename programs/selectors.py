@@ -1,67 +1,181 @@
 """The read model of stored plans: every page, API endpoint, command and task reads plans through these.
 
 Each read owns its joins and runs a fixed number of queries whatever the plan's length (a day ≤ 5, a week ≤ 6,
-the whole plan ≤ 8, counted by tests). What comes back is the rows, for templates that want exercise names, cues
-and logs, and `to_domain()`, the same `programs.domain` values the generator returns, so one `plan_to_dict`
-serves a generated plan and a stored one alike.
+the whole plan ≤ 8, counted by tests). It returns plain typed rows — sessions with their items and logs, each item
+with the exercise as the plan's pinned catalogue describes it (name, how-to, cues) — and `to_domain()`, the same
+`programs.domain` values the generator returns, so one `plan_to_dict` serves a generated and a stored plan alike.
+Rows are read with `values()`: a 26-week plan has ~300 sessions, and ORM instances cost more than the rest of a
+replan.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
-from exercises.catalogue import dose_from_dict
+from exercises.catalogue import Catalogue, Dose, ExerciseSpec, dose_from_dict, load_catalogue_file
 
 from . import domain
-from .models import ExerciseLog, Plan, PlanChange, PlannedSession, PlanWeek, Prescription
+from .models import ExerciseLog, Plan, PlanChange, PlannedSession, PlanQuerySet, PlanWeek, Prescription
 from .state_json import pain_limits_from_dict
+from .versions import catalogue_of
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 
-def plans_visible_to(user: User) -> QuerySet[Plan]:
-    """The plans a user may read: their own, or their patients' through an active care link. Outsiders get none."""
-    return Plan.objects.for_user(user).select_related("runner")
+def plans_visible_to(user: User) -> PlanQuerySet:
+    """The plans a user may read: their own, or their patients' through an active care link. Outsiders get none.
+    The pinned versions come along without their stored data, which is parsed once per process when needed."""
+    return _with_versions(Plan.objects.for_user(user).select_related("runner"))
 
 
 def runner_current_plan(runner: User) -> Plan | None:
-    return Plan.objects.current_for_runner(runner)
+    return _with_versions(Plan.objects.filter(runner=runner)).current_for_runner(runner)
 
 
-def _sessions() -> QuerySet[PlannedSession]:
-    """Sessions with their prescriptions, exercises and logs: three queries for any number of sessions."""
-    prescriptions = (
-        Prescription.objects.select_related("exercise")
-        .order_by("position")
-        .prefetch_related(Prefetch("logs", queryset=ExerciseLog.objects.order_by("id")))
+def _with_versions(plans: PlanQuerySet) -> PlanQuerySet:
+    return plans.select_related("catalogue_version", "pathway_version").defer(
+        "catalogue_version__data", "pathway_version__data"
     )
-    return (
-        PlannedSession.objects.select_related("log")
+
+
+# ---------------------------------------------------------------- rows
+
+
+@dataclass(slots=True)  # not frozen: a 26-week plan builds ~350 of these per read, and frozen init is slow
+class ItemRow:
+    """One stored prescription, with the exercise as the plan's catalogue describes it and its logs."""
+
+    id: int
+    exercise: str
+    spec: ExerciseSpec | None
+    dose: dict[str, Any]
+    pain_limit: int
+    reason: str
+    times_per_day: int
+    slot: str
+    step: int
+    scheduled_step: int
+    replaces: str
+    overridden: bool
+    logs: tuple[ExerciseLog, ...]
+
+    def to_domain(self) -> domain.Item:
+        return domain.Item(
+            exercise=self.exercise,
+            dose=_dose(self.dose),
+            pain_limit=self.pain_limit,
+            reason=self.reason,
+            times_per_day=self.times_per_day,
+            step=self.step,
+            scheduled_step=self.scheduled_step,
+            slot=self.slot,
+            replaces=self.replaces or None,
+        )
+
+
+@dataclass(slots=True)
+class SessionRow:
+    id: int
+    week_number: int
+    date: dt.date
+    kind: str
+    position: int
+    logged: bool
+    items: tuple[ItemRow, ...]
+
+    def to_domain(self) -> domain.Session:
+        return domain.Session(self.kind, tuple(item.to_domain() for item in self.items))
+
+
+_DOSES: dict[tuple[tuple[str, Any], ...], Dose] = {}
+
+
+def _dose(stored: dict[str, Any]) -> Dose:
+    """A stored dose as a Dose, parsed once per distinct dose (a plan repeats a few doses hundreds of times)."""
+    key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in stored.items())
+    found = _DOSES.get(key)
+    if found is None:
+        found = _DOSES[key] = dose_from_dict(stored)
+    return found
+
+
+_ITEM_FIELDS = (
+    "id",
+    "session_id",
+    "exercise__slug",
+    "dose",
+    "pain_limit",
+    "reason",
+    "times_per_day",
+    "slot",
+    "step",
+    "scheduled_step",
+    "replaces",
+    "overridden",
+)
+
+
+def catalogue_for(plan: Plan) -> Catalogue:
+    """The catalogue the plan was generated from (the shipped file for a plan made before versions were kept)."""
+    return catalogue_of(plan.catalogue_version) if plan.catalogue_version is not None else load_catalogue_file()
+
+
+def _session_rows(plan: Plan, **where: Any) -> list[SessionRow]:
+    """Sessions matching `where` with their items and logs: two queries, three when something was logged."""
+    sessions = list(
+        PlannedSession.objects.filter(plan=plan, **where)
         .order_by("date", "position")
-        .prefetch_related(Prefetch("prescriptions", queryset=prescriptions))
+        .values("id", "week_number", "date", "kind", "position", "log__id")
     )
+    if not sessions:
+        return []
+    items: dict[int, list[dict[str, Any]]] = {}
+    prescriptions = Prescription.objects.filter(plan=plan, **{f"session__{k}": v for k, v in where.items()})
+    for row in prescriptions.order_by("position").values(*_ITEM_FIELDS):
+        items.setdefault(row["session_id"], []).append(row)
+    logs: dict[int, list[ExerciseLog]] = {}
+    logged = [s["log__id"] for s in sessions if s["log__id"] is not None]
+    if logged:
+        for log in ExerciseLog.objects.filter(session_log_id__in=logged).order_by("id"):
+            logs.setdefault(log.prescription_id, []).append(log)
+    specs = catalogue_for(plan).by_slug
+    return [
+        SessionRow(
+            id=s["id"],
+            week_number=s["week_number"],
+            date=s["date"],
+            kind=s["kind"],
+            position=s["position"],
+            logged=s["log__id"] is not None,
+            items=tuple(
+                ItemRow(
+                    id=i["id"],
+                    exercise=i["exercise__slug"],
+                    spec=specs.get(i["exercise__slug"]),
+                    dose=i["dose"],
+                    pain_limit=i["pain_limit"],
+                    reason=i["reason"],
+                    times_per_day=i["times_per_day"],
+                    slot=i["slot"],
+                    step=i["step"],
+                    scheduled_step=i["scheduled_step"],
+                    replaces=i["replaces"],
+                    overridden=i["overridden"],
+                    logs=tuple(logs.get(i["id"], ())),
+                )
+                for i in items.get(s["id"], ())
+            ),
+        )
+        for s in sessions
+    ]
 
 
 # ---------------------------------------------------------------- rows → domain values
-
-
-def item_from_row(row: Prescription) -> domain.Item:
-    return domain.Item(
-        exercise=row.exercise.slug,
-        dose=dose_from_dict(row.dose),
-        pain_limit=row.pain_limit,
-        reason=row.reason,
-        times_per_day=row.times_per_day,
-        step=row.step,
-        scheduled_step=row.scheduled_step,
-        slot=row.slot,
-        replaces=row.replaces or None,
-    )
 
 
 def _running(row: PlanWeek) -> domain.RunningTarget:
@@ -75,20 +189,17 @@ def _running(row: PlanWeek) -> domain.RunningTarget:
     )
 
 
-def _day(date: dt.date, sessions: list[PlannedSession]) -> domain.Day:
-    return domain.Day(
-        date,
-        tuple(domain.Session(s.kind, tuple(item_from_row(p) for p in s.prescriptions.all())) for s in sessions),
-    )
+def _day(date: dt.date, sessions: list[SessionRow]) -> domain.Day:
+    return domain.Day(date, tuple(s.to_domain() for s in sessions))
 
 
-def _week(plan: Plan, row: PlanWeek, sessions: list[PlannedSession]) -> domain.Week:
+def _week(plan: Plan, row: PlanWeek, sessions: list[SessionRow]) -> domain.Week:
     first = plan.start + dt.timedelta(weeks=row.number - 1)
-    by_date: dict[dt.date, list[PlannedSession]] = {}
+    by_date: dict[dt.date, list[SessionRow]] = {}
     for session in sessions:
         by_date.setdefault(session.date, []).append(session)
-    days = tuple(_day(first + dt.timedelta(days=i), by_date.get(first + dt.timedelta(days=i), [])) for i in range(7))
-    return domain.Week(row.number, row.phase, _running(row), days)
+    dates = [first + dt.timedelta(days=i) for i in range(7)]
+    return domain.Week(row.number, row.phase, _running(row), tuple(_day(d, by_date.get(d, [])) for d in dates))
 
 
 def week_number_of(plan: Plan, date: dt.date) -> int:
@@ -102,15 +213,14 @@ def week_number_of(plan: Plan, date: dt.date) -> int:
 class StoredPlan:
     plan: Plan
     weeks: list[PlanWeek]
-    sessions: list[PlannedSession]
+    sessions: list[SessionRow]
 
     def to_domain(self) -> domain.Plan:
         plan = self.plan
-        by_week: dict[int, list[PlannedSession]] = {}
+        by_week: dict[int, list[SessionRow]] = {}
         for session in self.sessions:
             by_week.setdefault(session.week_number, []).append(session)
         referral = plan.referral
-        limits = pain_limits_from_dict(plan.pain_limits)
         return domain.Plan(
             status=plan.status,  # type: ignore[arg-type]  # an ended plan reads back as it was stored
             referral=domain.Referral(referral["urgency"], referral["message"], tuple(referral.get("reasons", ())))
@@ -118,26 +228,21 @@ class StoredPlan:
             else None,
             pathway=plan.pathway or None,
             pathway_reason=plan.pathway_reason,
-            pain_limits=limits,
+            pain_limits=pain_limits_from_dict(plan.pain_limits),
             start=plan.start,
             weeks=tuple(_week(plan, row, by_week.get(row.number, [])) for row in self.weeks),
         )
 
-    def exercise_logs(self) -> list[tuple[ExerciseLog, Prescription, PlannedSession]]:
-        """Every exercise log of the plan with what it logs, in date order (read from the prefetched rows)."""
-        return [
-            (log, prescription, session)
-            for session in self.sessions
-            for prescription in session.prescriptions.all()
-            for log in prescription.logs.all()
-        ]
+    def exercise_logs(self) -> list[tuple[ExerciseLog, ItemRow, SessionRow]]:
+        """Every exercise log of the plan with the item and session it logs, in date order."""
+        return [(log, item, session) for session in self.sessions for item in session.items for log in item.logs]
 
 
 @dataclass(frozen=True)
 class StoredWeek:
     plan: Plan
     week: PlanWeek
-    sessions: list[PlannedSession]
+    sessions: list[SessionRow]
 
     def to_domain(self) -> domain.Week:
         return _week(self.plan, self.week, self.sessions)
@@ -148,32 +253,28 @@ class StoredDay:
     plan: Plan
     date: dt.date
     week: PlanWeek | None  # None outside the plan's weeks
-    sessions: list[PlannedSession]
+    sessions: list[SessionRow]
 
     def to_domain(self) -> domain.Day:
         return _day(self.date, self.sessions)
 
 
 def plan_read(plan: Plan) -> StoredPlan:
-    """The whole stored plan: four queries (weeks, sessions with their logs, prescriptions, exercise logs)."""
-    return StoredPlan(
-        plan=plan,
-        weeks=list(plan.plan_weeks.order_by("number")),
-        sessions=list(_sessions().filter(plan=plan)),
-    )
+    """The whole stored plan: weeks, sessions, items and (when something was logged) logs, in four queries."""
+    return StoredPlan(plan=plan, weeks=list(plan.plan_weeks.order_by("number")), sessions=_session_rows(plan))
 
 
 def plan_week_read(plan: Plan, number: int) -> StoredWeek | None:
     week = plan.plan_weeks.filter(number=number).first()
     if week is None:
         return None
-    return StoredWeek(plan=plan, week=week, sessions=list(_sessions().filter(plan=plan, week_number=number)))
+    return StoredWeek(plan=plan, week=week, sessions=_session_rows(plan, week_number=number))
 
 
 def plan_day_read(plan: Plan, date: dt.date) -> StoredDay:
     """One day: the week it belongs to, its sessions, items with exercise names and cues, and any logs."""
     week = plan.plan_weeks.filter(number=week_number_of(plan, date)).first()
-    sessions = list(_sessions().filter(plan=plan, date=date)) if week is not None else []
+    sessions = _session_rows(plan, date=date) if week is not None else []
     return StoredDay(plan=plan, date=date, week=week, sessions=sessions)
 
 

@@ -88,10 +88,15 @@ def catalogue_version_latest() -> CatalogueVersion:
     return version
 
 
+@cache
+def _source_checksum(slug: str) -> str:
+    return _checksum(pathway_source(slug))  # the shipped files are read once per process
+
+
 def pathway_version_current(slug: str) -> PathwayVersion:
     """The shipped template's current content as a PathwayVersion, recorded the first time a plan uses it."""
     data = pathway_source(slug)
-    checksum = _checksum(data)
+    checksum = _source_checksum(slug)
     found = PathwayVersion.objects.defer("data").filter(slug=slug, checksum=checksum).first()
     if found is not None:
         return found

@@ -72,13 +72,13 @@ def _history(
     exercise_logs = [
         domain.ExerciseLog(
             date=session.date,
-            exercise=prescription.exercise.slug,
+            exercise=item.exercise,
             completed_as_prescribed=log.completed_as_prescribed,
             pain_during=log.pain_during,
             pain_after=log.pain_after,
-            slot=prescription.slot,
+            slot=item.slot,
         )
-        for log, prescription, session in stored.exercise_logs()
+        for log, item, session in stored.exercise_logs()
     ]
     day_logs = [
         domain.DayLog(
@@ -133,8 +133,10 @@ def plan_replan(
     regenerated = generate_for(plan, intake_from_dict(plan.intake.data), state=new_state)
     changes = sync_future(plan, regenerated, stored, after=as_of)
     effective = as_of + dt.timedelta(days=1)
-    return PlanChange.objects.bulk_create(
-        PlanChange(
+    names = {e.slug: e.name for e in catalogue.exercises}
+    # One INSERT per decision: a handful of rows, and faster than bulk_create's UNNEST for large JSON values.
+    return [
+        PlanChange.objects.create(
             plan=plan,
             kind=row.kind,
             exercise=row.exercise,
@@ -148,8 +150,8 @@ def plan_replan(
             author=author,
             state_change=transition,
         )
-        for row in decision_rows(decisions, state, new_state, changes, {e.slug: e.name for e in catalogue.exercises})
-    )
+        for row in decision_rows(decisions, state, new_state, changes, names)
+    ]
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
@@ -34,5 +35,5 @@ def session_label(kind: str) -> str:
 
 
 @register.filter
-def get_item(mapping: dict[str, str], key: str) -> str:
+def get_item(mapping: Mapping[Any, Any], key: Any) -> Any:
     return mapping.get(key, "")

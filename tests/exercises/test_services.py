@@ -133,7 +133,13 @@ def _prescribe(exercise: Exercise) -> Any:
     plan = Plan.objects.create(runner=runner, intake=intake, status="active", start=dt.date(2026, 1, 5), weeks=1)
     session = PlannedSession.objects.create(plan=plan, week_number=1, date=dt.date(2026, 1, 5), kind="strength")
     return prescription.objects.create(
-        session=session, exercise=exercise, position=0, dose={"sets": 2, "reps": 5}, pain_limit=2, reason="test"
+        session=session,
+        plan=plan,
+        exercise=exercise,
+        position=0,
+        dose={"sets": 2, "reps": 5},
+        pain_limit=2,
+        reason="test",
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -30,6 +31,7 @@ from programs.models import (
 from programs.plan_json import plan_to_dict
 from programs.plan_sync import CatalogueMismatchError, _exercise_ids
 from programs.serializers import IntakeSerializer
+from programs.services import generation
 
 pytestmark = pytest.mark.django_db
 START = dt.date(2026, 11, 23)  # a Monday
@@ -148,9 +150,10 @@ def test_an_easier_variant_scheduled_in_its_own_right_is_never_confused_with_a_r
 # ---------------------------------------------------------------- pinned versions
 
 
-def _edited_overuse_source(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The shipped overuse template, edited: the single-leg bridge's ladder is 2 × 8, 2 × 10, 3 × 10. This runner
-    (no anchor for Nordics) gets the glute bridge in that place, with the same ladder."""
+@pytest.fixture
+def edit_overuse_template(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], None]]:
+    """Edits the shipped overuse template when called: the single-leg bridge's ladder becomes 2 × 8, 2 × 10, 3 × 10.
+    This runner (no anchor for Nordics) gets the glute bridge in that place, with the same ladder."""
     data = copy.deepcopy(pathway_files.pathway_source("overuse_ache"))
     for phase in data["phases"]:
         for session in phase["sessions"]:
@@ -159,9 +162,15 @@ def _edited_overuse_source(monkeypatch: pytest.MonkeyPatch) -> None:
                     item["dose"] = {"sets": 2, "reps": 8}
                     item["rule"]["ladder"] = [{"sets": 2, "reps": 8}, {"sets": 2, "reps": 10}, {"sets": 3, "reps": 10}]
     original = pathway_files.pathway_source
-    monkeypatch.setattr(
-        "programs.services.generation.pathway_source", lambda slug: data if slug == "overuse_ache" else original(slug)
-    )
+
+    def edit() -> None:
+        monkeypatch.setattr(
+            generation, "pathway_source", lambda slug: data if slug == "overuse_ache" else original(slug)
+        )
+        generation._source_checksum.cache_clear()  # the shipped files' checksums are cached per process
+
+    yield edit
+    generation._source_checksum.cache_clear()
 
 
 def _bridge_doses(plan: Plan, after: dt.date) -> set[tuple[int, Any]]:
@@ -170,12 +179,12 @@ def _bridge_doses(plan: Plan, after: dt.date) -> set[tuple[int, Any]]:
 
 
 def test_editing_a_pathway_never_changes_an_active_plan_until_it_is_upgraded(
-    runner: User, intake_data: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    runner: User, intake_data: dict[str, Any], edit_overuse_template: Callable[[], None]
 ) -> None:
     plan = _plan(runner, intake_data, weeks=6)
     pinned = plan.pathway_version
     session = _first_strength_session(plan)
-    _edited_overuse_source(monkeypatch)
+    edit_overuse_template()
 
     _log(session, runner, pain=1)  # a replan after the edit uses the pinned template
     plan.refresh_from_db()

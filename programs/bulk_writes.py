@@ -1,0 +1,80 @@
+"""The two bulk writes that dominate creating and replanning a plan, fast on PostgreSQL.
+
+A 26-week plan has ~350 prescriptions. Django's bulk_create prepares every field of every row in Python (~10 ms for a
+12-week plan) and its bulk_update builds a CASE per row and field (~160 ms for 100 rows), which alone would break the
+plan budgets (generate + persist ≤ 30 ms, a log with its replan ≤ 50 ms). On PostgreSQL new rows go in by COPY and
+changed rows in one UPDATE … FROM (VALUES …); elsewhere (SQLite for a first run) the ORM does both. Both paths are
+tested against each other. COPY does not pass Django's execute wrappers, so query counts do not include it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection, models
+
+from .models import Prescription
+
+_INSERT_FIELDS = [f for f in Prescription._meta.concrete_fields if not f.primary_key]
+_JSON = {f.attname for f in _INSERT_FIELDS if isinstance(f, models.JSONField)}
+# The columns a replan may change, in the order the UPDATE's VALUES list them.
+UPDATE_COLUMNS = (
+    "exercise_id",
+    "dose",
+    "pain_limit",
+    "reason",
+    "times_per_day",
+    "slot",
+    "step",
+    "scheduled_step",
+    "replaces",
+)
+
+
+def _fast(fast: bool | None) -> bool:
+    return connection.vendor == "postgresql" if fast is None else fast
+
+
+def prescriptions_insert(rows: Sequence[Prescription], *, fast: bool | None = None) -> None:
+    if not rows:
+        return
+    if not _fast(fast):
+        Prescription.objects.bulk_create(rows)
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.attname) for f in _INSERT_FIELDS)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {quote(Prescription._meta.db_table)} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(
+                [
+                    json.dumps(getattr(row, f.attname)) if f.attname in _JSON else getattr(row, f.attname)
+                    for f in _INSERT_FIELDS
+                ]
+            )
+
+
+def prescriptions_update(changes: Sequence[tuple[dict[str, Any], Sequence[int]]], *, fast: bool | None = None) -> None:
+    """`changes`: (the new values of UPDATE_COLUMNS, the ids of the rows that take them)."""
+    if not changes:
+        return
+    if not _fast(fast):
+        for values, ids in changes:
+            Prescription.objects.filter(pk__in=ids).update(**values)
+        return
+    quote = connection.ops.quote_name
+    rows = [(row_id, *(values[c] for c in UPDATE_COLUMNS)) for values, ids in changes for row_id in ids]
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * (len(UPDATE_COLUMNS) + 1)) + ")"] * len(rows))
+    assignments = ", ".join(f"{quote(c)} = v.{c}{'::jsonb' if c == 'dose' else ''}" for c in UPDATE_COLUMNS)
+    # Only model metadata and placeholders are spliced in; every value goes as a parameter.
+    sql = (
+        f"UPDATE {quote(Prescription._meta.db_table)} AS p SET {assignments} "  # noqa: S608
+        f"FROM (VALUES {placeholders}) AS v(id, {', '.join(UPDATE_COLUMNS)}) WHERE p.id = v.id"
+    )
+    params = [json.dumps(v) if i == 2 else v for row in rows for i, v in enumerate(row)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

@@ -1,0 +1,79 @@
+"""The fast PostgreSQL writes (COPY, UPDATE … FROM VALUES) store exactly what the ORM fallback stores."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.models import F
+
+from accounts.models import User
+from programs import services
+from programs.bulk_writes import UPDATE_COLUMNS, prescriptions_insert, prescriptions_update
+from programs.models import Plan, Prescription
+from programs.serializers import IntakeSerializer
+
+pytestmark = pytest.mark.django_db
+START = dt.date(2026, 11, 23)
+
+
+def _plan(runner: User, data: dict[str, Any]) -> Plan:
+    serializer = IntakeSerializer(data=data, context={"start": START})
+    assert serializer.is_valid(), serializer.errors
+    return services.plan_create(
+        intake=services.intake_record(runner=runner, data=serializer.data), start=START, weeks=3
+    )
+
+
+def _stored(plan: Plan) -> list[dict[str, Any]]:
+    return list(Prescription.objects.filter(plan=plan).order_by("session__date", "session_id", "position").values())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the fast path is PostgreSQL's")
+def test_copy_and_bulk_create_store_the_same_rows(runner: User, intake_data: dict[str, Any]) -> None:
+    plan = _plan(runner, intake_data)
+    originals = _stored(plan)
+    fields = [k for k in originals[0] if k != "id"]
+    results = {}
+    for fast in (True, False):
+        Prescription.objects.filter(plan=plan).delete()
+        prescriptions_insert([Prescription(**{k: row[k] for k in fields}) for row in originals], fast=fast)
+        results[fast] = [{k: row[k] for k in fields} for row in _stored(plan)]
+    assert results[True] == results[False] == [{k: row[k] for k in fields} for row in originals]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the fast path is PostgreSQL's")
+def test_one_update_from_values_and_grouped_orm_updates_store_the_same_rows(
+    runner: User, intake_data: dict[str, Any]
+) -> None:
+    plan = _plan(runner, intake_data)
+    rows = _stored(plan)
+    bridge = next(r for r in rows if r["exercise_id"] != rows[0]["exercise_id"])
+    new_values = [
+        (
+            {
+                **{c: rows[0][c] for c in UPDATE_COLUMNS},
+                "dose": {"sets": 4, "reps": [9, 8, 7, 6]},
+                "reason": "Held: 'x'",
+            },
+            [r["id"] for r in rows[:3]],
+        ),
+        ({**{c: bridge[c] for c in UPDATE_COLUMNS}, "step": 3, "replaces": "nordic_curl"}, [rows[3]["id"]]),
+    ]
+    results = {}
+    for fast in (True, False):
+        Prescription.objects.filter(plan=plan).update(step=0)  # a known starting point for both paths
+        prescriptions_update(new_values, fast=fast)
+        results[fast] = _stored(plan)
+    assert results[True] == results[False]
+    assert results[True][0]["dose"] == {"sets": 4, "reps": [9, 8, 7, 6]} and results[True][0]["reason"] == "Held: 'x'"
+    assert results[True][3]["replaces"] == "nordic_curl" and results[True][3]["exercise_id"] == bridge["exercise_id"]
+    assert results[True][4:] == [{**row, "step": 0} for row in rows[4:]], "rows not named are untouched"
+
+
+def test_every_prescription_belongs_to_its_sessions_plan(runner: User, intake_data: dict[str, Any]) -> None:
+    plan = _plan(runner, intake_data)
+    assert Prescription.objects.filter(plan=plan).exists()
+    assert not Prescription.objects.exclude(plan_id=F("session__plan_id")).exists()
