@@ -15,7 +15,7 @@ from typing import Any, Literal, NoReturn
 
 import yaml
 
-# design.md §3: the fixed equipment set. An exercise lists only what it cannot be done without.
+# docs/design.md §3: the fixed equipment set. An exercise lists only what it cannot be done without.
 EQUIPMENT_SLUGS: tuple[str, ...] = (
     "mat",
     "pool",
@@ -32,7 +32,7 @@ EQUIPMENT_SLUGS: tuple[str, ...] = (
     "mirror",
 )
 
-# domain.md §10
+# docs/clinical-sources.md §10
 CATEGORIES: tuple[str, ...] = (
     "strength",
     "eccentric",
@@ -51,7 +51,7 @@ DOSING_KINDS: tuple[str, ...] = ("sets_reps", "sets_hold", "minutes", "laps", "d
 FrequencyKind = Literal["per_day", "every_n_days", "per_week"]
 FREQUENCY_KINDS: tuple[str, ...] = ("per_day", "every_n_days", "per_week")
 
-# Phases name the tags they forbid (design.md §5); an exercise carrying one is never prescribed there.
+# Phases name the tags they forbid (docs/design.md §5); an exercise carrying one is never prescribed there.
 CONTRAINDICATION_TAGS: tuple[str, ...] = (
     "acute_strain_early",  # acute strain before the strength stage: no Nordics, no static stretch, no heavy hinge
     "proximal_tendinopathy_early",  # PHT stages 1-2: no deep hip flexion under load, no stretching

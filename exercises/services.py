@@ -11,7 +11,7 @@ from django.db import models, transaction
 
 from .catalogue import EQUIPMENT_SLUGS, Catalogue, ExerciseSpec, catalogue_to_dict, dose_to_dict, parse_catalogue
 
-# Human names for `catalogue.EQUIPMENT_SLUGS` (design.md §3).
+# Human names for `catalogue.EQUIPMENT_SLUGS` (docs/design.md §3).
 EQUIPMENT_NAMES: dict[str, str] = {
     "mat": "Exercise mat",
     "pool": "Swimming pool",

@@ -1,4 +1,4 @@
-"""Frozen value types of the clinical core (design.md §3). The generator and the rules take and return these.
+"""Frozen value types of the clinical core (docs/design.md §3). The generator and the rules take and return these.
 
 Nothing here touches the database or the clock: dates arrive as arguments.
 """
@@ -21,7 +21,7 @@ WORSE_WHEN: tuple[str, ...] = ("long_runs", "after_races", "speed_work", "sittin
 GOALS: tuple[str, ...] = ("pain_relief", "return_to_running", "prevention", "race")
 SESSION_KINDS: tuple[str, ...] = ("strength", "mobility", "run", "cross_training", "rest")
 URGENCIES: tuple[str, ...] = ("emergency", "urgent", "soon")
-# The intake's red-flag questions (domain.md §9.3); screening.py decides what each one means.
+# The intake's red-flag questions (docs/clinical-sources.md §9.3); screening.py decides what each one means.
 RED_FLAGS: tuple[str, ...] = (
     "felt_pop",
     "bruising",
@@ -153,7 +153,7 @@ class Week:
 
 @dataclass(frozen=True)
 class PainLimits:
-    """Per-program pain thresholds (design.md §5, domain.md §5). Physio-editable.
+    """Per-program pain thresholds (docs/design.md §5, docs/clinical-sources.md §5). Physio-editable.
 
     during/after: highest acceptable 0-10 pain; morning_must_settle: next-morning pain may not exceed
     the previous morning's (Silbernagel 2007); zone_ok_max: top of the "safe" zone (0-3, bim.physio).
@@ -226,11 +226,11 @@ class PlanState:
       alternative chosen for this runner); a regression to an easier variant is recorded on it as `variant`.
     - phase_extra_weeks: stage_gate phases held because their exit criteria were not met in time.
     - criteria_met: phase slugs whose exit checklist was answered all yes.
-    - speed_work_cleared: tightness after running has subsided in the pain log (domain.md §11, seed 004).
+    - speed_work_cleared: tightness after running has subsided in the pain log (docs/clinical-sources.md §11, seed 004).
     - running_hold_weeks: weeks the running target has been held back after pain, counted from
       running_hold_since (ISO date; None = from the plan's second week), for running_hold_reason.
     - days_reviewed_through: day logs (flares, tightness) up to this ISO date have been applied.
-    - clinician_cleared: a physio assessed the runner's red flags and cleared them (design.md §5); the
+    - clinician_cleared: a physio assessed the runner's red flags and cleared them (docs/design.md §5); the
       generator then builds the pathway's plan instead of stopping at the referral.
     """
 

@@ -1,7 +1,7 @@
-"""Intake + catalogue + pathway + rules state → a dated plan (design.md §3). Pure and deterministic.
+"""Intake + catalogue + pathway + rules state → a dated plan (docs/design.md §3). Pure and deterministic.
 
 Regenerating with the same (intake, start, weeks, state) gives the same plan, so the lead can re-run it after each
-evaluation and diff the future. Safety rules (design.md §5) are enforced here, not trusted to the data alone:
+evaluation and diff the future. Safety rules (docs/design.md §5) are enforced here, not trusted to the data alone:
 an exercise is only prescribed if the runner has its equipment and the phase does not forbid any of its tags.
 """
 
@@ -177,7 +177,7 @@ def generate_plan(
 ) -> Plan:
     """Screen, choose the pathway, lay out its phases, then the running targets and each day's sessions.
 
-    A red flag returns status needs_clinician with the referral and no weeks (design.md §5), unless a physio
+    A red flag returns status needs_clinician with the referral and no weeks (docs/design.md §5), unless a physio
     has cleared the runner after assessment (state.clinician_cleared).
     """
     slug, why = choose_pathway(intake)

@@ -29,7 +29,7 @@ class IntakeQuerySet(models.QuerySet["Intake"]):
 
 
 class Intake(models.Model):
-    """One version of what the runner told us (design.md §3). A new intake never overwrites an old one."""
+    """One version of what the runner told us (docs/design.md §3). A new intake never overwrites an old one."""
 
     runner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intakes")
     version = models.PositiveIntegerField()

@@ -46,9 +46,9 @@ class Rule:
 
     - fixed: the dose never changes (Askling doses, mobility).
     - linear: `step` added per week or session up to `cap` ("+2 laps: weekly step, up to 20", seed 002).
-    - table: an explicit dose and sessions-per-week for each week, then `then` (Petersen 2011, domain.md §2.2).
+    - table: an explicit dose and sessions-per-week for each week, then `then` (Petersen 2011, docs/clinical-sources.md §2.2).
     - pain_gated: a ladder of doses; the projection climbs one rung per week or session and the pain rules in
-      `programs.rules.evaluate` hold or step it back (Silbernagel 2007; Aspetar; domain.md §5).
+      `programs.rules.evaluate` hold or step it back (Silbernagel 2007; Aspetar; docs/clinical-sources.md §5).
     """
 
     kind: RuleKind
@@ -413,11 +413,11 @@ def choose_pathway(intake: Intake) -> tuple[str, str]:
     """Pick the pathway by explicit rules, first match wins, and say why in plain language.
 
     Red flags are screened separately and first (`programs.screening`); these rules assume none were reported.
-    1. Sudden onset → acute_strain (criteria-based stages, Aspetar/Heiderscheit, domain.md §6.1, §4.1).
-    2. Pain at the sit bone or worse when sitting → proximal_tendinopathy (Goom 2016, domain.md §8).
-    3. Sore after races → post_race_stabilisers (seed 002, domain.md §11).
+    1. Sudden onset → acute_strain (criteria-based stages, Aspetar/Heiderscheit, docs/clinical-sources.md §6.1, §4.1).
+    2. Pain at the sit bone or worse when sitting → proximal_tendinopathy (Goom 2016, docs/clinical-sources.md §8).
+    3. Sore after races → post_race_stabilisers (seed 002, docs/clinical-sources.md §11).
     4. Any other ache → overuse_ache (seed 000/004: capped load, strength, cross-training).
-    5. No symptoms → prevention (Petersen 2011 Nordic programme, domain.md §2.2).
+    5. No symptoms → prevention (Petersen 2011 Nordic programme, docs/clinical-sources.md §2.2).
     """
     s = intake.symptoms
     if s.symptomatic and s.onset == "sudden":

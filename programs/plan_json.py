@@ -1,4 +1,4 @@
-"""The JSON contract of design.md §3: a Plan out, an Intake in (already validated by the lead's serializer)."""
+"""The JSON contract of docs/design.md §3: a Plan out, an Intake in (already validated by the lead's serializer)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def week_to_dict(week: Week) -> dict[str, Any]:
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
-    """Exactly the plan JSON of design.md §3 (dose fields only where they apply; dates as ISO strings).
+    """Exactly the plan JSON of docs/design.md §3 (dose fields only where they apply; dates as ISO strings).
 
     The one serialiser of a plan: for a freshly generated plan and for a stored one read back
     (`programs.selectors.StoredPlan.to_domain`) alike."""
@@ -64,7 +64,7 @@ def _date(value: object) -> dt.date:
 
 
 def intake_from_dict(data: Mapping[str, Any]) -> Intake:
-    """Build an Intake from already-validated JSON (design.md §3 names). Dates may be ISO strings or dates."""
+    """Build an Intake from already-validated JSON (docs/design.md §3 names). Dates may be ISO strings or dates."""
     running = data["running"]
     race = running.get("goal_race")
     symptoms = data["symptoms"]

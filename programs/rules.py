@@ -4,7 +4,7 @@
 the lead regenerates the plan from that state. It is idempotent: logs already applied (`reviewed_through`) are not
 applied twice, so calling it after every logged session is safe.
 
-Pain rules (domain.md §5; design.md §5), per exercise, over its newly logged sessions:
+Pain rules (docs/clinical-sources.md §5; docs/design.md §5), per exercise, over its newly logged sessions:
 - regress one step (the previous dose, or the catalogue's easier variant at the first dose) when pain passed the
   program limit, next-morning pain rose, or a flare was reported (Silbernagel 2007; Aspetar);
 - hold (no step up) when pain sat in the acceptable zone, above `zone_ok_max` but within the limit, or a session was
@@ -307,7 +307,7 @@ def evaluate(
 ) -> tuple[PlanState, tuple[Decision, ...]]:
     """Apply the pain, stage-gate and running rules to everything logged up to `as_of`; returns the new state and
     the decisions with plain-language reasons. Pass `catalogue` to let a regression switch to an easier variant.
-    A plan that needs a clinician is never progressed (design.md §5)."""
+    A plan that needs a clinician is never progressed (docs/design.md §5)."""
     if plan.status != "active":
         return state, ()
     limits = pain_limits or default_pain_limits(pathway)

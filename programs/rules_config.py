@@ -1,6 +1,6 @@
 """Every configurable default of the generator and the rules, with its source. Re-exported by `programs.rules`.
 
-Where domain.md marks a figure unconfirmed or sources disagree, the default is the conservative choice and says so.
+Where docs/clinical-sources.md marks a figure unconfirmed or sources disagree, the default is the conservative choice and says so.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ MILES_TO_KM = 1.609344
 
 @dataclass(frozen=True)
 class RulesConfig:
-    # ---- running load (domain.md §7, seed 000/004)
+    # ---- running load (docs/clinical-sources.md §7, seed 000/004)
     weekly_distance_step: float = 0.10
     """Largest week-over-week rise. The "10 % rule" is only a conservative default: it did not prevent injuries in
-    novices (Buist 2008, domain.md §7.3)."""
+    novices (Buist 2008, docs/clinical-sources.md §7.3)."""
     two_week_distance_limit: float = 0.30
     """Largest rise over two weeks: >30 % in 2 weeks went with more distance injuries (Nielsen 2014, HR 1.59)."""
     lighter_week_every: int = 4
@@ -26,12 +26,12 @@ class RulesConfig:
     symptomatic_start_fraction: float = 0.6
     """First week of a plan with symptoms: 60 % of the current weekly distance. Seed 000 cut a 50-75 mi/week runner
     to 30-40: 0.6 × 50 = 30, and the cap below binds from ~67 mi. Return-to-run pages use 30-50 % after a layoff
-    (unconfirmed, domain.md §7.2); we stay with the seed because these runners are still running."""
+    (unconfirmed, docs/clinical-sources.md §7.2); we stay with the seed because these runners are still running."""
     symptomatic_weekly_cap_miles: float = 40.0
     """Never more than 40 mi (64 km) in the first week with symptoms (seed 000: 30-40 mi/week)."""
     restart_fraction: float = 0.3
     """Running restarting from zero (acute strain after the walk–jog stage) starts at 30 % of the usual weekly
-    distance: the lower bound of the week-1 heuristic of 30-50 % (drpribut.com, unconfirmed, domain.md §7.2). This
+    distance: the lower bound of the week-1 heuristic of 30-50 % (drpribut.com, unconfirmed, docs/clinical-sources.md §7.2). This
     is the one documented exception to the step rule: a rise from 0 cannot be a percentage."""
     min_run_free_days: int = 2
     """Symptomatic runners keep at least two run-free days a week (seed 000: "take a couple of days off each week")."""
@@ -45,12 +45,12 @@ class RulesConfig:
     """Speed work returns once the last 3 reported runs had no tightness afterwards. Seed 004: "eliminate speed work
     … until tightness after activity subsides"; the count of 3 is a conservative house choice (unconfirmed)."""
 
-    # ---- screening (domain.md §9.3)
+    # ---- screening (docs/clinical-sources.md §9.3)
     rest_pain_referral: int = 4
     """Pain at rest of 4/10 or more → see someone soon. At rest there is no load to explain pain; 4 is above the
-    "safe" 0-3 zone of the pain-monitoring model (bim.physio, domain.md §5.1). Conservative choice."""
+    "safe" 0-3 zone of the pain-monitoring model (bim.physio, docs/clinical-sources.md §5.1). Conservative choice."""
     no_improvement_weeks: int = 4
-    """Pain walking or at rest for more than 4 weeks → referral ("no improvement after 1 month", domain.md §9.3)."""
+    """Pain walking or at rest for more than 4 weeks → referral ("no improvement after 1 month", docs/clinical-sources.md §9.3)."""
 
     # ---- time estimates for fitting a day into minutes_per_session (house estimates, not clinical facts)
     seconds_per_rep: int = 4

@@ -1,4 +1,4 @@
-"""Weekly running targets (domain.md §7, seeds 000 and 004). Pure; one target per plan week.
+"""Weekly running targets (docs/clinical-sources.md §7, seeds 000 and 004). Pure; one target per plan week.
 
 The chain: the first week with symptoms is capped; after that the distance rises by at most the weekly step (and
 never more than the two-week limit) up to the runner's usual distance; every Nth week is lighter; a goal race gets a

@@ -1,4 +1,4 @@
-"""Which days an exercise falls on (frequency semantics, domain.md §17) and fitting a day into the runner's time.
+"""Which days an exercise falls on (frequency semantics, docs/clinical-sources.md §17) and fitting a day into the runner's time.
 
 - per_week n: n days a week on non-consecutive days (also across the week boundary), from the available days.
 - every_n_days n: an available day at least n days after the last one (Askling Diver q2d, Glider q3d).

@@ -1,7 +1,7 @@
-"""Red-flag screening of an intake (domain.md §9.3). Runs before anything is generated.
+"""Red-flag screening of an intake (docs/clinical-sources.md §9.3). Runs before anything is generated.
 
 A red flag stops the plan: the runner is told what we noticed, that the app does not diagnose, whom to see and how
-soon (design.md §5). The most urgent finding sets the urgency; every finding is listed.
+soon (docs/design.md §5). The most urgent finding sets the urgency; every finding is listed.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class Finding:
 
 
 def red_flag_findings(intake: Intake, config: RulesConfig = DEFAULT_CONFIG) -> tuple[Finding, ...]:
-    """Every red flag in the intake, with its urgency. Each rule's source is in domain.md §9.3.
+    """Every red flag in the intake, with its urgency. Each rule's source is in docs/clinical-sources.md §9.3.
 
     - Bladder or bowel change → emergency: possible cauda equina (LBP guideline summaries).
     - Unable to walk normally → urgent: possible severe tear or proximal avulsion; repair within 6 weeks returns

@@ -1,4 +1,4 @@
-"""Validation and shaping of the intake contract (design.md §3). Shared by the API, the CLI and forms."""
+"""Validation and shaping of the intake contract (docs/design.md §3). Shared by the API, the CLI and forms."""
 
 from __future__ import annotations
 

@@ -144,7 +144,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
 }
 
-# Celery: Redis carries work only; the database is the source of truth (design.md §1).
+# Celery: Redis carries work only; the database is the source of truth (docs/design.md §1).
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_IGNORE_RESULT = True
@@ -159,7 +159,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Clinical defaults that domain.md marks as configurable; see programs/rules.py for their sources.
+# Clinical defaults that docs/clinical-sources.md marks as configurable; see programs/rules.py for their sources.
 REHAB_WEEKLY_DISTANCE_STEP = env.float("REHAB_WEEKLY_DISTANCE_STEP", default=0.10)
 REHAB_TWO_WEEK_DISTANCE_LIMIT = env.float("REHAB_TWO_WEEK_DISTANCE_LIMIT", default=0.30)
 REHAB_LIGHTER_WEEK_EVERY = env.int("REHAB_LIGHTER_WEEK_EVERY", default=4)

@@ -1,4 +1,4 @@
-"""Persona fixtures (design.md §4): a runner, another runner, their physio, and a physio of another clinic."""
+"""Persona fixtures (docs/design.md §4): a runner, another runner, their physio, and a physio of another clinic."""
 
 from __future__ import annotations
 
@@ -38,5 +38,5 @@ def other_physio(db: None) -> User:
 
 @pytest.fixture
 def intake_data() -> dict[str, Any]:
-    """A valid intake (design.md §3): a runner with a gradual mid-thigh ache during long runs."""
+    """A valid intake (docs/design.md §3): a runner with a gradual mid-thigh ache during long runs."""
     return copy.deepcopy(json.loads(DEMO_INTAKE.read_text()))

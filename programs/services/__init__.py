@@ -1,4 +1,4 @@
-"""The one write path for programs (design.md §1): HTML views, API views, commands and tasks call these.
+"""The one write path for programs (docs/design.md §1): HTML views, API views, commands and tasks call these.
 
 Each service is keyword-only and atomic. Inputs are already validated by a serializer or form; services
 enforce the rules that need the database (ownership, care links, what is history and may not change).

@@ -78,7 +78,7 @@ def prescription_override(
 
 @transaction.atomic
 def plan_clinician_clear(*, plan: Plan, physio: User, note: str, start: dt.date) -> PlanChange:
-    """A physio who assessed the runner clears the red flags; the plan is generated from `start` (design.md §5).
+    """A physio who assessed the runner clears the red flags; the plan is generated from `start` (docs/design.md §5).
 
     The referral, the physio and their note are kept on the plan and in the decision log.
     """

@@ -42,7 +42,7 @@ def plan_create(*, intake: Intake, start: dt.date, weeks: int) -> Plan:
     """Generate a plan from the intake and persist it in a fixed number of queries, pinned to the latest loaded
     catalogue and the current pathway template.
 
-    A red flag gives a plan with status needs_clinician, its referral, and no prescriptions (design.md §5).
+    A red flag gives a plan with status needs_clinician, its referral, and no prescriptions (docs/design.md §5).
     """
     runner_intake = intake_from_dict(intake.data)
     slug, _why = choose_pathway(runner_intake)

@@ -187,7 +187,7 @@ def test_equipment_lists_only_what_the_exercise_cannot_do_without(
 
 
 def test_no_nordic_static_stretch_or_heavy_hinge_in_an_acute_strain_early_phase(catalogue: Catalogue) -> None:
-    # design.md §5 and domain.md §10.1 (Heiderscheit 2010; Aspetar introduces Nordics at stage 3).
+    # docs/design.md §5 and docs/clinical-sources.md §10.1 (Heiderscheit 2010; Aspetar introduces Nordics at stage 3).
     must_carry = {
         "nordic_curl",
         "nordic_curl_band_assisted",
@@ -207,7 +207,7 @@ def test_no_nordic_static_stretch_or_heavy_hinge_in_an_acute_strain_early_phase(
 
 
 def test_no_deep_hip_flexion_loading_or_stretching_in_early_tendinopathy(catalogue: Catalogue) -> None:
-    # Goom 2016 (domain.md §8): defer RDLs, swings, lunges, Nordics and hamstring stretching.
+    # Goom 2016 (docs/clinical-sources.md §8): defer RDLs, swings, lunges, Nordics and hamstring stretching.
     must_carry = {
         "romanian_deadlift",
         "single_leg_rdl",

@@ -1,4 +1,4 @@
-"""`manage.py generate_plan` prints the plan JSON of design.md §3; bad input exits 2 with a message per field."""
+"""`manage.py generate_plan` prints the plan JSON of docs/design.md §3; bad input exits 2 with a message per field."""
 
 from __future__ import annotations
 

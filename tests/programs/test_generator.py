@@ -36,7 +36,7 @@ def per_week(plan: Plan, exercise: str) -> dict[int, list[Item]]:
     return out
 
 
-# ---------------------------------------------------------------- Petersen 2011 (domain.md §2.2)
+# ---------------------------------------------------------------- Petersen 2011 (docs/clinical-sources.md §2.2)
 
 
 def test_petersen_table_week_by_week_then_maintenance() -> None:

@@ -20,7 +20,7 @@ def test_all_five_pathways_load_with_sources_and_pain_limits() -> None:
     for pathway in loaded.values():
         assert pathway.source and pathway.version == 1
         assert pathway.pain_limits.zone_ok_max <= pathway.pain_limits.during
-    assert loaded["acute_strain"].pain_limits.during == 2  # Aspetar (design.md §5)
+    assert loaded["acute_strain"].pain_limits.during == 2  # Aspetar (docs/design.md §5)
     assert loaded["proximal_tendinopathy"].pain_limits.during == 5  # Silbernagel/Goom with morning settling
     assert loaded["proximal_tendinopathy"].pain_limits.morning_must_settle
 

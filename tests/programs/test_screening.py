@@ -1,4 +1,4 @@
-"""Red-flag screening (domain.md §9.3): each trigger, its urgency, highest wins, and what the message says."""
+"""Red-flag screening (docs/clinical-sources.md §9.3): each trigger, its urgency, highest wins, and what the message says."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The intake contract (design.md §3): every bad field gets its own message."""
+"""The intake contract (docs/design.md §3): every bad field gets its own message."""
 
 from __future__ import annotations
 

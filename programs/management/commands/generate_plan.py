@@ -1,4 +1,4 @@
-"""Print the plan JSON of design.md §3 for an intake file, without a database or a browser."""
+"""Print the plan JSON of docs/design.md §3 for an intake file, without a database or a browser."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
     help = "Generate a plan from an intake JSON file (or - for standard input) and print it as JSON."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--intake", required=True, help="intake JSON file (design.md §3), or - for stdin")
+        parser.add_argument("--intake", required=True, help="intake JSON file (docs/design.md §3), or - for stdin")
         parser.add_argument("--start", required=True, help="first day of the plan, YYYY-MM-DD")
         parser.add_argument("--weeks", required=True, help="number of weeks, 1 to 52")
 

@@ -1,4 +1,4 @@
-"""Print a runner's current stored plan as the plan JSON of design.md §3 (or one day of it with --date)."""
+"""Print a runner's current stored plan as the plan JSON of docs/design.md §3 (or one day of it with --date)."""
 
 from __future__ import annotations
 
