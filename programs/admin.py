@@ -3,10 +3,9 @@ through the services (and so into its decision log) like everyone else's."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from rehabplan.admin import ReadOnlyAdminMixin
 
 from .models import (
     DayLog,
@@ -21,17 +20,6 @@ from .models import (
     SessionLog,
     StageCheck,
 )
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):

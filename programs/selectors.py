@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from exercises.catalogue import Catalogue, Dose, ExerciseSpec, dose_from_dict, load_catalogue_file
 
 from . import domain
+from .bulk_writes import UPDATE_COLUMNS
 from .models import ExerciseLog, Plan, PlanChange, PlannedSession, PlanQuerySet, PlanWeek, Prescription
 from .state_json import pain_limits_from_dict
 from .versions import catalogue_of
@@ -104,18 +105,12 @@ def _dose(stored: dict[str, Any]) -> Dose:
     return found
 
 
+# What the rules may change (programs.bulk_writes.UPDATE_COLUMNS, the exercise by slug) and what identifies an item.
 _ITEM_FIELDS = (
     "id",
     "session_id",
     "exercise__slug",
-    "dose",
-    "pain_limit",
-    "reason",
-    "times_per_day",
-    "slot",
-    "step",
-    "scheduled_step",
-    "replaces",
+    *(c for c in UPDATE_COLUMNS if c != "exercise_id"),
     "overridden",
 )
 

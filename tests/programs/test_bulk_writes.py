@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -10,21 +9,15 @@ from django.db import connection
 from django.db.models import F
 
 from accounts.models import User
-from programs import services
 from programs.bulk_writes import UPDATE_COLUMNS, prescriptions_insert, prescriptions_update
 from programs.models import Plan, Prescription
-from programs.serializers import IntakeSerializer
+from tests.programs.plans import create_plan
 
 pytestmark = pytest.mark.django_db
-START = dt.date(2026, 11, 23)
 
 
 def _plan(runner: User, data: dict[str, Any]) -> Plan:
-    serializer = IntakeSerializer(data=data, context={"start": START})
-    assert serializer.is_valid(), serializer.errors
-    return services.plan_create(
-        intake=services.intake_record(runner=runner, data=serializer.data), start=START, weeks=3
-    )
+    return create_plan(runner, data, weeks=3)
 
 
 def _stored(plan: Plan) -> list[dict[str, Any]]:

@@ -19,7 +19,6 @@ from exercises.services import catalogue_load
 from programs import pathways as pathway_files
 from programs import selectors, services
 from programs.models import (
-    Intake,
     PathwayVersion,
     Plan,
     PlanChange,
@@ -30,18 +29,14 @@ from programs.models import (
 )
 from programs.plan_json import plan_to_dict
 from programs.plan_sync import CatalogueMismatchError, _exercise_ids
-from programs.serializers import IntakeSerializer
 from programs.services import generation
+from tests.programs.plans import START, create_plan
 
 pytestmark = pytest.mark.django_db
-START = dt.date(2026, 11, 23)  # a Monday
 
 
 def _plan(runner: User, data: dict[str, Any], weeks: int = 26) -> Plan:
-    serializer = IntakeSerializer(data=data, context={"start": START})
-    assert serializer.is_valid(), serializer.errors
-    intake: Intake = services.intake_record(runner=runner, data=serializer.data)
-    return services.plan_create(intake=intake, start=START, weeks=weeks)
+    return create_plan(runner, data, weeks)
 
 
 def _first_strength_session(plan: Plan) -> PlannedSession:

@@ -12,18 +12,11 @@ from django.core.management import call_command
 
 from accounts.models import User
 from programs import selectors, services
-from programs.models import Intake, Plan, PlannedSession
+from programs.models import Plan, PlannedSession
 from programs.plan_json import day_to_dict, intake_from_dict, plan_to_dict, week_to_dict
-from programs.serializers import IntakeSerializer
+from tests.programs.plans import START, record_intake
 
 pytestmark = pytest.mark.django_db
-START = dt.date(2026, 11, 23)  # a Monday
-
-
-def _intake(runner: User, data: dict[str, Any]) -> Intake:
-    serializer = IntakeSerializer(data=data, context={"start": START})
-    assert serializer.is_valid(), serializer.errors
-    return services.intake_record(runner=runner, data=serializer.data)
 
 
 def _acute(data: dict[str, Any]) -> None:
@@ -67,7 +60,7 @@ def test_a_stored_plan_reads_back_as_the_generated_plan(
     runner: User, intake_data: dict[str, Any], case: str, weeks: int
 ) -> None:
     INTAKES[case](intake_data)
-    intake = _intake(runner, intake_data)
+    intake = record_intake(runner, intake_data)
     plan = services.plan_create(intake=intake, start=START, weeks=weeks)
     generated = services.generate(intake_from_dict(intake.data), start=START, weeks=weeks)
 
@@ -101,7 +94,7 @@ def _touch_everything(stored: selectors.StoredPlan | selectors.StoredWeek | sele
 def test_reads_run_a_fixed_number_of_queries_whatever_the_plan_length(
     runner: User, intake_data: dict[str, Any], weeks: int, django_assert_max_num_queries: Any
 ) -> None:
-    plan = services.plan_create(intake=_intake(runner, intake_data), start=START, weeks=weeks)
+    plan = services.plan_create(intake=record_intake(runner, intake_data), start=START, weeks=weeks)
     _log_first_sessions(plan, runner, 2)
     selectors.catalogue_for(plan)  # the pinned catalogue is parsed once per process, not per read
     logged_day = PlannedSession.objects.filter(plan=plan).exclude(log=None).values_list("date", flat=True).first()
@@ -123,7 +116,7 @@ def test_reads_run_a_fixed_number_of_queries_whatever_the_plan_length(
 
 
 def test_the_current_plan_is_the_newest_that_has_not_ended(runner: User, intake_data: dict[str, Any]) -> None:
-    intake = _intake(runner, intake_data)
+    intake = record_intake(runner, intake_data)
     first = services.plan_create(intake=intake, start=START, weeks=4)
     second = services.plan_create(intake=intake, start=START, weeks=4)
     assert selectors.runner_current_plan(runner) == second
@@ -136,7 +129,7 @@ def test_plans_are_visible_to_their_runner_and_actively_linked_physios_only(
 ) -> None:
     from accounts.models import CareLink, CareLinkStatus
 
-    plan = services.plan_create(intake=_intake(runner, intake_data), start=START, weeks=2)
+    plan = services.plan_create(intake=record_intake(runner, intake_data), start=START, weeks=2)
     assert list(selectors.plans_visible_to(runner)) == [plan]
     assert list(selectors.plans_visible_to(physio)) == [plan]
     assert not selectors.plans_visible_to(other_runner).exists()
@@ -202,6 +195,6 @@ def test_show_plan_bad_input_exits_2_with_a_message(runner: User, options: dict[
 def test_show_plan_a_date_outside_the_plan_says_when_it_runs(runner: User, intake_data: dict[str, Any]) -> None:
     from django.core.management.base import CommandError
 
-    services.plan_create(intake=_intake(runner, intake_data), start=START, weeks=2)
+    services.plan_create(intake=record_intake(runner, intake_data), start=START, weeks=2)
     with pytest.raises(CommandError, match="runs from 2026-11-23 to 2026-12-06"):
         call_command("show_plan", user="runner@example.test", date="2027-01-01")

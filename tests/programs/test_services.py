@@ -13,7 +13,6 @@ from accounts.models import User
 from programs import services
 from programs.models import (
     ExerciseLog,
-    Intake,
     Plan,
     PlanChange,
     PlanChangeKind,
@@ -21,26 +20,19 @@ from programs.models import (
     PlanStatus,
     Prescription,
 )
-from programs.serializers import IntakeSerializer
+from tests.programs.plans import START, create_plan, record_intake
 
 pytestmark = pytest.mark.django_db
-START = dt.date(2026, 11, 23)  # a Monday
-
-
-def _intake(runner: User, data: dict[str, Any]) -> Intake:
-    serializer = IntakeSerializer(data=data, context={"start": START})
-    assert serializer.is_valid(), serializer.errors
-    return services.intake_record(runner=runner, data=serializer.data)
 
 
 def _plan(runner: User, data: dict[str, Any], weeks: int = 6) -> Plan:
-    return services.plan_create(intake=_intake(runner, data), start=START, weeks=weeks)
+    return create_plan(runner, data, weeks)
 
 
 def test_a_new_intake_never_overwrites_the_old_one(runner: User, intake_data: dict[str, Any]) -> None:
-    first = _intake(runner, intake_data)
+    first = record_intake(runner, intake_data)
     intake_data["symptoms"]["pain_running"] = 1
-    second = _intake(runner, intake_data)
+    second = record_intake(runner, intake_data)
     assert (first.version, second.version) == (1, 2)
     first.refresh_from_db()
     assert first.data["symptoms"]["pain_running"] == 3
@@ -67,7 +59,7 @@ def test_plan_create_query_count_does_not_grow_with_plan_length(
 ) -> None:
     if connection.vendor == "sqlite":
         pytest.skip("SQLite splits bulk inserts by its bind-variable limit; the budget is for PostgreSQL")
-    intake = _intake(runner, intake_data)
+    intake = record_intake(runner, intake_data)
     services.pathway_version_current("overuse_ache")  # recorded by the first plan that uses this template
     # savepoint pair, pathway and catalogue version look-ups, plan, weeks, sessions, exercise ids; the
     # prescriptions go in by one COPY, which Django's query capture does not see (programs.bulk_writes)

@@ -22,12 +22,11 @@ from accounts.models import CareLink, CareLinkStatus, User
 from exercises.models import Exercise
 from programs import selectors, services
 from programs.models import Plan, PlanChange, PlanChangeKind, PlannedSession, PlanStatus, Prescription, SessionLog
-from programs.serializers import IntakeSerializer
 from tests.factories import CareLinkFactory
+from tests.programs.plans import START, create_plan
 
 pytestmark = pytest.mark.django_db
 
-START = dt.date(2026, 11, 23)  # a Monday
 WEEKS = 4
 LOGIN_PAGE = "/accounts/login/"
 PLAN_PAGES = ["detail", "week", "day", "changes"]
@@ -39,10 +38,7 @@ SEE_A_CLINICIAN = "Please see a clinician before you start"
 
 
 def _plan(runner: User, data: dict[str, Any], weeks: int = WEEKS) -> Plan:
-    serializer = IntakeSerializer(data=data, context={"start": START})
-    assert serializer.is_valid(), serializer.errors
-    intake = services.intake_record(runner=runner, data=serializer.data)
-    return services.plan_create(intake=intake, start=START, weeks=weeks)
+    return create_plan(runner, data, weeks)
 
 
 def _url(plan: Plan, page: str) -> str:
