@@ -81,7 +81,11 @@ def main() -> None:
                 services.plan_create(intake=stored, start=START, weeks=weeks)
             counts[weeks] = len(queries)
         verdict = "equal" if len(set(counts.values())) == 1 else "NOT EQUAL"
-        print("plan_create queries: " + ", ".join(f"{w} weeks: {n}" for w, n in counts.items()) + f" ({verdict})")
+        print(
+            "plan_create queries: "
+            + ", ".join(f"{w} weeks: {n}" for w, n in counts.items())
+            + f" ({verdict}; plus one COPY of the prescriptions on PostgreSQL, which query capture does not see)"
+        )
         log_with_replan(runner, stored)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
