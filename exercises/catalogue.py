@@ -56,6 +56,10 @@ CONTRAINDICATION_TAGS: tuple[str, ...] = (
     "acute_strain_early",  # acute strain before the strength stage: no Nordics, no static stretch, no heavy hinge
     "proximal_tendinopathy_early",  # PHT stages 1-2: no deep hip flexion under load, no stretching
     "red_flag",  # never while a red flag is open (every exercise implicitly; tag kept for explicit rows)
+    "neural_tension",  # stretches and swings that tension the nerve at the back of the leg: left out while numbness,
+    # tingling or pain radiating below the buttock has not been checked by a clinician
+    "lengthening_load",  # lengthening or eccentric loading of the hamstring: left out while a possible tendon
+    # avulsion or bigger tear (sudden onset at the sit bone, a pop, bruising) has not been checked
 )
 
 EVIDENCE_LEVELS: tuple[str, ...] = ("RCT", "SR/MA", "cohort", "consensus", "expert", "consumer", "unconfirmed")

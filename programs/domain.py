@@ -21,16 +21,21 @@ WORSE_WHEN: tuple[str, ...] = ("long_runs", "after_races", "speed_work", "sittin
 GOALS: tuple[str, ...] = ("pain_relief", "return_to_running", "prevention", "race")
 SESSION_KINDS: tuple[str, ...] = ("strength", "mobility", "run", "cross_training", "rest")
 URGENCIES: tuple[str, ...] = ("emergency", "urgent", "soon")
-# The intake's red-flag questions (docs/clinical-sources.md §9.3); screening.py decides what each one means.
+# The intake's red-flag questions (docs/clinical-sources.md §9.3); screening.py decides what each one means. They can
+# be answered again at any day log, not only at intake.
 RED_FLAGS: tuple[str, ...] = (
     "felt_pop",
     "bruising",
     "swelling",
+    "spreading_bruising_or_swelling",
     "unable_to_walk_normally",
     "numbness_or_tingling",
+    "saddle_numbness",
     "night_pain",
     "bladder_or_bowel_change",
     "fever_or_unwell",
+    "unexplained_weight_loss",
+    "history_of_cancer",
 )
 
 
@@ -58,7 +63,7 @@ class Running:
 class Symptoms:
     side: str = "none"
     onset: str = "none"
-    weeks_since_onset: int = 0
+    days_since_onset: int = 0
     pain_at_rest: int = 0
     pain_walking: int = 0
     pain_running: int = 0
@@ -72,6 +77,11 @@ class Symptoms:
     night_pain: bool = False
     bladder_or_bowel_change: bool = False
     fever_or_unwell: bool = False
+    spreading_bruising_or_swelling: bool = False
+    saddle_numbness: bool = False
+    unexplained_weight_loss: bool = False
+    history_of_cancer: bool = False
+    not_improving: bool = False  # the pain has stayed the same or got worse over the last weeks
     previous_hamstring_injury: bool = False
 
     @property
@@ -97,9 +107,16 @@ class Intake:
 
 @dataclass(frozen=True)
 class Referral:
+    """What screening found (docs/design.md §5). `stops_plan`: the stop tier (no exercises until a clinician clears the
+    runner); otherwise an advisory shown beside an active plan, which leaves out the exercises tagged with
+    `restrictions` and, with `protect_only`, keeps the runner in the pathway's first stage until cleared."""
+
     urgency: str  # one of URGENCIES
     message: str  # plain language: what we noticed, whom to see, how soon
     reasons: tuple[str, ...] = ()
+    stops_plan: bool = True
+    restrictions: tuple[str, ...] = ()  # contraindication tags left out until a clinician clears the runner
+    protect_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from .domain import (
     Week,
 )
 from .dosing import dose_at, estimated_minutes, last_position, progression_reason, sessions_per_week
-from .pathways import Pathway, PathwayItem, Phase, Rule, choose_pathway, phase_slots
+from .pathways import Pathway, PathwayItem, Phase, Rule, choose_pathway, entry_phase, phase_slots
 from .rules import default_pain_limits
 from .rules_config import DEFAULT_CONFIG, RulesConfig
 from .running_load import running_targets, speed_allowed
@@ -68,8 +68,11 @@ class _Builder:
         state: PlanState,
         config: RulesConfig,
         start_weekday: int,
+        restricted: frozenset[str],
     ) -> None:
         self.start_weekday = start_weekday
+        # Always left out: red-flag exercises, and what an open advisory rules out until a clinician has cleared it.
+        self.never = restricted | {"red_flag"}
         self.intake, self.catalogue, self.limit, self.state, self.config = (
             intake,
             catalogue,
@@ -87,7 +90,7 @@ class _Builder:
         return (
             spec is not None
             and spec.equipment <= self.intake.equipment
-            and not spec.contraindications & (phase.forbidden_tags | {"red_flag"})
+            and not spec.contraindications & (phase.forbidden_tags | self.never)
         )
 
     def resolve(self, item: PathwayItem, phase: Phase, used: set[str]) -> tuple[PathwayItem, str] | None:
@@ -177,17 +180,22 @@ def generate_plan(
 ) -> Plan:
     """Screen, choose the pathway, lay out its phases, then the running targets and each day's sessions.
 
-    A red flag returns status needs_clinician with the referral and no weeks (docs/design.md §5), unless a physio
-    has cleared the runner after assessment (state.clinician_cleared).
+    A stop-tier red flag returns status needs_clinician with the referral and no weeks (docs/design.md §5); an
+    advisory gives an active plan with the referral, without the exercises it restricts, and (protect_only) in the
+    first stage only. Both hold until a physio has cleared the runner after assessment (state.clinician_cleared).
+    The plan starts at the furthest stage whose entry criteria the runner already meets (`entry_phase`).
     """
     slug, why = choose_pathway(intake)
     pathway = pathways[slug]
     limits = pain_limits or default_pain_limits(pathway)
-    referral = screen_red_flags(intake, config=config)
-    if referral is not None and not state.clinician_cleared:
+    referral = screen_red_flags(intake, config=config) if not state.clinician_cleared else None
+    if referral is not None and referral.stops_plan:
         return Plan("needs_clinician", referral, slug, why, limits, start, ())
-    slots = phase_slots(pathway, weeks, state)
-    builder = _Builder(intake, catalogue, limits, state, config, start.weekday())
+    protect_only = referral is not None and referral.protect_only
+    first = 0 if protect_only else entry_phase(pathway, intake.symptoms)
+    slots = phase_slots(pathway, weeks, state, first=first, protect_only=protect_only)
+    restricted = frozenset(referral.restrictions) if referral is not None else frozenset()
+    builder = _Builder(intake, catalogue, limits, state, config, start.weekday(), restricted)
     days: dict[int, list[_Entry]] = defaultdict(list)
     speed = [speed_allowed(slot, intake, state) for slot in slots]
     walk_jog = [0] * len(slots)
@@ -208,7 +216,7 @@ def generate_plan(
             for d in range(7 * w, 7 * w + 7)
         )
         out_weeks.append(Week(w + 1, slot.phase.slug, targets[w], week_days))
-    return Plan("active", None, slug, why, limits, start, tuple(out_weeks))
+    return Plan("active", referral, slug, why, limits, start, tuple(out_weeks))
 
 
 def _place_phase(

@@ -17,7 +17,7 @@ import yaml
 
 from exercises.catalogue import CONTRAINDICATION_TAGS, Catalogue, Dose, Frequency, dose_from_dict
 
-from .domain import SESSION_KINDS, Intake, PainLimits, PlanState
+from .domain import SESSION_KINDS, Intake, PainLimits, PlanState, Symptoms
 
 DEFAULT_PATHWAYS_DIR: Path = Path(__file__).resolve().parent / "data" / "pathways"
 SUPPORTED_VERSIONS: frozenset[int] = frozenset({1})
@@ -77,6 +77,25 @@ class PathwayItem:
 
 
 @dataclass(frozen=True)
+class PhaseEntry:
+    """What the intake must show for a plan to start at this phase instead of an earlier one (all must hold).
+
+    A strain weeks old that no longer hurts when walking should not restart at the protect stage."""
+
+    max_pain_walking: int | None = None
+    max_pain_running: int | None = None
+    min_days_since_onset: int | None = None
+
+    def met_by(self, symptoms: Symptoms) -> bool:
+        return (
+            (self.max_pain_walking is None or symptoms.pain_walking <= self.max_pain_walking)
+            and (self.max_pain_running is None or symptoms.pain_running <= self.max_pain_running)
+            and (self.min_days_since_onset is None or symptoms.days_since_onset >= self.min_days_since_onset)
+            and not symptoms.unable_to_walk_normally
+        )
+
+
+@dataclass(frozen=True)
 class Phase:
     slug: str
     name: str
@@ -86,6 +105,7 @@ class Phase:
     forbidden_tags: frozenset[str]
     exit_criteria: tuple[str, ...]
     items: tuple[PathwayItem, ...]
+    entry: PhaseEntry | None = None  # None: a plan never starts here (except the first phase)
 
 
 @dataclass(frozen=True)
@@ -123,15 +143,33 @@ class WeekSlot:
     week_in_phase: int  # 0-based
     extension: int  # 0 = planned week; n = n-th extra week because the exit checklist was not all yes
     gated_next: bool  # the following phase starts only when this phase's checklist is all yes
+    held_for_clearance: bool = False  # kept in the first stage until a clinician has checked a red flag
 
 
-def phase_slots(pathway: Pathway, weeks: int, state: PlanState) -> tuple[WeekSlot, ...]:
-    """The phase of every plan week. A stage-gated phase is longer by its extra weeks (PlanState.phase_extra_weeks);
-    the last phase runs on to the end of the plan (e.g. Petersen maintenance)."""
+def entry_phase(pathway: Pathway, symptoms: Symptoms) -> int:
+    """The index of the phase a plan starts at: the furthest phase whose entry criteria the runner already meets,
+    every phase before it included (docs/clinical-sources.md §6.1: stages end on criteria, not on the calendar)."""
+    first = 0
+    for index, phase in enumerate(pathway.phases[1:], start=1):
+        if phase.entry is None or not phase.entry.met_by(symptoms):
+            break
+        first = index
+    return first
+
+
+def phase_slots(
+    pathway: Pathway, weeks: int, state: PlanState, *, first: int = 0, protect_only: bool = False
+) -> tuple[WeekSlot, ...]:
+    """The phase of every plan week, from phase `first` on. A stage-gated phase is longer by its extra weeks
+    (PlanState.phase_extra_weeks); the last phase runs on to the end of the plan (e.g. Petersen maintenance). With
+    `protect_only` (an advisory that a clinician has not cleared yet) every week stays in the first phase."""
+    phases = pathway.phases[first:]
+    if protect_only:
+        return tuple(WeekSlot(phases[0], k, 0, True, held_for_clearance=True) for k in range(weeks))
     extra = dict(state.phase_extra_weeks)
     slots: list[WeekSlot] = []
-    for i, phase in enumerate(pathway.phases):
-        last = i == len(pathway.phases) - 1
+    for i, phase in enumerate(phases):
+        last = i == len(phases) - 1
         length = weeks if last else phase.weeks + extra.get(phase.slug, 0)
         gated = bool(phase.exit_criteria) and not last and phase.slug not in state.criteria_met
         for k in range(min(length, weeks - len(slots))):
@@ -285,6 +323,16 @@ def _item(data: object, ctx: _Ctx, kind: str, parent: PathwayItem | None = None)
     return item
 
 
+def _entry(data: object, ctx: _Ctx) -> PhaseEntry | None:
+    if data is None:
+        return None
+    known = {"max_pain_walking", "max_pain_running", "min_days_since_onset", "note"}
+    if not isinstance(data, Mapping) or set(data) - known or not str(data.get("note", "")).strip():
+        raise ctx.fail(f"entry takes {sorted(known)}, with a note saying where the criteria come from", "entry")
+    values = {key: _int(data, key, ctx, minimum=0) for key in known - {"note"} if key in data}
+    return PhaseEntry(**values)
+
+
 def _phase(data: object, ctx: _Ctx) -> Phase:
     if not isinstance(data, Mapping) or not isinstance(data.get("slug"), str):
         raise ctx.fail("each phase needs a slug", "phases")
@@ -308,6 +356,7 @@ def _phase(data: object, ctx: _Ctx) -> Phase:
         for raw in session.get("items") or []:
             items.append(_item(raw, ctx, session["kind"]))
     return Phase(
+        entry=_entry(data.get("entry"), ctx),
         slug=data["slug"],
         name=str(data.get("name", data["slug"])),
         weeks=_int(data, "weeks", ctx),

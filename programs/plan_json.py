@@ -52,7 +52,14 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     (`programs.selectors.StoredPlan.to_domain`) alike."""
     return {
         "status": plan.status,
-        "referral": {"urgency": plan.referral.urgency, "message": plan.referral.message} if plan.referral else None,
+        "referral": {
+            "urgency": plan.referral.urgency,
+            "message": plan.referral.message,
+            "reasons": list(plan.referral.reasons),
+            "stops_plan": plan.referral.stops_plan,
+        }
+        if plan.referral
+        else None,
         "pathway": plan.pathway,
         "pathway_reason": plan.pathway_reason,
         "weeks": [week_to_dict(week) for week in plan.weeks],
@@ -61,6 +68,13 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
 
 def _date(value: object) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _days_since_onset(symptoms: Mapping[str, Any]) -> int:
+    """The serializer stores days; intakes stored before it did have whole weeks."""
+    if symptoms.get("days_since_onset") is not None:
+        return int(symptoms["days_since_onset"])
+    return round(float(symptoms.get("weeks_since_onset") or 0) * 7)
 
 
 def intake_from_dict(data: Mapping[str, Any]) -> Intake:
@@ -85,13 +99,14 @@ def intake_from_dict(data: Mapping[str, Any]) -> Intake:
         symptoms=Symptoms(
             side=symptoms["side"],
             onset=symptoms["onset"],
-            weeks_since_onset=int(symptoms["weeks_since_onset"]),
+            days_since_onset=_days_since_onset(symptoms),
             pain_at_rest=int(symptoms["pain_at_rest"]),
             pain_walking=int(symptoms["pain_walking"]),
             pain_running=int(symptoms["pain_running"]),
             location=symptoms.get("location"),
             worse_when=frozenset(symptoms.get("worse_when") or ()),
-            **{flag: bool(symptoms[flag]) for flag in (*RED_FLAGS, "previous_hamstring_injury")},
+            # .get: intakes stored before a question was added read it as not answered yes
+            **{flag: bool(symptoms.get(flag)) for flag in (*RED_FLAGS, "not_improving", "previous_hamstring_injury")},
         ),
         equipment=frozenset(data["equipment"]),
         available_days=tuple(d for d in WEEKDAYS if d in available),

@@ -203,7 +203,10 @@ def _stage_gate(
     """stage_gate: a phase with exit criteria hands over only when every question is answered yes (Aspetar;
     Heiderscheit 2010; Goom 2016: progress by symptoms, not time). Its planned length is a minimum; in its last week
     without all yes it is extended by a week, with the open questions as the reason."""
-    slots = phase_slots(pathway, len(plan.weeks), state)
+    if (plan.referral is not None and plan.referral.protect_only) or not plan.weeks:
+        return state, []  # held in the first stage until a clinician has cleared the runner
+    first = next((i for i, p in enumerate(pathway.phases) if p.slug == plan.weeks[0].phase), 0)
+    slots = phase_slots(pathway, len(plan.weeks), state, first=first)
     week = (as_of - plan.start).days // 7
     if not 0 <= week < len(slots):
         return state, []

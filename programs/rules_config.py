@@ -47,10 +47,14 @@ class RulesConfig:
 
     # ---- screening (docs/clinical-sources.md §9.3)
     rest_pain_referral: int = 4
-    """Pain at rest of 4/10 or more → see someone soon. At rest there is no load to explain pain; 4 is above the
-    "safe" 0-3 zone of the pain-monitoring model (bim.physio, docs/clinical-sources.md §5.1). Conservative choice."""
+    """Pain at rest of 4/10 or more → advise seeing someone soon (the plan goes on). At rest there is no load to explain
+    pain; 4 is above the "safe" 0-3 zone of the pain-monitoring model (docs/clinical-sources.md §5.1). Conservative."""
+    rest_pain_stop: int = 6
+    """Pain at rest of 6/10 or more stops the plan until a clinician has seen the runner. No source gives a number:
+    a house choice, conservative, just above the advise band of 4-5 the safety review set."""
     no_improvement_weeks: int = 4
-    """Pain walking or at rest for more than 4 weeks → referral ("no improvement after 1 month", docs/clinical-sources.md §9.3)."""
+    """Pain for more than 4 weeks that is not getting better → advise a review (the plan goes on). "No improvement
+    after 1 month" (docs/clinical-sources.md §9.3); a tendinopathy takes 3-6 months (§8), so it never stops a plan."""
 
     # ---- time estimates for fitting a day into minutes_per_session (house estimates, not clinical facts)
     seconds_per_rep: int = 4

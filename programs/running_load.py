@@ -76,7 +76,13 @@ def running_targets(
             else:
                 why = "No running planned: you told us you are not running at the moment"
         elif prev is None:
-            if symptomatic:
+            if intake.symptoms.onset == "sudden":
+                target = _floor(min(usual * config.restart_fraction, cap, usual))
+                why = (
+                    f"Running restarts at {_fmt(target)} {unit}, {config.restart_fraction:.0%} of your usual distance, "
+                    "after your strain (return-to-run heuristic, unconfirmed)"
+                )
+            elif symptomatic:
                 target = _floor(min(usual * config.symptomatic_start_fraction, cap, usual))
                 why = (
                     f"First week capped at {_fmt(target)} {unit}: {config.symptomatic_start_fraction:.0%} of your "
@@ -151,6 +157,8 @@ def speed_allowed(slot: WeekSlot, intake: Intake, state: PlanState) -> bool:
 
 
 def _gate_note(slot: WeekSlot) -> str:
+    if slot.held_for_clearance:
+        return ". You stay in this stage until a clinician has checked what you told us"
     if slot.extension:
         return f". Stage extended (extra week {slot.extension}): its checklist is not all yes yet"
     if slot.gated_next:

@@ -197,6 +197,18 @@ def _week(plan: Plan, row: PlanWeek, sessions: list[SessionRow]) -> domain.Week:
     return domain.Week(row.number, row.phase, _running(row), tuple(_day(d, by_date.get(d, [])) for d in dates))
 
 
+def _referral(stored: dict[str, Any], status: str) -> domain.Referral:
+    return domain.Referral(
+        urgency=stored["urgency"],
+        message=stored["message"],
+        reasons=tuple(stored.get("reasons", ())),
+        # referrals stored before the two tiers were all stops
+        stops_plan=stored.get("stops_plan", status == "needs_clinician"),
+        restrictions=tuple(stored.get("restrictions", ())),
+        protect_only=stored.get("protect_only", False),
+    )
+
+
 def week_number_of(plan: Plan, date: dt.date) -> int:
     return (date - plan.start).days // 7 + 1
 
@@ -218,9 +230,7 @@ class StoredPlan:
         referral = plan.referral
         return domain.Plan(
             status=plan.status,  # type: ignore[arg-type]  # an ended plan reads back as it was stored
-            referral=domain.Referral(referral["urgency"], referral["message"], tuple(referral.get("reasons", ())))
-            if referral
-            else None,
+            referral=_referral(referral, plan.status) if referral else None,
             pathway=plan.pathway or None,
             pathway_reason=plan.pathway_reason,
             pain_limits=pain_limits_from_dict(plan.pain_limits),

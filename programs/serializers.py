@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from exercises.catalogue import EQUIPMENT_SLUGS
@@ -54,7 +55,12 @@ class RunningSerializer(serializers.Serializer):
 class SymptomsSerializer(serializers.Serializer):
     side = serializers.ChoiceField(choices=SIDES)
     onset = serializers.ChoiceField(choices=ONSETS)
-    weeks_since_onset = serializers.IntegerField(min_value=0, max_value=520)
+    # When the pain started: a date, or weeks ago (0.3 is two days). Stored as days, which the rules work in.
+    onset_date = serializers.DateField(required=False, allow_null=True, default=None)
+    weeks_since_onset = serializers.FloatField(
+        min_value=0, max_value=520, required=False, allow_null=True, default=None
+    )
+    days_since_onset = serializers.IntegerField(read_only=True)
     pain_at_rest = serializers.IntegerField(min_value=0, max_value=10)
     pain_walking = serializers.IntegerField(min_value=0, max_value=10)
     pain_running = serializers.IntegerField(min_value=0, max_value=10)
@@ -68,6 +74,11 @@ class SymptomsSerializer(serializers.Serializer):
     night_pain = serializers.BooleanField()
     bladder_or_bowel_change = serializers.BooleanField()
     fever_or_unwell = serializers.BooleanField()
+    spreading_bruising_or_swelling = serializers.BooleanField()
+    saddle_numbness = serializers.BooleanField()
+    unexplained_weight_loss = serializers.BooleanField()
+    history_of_cancer = serializers.BooleanField()
+    not_improving = serializers.BooleanField()
     previous_hamstring_injury = serializers.BooleanField()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -78,7 +89,23 @@ class SymptomsSerializer(serializers.Serializer):
             raise serializers.ValidationError({"onset": "Tell us how the pain started: gradual or sudden."})
         if not in_pain and attrs["onset"] != "none":
             raise serializers.ValidationError({"side": "Tell us which side hurts (or set onset to none)."})
+        attrs["days_since_onset"] = self._days_since_onset(attrs, in_pain)
         return attrs
+
+    def _days_since_onset(self, attrs: dict[str, Any], in_pain: bool) -> int:
+        onset_date, weeks = attrs.get("onset_date"), attrs.get("weeks_since_onset")
+        if onset_date is not None:
+            today = self.context.get("today") or self.context.get("start") or timezone.localdate()
+            if onset_date > today:
+                raise serializers.ValidationError({"onset_date": "The pain cannot have started after today."})
+            return (today - onset_date).days
+        if weeks is not None:
+            return round(weeks * 7)
+        if in_pain:
+            raise serializers.ValidationError(
+                {"weeks_since_onset": "Tell us when the pain started: a date, or how many weeks ago."}
+            )
+        return 0
 
 
 class IntakeSerializer(serializers.Serializer):

@@ -19,7 +19,8 @@ from exercises.catalogue import dose_from_dict, dose_to_dict
 
 from ..models import Plan, PlanChange, PlanChangeKind, PlanStatus, Prescription, SessionLog
 from ..plan_json import intake_from_dict
-from ..plan_sync import persist_plan_body
+from ..plan_sync import persist_plan_body, sync_future
+from ..selectors import plan_read
 from ..state_json import state_from_dict, state_to_dict
 from .generation import generate_for
 from .plans import plan_locked
@@ -78,25 +79,34 @@ def prescription_override(
 
 @transaction.atomic
 def plan_clinician_clear(*, plan: Plan, physio: User, note: str, start: dt.date) -> PlanChange:
-    """A physio who assessed the runner clears the red flags; the plan is generated from `start` (docs/design.md §5).
+    """A physio who assessed the runner clears the red flags (docs/design.md §5).
 
-    The referral, the physio and their note are kept on the plan and in the decision log.
+    A stopped plan is generated from `start`; an active plan with an advisory gets back what the advisory left out
+    from `start` on (sessions before it, and logged ones, stay as they were). The referral, the physio and their note
+    are kept on the plan and in the decision log.
     """
     plan = plan_locked(plan.pk)
     _require_physio(physio, plan.runner_id, "clear red flags")
-    if plan.status != PlanStatus.NEEDS_CLINICIAN:
+    if plan.referral is None:
         raise ValidationError({"plan": "This plan has no open red flag to clear."})
     if not note.strip():
         raise ValidationError({"note": "Record what the assessment found."})
     state = dataclasses.replace(state_from_dict(plan.state), clinician_cleared=True)
-    generated = generate_for(plan, intake_from_dict(plan.intake.data), state=state, start=start)
+    stopped = plan.status == PlanStatus.NEEDS_CLINICIAN
+    generated = generate_for(plan, intake_from_dict(plan.intake.data), state=state, start=start if stopped else None)
     before = {"status": plan.status, "referral": plan.referral, "start": plan.start.isoformat()}
-    plan.status, plan.start, plan.state = generated.status, start, state_to_dict(state)
+    stored = None if stopped else plan_read(plan)
+    plan.status, plan.state = generated.status, state_to_dict(state)
+    plan.start = start if stopped else plan.start
     plan.pain_limits = dataclasses.asdict(generated.pain_limits) if generated.pain_limits else None
     plan.clinician_clearance = {"physio": physio.email, "note": note.strip(), "referral": plan.referral}
     plan.referral = None
     plan.save(update_fields=["status", "start", "state", "pain_limits", "clinician_clearance", "referral"])
-    persist_plan_body(plan, generated.weeks)
+    if stored is None:
+        persist_plan_body(plan, generated.weeks)
+        changes = []
+    else:
+        changes = [c.change for c in sync_future(plan, generated, stored, after=start - dt.timedelta(days=1))]
     return PlanChange.objects.create(
         plan=plan,
         kind=PlanChangeKind.CLEARANCE,
@@ -104,6 +114,7 @@ def plan_clinician_clear(*, plan: Plan, physio: User, note: str, start: dt.date)
         reason=note.strip(),
         rule="clinician",
         before=before,
-        after={"status": plan.status, "referral": None, "start": start.isoformat()},
+        after={"status": plan.status, "referral": None, "start": plan.start.isoformat()},
+        item_changes=changes,
         author=physio,
     )

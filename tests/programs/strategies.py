@@ -68,38 +68,75 @@ def running(draw: st.DrawFn, *, start: dt.date = START) -> Running:
     )
 
 
+# Answers that stop a plan (the stop tier of programs.screening), one set per rule.
+STOP_TRIGGERS: tuple[dict[str, Any], ...] = (
+    {"bladder_or_bowel_change": True},
+    {"saddle_numbness": True},
+    {"unable_to_walk_normally": True},
+    {"felt_pop": True, "bruising": True},
+    {"spreading_bruising_or_swelling": True},
+    {"fever_or_unwell": True},
+    {"night_pain": True, "unexplained_weight_loss": True},
+    {"night_pain": True, "history_of_cancer": True},
+    {"pain_at_rest": 6},
+)
+# Answers that keep an active plan with an advisory (the advise tier), one set per rule, none of them a stop.
+ADVISE_TRIGGERS: tuple[dict[str, Any], ...] = (
+    {"numbness_or_tingling": True},
+    {"location": "radiating"},
+    {"onset": "sudden", "location": "sit_bone"},
+    {"felt_pop": True},
+    {"bruising": True},
+    {"swelling": True},
+    {"night_pain": True},
+    {"pain_at_rest": 4},
+    {"not_improving": True, "days_since_onset": 60},
+)
+
+
 @st.composite
-def symptoms(draw: st.DrawFn, *, red_flags: bool | None = None) -> Symptoms:
-    """red_flags: None = anything valid; False = none at all (no flag, rest pain < 4, not > 4 weeks); True = ≥1."""
-    symptomatic = draw(st.booleans())
+def symptoms(draw: st.DrawFn, *, red_flags: bool | None = None, advise: bool = False) -> Symptoms:
+    """red_flags: None = anything valid; False = no finding at all (no flag, rest pain < 4, no radiating pain, not a
+    sudden onset at the sit bone, improving); True = at least one stop-tier answer. advise: at least one advise-tier
+    answer and no stop-tier answer."""
+    symptomatic = draw(st.booleans()) or advise or bool(red_flags)
     flags = {flag: False for flag in RED_FLAGS}
-    if red_flags is None:
+    if red_flags is None and not advise:
         flags = {flag: draw(st.booleans()) for flag in RED_FLAGS}
-    elif red_flags:
-        chosen = draw(st.lists(st.sampled_from(RED_FLAGS), min_size=1, max_size=3, unique=True))
-        flags.update(dict.fromkeys(chosen, True))
     if not symptomatic:
         return Symptoms(previous_hamstring_injury=draw(st.booleans()), **flags)
     pain = st.integers(min_value=0, max_value=10)
-    rest = draw(st.integers(min_value=0, max_value=3) if red_flags is False else pain)
-    walking = draw(pain)
-    weeks = draw(st.integers(min_value=0, max_value=4 if red_flags is False and (rest or walking) else 52))
-    return Symptoms(
-        side=draw(st.sampled_from(("left", "right", "both"))),
-        onset=draw(st.sampled_from(("gradual", "sudden"))),
-        weeks_since_onset=weeks,
-        pain_at_rest=rest,
-        pain_walking=walking,
-        pain_running=draw(st.integers(min_value=1, max_value=10)),
-        location=draw(st.one_of(st.none(), st.sampled_from(LOCATIONS))),
-        worse_when=frozenset(draw(st.lists(st.sampled_from(WORSE_WHEN), unique=True, max_size=3))),
-        previous_hamstring_injury=draw(st.booleans()),
+    clear = red_flags is False or advise
+    location = draw(st.one_of(st.none(), st.sampled_from(LOCATIONS)))
+    onset = draw(st.sampled_from(("gradual", "sudden")))
+    if clear and (location == "radiating" or (onset == "sudden" and location == "sit_bone")):
+        location = "mid_thigh"
+    fields: dict[str, Any] = {
+        "side": draw(st.sampled_from(("left", "right", "both"))),
+        "onset": onset,
+        "days_since_onset": draw(st.integers(min_value=0, max_value=365)),
+        "pain_at_rest": draw(st.integers(min_value=0, max_value=3) if clear else pain),
+        "pain_walking": draw(pain),
+        "pain_running": draw(st.integers(min_value=1, max_value=10)),
+        "location": location,
+        "worse_when": frozenset(draw(st.lists(st.sampled_from(WORSE_WHEN), unique=True, max_size=3))),
+        "not_improving": False if clear else draw(st.booleans()),
+        "previous_hamstring_injury": draw(st.booleans()),
         **flags,
-    )
+    }
+    if red_flags:
+        for trigger in draw(st.lists(st.sampled_from(STOP_TRIGGERS), min_size=1, max_size=2)):
+            fields.update(trigger)
+    if advise:
+        for trigger in draw(st.lists(st.sampled_from(ADVISE_TRIGGERS), min_size=1, max_size=2, unique_by=str)):
+            fields.update(trigger)
+        if fields["felt_pop"] and fields["bruising"]:
+            fields["bruising"] = False  # together they are a stop
+    return Symptoms(**fields)
 
 
 @st.composite
-def intakes(draw: st.DrawFn, *, red_flags: bool | None = None, start: dt.date = START) -> Intake:
+def intakes(draw: st.DrawFn, *, red_flags: bool | None = None, advise: bool = False, start: dt.date = START) -> Intake:
     run = draw(running(start=start))
     days = draw(st.lists(st.sampled_from(WEEKDAYS), min_size=1, max_size=7, unique=True))
     goal = draw(st.sampled_from(GOALS if run.goal_race else tuple(g for g in GOALS if g != "race")))
@@ -108,7 +145,7 @@ def intakes(draw: st.DrawFn, *, red_flags: bool | None = None, start: dt.date = 
         sex=draw(st.sampled_from(("female", "male", "other", "unspecified"))),
         units=draw(st.sampled_from(("km", "mi"))),
         running=run,
-        symptoms=draw(symptoms(red_flags=red_flags)),
+        symptoms=draw(symptoms(red_flags=red_flags, advise=advise)),
         equipment=frozenset(draw(st.lists(st.sampled_from(EQUIPMENT_SLUGS), unique=True))),
         available_days=tuple(d for d in WEEKDAYS if d in days),
         minutes_per_session=draw(st.integers(min_value=10, max_value=180)),
@@ -121,7 +158,13 @@ def clear_intakes(start: dt.date = START) -> st.SearchStrategy[Intake]:
 
 
 def red_flag_intakes(start: dt.date = START) -> st.SearchStrategy[Intake]:
+    """Intakes with at least one stop-tier answer."""
     return intakes(red_flags=True, start=start)
+
+
+def advisory_intakes(start: dt.date = START) -> st.SearchStrategy[Intake]:
+    """Intakes with at least one advise-tier answer and no stop-tier answer."""
+    return intakes(advise=True, start=start)
 
 
 # ---------------------------------------------------------------- plain builders for exact tests
@@ -155,7 +198,7 @@ def make_intake(
 
 
 def symptomatic(intake: Intake, **fields: Any) -> Intake:
-    base = {"side": "left", "onset": "gradual", "weeks_since_onset": 2, "pain_running": 4}
+    base = {"side": "left", "onset": "gradual", "days_since_onset": 14, "pain_running": 4}
     return replace(intake, symptoms=Symptoms(**{**base, **fields}))
 
 

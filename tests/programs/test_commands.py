@@ -66,6 +66,28 @@ def test_invalid_intake_exits_2_with_a_message_per_field(tmp_path: Path, intake_
     assert "Traceback" not in result.stderr
 
 
+def test_field_errors_never_hide_a_red_flag(tmp_path: Path, intake_data: dict[str, Any]) -> None:
+    intake_data["age"] = "forty"
+    intake_data["symptoms"].update(felt_pop=True, bruising=True, swelling=True, unable_to_walk_normally=True)
+    result = _run("--intake", _write(tmp_path, intake_data), "--start", "2026-11-23", "--weeks", "4")
+    assert result.returncode == 2
+    assert "age: A valid integer is required." in result.stderr
+    assert "needs attention (urgent)" in result.stderr
+    assert "you cannot walk normally" in result.stderr and "a pop when it started, with bruising" in result.stderr
+
+
+def test_a_strain_two_days_old_given_in_decimal_weeks_is_referred(tmp_path: Path, intake_data: dict[str, Any]) -> None:
+    """The safety review's case: pop, bruising, swelling, cannot walk normally, "0.3 weeks" since onset."""
+    intake_data["symptoms"].update(
+        onset="sudden", weeks_since_onset=0.3, felt_pop=True, bruising=True, swelling=True, unable_to_walk_normally=True
+    )
+    result = _run("--intake", _write(tmp_path, intake_data), "--start", "2026-11-23", "--weeks", "4")
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)
+    assert plan["status"] == "needs_clinician" and plan["weeks"] == []
+    assert plan["referral"]["urgency"] == "urgent" and plan["referral"]["stops_plan"] is True
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -211,7 +211,7 @@ def test_marathon_taper_is_three_weeks_shorter_races_shorter() -> None:
 
 
 def test_acute_strain_has_no_running_target_until_walk_jog_is_passed() -> None:
-    plan = plan_for(symptomatic(make_intake(weekly_distance=40), onset="sudden"))
+    plan = plan_for(symptomatic(make_intake(weekly_distance=40), onset="sudden", days_since_onset=2, pain_walking=2))
     assert [w.phase for w in plan.weeks[:7]] == [
         "protect",
         "walk_jog",
@@ -232,7 +232,7 @@ def test_acute_strain_has_no_running_target_until_walk_jog_is_passed() -> None:
 
 
 def test_askling_frequencies() -> None:
-    plan = plan_for(symptomatic(make_intake(), onset="sudden"))
+    plan = plan_for(symptomatic(make_intake(), onset="sudden", days_since_onset=2, pain_walking=2))
     extender = occurrences(plan, "askling_extender")
     stage2 = [(d, i) for w, d, i in extender if w in (2, 3)]
     assert len(stage2) == 14 and {i.times_per_day for _, i in stage2} == {2}
@@ -259,7 +259,7 @@ def test_state_adjustments_and_reasons_flow_into_the_plan() -> None:
 
 
 def test_phase_extra_weeks_extend_a_gated_stage() -> None:
-    intake = symptomatic(make_intake(), onset="sudden")
+    intake = symptomatic(make_intake(), onset="sudden", days_since_onset=2, pain_walking=2)
     plan = plan_for(intake, state=PlanState(phase_extra_weeks=(("protect", 1),)))
     assert [w.phase for w in plan.weeks[:3]] == ["protect", "protect", "walk_jog"]
     assert "extra week 1" in plan.weeks[1].running.reason
@@ -281,7 +281,7 @@ def test_strides_only_once_speed_work_is_cleared() -> None:
 
 
 def test_same_input_same_plan_and_json_contract() -> None:
-    intake = symptomatic(make_intake(units="mi"), onset="sudden")
+    intake = symptomatic(make_intake(units="mi"), onset="sudden", days_since_onset=2, pain_walking=2)
     first, second = plan_for(intake), plan_for(intake)
     assert first == second
     data = plan_to_dict(first)
@@ -339,7 +339,7 @@ def test_intake_from_dict_reads_design_md_names() -> None:
 
 
 def test_a_cleared_red_flag_gets_the_pathway_plan() -> None:
-    flagged = symptomatic(make_intake(), night_pain=True)
+    flagged = symptomatic(make_intake(), fever_or_unwell=True)
     stopped = plan_for(flagged)
     cleared = plan_for(flagged, state=PlanState(clinician_cleared=True))
     assert stopped.status == "needs_clinician" and stopped.weeks == ()

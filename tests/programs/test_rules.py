@@ -11,7 +11,7 @@ from tests.programs.strategies import START, catalogue, make_intake, pathways, s
 
 MON, TUE, THU = START, START + dt.timedelta(days=1), START + dt.timedelta(days=3)  # Nordic days: Mon and Thu
 OVERUSE = symptomatic(make_intake(), worse_when=frozenset({"long_runs"}))  # limit 5, safe zone 0-3
-ACUTE = symptomatic(make_intake(), onset="sudden")
+ACUTE = symptomatic(make_intake(), onset="sudden", days_since_onset=2, pain_walking=2)
 
 
 FRESH = PlanState()
@@ -251,7 +251,7 @@ def test_tightness_holds_next_weeks_running_distance() -> None:
 
 
 def test_a_plan_that_needs_a_clinician_is_never_progressed() -> None:
-    flagged = symptomatic(make_intake(), night_pain=True)
+    flagged = symptomatic(make_intake(), fever_or_unwell=True)
     state, decisions = run(flagged, PlanState(), logs=[log(MON, 1)], as_of=MON)
     assert (state, decisions) == (PlanState(), ())
 

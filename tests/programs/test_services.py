@@ -158,7 +158,7 @@ def test_completed_as_prescribed_compares_every_prescribed_number() -> None:
 def test_a_linked_physio_can_clear_red_flags_and_the_clearance_is_recorded(
     runner: User, physio: User, other_physio: User, intake_data: dict[str, Any]
 ) -> None:
-    intake_data["symptoms"]["night_pain"] = True
+    intake_data["symptoms"]["fever_or_unwell"] = True
     plan = _plan(runner, intake_data)
     assert plan.status == PlanStatus.NEEDS_CLINICIAN
     with pytest.raises(PermissionDenied):
@@ -173,11 +173,33 @@ def test_a_linked_physio_can_clear_red_flags_and_the_clearance_is_recorded(
     plan.refresh_from_db()
     assert plan.status == PlanStatus.ACTIVE and plan.referral is None
     assert plan.clinician_clearance["physio"] == physio.email
-    assert plan.clinician_clearance["referral"]["urgency"] == "soon"
+    assert plan.clinician_clearance["referral"]["urgency"] == "urgent"
     assert change.kind == PlanChangeKind.CLEARANCE and change.author == physio
     assert Prescription.objects.filter(session__plan=plan).exists()
     with pytest.raises(ValidationError):
         services.plan_clinician_clear(plan=plan, physio=physio, note="again", start=START)
+
+
+def test_clearing_an_advisory_gives_back_what_it_left_out_from_that_day(
+    runner: User, physio: User, intake_data: dict[str, Any]
+) -> None:
+    intake_data["symptoms"].update(onset="sudden", location="sit_bone", weeks_since_onset=0.3, pain_walking=1)
+    plan = _plan(runner, intake_data, weeks=6)
+    assert plan.status == PlanStatus.ACTIVE and plan.referral["protect_only"] and not plan.referral["stops_plan"]
+    assert set(plan.plan_weeks.values_list("phase", flat=True)) == {"protect"}
+    first_week = list(Prescription.objects.filter(plan=plan, session__date__lt=START + dt.timedelta(days=7)).values())
+
+    change = services.plan_clinician_clear(
+        plan=plan, physio=physio, note="No avulsion on ultrasound; grade 1 strain.", start=START + dt.timedelta(days=7)
+    )
+    plan.refresh_from_db()
+    assert plan.referral is None and plan.status == PlanStatus.ACTIVE and plan.start == START
+    assert change.kind == PlanChangeKind.CLEARANCE and change.item_changes
+    assert "walk_jog" in set(plan.plan_weeks.values_list("phase", flat=True))
+    assert (
+        list(Prescription.objects.filter(plan=plan, session__date__lt=START + dt.timedelta(days=7)).values())
+        == first_week
+    ), "the days before the clearance stay as they were"
 
 
 def _acute_strain(intake_data: dict[str, Any]) -> dict[str, Any]:

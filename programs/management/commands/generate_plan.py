@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from programs.plan_json import intake_from_dict, plan_to_dict
+from programs.screening import screen_answers
 from programs.serializers import IntakeSerializer, field_errors
 from programs.services import generate
 
@@ -46,6 +47,10 @@ class Command(BaseCommand):
             raise _fail(f"--intake: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}).") from None
         serializer = IntakeSerializer(data=data, context={"start": start_date})
         if not serializer.is_valid():
-            raise _fail("invalid intake:\n" + "\n".join(f"  {line}" for line in field_errors(serializer.errors)))
+            message = "invalid intake:\n" + "\n".join(f"  {line}" for line in field_errors(serializer.errors))
+            referral = screen_answers(data)  # a red flag is never hidden behind a form error
+            if referral is not None:
+                message += f"\n\nwhat you told us needs attention ({referral.urgency}):\n  {referral.message}"
+            raise _fail(message)
         plan = generate(intake_from_dict(serializer.data), start=start_date, weeks=int(weeks))
         self.stdout.write(json.dumps(plan_to_dict(plan), indent=2))
