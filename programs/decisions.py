@@ -53,11 +53,19 @@ _KIND = {
     "progress": ("progress", "pain"),
     "hold": ("hold", "pain"),
     "regress": ("regress", "pain"),
+    "pause": ("pause", "severe_pain"),
+    "resume": ("resume", "pain_free_check"),
+    "missed": ("hold", "missed_session"),
     "phase_hold": ("stage_hold", "stage_gate"),
     "phase_advance": ("stage_advance", "stage_gate"),
     "speed_work_cleared": ("running", "speed_work"),
     "running_hold": ("running", "running_load"),
+    "load_hold": ("hold", "morning_pain"),
+    "load_resume": ("resume", "morning_pain"),
+    "red_flag": ("red_flag", "screening"),
+    "review_advised": ("red_flag", "morning_pain"),
 }
+_WHOLE_PLAN = {"load_hold", "load_resume", "red_flag", "review_advised"}
 
 
 def adjustment_view(adj: ExerciseAdjustment | None) -> dict[str, Any]:
@@ -75,6 +83,16 @@ def running_view(state: PlanState) -> dict[str, Any]:
     }
 
 
+def plan_view(state: PlanState) -> dict[str, Any]:
+    """`before`/`after` of whole-plan decisions (a hold of all loading, red flags reported later, advice)."""
+    return {
+        "load_hold_since": state.load_hold_since,
+        "reported_flags": sorted(state.reported_flags),
+        "advisories": list(state.advisories),
+        "clinician_cleared": state.clinician_cleared,
+    }
+
+
 def stage_view(state: PlanState) -> dict[str, Any]:
     """`before`/`after` of stage decisions: extra weeks per stage and the stages whose checklist was all yes."""
     return {"extra_weeks": dict(state.phase_extra_weeks), "criteria_met": sorted(state.criteria_met)}
@@ -88,7 +106,8 @@ def decision_rows(
     names: Mapping[str, str],
 ) -> list[DecisionRow]:
     """One row per decision, each carrying the item changes about its exercise (running changes go to the running
-    decision). Changes no decision names go to the stage decision when a stage changed (it moves whole sessions);
+    decision). Changes no decision names go to a decision about the whole plan when there is one (a stage change, a
+    hold of all loading, a red flag reported later: they move whole sessions);
     otherwise they are knock-on effects of the day's time budget (a shorter exercise leaves room for another) and
     get one `update` row of their own. `names` are the exercises' names, for that row's reason."""
     rows: list[DecisionRow] = []
@@ -102,11 +121,14 @@ def decision_rows(
             subject = decision.exercise
         elif kind == "running":
             views, subject = (running_view(before), running_view(after)), RUNNING
+        elif decision.action in _WHOLE_PLAN:
+            views, subject = (plan_view(before), plan_view(after)), ""
         else:
             views, subject = (stage_view(before), stage_view(after)), ""
         rows.append(DecisionRow(kind, subject, rule, decision.reason, *views))
     by_subject = {row.exercise: row for row in reversed(rows) if row.exercise}
-    stage = next((row for row in rows if row.kind.startswith("stage")), None)
+    # A decision about the whole plan (a stage change, a hold of all loading, a red flag) moves whole sessions.
+    stage = next((row for row in rows if not row.exercise), None)
     knock_on: list[ItemChange] = []
     for slot_change in changes:
         key = RUNNING if slot_change.change["exercise"] == RUNNING else slot_change.slot

@@ -218,6 +218,9 @@ class DayLog:
     flare: bool = False
     tightness_after_running: bool | None = None
     ran_distance: float | None = None
+    run_pain: int | None = None  # pain during that day's run, 0-10
+    red_flags: frozenset[str] = frozenset()  # red-flag questions (RED_FLAGS) answered yes that day
+    pain_free_check: bool | None = None  # paused exercises tried gently that day: True = no pain
 
 
 @dataclass(frozen=True)
@@ -233,6 +236,8 @@ class ExerciseAdjustment:
     since: str | None = None
     reviewed_through: str | None = None
     held_at: int | None = None  # while `hold`: the step the exercise stays at (0 = starting dose)
+    paused: bool = False  # severe pain: left out from `since` until a pain-free check
+    reduced: bool = False  # stepped back at its easiest dose with no easier version the runner can do: less of it
 
 
 @dataclass(frozen=True)
@@ -248,7 +253,16 @@ class PlanState:
       running_hold_since (ISO date; None = from the plan's second week), for running_hold_reason.
     - days_reviewed_through: day logs (flares, tightness) up to this ISO date have been applied.
     - clinician_cleared: a physio assessed the runner's red flags and cleared them (docs/design.md §5); the
-      generator then builds the pathway's plan instead of stopping at the referral.
+      generator then builds the pathway's plan instead of stopping at the referral. A red flag reported later
+      re-opens it.
+    - load_hold_since / load_hold_reason: next-morning pain above the limit or rising: no exercise steps up and the
+      running target does not rise from that ISO date until mornings settle.
+    - speed_hold_until: no speed work in weeks that start before this ISO date (severe pain, painful runs).
+    - reported_flags: red-flag questions answered yes after the intake; screened together with the intake's.
+    - recheck_red_flags: ask the red-flag questions again at the next day log (after severe pain).
+    - advisories: reasons the rules found for a clinician review (the plan goes on); shown with the referral.
+    - attention: what a linked physio should look at (severe pain, a red flag reported later).
+    - missed_reviewed_through: planned sessions up to this ISO date have been checked for a missing log.
     """
 
     exercise_adjustments: tuple[tuple[str, ExerciseAdjustment], ...] = ()
@@ -260,6 +274,14 @@ class PlanState:
     running_hold_reason: str = ""
     days_reviewed_through: str | None = None
     clinician_cleared: bool = False
+    load_hold_since: str | None = None
+    load_hold_reason: str = ""
+    speed_hold_until: str | None = None
+    reported_flags: frozenset[str] = frozenset()
+    recheck_red_flags: bool = False
+    advisories: tuple[str, ...] = ()
+    attention: tuple[str, ...] = ()
+    missed_reviewed_through: str | None = None
     adjustments: dict[str, ExerciseAdjustment] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:

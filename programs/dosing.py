@@ -50,6 +50,20 @@ def dose_at(rule: Rule, start: Dose, position: int) -> Dose:
     return rule.ladder[position]
 
 
+def reduced_dose(dose: Dose) -> Dose:
+    """Less of the same exercise when there is no easier version to step back to: one set fewer, or, with one set
+    left, about 30 % fewer reps, seconds, minutes or laps (house choice, unconfirmed)."""
+    if dose.sets and dose.sets > 1:
+        reps = dose.reps[: dose.sets - 1] if isinstance(dose.reps, tuple) else dose.reps
+        return dataclasses.replace(dose, sets=dose.sets - 1, reps=reps)
+    changes = {
+        name: max(1, math.floor(getattr(dose, name) * 0.7))
+        for name in ("reps", "hold_seconds", "minutes", "laps", "intervals")
+        if isinstance(getattr(dose, name), int)
+    }
+    return dataclasses.replace(dose, **changes)
+
+
 def sessions_per_week(rule: Rule, position: int) -> int | None:
     """A table rule fixes sessions per week for each row (Petersen 2011); other rules leave it to the frequency."""
     if rule.kind != "table":

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
+from typing import Any
 
 from exercises.catalogue import Catalogue, Dose
 
@@ -25,16 +26,17 @@ from .domain import (
     PainLimits,
     Plan,
     PlanState,
+    Referral,
     Session,
     Week,
 )
-from .dosing import dose_at, estimated_minutes, last_position, progression_reason, sessions_per_week
+from .dosing import dose_at, estimated_minutes, last_position, progression_reason, reduced_dose, sessions_per_week
 from .pathways import Pathway, PathwayItem, Phase, Rule, choose_pathway, entry_phase, phase_slots
 from .rules import default_pain_limits
 from .rules_config import DEFAULT_CONFIG, RulesConfig
 from .running_load import running_targets, speed_allowed
 from .scheduling import every_n_days, spread_days, weekday_offsets
-from .screening import screen_red_flags
+from .screening import screen_red_flags, with_advice
 
 _NO_ADJUSTMENT = ExerciseAdjustment()
 REHAB_KINDS = frozenset({"strength", "mobility", "cross_training"})
@@ -55,6 +57,7 @@ class _Placement:
     variant_dose: Dose | None
     trimmable: bool
     swapped_from: str | None  # the pathway's first choice, when an alternative is scheduled instead
+    reduced: bool  # stepped back below its easiest dose: less of it (reduced_dose)
 
 
 class _Builder:
@@ -67,12 +70,14 @@ class _Builder:
         limits: PainLimits,
         state: PlanState,
         config: RulesConfig,
-        start_weekday: int,
+        start: dt.date,
         restricted: frozenset[str],
     ) -> None:
-        self.start_weekday = start_weekday
+        self.start_weekday = start.weekday()
         # Always left out: red-flag exercises, and what an open advisory rules out until a clinician has cleared it.
         self.never = restricted | {"red_flag"}
+        hold = state.load_hold_since
+        self.load_hold_day = (dt.date.fromisoformat(hold) - start).days if hold else None
         self.intake, self.catalogue, self.limit, self.state, self.config = (
             intake,
             catalogue,
@@ -126,6 +131,8 @@ class _Builder:
             rule = chosen.rule
             exercise, dose = (ctx.variant, ctx.variant_dose) if adjusted else (chosen.exercise, None)
             dose = dose or dose_at(rule, chosen.dose, position)
+            if adjusted and ctx.reduced:
+                dose = reduced_dose(dose)
             reason = (
                 progression_reason(rule, position, dose) if dose != chosen.dose or rule.kind != "fixed" else rule.note
             )
@@ -188,16 +195,16 @@ def generate_plan(
     slug, why = choose_pathway(intake)
     pathway = pathways[slug]
     limits = pain_limits or default_pain_limits(pathway)
-    referral = screen_red_flags(intake, config=config) if not state.clinician_cleared else None
+    referral = _referral(intake, state, config)
     if referral is not None and referral.stops_plan:
         return Plan("needs_clinician", referral, slug, why, limits, start, ())
     protect_only = referral is not None and referral.protect_only
     first = 0 if protect_only else entry_phase(pathway, intake.symptoms)
     slots = phase_slots(pathway, weeks, state, first=first, protect_only=protect_only)
     restricted = frozenset(referral.restrictions) if referral is not None else frozenset()
-    builder = _Builder(intake, catalogue, limits, state, config, start.weekday(), restricted)
+    builder = _Builder(intake, catalogue, limits, state, config, start, restricted)
     days: dict[int, list[_Entry]] = defaultdict(list)
-    speed = [speed_allowed(slot, intake, state) for slot in slots]
+    speed = [speed_allowed(slot, intake, state, start + dt.timedelta(weeks=w)) for w, slot in enumerate(slots)]
     walk_jog = [0] * len(slots)
     carried: dict[tuple[str, Rule], int] = {}
     first = 0
@@ -217,6 +224,16 @@ def generate_plan(
         )
         out_weeks.append(Week(w + 1, slot.phase.slug, targets[w], week_days))
     return Plan("active", referral, slug, why, limits, start, tuple(out_weeks))
+
+
+def _referral(intake: Intake, state: PlanState, config: RulesConfig) -> Referral | None:
+    """Screening of the intake with the red flags reported since, plus the rules' advice, until a clinician clears."""
+    if state.clinician_cleared:
+        return None
+    if state.reported_flags:
+        flags: dict[str, Any] = dict.fromkeys(state.reported_flags, True)
+        intake = dataclasses.replace(intake, symptoms=dataclasses.replace(intake.symptoms, **flags))
+    return with_advice(screen_red_flags(intake, config=config), state.advisories)
 
 
 def _place_phase(
@@ -249,10 +266,14 @@ def _place_phase(
         first_day = 7 * first_week
         key = (chosen.exercise, chosen.rule)
         offset = carried.get(key, 0)
-        week_positions = [
-            _adjusted(offset + k, adj) if first_day + 7 * k >= since else offset + k
-            for k in range(end_week - first_week)
-        ]
+        week_positions = _held(
+            [
+                _adjusted(offset + k, adj) if first_day + 7 * k >= since else offset + k
+                for k in range(end_week - first_week)
+            ],
+            [first_day + 7 * k for k in range(end_week - first_week)],
+            builder.load_hold_day,
+        )
         variant_slug, variant_dose = builder.variant(adj, chosen, phase)
         ctx = _Placement(
             swap_note=swap_note,
@@ -261,20 +282,37 @@ def _place_phase(
             variant_dose=variant_dose,
             trimmable=chosen.dose.minutes is not None and not chosen.dose.sets,
             swapped_from=swapped_from,
+            reduced=adj.reduced,
         )
         last = last_position(chosen.rule)
         occurrences = _occurrence_days(chosen, builder, first_day, week_positions, start_wd)
         carried[key] = offset + (end_week - first_week if weekly else len(occurrences))
+        positions = _held(
+            [
+                _adjusted(offset + (k if weekly else n), adj) if day >= since else offset + (k if weekly else n)
+                for n, (day, k) in enumerate(occurrences)
+            ],
+            [day for day, _ in occurrences],
+            builder.load_hold_day,
+        )
         for n, (day, k) in enumerate(occurrences):
-            if chosen.needs_speed_clearance and not speed[first_week + k]:
-                continue
+            if (chosen.needs_speed_clearance and not speed[first_week + k]) or (adj.paused and day >= since):
+                continue  # a paused exercise is left out until a pain-free try brings it back
             raw = offset + (k if weekly else n)
             adjusted = day >= since
-            position = _adjusted(raw, adj) if adjusted else raw
-            entry = builder.entry(chosen, ctx, min(position, last), min(raw, last), adjusted)
+            entry = builder.entry(chosen, ctx, min(positions[n], last), min(raw, last), adjusted)
             days[day].append(entry)
             if entry[1].exercise == "walk_jog":
                 walk_jog[first_week + k] += 1
+
+
+def _held(positions: list[int], days: list[int], hold_day: int | None) -> list[int]:
+    """With all loading held from plan day `hold_day` (next-morning pain), nothing steps past where it stood."""
+    if hold_day is None:
+        return positions
+    before = [p for p, d in zip(positions, days, strict=True) if d < hold_day]
+    frozen = before[-1] if before else next((p for p, d in zip(positions, days, strict=True) if d >= hold_day), 0)
+    return [p if d < hold_day else min(p, frozen) for p, d in zip(positions, days, strict=True)]
 
 
 def _by_priority(entry: _Entry) -> int:

@@ -198,7 +198,8 @@ class ExerciseLog(models.Model):
 
 
 class DayLog(models.Model):
-    """How the runner felt on a day: next-morning pain and stiffness, a flare, tightness after running."""
+    """How the runner felt on a day: next-morning pain and stiffness, a flare, a run and how it felt, red-flag answers,
+    and whether paused exercises could be tried without pain."""
 
     runner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="day_logs")
     date = models.DateField()
@@ -207,6 +208,9 @@ class DayLog(models.Model):
     flare = models.BooleanField(default=False)
     tightness_after_running = models.BooleanField(null=True, blank=True)
     ran_distance = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    run_pain = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
+    red_flags = models.JSONField(default=list, blank=True, help_text="Red-flag questions answered yes that day.")
+    pain_free_check = models.BooleanField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["runner", "date"], name="one_day_log_per_runner_day")]

@@ -118,6 +118,7 @@ class Pathway:
     pain_limits: PainLimits
     phases: tuple[Phase, ...]
     base_of: dict[str, str] = field(init=False, repr=False, compare=False, hash=False)
+    progressing: frozenset[str] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         # Logs name what was done (maybe an alternative); the rules key adjustments by the item's own exercise.
@@ -130,6 +131,15 @@ class Pathway:
                 for alt in item.alternatives:
                     base_of.setdefault(alt.exercise, item.exercise)
         object.__setattr__(self, "base_of", base_of)
+        # Slots whose dose moves on somewhere in the pathway: a missed session holds them.
+        progressing = {
+            candidate.exercise
+            for phase in self.phases
+            for item in phase.items
+            for candidate in (item, *item.alternatives)
+            if candidate.rule.kind != "fixed"
+        }
+        object.__setattr__(self, "progressing", frozenset(progressing))
 
     def phase(self, slug: str) -> Phase:
         return next(p for p in self.phases if p.slug == slug)

@@ -17,42 +17,26 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from types import MappingProxyType
-from typing import Literal
 
 from exercises.catalogue import Catalogue
 
+from .day_rules import hold_running, hold_speed, morning_rules, red_flags_reported, running_rules
 from .domain import DayLog, ExerciseAdjustment, ExerciseLog, Item, PainLimits, Plan, PlanState
 from .pathways import Pathway, phase_slots
 from .rules_config import DEFAULT_CONFIG, RulesConfig
+from .rules_types import Action, Decision, day_text, iso_date
 
 __all__ = ["DEFAULT_CONFIG", "Decision", "RulesConfig", "default_pain_limits", "evaluate"]
 
 _NO_ANSWERS: Mapping[str, Mapping[str, bool]] = MappingProxyType({})
-
-Action = Literal["progress", "hold", "regress", "phase_hold", "phase_advance", "speed_work_cleared", "running_hold"]
-
-
-@dataclass(frozen=True)
-class Decision:
-    exercise: str | None
-    action: Action
-    reason: str
 
 
 def default_pain_limits(pathway: Pathway) -> PainLimits:
     """The pathway's own thresholds before any physio edit: 5/10 settled by next morning for overuse and tendon pain
     (Silbernagel 2007), 2/10 for an acute strain (Aspetar), 3/10 for a pain-free runner (house default)."""
     return pathway.pain_limits
-
-
-def _day(d: dt.date) -> str:
-    return f"{d:%a} {d.isoformat()}"
-
-
-def _iso(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 # ---------------------------------------------------------------- pain rules per exercise
@@ -69,28 +53,46 @@ def _morning_rise(log: ExerciseLog, mornings: Mapping[dt.date, int]) -> tuple[in
 
 
 def _verdict(
-    logs: Sequence[ExerciseLog], mornings: Mapping[dt.date, int], flare: dt.date | None, limits: PainLimits
+    logs: Sequence[ExerciseLog],
+    mornings: Mapping[dt.date, int],
+    flare: dt.date | None,
+    limits: PainLimits,
+    config: RulesConfig,
 ) -> tuple[Action, str]:
+    severe_at = config.severe_pain_at(limits.during)
+    for log in logs:
+        worst = max(log.pain_during or 0, log.pain_after or 0)
+        if worst >= severe_at:
+            return "pause", (
+                f"paused: pain {worst}/10 on {day_text(log.date)}, far above your limit of {limits.during}; it comes "
+                "back one step easier once you have tried it gently without pain"
+            )
     for log in logs:
         if log.pain_during is not None and log.pain_during > limits.during:
             return (
                 "regress",
-                f"regressed: pain {log.pain_during}/10 during it on {_day(log.date)}, limit {limits.during}",
+                f"regressed: pain {log.pain_during}/10 during it on {day_text(log.date)}, limit {limits.during}",
             )
         if log.pain_after is not None and log.pain_after > limits.after:
-            return "regress", f"regressed: pain {log.pain_after}/10 after it on {_day(log.date)}, limit {limits.after}"
+            return (
+                "regress",
+                f"regressed: pain {log.pain_after}/10 after it on {day_text(log.date)}, limit {limits.after}",
+            )
         rise = _morning_rise(log, mornings) if limits.morning_must_settle else None
         if rise is not None:
-            return "regress", f"regressed: next-morning pain rose from {rise[0]} to {rise[1]}/10 after {_day(log.date)}"
+            return (
+                "regress",
+                f"regressed: next-morning pain rose from {rise[0]} to {rise[1]}/10 after {day_text(log.date)}",
+            )
     if flare is not None:
-        return "regress", f"regressed: a flare-up was reported on {_day(flare)}"
+        return "regress", f"regressed: a flare-up was reported on {day_text(flare)}"
     for log in logs:
         if not log.completed_as_prescribed:
-            return "hold", f"held: the session on {_day(log.date)} was not completed as prescribed"
+            return "hold", f"held: the session on {day_text(log.date)} was not completed as prescribed"
         worst = max(log.pain_during or 0, log.pain_after or 0)
         if worst > limits.zone_ok_max:
             return "hold", (
-                f"held: pain {worst}/10 on {_day(log.date)}, within the limit of {limits.during} but above "
+                f"held: pain {worst}/10 on {day_text(log.date)}, within the limit of {limits.during} but above "
                 f"{limits.zone_ok_max}; steps up again when it stays at {limits.zone_ok_max} or less"
             )
     return "progress", (
@@ -120,6 +122,8 @@ def _apply(
     last_log: dt.date,
     easier: str | None,
 ) -> ExerciseAdjustment:
+    """The new adjustment of one slot. Stepping back goes one step down the progression; at its first step to the
+    catalogue's easier version when the runner can do it here, otherwise to less of the same exercise (`reduced`)."""
     tomorrow = (last_log + dt.timedelta(days=1)).isoformat()
     reviewed = last_log.isoformat()
     step = current.step if current is not None else 0
@@ -132,28 +136,112 @@ def _apply(
         return replace(
             adj, hold=False, held_at=None, steps_back=max(0, raw - held), reason=reason, reviewed_through=reviewed
         )
-    if action == "hold":
+    if action in ("hold", "missed"):
         return replace(adj, hold=True, held_at=step, since=tomorrow, reason=reason, reviewed_through=reviewed)
+    back = replace(adj, hold=True, since=tomorrow, reviewed_through=reviewed, paused=action == "pause")
     if step > 0:
-        return replace(adj, hold=True, held_at=step - 1, since=tomorrow, reason=reason, reviewed_through=reviewed)
+        return replace(back, held_at=step - 1, reason=reason)
     if easier is not None:
         return replace(
-            adj,
-            hold=True,
+            back, held_at=0, variant=easier, reduced=False, reason=f"{reason}; switched to an easier version"
+        )
+    if not adj.reduced:
+        return replace(
+            back,
             held_at=0,
-            variant=easier,
-            since=tomorrow,
-            reason=f"{reason}; switched to the easier variant",
-            reviewed_through=reviewed,
+            reduced=True,
+            reason=f"{reason}; there is no easier version you can do here, so you do less of it",
         )
     return replace(
-        adj,
-        hold=True,
-        held_at=0,
-        since=tomorrow,
-        reason=f"{reason}; already at the easiest dose: if it keeps hurting, see your physio",
-        reviewed_through=reviewed,
+        back, held_at=0, reason=f"{reason}; already at the lowest dose: if it keeps hurting, see your physio"
     )
+
+
+def _usable_easier(
+    doing: str, catalogue: Catalogue | None, equipment: frozenset[str] | None, forbidden: frozenset[str]
+) -> str | None:
+    """The nearest easier version in the catalogue that the runner has the equipment for and the stage allows."""
+    seen: set[str] = set()
+    spec = catalogue.by_slug.get(doing) if catalogue is not None else None
+    while spec is not None and spec.easier is not None and spec.easier not in seen:
+        assert catalogue is not None
+        seen.add(spec.easier)
+        spec = catalogue.by_slug.get(spec.easier)
+        if (
+            spec is not None
+            and (equipment is None or spec.equipment <= equipment)
+            and not spec.contraindications & forbidden
+        ):
+            return spec.slug
+    return None
+
+
+def _forbidden(plan: Plan, pathway: Pathway, date: dt.date) -> frozenset[str]:
+    week = (date - plan.start).days // 7
+    phase = plan.weeks[week].phase if 0 <= week < len(plan.weeks) else None
+    tags = next((p.forbidden_tags for p in pathway.phases if p.slug == phase), frozenset())
+    restricted = frozenset(plan.referral.restrictions) if plan.referral is not None else frozenset()
+    return tags | restricted | {"red_flag"}
+
+
+def _resume_paused(
+    adjustments: dict[str, ExerciseAdjustment], day_logs: Sequence[DayLog], as_of: dt.date
+) -> list[Decision]:
+    """A paused exercise comes back (one step easier, as paused) after a day log says it was tried without pain."""
+    decisions = []
+    for slot, adj in sorted(adjustments.items()):
+        since = iso_date(adj.since)
+        check = next(
+            (
+                d
+                for d in day_logs
+                if adj.paused and d.pain_free_check and since is not None and since <= d.date <= as_of
+            ),
+            None,
+        )
+        if check is not None:
+            reason = f"back after a pain-free try on {day_text(check.date)}, one step easier than before the pause"
+            adjustments[slot] = replace(
+                adj, paused=False, since=(check.date + dt.timedelta(days=1)).isoformat(), reason=reason
+            )
+            decisions.append(Decision(slot, "resume", reason))
+    return decisions
+
+
+def _missed_sessions(
+    plan: Plan,
+    state: PlanState,
+    adjustments: dict[str, ExerciseAdjustment],
+    logged: set[tuple[dt.date, str]],
+    as_of: dt.date,
+    pathway: Pathway,
+) -> list[Decision]:
+    """A planned session whose day has passed without a log earns nothing: its exercise is held at that step until a
+    logged session says otherwise (progression needs logged completions). Only exercises whose dose progresses."""
+    after = iso_date(state.missed_reviewed_through) or plan.start - dt.timedelta(days=1)
+    missed: dict[str, tuple[dt.date, Item]] = {}
+    for week in plan.weeks:
+        for day in week.days:
+            if not after < day.date < as_of:
+                continue
+            for session in day.sessions:
+                for item in session.items:
+                    adj = adjustments.get(item.slot)
+                    if (
+                        item.slot in pathway.progressing
+                        and (day.date, item.slot) not in logged
+                        and not (adj and adj.paused)
+                    ):
+                        missed.setdefault(item.slot, (day.date, item))
+    decisions = []
+    for slot, (date, item) in sorted(missed.items()):
+        adj = adjustments.get(slot, ExerciseAdjustment())
+        if adj.hold and adj.held_at is not None and adj.held_at <= item.step:
+            continue
+        reason = f"held: the session on {day_text(date)} was not logged; it steps up after a logged session"
+        adjustments[slot] = _apply("missed", reason, adj, item, date, None)
+        decisions.append(Decision(slot, "missed", reason))
+    return decisions
 
 
 def _exercise_rules(
@@ -166,8 +254,11 @@ def _exercise_rules(
     pathway: Pathway,
     limits: PainLimits,
     catalogue: Catalogue | None,
+    config: RulesConfig,
+    equipment: frozenset[str] | None,
 ) -> tuple[dict[str, ExerciseAdjustment], list[Decision]]:
     adjustments = dict(state.adjustments)
+    decisions = _resume_paused(adjustments, day_logs, as_of)
     variant_of = {adj.variant: base for base, adj in adjustments.items() if adj.variant}
     by_base: dict[str, list[ExerciseLog]] = defaultdict(list)
     for log in exercise_logs:
@@ -176,19 +267,19 @@ def _exercise_rules(
         base = log.slot or variant_of.get(log.exercise) or (log.exercise if log.exercise in pathway.base_of else None)
         if base is not None and log.date <= as_of:
             by_base[base].append(log)
+    logged = {(log.date, base) for base, logs in by_base.items() for log in logs}
+    decisions += _missed_sessions(plan, state, adjustments, logged, as_of, pathway)
     mornings = {d.date: d.next_morning_pain for d in day_logs if d.next_morning_pain is not None and d.date <= as_of}
-    decisions: list[Decision] = []
     for base in sorted(by_base):
         adj = adjustments.get(base, ExerciseAdjustment())
-        seen = _iso(adj.reviewed_through)
+        seen = iso_date(adj.reviewed_through)
         new = sorted((log for log in by_base[base] if seen is None or log.date > seen), key=lambda log: log.date)
         if not new:
             continue
         flare = next((d.date for d in day_logs if d.flare and new[0].date <= d.date <= as_of), None)
-        action, reason = _verdict(new, mornings, flare, limits)
+        action, reason = _verdict(new, mornings, flare, limits, config)
         current = _plan_item(plan, base, new[-1].date)
-        doing = adj.variant or base
-        easier = catalogue[doing].easier if catalogue is not None and doing in catalogue else None
+        easier = _usable_easier(adj.variant or base, catalogue, equipment, _forbidden(plan, pathway, new[-1].date))
         adjustments[base] = _apply(action, reason, adj, current, new[-1].date, easier)
         decisions.append(Decision(base, action, adjustments[base].reason if action != "progress" else reason))
     return adjustments, decisions
@@ -252,49 +343,6 @@ def _stage_gate(
     return state, []
 
 
-# ---------------------------------------------------------------- running
-
-
-def _running_rules(
-    plan: Plan, state: PlanState, day_logs: Sequence[DayLog], as_of: dt.date, config: RulesConfig
-) -> tuple[PlanState, list[Decision]]:
-    """Speed work returns once tightness after running has subsided in the log (seed 004); tightness or a flare
-    holds next week's running distance at this week's level."""
-    logs = sorted((d for d in day_logs if d.date <= as_of), key=lambda d: d.date)
-    reports = [d.tightness_after_running for d in logs if d.tightness_after_running is not None]
-    k = config.speed_clear_runs
-    cleared = len(reports) >= k and not any(reports[-k:])
-    decisions: list[Decision] = []
-    if cleared and not state.speed_work_cleared:
-        decisions.append(
-            Decision(None, "speed_work_cleared", f"no tightness after your last {k} runs: speed work may return")
-        )
-    seen = _iso(state.days_reviewed_through)
-    new = [d for d in logs if seen is None or d.date > seen]
-    state = replace(
-        state,
-        speed_work_cleared=cleared,
-        days_reviewed_through=logs[-1].date.isoformat() if logs else state.days_reviewed_through,
-    )
-    trigger = next((d for d in reversed(new) if d.flare or d.tightness_after_running), None)
-    if trigger is None:
-        return state, decisions
-    what = "a flare-up" if trigger.flare else "tightness after running"
-    reason = f"{what} on {_day(trigger.date)}: no increase until it settles (seed 004)"
-    next_week = (as_of - plan.start).days // 7 + 1
-    since = _iso(state.running_hold_since)
-    first = (since - plan.start).days // 7 if since else 1
-    if state.running_hold_weeks and first <= next_week < first + state.running_hold_weeks:
-        return replace(state, running_hold_reason=reason), decisions
-    if state.running_hold_weeks and first + state.running_hold_weeks == next_week:
-        state = replace(state, running_hold_weeks=state.running_hold_weeks + 1, running_hold_reason=reason)
-    else:
-        start = plan.start + dt.timedelta(weeks=next_week)
-        state = replace(state, running_hold_weeks=1, running_hold_since=start.isoformat(), running_hold_reason=reason)
-    decisions.append(Decision(None, "running_hold", reason))
-    return state, decisions
-
-
 def evaluate(
     *,
     plan: Plan,
@@ -307,24 +355,54 @@ def evaluate(
     config: RulesConfig = DEFAULT_CONFIG,
     criteria_answers: Mapping[str, Mapping[str, bool]] = _NO_ANSWERS,
     catalogue: Catalogue | None = None,
+    equipment: frozenset[str] | None = None,
 ) -> tuple[PlanState, tuple[Decision, ...]]:
-    """Apply the pain, stage-gate and running rules to everything logged up to `as_of`; returns the new state and
-    the decisions with plain-language reasons. Pass `catalogue` to let a regression switch to an easier variant.
-    A plan that needs a clinician is never progressed (docs/design.md §5)."""
+    """Apply the red-flag, pain, missed-session, stage-gate, morning and running rules to everything logged up to
+    `as_of`; returns the new state and the decisions with plain-language reasons. Pass `catalogue` (and the runner's
+    `equipment`) to let a step back switch to an easier version the runner can do. Sessions before `as_of` without a
+    log count as not done. A plan that needs a clinician is never progressed (docs/design.md §5)."""
     if plan.status != "active":
         return state, ()
     limits = pain_limits or default_pain_limits(pathway)
+    days = sorted((d for d in day_logs if d.date <= as_of), key=lambda d: d.date)
+    seen = iso_date(state.days_reviewed_through)
+    new_days = [d for d in days if seen is None or d.date > seen]
+    state, flags = red_flags_reported(state, new_days)
     adjustments, decisions = _exercise_rules(
         plan=plan,
         state=state,
         exercise_logs=exercise_logs,
-        day_logs=day_logs,
+        day_logs=days,
         as_of=as_of,
         pathway=pathway,
         limits=limits,
         catalogue=catalogue,
+        config=config,
+        equipment=equipment,
     )
-    state = replace(state, exercise_adjustments=tuple(sorted(adjustments.items())))
+    state = replace(
+        state,
+        exercise_adjustments=tuple(sorted(adjustments.items())),
+        missed_reviewed_through=max(as_of - dt.timedelta(days=1), plan.start - dt.timedelta(days=1)).isoformat(),
+    )
+    state = _after_severe_pain(plan, state, [d for d in decisions if d.action == "pause"], as_of)
     state, gate = _stage_gate(plan, state, pathway, as_of, criteria_answers)
-    state, running = _running_rules(plan, state, day_logs, as_of, config)
-    return state, (*decisions, *gate, *running)
+    state, mornings = morning_rules(state, days, new_days, limits, config)
+    state, running = running_rules(plan, state, days, new_days, as_of, limits, config)
+    if days:
+        state = replace(state, days_reviewed_through=days[-1].date.isoformat())
+    return state, (*flags, *decisions, *gate, *mornings, *running)
+
+
+def _after_severe_pain(plan: Plan, state: PlanState, pauses: Sequence[Decision], as_of: dt.date) -> PlanState:
+    """Severe pain in any exercise: no running increase and no speed work for at least the next week, the red-flag
+    questions asked again at the next day log, and a linked physio told."""
+    if not pauses:
+        return state
+    reason = "severe pain in an exercise: running stays where it is and no speed work next week"
+    state = hold_speed(plan, hold_running(plan, state, as_of, reason), as_of)
+    return replace(
+        state,
+        recheck_red_flags=True,
+        attention=(*state.attention, *(f"{p.exercise}: {p.reason}" for p in pauses)),
+    )

@@ -45,6 +45,18 @@ class RulesConfig:
     """Speed work returns once the last 3 reported runs had no tightness afterwards. Seed 004: "eliminate speed work
     … until tightness after activity subsides"; the count of 3 is a conservative house choice (unconfirmed)."""
 
+    # ---- the pain rules (docs/clinical-sources.md §5)
+    severe_pain_factor: int = 2
+    severe_pain_floor: int = 7
+    """Severe pain in an exercise: at least twice its limit, or 7/10 whatever the limit. The exercise pauses until a
+    pain-free try, running gets no increase and no speed work next week, the red-flag questions come again and a linked
+    physio is told. The safety review set these; no source gives a number (house choice, conservative)."""
+    rising_mornings: int = 2
+    """Next-morning pain or stiffness rising this many mornings in a row (after the first) holds all loading, as does a
+    morning above the limit (Silbernagel 2007: must settle by the next morning and not rise week to week)."""
+    review_after_days: int = 7
+    """Mornings still rising this many days after the hold began → advise a clinician review (the plan goes on)."""
+
     # ---- screening (docs/clinical-sources.md §9.3)
     rest_pain_referral: int = 4
     """Pain at rest of 4/10 or more → advise seeing someone soon (the plan goes on). At rest there is no load to explain
@@ -62,6 +74,9 @@ class RulesConfig:
     minutes_per_lap: float = 1.5
     seconds_per_10_m: int = 10  # drills: moving plus walking back
     trim_minutes_floor: int = 5  # shorten a minutes-dosed item to fit, but never below 5 minutes
+
+    def severe_pain_at(self, limit: int) -> int:
+        return max(limit + 1, min(self.severe_pain_factor * limit, self.severe_pain_floor))
 
     def taper_weeks_for(self, race_distance: str) -> int:
         return dict(self.taper_weeks).get(race_distance, 1)

@@ -60,6 +60,7 @@ def running_targets(
     max_runs = min(intake.running.runs_per_week, 7 - free_days)
     race_week, taper = _race_weeks(intake, start, config)
     held = _hold_weeks(state, start)
+    load_hold = dt.date.fromisoformat(state.load_hold_since) if state.load_hold_since else None
     speed_ok = not symptomatic or state.speed_work_cleared
     out: list[RunningTarget] = []
     targets: list[float] = []
@@ -113,6 +114,9 @@ def running_targets(
             if w in held:
                 target = min(target, prev)
                 why = f"Held at {_fmt(target)} {unit}: {state.running_hold_reason or 'tightness after running'}"
+            elif load_hold is not None and start + dt.timedelta(weeks=w) >= load_hold:
+                target = min(target, prev)
+                why = f"Held at {_fmt(target)} {unit}: {state.load_hold_reason}"
             if race_week is not None and race_week - taper < w <= race_week:
                 k = w - (race_week - taper)
                 taper_base = taper_base or prev
@@ -123,7 +127,7 @@ def running_targets(
             elif config.lighter_week_every and (w + 1) % config.lighter_week_every == 0:
                 target = _floor(min(target, prev * config.lighter_week_factor))
                 why = f"Lighter week ({_fmt(target)} {unit}): every {config.lighter_week_every}th week (seed 000: train in cycles)"
-        speed = target > 0 and speed_allowed(slot, intake, state)
+        speed = target > 0 and speed_allowed(slot, intake, state, start + dt.timedelta(weeks=w))
         if target > 0 and not speed:
             why += (
                 "; no speed work until tightness after running has settled (seed 004)"
@@ -145,14 +149,16 @@ def running_targets(
     return tuple(out)
 
 
-def speed_allowed(slot: WeekSlot, intake: Intake, state: PlanState) -> bool:
-    """Speed work (and strides, racing) only in a stage that allows it, and for a runner with symptoms only once
+def speed_allowed(slot: WeekSlot, intake: Intake, state: PlanState, week_start: dt.date) -> bool:
+    """Speed work (and strides, racing) only in a stage that allows it, for a runner with symptoms only once
     tightness after running has settled in the pain log (seed 004: "eliminate speed work completely … until
-    tightness after activity subsides")."""
+    tightness after activity subsides"), and not while severe pain or a painful run holds it (speed_hold_until)."""
+    held = state.speed_hold_until is not None and week_start < dt.date.fromisoformat(state.speed_hold_until)
     return (
         slot.phase.speed_work
         and slot.phase.running == "build"
         and (not intake.symptoms.symptomatic or state.speed_work_cleared)
+        and not held
     )
 
 

@@ -9,6 +9,7 @@ listed. `screen_answers` screens raw, unvalidated answers, so a referral is neve
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -154,6 +155,23 @@ def referral_from(findings: tuple[Finding, ...]) -> Referral | None:
         restrictions=tuple(restrictions) if not stops else (),
         protect_only=not stops and any(f.protect_only for f in findings),
     )
+
+
+def with_advice(referral: Referral | None, advisories: tuple[str, ...]) -> Referral | None:
+    """Add the rules' own advice (e.g. next-morning pain still rising after a week) to a referral, or make one: an
+    advisory, soon, beside the plan."""
+    if not advisories:
+        return referral
+    advice = tuple(a.split(": ", 1)[-1] for a in advisories)
+    text = " ".join(f"{a[0].upper()}{a[1:]}." for a in advice)
+    if referral is None:
+        return Referral(
+            urgency="soon",
+            message=f"{text} {_WHO['soon']} The plan goes on meanwhile without raising the load.",
+            reasons=advice,
+            stops_plan=False,
+        )
+    return dataclasses.replace(referral, message=f"{referral.message} {text}", reasons=(*referral.reasons, *advice))
 
 
 def screen_red_flags(intake: Intake, *, config: RulesConfig = DEFAULT_CONFIG) -> Referral | None:

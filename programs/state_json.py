@@ -24,6 +24,8 @@ def state_to_dict(state: PlanState) -> dict[str, Any]:
             value = dict(value)
         elif isinstance(value, frozenset):
             value = sorted(value)
+        elif isinstance(value, tuple):
+            value = list(value)
         data[name] = value
     return data
 
@@ -36,8 +38,12 @@ def state_from_dict(data: Mapping[str, Any] | None) -> PlanState:
         )
     if "phase_extra_weeks" in data:
         data["phase_extra_weeks"] = tuple(sorted(data["phase_extra_weeks"].items()))
-    if "criteria_met" in data:
-        data["criteria_met"] = frozenset(data["criteria_met"])
+    for name in ("criteria_met", "reported_flags"):
+        if name in data:
+            data[name] = frozenset(data[name])
+    for name in ("advisories", "attention"):
+        if name in data:
+            data[name] = tuple(data[name])
     return PlanState(**data)
 
 

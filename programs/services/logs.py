@@ -51,8 +51,20 @@ def completed_as_prescribed(dose: Mapping[str, Any], entry: Mapping[str, Any]) -
     return True
 
 
+_DAY_FIELDS = (
+    "next_morning_pain",
+    "stiffness",
+    "flare",
+    "tightness_after_running",
+    "ran_distance",
+    "run_pain",
+    "red_flags",
+    "pain_free_check",
+)
+
+
 def _day_log_upsert(*, runner: User, date: dt.date, values: Mapping[str, Any]) -> DayLog:
-    fields = ("next_morning_pain", "stiffness", "flare", "tightness_after_running", "ran_distance")
+    fields = _DAY_FIELDS
     day_log, _ = DayLog.objects.update_or_create(
         runner=runner, date=date, defaults={f: values[f] for f in fields if f in values}
     )
@@ -103,7 +115,9 @@ def session_log_record(
 
 @transaction.atomic
 def day_log_record(*, runner: User, date: dt.date, values: Mapping[str, Any]) -> DayLog:
-    """Store next-morning pain, stiffness, a flare or tightness after running, and re-run the rules."""
+    """Store what the runner reports about a day — next-morning pain and stiffness, a flare, a run (distance, pain,
+    tightness after), red-flag questions answered yes, a pain-free try of paused exercises — and re-run the rules.
+    A stop-tier red flag stops the plan at once; the rules' decisions say why."""
     day_log = _day_log_upsert(runner=runner, date=date, values=values)
     for plan_id in Plan.objects.filter(runner=runner, status=PlanStatus.ACTIVE).values_list("pk", flat=True):
         plan_replan(plan_locked(plan_id), as_of=date)

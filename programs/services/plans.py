@@ -88,6 +88,9 @@ def _history(
             flare=d.flare,
             tightness_after_running=d.tightness_after_running,
             ran_distance=float(d.ran_distance) if d.ran_distance is not None else None,
+            run_pain=d.run_pain,
+            red_flags=frozenset(d.red_flags or ()),
+            pain_free_check=d.pain_free_check,
         )
         for d in DayLog.objects.filter(runner_id=plan.runner_id, date__gte=plan.start).order_by("date")
     ]
@@ -111,6 +114,7 @@ def plan_replan(
     exercise_logs, day_logs, answers = _history(plan, stored)
     assert plan.pathway_version is not None and plan.catalogue_version is not None
     catalogue = catalogue_of(plan.catalogue_version)
+    intake = intake_from_dict(plan.intake.data)
     new_state, decisions = evaluate(
         plan=stored.to_domain(),
         state=state,
@@ -122,15 +126,18 @@ def plan_replan(
         config=rules_config(),
         criteria_answers=answers,
         catalogue=catalogue,
+        equipment=intake.equipment,
     )
     if new_state == state:
         return []
     transition = PlanStateChange.objects.create(
         plan=plan, as_of=as_of, before=plan.state, after=state_to_dict(new_state)
     )
-    plan.state = transition.after
-    plan.save(update_fields=["state"])
-    regenerated = generate_for(plan, intake_from_dict(plan.intake.data), state=new_state)
+    regenerated = generate_for(plan, intake, state=new_state)
+    # A red flag reported at a day log stops the plan or adds an advisory; advice from the rules is added too.
+    plan.state, plan.status = transition.after, regenerated.status
+    plan.referral = dataclasses.asdict(regenerated.referral) if regenerated.referral else None
+    plan.save(update_fields=["state", "status", "referral"])
     changes = sync_future(plan, regenerated, stored, after=as_of)
     effective = as_of + dt.timedelta(days=1)
     names = {e.slug: e.name for e in catalogue.exercises}

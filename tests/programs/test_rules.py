@@ -62,6 +62,11 @@ def log(date: dt.date, pain: int, *, done: bool = True, after: int | None = None
     )
 
 
+def about(decisions: tuple[Decision, ...], slot: str = "nordic_curl") -> list[Decision]:
+    """The pain rules' decisions about one exercise (sessions of other days not logged are "missed" decisions)."""
+    return [d for d in decisions if d.exercise == slot and d.action != "missed"]
+
+
 # ---------------------------------------------------------------- pain-gated progress, hold, regress
 
 
@@ -99,7 +104,7 @@ def test_a_hold_lifts_and_progression_resumes_from_the_held_step() -> None:
     held, _ = run(OVERUSE, PlanState(), logs=[log(MON, 4)], as_of=MON)
     week2_mon = MON + dt.timedelta(weeks=1)
     resumed, decisions = run(OVERUSE, held, logs=[log(MON, 4), log(week2_mon, 1)], as_of=week2_mon)
-    assert decisions[0].action == "progress"
+    assert about(decisions)[0].action == "progress"
     doses = nordic_doses(plan_of(OVERUSE, resumed))
     assert doses[2] == {("nordic_curl", 2, 5)}  # this week stays where it was held
     assert doses[3] == {("nordic_curl", 2, 6)}  # then one step at a time
@@ -110,17 +115,17 @@ def test_pain_over_the_limit_regresses_to_the_previous_dose() -> None:
     week3_mon = MON + dt.timedelta(weeks=2)
     assert nordic_doses(plan_of(OVERUSE))[3] == {("nordic_curl", 3, 6)}
     state, decisions = run(OVERUSE, PlanState(), logs=[log(week3_mon, 6)], as_of=week3_mon)
-    assert decisions == (
+    assert about(decisions) == [
         Decision("nordic_curl", "regress", "regressed: pain 6/10 during it on Mon 2026-01-19, limit 5"),
-    )
+    ]
     doses = nordic_doses(plan_of(OVERUSE, state))
     assert doses[3] == {("nordic_curl", 3, 6), ("nordic_curl", 2, 6)}  # Monday as done, Thursday one step back
     assert doses[4] == {("nordic_curl", 2, 6)}
 
 
 def test_pain_after_over_the_limit_regresses() -> None:
-    _, decisions = run(OVERUSE, PlanState(), logs=[log(MON, 2, after=7)], as_of=MON)
-    assert decisions[0].reason.startswith("regressed: pain 7/10 after it on Mon 2026-01-05, limit 5")
+    _, decisions = run(OVERUSE, PlanState(), logs=[log(MON, 2, after=6)], as_of=MON)
+    assert decisions[0].reason.startswith("regressed: pain 6/10 after it on Mon 2026-01-05, limit 5")
 
 
 def test_regress_at_the_first_dose_switches_to_the_easier_catalogue_variant() -> None:
@@ -128,7 +133,7 @@ def test_regress_at_the_first_dose_switches_to_the_easier_catalogue_variant() ->
     assert decisions[0] == Decision(
         "nordic_curl",
         "regress",
-        "regressed: pain 6/10 during it on Mon 2026-01-05, limit 5; switched to the easier variant",
+        "regressed: pain 6/10 during it on Mon 2026-01-05, limit 5; switched to an easier version",
     )
     assert state.adjustments["nordic_curl"].variant == "nordic_curl_band_assisted"
     doses = nordic_doses(plan_of(OVERUSE, state))
@@ -137,18 +142,20 @@ def test_regress_at_the_first_dose_switches_to_the_easier_catalogue_variant() ->
     # Logs of the variant count for the base exercise.
     variant_log = ExerciseLog(THU, "nordic_curl_band_assisted", True, pain_during=1)
     lifted, decisions = run(OVERUSE, state, logs=[log(MON, 6), variant_log], as_of=THU)
-    assert decisions[0].action == "progress" and not lifted.adjustments["nordic_curl"].hold
+    assert about(decisions)[0].action == "progress" and not lifted.adjustments["nordic_curl"].hold
 
 
 def test_next_morning_pain_rising_regresses() -> None:
     days = [DayLog(MON, next_morning_pain=1), DayLog(TUE, next_morning_pain=3)]
     _, decisions = run(OVERUSE, PlanState(), logs=[log(MON, 2)], days=days, as_of=TUE)
-    assert decisions[0].reason.startswith("regressed: next-morning pain rose from 1 to 3/10 after Mon 2026-01-05")
+    assert about(decisions)[0].reason.startswith(
+        "regressed: next-morning pain rose from 1 to 3/10 after Mon 2026-01-05"
+    )
 
 
 def test_a_flare_regresses() -> None:
     _, decisions = run(OVERUSE, PlanState(), logs=[log(MON, 1)], days=[DayLog(TUE, flare=True)], as_of=TUE)
-    assert decisions[0].reason.startswith("regressed: a flare-up was reported on Tue 2026-01-06")
+    assert about(decisions)[0].reason.startswith("regressed: a flare-up was reported on Tue 2026-01-06")
 
 
 def test_evaluate_is_idempotent() -> None:
@@ -238,7 +245,7 @@ def test_speed_work_is_cleared_only_after_tightness_has_subsided() -> None:
 
 def test_tightness_holds_next_weeks_running_distance() -> None:
     state, decisions = run(OVERUSE, PlanState(), days=[DayLog(TUE, tightness_after_running=True)], as_of=TUE)
-    reason = "tightness after running on Tue 2026-01-06: no increase until it settles (seed 004)"
+    reason = "tightness after running on Tue 2026-01-06: no increase until it settles"
     assert Decision(None, "running_hold", reason) in decisions
     assert (state.running_hold_weeks, state.running_hold_since) == (1, "2026-01-12")
     before = [w.running.target_distance for w in plan_of(OVERUSE).weeks]

@@ -88,7 +88,7 @@ def _first_strength_session(plan: Plan) -> PlannedSession:
 
 def _log_painful(session: PlannedSession, runner: User) -> SessionLog:
     entries = [
-        {"prescription": p.pk, "pain_during": 8, "pain_after": 8, "completed_as_prescribed": True}
+        {"prescription": p.pk, "pain_during": 6, "pain_after": 6, "completed_as_prescribed": True}
         for p in session.prescriptions.all()
     ]
     return services.session_log_record(session=session, runner=runner, entries=entries)
@@ -319,7 +319,7 @@ def test_painful_log_shows_the_decisions_and_the_log(client: Client, plan: Plan,
 
     day = _text(_logged_in(client, runner).get(_day_url(plan, session.date)))
     assert "Logged" in day
-    assert "pain 8/10 during, 8/10 after" in day
+    assert "pain 6/10 during, 6/10 after" in day
     assert "· done" in day
 
 
