@@ -68,6 +68,11 @@ _KIND = {
 _WHOLE_PLAN = {"load_hold", "load_resume", "red_flag", "review_advised"}
 
 
+def kind_of(action: str) -> str:
+    """The decision kind (a PlanChange.kind) of a rules action."""
+    return _KIND[action][0]
+
+
 def adjustment_view(adj: ExerciseAdjustment | None) -> dict[str, Any]:
     """`before`/`after` of progress, hold and regress: where the exercise sits relative to its schedule."""
     adj = adj or ExerciseAdjustment()

@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from exercises.catalogue import EQUIPMENT_SLUGS
 
-from .domain import GOALS, LOCATIONS, ONSETS, RACE_DISTANCES, SIDES, WEEKDAYS, WORSE_WHEN
+from .domain import GOALS, LOCATIONS, ONSETS, RACE_DISTANCES, RED_FLAGS, SIDES, WEEKDAYS, WORSE_WHEN
 
 
 class UniqueMultipleChoiceField(serializers.ListField):
@@ -147,3 +147,63 @@ def field_errors(errors: Any, prefix: str = "") -> list[str]:
             return [f"{name}: {e}" for e in errors]
         return [line for i, e in enumerate(errors) for line in field_errors(e, f"{prefix}{i}.")]
     return [f"{prefix.rstrip('.') or 'intake'}: {errors}"]
+
+
+# ---------------------------------------------------------------- replaying logs (manage.py generate_plan --logs)
+
+
+class ReplayExerciseSerializer(serializers.Serializer):
+    exercise = serializers.SlugField()
+    completed = serializers.BooleanField()
+    pain_during = serializers.IntegerField(min_value=0, max_value=10)
+    pain_after = serializers.IntegerField(min_value=0, max_value=10)
+    rpe = serializers.IntegerField(min_value=1, max_value=10, required=False)
+    sets_done = serializers.IntegerField(min_value=0, max_value=20, required=False)
+    reps_done = serializers.JSONField(required=False)
+    hold_seconds_done = serializers.IntegerField(min_value=0, max_value=600, required=False)
+    laps_done = serializers.IntegerField(min_value=0, max_value=200, required=False)
+    minutes_done = serializers.IntegerField(min_value=0, max_value=600, required=False)
+
+
+class ReplayRunSerializer(serializers.Serializer):
+    distance = serializers.FloatField(min_value=0, max_value=250)
+    pain_during = serializers.IntegerField(min_value=0, max_value=10)
+    tightness_after = serializers.BooleanField()
+
+
+class ReplayMorningSerializer(serializers.Serializer):
+    pain = serializers.IntegerField(min_value=0, max_value=10, required=False)
+    stiffness = serializers.IntegerField(min_value=0, max_value=10, required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError("Give the morning's pain, stiffness or both.")
+        return attrs
+
+
+REPLAY_KINDS = ("exercise", "run", "morning", "red_flags")
+
+
+class ReplayEntrySerializer(serializers.Serializer):
+    """One entry of a logs file: a date and exactly one of an exercise log, a run, a morning or red flags."""
+
+    date = serializers.DateField()
+    run = ReplayRunSerializer(required=False)
+    morning = ReplayMorningSerializer(required=False)
+    red_flags = UniqueMultipleChoiceField(choices=RED_FLAGS, required=False, allow_empty=False)
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        attrs = super().to_internal_value(data)
+        given = [kind for kind in REPLAY_KINDS if kind in data] if isinstance(data, dict) else []
+        if len(given) != 1:
+            raise serializers.ValidationError(
+                {
+                    "entry": f"Give exactly one of exercise, run, morning or red_flags (got {', '.join(given) or 'none'})."
+                }
+            )
+        if given == ["exercise"]:
+            exercise = ReplayExerciseSerializer(data=data)
+            if not exercise.is_valid():
+                raise serializers.ValidationError(exercise.errors)
+            attrs["exercise"] = exercise.validated_data
+        return attrs

@@ -20,11 +20,11 @@ from ..models import DayLog, Intake, Plan, PlanChange, PlanChangeKind, PlanState
 from ..pathways import choose_pathway
 from ..plan_json import intake_from_dict
 from ..plan_sync import persist_plan_body, sync_future
-from ..rules import evaluate
+from ..replan import replan
 from ..selectors import StoredPlan, plan_read
-from ..state_json import pain_limits_from_dict, state_from_dict, state_to_dict
+from ..state_json import state_from_dict, state_to_dict
 from ..versions import catalogue_of, pathway_of
-from .generation import catalogue_version_latest, generate_for, pathway_version_current, rules_config
+from .generation import catalogue_version_latest, generate_for, pathway_version_current, pathways, rules_config
 
 
 def plan_locked(pk: int) -> Plan:
@@ -115,25 +115,26 @@ def plan_replan(
     assert plan.pathway_version is not None and plan.catalogue_version is not None
     catalogue = catalogue_of(plan.catalogue_version)
     intake = intake_from_dict(plan.intake.data)
-    new_state, decisions = evaluate(
-        plan=stored.to_domain(),
+    pathway = pathway_of(plan.pathway_version)
+    result = replan(
+        current=stored.to_domain(),
+        weeks=plan.weeks,
         state=state,
+        intake=intake,
         exercise_logs=exercise_logs,
         day_logs=day_logs,
+        answers=answers,
         as_of=as_of,
-        pathway=pathway_of(plan.pathway_version),
-        pain_limits=pain_limits_from_dict(plan.pain_limits),
-        config=rules_config(),
-        criteria_answers=answers,
         catalogue=catalogue,
-        equipment=intake.equipment,
+        pathways={**pathways(), pathway.slug: pathway},
+        config=rules_config(),
     )
-    if new_state == state:
+    if result is None:
         return []
+    new_state, decisions, regenerated = result.state, result.decisions, result.plan
     transition = PlanStateChange.objects.create(
         plan=plan, as_of=as_of, before=plan.state, after=state_to_dict(new_state)
     )
-    regenerated = generate_for(plan, intake, state=new_state)
     # A red flag reported at a day log stops the plan or adds an advisory; advice from the rules is added too.
     plan.state, plan.status = transition.after, regenerated.status
     plan.referral = dataclasses.asdict(regenerated.referral) if regenerated.referral else None
