@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import User
@@ -288,7 +289,6 @@ def test_a_physio_override_is_one_decision_by_that_physio_with_its_item_change(
 
 
 def test_a_bad_override_dose_is_a_field_error(runner: User, physio: User, intake_data: dict[str, Any]) -> None:
-    from django.core.exceptions import ValidationError
 
     plan = _plan(runner, intake_data, weeks=1)
     target = Prescription.objects.filter(session__plan=plan).first()
@@ -317,3 +317,39 @@ def test_the_admin_shows_plans_and_their_decisions_read_only(
     plan.refresh_from_db()
     assert plan.status == "active"
     assert plan_to_dict(selectors.plan_read(plan).to_domain())["status"] == "active"
+
+
+# ---------------------------------------------------------------- day logs: red flags, mornings, runs
+
+
+def test_a_stop_tier_red_flag_at_a_day_log_stops_the_plan_and_keeps_what_was_planned_in_history(
+    runner: User, intake_data: dict[str, Any]
+) -> None:
+    plan = _plan(runner, intake_data, weeks=4)
+    session = _first_strength_session(plan)
+    _log(session, runner, pain=1)
+    future = Prescription.objects.filter(plan=plan, session__date__gt=session.date).count()
+    assert future
+
+    services.day_log_record(runner=runner, date=session.date, values={"red_flags": ["fever_or_unwell"]})
+
+    plan.refresh_from_db()
+    assert plan.status == "needs_clinician" and plan.referral["stops_plan"] and plan.referral["urgency"] == "urgent"
+    assert not Prescription.objects.filter(plan=plan, session__date__gt=session.date).exists()
+    assert Prescription.objects.filter(session=session).exists(), "what was done stays"
+    flag = PlanChange.objects.get(plan=plan, kind=PlanChangeKind.RED_FLAG)
+    removed = [c for c in flag.item_changes if c["after"] is None]
+    assert len(removed) == future, "every withdrawn item is kept in the decision log"
+    with pytest.raises(ValidationError):
+        _log(PlannedSession.objects.filter(plan=plan, log=None).order_by("date").first(), runner, pain=1)
+
+
+def test_mornings_and_runs_logged_through_the_service_hold_the_load(runner: User, intake_data: dict[str, Any]) -> None:
+    plan = _plan(runner, intake_data, weeks=4)
+    services.day_log_record(runner=runner, date=START, values={"next_morning_pain": 7, "stiffness": 2})
+    services.day_log_record(runner=runner, date=START + dt.timedelta(days=1), values={"ran_distance": 5, "run_pain": 7})
+    plan.refresh_from_db()
+    kinds = list(PlanChange.objects.filter(plan=plan).values_list("kind", "rule"))
+    assert (PlanChangeKind.HOLD, "morning_pain") in kinds and (PlanChangeKind.RUNNING, "running_load") in kinds
+    weeks = list(plan.plan_weeks.order_by("number").values_list("target_distance", "speed_work_allowed"))
+    assert weeks[1][0] == weeks[0][0] and not weeks[1][1]
