@@ -234,7 +234,7 @@ def test_a_step_back_without_equipment_for_the_easier_version_reduces_the_dose_a
     no_band = dataclasses.replace(PREVENTION, equipment=frozenset({"partner_or_anchor", "mat"}))
     day = first_day_of(plan_of(no_band), "nordic_curl")
     state, decisions = run(no_band, logs=[log(day, "nordic_curl", 5)], as_of=day)  # limit 3: over, not severe
-    regress = [d for d in decisions if d.exercise == "nordic_curl"][0]
+    regress = next(d for d in decisions if d.exercise == "nordic_curl")
     assert regress.action == "regress"
     assert "switched" not in regress.reason and "no easier version you can do here" in regress.reason
     later = [i for d, i in items(plan_of(no_band, state), "nordic_curl") if d > day]
