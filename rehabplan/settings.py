@@ -157,6 +157,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programs.tasks.reminders_dispatch_due",
         "schedule": 60.0,
     },
+    "replan-plans-for-today": {
+        "task": "programs.tasks.plans_replan_for_today",
+        "schedule": 3600.0,
+    },
 }
 
 # Clinical defaults that docs/clinical-sources.md marks as configurable; see programs/rules.py for their sources.

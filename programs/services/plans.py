@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -99,14 +100,21 @@ def _history(
 
 
 def plan_replan(
-    plan: Plan, *, as_of: dt.date, cause_log: SessionLog | None = None, author: User | None = None
+    plan: Plan,
+    *,
+    as_of: dt.date,
+    cause_log: SessionLog | None = None,
+    author: User | None = None,
+    history_through: dt.date | None = None,
 ) -> list[PlanChange]:
     """Evaluate the rules over everything logged so far and apply the result to the unlogged future, once.
 
     Reads the stored plan (rows, not a regeneration), evaluates, regenerates from the pinned versions with the new
-    state, and writes one PlanChange per decision with its concrete item changes. Runs inside the caller's
-    transaction, with the plan row locked by the caller.
+    state, and writes one PlanChange per decision with its concrete item changes. Sessions up to `history_through`
+    (default: `as_of`, the day something was logged) and logged sessions stay as they were. Runs inside the
+    caller's transaction, with the plan row locked by the caller.
     """
+    history_through = history_through or as_of
     if plan.status != PlanStatus.ACTIVE or not plan.pathway:
         return []
     stored = plan_read(plan)
@@ -139,8 +147,8 @@ def plan_replan(
     plan.state, plan.status = transition.after, regenerated.status
     plan.referral = dataclasses.asdict(regenerated.referral) if regenerated.referral else None
     plan.save(update_fields=["state", "status", "referral"])
-    changes = sync_future(plan, regenerated, stored, after=as_of)
-    effective = as_of + dt.timedelta(days=1)
+    changes = sync_future(plan, regenerated, stored, after=history_through)
+    effective = history_through + dt.timedelta(days=1)
     names = {e.slug: e.name for e in catalogue.exercises}
     # One INSERT per decision: a handful of rows, and faster than bulk_create's UNNEST for large JSON values.
     return [
@@ -160,6 +168,27 @@ def plan_replan(
         )
         for row in decision_rows(decisions, state, new_state, changes, names)
     ]
+
+
+@transaction.atomic
+def plan_replan_on(*, plan_id: int, as_of: dt.date) -> list[PlanChange]:
+    """Re-run the rules on a day with nothing new logged: sessions before it without a log count as missed, and
+    that day and the coming weeks are projected from what was earned. Does nothing twice for the same day."""
+    plan = plan_locked(plan_id)
+    if plan.start > as_of:
+        return []
+    return plan_replan(plan, as_of=as_of, history_through=as_of - dt.timedelta(days=1))
+
+
+def plans_replan_for_today(*, now: dt.datetime) -> int:
+    """Every active plan evaluated on its runner's local date (run hourly by Celery beat, so each runner's day is
+    picked up within an hour of their midnight). Returns how many plans changed."""
+    changed = 0
+    rows = Plan.objects.filter(status=PlanStatus.ACTIVE).values_list("pk", "runner__runner_profile__timezone")
+    for plan_id, timezone_name in rows:
+        today = now.astimezone(ZoneInfo(timezone_name or "UTC")).date()
+        changed += bool(plan_replan_on(plan_id=plan_id, as_of=today))
+    return changed
 
 
 @transaction.atomic

@@ -344,3 +344,19 @@ def test_a_cleared_red_flag_gets_the_pathway_plan() -> None:
     cleared = plan_for(flagged, state=PlanState(clinician_cleared=True))
     assert stopped.status == "needs_clinician" and stopped.weeks == ()
     assert cleared.status == "active" and cleared.referral is None and cleared.weeks
+
+
+def test_a_strain_ten_weeks_old_with_pain_free_walking_starts_at_the_stage_it_qualifies_for() -> None:
+    """The safety review's case: it used to restart at the protect stage with no running for three weeks."""
+    old = symptomatic(make_intake(weekly_distance=40), onset="sudden", days_since_onset=70, pain_walking=0)
+    running_hurts_a_little = plan_for(
+        dataclasses.replace(old, symptoms=dataclasses.replace(old.symptoms, pain_running=2))
+    )
+    assert running_hurts_a_little.weeks[0].phase == "strength"
+    assert running_hurts_a_little.weeks[0].running.target_distance == 12.0, "30 % of the usual 40 km, in week 1"
+    pain_free = plan_for(dataclasses.replace(old, symptoms=dataclasses.replace(old.symptoms, pain_running=0)))
+    assert pain_free.weeks[0].phase == "return"
+    walking_hurts = plan_for(dataclasses.replace(old, symptoms=dataclasses.replace(old.symptoms, pain_walking=1)))
+    assert walking_hurts.weeks[0].phase == "protect"
+    fresh = plan_for(dataclasses.replace(old, symptoms=dataclasses.replace(old.symptoms, days_since_onset=3)))
+    assert fresh.weeks[0].phase == "protect", "too early for the lengthening stage whatever the pain"

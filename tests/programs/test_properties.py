@@ -23,7 +23,15 @@ from programs.generator import generate_plan
 from programs.plan_json import plan_to_dict
 from programs.rules import default_pain_limits, evaluate
 from programs.rules_config import MILES_TO_KM, RulesConfig
-from tests.programs.strategies import START, catalogue, clear_intakes, pathways, plan_states, red_flag_intakes
+from tests.programs.strategies import (
+    START,
+    advisory_intakes,
+    catalogue,
+    clear_intakes,
+    pathways,
+    plan_states,
+    red_flag_intakes,
+)
 
 CONFIG = RulesConfig()
 FRESH = PlanState()
@@ -219,3 +227,51 @@ def test_evaluate_is_idempotent_and_its_state_generates_a_safe_plan(history) -> 
         state = step(state, day)
     assert step(state, as_of) == state, "re-running the rules with nothing new logged must change nothing"
     check_plan(intake, generate(intake, 12, state), state)
+
+
+@settings(max_examples=120, deadline=None)
+@given(intake=advisory_intakes(), weeks=st.integers(min_value=1, max_value=12))
+def test_an_advisory_keeps_an_active_plan_without_what_it_restricts(intake: Intake, weeks: int) -> None:
+    plan = generate(intake, weeks)
+    assert plan.status == "active" and plan.referral is not None and not plan.referral.stops_plan
+    assert len(plan.weeks) == weeks
+    restricted = frozenset(plan.referral.restrictions)
+    prescribed = {i.exercise for w in plan.weeks for d in w.days for s in d.sessions for i in s.items}
+    assert not {e for e in prescribed if catalogue()[e].contraindications & restricted}
+    if plan.referral.protect_only:
+        assert {w.phase for w in plan.weeks} == {pathways()[plan.pathway].phases[0].slug}
+    cleared = generate(intake, weeks, PlanState(clinician_cleared=True))
+    assert cleared.referral is None
+
+
+@settings(max_examples=80, deadline=None)
+@given(intake=clear_intakes(), days=st.integers(min_value=1, max_value=70))
+def test_nothing_progresses_without_logged_completions(intake: Intake, days: int) -> None:
+    plan = generate(intake, 12)
+    pathway = pathways()[plan.pathway]
+    as_of = START + dt.timedelta(days=days)
+    state, _ = evaluate(
+        plan=plan,
+        state=FRESH,
+        exercise_logs=[],
+        day_logs=[],
+        as_of=as_of,
+        pathway=pathway,
+        pain_limits=default_pain_limits(pathway),
+        catalogue=catalogue(),
+        equipment=intake.equipment,
+    )
+    before: dict[str, int] = {}
+    after: dict[str, int] = defaultdict(int)
+    for week in generate(intake, 12, state).weeks:
+        for day in week.days:
+            for session in day.sessions:
+                for item in session.items:
+                    if item.slot not in pathway.progressing:
+                        continue
+                    if day.date < as_of:
+                        before[item.slot] = max(before.get(item.slot, 0), item.step)
+                    else:
+                        after[item.slot] = max(after[item.slot], item.step)
+    for slot, step in before.items():
+        assert after[slot] <= step or after[slot] == 0, f"{slot} climbed to {after[slot]} with nothing logged"

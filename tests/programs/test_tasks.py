@@ -7,6 +7,7 @@ import time
 import uuid
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core import mail
 from django.utils import timezone
@@ -89,3 +90,19 @@ def test_a_real_worker_runs_the_task_from_redis(runner: User) -> None:
     finally:
         celery_app.conf.task_default_queue = "celery"
     assert reminder.status == ReminderStatus.SENT
+
+
+@pytest.mark.django_db
+def test_the_hourly_replan_holds_missed_sessions_once_per_runner_day(runner: User, intake_data: dict) -> None:
+    from programs.models import PlanChange, PlanChangeKind
+    from programs.tasks import plans_replan_for_today
+    from tests.programs.plans import START, create_plan
+
+    plan = create_plan(runner, intake_data, weeks=4)  # the runner is in Europe/London
+    week2 = dt.datetime(2026, 11, 30, 6, 0, tzinfo=dt.UTC)
+    with time_machine.travel(week2, tick=False):
+        assert plans_replan_for_today.apply().get() == 1
+        assert plans_replan_for_today.apply().get() == 0, "the same day twice changes nothing"
+    missed = PlanChange.objects.filter(plan=plan, kind=PlanChangeKind.HOLD, rule="missed_session")
+    assert missed.exists() and all(c.effective_from == dt.date(2026, 11, 30) for c in missed)
+    assert dt.date(2026, 11, 30) > START
