@@ -74,9 +74,16 @@ def kind_of(action: str) -> str:
 
 
 def adjustment_view(adj: ExerciseAdjustment | None) -> dict[str, Any]:
-    """`before`/`after` of progress, hold and regress: where the exercise sits relative to its schedule."""
+    """`before`/`after` of progress, hold, regress, pause and resume: where the exercise sits against its schedule."""
     adj = adj or ExerciseAdjustment()
-    return {"hold": adj.hold, "held_at": adj.held_at, "steps_back": adj.steps_back, "variant": adj.variant}
+    return {
+        "hold": adj.hold,
+        "held_at": adj.held_at,
+        "steps_back": adj.steps_back,
+        "variant": adj.variant,
+        "paused": adj.paused,
+        "reduced": adj.reduced,
+    }
 
 
 def running_view(state: PlanState) -> dict[str, Any]:

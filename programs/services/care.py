@@ -91,7 +91,7 @@ def plan_clinician_clear(*, plan: Plan, physio: User, note: str, start: dt.date)
         raise ValidationError({"plan": "This plan has no open red flag to clear."})
     if not note.strip():
         raise ValidationError({"note": "Record what the assessment found."})
-    state = dataclasses.replace(state_from_dict(plan.state), clinician_cleared=True)
+    state = dataclasses.replace(state_from_dict(plan.state), clinician_cleared=True, advisories=())
     stopped = plan.status == PlanStatus.NEEDS_CLINICIAN
     generated = generate_for(plan, intake_from_dict(plan.intake.data), state=state, start=start if stopped else None)
     before = {"status": plan.status, "referral": plan.referral, "start": plan.start.isoformat()}
