@@ -385,7 +385,7 @@ def evaluate(
         exercise_adjustments=tuple(sorted(adjustments.items())),
         missed_reviewed_through=max(as_of - dt.timedelta(days=1), plan.start - dt.timedelta(days=1)).isoformat(),
     )
-    state = _after_severe_pain(plan, state, [d for d in decisions if d.action == "pause"], as_of)
+    state = _after_severe_pain(plan, state, [d for d in decisions if d.action == "pause"], as_of, catalogue)
     state, gate = _stage_gate(plan, state, pathway, as_of, criteria_answers)
     state, mornings = morning_rules(state, days, new_days, limits, config)
     state, running = running_rules(plan, state, days, new_days, as_of, limits, config)
@@ -394,7 +394,9 @@ def evaluate(
     return state, (*flags, *decisions, *gate, *mornings, *running)
 
 
-def _after_severe_pain(plan: Plan, state: PlanState, pauses: Sequence[Decision], as_of: dt.date) -> PlanState:
+def _after_severe_pain(
+    plan: Plan, state: PlanState, pauses: Sequence[Decision], as_of: dt.date, catalogue: Catalogue | None
+) -> PlanState:
     """Severe pain in any exercise: no running increase and no speed work for at least the next week, the red-flag
     questions asked again at the next day log, and a linked physio told."""
     if not pauses:
@@ -404,5 +406,10 @@ def _after_severe_pain(plan: Plan, state: PlanState, pauses: Sequence[Decision],
     return replace(
         state,
         recheck_red_flags=True,
-        attention=(*state.attention, *(f"{p.exercise}: {p.reason}" for p in pauses)),
+        attention=(*state.attention, *(f"{_name(p.exercise, catalogue)} {p.reason}" for p in pauses)),
     )
+
+
+def _name(slug: str | None, catalogue: Catalogue | None) -> str:
+    spec = catalogue.by_slug.get(slug) if catalogue is not None and slug else None
+    return spec.name if spec is not None else (slug or "").replace("_", " ").capitalize()

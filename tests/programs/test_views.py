@@ -436,3 +436,15 @@ def test_a_red_flag_plan_does_not_also_offer_the_exercise_plan(
     assert red_flag_plan.pathway_reason not in home  # home already gets this right
     detail = _text(client.get(_url(red_flag_plan, "detail")))
     assert red_flag_plan.pathway_reason not in detail
+
+
+def test_a_physio_sees_severe_pain_as_needing_attention(client: Client, plan: Plan, runner: User, physio: User) -> None:
+    session = _first_strength_session(plan)
+    entries = [
+        {"prescription": p.pk, "pain_during": 9, "pain_after": 9, "completed_as_prescribed": True}
+        for p in session.prescriptions.all()
+    ]
+    services.session_log_record(session=session, runner=runner, entries=entries)
+    page = _text(_logged_in(client, physio).get(reverse("home")))
+    assert "Needs your attention:" in page and "paused: pain 9/10" in page
+    assert "_" not in page.split("Needs your attention:")[1].split("\n")[0]
