@@ -70,7 +70,11 @@ def _day_values(entry: Entry) -> dict[str, Any]:
             "tightness_after_running": v.get("tightness_after"),
         }
     if entry.kind == "morning":
-        return {"next_morning_pain": v.get("pain"), "stiffness": v.get("stiffness")}
+        return {
+            "next_morning_pain": v.get("pain"),
+            "stiffness": v.get("stiffness"),
+            "pain_free_check": v.get("pain_free_check"),
+        }
     return {"red_flags": frozenset(v["red_flags"])}
 
 

@@ -174,10 +174,12 @@ class ReplayRunSerializer(serializers.Serializer):
 class ReplayMorningSerializer(serializers.Serializer):
     pain = serializers.IntegerField(min_value=0, max_value=10, required=False)
     stiffness = serializers.IntegerField(min_value=0, max_value=10, required=False)
+    # paused exercises tried gently that day: true = without pain (brings them back)
+    pain_free_check = serializers.BooleanField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs:
-            raise serializers.ValidationError("Give the morning's pain, stiffness or both.")
+            raise serializers.ValidationError("Give the morning's pain, stiffness, pain-free check, or several.")
         return attrs
 
 

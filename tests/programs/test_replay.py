@@ -3,6 +3,7 @@ changes; a bad entry is named with its field, exit status 2."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -87,6 +88,36 @@ def test_severe_pain_pauses_the_exercise(tmp_path: Path, intake_data: dict[str, 
     assert pause == [{"date": day, "exercise": "glute_bridge", "action": "pause", "reason": pause[0]["reason"]}]
     assert all(d <= day for d in _dates(result, "glute_bridge"))
     assert not result["weeks"][1]["running"]["speed_work_allowed"]
+
+
+def test_a_paused_exercise_comes_back_after_a_pain_free_check(
+    tmp_path: Path, intake_data: dict[str, Any], plan: dict[str, Any]
+) -> None:
+    day = _first(plan, "glute_bridge")
+    check = (dt.date.fromisoformat(day) + dt.timedelta(days=2)).isoformat()
+    logs = [
+        {"date": day, "exercise": "glute_bridge", "completed": True, "pain_during": 8, "pain_after": 7},
+        {"date": check, "morning": {"pain": 1, "pain_free_check": True}},
+    ]
+    result = _ok(_replay(tmp_path, intake_data, logs))
+    resume = [c for c in result["changes"] if c["action"] == "resume"]
+    assert resume and resume[0]["exercise"] == "glute_bridge" and resume[0]["date"] == check
+    assert [d for d in _dates(result, "glute_bridge") + _dates(result, "isometric_bridge_hold") if d > check]
+
+
+def test_an_advise_tier_red_flag_keeps_the_plan_with_the_advice(tmp_path: Path, intake_data: dict[str, Any]) -> None:
+    result = _ok(_replay(tmp_path, intake_data, [{"date": START, "red_flags": ["numbness_or_tingling"]}]))
+    assert result["status"] == "active" and result["referral"]["stops_plan"] is False
+    assert "numbness or tingling" in result["referral"]["reasons"]
+    later = [
+        i["exercise"]
+        for w in result["weeks"]
+        for d in w["days"]
+        if d["date"] > START
+        for s in d["sessions"]
+        for i in s["items"]
+    ]
+    assert later and "active_isolated_stretching" not in later
 
 
 def test_a_morning_above_the_limit_holds_all_loading(tmp_path: Path, intake_data: dict[str, Any]) -> None:
