@@ -183,3 +183,27 @@ def test_a_bad_entry_is_named_and_exits_2(tmp_path: Path, intake_data: dict[str,
     assert result.returncode == 2, result.stdout
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_step_back_without_the_easier_versions_equipment_reduces_the_dose(
+    tmp_path: Path, intake_data: dict[str, Any]
+) -> None:
+    intake_data["equipment"] = ["partner_or_anchor", "mat"]  # Nordics, but no band for the assisted version
+    intake_data["symptoms"].update(side="none", onset="none", pain_running=0, location=None, worse_when=[])
+    intake_data["symptoms"].pop("weeks_since_onset")
+    first = _ok(_replay(tmp_path, intake_data, [], "--today", START))
+    day = _first(first, "nordic_curl")
+    logs = [{"date": day, "exercise": "nordic_curl", "completed": True, "pain_during": 5, "pain_after": 4}]
+    result = _ok(_replay(tmp_path, intake_data, logs))
+    regress = next(c for c in result["changes"] if c["exercise"] == "nordic_curl")
+    assert regress["action"] == "regress" and "no easier version you can do here" in regress["reason"]
+    later = [
+        i
+        for w in result["weeks"]
+        for d in w["days"]
+        if d["date"] > day
+        for s in d["sessions"]
+        for i in s["items"]
+        if i["exercise"] == "nordic_curl"
+    ]
+    assert later and (later[0]["sets"], later[0]["reps"]) == (1, 5) and "you do less of it" in later[0]["reason"]
