@@ -158,6 +158,9 @@ class RunningTarget:
     rest_days: int  # days without running this week
     speed_work_allowed: bool
     reason: str
+    # Not part of the JSON contract: the ramp level this week returns to after a dip (lighter week, taper, race
+    # recovery); the weekly step and two-week limit apply to new levels only. Not stored; not compared.
+    level: float = field(default=0.0, compare=False)
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,29 @@ class RulesConfig:
     """First week of a plan with symptoms: 60 % of the current weekly distance. Seed 000 cut a 50-75 mi/week runner
     to 30-40: 0.6 × 50 = 30, and the cap below binds from ~67 mi. Return-to-run pages use 30-50 % after a layoff
     (unconfirmed, docs/clinical-sources.md §7.2); we stay with the seed because these runners are still running."""
+    mild_running_pain: int = 2
+    mild_start_fraction: float = 1.0
+    """Running pain 0-2/10 and no pain in daily life: no cut in the first week. Seed 002's runner, sore only after
+    races, was given no mileage cut (docs/clinical-sources.md §11)."""
+    moderate_running_pain: int = 5
+    severe_start_fraction: float = 0.3
+    """Running pain above 5/10, or pain in daily life: the first week runs 30 % of the usual distance, the lower end of
+    the 30-50 % return-to-run heuristic (unconfirmed, docs/clinical-sources.md §7.2); cross-training fills the rest."""
     symptomatic_weekly_cap_miles: float = 40.0
     """Never more than 40 mi (64 km) in the first week with symptoms (seed 000: 30-40 mi/week)."""
     restart_fraction: float = 0.3
     """Running restarting from zero (acute strain after the walk–jog stage) starts at 30 % of the usual weekly
     distance: the lower bound of the week-1 heuristic of 30-50 % (drpribut.com, unconfirmed, docs/clinical-sources.md §7.2). This
     is the one documented exception to the step rule: a rise from 0 cannot be a percentage."""
+    novice_months: int = 6
+    """Runners with fewer months of running are not built back above where a symptomatic plan starts them: seed 001's
+    runner, 4 months in and at more than 40 km a week, was told it was "too much too soon" (house threshold)."""
+    lighter_week_every_over_50: int = 3
+    """From age 50, every 3rd week is lighter (house choice, unconfirmed: recovery takes longer with age)."""
+    race_recovery_weeks: int = 1
+    race_recovery_fraction: float = 0.5
+    """After a goal race, one week at half the level before the running builds again (house choice, unconfirmed;
+    seed 000's marathoner took a week off after marathons)."""
     min_run_free_days: int = 2
     """Symptomatic runners keep at least two run-free days a week (seed 000: "take a couple of days off each week")."""
     min_run_free_days_healthy: int = 1
@@ -74,6 +91,10 @@ class RulesConfig:
     minutes_per_lap: float = 1.5
     seconds_per_10_m: int = 10  # drills: moving plus walking back
     trim_minutes_floor: int = 5  # shorten a minutes-dosed item to fit, but never below 5 minutes
+
+    def lighter_week_every_from(self, age: int) -> int:
+        every = self.lighter_week_every
+        return min(every, self.lighter_week_every_over_50) if age >= 50 and every else every
 
     def severe_pain_at(self, limit: int) -> int:
         return max(limit + 1, min(self.severe_pain_factor * limit, self.severe_pain_floor))

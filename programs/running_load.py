@@ -41,6 +41,31 @@ def _hold_weeks(state: PlanState, start: dt.date) -> range:
     return range(max(first, 1), max(first, 1) + state.running_hold_weeks)
 
 
+def _first_week(intake: Intake, usual: float, cap: float, config: RulesConfig) -> tuple[float, str]:
+    """The first week's distance, scaled by how much it hurts (docs/clinical-sources.md §11): seed 002's runner, sore
+    only after races, cuts nothing; seed 000's aching marathoner cuts to 30-40 mi; more pain cuts more."""
+    s, unit = intake.symptoms, intake.units
+    if s.onset == "sudden":
+        target = _floor(min(usual * config.restart_fraction, cap, usual))
+        return target, (
+            f"Running restarts at {_fmt(target)} {unit}, about {config.restart_fraction:.0%} of your usual "
+            f"{_fmt(usual)} {unit}, after your strain; it builds back as long as it stays comfortable"
+        )
+    if not s.symptomatic:
+        return usual, f"Your usual {_fmt(usual)} {unit} a week"
+    daily = max(s.pain_at_rest, s.pain_walking)
+    if s.pain_running <= config.mild_running_pain and daily == 0:
+        fraction, why = config.mild_start_fraction, "it only hurts a little when you run"
+    elif s.pain_running <= config.moderate_running_pain and daily <= 1:
+        fraction, why = config.symptomatic_start_fraction, "while the ache settles"
+    else:
+        fraction, why = config.severe_start_fraction, "because running hurts a lot or it hurts in daily life too"
+    target = _floor(min(usual * fraction, cap, usual))
+    if target >= usual:
+        return target, f"Your usual {_fmt(usual)} {unit} a week: {why}, so no cut is needed"
+    return target, f"Running {_fmt(target)} {unit} this week, down from your usual {_fmt(usual)}, {why}"
+
+
 def running_targets(
     intake: Intake,
     slots: Sequence[WeekSlot],
@@ -50,7 +75,13 @@ def running_targets(
     state: PlanState,
     walk_jog_sessions: Sequence[int],
 ) -> tuple[RunningTarget, ...]:
-    """One RunningTarget per week. `walk_jog_sessions[w]` counts week w's walk–jog sessions (acute strain stage 2)."""
+    """One RunningTarget per week. `walk_jog_sessions[w]` counts week w's walk–jog sessions (acute strain stage 2).
+
+    The ramp has a *level*: what a week runs unless it is a dip. A lighter week, a taper, a race's recovery or a hold
+    runs less than the level without lowering it, and the week after returns to the level; the weekly step and the
+    two-week limit apply to new highs only. Runners new to running (fewer than `config.novice_months`) are never
+    built above where the plan started them during a symptomatic plan.
+    """
     unit = intake.units
     usual = _floor(intake.running.weekly_distance)
     symptomatic = intake.symptoms.symptomatic
@@ -62,80 +93,75 @@ def running_targets(
     held = _hold_weeks(state, start)
     load_hold = dt.date.fromisoformat(state.load_hold_since) if state.load_hold_since else None
     speed_ok = not symptomatic or state.speed_work_cleared
+    lighter_every = config.lighter_week_every_from(intake.age)
+    novice = symptomatic and intake.running.months_running < config.novice_months
     out: list[RunningTarget] = []
-    targets: list[float] = []
-    taper_base = 0.0
+    levels: list[float] = []  # the ramp level of each week that ran
+    level = 0.0
+    ceiling = usual
+    previous = 0.0  # last week's distance
+    normal_weeks = 0  # build weeks at their level since the last dip
     for w, slot in enumerate(slots):
-        prev = targets[-1] if targets else None
         mode = slot.phase.running
+        week_start = start + dt.timedelta(weeks=w)
         if mode != "build" or usual == 0:
             target = 0.0
             if mode == "walk_jog":
-                why = "No running target yet: walk–jog only (see sessions), 25 % → 70 % of full pace (Aspetar stage 2)"
+                why = "No running target yet: walk–jog only (see sessions), from 25 % to 70 % of full pace"
             elif mode == "none":
-                why = "No running yet: walk–jog starts once you walk with a normal stride without pain (Aspetar)"
+                why = "No running yet: walk–jog starts once you walk with a normal stride without pain"
             else:
                 why = "No running planned: you told us you are not running at the moment"
-        elif prev is None:
-            if intake.symptoms.onset == "sudden":
-                target = _floor(min(usual * config.restart_fraction, cap, usual))
-                why = (
-                    f"Running restarts at {_fmt(target)} {unit}, {config.restart_fraction:.0%} of your usual distance, "
-                    "after your strain (return-to-run heuristic, unconfirmed)"
-                )
-            elif symptomatic:
-                target = _floor(min(usual * config.symptomatic_start_fraction, cap, usual))
-                why = (
-                    f"First week capped at {_fmt(target)} {unit}: {config.symptomatic_start_fraction:.0%} of your "
-                    f"{_fmt(usual)} {unit}, at most {_fmt(cap)} {unit} (seed 000: an aching runner cuts back to "
-                    f"30-40 mi a week)"
-                )
-            else:
-                target, why = usual, f"Your usual {_fmt(usual)} {unit} a week"
-        elif prev == 0:
-            target = _floor(min(usual * config.restart_fraction, cap, usual))
-            why = (
-                f"Running restarts at {_fmt(target)} {unit}, {config.restart_fraction:.0%} of your usual distance "
-                f"(return-to-run heuristic; a restart from zero is the one exception to the weekly step)"
-            )
         else:
-            step_limit = prev * (1 + config.weekly_distance_step)
-            two_ago = targets[-2] if len(targets) >= 2 and targets[-2] > 0 else None
-            if two_ago is not None:
-                step_limit = min(step_limit, two_ago * (1 + config.two_week_distance_limit))
-            target = _floor(min(usual, step_limit))
-            if target > prev:
-                why = (
-                    f"+{(target / prev - 1):.0%}: at most {config.weekly_distance_step:.0%} a week and "
-                    f"{config.two_week_distance_limit:.0%} over two weeks, up to your usual {_fmt(usual)} {unit}"
-                )
+            taper_week = race_week is not None and race_week - taper < w <= race_week
+            recovery_week = race_week is not None and race_week < w <= race_week + config.race_recovery_weeks
+            # every Nth week is lighter, counted from the last dip (so a race's taper and recovery restart the cycle)
+            lighter = bool(lighter_every) and levels != [] and normal_weeks >= lighter_every - 1
+            if not levels:
+                level, why = _first_week(intake, usual, cap, config) if w == 0 else _restart(usual, cap, config, unit)
+                ceiling = level if novice else usual
+                if novice:
+                    why += f"; as you started running {intake.running.months_running} months ago, it stays there"
+            elif w in held or (load_hold is not None and week_start >= load_hold):
+                level = min(level, previous) if previous else level
+                reason = state.running_hold_reason if w in held else state.load_hold_reason
+                why = f"Held at {_fmt(level)} {unit}: {reason or 'tightness after running'}"
+            elif previous < level or taper_week or recovery_week or lighter:
+                why = f"Back to {_fmt(level)} {unit} after the lighter week"  # a dip never lowers or raises the level
             else:
-                why = f"Holding at {_fmt(target)} {unit}, your usual distance"
-            if w in held:
-                target = min(target, prev)
-                why = f"Held at {_fmt(target)} {unit}: {state.running_hold_reason or 'tightness after running'}"
-            elif load_hold is not None and start + dt.timedelta(weeks=w) >= load_hold:
-                target = min(target, prev)
-                why = f"Held at {_fmt(target)} {unit}: {state.load_hold_reason}"
-            if race_week is not None and race_week - taper < w <= race_week:
+                grown = _floor(min(ceiling, _step_limit(level, levels, config)))
+                why = (
+                    f"{_fmt(grown)} {unit}, up from {_fmt(level)}: we add about "
+                    f"{config.weekly_distance_step:.0%} a week up to your usual {_fmt(usual)}"
+                    if grown > level
+                    else f"Holding at {_fmt(level)} {unit}, " + ("your usual distance" if level >= usual else "for now")
+                )
+                level = grown
+            levels.append(level)
+            target = level
+            if taper_week:
+                assert race_week is not None
                 k = w - (race_week - taper)
-                taper_base = taper_base or prev
-                target = _floor(min(target, taper_base * (1 - config.taper_weekly_reduction * k)))
-                why = f"Taper week {k} of {taper} before your race (seed 000: taper three weeks for a marathon)"
+                target = _floor(level * (1 - config.taper_weekly_reduction * k))
+                why = f"Taper week {k} of {taper} before your race: {_fmt(target)} {unit}"
                 if not speed_ok:
-                    why += "; racing is not advised until tightness after running has settled (seed 004)"
-            elif config.lighter_week_every and (w + 1) % config.lighter_week_every == 0:
-                target = _floor(min(target, prev * config.lighter_week_factor))
-                why = f"Lighter week ({_fmt(target)} {unit}): every {config.lighter_week_every}th week (seed 000: train in cycles)"
-        speed = target > 0 and speed_allowed(slot, intake, state, start + dt.timedelta(weeks=w))
+                    why += "; racing is not advised until tightness after running has settled"
+            elif recovery_week:
+                target = _floor(level * config.race_recovery_fraction)
+                why = f"Recovery after your race: {_fmt(target)} {unit}, then back to {_fmt(level)} {unit}"
+            elif lighter:
+                target = _floor(level * config.lighter_week_factor)
+                why = f"Lighter week: {_fmt(target)} {unit}, then back to {_fmt(level)} {unit} (training in cycles)"
+        speed = target > 0 and speed_allowed(slot, intake, state, week_start)
         if target > 0 and not speed:
             why += (
-                "; no speed work until tightness after running has settled (seed 004)"
+                "; no speed work until tightness after running has settled"
                 if not speed_ok
-                else "; no speed work in this stage"
+                else "; no speed work this week"
             )
         runs = max_runs if target > 0 else walk_jog_sessions[w]
-        targets.append(target)
+        normal_weeks = normal_weeks + 1 if target > 0 and target >= level else 0
+        previous = target
         out.append(
             RunningTarget(
                 target_distance=target,
@@ -144,9 +170,26 @@ def running_targets(
                 rest_days=7 - runs,
                 speed_work_allowed=speed,
                 reason=why + _gate_note(slot),
+                level=level if target > 0 else 0.0,
             )
         )
     return tuple(out)
+
+
+def _restart(usual: float, cap: float, config: RulesConfig, unit: str) -> tuple[float, str]:
+    target = _floor(min(usual * config.restart_fraction, cap, usual))
+    return target, (
+        f"Running restarts at {_fmt(target)} {unit}, about {config.restart_fraction:.0%} of your usual "
+        f"{_fmt(usual)} {unit}; it builds back as long as it stays comfortable"
+    )
+
+
+def _step_limit(level: float, levels: Sequence[float], config: RulesConfig) -> float:
+    """The next new high: at most the weekly step, and within the two-week limit of the level two weeks ago."""
+    limit = level * (1 + config.weekly_distance_step)
+    if len(levels) >= 2 and levels[-2] > 0:
+        limit = min(limit, levels[-2] * (1 + config.two_week_distance_limit))
+    return limit
 
 
 def speed_allowed(slot: WeekSlot, intake: Intake, state: PlanState, week_start: dt.date) -> bool:

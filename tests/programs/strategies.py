@@ -132,6 +132,8 @@ def symptoms(draw: st.DrawFn, *, red_flags: bool | None = None, advise: bool = F
             fields.update(trigger)
         if fields["felt_pop"] and fields["bruising"]:
             fields["bruising"] = False  # together they are a stop
+        if fields["night_pain"]:
+            fields["not_improving"] = False  # night pain not improving over 50 is a stop
     return Symptoms(**fields)
 
 

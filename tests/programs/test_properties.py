@@ -68,12 +68,12 @@ def dose_ceiling(pathway: str, phase: str) -> dict[str, dict[str, int]]:
 
 
 def check_plan(intake: Intake, plan: Plan, state: PlanState, config: RulesConfig = CONFIG) -> None:
-    assert plan.status == "active" and plan.referral is None
+    assert plan.status == "active"
+    assert plan.referral is None or (plan.referral.reasons and state.advisories), "only the rules' own advice"
     cat = catalogue()
     pathway = pathways()[plan.pathway]
     symptomatic = intake.symptoms.symptomatic
     usual = intake.running.weekly_distance
-    targets = [w.running.target_distance for w in plan.weeks]
     for n, week in enumerate(plan.weeks):
         running = week.running
         assert running.unit == intake.units
@@ -85,15 +85,20 @@ def check_plan(intake: Intake, plan: Plan, state: PlanState, config: RulesConfig
                 assert not running.speed_work_allowed
         if n == 0 and symptomatic:
             cap = config.symptomatic_weekly_cap_miles * (1 if intake.units == "mi" else MILES_TO_KM)
-            assert running.target_distance <= min(cap, usual * config.symptomatic_start_fraction) + 1e-9
-        if n >= 1:
-            prev = targets[n - 1]
-            if prev == 0:  # documented exception: restarting from zero
+            assert running.target_distance <= cap + 1e-9
+            s = intake.symptoms
+            if s.onset == "sudden":
                 assert running.target_distance <= usual * config.restart_fraction + 1e-9
-            else:
-                assert running.target_distance <= prev * (1 + config.weekly_distance_step) + 1e-9
-        if n >= 2 and targets[n - 1] > 0 and targets[n - 2] > 0:
-            assert running.target_distance <= targets[n - 2] * (1 + config.two_week_distance_limit) + 1e-9
+            elif s.pain_running > config.mild_running_pain or max(s.pain_at_rest, s.pain_walking) > 0:
+                assert running.target_distance <= usual * config.symptomatic_start_fraction + 1e-9
+        assert running.target_distance <= running.level + 1e-9, "a week never runs above its level"
+        levels = [w.running.level for w in plan.weeks[:n] if w.running.level > 0]
+        if not levels and n > 0 and running.level > 0:  # documented exception: restarting from zero
+            assert running.level <= usual * config.restart_fraction + 1e-9
+        elif levels and running.level > levels[-1] + 1e-9:  # the limits apply to new levels, not returns after a dip
+            assert running.level <= levels[-1] * (1 + config.weekly_distance_step) + 1e-9
+            if len(levels) >= 2:
+                assert running.level <= levels[-2] * (1 + config.two_week_distance_limit) + 1e-9
         phase = pathway.phase(week.phase)
         ceiling = dose_ceiling(pathway.slug, phase.slug)
         for day in week.days:

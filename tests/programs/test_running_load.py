@@ -1,0 +1,112 @@
+"""Running that rebuilds (docs/clinical-sources.md §7, §11): the seed runners, a marathon inside the plan, dips that
+are not a new base, novices, and runners over 50. Pure."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from programs.domain import GoalRace, Intake, Plan
+from programs.generator import generate_plan
+from programs.rules_config import RulesConfig
+from tests.programs.strategies import START, catalogue, clear_intakes, make_intake, pathways, symptomatic
+
+
+def plan_for(intake: Intake, weeks: int = 12) -> Plan:
+    return generate_plan(intake, start=START, weeks=weeks, catalogue=catalogue(), pathways=pathways())
+
+
+def targets(plan: Plan) -> list[float]:
+    return [w.running.target_distance for w in plan.weeks]
+
+
+def with_runner(intake: Intake, **running: object) -> Intake:
+    return dataclasses.replace(intake, running=dataclasses.replace(intake.running, **running))
+
+
+def test_seed_000_the_aching_marathoner_is_cut_to_seed_000s_30_to_40_miles_then_rebuilt() -> None:
+    intake = symptomatic(
+        make_intake(units="mi", weekly_distance=60, runs_per_week=7),
+        side="both",
+        pain_running=4,
+        worse_when=frozenset({"long_runs"}),
+        days_since_onset=120,
+    )
+    plan = plan_for(intake)
+    assert targets(plan)[:5] == [36.0, 39.6, 43.5, 34.8, 43.5]
+    assert plan.weeks[0].running.reason == (
+        "Running 36 mi this week, down from your usual 60, while the ache settles; no speed work until tightness "
+        "after running has settled"
+    )
+    assert plan.weeks[4].running.reason.startswith("Back to 43.5 mi after the lighter week")
+    assert all(w.running.rest_days >= 2 for w in plan.weeks), "a couple of days off each week"
+
+
+def test_seed_001_the_novice_is_not_rebuilt_to_the_volume_that_was_too_much_too_soon() -> None:
+    intake = with_runner(
+        symptomatic(make_intake(weekly_distance=42, runs_per_week=4), pain_running=3), months_running=4
+    )
+    plan = plan_for(intake)
+    assert max(targets(plan)) == 25.2 == targets(plan)[0], "60 % of 42 km, and it stays there"
+    assert "as you started running 4 months ago, it stays there" in plan.weeks[0].running.reason
+
+
+def test_seed_002_sore_only_after_races_gets_no_cut_and_a_lighter_week_every_third_week_at_55() -> None:
+    intake = dataclasses.replace(
+        symptomatic(
+            make_intake(weekly_distance=40, runs_per_week=4), pain_running=1, worse_when=frozenset({"after_races"})
+        ),
+        age=55,
+    )
+    plan = plan_for(intake)
+    assert targets(plan)[:7] == [40.0, 40.0, 32.0, 40.0, 40.0, 32.0, 40.0]
+    assert plan.weeks[0].running.reason.startswith("Your usual 40 km a week: it only hurts a little when you run")
+
+
+def test_a_healthy_runner_with_a_marathon_in_week_6_tapers_recovers_and_returns_to_the_base() -> None:
+    race = GoalRace(START + dt.timedelta(weeks=5, days=6), "marathon")  # Sunday of week 6
+    plan = plan_for(make_intake(weekly_distance=50, runs_per_week=5, goal_race=race))
+    assert targets(plan) == [50.0, 50.0, 50.0, 40.0, 30.0, 20.0, 25.0, 50.0, 50.0, 50.0, 40.0, 50.0]
+    assert plan.weeks[5].running.reason.startswith("Taper week 3 of 3 before your race: 20 km")
+    assert plan.weeks[6].running.reason.startswith("Recovery after your race: 25 km, then back to 50 km")
+    assert plan.weeks[7].running.reason.startswith("Back to 50 km")
+
+
+def test_a_lighter_week_is_a_dip_not_a_new_base() -> None:
+    """The safety review's case: a 35 km runner ended 12 weeks at 22.7 km because each dip became the new base."""
+    plan = plan_for(symptomatic(make_intake(weekly_distance=35), pain_running=4))
+    assert targets(plan) == [21.0, 23.1, 25.4, 20.3, 25.4, 27.9, 30.6, 24.4, 30.6, 33.6, 35.0, 28.0]
+
+
+def test_more_pain_cuts_more() -> None:
+    base = make_intake(weekly_distance=50)
+    assert targets(plan_for(symptomatic(base, pain_running=2)))[0] == 50.0
+    assert targets(plan_for(symptomatic(base, pain_running=5)))[0] == 30.0
+    assert targets(plan_for(symptomatic(base, pain_running=7)))[0] == 15.0
+    assert targets(plan_for(symptomatic(base, pain_running=2, pain_walking=2)))[0] == 15.0
+    lighter = dataclasses.replace(RulesConfig(), severe_start_fraction=0.5)
+    plan = generate_plan(
+        symptomatic(base, pain_running=7),
+        start=START,
+        weeks=2,
+        catalogue=catalogue(),
+        pathways=pathways(),
+        config=lighter,
+    )
+    assert targets(plan)[0] == 25.0, "configurable"
+
+
+@settings(max_examples=150, deadline=None)
+@given(intake=clear_intakes(), weeks=st.integers(min_value=2, max_value=16))
+def test_after_a_dip_the_next_week_returns_to_the_pre_dip_level(intake: Intake, weeks: int) -> None:
+    plan = plan_for(intake, weeks)
+    for before, after in zip(plan.weeks, plan.weeks[1:], strict=False):
+        dipped = 0 < before.running.target_distance < before.running.level - 1e-9
+        if not dipped or after.running.target_distance == 0:
+            continue
+        assert after.running.level <= before.running.level + 1e-9, "no new high right after a dip"
+        if after.running.target_distance >= after.running.level - 1e-9:  # not itself a taper, recovery or lighter week
+            assert after.running.target_distance == before.running.level
