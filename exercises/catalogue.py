@@ -45,8 +45,8 @@ CATEGORIES: tuple[str, ...] = (
     "balance",
 )
 
-Dosing = Literal["sets_reps", "sets_hold", "minutes", "laps", "distance", "intervals"]
-DOSING_KINDS: tuple[str, ...] = ("sets_reps", "sets_hold", "minutes", "laps", "distance", "intervals")
+Dosing = Literal["sets_reps", "sets_hold", "minutes", "laps", "metres", "intervals", "run"]
+DOSING_KINDS: tuple[str, ...] = ("sets_reps", "sets_hold", "minutes", "laps", "metres", "intervals", "run")
 
 FrequencyKind = Literal["per_day", "every_n_days", "per_week"]
 FREQUENCY_KINDS: tuple[str, ...] = ("per_day", "every_n_days", "per_week")
@@ -69,7 +69,8 @@ EVIDENCE_LEVELS: tuple[str, ...] = ("RCT", "SR/MA", "cohort", "consensus", "expe
 class Dose:
     """A prescription's numbers. Only the fields that the exercise's dosing kind uses are set.
 
-    `reps` is a number or a per-set list such as (12, 10, 8); `distance` is metres for drills;
+    `reps` is a number or a per-set list such as (12, 10, 8); `metres` is a drill's length; `distance` is a run's
+    length in the runner's own unit (km or mi, a decimal such as 6.5);
     `pace_percent` is the self-rated share of full pace for running work (Aspetar walk–jog).
     """
 
@@ -78,7 +79,8 @@ class Dose:
     hold_seconds: int | None = None
     minutes: int | None = None
     laps: int | None = None
-    distance: int | None = None
+    metres: int | None = None
+    distance: float | None = None
     intervals: int | None = None
     pace_percent: int | None = None
 
@@ -141,15 +143,17 @@ _DOSE_REQUIRED: dict[str, frozenset[str]] = {
     "sets_hold": frozenset({"sets", "hold_seconds"}),
     "minutes": frozenset({"minutes"}),
     "laps": frozenset({"laps"}),
-    "distance": frozenset({"distance"}),
-    "intervals": frozenset({"intervals", "distance"}),
+    "metres": frozenset({"metres"}),
+    "intervals": frozenset({"intervals", "metres"}),
+    "run": frozenset({"distance"}),
 }
 _DOSE_OPTIONAL: dict[str, frozenset[str]] = {
     "sets_reps": frozenset(),
     "sets_hold": frozenset({"reps"}),  # e.g. 2 sets of 10 heel digs, each held 5 s
     "minutes": frozenset({"sets"}),  # e.g. PATS drills, 3 × 1 min (Heiderscheit 2010)
     "laps": frozenset(),
-    "distance": frozenset({"sets"}),  # e.g. high knees 4 × 10 m
+    "metres": frozenset({"sets"}),  # e.g. high knees 4 × 10 m
+    "run": frozenset({"pace_percent"}),
     "intervals": frozenset({"pace_percent"}),  # Aspetar walk–jog starts at 25 % self-rated pace
 }
 
@@ -194,6 +198,12 @@ def _positive_int(value: object, name: str) -> int:
     return value
 
 
+def _positive_number(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ValueError(f"{name} must be a number greater than zero, got {value!r}")
+    return float(value)
+
+
 def dose_from_dict(data: Mapping[str, Any], dosing: str | None = None) -> Dose:
     """Build a `Dose` from its JSON/YAML form, rejecting unknown fields and numbers that are not positive.
 
@@ -213,6 +223,8 @@ def dose_from_dict(data: Mapping[str, Any], dosing: str | None = None) -> Dose:
             if not value:
                 raise ValueError("reps list is empty")
             values[name] = tuple(_positive_int(v, "reps") for v in value)
+        elif name == "distance":
+            values[name] = _positive_number(value, name)
         else:
             values[name] = _positive_int(value, name)
     if "pace_percent" in values and values["pace_percent"] > 100:
@@ -232,9 +244,9 @@ def dose_from_dict(data: Mapping[str, Any], dosing: str | None = None) -> Dose:
     return Dose(**values)
 
 
-def dose_to_dict(dose: Dose) -> dict[str, int | list[int]]:
+def dose_to_dict(dose: Dose) -> dict[str, int | float | list[int]]:
     """The JSON form of a dose: only the fields that are set, a per-set reps tuple as a list."""
-    out: dict[str, int | list[int]] = {}
+    out: dict[str, int | float | list[int]] = {}
     for name in _DOSE_FIELDS:
         value = getattr(dose, name)
         if value is None:

@@ -13,7 +13,7 @@ from exercises.catalogue import Dose
 from .pathways import Rule
 from .rules_config import RulesConfig
 
-_UNITS = {"laps": "laps", "minutes": "min", "reps": "reps", "sets": "sets", "distance": "m", "hold_seconds": "s"}
+_UNITS = {"laps": "laps", "minutes": "min", "reps": "reps", "sets": "sets", "metres": "m", "hold_seconds": "s"}
 
 
 def last_position(rule: Rule) -> int:
@@ -86,9 +86,11 @@ def describe(dose: Dose) -> str:
     elif dose.minutes:
         body = f"{dose.sets} × {dose.minutes} min" if dose.sets else f"{dose.minutes} min"
     elif dose.intervals:
-        body = f"{dose.intervals} × {dose.distance} m"
+        body = f"{dose.intervals} × {dose.metres} m"
+    elif dose.metres:
+        body = f"{dose.sets or 1} × {dose.metres} m"
     elif dose.distance:
-        body = f"{dose.sets or 1} × {dose.distance} m"
+        body = f"{dose.distance:g}"
     else:
         body = "as prescribed"
     return f"{body} at {dose.pace_percent} % pace" if dose.pace_percent else body
@@ -133,7 +135,7 @@ def estimated_minutes(dose: Dose, config: RulesConfig) -> float:
     if dose.reps:
         total = sum(dose.reps) if isinstance(dose.reps, tuple) else dose.reps * sets
         return (total * config.seconds_per_rep + rest) / 60
-    if dose.distance:
+    if dose.metres:
         count = dose.intervals or sets
-        return (count * dose.distance / 10 * config.seconds_per_10_m + rest) / 60
+        return (count * dose.metres / 10 * config.seconds_per_10_m + rest) / 60
     return 5.0

@@ -4,6 +4,10 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+# 0002 loads the catalogue with the current reader, so on a new database it writes today's dosing kinds ('metres',
+# 'run'); the constraint admits them beside the original ones until 0004 narrows it to today's list.
+
+
 class Migration(migrations.Migration):
 
     initial = True
@@ -49,7 +53,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('frequency_value__gt', 0)), name='exercise_frequency_value_positive'), models.CheckConstraint(condition=models.Q(('category__in', ('strength', 'eccentric', 'isometric', 'mobility', 'stretch', 'cross_training', 'drill', 'running', 'balance'))), name='exercise_category_known'), models.CheckConstraint(condition=models.Q(('dosing__in', ('sets_reps', 'sets_hold', 'minutes', 'laps', 'distance', 'intervals'))), name='exercise_dosing_known'), models.CheckConstraint(condition=models.Q(('frequency_kind__in', ('per_day', 'every_n_days', 'per_week'))), name='exercise_frequency_known'), models.CheckConstraint(condition=models.Q(('evidence_level__in', ('RCT', 'SR/MA', 'cohort', 'consensus', 'expert', 'consumer', 'unconfirmed'))), name='exercise_evidence_known'), models.CheckConstraint(condition=models.Q(('easier', models.F('pk')), _negated=True), name='exercise_easier_not_self'), models.CheckConstraint(condition=models.Q(('harder', models.F('pk')), _negated=True), name='exercise_harder_not_self')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('frequency_value__gt', 0)), name='exercise_frequency_value_positive'), models.CheckConstraint(condition=models.Q(('category__in', ('strength', 'eccentric', 'isometric', 'mobility', 'stretch', 'cross_training', 'drill', 'running', 'balance'))), name='exercise_category_known'), models.CheckConstraint(condition=models.Q(('dosing__in', ('sets_reps', 'sets_hold', 'minutes', 'laps', 'distance', 'metres', 'intervals', 'run'))), name='exercise_dosing_known'), models.CheckConstraint(condition=models.Q(('frequency_kind__in', ('per_day', 'every_n_days', 'per_week'))), name='exercise_frequency_known'), models.CheckConstraint(condition=models.Q(('evidence_level__in', ('RCT', 'SR/MA', 'cohort', 'consensus', 'expert', 'consumer', 'unconfirmed'))), name='exercise_evidence_known'), models.CheckConstraint(condition=models.Q(('easier', models.F('pk')), _negated=True), name='exercise_easier_not_self'), models.CheckConstraint(condition=models.Q(('harder', models.F('pk')), _negated=True), name='exercise_harder_not_self')],
             },
         ),
     ]

@@ -162,7 +162,7 @@ def test_nordic_starts_at_petersen_week_one(catalogue: Catalogue) -> None:
 def test_walk_jog_starts_at_a_quarter_pace(catalogue: Catalogue) -> None:
     dose = catalogue["walk_jog"].default_dose
     assert catalogue["walk_jog"].dosing == "intervals"
-    assert dose.pace_percent == 25 and dose.distance and dose.intervals
+    assert dose.pace_percent == 25 and dose.metres and dose.intervals
 
 
 @pytest.mark.parametrize(
@@ -268,7 +268,7 @@ def test_dose_dict_keeps_only_set_fields_and_reps_lists() -> None:
         ({"sets": 2}, "sets_reps", "needs reps"),
         ({"minutes": 5, "reps": 3}, "minutes", "does not use reps"),
         ({"laps": 5, "weight": 3}, "laps", "unknown dose field(s) 'weight'"),
-        ({"intervals": 6, "distance": 30, "pace_percent": 120}, "intervals", "at most 100"),
+        ({"intervals": 6, "metres": 30, "pace_percent": 120}, "intervals", "at most 100"),
     ],
 )
 def test_dose_from_dict_rejects_bad_doses(data: dict[str, Any], dosing: str, message: str) -> None:
@@ -389,7 +389,7 @@ BREAKAGES: list[tuple[str, Any, str | int | None, str | None, str]] = [
         lambda d: row(d, "walk_jog").update(default_dose={"intervals": 6}),
         "walk_jog",
         "default_dose",
-        "dosing 'intervals' needs distance",
+        "dosing 'intervals' needs metres",
     ),
     (
         "missing required field",

@@ -274,7 +274,7 @@ def test_strides_only_once_speed_work_is_cleared() -> None:
         for w, _, i in occurrences(plan_for(intake, state=PlanState(speed_work_cleared=True)), "skipping_drill")
         if w >= 5
     ]
-    assert after and {i.dose.distance for i in after} == {60}
+    assert after and {i.dose.metres for i in after} == {60}
 
 
 # ---------------------------------------------------------------- determinism and JSON
@@ -292,7 +292,7 @@ def test_same_input_same_plan_and_json_contract() -> None:
     run = next(s for s in week["days"][0]["sessions"] if s["kind"] == "run")
     item = run["items"][0]
     assert item["exercise"] == "walk_jog"
-    assert set(item) == {"exercise", "intervals", "distance", "pace_percent", "pain_limit", "reason"}
+    assert set(item) == {"exercise", "intervals", "metres", "pace_percent", "pain_limit", "reason"}
     petersen = plan_to_dict(plan_for(make_intake()))["weeks"][4]["days"][0]["sessions"][0]["items"][0]
     assert petersen["reps"] == [12, 10, 8] and petersen["sets"] == 3
 

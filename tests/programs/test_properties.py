@@ -35,7 +35,7 @@ from tests.programs.strategies import (
 
 CONFIG = RulesConfig()
 FRESH = PlanState()
-_NUMERIC = ("sets", "hold_seconds", "minutes", "laps", "distance", "intervals", "pace_percent")
+_NUMERIC = ("sets", "hold_seconds", "minutes", "laps", "metres", "distance", "intervals", "pace_percent")
 
 
 @cache
