@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from exercises.catalogue import Catalogue, Dose
@@ -27,6 +27,7 @@ from .domain import (
     Plan,
     PlanState,
     Referral,
+    RunningTarget,
     Session,
     Week,
 )
@@ -34,6 +35,7 @@ from .dosing import dose_at, estimated_minutes, last_position, progression_reaso
 from .pathways import Pathway, PathwayItem, Phase, Rule, choose_pathway, entry_phase, phase_slots
 from .rules import default_pain_limits
 from .rules_config import DEFAULT_CONFIG, RulesConfig
+from .run_days import place_runs
 from .running_load import running_targets, speed_allowed
 from .scheduling import every_n_days, spread_days, weekday_offsets
 from .screening import screen_red_flags, with_advice
@@ -216,6 +218,19 @@ def generate_plan(
         _place_phase(phase, builder, first, last + 1, start, days, speed, walk_jog, carried)
         first = last + 1
     targets = running_targets(intake, slots, start=start, config=config, state=state, walk_jog_sessions=walk_jog)
+    runs = place_runs(
+        targets,
+        start=start,
+        intake=intake,
+        config=config,
+        pain_limit=limits.during,
+        return_weeks=_return_weeks(targets, intake),
+        race_advised=not intake.symptoms.symptomatic or state.speed_work_cleared,
+    )
+    for date, run_items in runs.items():
+        offset = (date - start).days
+        if 0 <= offset < 7 * len(slots):
+            days[offset].extend((0, item, 0.0, "run", False) for item in run_items)
     out_weeks = []
     for w, slot in enumerate(slots):
         week_days = tuple(
@@ -224,6 +239,16 @@ def generate_plan(
         )
         out_weeks.append(Week(w + 1, slot.phase.slug, targets[w], week_days))
     return Plan("active", referral, slug, why, limits, start, tuple(out_weeks))
+
+
+def _return_weeks(targets: Sequence[RunningTarget], intake: Intake) -> frozenset[int]:
+    """The first two weeks of running again (after weeks without, or from the start after a strain): alternate days."""
+    weeks: set[int] = set()
+    for w, target in enumerate(targets):
+        restart = w > 0 and targets[w - 1].target_distance == 0
+        if target.target_distance > 0 and (restart or (w == 0 and intake.symptoms.onset == "sudden")):
+            weeks |= {w, w + 1}
+    return frozenset(weeks)
 
 
 def _referral(intake: Intake, state: PlanState, config: RulesConfig) -> Referral | None:

@@ -46,6 +46,11 @@ class RulesConfig:
     runner, 4 months in and at more than 40 km a week, was told it was "too much too soon" (house threshold)."""
     lighter_week_every_over_50: int = 3
     """From age 50, every 3rd week is lighter (house choice, unconfirmed: recovery takes longer with age)."""
+    race_distances_km: tuple[tuple[str, float], ...] = (("5k", 5.0), ("10k", 10.0), ("half", 21.1), ("marathon", 42.2))
+    race_week_easy_fraction: float = 0.3
+    """Race week: the race plus easy running worth 30 % of the taper week's distance before it (house choice)."""
+    min_run_km: float = 2.0
+    """No run shorter than 2 km (1.2 mi): a small week has fewer runs rather than many tiny ones (house choice)."""
     race_recovery_weeks: int = 1
     race_recovery_fraction: float = 0.5
     """After a goal race, one week at half the level before the running builds again (house choice, unconfirmed;

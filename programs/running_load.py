@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from .domain import Intake, PlanState, RunningTarget
 from .pathways import WeekSlot
 from .rules_config import MILES_TO_KM, RulesConfig
+from .run_days import easy_days_before_race, race_distance
 
 
 def _floor(value: float) -> float:
@@ -88,7 +89,8 @@ def running_targets(
     cap = config.symptomatic_weekly_cap_miles * (1 if unit == "mi" else MILES_TO_KM)
     cap = _floor(cap) if unit == "mi" else float(math.floor(cap))
     free_days = config.min_run_free_days if symptomatic else config.min_run_free_days_healthy
-    max_runs = min(intake.running.runs_per_week, 7 - free_days)
+    max_runs = min(intake.running.runs_per_week, 7 - free_days, len(intake.available_days))
+    race_length = race_distance(intake.running.goal_race, unit, config)
     race_week, taper = _race_weeks(intake, start, config)
     held = _hold_weeks(state, start)
     load_hold = dt.date.fromisoformat(state.load_hold_since) if state.load_hold_since else None
@@ -144,6 +146,17 @@ def running_targets(
                 k = w - (race_week - taper)
                 target = _floor(level * (1 - config.taper_weekly_reduction * k))
                 why = f"Taper week {k} of {taper} before your race: {_fmt(target)} {unit}"
+                if w == race_week and race_length and speed_ok:
+                    assert intake.running.goal_race is not None
+                    easy = _floor(target * config.race_week_easy_fraction)
+                    shortest = config.min_run_km / (MILES_TO_KM if unit == "mi" else 1)
+                    race_day = intake.running.goal_race.date
+                    no_room = max_runs < 2 or not easy_days_before_race(race_day, week_start, intake.available_days)
+                    if easy < shortest or no_room:
+                        easy = 0.0
+                    target = _floor(race_length + easy)
+                    before = f" plus {_fmt(easy)} {unit} of easy running before it" if easy else ", with rest before it"
+                    why = f"Race week: your race ({_fmt(race_length)} {unit}){before}; taper week {k} of {taper}"
                 if not speed_ok:
                     why += "; racing is not advised until tightness after running has settled"
             elif recovery_week:

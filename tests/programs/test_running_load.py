@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -69,8 +70,8 @@ def test_seed_002_sore_only_after_races_gets_no_cut_and_a_lighter_week_every_thi
 def test_a_healthy_runner_with_a_marathon_in_week_6_tapers_recovers_and_returns_to_the_base() -> None:
     race = GoalRace(START + dt.timedelta(weeks=5, days=6), "marathon")  # Sunday of week 6
     plan = plan_for(make_intake(weekly_distance=50, runs_per_week=5, goal_race=race))
-    assert targets(plan) == [50.0, 50.0, 50.0, 40.0, 30.0, 20.0, 25.0, 50.0, 50.0, 50.0, 40.0, 50.0]
-    assert plan.weeks[5].running.reason.startswith("Taper week 3 of 3 before your race: 20 km")
+    assert targets(plan) == [50.0, 50.0, 50.0, 40.0, 30.0, 48.2, 25.0, 50.0, 50.0, 50.0, 40.0, 50.0]
+    assert plan.weeks[5].running.reason.endswith("taper week 3 of 3"), "the race is run on the third taper week"
     assert plan.weeks[6].running.reason.startswith("Recovery after your race: 25 km, then back to 50 km")
     assert plan.weeks[7].running.reason.startswith("Back to 50 km")
 
@@ -103,10 +104,60 @@ def test_more_pain_cuts_more() -> None:
 @given(intake=clear_intakes(), weeks=st.integers(min_value=2, max_value=16))
 def test_after_a_dip_the_next_week_returns_to_the_pre_dip_level(intake: Intake, weeks: int) -> None:
     plan = plan_for(intake, weeks)
+    race = intake.running.goal_race
     for before, after in zip(plan.weeks, plan.weeks[1:], strict=False):
+        if race is not None and before.days[0].date <= race.date <= after.days[-1].date:
+            continue  # around race week: the race itself is on top of the taper
         dipped = 0 < before.running.target_distance < before.running.level - 1e-9
         if not dipped or after.running.target_distance == 0:
             continue
         assert after.running.level <= before.running.level + 1e-9, "no new high right after a dip"
         if after.running.target_distance >= after.running.level - 1e-9:  # not itself a taper, recovery or lighter week
             assert after.running.target_distance == before.running.level
+
+
+def _runs(plan: Plan, week: int) -> list[tuple[dt.date, str, float]]:
+    return [
+        (d.date, i.exercise, i.dose.distance)
+        for d in plan.weeks[week].days
+        for s in d.sessions
+        for i in s.items
+        if i.exercise in ("easy_run", "long_run", "race") and i.dose.distance is not None
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(intake=clear_intakes(), weeks=st.integers(min_value=1, max_value=14))
+def test_runs_go_on_available_days_and_add_up_to_each_weeks_target(intake: Intake, weeks: int) -> None:
+    from programs.domain import WEEKDAYS
+
+    plan = plan_for(intake, weeks)
+    for n, week in enumerate(plan.weeks):
+        runs = _runs(plan, n)
+        if week.running.target_distance > 0 and week.phase != "walk_jog":
+            assert round(sum(r[2] for r in runs), 1) == week.running.target_distance
+        assert len([r for r in runs if r[1] != "race"]) <= week.running.max_runs
+        for date, exercise, _ in runs:
+            if exercise != "race":  # the race is on race day, whatever the runner's usual days
+                assert WEEKDAYS[date.weekday()] in intake.available_days
+        assert len({r[0] for r in runs}) == len(runs), "one run a day"
+
+
+def test_a_strain_returning_to_running_runs_on_alternate_days_for_two_weeks() -> None:
+    strain = symptomatic(
+        make_intake(weekly_distance=40, runs_per_week=5), onset="sudden", days_since_onset=70, pain_running=2
+    )
+    plan = plan_for(strain)
+    for week in (0, 1):
+        dates = sorted(r[0] for r in _runs(plan, week))
+        assert dates and all((b - a).days >= 2 for a, b in itertools.pairwise(dates))
+
+
+def test_race_week_holds_the_race_on_race_day_with_easy_running_before_it() -> None:
+    race = GoalRace(START + dt.timedelta(weeks=5, days=6), "marathon")
+    plan = plan_for(make_intake(weekly_distance=50, runs_per_week=5, goal_race=race))
+    runs = _runs(plan, 5)
+    assert (race.date, "race", 42.2) in runs
+    assert plan.weeks[5].running.target_distance == round(sum(r[2] for r in runs), 1) == 48.2
+    assert all(d < race.date - dt.timedelta(days=1) for d, e, _ in runs if e != "race")
+    assert plan.weeks[5].running.reason.startswith("Race week: your race (42.2 km) plus 6 km of easy running")
