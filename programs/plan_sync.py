@@ -15,7 +15,7 @@ from exercises.catalogue import dose_to_dict
 from exercises.models import Exercise
 
 from . import domain
-from .bulk_writes import prescriptions_insert, prescriptions_update
+from .bulk_writes import prescriptions_insert, prescriptions_update, sessions_insert
 from .decisions import RUNNING, ItemChange, SlotChange
 from .models import Plan, PlannedSession, PlanWeek, Prescription
 from .selectors import ItemRow, SessionRow, StoredPlan
@@ -81,23 +81,22 @@ def _columns(values: dict[str, Any], ids: dict[str, int]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if k != "exercise"} | {"exercise_id": ids[values["exercise"]]}
 
 
-def _create_sessions(
-    plan: Plan, planned: list[tuple[int, int, domain.Session, dt.date]]
-) -> list[tuple[PlannedSession, domain.Session]]:
+def _create_sessions(plan: Plan, planned: list[tuple[int, int, domain.Session, dt.date]]) -> None:
     """Insert sessions, then their prescriptions: two statements whatever the number of sessions."""
-    sessions = PlannedSession.objects.bulk_create(
-        PlannedSession(plan=plan, week_number=week_number, date=date, kind=session.kind, position=position)
-        for week_number, position, session, date in planned
+    session_ids = sessions_insert(
+        [
+            PlannedSession(plan_id=plan.pk, week_number=week_number, date=date, kind=session.kind, position=position)
+            for week_number, position, session, date in planned
+        ]
     )
     ids = _exercise_ids(item.exercise for _, _, session, _ in planned for item in session.items)
     prescriptions_insert(
         [
-            _prescription_row(row.pk, plan.pk, position, item, ids)
-            for row, (_, _, session, _) in zip(sessions, planned, strict=True)
+            _prescription_row(session_id, plan.pk, position, item, ids)
+            for session_id, (_, _, session, _) in zip(session_ids, planned, strict=True)
             for position, item in enumerate(session.items)
         ]
     )
-    return list(zip(sessions, (session for _, _, session, _ in planned), strict=True))
 
 
 def persist_plan_body(plan: Plan, weeks: tuple[domain.Week, ...]) -> None:
@@ -211,10 +210,12 @@ def sync_future(plan: Plan, generated: domain.Plan, stored: StoredPlan, *, after
         sessions_to_delete.append(row.id)
         for item in row.items:
             sync.record(item.slot, _change(row.date, row.kind, item.exercise, _row_snapshot(item), None))
-    for planned, session in _create_sessions(plan, new_sessions) if new_sessions else []:
+    if new_sessions:
+        _create_sessions(plan, new_sessions)
+    for _, _, session, date in new_sessions:
         for new in session.items:
             after_item = _snapshot(new.exercise, dose_to_dict(new.dose), new.pain_limit)
-            sync.record(new.slot, _change(planned.date, planned.kind, new.exercise, None, after_item))
+            sync.record(new.slot, _change(date, session.kind, new.exercise, None, after_item))
     if sessions_to_delete:
         PlannedSession.objects.filter(pk__in=sessions_to_delete).delete()
     sync.write()

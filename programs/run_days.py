@@ -10,6 +10,7 @@ none the day before.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Sequence
 
@@ -74,6 +75,7 @@ def place_runs(
     race_length = race_distance(race, unit, config)
     minimum = _tenths(config.min_run_km / (MILES_TO_KM if unit == "mi" else 1))
     long_cap = _tenths(intake.running.longest_run)
+    available = frozenset(WEEKDAYS.index(day) for day in intake.available_days)
     out: dict[dt.date, list[Item]] = {}
     for w, target in enumerate(targets):
         total = _tenths(target.target_distance)
@@ -87,11 +89,8 @@ def place_runs(
                 _item("race", race_length, pain_limit, f"Race day: your {race.distance} race, {race_length:g} {unit}")  # type: ignore[union-attr]
             )
         days = [
-            d
-            for d in week
-            if WEEKDAYS[d.weekday()] in intake.available_days
-            and (race_day is None or d < race_day - dt.timedelta(days=1))  # rest the day before a race
-        ]
+            d for d in week if d.weekday() in available and (race_day is None or d < race_day - dt.timedelta(days=1))
+        ]  # no run the day before a race
         runs = min(target.max_runs - (1 if race_day else 0), len(days), max(1, total // minimum) if minimum else total)
         if total <= 0 or runs <= 0:
             continue
@@ -110,4 +109,9 @@ def place_runs(
 
 
 def _item(exercise: str, distance: float, pain_limit: int, reason: str) -> Item:
-    return Item(exercise, Dose(distance=distance), pain_limit, reason, slot=exercise)
+    return Item(exercise, _dose(distance), pain_limit, reason, 1, 0, 0, exercise)
+
+
+@functools.lru_cache(maxsize=1024)
+def _dose(distance: float) -> Dose:
+    return Dose(distance=distance)

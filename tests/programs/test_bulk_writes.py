@@ -70,3 +70,22 @@ def test_every_prescription_belongs_to_its_sessions_plan(runner: User, intake_da
     plan = _plan(runner, intake_data)
     assert Prescription.objects.filter(plan=plan).exists()
     assert not Prescription.objects.exclude(plan_id=F("session__plan_id")).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the fast path is PostgreSQL's")
+def test_sessions_go_in_the_same_by_unnest_and_by_bulk_create(runner: User, intake_data: dict[str, Any]) -> None:
+    from programs.bulk_writes import sessions_insert
+    from programs.models import PlannedSession
+
+    plan = _plan(runner, intake_data)
+    sessions = list(PlannedSession.objects.filter(plan=plan).order_by("date", "position").values())
+    results = {}
+    for fast in (True, False):
+        PlannedSession.objects.filter(plan=plan).delete()
+        ids = sessions_insert(
+            [PlannedSession(**{k: v for k, v in row.items() if k != "id"}) for row in sessions], fast=fast
+        )
+        stored = list(PlannedSession.objects.filter(plan=plan).order_by("date", "position").values())
+        assert [row["id"] for row in stored] == sorted(ids), "ids come back in the order the rows went in"
+        results[fast] = [{k: v for k, v in row.items() if k != "id"} for row in stored]
+    assert results[True] == results[False] == [{k: v for k, v in row.items() if k != "id"} for row in sessions]
