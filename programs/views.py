@@ -13,7 +13,7 @@ from accounts.models import User
 
 from . import selectors
 from .models import Plan
-from .versions import catalogue_of, pathway_of
+from .versions import pathway_of
 
 
 class AuthenticatedRequest(HttpRequest):
@@ -23,12 +23,7 @@ class AuthenticatedRequest(HttpRequest):
 
 
 def _get_plan_for_user(request: AuthenticatedRequest, plan_id: int) -> Plan:
-    queryset = (
-        selectors.plans_visible_to(request.user)
-        .select_related("pathway_version", "catalogue_version")
-        .defer("pathway_version__data", "catalogue_version__data")  # read once per process, when first needed
-    )
-    return get_object_or_404(queryset, pk=plan_id)
+    return get_object_or_404(selectors.plans_visible_to(request.user), pk=plan_id)
 
 
 def _phase_names(plan: Plan) -> dict[str, str]:
@@ -88,8 +83,6 @@ def plan_day(request: AuthenticatedRequest, plan_id: int, date: str) -> HttpResp
 @login_required
 def plan_changes(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = _get_plan_for_user(request, plan_id)
-    names = {"running": "Running"}
-    if plan.catalogue_version is not None:
-        names |= {e.slug: e.name for e in catalogue_of(plan.catalogue_version).exercises}
+    names = {"running": "Running"} | {e.slug: e.name for e in selectors.catalogue_for(plan).exercises}
     context = {"plan": plan, "changes": selectors.plan_decisions(plan), "names": names}
     return render(request, "programs/plan_changes.html", context)
