@@ -67,12 +67,10 @@ def sessions_insert(rows: Sequence[PlannedSession], *, fast: bool | None = None)
         return [row.pk for row in PlannedSession.objects.bulk_create(rows)]
     quote = connection.ops.quote_name
     sql = (
-        f"INSERT INTO {quote(PlannedSession._meta.db_table)} "  # noqa: S608
-        "(plan_id, week_number, date, kind, position, estimated_minutes) SELECT * FROM unnest("
-        "%s::bigint[], %s::smallint[], %s::date[], %s::varchar[], %s::smallint[], %s::smallint[]) RETURNING id"
+        f"INSERT INTO {quote(PlannedSession._meta.db_table)} (plan_id, week_number, date, kind, position) "  # noqa: S608
+        "SELECT * FROM unnest(%s::bigint[], %s::smallint[], %s::date[], %s::varchar[], %s::smallint[]) RETURNING id"
     )
-    names = ("plan_id", "week_number", "date", "kind", "position", "estimated_minutes")
-    columns = [[getattr(row, name) for row in rows] for name in names]
+    columns = [[getattr(row, name) for row in rows] for name in ("plan_id", "week_number", "date", "kind", "position")]
     with connection.cursor() as cursor:
         cursor.execute(sql, columns)
         return [row_id for (row_id,) in cursor.fetchall()]

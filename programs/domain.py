@@ -142,8 +142,6 @@ class Item:
 class Session:
     kind: str  # one of SESSION_KINDS
     items: tuple[Item, ...] = ()
-    # About how long it takes, warm-up, rests and both sides of one-leg exercises included; None for runs and rest.
-    estimated_minutes: int | None = None
 
 
 @dataclass(frozen=True)

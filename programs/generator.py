@@ -147,8 +147,7 @@ class _Builder:
             times = chosen.frequency.value if chosen.frequency.kind == "per_day" else 1
             replaces = chosen.exercise if exercise != chosen.exercise else ctx.swapped_from
             item = Item(exercise, dose, self.limit, reason, times, position, raw, chosen.exercise, replaces)
-            sides = 2 if self.catalogue[exercise].per_side else 1
-            minutes = estimated_minutes(dose, self.config) * times * sides
+            minutes = estimated_minutes(dose, self.config) * times
             found = (chosen.priority, item, minutes, chosen.kind, ctx.trimmable)
             self.entries[key] = found
         return found
@@ -177,8 +176,7 @@ class _Builder:
     def _warm_up_entry(self, slug: str, dose: Dose, reason: str) -> _Entry:
         name = self.catalogue[slug].name
         item = Item(slug, dose, self.limit, f"{name}. {reason}", 1, 0, 0, "warm_up")
-        sides = 2 if self.catalogue[slug].per_side else 1
-        return (0, item, estimated_minutes(dose, self.config) * sides, "strength", False)
+        return (0, item, estimated_minutes(dose, self.config), "strength", False)
 
     def with_note(self, item: Item, note: str) -> Item:
         key = (id(item), note)
@@ -419,18 +417,13 @@ def _sessions(
         if top is not None:
             note = f"; to fit your {budget} minutes, left out today: {', '.join(dropped)}"
             kept[top] = (*kept[top][:1], builder.with_note(kept[top][1], note), *kept[top][2:])
-    by_kind: dict[str, list[_Entry]] = defaultdict(list)
+    by_kind: dict[str, list[Item]] = defaultdict(list)
     if any(entry[3] == "strength" for entry in kept):
-        by_kind["strength"] = list(warm_up)
+        by_kind["strength"] = [entry[1] for entry in warm_up]
     for entry in kept:
-        by_kind[entry[3]].append(entry)
+        by_kind[entry[3]].append(entry[1])
     if not by_kind:
         return rest
     return tuple(
-        Session(
-            kind,
-            tuple(entry[1] for entry in group),
-            max(1, round(sum(entry[2] for entry in group))) if kind in REHAB_KINDS else None,
-        )
-        for kind, group in sorted(by_kind.items(), key=lambda p: _KIND_ORDER[p[0]])
+        Session(kind, tuple(items)) for kind, items in sorted(by_kind.items(), key=lambda p: _KIND_ORDER[p[0]])
     )

@@ -120,7 +120,6 @@ class PlannedSession(models.Model):
     date = models.DateField()
     kind = models.CharField(max_length=20)
     position = models.PositiveSmallIntegerField(default=0)
-    estimated_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["plan", "date", "kind"], name="one_session_kind_per_plan_day")]

@@ -8,7 +8,7 @@ from typing import Any
 
 from exercises.catalogue import dose_to_dict
 
-from .domain import RED_FLAGS, WEEKDAYS, Day, GoalRace, Intake, Item, Plan, Running, Session, Symptoms, Week
+from .domain import RED_FLAGS, WEEKDAYS, Day, GoalRace, Intake, Item, Plan, Running, Symptoms, Week
 
 
 def _item_to_dict(item: Item) -> dict[str, Any]:
@@ -20,18 +20,12 @@ def _item_to_dict(item: Item) -> dict[str, Any]:
     return out
 
 
-def _session_to_dict(session: Session) -> dict[str, Any]:
-    out: dict[str, Any] = {"kind": session.kind}
-    if session.estimated_minutes is not None:
-        out["estimated_minutes"] = session.estimated_minutes
-    out["items"] = [_item_to_dict(i) for i in session.items]
-    return out
-
-
 def day_to_dict(day: Day) -> dict[str, Any]:
     return {
         "date": day.date.isoformat(),
-        "sessions": [_session_to_dict(session) for session in day.sessions],
+        "sessions": [
+            {"kind": session.kind, "items": [_item_to_dict(i) for i in session.items]} for session in day.sessions
+        ],
     }
 
 

@@ -85,14 +85,7 @@ def _create_sessions(plan: Plan, planned: list[tuple[int, int, domain.Session, d
     """Insert sessions, then their prescriptions: two statements whatever the number of sessions."""
     session_ids = sessions_insert(
         [
-            PlannedSession(
-                plan_id=plan.pk,
-                week_number=week_number,
-                date=date,
-                kind=session.kind,
-                position=position,
-                estimated_minutes=session.estimated_minutes,
-            )
+            PlannedSession(plan_id=plan.pk, week_number=week_number, date=date, kind=session.kind, position=position)
             for week_number, position, session, date in planned
         ]
     )
@@ -204,17 +197,12 @@ def sync_future(plan: Plan, generated: domain.Plan, stored: StoredPlan, *, after
     }
     sync = _Sync(plan, _exercise_ids(item.exercise for _, _, session in wanted.values() for item in session.items))
     new_sessions: list[tuple[int, int, domain.Session, dt.date]] = []
-    minutes: dict[int | None, list[int]] = {}
     for key, (week_number, position, session) in wanted.items():
         row = rows.get(key)
         if row is None:
             new_sessions.append((week_number, position, session, key[0]))
         elif not row.logged:
             sync.session(row, session)
-            if row.estimated_minutes != session.estimated_minutes:
-                minutes.setdefault(session.estimated_minutes, []).append(row.id)
-    for value, session_ids in minutes.items():
-        PlannedSession.objects.filter(pk__in=session_ids).update(estimated_minutes=value)
     sessions_to_delete = []
     for key, row in rows.items():
         if key in wanted or row.logged or any(item.overridden for item in row.items):

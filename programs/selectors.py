@@ -88,10 +88,9 @@ class SessionRow:
     position: int
     logged: bool
     items: tuple[ItemRow, ...]
-    estimated_minutes: int | None = None
 
     def to_domain(self) -> domain.Session:
-        return domain.Session(self.kind, tuple(item.to_domain() for item in self.items), self.estimated_minutes)
+        return domain.Session(self.kind, tuple(item.to_domain() for item in self.items))
 
 
 _DOSES: dict[tuple[tuple[str, Any], ...], Dose] = {}
@@ -126,7 +125,7 @@ def _session_rows(plan: Plan, **where: Any) -> list[SessionRow]:
     sessions = list(
         PlannedSession.objects.filter(plan=plan, **where)
         .order_by("date", "position")
-        .values("id", "week_number", "date", "kind", "position", "estimated_minutes", "log__id")
+        .values("id", "week_number", "date", "kind", "position", "log__id")
     )
     if not sessions:
         return []
@@ -148,7 +147,6 @@ def _session_rows(plan: Plan, **where: Any) -> list[SessionRow]:
             kind=s["kind"],
             position=s["position"],
             logged=s["log__id"] is not None,
-            estimated_minutes=s["estimated_minutes"],
             items=tuple(
                 ItemRow(
                     id=i["id"],

@@ -90,8 +90,7 @@ def test_the_rules_previous_state_is_kept_with_the_decisions_it_led_to(
     change = PlanStateChange.objects.get(plan=plan)
     assert change.as_of == session.date
     assert change.before == initial_state and change.after == plan.state != initial_state
-    kinds = set(change.decisions.values_list("kind", flat=True))
-    assert PlanChangeKind.REGRESS in kinds and kinds <= {PlanChangeKind.REGRESS, PlanChangeKind.UPDATE}
+    assert set(change.decisions.values_list("kind", flat=True)) == {PlanChangeKind.REGRESS}
 
     second = PlannedSession.objects.filter(plan=plan, kind="strength", date__gt=session.date).order_by("date").first()
     _log(second, runner, pain=1)
@@ -197,8 +196,7 @@ def test_editing_a_pathway_never_changes_an_active_plan_until_it_is_upgraded(
     assert plan.pathway_version.number == 2 and plan.pathway_version != pinned
     assert change.kind == PlanChangeKind.UPGRADE
     assert change.before["pathway_version"] == 1 and change.after["pathway_version"] == 2
-    changed = {c["exercise"] for c in change.item_changes}
-    assert "glute_bridge" in changed and "single_leg_bridge" not in changed, "the edited item, and what its time moved"
+    assert {c["exercise"] for c in change.item_changes} == {"glute_bridge"}
     assert _bridge_doses(plan, session.date) & {(2, 8), (2, 10), (3, 10)}
     assert not _bridge_doses(plan, session.date) & {(3, 12), (4, 15)}
     assert history_before == list(
