@@ -90,7 +90,6 @@ class _Builder:
         self.available = tuple(WEEKDAYS.index(d) for d in intake.available_days)
         self.available_offsets = frozenset(weekday_offsets(self.available, self.start_weekday))
         self.entries: dict[tuple[int, int, int, bool], _Entry] = {}
-        self.warm_ups: dict[str, tuple[_Entry, ...]] = {}
         self.noted: dict[tuple[int, str], Item] = {}
 
     def allowed(self, slug: str, phase: Phase) -> bool:
@@ -151,32 +150,6 @@ class _Builder:
             found = (chosen.priority, item, minutes, chosen.kind, ctx.trimmable)
             self.entries[key] = found
         return found
-
-    def warm_up(self, phase: Phase) -> tuple[_Entry, ...]:
-        """What opens every strength session (Nordics are never first, Petersen 2011): five minutes of easy cycling
-        or a brisk walk, then the first dynamic drill this stage allows."""
-        found = self.warm_ups.get(phase.slug)
-        if found is None:
-            cardio = "cycling_clip_in" if self.allowed("cycling_clip_in", phase) else "brisk_walk"
-            drill = next((d for d in ("leg_swings", "high_knees", "butt_kicks") if self.allowed(d, phase)), None)
-            found = tuple(
-                self._warm_up_entry(slug, dose, reason)
-                for slug, dose, reason in (
-                    (cardio, Dose(minutes=5), "Warm-up: 5 minutes easy, before any strength work"),
-                    *(
-                        [(drill, self.catalogue[drill].default_dose, "Warm-up: loosen up before the strength work")]
-                        if drill
-                        else []
-                    ),
-                )
-            )
-            self.warm_ups[phase.slug] = found
-        return found
-
-    def _warm_up_entry(self, slug: str, dose: Dose, reason: str) -> _Entry:
-        name = self.catalogue[slug].name
-        item = Item(slug, dose, self.limit, f"{name}. {reason}", 1, 0, 0, "warm_up")
-        return (0, item, estimated_minutes(dose, self.config), "strength", False)
 
     def with_note(self, item: Item, note: str) -> Item:
         key = (id(item), note)
@@ -261,10 +234,7 @@ def generate_plan(
     out_weeks = []
     for w, slot in enumerate(slots):
         week_days = tuple(
-            Day(
-                start + dt.timedelta(days=d),
-                _sessions(days.get(d, ()), intake.minutes_per_session, builder, d, slot.phase),
-            )
+            Day(start + dt.timedelta(days=d), _sessions(days.get(d, ()), intake.minutes_per_session, builder, d))
             for d in range(7 * w, 7 * w + 7)
         )
         out_weeks.append(Week(w + 1, slot.phase.slug, targets[w], week_days))
@@ -380,9 +350,7 @@ def _adjusted(raw: int, adj: ExerciseAdjustment) -> int:
     return min(position, adj.held_at) if adj.hold and adj.held_at is not None else position
 
 
-def _sessions(
-    entries: list[_Entry] | tuple[()], budget: int, builder: _Builder, day: int, phase: Phase
-) -> tuple[Session, ...]:
+def _sessions(entries: list[_Entry] | tuple[()], budget: int, builder: _Builder, day: int) -> tuple[Session, ...]:
     """Group a day's items into sessions; rehab items must fit `budget` minutes, lowest priority dropped first.
     An available day with nothing on it is a rest session; a day the runner is not available has no sessions."""
     rest = (Session("rest"),) if day % 7 in builder.available_offsets else ()
@@ -390,8 +358,7 @@ def _sessions(
         return rest
     kept: list[_Entry] = []
     dropped: list[str] = []
-    warm_up = builder.warm_up(phase) if any(entry[3] == "strength" for entry in entries) else ()
-    spent = sum(entry[2] for entry in warm_up)  # the warm-up's minutes come first
+    spent = 0.0
     for entry in sorted(entries, key=_by_priority):
         _, item, minutes, kind, trimmable = entry
         if kind not in REHAB_KINDS:
@@ -418,8 +385,6 @@ def _sessions(
             note = f"; to fit your {budget} minutes, left out today: {', '.join(dropped)}"
             kept[top] = (*kept[top][:1], builder.with_note(kept[top][1], note), *kept[top][2:])
     by_kind: dict[str, list[Item]] = defaultdict(list)
-    if any(entry[3] == "strength" for entry in kept):
-        by_kind["strength"] = [entry[1] for entry in warm_up]
     for entry in kept:
         by_kind[entry[3]].append(entry[1])
     if not by_kind:

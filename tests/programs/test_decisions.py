@@ -57,7 +57,7 @@ def test_a_painful_log_on_a_26_week_plan_writes_one_decision_per_exercise(
 ) -> None:
     plan = _plan(runner, intake_data)
     session = _first_strength_session(plan)
-    slots = {p.slot for p in session.prescriptions.all()} - {"warm_up"}  # the warm-up is not a progressing slot
+    slots = {p.slot for p in session.prescriptions.all()}
 
     log = _log(session, runner, pain=6)  # limit 5 on this pathway
 

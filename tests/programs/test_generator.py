@@ -90,8 +90,7 @@ def test_pool_and_bike_follow_seed_002_week_by_week_up_to_their_caps() -> None:
     laps = {w: {i.dose.laps for i in items} for w, items in per_week(plan, "pool_kickboard_laps").items()}
     assert [laps[w] for w in range(1, 13)] == [{n} for n in (5, 7, 9, 11, 13, 15, 17, 19, 20, 20, 20, 20)]
     assert all(len(items) == 3 for items in per_week(plan, "pool_kickboard_laps").values())
-    rides = per_week(plan, "cycling_clip_in").items()
-    minutes = {w: {i.dose.minutes for i in items if i.slot != "warm_up"} for w, items in rides}
+    minutes = {w: {i.dose.minutes for i in items} for w, items in per_week(plan, "cycling_clip_in").items()}
     assert [minutes[w] for w in range(1, 6)] == [{5}, {7}, {9}, {11}, {13}]
     assert minutes[28] == {59} and minutes[29] == {60} and minutes[30] == {60}
     reasons = {w: items[0].reason for w, items in per_week(plan, "pool_kickboard_laps").items()}
@@ -145,8 +144,6 @@ def test_short_sessions_drop_the_lowest_priority_items_and_say_so() -> None:
     plan = plan_for(make_intake(minutes_per_session=10))
     monday = plan.weeks[4].days[0]
     items = [i for s in monday.sessions for i in s.items]
-    assert [i.slot for i in items[:2]] == ["warm_up", "warm_up"], "the warm-up comes first, and counts"
-    items = [i for i in items if i.slot != "warm_up"]
     assert items[0].exercise == "nordic_curl"
     assert "to fit your 10 minutes, left out today" in items[0].reason
     assert "prone leg extension" in items[0].reason
@@ -297,7 +294,7 @@ def test_same_input_same_plan_and_json_contract() -> None:
     item = run["items"][0]
     assert item["exercise"] == "walk_jog"
     assert set(item) == {"exercise", "intervals", "metres", "pace_percent", "pain_limit", "reason"}
-    petersen = plan_to_dict(plan_for(make_intake()))["weeks"][4]["days"][0]["sessions"][0]["items"][2]  # after warm-up
+    petersen = plan_to_dict(plan_for(make_intake()))["weeks"][4]["days"][0]["sessions"][0]["items"][0]
     assert petersen["reps"] == [12, 10, 8] and petersen["sets"] == 3
 
 
