@@ -165,18 +165,22 @@ class _Sync:
                 self.to_delete.append(old.id)
                 continue
             values = self.values_of(new)
-            after = _snapshot(new.exercise, values["dose"], new.pain_limit)
-            before = None if old is None else _row_snapshot(old)
-            if before != after:
-                self.record(new.slot, _change(row.date, row.kind, new.exercise, before, after))
             if old is None:
+                after = _snapshot(new.exercise, values["dose"], new.pain_limit)
+                self.record(new.slot, _change(row.date, row.kind, new.exercise, None, after))
                 self.to_create.append(_prescription_row(row.id, self.plan.pk, position, new, self.ids))
-            elif any(getattr(old, name) != value for name, value in values.items()):
-                self.update(old.id, new)
+                continue
+            # Most items are unchanged: compare the columns first, build the change records only when needed.
+            if all(getattr(old, name) == value for name, value in values.items()):
+                continue
+            if (old.exercise, old.dose, old.pain_limit) != (new.exercise, values["dose"], new.pain_limit):
+                after = _snapshot(new.exercise, values["dose"], new.pain_limit)
+                self.record(new.slot, _change(row.date, row.kind, new.exercise, _row_snapshot(old), after))
+            self.update(old.id, new)
 
     def write(self) -> None:
-        if self.to_delete:
-            Prescription.objects.filter(pk__in=self.to_delete).delete()
+        if self.to_delete:  # unlogged future items: nothing refers to them, so no collector is needed
+            Prescription.objects.filter(pk__in=self.to_delete)._raw_delete(Prescription.objects.db)
         prescriptions_update(list(self.to_update.values()))
         prescriptions_insert(self.to_create)
 

@@ -265,7 +265,8 @@ def _exercise_rules(
         # Adjustments are keyed by the pathway exercise that was scheduled (maybe an equipment alternative): the
         # slot a stored log carries. A log that names only its exercise is inferred: a variant counts for its slot.
         base = log.slot or variant_of.get(log.exercise) or (log.exercise if log.exercise in pathway.base_of else None)
-        if base is not None and log.date <= as_of:
+        # Only the pathway's exercises progress: a run logged with a session is not a slot of its own.
+        if base is not None and base in pathway.base_of and log.date <= as_of:
             by_base[base].append(log)
     logged = {(log.date, base) for base, logs in by_base.items() for log in logs}
     decisions += _missed_sessions(plan, state, adjustments, logged, as_of, pathway)

@@ -269,17 +269,21 @@ def test_nothing_progresses_without_logged_completions(intake: Intake, days: int
         catalogue=catalogue(),
         equipment=intake.equipment,
     )
+    # What was planned before that day (and so could have been logged) never steps up without a logged completion.
+    # Known gap, not covered: an exercise the day's time budget had left out can come back at its calendar step.
     before: dict[str, int] = {}
+    for week in plan.weeks:
+        for day in week.days:
+            for session in day.sessions:
+                for item in session.items:
+                    if item.slot in pathway.progressing and day.date < as_of:
+                        before[item.slot] = max(before.get(item.slot, 0), item.step)
     after: dict[str, int] = defaultdict(int)
     for week in generate(intake, 12, state).weeks:
         for day in week.days:
             for session in day.sessions:
                 for item in session.items:
-                    if item.slot not in pathway.progressing:
-                        continue
-                    if day.date < as_of:
-                        before[item.slot] = max(before.get(item.slot, 0), item.step)
-                    else:
+                    if item.slot in before and day.date >= as_of:
                         after[item.slot] = max(after[item.slot], item.step)
     for slot, step in before.items():
-        assert after[slot] <= step or after[slot] == 0, f"{slot} climbed to {after[slot]} with nothing logged"
+        assert after[slot] <= step, f"{slot} climbed to {after[slot]} with nothing logged"
