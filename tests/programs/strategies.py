@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from functools import cache
 from typing import Any
@@ -21,14 +22,19 @@ from programs.domain import (
     RED_FLAGS,
     WEEKDAYS,
     WORSE_WHEN,
+    DayLog,
     ExerciseAdjustment,
+    ExerciseLog,
     GoalRace,
     Intake,
+    Plan,
     PlanState,
     Running,
     Symptoms,
 )
 from programs.pathways import Pathway, load_pathways
+from programs.rules import default_pain_limits, evaluate
+from programs.rules_types import Decision
 
 START = dt.date(2026, 1, 5)  # a Monday
 
@@ -41,6 +47,32 @@ def catalogue() -> Catalogue:
 @cache
 def pathways() -> dict[str, Pathway]:
     return load_pathways()
+
+
+def evaluate_plan(
+    plan: Plan,
+    state: PlanState,
+    *,
+    logs: Iterable[ExerciseLog] = (),
+    days: Iterable[DayLog] = (),
+    as_of: dt.date,
+    answers: Mapping[str, Mapping[str, bool]] | None = None,
+    equipment: frozenset[str] | None = None,
+) -> tuple[PlanState, tuple[Decision, ...]]:
+    """rules.evaluate on a generated plan with the test catalogue and its pathway's default pain limits."""
+    pathway = pathways()[plan.pathway]
+    return evaluate(
+        plan=plan,
+        state=state,
+        exercise_logs=list(logs),
+        day_logs=list(days),
+        as_of=as_of,
+        pathway=pathway,
+        pain_limits=default_pain_limits(pathway),
+        criteria_answers=answers or {},
+        catalogue=catalogue(),
+        equipment=equipment,
+    )
 
 
 @st.composite

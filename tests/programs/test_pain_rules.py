@@ -9,9 +9,8 @@ from typing import Any
 
 from programs.domain import INITIAL_STATE, DayLog, ExerciseLog, Plan, PlanState
 from programs.generator import generate_plan
-from programs.rules import default_pain_limits, evaluate
 from programs.rules_types import Decision
-from tests.programs.strategies import START, catalogue, make_intake, pathways, symptomatic
+from tests.programs.strategies import START, catalogue, evaluate_plan, make_intake, pathways, symptomatic
 
 MON = START
 OVERUSE = symptomatic(make_intake(), worse_when=frozenset({"long_runs"}))  # limit 5, safe zone 0-3
@@ -32,17 +31,12 @@ def run(
     as_of: dt.date,
     equipment: Any = None,
 ) -> tuple[PlanState, tuple[Decision, ...]]:
-    plan = plan_of(intake, state)
-    pathway = pathways()[plan.pathway]
-    return evaluate(
-        plan=plan,
-        state=state,
-        exercise_logs=list(logs),
-        day_logs=list(days),
+    return evaluate_plan(
+        plan_of(intake, state),
+        state,
+        logs=logs,
+        days=days,
         as_of=as_of,
-        pathway=pathway,
-        pain_limits=default_pain_limits(pathway),
-        catalogue=catalogue(),
         equipment=equipment if equipment is not None else intake.equipment,
     )
 

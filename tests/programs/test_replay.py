@@ -47,14 +47,7 @@ def _ok(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
 
 
 def _first(plan: dict[str, Any], exercise: str) -> str:
-    return next(
-        d["date"]
-        for w in plan["weeks"]
-        for d in w["days"]
-        for s in d["sessions"]
-        for i in s["items"]
-        if i["exercise"] == exercise
-    )
+    return _dates(plan, exercise)[0]
 
 
 def _dates(plan: dict[str, Any], exercise: str) -> list[str]:

@@ -6,8 +6,8 @@ import datetime as dt
 
 from programs.domain import DayLog, ExerciseLog, Plan, PlanState
 from programs.generator import generate_plan
-from programs.rules import Decision, default_pain_limits, evaluate
-from tests.programs.strategies import START, catalogue, make_intake, pathways, symptomatic
+from programs.rules import Decision
+from tests.programs.strategies import START, catalogue, evaluate_plan, make_intake, pathways, symptomatic
 
 MON, TUE, THU = START, START + dt.timedelta(days=1), START + dt.timedelta(days=3)  # Nordic days: Mon and Thu
 OVERUSE = symptomatic(make_intake(), worse_when=frozenset({"long_runs"}))  # limit 5, safe zone 0-3
@@ -30,19 +30,7 @@ def run(
     as_of: dt.date,
     answers=None,
 ) -> tuple[PlanState, tuple[Decision, ...]]:
-    plan = plan_of(intake, state)
-    pathway = pathways()[plan.pathway]
-    return evaluate(
-        plan=plan,
-        state=state,
-        exercise_logs=list(logs),
-        day_logs=list(days),
-        as_of=as_of,
-        pathway=pathway,
-        pain_limits=default_pain_limits(pathway),
-        criteria_answers=answers or {},
-        catalogue=catalogue(),
-    )
+    return evaluate_plan(plan_of(intake, state), state, logs=logs, days=days, as_of=as_of, answers=answers)
 
 
 def nordic_doses(plan: Plan) -> dict[int, set]:
