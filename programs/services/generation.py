@@ -112,14 +112,21 @@ def generate_for(
     plan: Plan, intake: domain.Intake, *, state: domain.PlanState, start: dt.date | None = None
 ) -> domain.Plan:
     """Regenerate a stored plan from the versions it is pinned to."""
-    assert plan.catalogue_version is not None and plan.pathway_version is not None
-    pathway = pathway_of(plan.pathway_version)
+    catalogue_used, pathways_used = pinned_inputs(plan)
     return generate(
         intake,
         start=start or plan.start,
         weeks=plan.weeks,
         state=state,
         pain_limits=pain_limits_from_dict(plan.pain_limits),
-        catalogue_used=catalogue_of(plan.catalogue_version),
-        pathways_used={**pathways(), pathway.slug: pathway},
+        catalogue_used=catalogue_used,
+        pathways_used=pathways_used,
     )
+
+
+def pinned_inputs(plan: Plan) -> tuple[Catalogue, dict[str, Pathway]]:
+    """The catalogue a stored plan is pinned to, and the shipped pathways with the plan's pinned version in place of
+    its template (the generator looks the pathway up by the slug it chooses from the intake)."""
+    assert plan.catalogue_version is not None and plan.pathway_version is not None
+    pathway = pathway_of(plan.pathway_version)
+    return catalogue_of(plan.catalogue_version), {**pathways(), pathway.slug: pathway}

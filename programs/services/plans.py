@@ -24,8 +24,7 @@ from ..plan_sync import persist_plan_body, sync_future
 from ..replan import replan
 from ..selectors import StoredPlan, plan_read
 from ..state_json import state_from_dict, state_to_dict
-from ..versions import catalogue_of, pathway_of
-from .generation import catalogue_version_latest, generate_for, pathway_version_current, pathways, rules_config
+from .generation import catalogue_version_latest, generate_for, pathway_version_current, pinned_inputs, rules_config
 
 
 def plan_locked(pk: int) -> Plan:
@@ -120,10 +119,8 @@ def plan_replan(
     stored = plan_read(plan)
     state = state_from_dict(plan.state)
     exercise_logs, day_logs, answers = _history(plan, stored)
-    assert plan.pathway_version is not None and plan.catalogue_version is not None
-    catalogue = catalogue_of(plan.catalogue_version)
+    catalogue, pinned_pathways = pinned_inputs(plan)
     intake = intake_from_dict(plan.intake.data)
-    pathway = pathway_of(plan.pathway_version)
     result = replan(
         current=stored.to_domain(),
         weeks=plan.weeks,
@@ -134,7 +131,7 @@ def plan_replan(
         answers=answers,
         as_of=as_of,
         catalogue=catalogue,
-        pathways={**pathways(), pathway.slug: pathway},
+        pathways=pinned_pathways,
         config=rules_config(),
     )
     if result is None:
