@@ -110,6 +110,7 @@ class ExerciseSpec:
     harder: str | None = None
     evidence_level: str = "unconfirmed"
     source: str = ""
+    per_side: bool = False  # done on each leg (or side) in turn: it takes twice the time of its dose
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ _REQUIRED_KEYS: tuple[str, ...] = (
     "evidence_level",
     "source",
 )
-_OPTIONAL_KEYS: tuple[str, ...] = ("equipment", "common_mistakes", "contraindications", "easier", "harder")
+_OPTIONAL_KEYS: tuple[str, ...] = ("equipment", "common_mistakes", "contraindications", "easier", "harder", "per_side")
 
 
 class CatalogueError(ValueError):
@@ -293,6 +294,13 @@ def _vocabulary_set(
     return frozenset(value)
 
 
+def _flag(row: Mapping[str, Any], key: str, ref: str) -> bool:
+    value = row.get(key, False)
+    if not isinstance(value, bool):
+        _fail(f"must be true or false, got {value!r}", ref, key)
+    return value
+
+
 def _choice(row: Mapping[str, Any], key: str, ref: str, vocabulary: tuple[str, ...], what: str) -> str:
     value = row[key]
     if value not in vocabulary:
@@ -350,6 +358,7 @@ def _parse_exercise(row: object, index: int, seen: set[str]) -> ExerciseSpec:
         common_mistakes=_text_list(row, "common_mistakes", slug, required=False),
         contraindications=_vocabulary_set(row, "contraindications", slug, CONTRAINDICATION_TAGS, "contraindication"),
         easier=row.get("easier"),
+        per_side=_flag(row, "per_side", slug),
         harder=row.get("harder"),
         evidence_level=_choice(row, "evidence_level", slug, EVIDENCE_LEVELS, "evidence level"),
         source=_text(row, "source", slug),
@@ -411,6 +420,7 @@ def catalogue_to_dict(catalogue: Catalogue) -> dict[str, Any]:
                 "contraindications": sorted(e.contraindications),
                 "easier": e.easier,
                 "harder": e.harder,
+                "per_side": e.per_side,
                 "evidence_level": e.evidence_level,
                 "source": e.source,
             }

@@ -61,6 +61,7 @@ class Exercise(models.Model):
     easier = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="harder_of")
     harder = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="easier_of")
     evidence_level = models.CharField(max_length=16, choices=_choices(EVIDENCE_LEVELS))
+    per_side = models.BooleanField(default=False, help_text="Done on each leg or side in turn.")
     source = models.TextField(blank=True)
     catalogue_version = models.PositiveIntegerField(default=1)
     # False when the exercise left the catalogue file but a plan still refers to it (it is kept, never prescribed).
@@ -101,6 +102,7 @@ class Exercise(models.Model):
             harder=self.harder.slug if self.harder else None,
             evidence_level=self.evidence_level,
             source=self.source,
+            per_side=self.per_side,
         )
 
 

@@ -42,6 +42,7 @@ _SCALAR_FIELDS: tuple[str, ...] = (
     "contraindications",
     "evidence_level",
     "source",
+    "per_side",
     "catalogue_version",
     "is_active",
 )
@@ -84,6 +85,7 @@ def _row_values(spec: ExerciseSpec, version: int) -> dict[str, Any]:
         "contraindications": sorted(spec.contraindications),
         "evidence_level": spec.evidence_level,
         "source": spec.source,
+        "per_side": spec.per_side,
         "catalogue_version": version,
         "is_active": True,
     }

@@ -25,6 +25,7 @@ UPDATE_COLUMNS = (
     "dose",
     "pain_limit",
     "reason",
+    "source",
     "times_per_day",
     "slot",
     "step",

@@ -136,6 +136,8 @@ class Item:
     scheduled_step: int = 0
     slot: str = ""
     replaces: str | None = None
+    # Part of the JSON contract: where the exercise and its dose come from, for physios and a "why?" detail.
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,7 @@ class RunningTarget:
     rest_days: int  # days without running this week
     speed_work_allowed: bool
     reason: str
+    source: str = ""  # where the week's rule comes from: for physios and a "why?" detail
     # Not part of the JSON contract: the ramp level this week returns to after a dip (lighter week, taper, race
     # recovery); the weekly step and two-week limit apply to new levels only. Not stored; not compared.
     level: float = field(default=0.0, compare=False)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from exercises.catalogue import Dose
+from exercises.catalogue import Dose, Frequency
 
 from .pathways import Rule
 from .rules_config import RulesConfig
@@ -73,8 +73,8 @@ def sessions_per_week(rule: Rule, position: int) -> int | None:
     return rule.per_week[max(0, position)]
 
 
-def describe(dose: Dose) -> str:
-    """'3 × 12, 10, 8', '20 laps', '4 × 20 s', '6 × 30 m at 25 % pace'."""
+def describe(dose: Dose, per_side: bool = False) -> str:
+    """'3 × 12, 10, 8', '20 laps', '4 × 20 s each leg', '6 × 30 m at 25 % pace'."""
     reps = dose.reps
     reps_text = ", ".join(map(str, reps)) if isinstance(reps, tuple) else str(reps) if reps else ""
     if dose.hold_seconds:
@@ -93,36 +93,55 @@ def describe(dose: Dose) -> str:
         body = f"{dose.distance:g}"
     else:
         body = "as prescribed"
+    body = f"{body} each leg" if per_side else body
     return f"{body} at {dose.pace_percent} % pace" if dose.pace_percent else body
 
 
-def progression_reason(rule: Rule, position: int, dose: Dose) -> str:
-    """Why this dose, in words a runner can read: '+2 laps: weekly step, up to 20'."""
-    every = "weekly" if rule.every == "week" else "each session"
+def how_often(frequency: Frequency) -> str:
+    """'once a week', 'every other day', 'twice a day'."""
+    n, times = frequency.value, {1: "once", 2: "twice"}.get(frequency.value, f"{frequency.value} times")
+    if frequency.kind == "per_week":
+        return f"{times} a week"
+    if frequency.kind == "per_day":
+        return "every day" if n == 1 else f"{times} a day"
+    return "every other day" if n == 2 else f"every {n} days"
+
+
+def progression_reason(rule: Rule, position: int, dose: Dose, safe_pain: int, per_side: bool = False) -> str:
+    """Why this dose, in words a runner can read ("+2 laps this week, building to 20"). The rule's note, which
+    names its source, goes to the item's `source`, never here."""
+    step_word = "a week" if rule.every == "week" else "each session"
     last = last_position(rule)
     if rule.kind == "linear":
         assert rule.cap is not None
         name, amount = rule.step[0]
         unit = _UNITS.get(name, name)
-        cap = getattr(rule.cap, name)
+        value, cap = getattr(dose, name), getattr(rule.cap, name)
         if position == 0:
-            return f"start at {getattr(dose, name)} {unit} ({rule.note}); +{amount} {unit} {every} up to {cap}"
-        if getattr(dose, name) >= cap:
-            return f"{cap} {unit}: cap reached ({rule.note})"
-        return f"+{amount} {unit}: {'weekly step' if rule.every == 'week' else 'per-session step'}, up to {cap}"
+            return f"start at {value} {unit}; +{amount} {unit} {step_word}, building to {cap}"
+        if value >= cap:
+            return f"{cap} {unit}: as far as this builds"
+        return f"{value} {unit}, +{amount} {unit} {step_word}, building to {cap}"
     if rule.kind == "table":
         if position >= len(rule.ladder):
-            return f"maintenance: {describe(dose)}, {rule.then_per_week}× a week ({rule.note})"
-        row = rule.row_notes[position]
-        return f"week {position + 1} of the table: {describe(dose)} ({rule.note}{'; ' + row if row else ''})"
+            assert rule.then_per_week is not None
+            return (
+                f"keep-it-up dose: {describe(dose, per_side)}, {how_often(Frequency('per_week', rule.then_per_week))}"
+            )
+        return f"week {position + 1} of {len(rule.ladder)}: {describe(dose, per_side)}"
     if rule.kind == "pain_gated":
-        nxt = "top step" if position >= last else f"next step {every} if pain stays in the safe zone"
-        return f"step {min(position, last) + 1} of {last + 1}: {describe(dose)}; {nxt} ({rule.note})"
-    return rule.note
+        when = "next week" if rule.every == "week" else "next session"
+        nxt = "the top step" if position >= last else f"it moves up {when} if your pain stays at {safe_pain}/10 or less"
+        return f"step {min(position, last) + 1} of {last + 1}: {describe(dose, per_side)}; {nxt}"
+    return describe(dose, per_side)
 
 
-def estimated_minutes(dose: Dose, config: RulesConfig) -> float:
-    """Rough minutes a dose takes, used only to fit a day into the runner's minutes_per_session."""
+def estimated_minutes(dose: Dose, config: RulesConfig, per_side: bool = False) -> float:
+    """Rough minutes a dose takes, both legs for a one-leg exercise; used to fit a day into minutes_per_session."""
+    return _one_side_minutes(dose, config) * (2 if per_side else 1)
+
+
+def _one_side_minutes(dose: Dose, config: RulesConfig) -> float:
     if dose.laps:
         return dose.laps * config.minutes_per_lap
     if dose.minutes:

@@ -31,7 +31,15 @@ from .domain import (
     Session,
     Week,
 )
-from .dosing import dose_at, estimated_minutes, last_position, progression_reason, reduced_dose, sessions_per_week
+from .dosing import (
+    dose_at,
+    estimated_minutes,
+    how_often,
+    last_position,
+    progression_reason,
+    reduced_dose,
+    sessions_per_week,
+)
 from .pathways import Pathway, PathwayItem, Phase, Rule, choose_pathway, entry_phase, phase_slots
 from .rules import default_pain_limits
 from .rules_config import DEFAULT_CONFIG, RulesConfig
@@ -80,13 +88,8 @@ class _Builder:
         self.never = restricted | {"red_flag"}
         hold = state.load_hold_since
         self.load_hold_day = (dt.date.fromisoformat(hold) - start).days if hold else None
-        self.intake, self.catalogue, self.limit, self.state, self.config = (
-            intake,
-            catalogue,
-            limits.during,
-            state,
-            config,
-        )
+        self.intake, self.catalogue, self.state, self.config = intake, catalogue, state, config
+        self.limit, self.safe_pain = limits.during, limits.zone_ok_max
         self.available = tuple(WEEKDAYS.index(d) for d in intake.available_days)
         self.available_offsets = frozenset(weekday_offsets(self.available, self.start_weekday))
         self.entries: dict[tuple[int, int, int, bool], _Entry] = {}
@@ -135,18 +138,20 @@ class _Builder:
             dose = dose or dose_at(rule, chosen.dose, position)
             if adjusted and ctx.reduced:
                 dose = reduced_dose(dose)
-            reason = (
-                progression_reason(rule, position, dose) if dose != chosen.dose or rule.kind != "fixed" else rule.note
-            )
+            spec = self.catalogue[exercise]
+            reason = progression_reason(rule, position, dose, self.safe_pain, spec.per_side)
+            if rule.kind == "fixed":
+                reason = f"{reason}, {how_often(chosen.frequency)}"
             # The pathway's "why" describes its own exercise; an easier variant is named for what it is.
-            why = chosen.why if exercise == chosen.exercise else ""
-            reason = f"{why or self.catalogue[exercise].name}: {reason}"
+            own = exercise == chosen.exercise
+            reason = f"{chosen.why if own and chosen.why else spec.name}: {reason}"
+            source = chosen.source if own else spec.source
             notes = (ctx.swap_note, ctx.adjustment_note if adjusted else "")
             reason = "; ".join((reason, *(note for note in notes if note)))
             times = chosen.frequency.value if chosen.frequency.kind == "per_day" else 1
             replaces = chosen.exercise if exercise != chosen.exercise else ctx.swapped_from
-            item = Item(exercise, dose, self.limit, reason, times, position, raw, chosen.exercise, replaces)
-            minutes = estimated_minutes(dose, self.config) * times
+            item = Item(exercise, dose, self.limit, reason, times, position, raw, chosen.exercise, replaces, source)
+            minutes = estimated_minutes(dose, self.config, spec.per_side) * times
             found = (chosen.priority, item, minutes, chosen.kind, ctx.trimmable)
             self.entries[key] = found
         return found
@@ -159,8 +164,13 @@ class _Builder:
         return found
 
 
-def _occurrence_days(item: PathwayItem, builder: _Builder, first_day: int, week_positions: list[int], start_wd: int):
-    """(plan day, week index within phase) of each occurrence of a resolved item over a phase block."""
+def _occurrence_days(
+    item: PathwayItem, builder: _Builder, first_day: int, week_positions: list[int], start_wd: int, load: list[int]
+):
+    """(plan day, week index within phase) of each occurrence of a resolved item over a phase block.
+
+    Cross-training goes on the days with the least work already placed (`load`, minutes per weekday), so pool and
+    bike get days of their own when the runner has them instead of piling onto the strength days."""
     freq, rule = item.frequency, item.rule
     avail = builder.available
     days: list[tuple[int, int]] = []
@@ -170,7 +180,11 @@ def _occurrence_days(item: PathwayItem, builder: _Builder, first_day: int, week_
         return [(d, (d - first_day) // 7) for d in every_n_days(span, offsets, freq.value)]
     for k, position in enumerate(week_positions):
         n = sessions_per_week(rule, position) or freq.value
-        weekdays = avail if freq.kind == "per_day" else spread_days(avail, n)
+        weekdays = (
+            avail
+            if freq.kind == "per_day"
+            else spread_days(avail, n, tuple(load) if item.kind == "cross_training" else (0,) * 7)
+        )
         base = first_day + 7 * k
         days.extend((base + off, k) for off in weekday_offsets(weekdays, start_wd))
     return days
@@ -275,6 +289,7 @@ def _place_phase(
     """Place every item of one phase block. The same exercise under the same rule in a later phase continues its
     progression where the earlier phase left it (e.g. seed 002's +2 laps a week runs across both phases)."""
     used: set[str] = set()
+    load = [0] * 7  # minutes per weekday of what is placed so far, each item at the most it builds to
     adjustments = builder.state.adjustments
     start_wd = start.weekday()
     for item in phase.items:
@@ -310,7 +325,11 @@ def _place_phase(
             reduced=adj.reduced,
         )
         last = last_position(chosen.rule)
-        occurrences = _occurrence_days(chosen, builder, first_day, week_positions, start_wd)
+        occurrences = _occurrence_days(chosen, builder, first_day, week_positions, start_wd, load)
+        top = builder.entry(chosen, ctx, last, last, False)[2]
+        for day, k in occurrences:
+            if k == 0:
+                load[(start_wd + day) % 7] += round(top)
         carried[key] = offset + (end_week - first_week if weekly else len(occurrences))
         positions = _held(
             [
@@ -378,7 +397,7 @@ def _sessions(entries: list[_Entry] | tuple[()], budget: int, builder: _Builder,
             kept.append((entry[0], trimmed, fits, kind, trimmable))
             spent += fits
         else:
-            dropped.append(item.exercise.replace("_", " "))
+            dropped.append(builder.catalogue[item.exercise].name)
     if dropped:
         top = next((i for i, e in enumerate(kept) if e[3] in REHAB_KINDS), None)
         if top is not None:

@@ -105,6 +105,7 @@ class PlanWeek(models.Model):
     rest_days = models.PositiveSmallIntegerField()
     speed_work_allowed = models.BooleanField()
     running_reason = models.TextField(blank=True)
+    running_source = models.TextField(blank=True, default="")  # where the week's rule comes from, for physios
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="one_plan_week_per_number")]
@@ -140,6 +141,7 @@ class Prescription(models.Model):
     dose = models.JSONField()
     pain_limit = models.PositiveSmallIntegerField(validators=PAIN_SCALE)
     reason = models.TextField()
+    source = models.TextField(blank=True, default="")  # where the exercise and its dose come from, for physios
     times_per_day = models.PositiveSmallIntegerField(default=1)
     # What the rules read back (programs.domain.Item): the pathway exercise whose place this fills (adjustments are
     # keyed by it), its step on the progression before and after the rules' adjustment, and the exercise it

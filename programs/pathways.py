@@ -8,6 +8,7 @@ a wrong template must fail loudly with the pathway, phase and field named, never
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,9 +72,10 @@ class PathwayItem:
     frequency: Frequency
     rule: Rule
     priority: int  # 1 = keep first when time is short
-    why: str = ""
+    why: str = ""  # plain words for the runner; checked by `_plain`
     needs_speed_clearance: bool = False  # strides and sprints: only once speed work is cleared
     alternatives: tuple[PathwayItem, ...] = ()
+    source: str = ""  # where the exercise and its dose come from: for physios and the "why?" detail
 
 
 @dataclass(frozen=True)
@@ -302,7 +304,17 @@ def _item(data: object, ctx: _Ctx, kind: str, parent: PathwayItem | None = None)
         data = {"exercise": data}
     if not isinstance(data, Mapping) or not isinstance(data.get("exercise"), str):
         raise ctx.fail("an item needs an exercise slug", "items")
-    known = {"exercise", "dose", "frequency", "rule", "priority", "why", "needs_speed_clearance", "alternatives"}
+    known = {
+        "exercise",
+        "dose",
+        "frequency",
+        "rule",
+        "priority",
+        "why",
+        "source",
+        "needs_speed_clearance",
+        "alternatives",
+    }
     unknown = sorted(set(data) - known)
     if unknown:
         raise ctx.fail(f"unknown key(s) {unknown} in item {data['exercise']!r}", "items")
@@ -322,7 +334,8 @@ def _item(data: object, ctx: _Ctx, kind: str, parent: PathwayItem | None = None)
         priority=_int(data, "priority", ctx) if "priority" in data or parent is None else parent.priority,
         # A bare alternative slug does not inherit the parent's "why" (it names the parent's exercise); the
         # generator then names the alternative from the catalogue.
-        why=str(data.get("why", "")).strip(),
+        why=_plain(str(data.get("why", "")).strip(), ctx, f"{data['exercise']}.why"),
+        source=_source(str(data.get("source", "")).strip(), rule),
         needs_speed_clearance=bool(data.get("needs_speed_clearance", parent.needs_speed_clearance if parent else 0)),
     )
     if parent is None:
@@ -331,6 +344,27 @@ def _item(data: object, ctx: _Ctx, kind: str, parent: PathwayItem | None = None)
             raise ctx.fail("alternatives must be a list", f"{item.exercise}.alternatives")
         item = PathwayItem(**{**item.__dict__, "alternatives": tuple(_item(a, ctx, kind, item) for a in alts)})
     return item
+
+
+# What a runner must never read in a reason: citations, seed and stage codes, house labels (they go to `source`).
+_SOURCE_MARKERS = re.compile(
+    r"\b(seeds? \d+|PMC\d+|Aspetar|Heiderscheit|Petersen|Goom|Silbernagel|Tyler|Hartmann|Del Monte|house|unconfirmed|"
+    r"(19|20)\d\d)\b|\.com|docs/",
+    re.IGNORECASE,
+)
+
+
+def _plain(text: str, ctx: _Ctx, field: str) -> str:
+    found = _SOURCE_MARKERS.search(text)
+    if found:
+        raise ctx.fail(f"runner-facing text names a source ({found.group(0)!r}); move it to `source`", field)
+    return text
+
+
+def _source(own: str, rule: Rule) -> str:
+    """The item's own source, then its rule's note (what the dose rule does and where it comes from)."""
+    parts = [own, rule.note, *dict.fromkeys(n for n in rule.row_notes if n)]
+    return "; ".join(p for p in parts if p)
 
 
 def _entry(data: object, ctx: _Ctx) -> PhaseEntry | None:

@@ -15,6 +15,7 @@ def _item_to_dict(item: Item) -> dict[str, Any]:
     out: dict[str, Any] = {"exercise": item.exercise, **dose_to_dict(item.dose)}
     out["pain_limit"] = item.pain_limit
     out["reason"] = item.reason
+    out["source"] = item.source
     if item.times_per_day > 1:
         out["times_per_day"] = item.times_per_day
     return out
@@ -40,6 +41,7 @@ def week_to_dict(week: Week) -> dict[str, Any]:
             "rest_days": week.running.rest_days,
             "speed_work_allowed": week.running.speed_work_allowed,
             "reason": week.running.reason,
+            "source": week.running.source,
         },
         "days": [day_to_dict(day) for day in week.days],
     }

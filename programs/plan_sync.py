@@ -21,6 +21,7 @@ from .models import Plan, PlannedSession, PlanWeek, Prescription
 from .selectors import ItemRow, SessionRow, StoredPlan
 
 _WEEK_FIELDS = ("phase", "target_distance", "max_runs", "rest_days", "speed_work_allowed")
+_WEEK_TEXTS = ("running_reason", "running_source")  # rewritten when they change, but not recorded as plan changes
 
 
 class CatalogueMismatchError(LookupError):
@@ -51,6 +52,7 @@ def _plan_week_row(plan: Plan, week: domain.Week) -> PlanWeek:
         rest_days=running.rest_days,
         speed_work_allowed=running.speed_work_allowed,
         running_reason=running.reason,
+        running_source=running.source,
     )
 
 
@@ -61,6 +63,7 @@ def _item_values(item: domain.Item) -> dict[str, Any]:
         "dose": dose_to_dict(item.dose),
         "pain_limit": item.pain_limit,
         "reason": item.reason,
+        "source": item.source,
         "times_per_day": item.times_per_day,
         "slot": item.slot,
         "step": item.step,
@@ -242,12 +245,12 @@ def _sync_weeks(plan: Plan, generated: domain.Plan, stored: StoredPlan, *, after
         if before != after_values:
             week_start = plan.start + dt.timedelta(weeks=week.number - 1)
             sync.record(RUNNING, _change(week_start, "run", RUNNING, before, after_values))
-        if before != after_values or row.running_reason != fresh.running_reason:
-            for f in [*_WEEK_FIELDS, "running_reason"]:
+        if before != after_values or any(getattr(row, f) != getattr(fresh, f) for f in _WEEK_TEXTS):
+            for f in [*_WEEK_FIELDS, *_WEEK_TEXTS]:
                 setattr(row, f, getattr(fresh, f))
             to_update.append(row)
     if to_update:
-        PlanWeek.objects.bulk_update(to_update, [*_WEEK_FIELDS, "running_reason"])
+        PlanWeek.objects.bulk_update(to_update, [*_WEEK_FIELDS, *_WEEK_TEXTS])
 
 
 def _plain(value: object) -> object:

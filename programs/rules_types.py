@@ -32,7 +32,8 @@ class Decision:
 
 
 def day_text(d: dt.date) -> str:
-    return f"{d:%a} {d.isoformat()}"
+    """'Mon 5 Jan', as a runner writes a date."""
+    return f"{d:%a} {d.day} {d:%b}"
 
 
 def iso_date(value: str | None) -> dt.date | None:

@@ -42,6 +42,30 @@ def _hold_weeks(state: PlanState, start: dt.date) -> range:
     return range(max(first, 1), max(first, 1) + state.running_hold_weeks)
 
 
+# Where each kind of week comes from (docs/clinical-sources.md): the week's `source`, for physios and a "why?".
+SOURCES = {
+    "first_week": "Seed 000 (§11): an aching 50-75 mi/week marathoner cut to 30-40 mi; seed 002: no cut for soreness "
+    "only after races; 30-50 % return-to-run heuristic for high pain (§7.2, unconfirmed)",
+    "restart": "Return to running at 30-50 % of the usual week (§7.2, unconfirmed; lower bound used) after the Aspetar "
+    "walk-jog stage (§6.1)",
+    "usual": "Your own usual weekly distance",
+    "ramp": "About 10 % a week, a conservative default (Buist 2008, §7.3), and at most 30 % over two weeks "
+    "(Nielsen 2014, §7.3); returning to a previous level after a lighter week is not a new high",
+    "lighter": "Training in cycles (seed 000, §11): every 4th week, every 3rd from age 50, at 80 % (house choices, "
+    "unconfirmed)",
+    "taper": "Three-week taper before a marathon (seed 000, §11); shorter races shorter, 20 % less a week "
+    "(unconfirmed coaching defaults)",
+    "recovery": "A week at half the level after a goal race (house choice, unconfirmed; seed 000 took a week off)",
+    "novice": "Seed 001 (§11): 'too much too soon' for a runner 4 months in; built no higher below 6 months of "
+    "running (house threshold)",
+    "hold": "Silbernagel 2007 (§5.1): pain must settle by the next morning; seed 004: no more distance while "
+    "tightness after running lasts",
+    "speed": "Seed 004 (§11): no speed work until tightness after activity subsides",
+    "walk_jog": "Aspetar stage 2 (§6.1): walk-jog from 25 % to 70 % of full pace while pain-free",
+    "no_running": "Aspetar stage 1 (§6.1): no running until walking is normal and pain-free",
+}
+
+
 def _first_week(intake: Intake, usual: float, cap: float, config: RulesConfig) -> tuple[float, str]:
     """The first week's distance, scaled by how much it hurts (docs/clinical-sources.md §11): seed 002's runner, sore
     only after races, cuts nothing; seed 000's aching marathoner cuts to 30-40 mi; more pain cuts more."""
@@ -110,26 +134,34 @@ def running_targets(
             target = 0.0
             if mode == "walk_jog":
                 why = "No running target yet: walk–jog only (see sessions), from 25 % to 70 % of full pace"
+                cites = ["walk_jog"]
             elif mode == "none":
                 why = "No running yet: walk–jog starts once you walk with a normal stride without pain"
+                cites = ["no_running"]
             else:
                 why = "No running planned: you told us you are not running at the moment"
+                cites = ["usual"]
         else:
             taper_week = race_week is not None and race_week - taper < w <= race_week
             recovery_week = race_week is not None and race_week < w <= race_week + config.race_recovery_weeks
             # every Nth week is lighter, counted from the last dip (so a race's taper and recovery restart the cycle)
             lighter = bool(lighter_every) and levels != [] and normal_weeks >= lighter_every - 1
             if not levels:
+                restart = w > 0 or intake.symptoms.onset == "sudden"
                 level, why = _first_week(intake, usual, cap, config) if w == 0 else _restart(usual, cap, config, unit)
+                cites = ["restart" if restart else "first_week" if symptomatic else "usual"]
                 ceiling = level if novice else usual
                 if novice:
                     why += f"; as you started running {intake.running.months_running} months ago, it stays there"
+                    cites.append("novice")
             elif w in held or (load_hold is not None and week_start >= load_hold):
                 level = min(level, previous) if previous else level
                 reason = state.running_hold_reason if w in held else state.load_hold_reason
                 why = f"Held at {_fmt(level)} {unit}: {reason or 'tightness after running'}"
+                cites = ["hold"]
             elif previous < level or taper_week or recovery_week or lighter:
                 why = f"Back to {_fmt(level)} {unit} after the lighter week"  # a dip never lowers or raises the level
+                cites = ["ramp"]
             else:
                 grown = _floor(min(ceiling, _step_limit(level, levels, config)))
                 why = (
@@ -139,6 +171,7 @@ def running_targets(
                     else f"Holding at {_fmt(level)} {unit}, " + ("your usual distance" if level >= usual else "for now")
                 )
                 level = grown
+                cites = ["ramp"]
             levels.append(level)
             target = level
             if taper_week:
@@ -146,6 +179,7 @@ def running_targets(
                 k = w - (race_week - taper)
                 target = _floor(level * (1 - config.taper_weekly_reduction * k))
                 why = f"Taper week {k} of {taper} before your race: {_fmt(target)} {unit}"
+                cites = ["taper"]
                 if w == race_week and race_length and speed_ok:
                     assert intake.running.goal_race is not None
                     easy = _floor(target * config.race_week_easy_fraction)
@@ -162,9 +196,11 @@ def running_targets(
             elif recovery_week:
                 target = _floor(level * config.race_recovery_fraction)
                 why = f"Recovery after your race: {_fmt(target)} {unit}, then back to {_fmt(level)} {unit}"
+                cites = ["recovery"]
             elif lighter:
                 target = _floor(level * config.lighter_week_factor)
                 why = f"Lighter week: {_fmt(target)} {unit}, then back to {_fmt(level)} {unit} (training in cycles)"
+                cites = ["lighter"]
         speed = target > 0 and speed_allowed(slot, intake, state, week_start)
         if target > 0 and not speed:
             why += (
@@ -172,6 +208,8 @@ def running_targets(
                 if not speed_ok
                 else "; no speed work this week"
             )
+            if not speed_ok:
+                cites.append("speed")
         runs = max_runs if target > 0 else walk_jog_sessions[w]
         normal_weeks = normal_weeks + 1 if target > 0 and target >= level else 0
         previous = target
@@ -183,6 +221,7 @@ def running_targets(
                 rest_days=7 - runs,
                 speed_work_allowed=speed,
                 reason=why + _gate_note(slot),
+                source="; ".join(SOURCES[c] for c in dict.fromkeys(cites)),
                 level=level if target > 0 else 0.0,
             )
         )

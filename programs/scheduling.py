@@ -13,20 +13,22 @@ from collections.abc import Sequence
 
 
 @functools.cache
-def spread_days(available: tuple[int, ...], n: int) -> tuple[int, ...]:
+def spread_days(available: tuple[int, ...], n: int, load: tuple[int, ...] = (0,) * 7) -> tuple[int, ...]:
     """Up to n weekdays (0 = Monday) from `available`, no two adjacent on the weekly cycle (Sun-Mon counts).
 
-    Prefers the widest smallest gap, then the earliest days, so the choice is deterministic. If fewer than n
-    non-adjacent days exist, returns as many as there are (the caller says so in the reason).
+    Prefers the days with the least `load` already on them (minutes per weekday), then the widest smallest gap,
+    then the earliest days, so the choice is deterministic. If fewer than n non-adjacent days exist, returns as
+    many as there are (the caller says so in the reason).
     """
     for size in range(min(n, len(available)), 0, -1):
-        best: tuple[int, tuple[int, ...]] | None = None
+        best: tuple[tuple[int, int], tuple[int, ...]] | None = None
         for combo in itertools.combinations(sorted(available), size):
             gap = _min_cyclic_gap(combo)
             if gap < 2:
                 continue
-            if best is None or gap > best[0]:
-                best = (gap, combo)
+            key = (sum(load[d] for d in combo), -gap)
+            if best is None or key < best[0]:
+                best = (key, combo)
         if best is not None:
             return best[1]
     return ()

@@ -57,6 +57,7 @@ class ItemRow:
     dose: dict[str, Any]
     pain_limit: int
     reason: str
+    source: str
     times_per_day: int
     slot: str
     step: int
@@ -76,6 +77,7 @@ class ItemRow:
             scheduled_step=self.scheduled_step,
             slot=self.slot,
             replaces=self.replaces or None,
+            source=self.source,
         )
 
 
@@ -155,6 +157,7 @@ def _session_rows(plan: Plan, **where: Any) -> list[SessionRow]:
                     dose=i["dose"],
                     pain_limit=i["pain_limit"],
                     reason=i["reason"],
+                    source=i["source"],
                     times_per_day=i["times_per_day"],
                     slot=i["slot"],
                     step=i["step"],
@@ -181,6 +184,7 @@ def _running(row: PlanWeek) -> domain.RunningTarget:
         rest_days=row.rest_days,
         speed_work_allowed=row.speed_work_allowed,
         reason=row.running_reason,
+        source=row.running_source,
     )
 
 

@@ -253,7 +253,7 @@ def plan_states(draw: st.DrawFn, *, start: dt.date = START) -> PlanState:
                     variant=draw(st.sampled_from((None, cat[slug].easier))),
                     hold=hold,
                     held_at=draw(st.integers(min_value=0, max_value=3)) if hold else None,
-                    reason="held: pain 4/10 on Mon 2026-01-05",
+                    reason="held: pain 4/10 on Mon 5 Jan",
                     since=(start + dt.timedelta(days=draw(st.integers(min_value=0, max_value=60)))).isoformat(),
                 ),
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from collections import defaultdict
 from functools import cache
 
@@ -32,6 +33,14 @@ from tests.programs.strategies import (
     plan_states,
     red_flag_intakes,
 )
+
+# What a runner must never read in a reason: citations, seed and stage codes, house labels and field names.
+SOURCE_CODES = re.compile(
+    r"\b(seeds? \d+|PMC\d+|Aspetar|Heiderscheit|Petersen|Goom|Silbernagel|Tyler|Askling \d|Del Monte|house|"
+    r"unconfirmed|stage \d|phase I+|(19|20)\d\d)\b|\.com|docs/|\w_\w",
+    re.IGNORECASE,
+)
+OTHER_UNIT = {"km": re.compile(r"\bmi\b|\bmiles?\b"), "mi": re.compile(r"\bkm\b|kilomet")}
 
 CONFIG = RulesConfig()
 FRESH = PlanState()
@@ -77,6 +86,7 @@ def check_plan(intake: Intake, plan: Plan, state: PlanState, config: RulesConfig
     for n, week in enumerate(plan.weeks):
         running = week.running
         assert running.unit == intake.units
+        assert_plain(running.reason, intake)
         assert running.rest_days + running.max_runs == 7
         race = intake.running.goal_race
         race_week = race is not None and week.days[0].date <= race.date <= week.days[-1].date
@@ -116,15 +126,22 @@ def check_plan(intake: Intake, plan: Plan, state: PlanState, config: RulesConfig
                     spec = cat[item.exercise]
                     assert spec.equipment <= intake.equipment, item.exercise
                     assert not spec.contraindications & phase.forbidden_tags, (phase.slug, item.exercise)
-                    assert item.reason
+                    assert_plain(item.reason, intake)
                     for name, value in dataclasses.asdict(item.dose).items():
                         if value is not None and name != "distance":  # runs: bounded by the week's target
                             top = max(value) if isinstance(value, tuple) else value
                             assert top <= ceiling[item.exercise][name], (item.exercise, name, value)
                     assert (item.dose.laps or 0) <= 20 and (item.dose.minutes or 0) <= 60
                     if session.kind in ("strength", "mobility", "cross_training"):
-                        rehab_minutes += estimated_minutes(item.dose, config) * item.times_per_day
+                        rehab_minutes += estimated_minutes(item.dose, config, spec.per_side) * item.times_per_day
             assert rehab_minutes <= intake.minutes_per_session + 1e-9
+
+
+def assert_plain(reason: str, intake: Intake) -> None:
+    """Written for the runner: no source code, slug or field name, and only their own unit."""
+    assert reason
+    assert not SOURCE_CODES.search(reason), reason
+    assert not OTHER_UNIT[intake.units].search(reason), reason
 
 
 def generate(intake: Intake, weeks: int, state: PlanState = FRESH, config: RulesConfig = CONFIG) -> Plan:
