@@ -40,7 +40,16 @@ from .dosing import (
     reduced_dose,
     sessions_per_week,
 )
-from .pathways import Pathway, PathwayItem, Phase, Rule, choose_pathway, entry_phase, phase_slots
+from .pathways import (
+    ITEM_CONDITIONS,
+    Pathway,
+    PathwayItem,
+    Phase,
+    Rule,
+    choose_pathway,
+    entry_phase,
+    phase_slots,
+)
 from .rules import default_pain_limits
 from .rules_config import DEFAULT_CONFIG, RulesConfig
 from .run_days import place_runs
@@ -293,6 +302,8 @@ def _place_phase(
     adjustments = builder.state.adjustments
     start_wd = start.weekday()
     for item in phase.items:
+        if item.only_if and not ITEM_CONDITIONS[item.only_if](builder.intake):
+            continue
         resolved = builder.resolve(item, phase, used)
         if resolved is None:
             continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -76,6 +76,14 @@ class PathwayItem:
     needs_speed_clearance: bool = False  # strides and sprints: only once speed work is cleared
     alternatives: tuple[PathwayItem, ...] = ()
     source: str = ""  # where the exercise and its dose come from: for physios and the "why?" detail
+    only_if: str = ""  # one of ITEM_CONDITIONS: the item is prescribed only to runners it applies to
+
+
+# Items some runners get and others do not (`only_if`), decided from the intake.
+ITEM_CONDITIONS: dict[str, Callable[[Intake], bool]] = {
+    "previous_hamstring_injury": lambda intake: intake.symptoms.previous_hamstring_injury,
+    "age_50_plus": lambda intake: intake.age >= 50,
+}
 
 
 @dataclass(frozen=True)
@@ -312,9 +320,13 @@ def _item(data: object, ctx: _Ctx, kind: str, parent: PathwayItem | None = None)
         "priority",
         "why",
         "source",
+        "only_if",
         "needs_speed_clearance",
         "alternatives",
     }
+    only_if = str(data.get("only_if", "") if parent is None else "")
+    if only_if and only_if not in ITEM_CONDITIONS:
+        raise ctx.fail(f"only_if must be one of {sorted(ITEM_CONDITIONS)}", f"{data['exercise']}.only_if")
     unknown = sorted(set(data) - known)
     if unknown:
         raise ctx.fail(f"unknown key(s) {unknown} in item {data['exercise']!r}", "items")
@@ -336,6 +348,7 @@ def _item(data: object, ctx: _Ctx, kind: str, parent: PathwayItem | None = None)
         # generator then names the alternative from the catalogue.
         why=_plain(str(data.get("why", "")).strip(), ctx, f"{data['exercise']}.why"),
         source=_source(str(data.get("source", "")).strip(), rule),
+        only_if=only_if,
         needs_speed_clearance=bool(data.get("needs_speed_clearance", parent.needs_speed_clearance if parent else 0)),
     )
     if parent is None:
@@ -512,6 +525,20 @@ def choose_pathway(intake: Intake) -> tuple[str, str]:
     4. Any other ache → overuse_ache (seed 000/004: capped load, strength, cross-training).
     5. No symptoms → prevention (Petersen 2011 Nordic programme, docs/clinical-sources.md §2.2).
     """
+    slug, why = _choose(intake)
+    return slug, f"{why} {AGE_50_NOTE}" if intake.age >= 50 else why
+
+
+# Seed 002 (docs/clinical-sources.md §11): machine strength work for pelvis, core, quads and hamstrings, and a
+# bone-density note, for a 55-year-old runner.
+AGE_50_NOTE = (
+    "From 50 on, strength work on gym machines for the hips, trunk, thighs and hamstrings is worth keeping up all "
+    "year, and it helps keep bones strong too (worth asking your doctor about bone health, especially around the "
+    "menopause)."
+)
+
+
+def _choose(intake: Intake) -> tuple[str, str]:
     s = intake.symptoms
     if s.symptomatic and s.onset == "sudden":
         return "acute_strain", (

@@ -112,11 +112,21 @@ def test_a_log_within_the_safe_zone_progresses_without_touching_history(
 
 
 def test_an_easier_variant_scheduled_in_its_own_right_is_never_confused_with_a_regressed_slot(
-    runner: User, intake_data: dict[str, Any]
+    runner: User, intake_data: dict[str, Any], monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
-    """No equipment: the single-leg bridge fills the Nordic's place and the glute bridge the single-leg bridge's.
-    After the Nordic's place regresses to the glute bridge, a log of the glute bridge in its own place is that
-    place's log only."""
+    """A template whose Nordic has no towel alternative, and no equipment: the single-leg bridge fills the Nordic's
+    place and the glute bridge the single-leg bridge's. After the Nordic's place regresses to the glute bridge, a
+    log of the glute bridge in its own place is that place's log only."""
+    data = copy.deepcopy(pathway_files.pathway_source("overuse_ache"))
+    for phase in data["phases"]:
+        for session in phase["sessions"]:
+            for item in session["items"]:
+                if item["exercise"] == "nordic_curl":
+                    item["alternatives"] = [a for a in item["alternatives"] if a != "towel_slider_curl"]
+    original = pathway_files.pathway_source
+    monkeypatch.setattr(generation, "pathway_source", lambda slug: data if slug == "overuse_ache" else original(slug))
+    generation._source_checksum.cache_clear()  # the shipped files' checksums are cached per process
+    request.addfinalizer(generation._source_checksum.cache_clear)
     intake_data["equipment"] = []
     plan = _plan(runner, intake_data, weeks=6)
     session = _first_strength_session(plan)
@@ -148,8 +158,7 @@ def test_an_easier_variant_scheduled_in_its_own_right_is_never_confused_with_a_r
 
 @pytest.fixture
 def edit_overuse_template(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], None]]:
-    """Edits the shipped overuse template when called: the single-leg bridge's ladder becomes 2 × 8, 2 × 10, 3 × 10.
-    This runner (no anchor for Nordics) gets the glute bridge in that place, with the same ladder."""
+    """Edits the shipped overuse template when called: the single-leg bridge's ladder becomes 2 × 8, 2 × 10, 3 × 10."""
     data = copy.deepcopy(pathway_files.pathway_source("overuse_ache"))
     for phase in data["phases"]:
         for session in phase["sessions"]:
@@ -170,7 +179,9 @@ def edit_overuse_template(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[
 
 
 def _bridge_doses(plan: Plan, after: dt.date) -> set[tuple[int, Any]]:
-    rows = Prescription.objects.filter(session__plan=plan, session__date__gt=after, exercise__slug="glute_bridge")
+    rows = Prescription.objects.filter(
+        session__plan=plan, session__date__gt=after, slot="single_leg_bridge", replaces=""
+    )
     return {(p.dose["sets"], p.dose["reps"]) for p in rows}
 
 
@@ -196,7 +207,7 @@ def test_editing_a_pathway_never_changes_an_active_plan_until_it_is_upgraded(
     assert plan.pathway_version.number == 2 and plan.pathway_version != pinned
     assert change.kind == PlanChangeKind.UPGRADE
     assert change.before["pathway_version"] == 1 and change.after["pathway_version"] == 2
-    assert {c["exercise"] for c in change.item_changes} == {"glute_bridge"}
+    assert {c["exercise"] for c in change.item_changes} == {"single_leg_bridge"}
     assert _bridge_doses(plan, session.date) & {(2, 8), (2, 10), (3, 10)}
     assert not _bridge_doses(plan, session.date) & {(3, 12), (4, 15)}
     assert history_before == list(

@@ -115,15 +115,16 @@ def test_no_pool_means_cycling_or_a_land_alternative() -> None:
 # ---------------------------------------------------------------- equipment substitution for Nordics
 
 
-def test_nordic_without_partner_or_anchor_uses_sliders_else_a_bodyweight_alternative() -> None:
+def test_nordic_without_partner_or_anchor_uses_sliders_else_a_towel_on_a_smooth_floor() -> None:
     sliders = plan_for(make_intake(equipment=frozenset({"band", "sliders"})))
     assert not occurrences(sliders, "nordic_curl") and not occurrences(sliders, "nordic_curl_band_assisted")
     curls = [i for _, _, i in occurrences(sliders, "slider_curl")]
     assert len(curls) == 27 + 2  # the Petersen schedule, then maintenance
     assert "no partner or anchor" in curls[0].reason
     bodyweight = plan_for(make_intake(equipment=frozenset()))
-    bridges = [i for _, _, i in occurrences(bodyweight, "single_leg_bridge")]
-    assert bridges and "bodyweight" in bridges[0].reason
+    towel = [i for _, _, i in occurrences(bodyweight, "towel_slider_curl")]
+    assert len(towel) == 27 + 2 and towel[0].reason.startswith("Towel slider curl: week 1 of 10: 2 × 5")
+    assert "no partner or anchor" in towel[0].reason
 
 
 def test_only_the_runners_equipment_and_days_are_used() -> None:

@@ -120,11 +120,11 @@ def test_default_directory_is_cached_and_copies_are_returned() -> None:
     assert first["prevention"] is second["prevention"]
 
 
-def test_every_nordic_has_a_bodyweight_fallback() -> None:
+def test_every_nordic_has_an_eccentric_fallback_without_equipment() -> None:
     for pathway in pathways().values():
         for phase in pathway.phases:
             for item in phase.items:
                 if item.exercise == "nordic_curl":
-                    fallback = item.alternatives[-1]
-                    assert catalogue()[fallback.exercise].equipment == frozenset(), (pathway.slug, phase.slug)
-                    assert "bodyweight" in fallback.why
+                    no_kit = [a for a in item.alternatives if not catalogue()[a.exercise].equipment]
+                    assert no_kit, (pathway.slug, phase.slug)
+                    assert catalogue()[no_kit[0].exercise].category == "eccentric", (pathway.slug, phase.slug)

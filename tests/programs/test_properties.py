@@ -304,3 +304,34 @@ def test_nothing_progresses_without_logged_completions(intake: Intake, days: int
                         after[item.slot] = max(after[item.slot], item.step)
     for slot, step in before.items():
         assert after[slot] <= step, f"{slot} climbed to {after[slot]} with nothing logged"
+
+
+# Stages that allow them (not the first, protective stage of an acute strain or a tendinopathy) always hold eccentric or
+# lengthening hamstring work; after a previous hamstring injury, Nordic-type work (a Nordic or its knee-flexor
+# eccentric stand-ins) is in every such week, maintenance included.
+EARLY_TAGS = frozenset({"acute_strain_early", "proximal_tendinopathy_early", "lengthening_load"})
+NORDIC_TYPE = frozenset({"nordic_curl", "nordic_curl_band_assisted", "slider_curl", "towel_slider_curl"})
+
+
+def lengthening(slug: str) -> bool:
+    spec = catalogue()[slug]
+    return spec.category == "eccentric" or "lengthening_load" in spec.contraindications
+
+
+@settings(max_examples=150, deadline=None)
+@given(intake=clear_intakes(), weeks=st.integers(min_value=1, max_value=16), injured=st.booleans())
+def test_every_stage_past_protection_has_eccentric_or_lengthening_work(
+    intake: Intake, weeks: int, injured: bool
+) -> None:
+    intake = dataclasses.replace(
+        intake, symptoms=dataclasses.replace(intake.symptoms, previous_hamstring_injury=injured)
+    )
+    plan = generate(intake, weeks)
+    pathway = pathways()[plan.pathway]
+    for week in plan.weeks:
+        if pathway.phase(week.phase).forbidden_tags & EARLY_TAGS:
+            continue
+        done = {item.exercise for day in week.days for session in day.sessions for item in session.items}
+        assert any(lengthening(slug) for slug in done), (plan.pathway, week.phase, sorted(done))
+        if injured:
+            assert done & NORDIC_TYPE, (plan.pathway, week.phase, sorted(done))

@@ -74,28 +74,28 @@ def test_no_logs_prints_the_plan_with_an_empty_change_list_when_evaluated_on_the
 
 
 def test_severe_pain_pauses_the_exercise(tmp_path: Path, intake_data: dict[str, Any], plan: dict[str, Any]) -> None:
-    day = _first(plan, "glute_bridge")
-    logs = [{"date": day, "exercise": "glute_bridge", "completed": True, "pain_during": 8, "pain_after": 7}]
+    day = _first(plan, "single_leg_bridge")
+    logs = [{"date": day, "exercise": "single_leg_bridge", "completed": True, "pain_during": 8, "pain_after": 7}]
     result = _ok(_replay(tmp_path, intake_data, logs))
     pause = [c for c in result["changes"] if c["action"] == "pause"]
-    assert pause == [{"date": day, "exercise": "glute_bridge", "action": "pause", "reason": pause[0]["reason"]}]
-    assert all(d <= day for d in _dates(result, "glute_bridge"))
+    assert pause == [{"date": day, "exercise": "single_leg_bridge", "action": "pause", "reason": pause[0]["reason"]}]
+    assert all(d <= day for d in _dates(result, "single_leg_bridge"))
     assert not result["weeks"][1]["running"]["speed_work_allowed"]
 
 
 def test_a_paused_exercise_comes_back_after_a_pain_free_check(
     tmp_path: Path, intake_data: dict[str, Any], plan: dict[str, Any]
 ) -> None:
-    day = _first(plan, "glute_bridge")
+    day = _first(plan, "single_leg_bridge")
     check = (dt.date.fromisoformat(day) + dt.timedelta(days=2)).isoformat()
     logs = [
-        {"date": day, "exercise": "glute_bridge", "completed": True, "pain_during": 8, "pain_after": 7},
+        {"date": day, "exercise": "single_leg_bridge", "completed": True, "pain_during": 8, "pain_after": 7},
         {"date": check, "morning": {"pain": 1, "pain_free_check": True}},
     ]
     result = _ok(_replay(tmp_path, intake_data, logs))
     resume = [c for c in result["changes"] if c["action"] == "resume"]
-    assert resume and resume[0]["exercise"] == "glute_bridge" and resume[0]["date"] == check
-    assert [d for d in _dates(result, "glute_bridge") + _dates(result, "isometric_bridge_hold") if d > check]
+    assert resume and resume[0]["exercise"] == "single_leg_bridge" and resume[0]["date"] == check
+    assert [d for d in _dates(result, "single_leg_bridge") + _dates(result, "glute_bridge") if d > check]
 
 
 def test_an_advise_tier_red_flag_keeps_the_plan_with_the_advice(tmp_path: Path, intake_data: dict[str, Any]) -> None:
@@ -130,9 +130,9 @@ def test_a_painful_run_holds_running(tmp_path: Path, intake_data: dict[str, Any]
 def test_a_stop_tier_red_flag_stops_the_plan_and_keeps_the_history(
     tmp_path: Path, intake_data: dict[str, Any], plan: dict[str, Any]
 ) -> None:
-    day = _first(plan, "glute_bridge")
+    day = _first(plan, "single_leg_bridge")
     logs = [
-        {"date": day, "exercise": "glute_bridge", "completed": True, "pain_during": 1, "pain_after": 1},
+        {"date": day, "exercise": "single_leg_bridge", "completed": True, "pain_during": 1, "pain_after": 1},
         {"date": day, "red_flags": ["bladder_or_bowel_change"]},
     ]
     result = _ok(_replay(tmp_path, intake_data, logs))
@@ -141,7 +141,7 @@ def test_a_stop_tier_red_flag_stops_the_plan_and_keeps_the_history(
     assert any(c["action"] == "red_flag" for c in result["changes"])
     sessions_after = [s for w in result["weeks"] for d in w["days"] if d["date"] > day for s in d["sessions"]]
     assert sessions_after == [], "the future is withdrawn"
-    assert _dates(result, "glute_bridge") == [day], "what was done stays"
+    assert _dates(result, "single_leg_bridge") == [day], "what was done stays"
 
 
 def test_missed_sessions_are_held_on_the_day_evaluated(tmp_path: Path, intake_data: dict[str, Any]) -> None:
