@@ -67,11 +67,13 @@ def sessions_insert(rows: Sequence[PlannedSession], *, fast: bool | None = None)
     if not _fast(fast):
         return [row.pk for row in PlannedSession.objects.bulk_create(rows)]
     quote = connection.ops.quote_name
+    names = ("plan_id", "week_number", "date", "kind", "position", "warm_up")
     sql = (
-        f"INSERT INTO {quote(PlannedSession._meta.db_table)} (plan_id, week_number, date, kind, position) "  # noqa: S608
-        "SELECT * FROM unnest(%s::bigint[], %s::smallint[], %s::date[], %s::varchar[], %s::smallint[]) RETURNING id"
+        f"INSERT INTO {quote(PlannedSession._meta.db_table)} ({', '.join(names)}) "  # noqa: S608
+        "SELECT * FROM unnest(%s::bigint[], %s::smallint[], %s::date[], %s::varchar[], %s::smallint[], %s::text[]) "
+        "RETURNING id"
     )
-    columns = [[getattr(row, name) for row in rows] for name in ("plan_id", "week_number", "date", "kind", "position")]
+    columns = [[getattr(row, name) for row in rows] for name in names]
     with connection.cursor() as cursor:
         cursor.execute(sql, columns)
         return [row_id for (row_id,) in cursor.fetchall()]
@@ -86,14 +88,20 @@ def prescriptions_update(changes: Sequence[tuple[dict[str, Any], Sequence[int]]]
             Prescription.objects.filter(pk__in=ids).update(**values)
         return
     quote = connection.ops.quote_name
-    rows = [(row_id, *(values[c] for c in UPDATE_COLUMNS)) for values, ids in changes for row_id in ids]
-    placeholders = ", ".join(["(" + ", ".join(["%s"] * (len(UPDATE_COLUMNS) + 1)) + ")"] * len(rows))
-    assignments = ", ".join(f"{quote(c)} = v.{c}{'::jsonb' if c == 'dose' else ''}" for c in UPDATE_COLUMNS)
+    fields = {f.attname: f for f in _INSERT_FIELDS}
+    ids = [row_id for _, row_ids in changes for row_id in row_ids]
+    # One typed array per column (UPDATE … FROM unnest): the statement stays short however many rows change, so
+    # the driver does not parse thousands of placeholders.
+    arrays = [
+        [json.dumps(values[c]) if c in _JSON else values[c] for values, row_ids in changes for _ in row_ids]
+        for c in UPDATE_COLUMNS
+    ]
+    types = ", ".join(f"%s::{fields[c].db_type(connection)}[]" for c in UPDATE_COLUMNS)
+    assignments = ", ".join(f"{quote(c)} = v.{c}" for c in UPDATE_COLUMNS)
     # Only model metadata and placeholders are spliced in; every value goes as a parameter.
     sql = (
         f"UPDATE {quote(Prescription._meta.db_table)} AS p SET {assignments} "  # noqa: S608
-        f"FROM (VALUES {placeholders}) AS v(id, {', '.join(UPDATE_COLUMNS)}) WHERE p.id = v.id"
+        f"FROM unnest(%s::bigint[], {types}) AS v(id, {', '.join(UPDATE_COLUMNS)}) WHERE p.id = v.id"
     )
-    params = [json.dumps(v) if i == 2 else v for row in rows for i, v in enumerate(row)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [ids, *arrays])

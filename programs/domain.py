@@ -20,6 +20,7 @@ LOCATIONS: tuple[str, ...] = ("mid_thigh", "sit_bone", "behind_knee", "radiating
 WORSE_WHEN: tuple[str, ...] = ("long_runs", "after_races", "speed_work", "sitting", "mornings")
 GOALS: tuple[str, ...] = ("pain_relief", "return_to_running", "prevention", "race")
 SESSION_KINDS: tuple[str, ...] = ("strength", "mobility", "run", "cross_training", "rest")
+REHAB_KINDS = frozenset({"strength", "mobility", "cross_training"})  # sessions that fit the runner's minutes
 URGENCIES: tuple[str, ...] = ("emergency", "urgent", "soon")
 # The intake's red-flag questions (docs/clinical-sources.md §9.3); screening.py decides what each one means. They can
 # be answered again at any day log, not only at intake.
@@ -144,6 +145,10 @@ class Item:
 class Session:
     kind: str  # one of SESSION_KINDS
     items: tuple[Item, ...] = ()
+    # A strength session opens with its warm-up (never part of `items`: it does not progress and is not logged).
+    warm_up: tuple[Item, ...] = ()
+    # Non-run sessions: minutes the session takes, both legs of one-leg exercises, rests and the warm-up included.
+    estimated_minutes: int | None = None
 
 
 @dataclass(frozen=True)

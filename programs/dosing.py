@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Iterable
 
 from exercises.catalogue import Dose, Frequency
 
@@ -134,6 +135,13 @@ def progression_reason(rule: Rule, position: int, dose: Dose, safe_pain: int, pe
         nxt = "the top step" if position >= last else f"it moves up {when} if your pain stays at {safe_pain}/10 or less"
         return f"step {min(position, last) + 1} of {last + 1}: {describe(dose, per_side)}; {nxt}"
     return describe(dose, per_side)
+
+
+def session_minutes(parts: Iterable[float]) -> int:
+    """A session's estimated_minutes from its parts' minutes (warm-up first, then the items in order): the generator
+    and the read model add the same floats in the same order, so a stored plan reads back the minutes it was made
+    with."""
+    return max(1, round(sum(parts)))
 
 
 def estimated_minutes(dose: Dose, config: RulesConfig, per_side: bool = False) -> float:

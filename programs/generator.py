@@ -17,6 +17,7 @@ from exercises.catalogue import Catalogue, Dose
 
 from .domain import (
     INITIAL_STATE,
+    REHAB_KINDS,
     SESSION_KINDS,
     WEEKDAYS,
     Day,
@@ -32,12 +33,14 @@ from .domain import (
     Week,
 )
 from .dosing import (
+    describe,
     dose_at,
     estimated_minutes,
     how_often,
     last_position,
     progression_reason,
     reduced_dose,
+    session_minutes,
     sessions_per_week,
 )
 from .pathways import (
@@ -58,7 +61,10 @@ from .scheduling import every_n_days, spread_days, weekday_offsets
 from .screening import screen_red_flags, with_advice
 
 _NO_ADJUSTMENT = ExerciseAdjustment()
-REHAB_KINDS = frozenset({"strength", "mobility", "cross_training"})
+WARM_UP_SOURCE = (
+    "Petersen 2011 and the Nordic's own cue: never start a session with Nordics; seed 004: walk five to seven "
+    "minutes to warm up; seeds 003 and 004: leg swings, high knees and butt kicks (docs/clinical-sources.md §11)"
+)
 _KIND_ORDER = {kind: i for i, kind in enumerate(SESSION_KINDS)}
 
 
@@ -102,6 +108,7 @@ class _Builder:
         self.available = tuple(WEEKDAYS.index(d) for d in intake.available_days)
         self.available_offsets = frozenset(weekday_offsets(self.available, self.start_weekday))
         self.entries: dict[tuple[int, int, int, bool], _Entry] = {}
+        self.warm_ups: dict[str, tuple[_Entry, ...]] = {}
         self.noted: dict[tuple[int, str], Item] = {}
 
     def allowed(self, slug: str, phase: Phase) -> bool:
@@ -164,6 +171,28 @@ class _Builder:
             found = (chosen.priority, item, minutes, chosen.kind, ctx.trimmable)
             self.entries[key] = found
         return found
+
+    def warm_up(self, phase: Phase) -> tuple[_Entry, ...]:
+        """What opens every strength session (Nordics are never first): five minutes of easy cycling or a brisk
+        walk, then the first dynamic drill this stage allows. Its minutes count in the day's time."""
+        found = self.warm_ups.get(phase.slug)
+        if found is None:
+            cardio = "cycling_clip_in" if self.allowed("cycling_clip_in", phase) else "brisk_walk"
+            # Under 20 minutes a session would be mostly warm-up: the easy minutes alone (house choice).
+            drills = ("leg_swings", "high_knees", "butt_kicks") if self.intake.minutes_per_session >= 20 else ()
+            drill = next((d for d in drills if self.allowed(d, phase)), None)
+            easy = self._warm_up_entry(cardio, Dose(minutes=5), " easy, so your muscles are warm")
+            loosen = (
+                (self._warm_up_entry(drill, self.catalogue[drill].default_dose, ", to loosen up"),) if drill else ()
+            )
+            found = self.warm_ups[phase.slug] = (easy, *loosen)
+        return found
+
+    def _warm_up_entry(self, slug: str, dose: Dose, why: str) -> _Entry:
+        spec = self.catalogue[slug]
+        reason = f"Warm-up, {spec.name.lower()}: {describe(dose, spec.per_side)}{why} before the strength work"
+        item = Item(slug, dose, self.limit, reason, 1, 0, 0, "warm_up", None, WARM_UP_SOURCE)
+        return (0, item, estimated_minutes(dose, self.config, spec.per_side), "strength", False)
 
     def with_note(self, item: Item, note: str) -> Item:
         key = (id(item), note)
@@ -257,7 +286,10 @@ def generate_plan(
     out_weeks = []
     for w, slot in enumerate(slots):
         week_days = tuple(
-            Day(start + dt.timedelta(days=d), _sessions(days.get(d, ()), intake.minutes_per_session, builder, d))
+            Day(
+                start + dt.timedelta(days=d),
+                _sessions(days.get(d, ()), intake.minutes_per_session, builder, d, slot.phase),
+            )
             for d in range(7 * w, 7 * w + 7)
         )
         out_weeks.append(Week(w + 1, slot.phase.slug, targets[w], week_days))
@@ -380,7 +412,9 @@ def _adjusted(raw: int, adj: ExerciseAdjustment) -> int:
     return min(position, adj.held_at) if adj.hold and adj.held_at is not None else position
 
 
-def _sessions(entries: list[_Entry] | tuple[()], budget: int, builder: _Builder, day: int) -> tuple[Session, ...]:
+def _sessions(
+    entries: list[_Entry] | tuple[()], budget: int, builder: _Builder, day: int, phase: Phase
+) -> tuple[Session, ...]:
     """Group a day's items into sessions; rehab items must fit `budget` minutes, lowest priority dropped first.
     An available day with nothing on it is a rest session; a day the runner is not available has no sessions."""
     rest = (Session("rest"),) if day % 7 in builder.available_offsets else ()
@@ -388,7 +422,8 @@ def _sessions(entries: list[_Entry] | tuple[()], budget: int, builder: _Builder,
         return rest
     kept: list[_Entry] = []
     dropped: list[str] = []
-    spent = 0.0
+    warm_up = builder.warm_up(phase) if any(entry[3] == "strength" for entry in entries) else ()
+    spent = sum(entry[2] for entry in warm_up)  # the warm-up's minutes come first
     for entry in sorted(entries, key=_by_priority):
         _, item, minutes, kind, trimmable = entry
         if kind not in REHAB_KINDS:
@@ -414,11 +449,18 @@ def _sessions(entries: list[_Entry] | tuple[()], budget: int, builder: _Builder,
         if top is not None:
             note = f"; to fit your {budget} minutes, left out today: {', '.join(dropped)}"
             kept[top] = (*kept[top][:1], builder.with_note(kept[top][1], note), *kept[top][2:])
-    by_kind: dict[str, list[Item]] = defaultdict(list)
+    by_kind: dict[str, list[_Entry]] = defaultdict(list)
     for entry in kept:
-        by_kind[entry[3]].append(entry[1])
+        by_kind[entry[3]].append(entry)
     if not by_kind:
         return rest
-    return tuple(
-        Session(kind, tuple(items)) for kind, items in sorted(by_kind.items(), key=lambda p: _KIND_ORDER[p[0]])
-    )
+    return tuple(_session(kind, by_kind[kind], warm_up) for kind in sorted(by_kind, key=_KIND_ORDER.__getitem__))
+
+
+def _session(kind: str, group: list[_Entry], warm_up: tuple[_Entry, ...] | tuple[()]) -> Session:
+    items = tuple([entry[1] for entry in group])
+    if kind not in REHAB_KINDS:
+        return Session(kind, items)
+    opening = warm_up if kind == "strength" else ()
+    minutes = session_minutes([*[entry[2] for entry in opening], *[entry[2] for entry in group]])
+    return Session(kind, items, tuple([entry[1] for entry in opening]), minutes)

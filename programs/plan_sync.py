@@ -18,6 +18,7 @@ from . import domain
 from .bulk_writes import prescriptions_insert, prescriptions_update, sessions_insert
 from .decisions import RUNNING, ItemChange, SlotChange
 from .models import Plan, PlannedSession, PlanWeek, Prescription
+from .plan_json import warm_up_to_text
 from .selectors import ItemRow, SessionRow, StoredPlan
 
 _WEEK_FIELDS = ("phase", "target_distance", "max_runs", "rest_days", "speed_work_allowed")
@@ -88,7 +89,14 @@ def _create_sessions(plan: Plan, planned: list[tuple[int, int, domain.Session, d
     """Insert sessions, then their prescriptions: two statements whatever the number of sessions."""
     session_ids = sessions_insert(
         [
-            PlannedSession(plan_id=plan.pk, week_number=week_number, date=date, kind=session.kind, position=position)
+            PlannedSession(
+                plan_id=plan.pk,
+                week_number=week_number,
+                date=date,
+                kind=session.kind,
+                position=position,
+                warm_up=warm_up_to_text(session.warm_up),
+            )
             for week_number, position, session, date in planned
         ]
     )
@@ -204,12 +212,17 @@ def sync_future(plan: Plan, generated: domain.Plan, stored: StoredPlan, *, after
     }
     sync = _Sync(plan, _exercise_ids(item.exercise for _, _, session in wanted.values() for item in session.items))
     new_sessions: list[tuple[int, int, domain.Session, dt.date]] = []
+    warm_ups: dict[str, list[int]] = {}  # a new warm-up text → the sessions that take it (a stage change)
     for key, (week_number, position, session) in wanted.items():
         row = rows.get(key)
         if row is None:
             new_sessions.append((week_number, position, session, key[0]))
         elif not row.logged:
             sync.session(row, session)
+            if row.warm_up != session.warm_up:
+                warm_ups.setdefault(warm_up_to_text(session.warm_up), []).append(row.id)
+    for text, session_ids in warm_ups.items():
+        PlannedSession.objects.filter(pk__in=session_ids).update(warm_up=text)
     sessions_to_delete = []
     for key, row in rows.items():
         if key in wanted or row.logged or any(item.overridden for item in row.items):

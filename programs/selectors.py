@@ -11,6 +11,7 @@ replan.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,10 @@ from exercises.catalogue import Catalogue, Dose, ExerciseSpec, dose_from_dict, l
 
 from . import domain
 from .bulk_writes import UPDATE_COLUMNS
+from .dosing import estimated_minutes, session_minutes
 from .models import ExerciseLog, Plan, PlanChange, PlannedSession, PlanQuerySet, PlanWeek, Prescription
+from .plan_json import warm_up_from_text
+from .rules_config import DEFAULT_CONFIG
 from .state_json import pain_limits_from_dict
 from .versions import catalogue_of
 
@@ -90,12 +94,38 @@ class SessionRow:
     position: int
     logged: bool
     items: tuple[ItemRow, ...]
+    warm_up: tuple[domain.Item, ...] = ()
+    estimated_minutes: int | None = None
 
     def to_domain(self) -> domain.Session:
-        return domain.Session(self.kind, tuple(item.to_domain() for item in self.items))
+        return domain.Session(
+            self.kind, tuple(item.to_domain() for item in self.items), self.warm_up, self.estimated_minutes
+        )
 
 
 _DOSES: dict[tuple[tuple[str, Any], ...], Dose] = {}
+_MINUTES: dict[tuple[Dose, bool, int], float] = {}
+
+
+def _minutes(dose: Dose, spec: ExerciseSpec | None, times_per_day: int) -> float:
+    per_side = spec is not None and spec.per_side
+    key = (dose, per_side, times_per_day)
+    found = _MINUTES.get(key)
+    if found is None:
+        found = _MINUTES[key] = estimated_minutes(dose, DEFAULT_CONFIG, per_side) * times_per_day
+    return found
+
+
+def _session_minutes(
+    kind: str, warm_up: tuple[domain.Item, ...], items: tuple[ItemRow, ...], specs: Mapping[str, ExerciseSpec]
+) -> int | None:
+    """Worked out from what is stored, as the generator did (programs.dosing.session_minutes): a physio's override
+    or a replan changes it with the doses, and no stored copy has to be kept in step."""
+    if kind not in domain.REHAB_KINDS:
+        return None
+    parts = [_minutes(item.dose, specs.get(item.exercise), 1) for item in warm_up]
+    parts += [_minutes(_dose(row.dose), row.spec, row.times_per_day) for row in items]
+    return session_minutes(parts)
 
 
 def _dose(stored: dict[str, Any]) -> Dose:
@@ -127,7 +157,7 @@ def _session_rows(plan: Plan, **where: Any) -> list[SessionRow]:
     sessions = list(
         PlannedSession.objects.filter(plan=plan, **where)
         .order_by("date", "position")
-        .values("id", "week_number", "date", "kind", "position", "log__id")
+        .values("id", "week_number", "date", "kind", "position", "warm_up", "log__id")
     )
     if not sessions:
         return []
@@ -141,7 +171,7 @@ def _session_rows(plan: Plan, **where: Any) -> list[SessionRow]:
         for log in ExerciseLog.objects.filter(session_log_id__in=logged).order_by("id"):
             logs.setdefault(log.prescription_id, []).append(log)
     specs = catalogue_for(plan).by_slug
-    return [
+    rows = [
         SessionRow(
             id=s["id"],
             week_number=s["week_number"],
@@ -149,6 +179,7 @@ def _session_rows(plan: Plan, **where: Any) -> list[SessionRow]:
             kind=s["kind"],
             position=s["position"],
             logged=s["log__id"] is not None,
+            warm_up=warm_up_from_text(s["warm_up"]),
             items=tuple(
                 ItemRow(
                     id=i["id"],
@@ -171,6 +202,9 @@ def _session_rows(plan: Plan, **where: Any) -> list[SessionRow]:
         )
         for s in sessions
     ]
+    for row in rows:
+        row.estimated_minutes = _session_minutes(row.kind, row.warm_up, row.items, specs)
+    return rows
 
 
 # ---------------------------------------------------------------- rows → domain values

@@ -304,8 +304,36 @@ def test_same_input_same_plan_and_json_contract() -> None:
     item = run["items"][0]
     assert item["exercise"] == "walk_jog"
     assert set(item) == {"exercise", "intervals", "metres", "pace_percent", "pain_limit", "reason", "source"}
-    petersen = plan_to_dict(plan_for(make_intake()))["weeks"][4]["days"][0]["sessions"][0]["items"][0]
+    assert set(run) == {"kind", "items"}, "runs have no estimated_minutes"
+    strength = plan_to_dict(plan_for(make_intake()))["weeks"][4]["days"][0]["sessions"][0]
+    assert list(strength) == ["kind", "estimated_minutes", "warm_up", "items"]
+    petersen = strength["items"][0]
     assert petersen["reps"] == [12, 10, 8] and petersen["sets"] == 3
+
+
+def test_strength_opens_with_a_warm_up_counted_in_the_minutes() -> None:
+    bike = plan_for(make_intake(minutes_per_session=30))
+    monday = bike.weeks[4].days[0].sessions[0]
+    assert monday.kind == "strength" and monday.items[0].exercise == "nordic_curl"
+    assert [(i.exercise, i.dose.minutes or i.dose.reps) for i in monday.warm_up] == [
+        ("cycling_clip_in", 5),
+        ("leg_swings", 10),
+    ]
+    assert monday.warm_up[0].reason == (
+        "Warm-up, cycling with clip-in pedals: 5 min easy, so your muscles are warm before the strength work"
+    )
+    assert [i.exercise for i in monday.items] == [
+        "nordic_curl",
+        "single_leg_squat",
+        "single_leg_stand_abduction",
+        "prone_leg_extension",
+    ]
+    # 4 s a rep and 45 s between sets; one-leg exercises twice: 5 min on the bike, leg swings 10 on each leg, the
+    # Nordic's 3 × 12, 10, 8, squats 2 × 8, abduction 2 × 10 and prone extensions 3 × 12 on each leg
+    seconds = 80 + (30 * 4 + 90) + 2 * (16 * 4 + 45) + 2 * (20 * 4 + 45) + 2 * (36 * 4 + 90)
+    assert monday.estimated_minutes == round(5 + seconds / 60) == 25
+    walk = plan_for(make_intake(equipment=frozenset(), minutes_per_session=15)).weeks[0].days[0].sessions[0]
+    assert [i.exercise for i in walk.warm_up] == ["brisk_walk"], "under 20 minutes: no drill"
 
 
 def test_intake_from_dict_reads_design_md_names() -> None:
