@@ -347,7 +347,10 @@ def _item(data: object, ctx: _Ctx, kind: str, parent: PathwayItem | None = None)
         # A bare alternative slug does not inherit the parent's "why" (it names the parent's exercise); the
         # generator then names the alternative from the catalogue.
         why=_plain(str(data.get("why", "")).strip(), ctx, f"{data['exercise']}.why"),
-        source=_source(str(data.get("source", "")).strip(), rule),
+        # An alternative with the parent's dose and rule stands in for the same reason, from the same sources.
+        source=parent.source
+        if parent is not None and "dose" not in data and "source" not in data
+        else _source(str(data.get("source", "")).strip(), rule),
         only_if=only_if,
         needs_speed_clearance=bool(data.get("needs_speed_clearance", parent.needs_speed_clearance if parent else 0)),
     )

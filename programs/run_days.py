@@ -108,8 +108,16 @@ def place_runs(
     return out
 
 
+RUN_SOURCES = {
+    "easy_run": "Seed 001 (§11): most runs at conversational pace; the week's distance split over the runner's days "
+    "(house choice)",
+    "long_run": "Long run about a third of the week and never beyond the runner's own longest run (house choice)",
+    "race": "Seed 000 (§11): taper before a race and a recovery period after it",
+}
+
+
 def _item(exercise: str, distance: float, pain_limit: int, reason: str) -> Item:
-    return Item(exercise, _dose(distance), pain_limit, reason, 1, 0, 0, exercise)
+    return Item(exercise, _dose(distance), pain_limit, reason, 1, 0, 0, exercise, None, RUN_SOURCES[exercise])
 
 
 @functools.lru_cache(maxsize=1024)

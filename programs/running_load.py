@@ -168,10 +168,10 @@ def running_targets(
                     f"{_fmt(grown)} {unit}, up from {_fmt(level)}: we add about "
                     f"{config.weekly_distance_step:.0%} a week up to your usual {_fmt(usual)}"
                     if grown > level
-                    else f"Holding at {_fmt(level)} {unit}, " + ("your usual distance" if level >= usual else "for now")
+                    else f"Holding at {_fmt(level)} {unit}, " + _holding_why(level, usual, novice, intake)
                 )
                 level = grown
-                cites = ["ramp"]
+                cites = ["ramp", "novice"] if novice else ["ramp"]
             levels.append(level)
             target = level
             if taper_week:
@@ -226,6 +226,14 @@ def running_targets(
             )
         )
     return tuple(out)
+
+
+def _holding_why(level: float, usual: float, novice: bool, intake: Intake) -> str:
+    if level >= usual:
+        return "your usual distance"
+    if novice:
+        return f"as you started running {intake.running.months_running} months ago, we do not build above it for now"
+    return "for now"
 
 
 def _restart(usual: float, cap: float, config: RulesConfig, unit: str) -> tuple[float, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import re
 from collections import defaultdict
@@ -18,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exercises.catalogue import Dose
-from programs.domain import REHAB_KINDS, WEEKDAYS, DayLog, ExerciseLog, Intake, Plan, PlanState
+from programs.domain import REHAB_KINDS, WEEKDAYS, DayLog, ExerciseLog, Intake, Plan, PlanState, Week
 from programs.dosing import estimated_minutes
 from programs.generator import generate_plan
 from programs.plan_json import plan_to_dict
@@ -347,3 +348,29 @@ def test_every_stage_past_protection_has_eccentric_or_lengthening_work(
         assert any(lengthening(slug) for slug in done), (plan.pathway, week.phase, sorted(done))
         if injured and intake.minutes_per_session >= 20:  # under 20 minutes the warm-up leaves room for one exercise
             assert done & NORDIC_TYPE, (plan.pathway, week.phase, sorted(done))
+
+
+# Petersen 2011's weekly Nordic volumes (reps a week: 1 × 2 × 5, 2 × 2 × 6, 3 × 3 × 6, 3 × 3 × 8, 3 × 30).
+PETERSEN_WEEKLY_REPS = (10, 24, 54, 72, 90)
+
+
+def nordic_reps(week: Week) -> int:
+    """Reps a week in the Nordic's place: the Nordic itself or what stands in for it."""
+    total = 0
+    for day in week.days:
+        for session in day.sessions:
+            for item in session.items:
+                if item.exercise == "nordic_curl" or item.replaces == "nordic_curl":
+                    reps = item.dose.reps or 0
+                    total += sum(reps) if isinstance(reps, tuple) else reps * (item.dose.sets or 1)
+    return total
+
+
+@settings(max_examples=150, deadline=None)
+@given(intake=clear_intakes(), weeks=st.integers(min_value=2, max_value=16))
+def test_a_stage_change_never_jumps_the_nordic_volume_past_petersens_next_step(intake: Intake, weeks: int) -> None:
+    plan = generate(intake, weeks)
+    for before, after in itertools.pairwise(plan.weeks):
+        was, now = nordic_reps(before), nordic_reps(after)
+        if before.phase != after.phase and was and now > was:
+            assert now <= min([step for step in PETERSEN_WEEKLY_REPS if step > was] or [was]), (before.phase, was, now)
