@@ -268,6 +268,20 @@ def test_the_day_page_shows_exercises_by_name_with_cues_and_the_safety_list(
         assert slug not in page, f"raw slug {slug!r} shown on the day page"
 
 
+def test_the_day_page_opens_strength_with_the_warm_up_and_keeps_sources_under_why(
+    client: Client, plan: Plan, runner: User
+) -> None:
+    session = _first_strength_session(plan)
+    first = session.prescriptions.order_by("position").first()
+    assert first is not None and first.source
+    page = _text(_logged_in(client, runner).get(_day_url(plan, session.date)))
+    warm_up = page.find("First, the warm-up: Warm-up, ")
+    assert 0 <= warm_up < page.find(first.exercise.name), "the warm-up comes before the first exercise"
+    assert re.search(r"Strength · about \d+ min", page)
+    assert f"Why? The sources {first.source}" in page
+    assert first.reason in page and first.source not in first.reason
+
+
 def test_a_day_page_links_back_to_its_week(client: Client, plan: Plan, runner: User) -> None:
     day = START + dt.timedelta(weeks=1, days=2)
     response = _logged_in(client, runner).get(_day_url(plan, day))
