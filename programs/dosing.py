@@ -137,11 +137,15 @@ def progression_reason(rule: Rule, position: int, dose: Dose, safe_pain: int, pe
     return describe(dose, per_side)
 
 
-def session_minutes(parts: Iterable[float]) -> int:
-    """A session's estimated_minutes from its parts' minutes (warm-up first, then the items in order): the generator
+def session_parts(parts: Iterable[float]) -> float:
+    """The minutes of a session's parts (warm-up first, then the items in order), added in that order: the generator
     and the read model add the same floats in the same order, so a stored plan reads back the minutes it was made
     with."""
-    return max(1, round(sum(parts)))
+    return sum(parts, 0.0)
+
+
+def session_minutes(total: float) -> int:
+    return max(1, round(total))
 
 
 def estimated_minutes(dose: Dose, config: RulesConfig, per_side: bool = False) -> float:

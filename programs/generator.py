@@ -41,6 +41,7 @@ from .dosing import (
     progression_reason,
     reduced_dose,
     session_minutes,
+    session_parts,
     sessions_per_week,
 )
 from .pathways import (
@@ -108,7 +109,7 @@ class _Builder:
         self.available = tuple(WEEKDAYS.index(d) for d in intake.available_days)
         self.available_offsets = frozenset(weekday_offsets(self.available, self.start_weekday))
         self.entries: dict[tuple[int, int, int, bool], _Entry] = {}
-        self.warm_ups: dict[str, tuple[_Entry, ...]] = {}
+        self.warm_ups: dict[str, tuple[tuple[Item, ...], float]] = {}
         self.noted: dict[tuple[int, str], Item] = {}
 
     def allowed(self, slug: str, phase: Phase) -> bool:
@@ -172,27 +173,26 @@ class _Builder:
             self.entries[key] = found
         return found
 
-    def warm_up(self, phase: Phase) -> tuple[_Entry, ...]:
+    def warm_up(self, phase: Phase) -> tuple[tuple[Item, ...], float]:
         """What opens every strength session (Nordics are never first): five minutes of easy cycling or a brisk
-        walk, then the first dynamic drill this stage allows. Its minutes count in the day's time."""
+        walk, then the first dynamic drill this stage allows; with its minutes, which count in the day's time."""
         found = self.warm_ups.get(phase.slug)
         if found is None:
             cardio = "cycling_clip_in" if self.allowed("cycling_clip_in", phase) else "brisk_walk"
             # Under 20 minutes a session would be mostly warm-up: the easy minutes alone (house choice).
             drills = ("leg_swings", "high_knees", "butt_kicks") if self.intake.minutes_per_session >= 20 else ()
             drill = next((d for d in drills if self.allowed(d, phase)), None)
-            easy = self._warm_up_entry(cardio, Dose(minutes=5), " easy, so your muscles are warm")
-            loosen = (
-                (self._warm_up_entry(drill, self.catalogue[drill].default_dose, ", to loosen up"),) if drill else ()
-            )
-            found = self.warm_ups[phase.slug] = (easy, *loosen)
+            steps = [self._warm_up_step(cardio, Dose(minutes=5), " easy, so your muscles are warm")]
+            if drill:
+                steps.append(self._warm_up_step(drill, self.catalogue[drill].default_dose, ", to loosen up"))
+            found = self.warm_ups[phase.slug] = (tuple(i for i, _ in steps), session_parts([m for _, m in steps]))
         return found
 
-    def _warm_up_entry(self, slug: str, dose: Dose, why: str) -> _Entry:
+    def _warm_up_step(self, slug: str, dose: Dose, why: str) -> tuple[Item, float]:
         spec = self.catalogue[slug]
         reason = f"Warm-up, {spec.name.lower()}: {describe(dose, spec.per_side)}{why} before the strength work"
         item = Item(slug, dose, self.limit, reason, 1, 0, 0, "warm_up", None, WARM_UP_SOURCE)
-        return (0, item, estimated_minutes(dose, self.config, spec.per_side), "strength", False)
+        return item, estimated_minutes(dose, self.config, spec.per_side)
 
     def with_note(self, item: Item, note: str) -> Item:
         key = (id(item), note)
@@ -420,47 +420,41 @@ def _sessions(
     rest = (Session("rest"),) if day % 7 in builder.available_offsets else ()
     if not entries:
         return rest
-    kept: list[_Entry] = []
+    items: dict[str, list[Item]] = {}
+    # Each session's minutes, added up in its items' order after its warm-up: the read model adds the same floats in
+    # the same order (programs.dosing.session_minutes), so a stored plan reads back the minutes it was made with.
+    minutes_of: dict[str, float] = {}
     dropped: list[str] = []
-    warm_up = builder.warm_up(phase) if any(entry[3] == "strength" for entry in entries) else ()
-    spent = sum(entry[2] for entry in warm_up)  # the warm-up's minutes come first
+    first_rehab: str | None = None
+    warm_up, warm_minutes = builder.warm_up(phase) if any(e[3] == "strength" for e in entries) else ((), 0.0)
+    spent = warm_minutes  # the warm-up's minutes come first
     for entry in sorted(entries, key=_by_priority):
         _, item, minutes, kind, trimmable = entry
-        if kind not in REHAB_KINDS:
-            kept.append(entry)
-            continue
-        left = budget - spent
-        if minutes <= left:
-            kept.append(entry)
+        if kind in REHAB_KINDS:
+            left = budget - spent
+            if minutes > left:
+                if not trimmable or left < builder.config.trim_minutes_floor:
+                    dropped.append(builder.catalogue[item.exercise].name)
+                    continue
+                minutes = int(left)
+                item = dataclasses.replace(
+                    item,
+                    dose=dataclasses.replace(item.dose, minutes=minutes),
+                    reason=f"{item.reason}; shortened to {minutes} min to fit your {budget} minutes",
+                )
             spent += minutes
-        elif trimmable and left >= builder.config.trim_minutes_floor:
-            fits = int(left)
-            trimmed = dataclasses.replace(
-                item,
-                dose=dataclasses.replace(item.dose, minutes=fits),
-                reason=f"{item.reason}; shortened to {fits} min to fit your {budget} minutes",
-            )
-            kept.append((entry[0], trimmed, fits, kind, trimmable))
-            spent += fits
-        else:
-            dropped.append(builder.catalogue[item.exercise].name)
-    if dropped:
-        top = next((i for i, e in enumerate(kept) if e[3] in REHAB_KINDS), None)
-        if top is not None:
-            note = f"; to fit your {budget} minutes, left out today: {', '.join(dropped)}"
-            kept[top] = (*kept[top][:1], builder.with_note(kept[top][1], note), *kept[top][2:])
-    by_kind: dict[str, list[_Entry]] = defaultdict(list)
-    for entry in kept:
-        by_kind[entry[3]].append(entry)
-    if not by_kind:
+            minutes_of[kind] = minutes_of.get(kind, warm_minutes if kind == "strength" else 0.0) + minutes
+            first_rehab = first_rehab or kind
+        items.setdefault(kind, []).append(item)
+    if dropped and first_rehab is not None:
+        note = f"; to fit your {budget} minutes, left out today: {', '.join(dropped)}"
+        group = items[first_rehab]
+        group[0] = builder.with_note(group[0], note)
+    if not items:
         return rest
-    return tuple(_session(kind, by_kind[kind], warm_up) for kind in sorted(by_kind, key=_KIND_ORDER.__getitem__))
-
-
-def _session(kind: str, group: list[_Entry], warm_up: tuple[_Entry, ...] | tuple[()]) -> Session:
-    items = tuple([entry[1] for entry in group])
-    if kind not in REHAB_KINDS:
-        return Session(kind, items)
-    opening = warm_up if kind == "strength" else ()
-    minutes = session_minutes([*[entry[2] for entry in opening], *[entry[2] for entry in group]])
-    return Session(kind, items, tuple([entry[1] for entry in opening]), minutes)
+    return tuple(
+        Session(kind, tuple(items[kind]), warm_up if kind == "strength" else (), session_minutes(minutes_of[kind]))
+        if kind in REHAB_KINDS
+        else Session(kind, tuple(items[kind]))
+        for kind in sorted(items, key=_KIND_ORDER.__getitem__)
+    )

@@ -21,7 +21,7 @@ from exercises.catalogue import Catalogue, Dose, ExerciseSpec, dose_from_dict, l
 
 from . import domain
 from .bulk_writes import UPDATE_COLUMNS
-from .dosing import estimated_minutes, session_minutes
+from .dosing import estimated_minutes, session_minutes, session_parts
 from .models import ExerciseLog, Plan, PlanChange, PlannedSession, PlanQuerySet, PlanWeek, Prescription
 from .plan_json import warm_up_from_text
 from .rules_config import DEFAULT_CONFIG
@@ -125,7 +125,7 @@ def _session_minutes(
         return None
     parts = [_minutes(item.dose, specs.get(item.exercise), 1) for item in warm_up]
     parts += [_minutes(_dose(row.dose), row.spec, row.times_per_day) for row in items]
-    return session_minutes(parts)
+    return session_minutes(session_parts(parts))
 
 
 def _dose(stored: dict[str, Any]) -> Dose:
