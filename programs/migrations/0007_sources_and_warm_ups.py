@@ -20,4 +20,9 @@ class Migration(migrations.Migration):
             name='source',
             field=models.TextField(blank=True, default=''),
         ),
+        migrations.AddField(
+            model_name='plannedsession',
+            name='warm_up',
+            field=models.TextField(blank=True, default=''),
+        ),
     ]
