@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from exercises.catalogue import dose_from_dict
+from exercises.catalogue import ExerciseSpec, dose_from_dict
 
 from ..dosing import describe
 
@@ -15,9 +15,9 @@ register = template.Library()
 
 
 @register.filter
-def dose_text(dose: dict[str, Any]) -> str:
-    """'3 × 12, 10, 8', '20 laps', '4 × 20 s' from a prescription's stored dose."""
-    return describe(dose_from_dict(dose))
+def dose_text(dose: dict[str, Any], spec: ExerciseSpec | None = None) -> str:
+    """'3 × 12, 10, 8', '20 laps', '4 × 20 s each leg' from a prescription's stored dose and its exercise."""
+    return describe(dose_from_dict(dose), spec is not None and spec.per_side)
 
 
 _SESSION_LABELS = {

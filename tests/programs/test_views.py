@@ -280,6 +280,12 @@ def test_the_day_page_opens_strength_with_the_warm_up_and_keeps_sources_under_wh
     assert re.search(r"Strength · about \d+ min", page)
     assert f"Why? The sources {first.source}" in page
     assert first.reason in page and first.source not in first.reason
+    assert re.search(r"Single-leg bridge : \d × \d+ each leg", page), "one-leg doses say each leg"
+    run = PlannedSession.objects.filter(plan=plan, kind="run").order_by("date").first()
+    assert run is not None
+    distance = run.prescriptions.get().dose["distance"]
+    run_page = _text(_logged_in(client, runner).get(_day_url(plan, run.date)))
+    assert f": {distance:g} km ·" in run_page, "a run's distance in the runner's unit"
 
 
 def test_a_day_page_links_back_to_its_week(client: Client, plan: Plan, runner: User) -> None:
