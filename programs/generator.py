@@ -33,7 +33,6 @@ from .domain import (
     Week,
 )
 from .dosing import (
-    describe,
     dose_at,
     estimated_minutes,
     how_often,
@@ -60,12 +59,9 @@ from .run_days import place_runs
 from .running_load import running_targets, speed_allowed
 from .scheduling import every_n_days, spread_days, weekday_offsets
 from .screening import screen_red_flags, with_advice
+from .warm_up import warm_up_items, warm_up_slugs
 
 _NO_ADJUSTMENT = ExerciseAdjustment()
-WARM_UP_SOURCE = (
-    "Petersen 2011 and the Nordic's own cue: never start a session with Nordics; seed 004: walk five to seven "
-    "minutes to warm up; seeds 003 and 004: leg swings, high knees and butt kicks (docs/clinical-sources.md §11)"
-)
 _KIND_ORDER = {kind: i for i, kind in enumerate(SESSION_KINDS)}
 
 
@@ -174,25 +170,14 @@ class _Builder:
         return found
 
     def warm_up(self, phase: Phase) -> tuple[tuple[Item, ...], float]:
-        """What opens every strength session (Nordics are never first): five minutes of easy cycling or a brisk
-        walk, then the first dynamic drill this stage allows; with its minutes, which count in the day's time."""
+        """The stage's warm-up (programs.warm_up) with its minutes, which count in the day's time."""
         found = self.warm_ups.get(phase.slug)
         if found is None:
-            cardio = "cycling_clip_in" if self.allowed("cycling_clip_in", phase) else "brisk_walk"
-            # Under 20 minutes a session would be mostly warm-up: the easy minutes alone (house choice).
-            drills = ("leg_swings", "high_knees", "butt_kicks") if self.intake.minutes_per_session >= 20 else ()
-            drill = next((d for d in drills if self.allowed(d, phase)), None)
-            steps = [self._warm_up_step(cardio, Dose(minutes=5), " easy, so your muscles are warm")]
-            if drill:
-                steps.append(self._warm_up_step(drill, self.catalogue[drill].default_dose, ", to loosen up"))
-            found = self.warm_ups[phase.slug] = (tuple(i for i, _ in steps), session_parts([m for _, m in steps]))
+            slugs = warm_up_slugs(lambda slug: self.allowed(slug, phase), self.intake.minutes_per_session)
+            items = warm_up_items(slugs, self.catalogue, self.limit)
+            minutes = [estimated_minutes(i.dose, self.config, self.catalogue[i.exercise].per_side) for i in items]
+            found = self.warm_ups[phase.slug] = (items, session_parts(minutes))
         return found
-
-    def _warm_up_step(self, slug: str, dose: Dose, why: str) -> tuple[Item, float]:
-        spec = self.catalogue[slug]
-        reason = f"Warm-up, {spec.name.lower()}: {describe(dose, spec.per_side)}{why} before the strength work"
-        item = Item(slug, dose, self.limit, reason, 1, 0, 0, "warm_up", None, WARM_UP_SOURCE)
-        return item, estimated_minutes(dose, self.config, spec.per_side)
 
     def with_note(self, item: Item, note: str) -> Item:
         key = (id(item), note)

@@ -121,8 +121,8 @@ class PlannedSession(models.Model):
     date = models.DateField()
     kind = models.CharField(max_length=20)
     position = models.PositiveSmallIntegerField(default=0)
-    # The warm-up that opens a strength session, as the plan JSON's items (programs.plan_json.warm_up_to_text). Kept
-    # as text on the session, not as prescriptions: it never progresses, is not logged, and a plan repeats a few.
+    # The warm-up that opens a strength session, as its exercises' slugs (programs.warm_up). Kept on the session, not
+    # as prescriptions: it never progresses and is not logged; the read model rebuilds its items.
     warm_up = models.TextField(blank=True, default="")
 
     class Meta:

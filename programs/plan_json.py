@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from exercises.catalogue import dose_from_dict, dose_to_dict
+from exercises.catalogue import dose_to_dict
 
 from .domain import RED_FLAGS, WEEKDAYS, Day, GoalRace, Intake, Item, Plan, Running, Session, Symptoms, Week
 
@@ -35,29 +33,6 @@ def _session_to_dict(session: Session) -> dict[str, Any]:
 
 def day_to_dict(day: Day) -> dict[str, Any]:
     return {"date": day.date.isoformat(), "sessions": [_session_to_dict(session) for session in day.sessions]}
-
-
-@functools.cache
-def warm_up_to_text(warm_up: tuple[Item, ...]) -> str:
-    """A warm-up as stored with its session: the plan JSON's items, as text (a plan repeats a few warm-ups)."""
-    return json.dumps([_item_to_dict(i) for i in warm_up]) if warm_up else ""
-
-
-@functools.cache
-def warm_up_from_text(text: str) -> tuple[Item, ...]:
-    if not text:
-        return ()
-    return tuple(
-        Item(
-            exercise=row.pop("exercise"),
-            pain_limit=row.pop("pain_limit"),
-            reason=row.pop("reason"),
-            source=row.pop("source", ""),
-            slot="warm_up",
-            dose=dose_from_dict(row),
-        )
-        for row in json.loads(text)
-    )
 
 
 def week_to_dict(week: Week) -> dict[str, Any]:

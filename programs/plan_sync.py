@@ -18,8 +18,8 @@ from . import domain
 from .bulk_writes import prescriptions_insert, prescriptions_update, sessions_insert
 from .decisions import RUNNING, ItemChange, SlotChange
 from .models import Plan, PlannedSession, PlanWeek, Prescription
-from .plan_json import warm_up_to_text
 from .selectors import ItemRow, SessionRow, StoredPlan
+from .warm_up import warm_up_to_text
 
 _WEEK_FIELDS = ("phase", "target_distance", "max_runs", "rest_days", "speed_work_allowed")
 _WEEK_TEXTS = ("running_reason", "running_source")  # rewritten when they change, but not recorded as plan changes

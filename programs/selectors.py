@@ -23,10 +23,10 @@ from . import domain
 from .bulk_writes import UPDATE_COLUMNS
 from .dosing import estimated_minutes, session_minutes, session_parts
 from .models import ExerciseLog, Plan, PlanChange, PlannedSession, PlanQuerySet, PlanWeek, Prescription
-from .plan_json import warm_up_from_text
 from .rules_config import DEFAULT_CONFIG
 from .state_json import pain_limits_from_dict
 from .versions import catalogue_of
+from .warm_up import warm_up_items, warm_up_slugs_from_text
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -152,6 +152,20 @@ def catalogue_for(plan: Plan) -> Catalogue:
     return catalogue_of(plan.catalogue_version) if plan.catalogue_version is not None else load_catalogue_file()
 
 
+class _WarmUps(dict[str, tuple[domain.Item, ...]]):
+    """Stored warm-ups (slugs) as the generator's items, each distinct one built once per read."""
+
+    def __init__(self, catalogue: Catalogue, plan: Plan) -> None:
+        super().__init__()
+        self.catalogue = catalogue
+        limits = pain_limits_from_dict(plan.pain_limits)
+        self.pain_limit = limits.during if limits is not None else 0
+
+    def __missing__(self, text: str) -> tuple[domain.Item, ...]:
+        found = self[text] = warm_up_items(warm_up_slugs_from_text(text), self.catalogue, self.pain_limit)
+        return found
+
+
 def _session_rows(plan: Plan, **where: Any) -> list[SessionRow]:
     """Sessions matching `where` with their items and logs: two queries, three when something was logged."""
     sessions = list(
@@ -170,7 +184,9 @@ def _session_rows(plan: Plan, **where: Any) -> list[SessionRow]:
     if logged:
         for log in ExerciseLog.objects.filter(session_log_id__in=logged).order_by("id"):
             logs.setdefault(log.prescription_id, []).append(log)
-    specs = catalogue_for(plan).by_slug
+    catalogue = catalogue_for(plan)
+    specs = catalogue.by_slug
+    warm_ups = _WarmUps(catalogue, plan)
     rows = [
         SessionRow(
             id=s["id"],
@@ -179,7 +195,7 @@ def _session_rows(plan: Plan, **where: Any) -> list[SessionRow]:
             kind=s["kind"],
             position=s["position"],
             logged=s["log__id"] is not None,
-            warm_up=warm_up_from_text(s["warm_up"]),
+            warm_up=warm_ups[s["warm_up"]],
             items=tuple(
                 ItemRow(
                     id=i["id"],
