@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import operator
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -354,10 +355,11 @@ def _place_phase(
         )
         last = last_position(chosen.rule)
         occurrences = _occurrence_days(chosen, builder, first_day, week_positions, start_wd, load)
-        top = builder.entry(chosen, ctx, last, last, False)[2]
+        per_side = builder.catalogue[chosen.exercise].per_side
+        top = round(estimated_minutes(dose_at(chosen.rule, chosen.dose, last), builder.config, per_side))
         for day, k in occurrences:
             if k == 0:
-                load[(start_wd + day) % 7] += round(top)
+                load[(start_wd + day) % 7] += top
         carried[key] = offset + (end_week - first_week if weekly else len(occurrences))
         positions = _held(
             [
@@ -387,8 +389,7 @@ def _held(positions: list[int], days: list[int], hold_day: int | None) -> list[i
     return [p if d < hold_day else min(p, frozen) for p, d in zip(positions, days, strict=True)]
 
 
-def _by_priority(entry: _Entry) -> int:
-    return entry[0]
+_by_priority = operator.itemgetter(0)  # an entry's priority
 
 
 def _adjusted(raw: int, adj: ExerciseAdjustment) -> int:
@@ -411,7 +412,7 @@ def _sessions(
     minutes_of: dict[str, float] = {}
     dropped: list[str] = []
     first_rehab: str | None = None
-    warm_up, warm_minutes = builder.warm_up(phase) if any(e[3] == "strength" for e in entries) else ((), 0.0)
+    warm_up, warm_minutes = builder.warm_up(phase) if "strength" in [e[3] for e in entries] else ((), 0.0)
     spent = warm_minutes  # the warm-up's minutes come first
     for entry in sorted(entries, key=_by_priority):
         _, item, minutes, kind, trimmable = entry
@@ -438,8 +439,10 @@ def _sessions(
     if not items:
         return rest
     return tuple(
-        Session(kind, tuple(items[kind]), warm_up if kind == "strength" else (), session_minutes(minutes_of[kind]))
-        if kind in REHAB_KINDS
-        else Session(kind, tuple(items[kind]))
-        for kind in sorted(items, key=_KIND_ORDER.__getitem__)
+        [
+            Session(kind, tuple(items[kind]), warm_up if kind == "strength" else (), session_minutes(minutes_of[kind]))
+            if kind in REHAB_KINDS
+            else Session(kind, tuple(items[kind]))
+            for kind in sorted(items, key=_KIND_ORDER.__getitem__)
+        ]
     )
