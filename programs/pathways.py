@@ -82,7 +82,6 @@ class PathwayItem:
 # Items some runners get and others do not (`only_if`), decided from the intake.
 ITEM_CONDITIONS: dict[str, Callable[[Intake], bool]] = {
     "previous_hamstring_injury": lambda intake: intake.symptoms.previous_hamstring_injury,
-    "age_50_plus": lambda intake: intake.age >= 50,
 }
 
 

@@ -105,6 +105,9 @@ def test_bad_template_names_pathway_phase_and_field(tmp_path: Path) -> None:
         (lambda d: d["phases"][0].update(running="sprint"), "running"),
         (lambda d: d["phases"][0]["sessions"][0]["items"][1].update(frequency={"per_week": 8}), "frequency"),
         (lambda d: d["phases"][0]["sessions"][0]["items"][1].update(dose={"sets": 0, "reps": 8}), "dose"),
+        (lambda d: d["phases"][0]["sessions"][0]["items"][1].update(why="Hip control (seed 002)"), "why.*'seed 002'"),
+        (lambda d: d["phases"][0]["sessions"][0]["items"][1].update(why="Squats (Aspetar)"), "single_leg_squat.why"),
+        (lambda d: d["phases"][0]["sessions"][0]["items"][1].update(only_if="tall"), "single_leg_squat.only_if"),
     ],
 )
 def test_template_errors(tmp_path: Path, mutate, field: str) -> None:
