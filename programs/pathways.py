@@ -79,9 +79,10 @@ class PathwayItem:
     only_if: str = ""  # one of ITEM_CONDITIONS: the item is prescribed only to runners it applies to
 
 
-# Items some runners get and others do not (`only_if`), decided from the intake.
+# Items some runners get and others do not (`only_if`), decided from the intake. injury_prevention: a previous
+# hamstring injury (the largest risk factor, docs/clinical-sources.md §13) or prevention as the runner's goal.
 ITEM_CONDITIONS: dict[str, Callable[[Intake], bool]] = {
-    "previous_hamstring_injury": lambda intake: intake.symptoms.previous_hamstring_injury,
+    "injury_prevention": lambda intake: intake.symptoms.previous_hamstring_injury or intake.goal == "prevention",
 }
 
 
