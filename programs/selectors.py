@@ -20,7 +20,6 @@ from django.db.models import QuerySet
 from exercises.catalogue import Catalogue, Dose, ExerciseSpec, dose_from_dict, load_catalogue_file
 
 from . import domain
-from .bulk_writes import UPDATE_COLUMNS
 from .dosing import estimated_minutes, session_minutes, session_parts
 from .models import ExerciseLog, Plan, PlanChange, PlannedSession, PlanQuerySet, PlanWeek, Prescription
 from .rules_config import DEFAULT_CONFIG
@@ -137,12 +136,21 @@ def _dose(stored: dict[str, Any]) -> Dose:
     return found
 
 
-# What the rules may change (programs.bulk_writes.UPDATE_COLUMNS, the exercise by slug) and what identifies an item.
+# What identifies an item and what a replan may change (programs.bulk_writes.UPDATE_COLUMNS, the exercise by slug),
+# in the order `_session_rows` unpacks them.
 _ITEM_FIELDS = (
     "id",
     "session_id",
     "exercise__slug",
-    *(c for c in UPDATE_COLUMNS if c != "exercise_id"),
+    "dose",
+    "pain_limit",
+    "reason",
+    "source",
+    "times_per_day",
+    "slot",
+    "step",
+    "scheduled_step",
+    "replaces",
     "overridden",
 )
 
@@ -168,19 +176,20 @@ class _WarmUps(dict[str, tuple[domain.Item, ...]]):
 
 def _session_rows(plan: Plan, **where: Any) -> list[SessionRow]:
     """Sessions matching `where` with their items and logs: two queries, three when something was logged."""
+    # Tuples, not dicts: a 26-week plan reads ~350 sessions and ~500 prescriptions on every log.
     sessions = list(
         PlannedSession.objects.filter(plan=plan, **where)
         .order_by("date", "position")
-        .values("id", "week_number", "date", "kind", "position", "warm_up", "log__id")
+        .values_list("id", "week_number", "date", "kind", "position", "warm_up", "log__id")
     )
     if not sessions:
         return []
-    items: dict[int, list[dict[str, Any]]] = {}
+    items: dict[int, list[tuple[Any, ...]]] = {}
     prescriptions = Prescription.objects.filter(plan=plan, **{f"session__{k}": v for k, v in where.items()})
-    for row in prescriptions.order_by("position").values(*_ITEM_FIELDS):
-        items.setdefault(row["session_id"], []).append(row)
+    for row in prescriptions.order_by("position").values_list(*_ITEM_FIELDS):
+        items.setdefault(row[1], []).append(row)
     logs: dict[int, list[ExerciseLog]] = {}
-    logged = [s["log__id"] for s in sessions if s["log__id"] is not None]
+    logged = [s[6] for s in sessions if s[6] is not None]
     if logged:
         for log in ExerciseLog.objects.filter(session_log_id__in=logged).order_by("id"):
             logs.setdefault(log.prescription_id, []).append(log)
@@ -189,34 +198,48 @@ def _session_rows(plan: Plan, **where: Any) -> list[SessionRow]:
     warm_ups = _WarmUps(catalogue, plan)
     rows = [
         SessionRow(
-            id=s["id"],
-            week_number=s["week_number"],
-            date=s["date"],
-            kind=s["kind"],
-            position=s["position"],
-            logged=s["log__id"] is not None,
-            warm_up=warm_ups[s["warm_up"]],
+            id=session_id,
+            week_number=week_number,
+            date=date,
+            kind=kind,
+            position=position,
+            logged=log_id is not None,
+            warm_up=warm_ups[warm_up],
             items=tuple(
                 ItemRow(
-                    id=i["id"],
-                    exercise=i["exercise__slug"],
-                    spec=specs.get(i["exercise__slug"]),
-                    dose=i["dose"],
-                    pain_limit=i["pain_limit"],
-                    reason=i["reason"],
-                    source=i["source"],
-                    times_per_day=i["times_per_day"],
-                    slot=i["slot"],
-                    step=i["step"],
-                    scheduled_step=i["scheduled_step"],
-                    replaces=i["replaces"],
-                    overridden=i["overridden"],
-                    logs=tuple(logs.get(i["id"], ())),
+                    item_id,
+                    slug,
+                    specs.get(slug),
+                    dose,
+                    pain_limit,
+                    reason,
+                    source,
+                    times_per_day,
+                    slot,
+                    step,
+                    scheduled_step,
+                    replaces,
+                    overridden,
+                    tuple(logs.get(item_id, ())),
                 )
-                for i in items.get(s["id"], ())
+                for (
+                    item_id,
+                    _,
+                    slug,
+                    dose,
+                    pain_limit,
+                    reason,
+                    source,
+                    times_per_day,
+                    slot,
+                    step,
+                    scheduled_step,
+                    replaces,
+                    overridden,
+                ) in items.get(session_id, ())
             ),
         )
-        for s in sessions
+        for session_id, week_number, date, kind, position, warm_up, log_id in sessions
     ]
     for row in rows:
         row.estimated_minutes = _session_minutes(row.kind, row.warm_up, row.items, specs)

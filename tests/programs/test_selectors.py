@@ -199,3 +199,10 @@ def test_show_plan_a_date_outside_the_plan_says_when_it_runs(runner: User, intak
     services.plan_create(intake=record_intake(runner, intake_data), start=START, weeks=2)
     with pytest.raises(CommandError, match="runs from 2026-11-23 to 2026-12-06"):
         call_command("show_plan", user="runner@example.test", date="2027-01-01")
+
+
+def test_the_read_model_reads_every_column_a_replan_writes() -> None:
+    from programs.bulk_writes import UPDATE_COLUMNS
+    from programs.selectors import _ITEM_FIELDS
+
+    assert {c for c in UPDATE_COLUMNS if c != "exercise_id"} | {"exercise__slug"} <= set(_ITEM_FIELDS)
