@@ -7,6 +7,7 @@ each kind of row is written with one bulk statement.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -71,6 +72,22 @@ def _item_values(item: domain.Item) -> dict[str, Any]:
         "scheduled_step": item.scheduled_step,
         "replaces": item.replaces or "",
     }
+
+
+# The columns of `_item_values`, in its order, as an ItemRow holds them.
+STORED_COLUMNS = (
+    "exercise",
+    "dose",
+    "pain_limit",
+    "reason",
+    "source",
+    "times_per_day",
+    "slot",
+    "step",
+    "scheduled_step",
+    "replaces",
+)
+_stored_columns = operator.attrgetter(*STORED_COLUMNS)
 
 
 def _prescription_row(
@@ -146,11 +163,13 @@ class _Sync:
         self.to_delete: list[int] = []
         # The generator reuses one Item object for every occurrence with the same dose: convert each once.
         self._values: dict[int, dict[str, Any]] = {}
+        self._columns: dict[int, tuple[Any, ...]] = {}  # the same values as one tuple, compared in one step
 
     def values_of(self, item: domain.Item) -> dict[str, Any]:
         found = self._values.get(id(item))
         if found is None:
             found = self._values[id(item)] = _item_values(item)
+            self._columns[id(item)] = tuple(found.values())
         return found
 
     def record(self, slot: str, change: ItemChange) -> None:
@@ -182,7 +201,7 @@ class _Sync:
                 self.to_create.append(_prescription_row(row.id, self.plan.pk, position, new, self.ids))
                 continue
             # Most items are unchanged: compare the columns first, build the change records only when needed.
-            if all(getattr(old, name) == value for name, value in values.items()):
+            if _stored_columns(old) == self._columns[id(new)]:
                 continue
             if (old.exercise, old.dose, old.pain_limit) != (new.exercise, values["dose"], new.pain_limit):
                 after = _snapshot(new.exercise, values["dose"], new.pain_limit)

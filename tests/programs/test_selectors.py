@@ -206,3 +206,12 @@ def test_the_read_model_reads_every_column_a_replan_writes() -> None:
     from programs.selectors import _ITEM_FIELDS
 
     assert {c for c in UPDATE_COLUMNS if c != "exercise_id"} | {"exercise__slug"} <= set(_ITEM_FIELDS)
+
+
+def test_a_replan_compares_stored_items_column_by_column_in_the_generated_order() -> None:
+    from exercises.catalogue import Dose
+    from programs.domain import Item
+    from programs.plan_sync import STORED_COLUMNS, _item_values
+
+    item = Item("nordic_curl", Dose(sets=2, reps=5), 3, "a reason", source="a source")
+    assert tuple(_item_values(item)) == STORED_COLUMNS
