@@ -11,6 +11,7 @@ replan.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -70,18 +71,23 @@ class ItemRow:
     logs: tuple[ExerciseLog, ...]
 
     def to_domain(self) -> domain.Item:
-        return domain.Item(
-            exercise=self.exercise,
-            dose=_dose(self.dose),
-            pain_limit=self.pain_limit,
-            reason=self.reason,
-            times_per_day=self.times_per_day,
-            step=self.step,
-            scheduled_step=self.scheduled_step,
-            slot=self.slot,
-            replaces=self.replaces or None,
-            source=self.source,
+        return _domain_item(
+            self.exercise,
+            _dose(self.dose),
+            self.pain_limit,
+            self.reason,
+            self.times_per_day,
+            self.step,
+            self.scheduled_step,
+            self.slot,
+            self.replaces or None,
+            self.source,
         )
+
+
+# A plan repeats the same item (same dose, step and reason) on many days: each is built once. Bounded, because
+# reasons name dates and a long-running process reads many plans.
+_domain_item = functools.lru_cache(maxsize=8192)(domain.Item)
 
 
 @dataclass(slots=True)
