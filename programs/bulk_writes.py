@@ -19,19 +19,11 @@ from .models import PlannedSession, Prescription
 
 _INSERT_FIELDS = [f for f in Prescription._meta.concrete_fields if not f.primary_key]
 _JSON = {f.attname for f in _INSERT_FIELDS if isinstance(f, models.JSONField)}
-# The columns a replan may change, in the order the UPDATE's VALUES list them.
-UPDATE_COLUMNS = (
-    "exercise_id",
-    "dose",
-    "pain_limit",
-    "reason",
-    "source",
-    "times_per_day",
-    "slot",
-    "step",
-    "scheduled_step",
-    "replaces",
-)
+# A prescription's columns besides its exercise that a replan may change. The one list: the UPDATE below, the read
+# model (programs.selectors) and the sync's comparison (programs.plan_sync) each add the exercise their own way.
+ITEM_COLUMNS = ("dose", "pain_limit", "reason", "source", "times_per_day", "slot", "step", "scheduled_step", "replaces")
+# The columns a replan may change, in the order the UPDATE lists them.
+UPDATE_COLUMNS = ("exercise_id", *ITEM_COLUMNS)
 
 
 def _fast(fast: bool | None) -> bool:

@@ -16,7 +16,7 @@ from exercises.catalogue import dose_to_dict
 from exercises.models import Exercise
 
 from . import domain
-from .bulk_writes import prescriptions_insert, prescriptions_update, sessions_insert
+from .bulk_writes import ITEM_COLUMNS, prescriptions_insert, prescriptions_update, sessions_insert
 from .decisions import RUNNING, ItemChange, SlotChange
 from .models import Plan, PlannedSession, PlanWeek, Prescription
 from .selectors import ItemRow, SessionRow, StoredPlan
@@ -75,18 +75,7 @@ def _item_values(item: domain.Item) -> dict[str, Any]:
 
 
 # The columns of `_item_values`, in its order, as an ItemRow holds them.
-STORED_COLUMNS = (
-    "exercise",
-    "dose",
-    "pain_limit",
-    "reason",
-    "source",
-    "times_per_day",
-    "slot",
-    "step",
-    "scheduled_step",
-    "replaces",
-)
+STORED_COLUMNS = ("exercise", *ITEM_COLUMNS)
 _stored_columns = operator.attrgetter(*STORED_COLUMNS)
 
 

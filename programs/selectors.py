@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from exercises.catalogue import Catalogue, Dose, ExerciseSpec, dose_from_dict, load_catalogue_file
 
 from . import domain
+from .bulk_writes import ITEM_COLUMNS
 from .dosing import estimated_minutes, session_minutes, session_parts
 from .models import ExerciseLog, Plan, PlanChange, PlannedSession, PlanQuerySet, PlanWeek, Prescription
 from .rules_config import DEFAULT_CONFIG
@@ -142,23 +143,9 @@ def _dose(stored: dict[str, Any]) -> Dose:
     return found
 
 
-# What identifies an item and what a replan may change (programs.bulk_writes.UPDATE_COLUMNS, the exercise by slug),
-# in the order `_session_rows` unpacks them.
-_ITEM_FIELDS = (
-    "id",
-    "session_id",
-    "exercise__slug",
-    "dose",
-    "pain_limit",
-    "reason",
-    "source",
-    "times_per_day",
-    "slot",
-    "step",
-    "scheduled_step",
-    "replaces",
-    "overridden",
-)
+# What identifies an item, what a replan may change and whether a physio overrode it, in the order `_session_rows`
+# unpacks them (ItemRow's field order).
+_ITEM_FIELDS = ("id", "session_id", "exercise__slug", *ITEM_COLUMNS, "overridden")
 
 
 def catalogue_for(plan: Plan) -> Catalogue:

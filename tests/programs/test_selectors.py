@@ -201,11 +201,16 @@ def test_show_plan_a_date_outside_the_plan_says_when_it_runs(runner: User, intak
         call_command("show_plan", user="runner@example.test", date="2027-01-01")
 
 
-def test_the_read_model_reads_every_column_a_replan_writes() -> None:
+def test_the_read_model_reads_every_column_a_replan_writes_in_item_row_order() -> None:
+    import dataclasses
+
     from programs.bulk_writes import UPDATE_COLUMNS
-    from programs.selectors import _ITEM_FIELDS
+    from programs.selectors import _ITEM_FIELDS, ItemRow
 
     assert {c for c in UPDATE_COLUMNS if c != "exercise_id"} | {"exercise__slug"} <= set(_ITEM_FIELDS)
+    # `_session_rows` passes the columns after the slug to ItemRow by position, overridden last
+    names = [f.name for f in dataclasses.fields(ItemRow)]
+    assert names[3 : 3 + len(_ITEM_FIELDS) - 3] == list(_ITEM_FIELDS[3:])
 
 
 def test_a_replan_compares_stored_items_column_by_column_in_the_generated_order() -> None:
