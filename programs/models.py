@@ -169,6 +169,8 @@ class SessionLog(models.Model):
     session = models.OneToOneField(PlannedSession, on_delete=models.PROTECT, related_name="log")
     runner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_logs")
     notes = models.TextField(blank=True)
+    # Made by the client (a phone queueing logs offline, an API retry): the same id sent twice is stored once.
+    client_id = models.UUIDField(null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.urls import path, register_converter
 
-from . import views
+from .views import plans
 
 
 class IsoDateConverter:
@@ -23,8 +23,8 @@ register_converter(IsoDateConverter, "isodate")
 
 app_name = "plans"
 urlpatterns = [
-    path("<int:plan_id>/", views.plan_detail, name="detail"),
-    path("<int:plan_id>/weeks/<int:number>/", views.plan_week, name="week"),
-    path("<int:plan_id>/days/<isodate:date>/", views.plan_day, name="day"),
-    path("<int:plan_id>/changes/", views.plan_changes, name="changes"),
+    path("<int:plan_id>/", plans.plan_detail, name="detail"),
+    path("<int:plan_id>/weeks/<int:number>/", plans.plan_week, name="week"),
+    path("<int:plan_id>/days/<isodate:date>/", plans.plan_day, name="day"),
+    path("<int:plan_id>/changes/", plans.plan_changes, name="changes"),
 ]

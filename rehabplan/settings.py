@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
     "accounts",
@@ -91,6 +92,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # The one-tap sign-in link sent by e-mail (django-sesame): single use, valid for SESAME_MAX_AGE seconds.
+    "sesame.backends.ModelBackend",
+]
+SESAME_MAX_AGE = env.int("SESAME_MAX_AGE", default=15 * 60)
+SESAME_ONE_TIME = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -142,6 +150,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "RehabPlan API",
     "DESCRIPTION": "Hamstring rehab and prevention programs for runners. Not a diagnosis.",
     "VERSION": "1.0.0",
+    # Served from our own static files, so the docs page works offline and loads nothing from another host.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Celery: Redis carries work only; the database is the source of truth (docs/design.md §1).

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from accounts.models import CareLink, User
 
@@ -71,7 +72,6 @@ def _day_log_upsert(*, runner: User, date: dt.date, values: Mapping[str, Any]) -
     return day_log
 
 
-@transaction.atomic
 def session_log_record(
     *,
     session: PlannedSession,
@@ -79,16 +79,50 @@ def session_log_record(
     entries: Sequence[Mapping[str, Any]],
     notes: str = "",
     day: Mapping[str, Any] | None = None,
+    client_id: uuid.UUID | None = None,
 ) -> SessionLog:
     """Store what was done in a session, then re-run the rules over the plan's remaining sessions.
 
     `entries`: one mapping per prescription done (`prescription` id, sets_done, reps_done, hold_seconds, laps,
     minutes, distance, pain_during, pain_after, rpe, notes, optional completed_as_prescribed).
     `day`: next_morning_pain, stiffness, flare, tightness_after_running for the session's day.
+    `client_id`: the client's id for this log; sending it again (a retry, an offline queue replayed, two requests
+    at once) returns the log already stored instead of storing a second one.
     """
+    try:
+        return _session_log_record(
+            session=session, runner=runner, entries=entries, notes=notes, day=day, client_id=client_id
+        )
+    except IntegrityError:
+        # Two requests with the same client id raced past the check below; the other one stored it.
+        stored = _stored_by_client_id(runner, client_id)
+        if stored is None:
+            raise
+        return stored
+
+
+def _stored_by_client_id(runner: User, client_id: uuid.UUID | None) -> SessionLog | None:
+    if client_id is None:
+        return None
+    return SessionLog.objects.filter(runner=runner, client_id=client_id).first()
+
+
+@transaction.atomic
+def _session_log_record(
+    *,
+    session: PlannedSession,
+    runner: User,
+    entries: Sequence[Mapping[str, Any]],
+    notes: str,
+    day: Mapping[str, Any] | None,
+    client_id: uuid.UUID | None,
+) -> SessionLog:
     plan = plan_locked(session.plan_id)
     if plan.runner_id != runner.pk:
         raise PermissionDenied("This session belongs to another runner.")
+    # Checked under the plan's lock, so a duplicate that waited for the first sees what it stored.
+    if (stored := _stored_by_client_id(runner, client_id)) is not None:
+        return stored
     if plan.status != PlanStatus.ACTIVE:
         raise ValidationError("This plan is paused until a clinician has seen you; logging is closed.")
     if SessionLog.objects.filter(session=session).exists():
@@ -97,7 +131,7 @@ def session_log_record(
     unknown = [e.get("prescription") for e in entries if e.get("prescription") not in prescriptions]
     if unknown:
         raise ValidationError({"entries": f"Not part of this session: {unknown}."})
-    session_log = SessionLog.objects.create(session=session, runner=runner, notes=notes)
+    session_log = SessionLog.objects.create(session=session, runner=runner, notes=notes, client_id=client_id)
     ExerciseLog.objects.bulk_create(
         ExerciseLog(
             session_log=session_log,
