@@ -15,6 +15,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("", today.home, name="home"),
     path("plans/", include("programs.urls")),
+    path("intake/", include("programs.intake_urls")),
+    path("progress/", include("programs.progress_urls")),
+    path("", include("rehabplan.pwa")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
