@@ -115,6 +115,12 @@ class PlanWeek(models.Model):
         return f"week {self.number} ({self.phase})"
 
 
+class PlannedSessionQuerySet(models.QuerySet["PlannedSession"]):
+    def for_runner(self, runner: User) -> PlannedSessionQuerySet:
+        """Sessions of the runner's own plans, with the plan (another runner's session is not found)."""
+        return self.filter(plan__runner=runner).select_related("plan")
+
+
 class PlannedSession(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sessions")
     week_number = models.PositiveSmallIntegerField()
@@ -124,6 +130,8 @@ class PlannedSession(models.Model):
     # The warm-up that opens a strength session, as its exercises' slugs (programs.warm_up). Kept on the session, not
     # as prescriptions: it never progresses and is not logged; the read model rebuilds its items.
     warm_up = models.TextField(blank=True, default="")
+
+    objects = PlannedSessionQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["plan", "date", "kind"], name="one_session_kind_per_plan_day")]

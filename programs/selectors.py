@@ -23,7 +23,7 @@ from exercises.catalogue import Catalogue, Dose, ExerciseSpec, dose_from_dict, l
 from . import domain
 from .bulk_writes import ITEM_COLUMNS
 from .dosing import estimated_minutes, session_minutes, session_parts
-from .models import ExerciseLog, Plan, PlanChange, PlannedSession, PlanQuerySet, PlanWeek, Prescription
+from .models import DayLog, ExerciseLog, Plan, PlanChange, PlannedSession, PlanQuerySet, PlanWeek, Prescription
 from .rules_config import DEFAULT_CONFIG
 from .state_json import pain_limits_from_dict
 from .versions import catalogue_of
@@ -356,3 +356,30 @@ def plan_day_read(plan: Plan, date: dt.date) -> StoredDay:
 def plan_decisions(plan: Plan) -> QuerySet[PlanChange]:
     """The plan's decision log, newest first, with who or what caused each decision."""
     return PlanChange.objects.filter(plan=plan).newest_first()
+
+
+def changes_caused_by_sessions(plan: Plan, session_ids: list[int]) -> list[PlanChange]:
+    """The decisions the logs of these sessions caused, in the order they were made (what Today shows after a log)."""
+    if not session_ids:
+        return []
+    return list(
+        PlanChange.objects.filter(plan=plan, cause_log__session_id__in=session_ids)
+        .select_related("cause_log")
+        .order_by("created_at", "id")
+    )
+
+
+def changes_since(plan: Plan, since: dt.datetime) -> list[PlanChange]:
+    return list(PlanChange.objects.filter(plan=plan, created_at__gte=since).order_by("created_at", "id"))
+
+
+def next_session_after(plan: Plan, date: dt.date) -> PlannedSession | None:
+    return PlannedSession.objects.filter(plan=plan, date__gt=date).exclude(kind="rest").order_by("date").first()
+
+
+def morning_check_due(plan: Plan, today: dt.date) -> bool:
+    """Yesterday had a session or run, and this morning's pain is not recorded yet."""
+    yesterday = today - dt.timedelta(days=1)
+    if not PlannedSession.objects.filter(plan=plan, date=yesterday).exclude(kind="rest").exists():
+        return False
+    return not DayLog.objects.filter(runner_id=plan.runner_id, date=today, next_morning_pain__isnull=False).exists()

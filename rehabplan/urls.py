@@ -14,6 +14,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("", today.home, name="home"),
+    path("today/sessions/<int:session_id>/log/", today.session_log, name="session-log"),
+    path("morning-check/", today.morning_check, name="morning-check"),
     path("plans/", include("programs.urls")),
     path("intake/", include("programs.intake_urls")),
     path("progress/", include("programs.progress_urls")),

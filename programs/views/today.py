@@ -2,23 +2,142 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import datetime as dt
+from typing import Any
 
-from .. import selectors
-from .common import phase_names, this_week
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .. import selectors, services
+from ..log_forms import MorningCheckForm, SessionLogForm, is_loggable
+from ..models import Plan, PlannedSession, PlanStatus
+from .common import AuthenticatedRequest, phase_names, this_week
+
+SKIP_MORNING_CHECK = "morning_check_skipped"
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Landing page; a runner sees this week of their current plan, a physio their linked patients' plans."""
-    context: dict[str, object] = {}
-    if request.user.is_authenticated:
-        if request.user.is_physio:
-            context["plans"] = selectors.plans_visible_to(request.user).exclude(runner=request.user)
+    """Today for a runner; the linked patients' plans for a physio; what RehabPlan is for everyone else."""
+    if not request.user.is_authenticated:
+        return render(request, "home.html")
+    if request.user.is_physio:
+        plans = selectors.plans_visible_to(request.user).exclude(runner=request.user)
+        return render(request, "home.html", {"plans": plans})
+    plan = selectors.runner_current_plan(request.user)
+    if plan is None:
+        return render(request, "programs/today.html", {"plan": None})
+    return _today(request, plan)  # type: ignore[arg-type]
+
+
+def _today(
+    request: AuthenticatedRequest,
+    plan: Plan,
+    *,
+    bound: SessionLogForm | None = None,
+    morning_form: MorningCheckForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    today = timezone.localdate()
+    day = selectors.plan_day_read(plan, today)
+    unit = day.week.unit if day.week else plan.intake.data.get("units", "km")
+    logged_ids = [session.id for session in day.sessions if session.logged]
+    changes = selectors.changes_caused_by_sessions(plan, logged_ids)
+    cards = []
+    for session in day.sessions:
+        form = None
+        if is_loggable(session) and not session.logged and plan.status == PlanStatus.ACTIVE:
+            form = bound if bound is not None and bound.session.id == session.id else SessionLogForm(session, unit)
+        items = [{"item": item, "fields": form.bound_fields_of(item) if form else []} for item in session.items]
+        caused = [change for change in changes if change.cause_log and change.cause_log.session_id == session.id]
+        cards.append({"session": session, "form": form, "items": items, "changes": caused})
+    context: dict[str, Any] = {
+        "plan": plan,
+        "day": day,
+        "today": today,
+        "unit": unit,
+        "cards": cards,
+        "phases": phase_names(plan),
+        "week_number": this_week(plan),
+        "next_session": None if day.sessions else selectors.next_session_after(plan, today),
+    }
+    if morning_form is not None or _morning_check_due(request, plan, today):
+        context["morning_form"] = morning_form or MorningCheckForm(ask_pain_free_check=_has_paused(plan))
+    return render(request, "programs/today.html", context, status=status)
+
+
+def _has_paused(plan: Plan) -> bool:
+    return any(adj.get("paused") for adj in (plan.state.get("exercise_adjustments") or {}).values())
+
+
+def _morning_check_due(request: HttpRequest, plan: Plan, today: dt.date) -> bool:
+    """The first visit after a session day asks how the leg feels this morning, once."""
+    if plan.status != PlanStatus.ACTIVE or request.session.get(SKIP_MORNING_CHECK) == today.isoformat():
+        return False
+    return selectors.morning_check_due(plan, today)
+
+
+def _runner_plan(request: AuthenticatedRequest) -> Plan:
+    plan = selectors.runner_current_plan(request.user)
+    if plan is None or request.user.is_physio:
+        raise Http404("No plan to log against.")
+    return plan
+
+
+@login_required
+@require_POST
+def session_log(request: AuthenticatedRequest, session_id: int) -> HttpResponse:
+    """Save what the runner did in one session (or run), then show Today with what changed because of it."""
+    session = get_object_or_404(PlannedSession.objects.for_runner(request.user), pk=session_id)
+    plan = session.plan
+    if session.date > timezone.localdate():
+        messages.error(request, "This session is still to come: log it on the day.")
+        return redirect("home")
+    row = next(s for s in selectors.plan_day_read(plan, session.date).sessions if s.id == session.id)
+    day_week = plan.plan_weeks.filter(number=session.week_number).values_list("unit", flat=True).first()
+    form = SessionLogForm(row, day_week or "km", request.POST)
+    if form.is_valid():
+        try:
+            log = services.session_log_record(
+                session=session,
+                runner=request.user,
+                entries=form.entries(),
+                notes=form.cleaned_data["notes"],
+                day=form.day_values(),
+                client_id=form.cleaned_data.get("client_id"),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
         else:
-            plan = selectors.runner_current_plan(request.user)
-            context["plan"] = plan
-            if plan is not None:
-                context["week"] = selectors.plan_week_read(plan, this_week(plan))
-                context["phases"] = phase_names(plan)
-    return render(request, "home.html", context)
+            messages.success(request, "Saved. Here is what it means for your plan.")
+            return redirect(reverse("home") + f"#session-{log.session_id}")
+    return _today(request, plan, bound=form, status=400)
+
+
+@login_required
+def morning_check(request: AuthenticatedRequest) -> HttpResponse:
+    """Next-morning pain and stiffness, and the short red-flag questions; the rules read the answers at once."""
+    plan = _runner_plan(request)
+    if request.method != "POST":
+        return _today(request, plan, morning_form=MorningCheckForm(ask_pain_free_check=_has_paused(plan)))
+    if request.POST.get("skip"):
+        request.session[SKIP_MORNING_CHECK] = timezone.localdate().isoformat()
+        return HttpResponse("") if request.htmx else redirect("home")
+    form = MorningCheckForm(request.POST, ask_pain_free_check=_has_paused(plan))
+    if not form.is_valid():
+        return _today(request, plan, morning_form=form, status=400)
+    since = timezone.now()
+    services.day_log_record(runner=request.user, date=timezone.localdate(), values=form.day_values())
+    plan.refresh_from_db()
+    if plan.status == PlanStatus.NEEDS_CLINICIAN:
+        messages.error(request, "Thank you. What you noticed needs a clinician: please read the message below.")
+    else:
+        messages.success(request, "Thank you, your morning check is saved.")
+    for change in selectors.changes_since(plan, since):
+        messages.info(request, f"{change.get_kind_display()}: {change.reason}")
+    return redirect("home")

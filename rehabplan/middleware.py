@@ -1,0 +1,30 @@
+"""Dates on every page are the runner's own: "today" is today where they are, not on the server."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+
+class RunnerTimezoneMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        name = None
+        if user.is_authenticated:
+            try:
+                name = user.runner_profile.timezone  # type: ignore[union-attr]
+            except ObjectDoesNotExist:
+                name = None
+        if name:
+            timezone.activate(zoneinfo.ZoneInfo(name))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
