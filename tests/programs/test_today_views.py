@@ -275,3 +275,19 @@ def test_today_html_css_and_js_stay_under_100_kb(client: Client, runner: User, p
     assert assets, "Today loads its stylesheet and scripts"
     total = len(page) + sum(len(open(finders.find(a), "rb").read()) for a in assets)  # noqa: SIM115
     assert total < 100_000, f"{total} bytes"
+
+
+def test_today_links_this_week_and_the_decisions(client: Client, runner: User, plan: Plan) -> None:
+    client.force_login(runner)
+    with _at(START):
+        content = client.get("/").content.decode()
+    assert f'href="{reverse("plans:week", args=[plan.pk, 1])}"' in content
+    assert f'href="{reverse("plans:changes", args=[plan.pk])}"' in content
+
+
+def test_a_runner_without_a_plan_is_invited_to_start_one(client: Client, runner: User) -> None:
+    client.force_login(runner)
+    page = _text(client.get("/").content)
+    assert "Welcome" in page
+    assert "When to stop and see someone" in page
+    assert not PlannedSession.objects.exists()

@@ -367,28 +367,6 @@ def test_each_decision_names_the_exercise_it_is_about(client: Client, plan: Plan
 # ---------------------------------------------------------------- home
 
 
-def test_home_shows_the_runner_their_plan_and_this_week(client: Client, plan: Plan, runner: User) -> None:
-    this_week = min(max(selectors.week_number_of(plan, timezone.localdate()), 1), plan.weeks)
-    response = _logged_in(client, runner).get(reverse("home"))
-    assert response.status_code == 200
-    content = response.content.decode()
-    page = _text(response)
-    assert "Your plan" in page
-    assert '<section class="week">' in content
-    assert f"Week {this_week} ·" in page
-    first_day = plan.start + dt.timedelta(weeks=this_week - 1)
-    assert f'href="{_day_url(plan, first_day)}"' in content
-    assert f'href="{_url(plan, "detail")}"' in content
-    assert f'href="{_url(plan, "changes")}"' in content
-    assert SAFETY_HEADING in page
-
-
-def test_home_without_a_plan_says_so(client: Client, runner: User) -> None:
-    page = _text(_logged_in(client, runner).get(reverse("home")))
-    assert "No plan yet" in page
-    assert SAFETY_HEADING in page
-
-
 def test_home_lists_the_physios_patients_and_no_one_else(
     client: Client, plan: Plan, physio: User, runner: User, other_runner: User, intake_data: dict[str, Any]
 ) -> None:
