@@ -377,9 +377,9 @@ def next_session_after(plan: Plan, date: dt.date) -> PlannedSession | None:
     return PlannedSession.objects.filter(plan=plan, date__gt=date).exclude(kind="rest").order_by("date").first()
 
 
-def morning_check_due(plan: Plan, today: dt.date) -> bool:
-    """Yesterday had a session or run, and this morning's pain is not recorded yet."""
+def morning_check_due(plan: Plan, today: dt.date, *, always: bool = False) -> bool:
+    """This morning's pain is not recorded yet, and yesterday had a session or run (or `always`)."""
     yesterday = today - dt.timedelta(days=1)
-    if not PlannedSession.objects.filter(plan=plan, date=yesterday).exclude(kind="rest").exists():
+    if not always and not PlannedSession.objects.filter(plan=plan, date=yesterday).exclude(kind="rest").exists():
         return False
     return not DayLog.objects.filter(runner_id=plan.runner_id, date=today, next_morning_pain__isnull=False).exists()

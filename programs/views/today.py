@@ -79,7 +79,8 @@ def _morning_check_due(request: HttpRequest, plan: Plan, today: dt.date) -> bool
     """The first visit after a session day asks how the leg feels this morning, once."""
     if plan.status != PlanStatus.ACTIVE or request.session.get(SKIP_MORNING_CHECK) == today.isoformat():
         return False
-    return selectors.morning_check_due(plan, today)
+    # After severe pain the rules ask the red-flag questions again at the next check, session day or not.
+    return selectors.morning_check_due(plan, today, always=bool(plan.state.get("recheck_red_flags")))
 
 
 def _runner_plan(request: AuthenticatedRequest) -> Plan:

@@ -291,3 +291,24 @@ def test_a_runner_without_a_plan_is_invited_to_start_one(client: Client, runner:
     assert "Welcome" in page
     assert "When to stop and see someone" in page
     assert not PlannedSession.objects.exists()
+
+
+def test_after_severe_pain_the_red_flag_questions_are_asked_the_next_day_even_without_a_session(
+    client: Client, runner: User, plan: Plan
+) -> None:
+    session = _first(plan, "strength")
+    client.force_login(runner)
+    with _at(session.date):
+        client.post(reverse("session-log", args=[session.pk]), _form_data(session, pain=9))
+    plan.refresh_from_db()
+    assert plan.state.get("recheck_red_flags")
+    planned = set(PlannedSession.objects.filter(plan=plan).values_list("date", flat=True))
+    later = next(
+        d
+        for d in (session.date + dt.timedelta(days=n) for n in range(2, 14))
+        if d - dt.timedelta(days=1) not in planned
+    )
+    with _at(later):
+        page = _text(client.get("/").content)
+    assert "Morning check" in page
+    assert "pop" in page
