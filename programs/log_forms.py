@@ -100,7 +100,7 @@ class SessionLogForm(forms.Form):
         count = _count(item.dose)
         if count:
             self.fields[self._name(item, "sets")] = forms.TypedMultipleChoiceField(
-                label=f"{name}: tick each set you finished",
+                label="Tick each set you finished",
                 choices=[(str(n), f"Set {n}") for n in range(1, count + 1)],
                 coerce=int,
                 required=False,
@@ -109,7 +109,7 @@ class SessionLogForm(forms.Form):
         for what, label in _MEASURES:
             if item.dose.get(what) and not count:
                 self.fields[self._name(item, what)] = forms.IntegerField(
-                    label=f"{name}: {label.lower()}",
+                    label=label,
                     min_value=0,
                     max_value=600,
                     initial=item.dose[what],
@@ -119,10 +119,12 @@ class SessionLogForm(forms.Form):
             self.fields[self._name(item, "done")] = forms.BooleanField(
                 label=f"I did {name} as planned", required=False, initial=True
             )
-        self.fields[self._name(item, "pain_during")] = _pain_field(f"{name}: pain during (0–10)", required=True)
-        self.fields[self._name(item, "pain_after")] = _pain_field(f"{name}: pain after (0–10)", required=False)
+        self.fields[self._name(item, "pain_during")] = _pain_field("Pain during (0–10)", required=True)
+        self.fields[self._name(item, "pain_after")] = _pain_field(
+            "Pain after (0–10, optional)", required=False, help_text="Right after, or later that day."
+        )
         self.fields[self._name(item, "rpe")] = forms.TypedChoiceField(
-            label=f"{name}: how hard it felt (0–10)",
+            label="How hard it felt (0–10, optional)",
             choices=EFFORT_CHOICES,
             coerce=int,
             required=False,
