@@ -206,7 +206,7 @@ class MorningCheckForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("any_red_flags") == "yes" and not data.get("red_flags"):
             self.add_error("red_flags", "Tick what you noticed, so we can tell you what to do.")
         if data.get("any_red_flags") == "no" and data.get("red_flags"):

@@ -19,7 +19,7 @@ class RunnerTimezoneMiddleware:
         name = None
         if user.is_authenticated:
             try:
-                name = user.runner_profile.timezone  # type: ignore[union-attr]
+                name = user.runner_profile.timezone
             except ObjectDoesNotExist:
                 name = None
         if name:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
 
@@ -17,6 +18,7 @@ class AuthenticatedRequest(HttpRequest):
     """A request behind `login_required`: its user is a signed-in account."""
 
     user: User
+    htmx: HtmxDetails
 
 
 def plan_for_user(request: AuthenticatedRequest, plan_id: int) -> Plan:
