@@ -1,7 +1,10 @@
-"""`manage.py generate_plan` prints the plan JSON of docs/design.md §3; bad input exits 2 with a message per field."""
+"""`manage.py generate_plan` prints the plan JSON of docs/design.md §3; bad input exits 2 with a message per field.
+`manage.py seed_demo` makes the demo accounts and a fortnight of history, once."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
 import subprocess
 import sys
@@ -9,9 +12,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.management import call_command
+from django.db.models import F, Q
+
+from accounts.models import CareLink, Role, RunnerProfile, User
+from programs.management.commands.seed_demo import DEMO_PASSWORD
+from programs.models import (
+    DayLog,
+    ExerciseLog,
+    Intake,
+    Plan,
+    PlanChange,
+    PlanChangeKind,
+    PlannedSession,
+    PlanStatus,
+    Prescription,
+    SessionLog,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
+SEED_TODAY = dt.date(2026, 11, 21)
 
 
 def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -107,3 +128,97 @@ def test_unreadable_or_broken_files_exit_2(tmp_path: Path) -> None:
     broken = _run("--intake", "-", "--start", "2026-11-23", "--weeks", "4", stdin="{not json")
     assert (missing.returncode, broken.returncode) == (2, 2)
     assert "cannot read" in missing.stderr and "not valid JSON" in broken.stderr
+
+
+# ---------------------------------------------------------------- seed_demo
+
+
+def _seed_demo(at: dt.date, *args: str) -> str:
+    out = io.StringIO()
+    with time_machine.travel(dt.datetime(at.year, at.month, at.day, 9, tzinfo=dt.UTC), tick=False):
+        call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def _row_counts() -> dict[str, int]:
+    models = (User, CareLink, Intake, Plan, PlannedSession, Prescription, SessionLog, ExerciseLog, DayLog, PlanChange)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+@pytest.mark.django_db
+def test_seed_demo_admin_is_staff_but_neither_a_physio_nor_a_patient() -> None:
+    _seed_demo(SEED_TODAY)
+    admin = User.objects.get(email="admin@demo.rehabplan.test")
+    assert admin.is_staff and admin.is_superuser
+    assert not admin.is_physio
+    assert not Plan.objects.filter(runner=admin).exists()
+    assert not CareLink.objects.filter(Q(runner=admin) | Q(physio=admin)).exists()
+    physio = User.objects.get(email="physio@demo.rehabplan.test")
+    runner = User.objects.get(email="runner@demo.rehabplan.test")
+    assert physio.is_physio and not physio.is_staff
+    assert list(CareLink.objects.patients_of(physio)) == [runner.pk]
+    for user in (admin, physio, runner):
+        assert user.check_password(DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_seed_demo_corrects_an_admin_an_older_seed_made_a_physio() -> None:
+    User.objects.create_user(email="admin@demo.rehabplan.test", password=DEMO_PASSWORD, role=Role.PHYSIO)
+    _seed_demo(SEED_TODAY)
+    admin = User.objects.get(email="admin@demo.rehabplan.test")
+    assert (admin.role, admin.is_staff, admin.is_superuser) == (Role.RUNNER, True, True)
+    assert RunnerProfile.objects.filter(user=admin).exists()
+
+
+# A Saturday and a Tuesday: the plan starts on today's weekday, so its sessions fall differently.
+@pytest.mark.parametrize("today", [dt.date(2026, 11, 21), dt.date(2026, 12, 1)])
+@pytest.mark.django_db
+def test_seed_demo_gives_the_runner_two_weeks_of_history(today: dt.date) -> None:
+    _seed_demo(today)
+    plan = Plan.objects.get(runner__email="runner@demo.rehabplan.test")
+    assert plan.start == today - dt.timedelta(days=14) and plan.status == PlanStatus.ACTIVE
+
+    past = PlannedSession.objects.filter(plan=plan, date__lt=today, prescriptions__isnull=False).distinct()
+    logged_dates = sorted(SessionLog.objects.filter(session__plan=plan).values_list("session__date", flat=True))
+    assert logged_dates and logged_dates[-1] < today, "nothing today or later is logged: Today still has its forms"
+    assert logged_dates[0] == plan.start
+    unlogged = past.filter(log__isnull=True)
+    assert unlogged.count() == 1 and unlogged.get().kind in {"mobility", "cross_training"}
+
+    above = ExerciseLog.objects.filter(session_log__session__plan=plan, pain_during__gt=F("prescription__pain_limit"))
+    assert above.count() == 1
+    painful = above.get()
+    assert not painful.completed_as_prescribed and painful.session_log.session.kind == "strength"
+    stepped_back = PlanChange.objects.filter(
+        plan=plan, cause_log=painful.session_log, kind__in=[PlanChangeKind.REGRESS, PlanChangeKind.PAUSE]
+    )
+    assert stepped_back.exists(), "the painful session shows a decision in the timeline"
+    assert PlanChange.objects.filter(plan=plan, kind=PlanChangeKind.PROGRESS).count() >= 3
+    # everything else was done as prescribed with low pain
+    others = ExerciseLog.objects.filter(session_log__session__plan=plan).exclude(pk=painful.pk)
+    assert all(log.completed_as_prescribed and log.pain_during <= 2 for log in others)
+
+    mornings = dict(DayLog.objects.filter(next_morning_pain__isnull=False).values_list("date", "next_morning_pain"))
+    assert len(mornings) >= 2 and all(plan.start < date < today for date in mornings)
+    assert mornings[painful.session_log.session.date + dt.timedelta(days=1)] > min(mornings.values())
+    runs = DayLog.objects.filter(ran_distance__isnull=False)
+    assert runs.exists() and all(log.run_pain == 1 and log.tightness_after_running is False for log in runs)
+
+
+@pytest.mark.django_db
+def test_seed_demo_twice_changes_nothing() -> None:
+    _seed_demo(SEED_TODAY)
+    before = _row_counts()
+    states = list(Plan.objects.values_list("state", flat=True))
+    output = _seed_demo(SEED_TODAY + dt.timedelta(days=1))
+    assert _row_counts() == before
+    assert list(Plan.objects.values_list("state", flat=True)) == states
+    assert "nothing changed" in output and "created" not in output
+
+
+@pytest.mark.django_db
+def test_seed_demo_without_history_starts_this_week_and_logs_nothing() -> None:
+    _seed_demo(SEED_TODAY, "--no-history")
+    plan = Plan.objects.get(runner__email="runner@demo.rehabplan.test")
+    assert plan.start == dt.date(2026, 11, 16)  # the Monday of SEED_TODAY's week
+    assert not SessionLog.objects.exists() and not DayLog.objects.exists()
