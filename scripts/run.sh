@@ -1,9 +1,40 @@
 #!/usr/bin/env bash
 # `make run`: migrate, load the catalogue and demo data, then run web, Celery worker and Celery beat together.
+# The address is printed only once the web server answers; a port in use is never reported as running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-PORT=${PORT:-8000}
+mkdir -p var
+
+port_free() {
+  $PY - "$1" <<'PYCODE'
+import socket
+import sys
+with socket.socket() as sock:
+    try:
+        sock.bind(("127.0.0.1", int(sys.argv[1])))
+    except OSError:
+        sys.exit(1)
+PYCODE
+}
+
+if [ -n "${PORT:-}" ]; then
+  # A port asked for is used or refused, never silently replaced.
+  if ! port_free "$PORT"; then
+    echo "Port $PORT is in use; run \`PORT=$((PORT + 1)) make run\` (or stop what is using it)."
+    exit 1
+  fi
+else
+  PORT=8000
+  while ! port_free "$PORT"; do
+    if [ "$PORT" -ge 8020 ]; then
+      echo "Ports 8000 to 8020 are all in use; run \`PORT=<a free port> make run\`."
+      exit 1
+    fi
+    PORT=$((PORT + 1))
+  done
+  [ "$PORT" = 8000 ] || echo "Port 8000 is in use, so RehabPlan uses port $PORT."
+fi
 
 if ! $PY - <<'PYCODE'
 import sys
@@ -28,26 +59,56 @@ $PY manage.py load_catalogue
 $PY manage.py seed_demo
 
 pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
+cleanup() {
+  trap - EXIT INT TERM
+  # Each process leads its own group, so the dev server's reloaded child and Celery's pool stop with it.
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
+set -m  # background jobs get process groups of their own
 .venv/bin/celery -A rehabplan worker --loglevel=INFO --concurrency=2 > var/celery-worker.log 2>&1 &
 pids+=($!)
 .venv/bin/celery -A rehabplan beat --loglevel=INFO --schedule var/celerybeat-schedule > var/celery-beat.log 2>&1 &
 pids+=($!)
 $PY manage.py runserver "127.0.0.1:$PORT" &
-pids+=($!)
+web=$!
+pids+=("$web")
+set +m
 
-sleep 2
+answers() {
+  if command -v curl >/dev/null; then
+    curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/healthz" 2>/dev/null
+  else
+    $PY -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)" \
+      "http://127.0.0.1:$PORT/healthz" 2>/dev/null
+  fi
+}
+
+for _ in $(seq 1 120); do
+  answers && break
+  if ! kill -0 "$web" 2>/dev/null; then
+    echo "The web server stopped before it answered on port $PORT (its messages are above)."
+    exit 1
+  fi
+  sleep 0.5
+done
+if ! answers; then
+  echo "The web server did not answer on http://127.0.0.1:$PORT/healthz within a minute."
+  exit 1
+fi
+
 cat <<TXT
 
 RehabPlan is running at http://127.0.0.1:$PORT/
   API docs:   http://127.0.0.1:$PORT/api/docs/
   Admin:      http://127.0.0.1:$PORT/admin/
 Demo logins (password for all three: rehabplan-demo):
-  runner  runner@demo.rehabplan.test
-  physio  physio@demo.rehabplan.test
-  admin   admin@demo.rehabplan.test
+  runner  runner@demo.rehabplan.test   (a plan with two weeks of logs)
+  physio  physio@demo.rehabplan.test   (sees the demo runner's plan)
+  admin   admin@demo.rehabplan.test    (staff: /admin/ only)
 Celery worker and beat log to var/celery-worker.log and var/celery-beat.log. Ctrl-C stops everything.
 TXT
 wait -n "${pids[@]}"
