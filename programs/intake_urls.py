@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401 - the intake wizard's routes are added here
+from django.urls import path
+
+from .views import intake
 
 app_name = "intake"
-urlpatterns: list = []
+urlpatterns = [
+    path("", intake.start, name="start"),
+    path("see-a-clinician/", intake.referral, name="referral"),
+    path("<slug:slug>/", intake.step, name="step"),
+]
