@@ -249,8 +249,10 @@ class AboutYouForm(IntakeStepForm):
 
 
 class RunningForm(IntakeStepForm):
-    weekly_distance = _distance("How far do you run in a normal week?", 400, help_text="Enter 0 if you do not run now.")
-    runs_per_week = _whole("How many runs in a normal week?", 0, 14)
+    weekly_distance = _distance(
+        "How far do you usually run in a week?", 400, help_text="Before the pain started. Enter 0 if you do not run."
+    )
+    runs_per_week = _whole("How many runs in a usual week?", 0, 14)
     longest_run = _distance("Your longest run in the last month", 250)
     months_running = _whole("How long have you been running, in months?", 0, 1200, help_text="A year is 12 months.")
     races_per_year = _whole("How many races do you run in a year?", 0, 100)

@@ -57,7 +57,7 @@ STEPS: tuple[Step, ...] = (
         "running",
         "Your running",
         RunningForm,
-        "Your running as it was before the pain, or as it is now if you run without pain.",
+        "Your usual running: as it was before the pain started, or as it is now if running does not hurt.",
     ),
     Step("hamstring", "Your hamstring", HamstringForm, "The hamstring is the muscle at the back of the thigh."),
     Step(
@@ -69,6 +69,8 @@ STEPS: tuple[Step, ...] = (
     Step("equipment-and-days", "Equipment and days", EquipmentDaysForm),
 )
 STEP_BY_SLUG = {step.slug: step for step in STEPS}
+
+BACK_TO_CHECK = "Before we make your plan, one of your answers on this step needs a look."
 
 URGENCY_WORDS = {
     "emergency": "Go to an emergency department now.",
@@ -194,12 +196,11 @@ def step(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     if unfinished is not None:
         return redirect("intake:step", slug=unfinished.slug)
     errors = answers.take_errors(current.slug)
-    if errors is not None:
-        form = _checked_form(current, answers) or current.form(**_form_kwargs(answers))
-        for path, message in errors:
-            form.add_contract_error(path, message)
-    else:
-        form = current.form(initial=answers.raw(current.slug) or {}, **_form_kwargs(answers))
+    checked = _checked_form(current, answers) if errors is not None else None
+    if checked is not None:
+        for path, message in errors or []:
+            checked.add_contract_error(path, message)
+    form = checked or current.form(initial=answers.raw(current.slug) or {}, **_form_kwargs(answers))
     return _render_step(request, answers, current, index, form)
 
 
@@ -255,7 +256,7 @@ def _finish(request: AuthenticatedRequest, answers: Answers, *, plan_weeks: int)
         form = _checked_form(each, answers)
         if form is None or not form.is_valid():
             answers.show_errors_on(each.slug, [])
-            messages.error(request, "Some answers are missing or need a look: please check the step below.")
+            messages.error(request, BACK_TO_CHECK)
             return redirect("intake:step", slug=each.slug)
         parts.append(form.contract())
     today = timezone.localdate()
@@ -281,9 +282,10 @@ def _back_to_first_error(
         mine = [(path, message) for path, message in errors if _belongs_to(each, path)]
         if mine:
             answers.show_errors_on(each.slug, mine)
-            messages.error(request, "Please check the answers marked below.")
+            messages.error(request, BACK_TO_CHECK)
             return redirect("intake:step", slug=each.slug)
     answers.show_errors_on(STEPS[0].slug, errors)
+    messages.error(request, BACK_TO_CHECK)
     return redirect("intake:step", slug=STEPS[0].slug)
 
 

@@ -130,6 +130,7 @@ def test_walking_all_steps_creates_one_intake_and_one_plan(runner_client: Client
         page = runner_client.get(_url("about-you"))
         assert "Step 1 of 5" in _text(page.content)
         assert 'aria-current="step"' in page.content.decode()
+        assert _checked(page.content, "units") == ["km"]  # the runner's chosen units, the first time
         last = _walk(runner_client, ANSWERS)
         assert last["Location"] == reverse("home")
         home = runner_client.get(last["Location"])
@@ -149,7 +150,7 @@ def test_distances_are_asked_in_the_units_chosen_first(runner_client: Client, ru
         runner_client.post(_url("about-you"), answers["about-you"] | {"nav": "next"})
         text = _text(runner_client.get(_url("running")).content)
         _walk(runner_client, answers)
-    assert "How far do you run in a normal week? (miles)" in text
+    assert "How far do you usually run in a week? (miles)" in text
     data = Intake.objects.get(runner=runner).data
     assert data["units"] == "mi" and data["running"]["longest_run"] == 10.5
 
@@ -297,6 +298,20 @@ def test_the_serializers_messages_land_next_to_the_steps_fields(intake_data: dic
     form.errors.clear()
     form.add_contract_error(*paths[0])
     assert form.errors["goal_race_date"] == ["A race goal needs the race's date and distance."]
+
+
+def test_a_message_of_the_final_check_is_shown_on_its_step_with_the_answers_kept(runner_client: Client) -> None:
+    # The step's own checks let a repeated day through; the whole-intake check at the end does not.
+    answers = _answers(equipment_and_days={"available_days": ["mon", "mon", "wed"]})
+    with _at(START):
+        last = _walk(runner_client, answers)
+        assert last["Location"] == _url("equipment-and-days")
+        page = runner_client.get(last["Location"])
+        again = runner_client.get(last["Location"])
+    assert _field_errors(page.content, "available_days") == "List each value once."
+    assert _checked(page.content, "available_days") == ["mon", "wed"] and 'value="40"' in page.content.decode()
+    assert _field_errors(again.content, "available_days") == ""  # shown once, then the step is asked afresh
+    assert Intake.objects.count() == 0
 
 
 def test_skipping_ahead_goes_to_the_first_unanswered_step(runner_client: Client) -> None:
