@@ -24,6 +24,7 @@ run: setup
 
 test: setup
 	bash scripts/ensure-services.sh
+	bash scripts/ensure-chromium.sh
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: setup
