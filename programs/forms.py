@@ -372,7 +372,10 @@ class HamstringForm(IntakeStepForm):
     location = _radios("Where is the pain?", LOCATION_CHOICES, required=False)
     worse_when = _ticks("What makes it worse?", WORSE_WHEN_CHOICES, required=False, help_text="Tick any that apply.")
     previous_hamstring_injury = _yes_no("Have you hurt a hamstring before?")
-    not_improving = _yes_no("Over the last few weeks, has the pain stayed the same or got worse?")
+    not_improving = _yes_no(
+        "Over the last few weeks, has the pain stayed the same or got worse?",
+        help_text="If you have no pain, answer No.",
+    )
 
     groups: ClassVar[tuple[tuple[str, tuple[str, ...]], ...]] = ()
     contract_fields: ClassVar[dict[str, str | None]] = {
