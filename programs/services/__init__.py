@@ -21,7 +21,14 @@ from .generation import (
 )
 from .intakes import intake_record
 from .logs import completed_as_prescribed, day_log_record, session_log_record, stage_check_record
-from .plans import plan_create, plan_replan, plan_replan_on, plan_upgrade, plans_replan_for_today
+from .plans import (
+    plan_create,
+    plan_replan,
+    plan_replan_on,
+    plan_start_from_intake,
+    plan_upgrade,
+    plans_replan_for_today,
+)
 from .reminders import reminders_dispatch_due
 
 __all__ = [
@@ -40,6 +47,7 @@ __all__ = [
     "plan_create",
     "plan_replan",
     "plan_replan_on",
+    "plan_start_from_intake",
     "plan_upgrade",
     "plans_replan_for_today",
     "prescription_override",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -25,6 +27,7 @@ from ..replan import replan
 from ..selectors import StoredPlan, plan_read
 from ..state_json import state_from_dict, state_to_dict
 from .generation import catalogue_version_latest, generate_for, pathway_version_current, pinned_inputs, rules_config
+from .intakes import intake_record
 
 
 def plan_locked(pk: int) -> Plan:
@@ -64,6 +67,14 @@ def plan_create(*, intake: Intake, start: dt.date, weeks: int) -> Plan:
     plan.save()
     persist_plan_body(plan, generated.weeks)
     return plan
+
+
+@transaction.atomic
+def plan_start_from_intake(*, runner: User, data: Mapping[str, Any], start: dt.date, weeks: int) -> Plan:
+    """A new intake version (validated by IntakeSerializer) and its plan, which becomes the runner's one current plan.
+    Earlier plans end as they were: their logs and decisions stay, and no rule touches them again."""
+    Plan.objects.filter(runner=runner).exclude(status=PlanStatus.ENDED).update(status=PlanStatus.ENDED)
+    return plan_create(intake=intake_record(runner=runner, data=data), start=start, weeks=weeks)
 
 
 def _history(

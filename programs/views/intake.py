@@ -7,14 +7,12 @@ step. Each answer set is kept for the runner who typed it only.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -35,7 +33,7 @@ from ..forms import (
     error_paths,
     merge_contract,
 )
-from ..models import Intake, Plan, PlanStatus
+from ..models import Intake, PlanStatus
 from ..screening import screen_answers
 from ..serializers import IntakeSerializer
 from .common import AuthenticatedRequest
@@ -263,7 +261,7 @@ def _finish(request: AuthenticatedRequest, answers: Answers, *, plan_weeks: int)
     serializer = IntakeSerializer(data=merge_contract(parts), context={"start": today})
     if not serializer.is_valid():
         return _back_to_first_error(request, answers, error_paths(serializer.errors))
-    plan = _plan_replacing_current(runner=request.user, data=serializer.data, start=today, weeks=plan_weeks)
+    plan = services.plan_start_from_intake(runner=request.user, data=serializer.data, start=today, weeks=plan_weeks)
     answers.clear()
     if plan.status == PlanStatus.NEEDS_CLINICIAN:
         return redirect("intake:referral")
@@ -292,15 +290,6 @@ def _back_to_first_error(
 def _belongs_to(step: Step, path: str) -> bool:
     parts = path.split(".")
     return any(".".join(parts[:n]) in step.form.contract_fields for n in range(len(parts), 0, -1))
-
-
-@transaction.atomic
-def _plan_replacing_current(*, runner: User, data: dict[str, Any], start: dt.date, weeks: int) -> Plan:
-    """A new intake version and its plan, which becomes the runner's one current plan: earlier plans end, kept as
-    they were (plan_create leaves ending them to its callers)."""
-    Plan.objects.filter(runner=runner).exclude(status=PlanStatus.ENDED).update(status=PlanStatus.ENDED)
-    intake = services.intake_record(runner=runner, data=data)
-    return services.plan_create(intake=intake, start=start, weeks=weeks)
 
 
 @runner_required

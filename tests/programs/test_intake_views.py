@@ -109,7 +109,7 @@ def _walk(client: Client, answers: dict[str, dict[str, Any]]) -> Any:
 
 def _field_errors(content: bytes, name: str) -> str:
     """The messages shown next to one field (its error list), as text."""
-    match = re.search(rf'<ul class="errorlist" id="id_{name}_errors">(.*?)</ul>', content.decode(), re.S)
+    match = re.search(rf'<ul class="errorlist" id="id_{name}_error">(.*?)</ul>', content.decode(), re.S)
     return html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).strip() if match else ""
 
 
