@@ -1,0 +1,154 @@
+"""Browser tests: Debian's chromium driven by Playwright's sync API against pytest-django's live server.
+
+Every test here is marked `browser` (select with `-m browser`, leave out with `-m "not browser"`). The live server
+needs a transactional database; `serialized_rollback` puts back the catalogue its migration loaded, which the
+flush after each test would otherwise take from the tests that run next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from accounts.models import User
+from programs import services
+from programs.models import Plan, PlannedSession
+from programs.serializers import IntakeSerializer
+
+CHROMIUM = Path("/usr/bin/chromium")
+PHONE = {"width": 390, "height": 844}
+SMALL_PHONE = {"width": 360, "height": 640}
+DEMO_INTAKE = Path(__file__).resolve().parents[2] / "programs" / "data" / "demo_intake.json"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if HERE in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `bash scripts/ensure-chromium.sh` (make test does).", pytrace=False)
+    # Playwright's sync API keeps an event loop on the main thread; Django would take the test's own ORM calls
+    # for calls from async code. Nothing here is async: the live server answers from its own thread.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    driver = sync_playwright().start()
+    try:
+        yield driver
+    finally:
+        driver.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+
+
+@pytest.fixture
+def context(browser: Browser, live_server: LiveServer) -> Iterator[BrowserContext]:
+    phone = browser.new_context(
+        viewport=PHONE, base_url=live_server.url, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    phone.set_default_timeout(10_000)
+    try:
+        yield phone
+    finally:
+        phone.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+@pytest.fixture
+def sign_in(context: BrowserContext, live_server: LiveServer) -> Callable[[User], None]:
+    """Sign the browser in as a user with a real session (the login form has tests of its own)."""
+
+    def as_user(user: User) -> None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+    return as_user
+
+
+def runner_today(runner: User) -> dt.date:
+    """Today where the runner is: the date their pages show."""
+    return timezone.localdate(timezone=ZoneInfo(runner.runner_profile.timezone))
+
+
+def demo_intake(**changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(DEMO_INTAKE.read_text())
+    data.update(changes)
+    return data
+
+
+def plan_with_strength_today(runner: User, *, days_back: int = 1, weeks: int = 4) -> Plan:
+    """A plan whose strength session (with the Nordic hamstring curl) falls on the runner's today.
+
+    Two training days three days apart, today one of them, so the session spread puts strength on both; the plan
+    started `days_back` days ago (on a day with no session, so no morning check is due today)."""
+    today = runner_today(runner)
+    data = demo_intake(
+        equipment=["mat", "band", "bike", "partner_or_anchor"],
+        available_days=[WEEKDAYS[today.weekday()], WEEKDAYS[(today.weekday() + 3) % 7]],
+    )
+    plan = plan_from(runner, data, start=today - dt.timedelta(days=days_back), weeks=weeks)
+    assert PlannedSession.objects.filter(plan=plan, date=today, kind="strength").exists()
+    return plan
+
+
+def plan_from(runner: User, data: Mapping[str, Any], *, start: dt.date, weeks: int = 4) -> Plan:
+    serializer = IntakeSerializer(data=data, context={"start": start})
+    assert serializer.is_valid(), serializer.errors
+    intake = services.intake_record(runner=runner, data=serializer.data)
+    return services.plan_create(intake=intake, start=start, weeks=weeks)
+
+
+def fill(page: Page, answers: Mapping[str, str | Sequence[str]], *, within: str = "form") -> None:
+    """Answer form controls by name as a person would: type into text boxes, pick from lists, tick boxes."""
+    form = page.locator(within)
+    for name, value in answers.items():
+        controls = form.locator(f'[name="{name}"]')
+        first = controls.first
+        tag = first.evaluate("el => el.tagName.toLowerCase()")
+        kind = (first.get_attribute("type") or "").lower()
+        values = [value] if isinstance(value, str) else list(value)
+        if tag == "select":
+            first.select_option(values if first.get_attribute("multiple") is not None else values[0])
+        elif kind in ("radio", "checkbox"):
+            for index in range(controls.count()):
+                box = controls.nth(index)
+                wanted = box.get_attribute("value") in values
+                if box.is_checked() != wanted:
+                    box.set_checked(wanted)
+        else:
+            first.fill(values[0])
