@@ -71,9 +71,15 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def context(browser: Browser, live_server: LiveServer) -> Iterator[BrowserContext]:
+def phone_size() -> dict[str, int]:
+    """The viewport; a module that checks another phone overrides this fixture."""
+    return PHONE
+
+
+@pytest.fixture
+def context(browser: Browser, live_server: LiveServer, phone_size: dict[str, int]) -> Iterator[BrowserContext]:
     phone = browser.new_context(
-        viewport=PHONE, base_url=live_server.url, is_mobile=True, has_touch=True, device_scale_factor=2
+        viewport=phone_size, base_url=live_server.url, is_mobile=True, has_touch=True, device_scale_factor=2
     )
     phone.set_default_timeout(10_000)
     try:
