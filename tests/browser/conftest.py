@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
@@ -43,14 +44,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
+def playwright(django_db_setup: None) -> Iterator[Playwright]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run `bash scripts/ensure-chromium.sh` (make test does).", pytrace=False)
     # Playwright's sync API keeps an event loop on the main thread; Django would take the test's own ORM calls
     # for calls from async code. Nothing here is async: the live server answers from its own thread.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    serialized = {
+        alias: connections[alias]._test_serialized_contents  # type: ignore[attr-defined]
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     driver = sync_playwright().start()
+    # Django's connections are context-local and this thread gets a fresh context once Playwright has started, so
+    # the connection objects from now on lack the test database's serialized data that serialized_rollback puts
+    # back after each flush; without it the catalogue would be gone from the second browser test on.
+    for alias, contents in serialized.items():
+        connections[alias]._test_serialized_contents = contents  # type: ignore[attr-defined]
     try:
         yield driver
     finally:

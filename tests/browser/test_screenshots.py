@@ -45,7 +45,6 @@ def _shoot(page: Page, folder: Path, name: str) -> Path:
     [
         ("today", "home", "Today"),
         ("intake-step", "intake:step", "Your hamstring"),
-        ("progress", "progress", "Progress"),
     ],
 )
 def test_screenshot(
