@@ -1,7 +1,154 @@
-"""The installable app: web manifest, service worker and the list of pages to keep for offline use."""
+"""The installable app: web manifest, service worker, offline page and the list of pages to keep for offline use."""
 
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401 - routes are added here
+import datetime as dt
+import hashlib
+import json
+import zoneinfo
+from typing import Any
 
-urlpatterns: list = []
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import get_template
+from django.templatetags.static import static
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from programs import selectors
+
+BRAND_COLOUR = "#0b5563"
+BACKGROUND_COLOUR = "#ffffff"
+ICON_SIZES = (192, 512)
+OFFLINE_DAYS = 7  # today and the next six days
+# The app shell the worker stores on install, so every page it has seen still has its styles and scripts offline.
+SHELL_STATIC = (
+    "css/app.css",
+    "js/app.js",
+    "vendor/htmx-2.0.11.min.js",
+    "vendor/idb-keyval-6.3.0.umd.js",
+    *(f"icons/icon-{size}.png" for size in ICON_SIZES),
+)
+
+
+@require_GET
+def manifest(request: HttpRequest) -> HttpResponse:
+    data = {
+        "name": "RehabPlan",
+        "short_name": "RehabPlan",
+        "description": "Your hamstring rehab plan, day by day.",
+        "id": "/",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "lang": "en-GB",
+        "theme_color": BRAND_COLOUR,
+        "background_color": BACKGROUND_COLOUR,
+        "icons": [
+            {
+                "src": static(f"icons/icon-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": purpose,
+            }
+            for size in ICON_SIZES
+            for purpose in ("any", "maskable")
+        ],
+    }
+    response = HttpResponse(json.dumps(data, indent=2), content_type="application/manifest+json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def shell_urls() -> list[str]:
+    """Every URL the worker pre-caches; static names come from the storage, so hashed names are right with DEBUG off."""
+    return [static(name) for name in SHELL_STATIC] + [reverse("offline")]
+
+
+def shell_version(template_source: str, urls: list[str]) -> str:
+    """Changes whenever the worker's code, a shell URL or a shell file's content changes, so phones pick it up."""
+    digest = hashlib.sha256(template_source.encode())
+    for url in urls:
+        digest.update(url.encode())
+    for name in SHELL_STATIC:
+        found = finders.find(name)
+        if isinstance(found, str):
+            with open(found, "rb") as file:
+                digest.update(file.read())
+    return digest.hexdigest()[:12]
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    template = get_template("sw.js")
+    urls = shell_urls()
+    source = template.template.source  # type: ignore[attr-defined]
+    context = {
+        "version": shell_version(source, urls),
+        "shell_urls": json.dumps(urls),
+        "offline_url": json.dumps(reverse("offline")),
+        "static_prefix": json.dumps(settings.STATIC_URL),
+        "uncached_prefixes": json.dumps(["/admin/", "/accounts/", "/api/"]),
+    }
+    response = HttpResponse(template.render(context), content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    # A phone must see a new worker as soon as it is deployed, never an old one from an HTTP cache.
+    response["Cache-Control"] = "no-cache, max-age=0"
+    return response
+
+
+@require_GET
+def offline(request: HttpRequest) -> HttpResponse:
+    return render(request, "offline.html")
+
+
+def offline_page_dates(today: dt.date, plan_start: dt.date, plan_weeks: int, days: int = OFFLINE_DAYS) -> list[dt.date]:
+    """The days from today on that the plan covers (a plan ending this week keeps fewer)."""
+    plan_end = plan_start + dt.timedelta(weeks=plan_weeks) - dt.timedelta(days=1)
+    dates = (today + dt.timedelta(days=offset) for offset in range(days))
+    return [date for date in dates if plan_start <= date <= plan_end]
+
+
+def runner_local_today(user: Any) -> dt.date:
+    try:
+        name = user.runner_profile.timezone
+    except ObjectDoesNotExist:
+        name = None
+    try:
+        zone = zoneinfo.ZoneInfo(name) if name else dt.UTC
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = dt.UTC
+    return timezone.now().astimezone(zone).date()
+
+
+@require_GET
+@login_required
+@never_cache
+def offline_pages(request: HttpRequest) -> JsonResponse:
+    """Today and the day pages of the coming week, for the worker to keep on the phone."""
+    user = request.user
+    if getattr(user, "is_physio", False):
+        raise Http404("Only runners keep pages offline.")
+    pages = [reverse("home")]
+    plan = selectors.runner_current_plan(user)  # type: ignore[arg-type]
+    if plan is not None:
+        today = runner_local_today(user)
+        pages += [
+            reverse("plans:day", args=[plan.pk, date]) for date in offline_page_dates(today, plan.start, plan.weeks)
+        ]
+    return JsonResponse({"pages": pages})
+
+
+urlpatterns = [
+    path("manifest.webmanifest", manifest, name="manifest"),
+    path("sw.js", service_worker, name="service-worker"),
+    path("offline/", offline, name="offline"),
+    path("offline-pages.json", offline_pages, name="offline-pages"),
+]

@@ -1,0 +1,99 @@
+/* RehabPlan's service worker: the app shell from the cache, pages from the network with the last copy as a fallback. */
+"use strict";
+
+const VERSION = "{{ version }}";
+const SHELL_CACHE = "rehabplan-shell-" + VERSION;
+const PAGE_CACHE = "rehabplan-pages";
+const SHELL_URLS = {{ shell_urls|safe }};
+const OFFLINE_URL = {{ offline_url|safe }};
+const STATIC_PREFIX = {{ static_prefix|safe }};
+const UNCACHED_PREFIXES = {{ uncached_prefixes|safe }};
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(SHELL_CACHE)
+      .then((cache) => cache.addAll(SHELL_URLS))
+      .then(() => self.skipWaiting())
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((names) => Promise.all(
+        names.filter((name) => name.startsWith("rehabplan-shell-") && name !== SHELL_CACHE)
+          .map((name) => caches.delete(name))
+      ))
+      .then(() => self.clients.claim())
+  );
+});
+
+function keepsPage(url, response) {
+  // A redirected response cannot answer a later navigation, and sign-in or admin pages must never be replayed.
+  return response.ok && response.type === "basic" && !response.redirected
+    && !UNCACHED_PREFIXES.some((prefix) => url.pathname.startsWith(prefix));
+}
+
+async function pageFromNetwork(request) {
+  const url = new URL(request.url);
+  try {
+    const response = await fetch(request);
+    if (keepsPage(url, response)) {
+      const copy = response.clone();
+      caches.open(PAGE_CACHE).then((cache) => cache.put(url.pathname + url.search, copy));
+    }
+    return response;
+  } catch (error) {
+    const cached = await caches.match(url.pathname + url.search, { cacheName: PAGE_CACHE })
+      || await caches.match(OFFLINE_URL, { cacheName: SHELL_CACHE });
+    if (cached) return cached;
+    throw error;
+  }
+}
+
+async function staticFromCache(request) {
+  const cached = await caches.match(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) {
+    const copy = response.clone();
+    caches.open(SHELL_CACHE).then((cache) => cache.put(request, copy));
+  }
+  return response;
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (request.mode === "navigate") {
+    event.respondWith(pageFromNetwork(request));
+  } else if (url.pathname.startsWith(STATIC_PREFIX)) {
+    event.respondWith(staticFromCache(request));
+  }
+});
+
+async function keepPages(urls) {
+  const cache = await caches.open(PAGE_CACHE);
+  await Promise.all(urls.map(async (path) => {
+    const url = new URL(path, self.location.origin);
+    if (url.origin !== self.location.origin) return;
+    try {
+      const response = await fetch(url, { credentials: "same-origin" });
+      if (keepsPage(url, response)) await cache.put(url.pathname + url.search, response);
+    } catch (error) {
+      // Offline again: the copies from last time stay.
+    }
+  }));
+}
+
+self.addEventListener("message", (event) => {
+  const message = event.data || {};
+  if (event.origin && event.origin !== self.location.origin) return;
+  if (message.type === "keep-pages" && Array.isArray(message.urls)) {
+    event.waitUntil(keepPages(message.urls));
+  } else if (message.type === "forget-pages") {
+    // Signing out: the next person on this phone must not read this runner's plan offline.
+    event.waitUntil(caches.delete(PAGE_CACHE));
+  }
+});

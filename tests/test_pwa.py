@@ -1,0 +1,253 @@
+"""The installable app shell: manifest and icons, the service worker, the pages kept offline, and the API docs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.contrib.staticfiles import finders
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from rehabplan.pwa import offline_page_dates, shell_version
+from tests.programs.plans import START, create_plan
+
+ICON_TEAL = (0x0B, 0x55, 0x63)
+EXTERNAL_URL = re.compile(r"""(?:https?:)?//[^\s"'<>)]+""", re.IGNORECASE)
+
+
+def _at(moment: dt.datetime) -> time_machine.travel:
+    return time_machine.travel(moment, tick=False)
+
+
+def _static_file(url: str) -> Path:
+    """The source file behind a /static/ URL, with or without the hash the manifest storage adds."""
+    assert url.startswith("/static/"), url
+    name = url.removeprefix("/static/")
+    found = finders.find(name) or finders.find(re.sub(r"\.[0-9a-f]{12}(\.\w+)$", r"\1", name))
+    assert isinstance(found, str), f"{url} names no static file"
+    return Path(found)
+
+
+def _png_rgb_rows(data: bytes) -> tuple[int, int, list[bytes]]:
+    """Width, height and RGB rows of an 8-bit RGB PNG whose rows use no filter (how scripts/make_icons.py writes)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    offset, width, height, idat = 8, 0, 0, b""
+    while offset < len(data):
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        kind, body = data[offset + 4 : offset + 8], data[offset + 8 : offset + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
+            assert (depth, colour) == (8, 2), "8-bit RGB"
+        elif kind == b"IDAT":
+            idat += body
+        offset += 12 + length
+    raw = zlib.decompress(idat)
+    stride = 1 + 3 * width
+    rows = [raw[i * stride : (i + 1) * stride] for i in range(height)]
+    assert all(row[0] == 0 for row in rows)
+    return width, height, [row[1:] for row in rows]
+
+
+# ------------------------------------------------------------------ manifest and icons
+
+
+def test_manifest_makes_the_app_installable(client: Client) -> None:
+    response = client.get(reverse("manifest"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/manifest+json"
+    manifest = json.loads(response.content)
+    assert manifest["name"] == "RehabPlan" and manifest["short_name"]
+    assert (manifest["start_url"], manifest["scope"], manifest["display"]) == ("/", "/", "standalone")
+    assert manifest["theme_color"] == "#0b5563" and manifest["background_color"]
+    purposes = {(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]}
+    assert purposes >= {("192x192", "any"), ("192x192", "maskable"), ("512x512", "any"), ("512x512", "maskable")}
+    assert all(icon["type"] == "image/png" for icon in manifest["icons"])
+
+
+def test_manifest_icons_are_pngs_of_the_size_they_claim(client: Client) -> None:
+    for icon in json.loads(client.get(reverse("manifest")).content)["icons"]:
+        width, height, _ = _png_rgb_rows(_static_file(icon["src"]).read_bytes())
+        assert f"{width}x{height}" == icon["sizes"]
+
+
+@pytest.mark.parametrize("size", [192, 512])
+def test_icon_is_a_white_figure_inside_the_maskable_safe_zone(size: int) -> None:
+    """Launchers may crop a maskable icon to the central circle of 80%: outside it there is only the brand colour."""
+    _, _, rows = _png_rgb_rows(_static_file(f"/static/icons/icon-{size}.png").read_bytes())
+    centre, safe_radius = size / 2, 0.4 * size
+    white = outside = 0
+    for y, row in enumerate(rows):
+        for x in range(size):
+            pixel = tuple(row[3 * x : 3 * x + 3])
+            if pixel == (255, 255, 255):
+                white += 1
+            if (x + 0.5 - centre) ** 2 + (y + 0.5 - centre) ** 2 > safe_radius**2:
+                outside += pixel != ICON_TEAL
+    assert outside == 0
+    assert 0.08 < white / size**2 < 0.4, "a figure you can see, not a blank or white square"
+
+
+def test_pages_link_the_manifest_and_an_icon_that_exist(client: Client) -> None:
+    page = client.get(reverse("home")).content.decode()
+    assert f'rel="manifest" href="{reverse("manifest")}"' in page
+    for url in re.findall(r'rel="(?:icon|apple-touch-icon)" href="([^"]+)"', page):
+        assert _static_file(url).exists()
+
+
+# ------------------------------------------------------------------ the service worker
+
+
+def test_service_worker_is_served_from_the_root_and_never_pinned(client: Client) -> None:
+    response = client.get(reverse("service-worker"))
+    assert reverse("service-worker") == "/sw.js"
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
+    assert response["Service-Worker-Allowed"] == "/"
+    cache_control = response["Cache-Control"]
+    assert "no-cache" in cache_control or "no-store" in cache_control or "max-age=0" in cache_control
+    assert "immutable" not in cache_control and "Expires" not in response
+
+
+def test_service_worker_names_only_same_origin_urls(client: Client) -> None:
+    worker = client.get(reverse("service-worker")).content.decode()
+    assert EXTERNAL_URL.findall(worker) == []
+    strings = re.findall(r'"(/[^"]*)"', worker)
+    assert strings and all(not url.startswith("//") for url in strings)
+
+
+def test_service_worker_precaches_the_shell_and_the_offline_page(client: Client) -> None:
+    worker = client.get(reverse("service-worker")).content.decode()
+    shell = json.loads(re.search(r"const SHELL_URLS = (\[.*?\]);", worker).group(1))  # type: ignore[union-attr]
+    assert reverse("offline") in shell
+    names = {re.sub(r"\.[0-9a-f]{12}(\.\w+)$", r"\1", url) for url in shell}
+    assert names >= {
+        "/static/css/app.css",
+        "/static/js/app.js",
+        "/static/vendor/htmx-2.0.11.min.js",
+        "/static/vendor/idb-keyval-6.3.0.umd.js",
+        "/static/icons/icon-192.png",
+        "/static/icons/icon-512.png",
+    }
+    for url in shell:
+        if url.startswith("/static/"):
+            assert _static_file(url).stat().st_size > 0
+    assert client.get(reverse("offline")).status_code == 200
+
+
+def test_service_worker_version_follows_its_code_and_shell_urls() -> None:
+    urls = ["/static/css/app.css", "/offline/"]
+    assert shell_version("worker", urls) == shell_version("worker", urls)
+    assert shell_version("worker", urls) != shell_version("worker 2", urls)
+    assert shell_version("worker", urls) != shell_version("worker", [*urls, "/static/js/app.js"])
+
+
+def test_offline_page_says_what_still_works(client: Client) -> None:
+    response = client.get(reverse("offline"))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "You are offline" in text and "Pages you opened recently still work" in text
+    assert "<script" not in text
+
+
+# ------------------------------------------------------------------ pages kept offline
+
+
+def test_offline_pages_are_today_and_the_coming_week_of_the_current_plan(
+    client: Client, runner: User, intake_data: dict
+) -> None:
+    plan = create_plan(runner, intake_data, weeks=4)
+    client.force_login(runner)
+    with _at(dt.datetime.combine(START + dt.timedelta(days=2), dt.time(9), tzinfo=dt.UTC)):
+        response = client.get(reverse("offline-pages"))
+    assert response.status_code == 200
+    assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+    today = START + dt.timedelta(days=2)
+    expected_days = [reverse("plans:day", args=[plan.pk, today + dt.timedelta(days=n)]) for n in range(7)]
+    assert response.json()["pages"] == ["/", *expected_days]
+    for url in response.json()["pages"]:
+        with _at(dt.datetime.combine(today, dt.time(9), tzinfo=dt.UTC)):
+            assert client.get(url).status_code == 200, url
+
+
+def test_offline_pages_start_on_the_runners_own_today(client: Client, runner: User, intake_data: dict) -> None:
+    runner.runner_profile.timezone = "Pacific/Auckland"
+    runner.runner_profile.save()
+    plan = create_plan(runner, intake_data, weeks=4)
+    client.force_login(runner)
+    # 20:00 in London on the plan's first day is already the next morning in Auckland.
+    with _at(dt.datetime.combine(START, dt.time(20), tzinfo=dt.UTC)):
+        pages = client.get(reverse("offline-pages")).json()["pages"]
+    assert pages[1] == reverse("plans:day", args=[plan.pk, START + dt.timedelta(days=1)])
+    assert len(pages) == 8
+
+
+def test_offline_pages_of_a_runner_without_a_plan_are_today_only(client: Client, runner: User) -> None:
+    client.force_login(runner)
+    assert client.get(reverse("offline-pages")).json() == {"pages": ["/"]}
+
+
+def test_offline_pages_ask_anonymous_visitors_to_log_in(client: Client) -> None:
+    response = client.get(reverse("offline-pages"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_offline_pages_are_for_runners_only(client: Client, physio: User) -> None:
+    client.force_login(physio)
+    assert client.get(reverse("offline-pages")).status_code == 404
+
+
+def test_offline_page_dates_stop_at_the_end_of_the_plan() -> None:
+    last_day = START + dt.timedelta(weeks=2, days=-1)
+    dates = offline_page_dates(last_day - dt.timedelta(days=2), START, 2)
+    assert dates == [last_day - dt.timedelta(days=2), last_day - dt.timedelta(days=1), last_day]
+    assert offline_page_dates(START - dt.timedelta(days=3), START, 2)[0] == START
+    assert len(offline_page_dates(START, START, 2)) == 7
+
+
+# ------------------------------------------------------------------ scripts on every page
+
+
+def test_pages_load_scripts_from_this_site_only_and_no_inline_script(client: Client, runner: User) -> None:
+    client.force_login(runner)
+    page = client.get(reverse("home")).content.decode()
+    sources = re.findall(r"<script\b([^>]*)>", page)
+    assert sources, "the app's scripts"
+    for attributes in sources:
+        src = re.search(r'src="([^"]+)"', attributes)
+        assert src, "no inline script (a content security policy may forbid them)"
+        assert _static_file(src.group(1)).exists()
+    idb, app = page.find("idb-keyval"), page.find("js/app")
+    assert -1 < idb < app, "app.js runs after idb-keyval, which it needs for the offline queue"
+
+
+def test_app_script_stays_small() -> None:
+    app = Path(finders.find("js/app.js") or "")  # type: ignore[arg-type]
+    text = app.read_text()
+    assert text.count('"use strict"') == 1
+    assert app.stat().st_size < 14_000
+    assert EXTERNAL_URL.findall(text) == []
+
+
+# ------------------------------------------------------------------ API docs
+
+
+def test_api_docs_load_nothing_from_another_host(client: Client, runner: User) -> None:
+    client.force_login(runner)
+    response = client.get(reverse("api-docs"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert EXTERNAL_URL.findall(page) == []
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert any("swagger-ui-bundle" in url for url in assets)
+    for url in assets:
+        assert url.startswith("/static/"), url
+        assert _static_file(url).exists()
