@@ -1,1 +1,255 @@
+/* RehabPlan on the phone: the offline worker, logs kept on the phone until they can be sent, and the hold timer.
+   Every page works without this file; it only adds to forms and buttons that are already there. */
 "use strict";
+
+(function () {
+  const QUEUE_KEY = "rehabplan-log-queue";
+  const SAVED_OFFLINE = "Saved on this phone. It will be sent when you are back online.";
+  const store = window.idbKeyval;
+  const liveStatus = (form) => form && form.querySelector("[data-queue-status]");
+
+  document.documentElement.classList.add("js");
+
+  function csrfToken() {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  /* A message at the top of the page, for news about logs that were waiting on the phone. */
+  function announce(text, isError) {
+    const main = document.querySelector("main");
+    if (!main) return;
+    let box = document.getElementById("queue-news");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "queue-news";
+      box.className = "messages";
+      box.setAttribute("role", "status");
+      main.prepend(box);
+    }
+    const line = document.createElement("p");
+    line.className = isError ? "message error" : "message";
+    line.textContent = text;
+    box.append(line);
+  }
+
+  // ------------------------------------------------------------------ the queue of logs saved on the phone
+
+  function formBody(form, submitter) {
+    const body = new URLSearchParams(new FormData(form, submitter));
+    // The header carries the token at send time; a token from an older sign-in in the body would be refused.
+    body.delete("csrfmiddlewaretoken");
+    return body.toString();
+  }
+
+  async function enqueue(form, submitter) {
+    const clientId = form.elements.client_id ? form.elements.client_id.value : "";
+    const item = { url: form.action, body: formBody(form, submitter), client_id: clientId, queued_at: new Date().toISOString() };
+    // Saving the same form twice keeps the newest answers; the server stores a client id once anyway.
+    await store.update(QUEUE_KEY, (queue) => (queue || []).filter((old) => !clientId || old.client_id !== clientId).concat([item]));
+    const status = liveStatus(form);
+    if (status) status.textContent = SAVED_OFFLINE;
+  }
+
+  async function dequeue(item) {
+    await store.update(QUEUE_KEY, (queue) => (queue || []).filter((old) => old.queued_at !== item.queued_at || old.url !== item.url));
+  }
+
+  function signInPage(response) {
+    return response.redirected && new URL(response.url).pathname.indexOf("/login") !== -1;
+  }
+
+  let replaying = null;
+
+  async function replayQueue() {
+    const queue = (await store.get(QUEUE_KEY)) || [];
+    let sent = 0;
+    for (const item of queue) {
+      let response;
+      try {
+        response = await fetch(item.url, {
+          method: "POST",
+          body: item.body,
+          headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": csrfToken() },
+          credentials: "same-origin",
+        });
+      } catch (error) {
+        return; // Still offline: everything stays for the next try.
+      }
+      if (signInPage(response)) {
+        announce("Log in again to send what you saved on this phone.", true);
+        return;
+      }
+      if (response.status >= 500 || response.status === 403 || response.status === 429) continue;
+      await dequeue(item);
+      if (response.status >= 400) {
+        announce("Something you saved on this phone could not be stored (it may have been logged already). Please check Today.", true);
+      } else {
+        sent += 1;
+      }
+    }
+    if (sent) announce(sent === 1 ? "Sent: what you saved on this phone is now stored." : `Sent: ${sent} logs saved on this phone are now stored.`);
+  }
+
+  function replay() {
+    if (!store || navigator.onLine === false) return Promise.resolve();
+    if (!replaying) replaying = replayQueue().catch(() => {}).finally(() => { replaying = null; });
+    return replaying;
+  }
+
+  /* Online, the form goes out with fetch so a dropped connection can still keep it; the answer replaces the page
+     just as a normal submit would have. */
+  async function submitOnline(form, submitter) {
+    let response;
+    try {
+      response = await fetch(form.action, {
+        method: "POST",
+        body: new URLSearchParams(new FormData(form, submitter)),
+        headers: { "X-CSRFToken": csrfToken() },
+        credentials: "same-origin",
+      });
+    } catch (error) {
+      await enqueue(form, submitter);
+      return;
+    }
+    if (response.status >= 500) {
+      await enqueue(form, submitter);
+      return;
+    }
+    const type = response.headers.get("Content-Type") || "";
+    if (type.indexOf("text/html") === -1) {
+      form.submit();
+      return;
+    }
+    showPage(await response.text(), response, form);
+  }
+
+  function showPage(html, response, form) {
+    const page = new DOMParser().parseFromString(html, "text/html");
+    const cardId = form.closest("[id]") ? form.closest("[id]").id : "";
+    document.title = page.title;
+    document.body.replaceWith(document.adoptNode(page.body));
+    if (response.redirected) history.replaceState(null, "", response.url);
+    if (window.htmx) window.htmx.process(document.body);
+    setUp(document);
+    const target = document.querySelector(".errorlist, .invalid") || (cardId && document.getElementById(cardId));
+    if (target) target.scrollIntoView({ block: "start" });
+    else window.scrollTo(0, 0);
+    const news = document.querySelector(".messages, .errorlist");
+    if (news) {
+      news.setAttribute("tabindex", "-1");
+      news.focus({ preventScroll: true });
+    }
+  }
+
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!store || !(form instanceof HTMLFormElement) || !form.hasAttribute("data-offline-queue")) return;
+    if (form.method.toLowerCase() !== "post" || event.defaultPrevented) return;
+    event.preventDefault();
+    const button = event.submitter;
+    if (button) button.disabled = true;
+    const sending = navigator.onLine === false ? enqueue(form, event.submitter) : submitOnline(form, event.submitter);
+    sending
+      .catch(() => form.submit())
+      .finally(() => { if (button && button.isConnected) button.disabled = false; });
+  });
+
+  // ------------------------------------------------------------------ the worker and the pages kept offline
+
+  async function keepPagesOffline(registration) {
+    let response;
+    try {
+      response = await fetch("/offline-pages.json", { credentials: "same-origin", headers: { Accept: "application/json" } });
+    } catch (error) {
+      return;
+    }
+    if (!response.ok || response.redirected) return; // Signed out, or not a runner.
+    const { pages } = await response.json();
+    const worker = registration.active || navigator.serviceWorker.controller;
+    if (worker && Array.isArray(pages)) worker.postMessage({ type: "keep-pages", urls: pages });
+  }
+
+  function startWorker() {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.register("/sw.js", { scope: "/" })
+      .then(() => navigator.serviceWorker.ready)
+      .then((registration) => { if (navigator.onLine !== false) return keepPagesOffline(registration); })
+      .catch(() => {});
+    // Signing out forgets the pages kept for this runner, so the next person on the phone cannot read them.
+    document.addEventListener("submit", (event) => {
+      const form = event.target;
+      if (form instanceof HTMLFormElement && /\/logout\/?$/.test(new URL(form.action, location.href).pathname)) {
+        const worker = navigator.serviceWorker.controller;
+        if (worker) worker.postMessage({ type: "forget-pages" });
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ the hold timer
+
+  function timeText(seconds) {
+    if (seconds < 60) return `${seconds} s`;
+    return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+  }
+
+  function setUpTimer(button) {
+    if (button.dataset.timerReady) return;
+    const total = parseInt(button.dataset.seconds, 10);
+    if (!(total > 0)) return;
+    button.dataset.timerReady = "1";
+    const label = button.textContent;
+    const status = document.createElement("span");
+    status.className = "hold-status";
+    status.setAttribute("aria-live", "polite");
+    button.after(status);
+    let timer = null;
+
+    function stop(message) {
+      clearInterval(timer);
+      timer = null;
+      button.textContent = label;
+      button.removeAttribute("aria-pressed");
+      status.textContent = message;
+    }
+
+    button.addEventListener("click", () => {
+      if (timer) {
+        stop("Stopped.");
+        return;
+      }
+      const ends = Date.now() + total * 1000;
+      let announced = total;
+      button.setAttribute("aria-pressed", "true");
+      button.textContent = `Stop · ${timeText(total)} left`;
+      status.textContent = `Started: hold for ${timeText(total)}.`;
+      timer = setInterval(() => {
+        const left = Math.max(0, Math.ceil((ends - Date.now()) / 1000));
+        if (left === 0) {
+          stop(`Done: ${timeText(total)}. Well held.`);
+          if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
+          return;
+        }
+        button.textContent = `Stop · ${timeText(left)} left`;
+        // Screen readers hear every ten seconds, not every tick.
+        if (left % 10 === 0 && left !== announced) {
+          announced = left;
+          status.textContent = `${timeText(left)} left.`;
+        }
+      }, 250);
+    });
+  }
+
+  function setUp(root) {
+    root.querySelectorAll("form[data-offline-queue] input[name='client_id']").forEach((input) => {
+      if (!input.value && window.crypto && crypto.randomUUID) input.value = crypto.randomUUID();
+    });
+    root.querySelectorAll("button.hold-timer[data-seconds]").forEach(setUpTimer);
+  }
+
+  setUp(document);
+  document.addEventListener("htmx:load", (event) => setUp(event.target));
+  window.addEventListener("online", replay);
+  startWorker();
+  replay();
+})();
