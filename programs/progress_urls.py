@@ -1,5 +1,9 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401 - the Progress page's routes are added here
+from django.urls import path
 
-urlpatterns: list = []
+from .views.progress import progress
+
+urlpatterns = [
+    path("", progress, name="progress"),
+]

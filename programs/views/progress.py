@@ -1,0 +1,43 @@
+"""The Progress page: the runner's current plan as charts (sessions done, pain, running) and its decisions."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from .. import charts, selectors
+from ..progress import adherence_by_week, has_adherence, has_running, pain_series, running_by_week
+from ..progress_selectors import plan_progress_read
+from .common import AuthenticatedRequest
+
+
+@login_required
+def progress(request: AuthenticatedRequest) -> HttpResponse:
+    if request.user.is_physio:
+        raise Http404("Physios read a patient's progress from the patient's page.")
+    plan = selectors.runner_current_plan(request.user)
+    if plan is None:
+        return render(request, "programs/progress.html", {"plan": None})
+    read = plan_progress_read(plan)
+    today = timezone.localdate()
+    adherence = adherence_by_week(read.sessions, start=plan.start, weeks=plan.weeks, today=today)
+    pain = pain_series(read.exercise_logs, read.day_logs)
+    running = running_by_week(read.targets, read.exercise_logs, read.day_logs, start=plan.start, today=today)
+    names = {"running": "Running"} | {e.slug: e.name for e in selectors.catalogue_for(plan).exercises}
+    context = {
+        "plan": plan,
+        "started": plan.start <= today,
+        "adherence": adherence,
+        "adherence_chart": charts.adherence_chart(adherence) if has_adherence(adherence) else None,
+        "pain": pain,
+        "pain_limit": read.pain_limit,
+        "pain_chart": charts.pain_chart(pain, read.pain_limit) if pain else None,
+        "running": running,
+        "unit": read.unit,
+        "running_chart": charts.running_chart(running, read.unit) if has_running(running) else None,
+        "changes": read.decisions,
+        "names": names,
+    }
+    return render(request, "programs/progress.html", context)
