@@ -90,7 +90,12 @@ def phone_size() -> dict[str, int]:
 @pytest.fixture
 def context(browser: Browser, live_server: LiveServer, phone_size: dict[str, int]) -> Iterator[BrowserContext]:
     phone = browser.new_context(
-        viewport=phone_size, base_url=live_server.url, is_mobile=True, has_touch=True, device_scale_factor=2
+        viewport=phone_size,
+        base_url=live_server.url,
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+        locale="en-GB",  # the app's language: dates in the browser's own inputs read day/month/year
     )
     phone.set_default_timeout(10_000)
     try:

@@ -1,0 +1,58 @@
+"""Offline on a phone: a session log saved with no connection waits on the phone and is stored once back online."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from playwright.sync_api import BrowserContext, Page, expect
+
+from accounts.models import User
+from programs.models import PlannedSession, SessionLog
+from tests.browser.conftest import plan_with_strength_today, runner_today
+
+
+def _stored(client_id: str, *, within: float = 10.0) -> int:
+    """How many logs carry the client id, once one has arrived (or the wait is over)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if SessionLog.objects.filter(client_id=client_id).exists():
+            break
+        time.sleep(0.2)
+    return SessionLog.objects.filter(client_id=client_id).count()
+
+
+def test_a_log_saved_offline_is_sent_once_when_back_online(
+    page: Page, context: BrowserContext, sign_in: Callable[[User], None], runner: User
+) -> None:
+    plan = plan_with_strength_today(runner)
+    session = PlannedSession.objects.get(plan=plan, date=runner_today(runner), kind="strength")
+    sign_in(runner)
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    form = page.locator(f"#session-{session.pk} form[data-offline-queue]")
+    client_id = form.locator('input[name="client_id"]').input_value()
+    assert client_id
+
+    context.set_offline(True)
+    for prescription in session.prescriptions.all():
+        prefix = f"item-{prescription.pk}-"
+        for index in range(form.locator(f'input[name="{prefix}sets"]').count()):
+            form.locator(f'input[name="{prefix}sets"]').nth(index).check()
+        form.locator(f'select[name="{prefix}pain_during"]').select_option("2")
+    form.get_by_role("button", name="Save this session").click()
+
+    expect(page.get_by_text("Saved on this phone")).to_be_visible()
+    assert not SessionLog.objects.filter(client_id=client_id).exists()
+
+    context.set_offline(False)
+    assert _stored(client_id) == 1
+    log = SessionLog.objects.get(client_id=client_id)
+    assert log.session_id == session.pk and log.runner_id == runner.pk
+    assert sorted(log.exercise_logs.values_list("pain_during", flat=True)) == [2] * session.prescriptions.count()
+    # Coming back to Today must not send the queued log a second time.
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    time.sleep(1)
+    assert SessionLog.objects.filter(client_id=client_id).count() == 1
+    assert SessionLog.objects.filter(session=session).count() == 1
