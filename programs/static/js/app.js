@@ -64,6 +64,7 @@
   async function replayQueue() {
     const queue = (await store.get(QUEUE_KEY)) || [];
     let sent = 0;
+    let refused = 0;
     for (const item of queue) {
       let response;
       try {
@@ -74,21 +75,20 @@
           credentials: "same-origin",
         });
       } catch (error) {
-        return; // Still offline: everything stays for the next try.
+        break; // Still offline: everything stays for the next try.
       }
-      if (signInPage(response)) {
+      // Signed out or a stale token: kept until the runner has logged in again.
+      if (signInPage(response) || response.status === 403) {
         announce("Log in again to send what you saved on this phone.", true);
-        return;
+        break;
       }
-      if (response.status >= 500 || response.status === 403 || response.status === 429) continue;
+      if (response.status >= 500 || response.status === 429) continue;
       await dequeue(item);
-      if (response.status >= 400) {
-        announce("Something you saved on this phone could not be stored (it may have been logged already). Please check Today.", true);
-      } else {
-        sent += 1;
-      }
+      if (response.status >= 400) refused += 1;
+      else sent += 1;
     }
     if (sent) announce(sent === 1 ? "Sent: what you saved on this phone is now stored." : `Sent: ${sent} logs saved on this phone are now stored.`);
+    if (refused) announce("Something you saved on this phone could not be stored (it may have been logged already). Please check Today.", true);
   }
 
   function replay() {
