@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 import zoneinfo
 from typing import ClassVar
 
@@ -83,12 +84,18 @@ class Units(models.TextChoices):
     MI = "mi", "Miles"
 
 
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
 class RunnerProfile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="runner_profile")
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     reminder_time = models.TimeField(default=datetime.time(7, 30))
     reminders_enabled = models.BooleanField(default=True)
     units = models.CharField(max_length=2, choices=Units.choices, default=Units.KM)
+    # The secret in the runner's calendar subscription URL: whoever has it reads the plan, so a new one can replace it.
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
