@@ -1,11 +1,22 @@
-"""Writes for accounts: the only code that creates users, profiles and care links."""
+"""Writes for accounts: the only code that creates, changes and deletes users, profiles and care links."""
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.utils import timezone
+import datetime as dt
+from collections.abc import Callable
 
-from .models import CareLink, CareLinkStatus, Role, RunnerProfile, User
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from sesame.utils import get_query_string  # type: ignore[import-untyped]  # django-sesame ships no types
+
+from programs.models import ExerciseLog, Intake, Plan, Reminder, ReminderStatus, SessionLog, StageCheck
+
+from .models import CareLink, CareLinkStatus, Role, RunnerProfile, User, new_calendar_token
+
+LOGIN_LINK_SCOPE = "login-link"
 
 
 @transaction.atomic
@@ -26,3 +37,71 @@ def care_link_activate(*, physio: User, runner: User) -> CareLink:
         defaults={"status": CareLinkStatus.ACTIVE, "consented_at": timezone.now()},
     )
     return link
+
+
+def login_link_send(*, email: str, link_for: Callable[[str], str]) -> bool:
+    """E-mail a one-tap sign-in link to the active account with this address, if there is one.
+
+    `link_for(query_string)` makes the absolute URL. Returns whether a link went out; callers never tell the visitor,
+    so the form cannot be used to find out who has an account."""
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        return False
+    link = link_for(get_query_string(user, scope=LOGIN_LINK_SCOPE))
+    send_mail(
+        "Your RehabPlan sign-in link",
+        "Tap this link to sign in to RehabPlan:\n\n"
+        f"{link}\n\n"
+        "It works once, for the next 15 minutes. If you did not ask for it, you can ignore this e-mail: "
+        "nobody can sign in without it.\n",
+        None,
+        [user.email],
+    )
+    return True
+
+
+@transaction.atomic
+def runner_settings_update(
+    *, user: User, timezone_name: str, reminder_time: dt.time, reminders_enabled: bool, units: str
+) -> RunnerProfile:
+    profile = RunnerProfile.objects.select_for_update().get(user=user)
+    profile.timezone = timezone_name
+    profile.reminder_time = reminder_time
+    profile.reminders_enabled = reminders_enabled
+    profile.units = units
+    profile.full_clean()
+    profile.save(update_fields=["timezone", "reminder_time", "reminders_enabled", "units"])
+    if not reminders_enabled:
+        # Turning reminders off stops the ones already queued too, not only future ones.
+        Reminder.objects.filter(runner=user, status=ReminderStatus.PENDING).delete()
+    return profile
+
+
+@transaction.atomic
+def calendar_token_regenerate(*, user: User) -> RunnerProfile:
+    """A new subscription secret: the old calendar link stops working at once."""
+    profile = RunnerProfile.objects.select_for_update().get(user=user)
+    profile.calendar_token = new_calendar_token()
+    profile.save(update_fields=["calendar_token"])
+    return profile
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Delete the user and every row of their personal data.
+
+    Logs are history and their foreign keys to sessions and prescriptions PROTECT them from a replan, so the deletion
+    runs bottom-up: exercise logs, session logs, plans (with weeks, sessions, prescriptions, checks and decisions),
+    intakes, then the user, whose deletion cascades to the profile, day logs, reminders, care links and API tokens.
+    A physio's answers to a patient's stage checklist belong to the patient's record and are not deleted for them.
+    """
+    if StageCheck.objects.filter(answered_by=user).exclude(plan__runner=user).exists():
+        raise ValidationError(
+            "You answered stage checklists in your patients' plans. These are part of their records, so this "
+            "account cannot be deleted here; please contact us."
+        )
+    ExerciseLog.objects.filter(Q(session_log__runner=user) | Q(prescription__plan__runner=user)).delete()
+    SessionLog.objects.filter(Q(runner=user) | Q(session__plan__runner=user)).delete()
+    Plan.objects.filter(runner=user).delete()
+    Intake.objects.filter(runner=user).delete()
+    user.delete()

@@ -1,9 +1,40 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse_lazy
+
+from . import views
 
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/login/link/", views.login_link_send, name="login-link"),
+    path("accounts/login/link/open/", views.login_link_open, name="login-link-open"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path("accounts/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            post_reset_login=True,
+            post_reset_login_backend="django.contrib.auth.backends.ModelBackend",
+            success_url=reverse_lazy("password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("accounts/deleted/", views.account_deleted, name="account-deleted"),
+    path("settings/", views.runner_settings, name="settings"),
+    path("settings/calendar/new-link/", views.calendar_token_regenerate, name="calendar-token-regenerate"),
+    path("settings/export.json", views.export_json, name="export-json"),
+    path("settings/export.csv", views.export_csv, name="export-csv"),
+    path("settings/delete/", views.account_delete, name="account-delete"),
+    path("calendar/<slug:token>.ics", views.calendar_feed_view, name="calendar-feed"),
 ]

@@ -1,0 +1,154 @@
+"""Account forms: each checks what was typed and says what is wrong next to the field, keeping the input."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+
+from .models import Units, User, validate_timezone
+
+# Zones a person lives in ("Europe/London"), not the legacy aliases ("GB", "Etc/GMT+5") also in the database.
+_AREAS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
+
+
+def timezone_choices(current: str | None = None) -> list[tuple[str, str]]:
+    names = {name for name in zoneinfo.available_timezones() if name.split("/", 1)[0] in _AREAS} | {"UTC"}
+    if current:
+        names.add(current)  # a zone set another way stays selected instead of silently changing on save
+    return [(name, name.replace("_", " ")) for name in sorted(names)]
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email", "autocapitalize": "none"}),
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        help_text="At least 8 characters. A few words you will remember work well.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
+    )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "There is already an account with this e-mail address. Log in, or send yourself a sign-in link.",
+                code="duplicate",
+            )
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        password = cleaned.get("password")
+        if password:
+            try:
+                password_validation.validate_password(password, User(email=cleaned.get("email", "")))
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": (
+            "Please enter a correct e-mail address and password. Forgotten your password? "
+            "Send yourself a sign-in link below."
+        ),
+        "inactive": "This account is switched off.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "E-mail address"
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autocomplete": "email", "autofocus": True, "inputmode": "email", "autocapitalize": "none"}
+        )
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+
+class LoginLinkForm(forms.Form):
+    # Its own prefix: it shares the login page, whose password form also has an e-mail field.
+    prefix = "link"
+
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email", "autocapitalize": "none"}),
+    )
+
+
+class RunnerSettingsForm(forms.Form):
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        help_text="Your days and reminders follow it.",
+        error_messages={"invalid_choice": "Choose your time zone from the list."},
+        validators=[validate_timezone],
+    )
+    reminder_time = forms.TimeField(
+        label="Reminder time",
+        help_text="When we remind you of the day's sessions.",
+        input_formats=["%H:%M", "%H:%M:%S", "%H.%M"],
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": "Enter a time such as 07:30.", "required": "Enter a time such as 07:30."},
+    )
+    reminders_enabled = forms.BooleanField(label="Send me reminders", required=False)
+    units = forms.ChoiceField(
+        label="Distances in",
+        choices=Units.choices,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose kilometres or miles.", "required": "Choose kilometres or miles."},
+    )
+
+    def __init__(self, *args: Any, current_timezone: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["timezone"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = timezone_choices(current_timezone)
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting cannot be undone: with a password, tick the box and type it; without one, type the e-mail address."""
+
+    confirm = forms.BooleanField(
+        label="I understand that my plans, logs and account are deleted for good",
+        required=False,
+    )
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    email = forms.CharField(
+        label="Type your e-mail address to confirm",
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "inputmode": "email", "autocapitalize": "none"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.with_password = user.has_usable_password()
+        if self.with_password:
+            del self.fields["email"]
+        else:
+            del self.fields["confirm"]
+            del self.fields["password"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.with_password:
+            if not cleaned.get("confirm"):
+                self.add_error("confirm", "Tick the box to confirm.")
+            if not self.user.check_password(cleaned.get("password") or ""):
+                self.add_error("password", "That is not your password.")
+        elif (cleaned.get("email") or "").strip().lower() != self.user.email.lower():
+            self.add_error("email", "Type the e-mail address you log in with, exactly.")
+        return cleaned

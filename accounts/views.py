@@ -1,0 +1,227 @@
+"""Account pages: sign up, log in (password or e-mailed link), settings, the calendar feed, data export, deletion.
+
+Thin views: forms check input, `accounts.services` writes, `accounts.exports` and `programs.calendar_feed` read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from sesame.utils import get_user  # type: ignore[import-untyped]  # django-sesame ships no types
+
+from programs import calendar_feed, selectors
+from programs.models import Plan
+from programs.views.common import AuthenticatedRequest
+
+from . import exports, services
+from .forms import AccountDeleteForm, LoginForm, LoginLinkForm, RunnerSettingsForm, SignupForm
+from .models import RunnerProfile
+
+# Signing up proves the password, not a link: the session records the password backend.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _after_signup_url() -> str:
+    try:
+        return reverse("intake:start")
+    except NoReverseMatch:
+        return reverse("home")
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return None
+
+
+# ---------------------------------------------------------------- sign up and log in
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        user = services.user_create(email=form.cleaned_data["email"], password=form.cleaned_data["password"])
+        login(request, user, backend=MODEL_BACKEND)
+        return redirect(_after_signup_url())
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    """The password form and, on the same page, the form that e-mails a sign-in link."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.setdefault("link_form", LoginLinkForm())
+        return context
+
+
+@require_POST
+def login_link_send(request: HttpRequest) -> HttpResponse:
+    form = LoginLinkForm(request.POST)
+    next_url = _safe_next(request, request.POST.get("next"))
+    if not form.is_valid():
+        context = {"form": LoginForm(request), "link_form": form, "next": next_url or ""}
+        return render(request, "registration/login.html", context)
+
+    def link_for(query_string: str) -> str:
+        url = reverse("login-link-open") + query_string
+        if next_url:
+            url += "&" + urlencode({"next": next_url})
+        return request.build_absolute_uri(url)
+
+    services.login_link_send(email=form.cleaned_data["email"], link_for=link_for)
+    # The same answer whether or not the address has an account, so this page tells nobody who uses RehabPlan.
+    return render(request, "accounts/login_link_sent.html", {"email": form.cleaned_data["email"]})
+
+
+@never_cache
+@require_GET
+def login_link_open(request: HttpRequest) -> HttpResponse:
+    user = get_user(request, scope=services.LOGIN_LINK_SCOPE, update_last_login=False)
+    if user is None:
+        return render(request, "accounts/login_link_invalid.html", {"link_form": LoginLinkForm()}, status=400)
+    # Logging in sets last_login, which is part of the token's signature: the link does not work a second time.
+    login(request, user)
+    return redirect(_safe_next(request, request.GET.get("next")) or reverse("home"))
+
+
+# ---------------------------------------------------------------- settings
+
+
+def _runner_profile(request: AuthenticatedRequest) -> RunnerProfile:
+    """Settings are a runner's; a physio (who has no runner profile) finds no such page."""
+    if not request.user.is_runner:
+        raise Http404("Settings are for runners.")
+    return get_object_or_404(RunnerProfile, user=request.user)
+
+
+def _calendar_urls(request: HttpRequest, profile: RunnerProfile) -> dict[str, str]:
+    https = request.build_absolute_uri(reverse("calendar-feed", args=[profile.calendar_token]))
+    return {"calendar_url": https, "webcal_url": "webcal://" + https.split("://", 1)[1]}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def runner_settings(request: AuthenticatedRequest) -> HttpResponse:
+    profile = _runner_profile(request)
+    initial = {
+        "timezone": profile.timezone,
+        "reminder_time": profile.reminder_time,
+        "reminders_enabled": profile.reminders_enabled,
+        "units": profile.units,
+    }
+    data = request.POST if request.method == "POST" else None
+    form = RunnerSettingsForm(data, initial=initial, current_timezone=profile.timezone)
+    if form.is_valid():
+        try:
+            services.runner_settings_update(
+                user=request.user,
+                timezone_name=form.cleaned_data["timezone"],
+                reminder_time=form.cleaned_data["reminder_time"],
+                reminders_enabled=form.cleaned_data["reminders_enabled"],
+                units=form.cleaned_data["units"],
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            messages.success(request, "Your settings are saved.")
+            return redirect("settings")
+    context = {"form": form, **_calendar_urls(request, profile)}
+    return render(request, "accounts/settings.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def calendar_token_regenerate(request: AuthenticatedRequest) -> HttpResponse:
+    _runner_profile(request)
+    services.calendar_token_regenerate(user=request.user)
+    messages.success(
+        request, "Your calendar has a new link. The old link no longer works: subscribe again with this one."
+    )
+    return redirect(reverse("settings") + "#calendar")
+
+
+@require_GET
+def calendar_feed_view(request: HttpRequest, token: str) -> HttpResponse:
+    profile = get_object_or_404(
+        RunnerProfile.objects.select_related("user"), calendar_token=token, user__is_active=True
+    )
+    plan = selectors.runner_current_plan(profile.user)
+
+    def day_url(plan: Plan, date: Any) -> str:
+        return request.build_absolute_uri(reverse("plans:day", args=[plan.pk, date]))
+
+    body = calendar_feed.runner_calendar(plan, units=profile.units, day_url=day_url, now=timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="rehabplan.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# ---------------------------------------------------------------- your data
+
+
+def _download(body: str, content_type: str, extension: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    name = f"rehabplan-my-data-{timezone.localdate().isoformat()}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def export_json(request: AuthenticatedRequest) -> HttpResponse:
+    data = exports.account_export(request.user)
+    return _download(exports.export_json(data), "application/json; charset=utf-8", "json")
+
+
+@login_required
+@require_GET
+def export_csv(request: AuthenticatedRequest) -> HttpResponse:
+    data = exports.account_export(request.user)
+    return _download(exports.export_csv(data), "text/csv; charset=utf-8", "csv")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: AuthenticatedRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=request.user)
+    if form.is_valid():
+        user = request.user
+        try:
+            services.account_delete(user=user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            logout(request)
+            return redirect("account-deleted")
+    return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def account_deleted(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/deleted.html")

@@ -1,0 +1,110 @@
+"""Download all my data (`export-json`, `export-csv`): everything of the user's, nothing of anyone else's."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts import exports
+from accounts.models import User
+from programs import services
+from programs.models import Plan, PlannedSession
+from tests.programs.plans import create_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def _log_strength(plan: Plan, runner: User, nth: int = 0, notes: str = "") -> None:
+    sessions = (
+        PlannedSession.objects.filter(plan=plan, kind="strength", prescriptions__isnull=False)
+        .order_by("date")
+        .distinct()
+    )
+    session = sessions[nth]
+    entries = [
+        {"prescription": p.pk, "pain_during": 2, "pain_after": 2, "notes": notes, "completed_as_prescribed": True}
+        for p in session.prescriptions.all()
+    ]
+    services.session_log_record(session=session, runner=runner, entries=entries, day={"next_morning_pain": 1})
+
+
+@pytest.fixture
+def two_runners(runner: User, other_runner: User, intake_data: dict[str, Any]) -> tuple[Plan, Plan]:
+    plan = create_plan(runner, intake_data, weeks=4)
+    _log_strength(plan, runner, notes='=HYPERLINK("http://evil")')
+    other = create_plan(other_runner, intake_data, weeks=4)
+    _log_strength(other, other_runner, notes="the other runner's secret note")
+    return plan, other
+
+
+def test_the_json_download_has_everything_of_the_runner(
+    client: Client, runner: User, physio: User, two_runners: tuple[Plan, Plan]
+) -> None:
+    plan, other = two_runners
+    client.force_login(runner)
+    response = client.get(reverse("export-json"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="rehabplan-my-data-')
+    data = json.loads(response.content)
+    assert data["account"]["email"] == runner.email
+    assert data["profile"]["timezone"] == "Europe/London"
+    assert [i["version"] for i in data["intakes"]] == [1]
+    assert [p["id"] for p in data["plans"]] == [plan.pk]
+    assert data["plans"][0]["plan"]["weeks"][0]["days"], "the plan JSON of docs/design.md §3"
+    assert len(data["session_logs"]) == 1 and data["session_logs"][0]["exercises"]
+    assert all(e["pain_during"] == 2 for e in data["session_logs"][0]["exercises"])
+    assert data["day_logs"] and data["plan_changes"]
+    assert {link["physio"] for link in data["care_links"]} == {physio.email}
+    body = response.content.decode()
+    assert "the other runner's secret note" not in body and "other.runner@example.test" not in body
+    assert str(other.pk) not in {str(p["id"]) for p in data["plans"]}
+
+
+def test_the_csv_download_has_every_section_and_defuses_formulas(
+    client: Client, runner: User, two_runners: tuple[Plan, Plan]
+) -> None:
+    client.force_login(runner)
+    response = client.get(reverse("export-csv"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="rehabplan-my-data-' in response["Content-Disposition"]
+    body = response.content.decode()
+    rows = list(csv.reader(io.StringIO(body)))
+    titles = {row[0] for row in rows if len(row) == 1}
+    assert {"Account", "Settings", "Intakes", "Plans", "Planned sessions", "Logged exercises", "Day logs"} <= titles
+    assert {"Plan changes", "Care links", "Reminders"} <= titles
+    notes = [cell for row in rows for cell in row if cell.startswith("'=HYPERLINK")]
+    assert notes, "a note that looks like a formula is kept as text"
+    assert not any(cell.startswith("=") for row in rows for cell in row)
+    assert "the other runner's secret note" not in body and "other.runner@example.test" not in body
+
+
+def test_the_export_runs_the_same_queries_for_one_log_or_many(runner: User, intake_data: dict[str, Any]) -> None:
+    plan = create_plan(runner, intake_data, weeks=4)
+    _log_strength(plan, runner, 0)
+    with CaptureQueriesContext(connection) as one:
+        exports.account_export(runner)
+    _log_strength(plan, runner, 1)
+    _log_strength(plan, runner, 2)
+    with CaptureQueriesContext(connection) as three:
+        data = exports.account_export(runner)
+    assert len(data["session_logs"]) == 3
+    assert len(three) == len(one) <= 16
+
+
+def test_a_physio_downloads_their_own_data_not_their_patients(
+    client: Client, runner: User, physio: User, two_runners: tuple[Plan, Plan]
+) -> None:
+    client.force_login(physio)
+    data = json.loads(client.get(reverse("export-json")).content)
+    assert data["account"]["email"] == physio.email
+    assert data["plans"] == [] and data["session_logs"] == [] and data["profile"] is None
+    assert [link["runner"] for link in data["care_links"]] == [runner.email]
