@@ -33,8 +33,9 @@ WIDTH = 400
 HEIGHT = 300
 
 
-def _style(*colors: str) -> Style:
+def _style(*colors: str, stroke_width: float = 1) -> Style:
     return Style(
+        stroke_width=str(stroke_width),
         background="#ffffff",
         plot_background="#ffffff",
         foreground=INK,
@@ -43,8 +44,8 @@ def _style(*colors: str) -> Style:
         colors=colors,
         font_family=FONT,
         title_font_size=17,
-        label_font_size=13,
-        major_label_font_size=13,
+        label_font_size=14,
+        major_label_font_size=14,
         legend_font_size=14,
         value_font_size=13,
         tooltip_font_size=13,
@@ -58,14 +59,14 @@ def _style(*colors: str) -> Style:
     )
 
 
-def _config(title: str, *colors: str, **options: Any) -> dict[str, Any]:
+def _config(title: str, *colors: str, stroke_width: float = 1, **options: Any) -> dict[str, Any]:
     return {
         "title": title,
         "js": [],
         "disable_xml_declaration": True,
         "width": WIDTH,
         "height": HEIGHT,
-        "style": _style(*colors),
+        "style": _style(*colors, stroke_width=stroke_width),
         "legend_at_bottom": True,
         "legend_at_bottom_columns": 2,
         "margin": 8,
@@ -110,6 +111,7 @@ def pain_chart(points: Sequence[PainPoint], pain_limit: int | None, title: str =
             BAD,
             BRAND,
             WARN,
+            stroke_width=3,
             range=(0, 10),
             y_labels=[0, 2, 4, 6, 8, 10],
             x_labels_major_count=5,
@@ -121,8 +123,8 @@ def pain_chart(points: Sequence[PainPoint], pain_limit: int | None, title: str =
         )
     )
     chart.x_labels = [_short_date(p.date) for p in points]
-    chart.add("During", [p.during for p in points], stroke_style={"width": 3})
-    chart.add("Morning", [p.morning for p in points], stroke_style={"width": 3})
+    chart.add("During", [p.during for p in points])
+    chart.add("Morning", [p.morning for p in points])
     if pain_limit is not None and points:
         chart.add(
             f"Limit {pain_limit}",

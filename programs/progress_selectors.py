@@ -22,7 +22,8 @@ class PlanProgress:
     sessions: list[SessionFact]
     exercise_logs: list[ExerciseLogFact]
     day_logs: list[DayLogFact]
-    decisions: list[PlanChange]
+    decisions: list[PlanChange]  # the newest `decisions_limit`
+    more_decisions: bool  # older decisions exist beyond those
 
     @property
     def pain_limit(self) -> int | None:
@@ -34,7 +35,7 @@ class PlanProgress:
         return self.targets[0].unit if self.targets else "km"
 
 
-def plan_progress_read(plan: Plan) -> PlanProgress:
+def plan_progress_read(plan: Plan, *, decisions_limit: int = 10) -> PlanProgress:
     targets = [
         WeekTarget(number, float(target), unit)
         for number, target, unit in PlanWeek.objects.filter(plan=plan)
@@ -61,11 +62,13 @@ def plan_progress_read(plan: Plan) -> PlanProgress:
         .order_by("date")
         .values_list("date", "next_morning_pain", "ran_distance")
     ]
+    decisions = list(plan_decisions(plan)[: decisions_limit + 1])
     return PlanProgress(
         plan=plan,
         targets=targets,
         sessions=sessions,
         exercise_logs=exercise_logs,
         day_logs=day_logs,
-        decisions=list(plan_decisions(plan)),
+        decisions=decisions[:decisions_limit],
+        more_decisions=len(decisions) > decisions_limit,
     )

@@ -38,6 +38,7 @@ def progress(request: AuthenticatedRequest) -> HttpResponse:
         "unit": read.unit,
         "running_chart": charts.running_chart(running, read.unit) if has_running(running) else None,
         "changes": read.decisions,
+        "more_changes": read.more_decisions,
         "names": names,
     }
     return render(request, "programs/progress.html", context)

@@ -101,8 +101,8 @@ def test_a_physio_gets_404(client: Client, physio: User, plan: Plan) -> None:
 
 
 def test_the_progress_tab_is_current(client: Client, runner: User, plan: Plan) -> None:
-    client.force_login(runner)
     with on(START):
+        client.force_login(runner)
         page = client.get(reverse("progress")).content.decode()
     assert f'<a href="{URL}" aria-current="page">Progress</a>' in page
 
@@ -118,8 +118,8 @@ def test_without_a_plan_the_runner_is_invited_to_start_one(client: Client, runne
 
 
 def test_before_the_plan_starts_the_page_says_when(client: Client, runner: User, plan: Plan) -> None:
-    client.force_login(runner)
     with on(START - dt.timedelta(days=2)):
+        client.force_login(runner)
         response = client.get(URL)
     text = _visible(_main(response))
     assert f"Your plan starts on {START:%A} {START.day} {START:%B}" in text
@@ -129,8 +129,8 @@ def test_before_the_plan_starts_the_page_says_when(client: Client, runner: User,
 
 
 def test_on_the_first_day_with_nothing_logged_the_charts_wait(client: Client, runner: User, plan: Plan) -> None:
-    client.force_login(runner)
     with on(START):
+        client.force_login(runner)
         response = client.get(URL)
     text = _visible(_main(response))
     assert FILL_IN in text
@@ -166,8 +166,8 @@ def logged_plan(plan: Plan, runner: User) -> dict[str, Any]:
 
 
 def test_the_charts_show_what_was_logged(client: Client, runner: User, plan: Plan, logged_plan: dict[str, Any]) -> None:
-    client.force_login(runner)
     with on(logged_plan["today"]):
+        client.force_login(runner)
         response = client.get(URL)
     assert response.status_code == 200
     assert len(_svgs(response)) == 3
@@ -199,8 +199,8 @@ def test_the_charts_show_what_was_logged(client: Client, runner: User, plan: Pla
 
 
 def test_the_svg_loads_nothing_and_runs_nothing(client: Client, runner: User, logged_plan: dict[str, Any]) -> None:
-    client.force_login(runner)
     with on(logged_plan["today"]):
+        client.force_login(runner)
         response = client.get(URL)
     svgs = _svgs(response)
     assert svgs
@@ -220,8 +220,8 @@ def test_another_runners_logs_and_decisions_never_show(
     with on(painful.date):
         _log_strength(painful, other_runner, pain=7)
     assert PlanChange.objects.filter(plan=others).exists()
-    client.force_login(runner)
     with on(painful.date + dt.timedelta(days=1)):
+        client.force_login(runner)
         response = client.get(URL)
     assert "Nothing logged yet" in _section(response, "pain-title")
     assert "Nothing has changed yet" in _section(response, "changes-title")
@@ -245,8 +245,8 @@ def test_the_timeline_lists_decisions_newest_first_and_who_decided(
     assert rules.filter(kind=PlanChangeKind.REGRESS).exists()
 
     for url in (URL, reverse("plans:changes", args=[plan.pk])):
-        client.force_login(runner)
         with on(logged_plan["today"]):
+            client.force_login(runner)
             response = client.get(url)
         page = _main(response)
         start = page.find('<div class="timeline">')
@@ -260,6 +260,28 @@ def test_the_timeline_lists_decisions_newest_first_and_who_decided(
             assert change.get_kind_display().lower() in item.lower()
             assert "Decided by your plan's rules" in item
         assert not re.search(r"\b(regress|override)\b", _visible(timeline)) and "_" not in _visible(timeline)
+
+
+def test_progress_shows_the_newest_ten_decisions_and_links_to_every_change(
+    client: Client, runner: User, plan: Plan, logged_plan: dict[str, Any]
+) -> None:
+    for session in _sessions(plan, "strength")[2:5]:
+        with on(session.date):
+            _log_strength(session, runner, pain=2)
+    decisions = list(PlanChange.objects.filter(plan=plan).order_by("-created_at", "-id"))
+    assert len(decisions) > 10
+    changes_url = reverse("plans:changes", args=[plan.pk])
+    counts = {}
+    for url in (URL, changes_url):
+        with on(START + dt.timedelta(days=20)):
+            client.force_login(runner)
+            page = _main(client.get(url))
+        start = page.find('<div class="timeline">')
+        items = re.findall(r"<li\b.*?</li>", page[start : page.find("</ul>", start)], re.S)
+        counts[url] = len(items)
+        assert decisions[0].reason in _visible(items[0])
+        assert (f'href="{changes_url}"' in page) is (url == URL)
+    assert counts == {URL: 10, changes_url: len(decisions)}
 
 
 # ---------------------------------------------------------------- query budget
@@ -284,8 +306,8 @@ def test_the_page_costs_the_same_queries_for_one_and_26_weeks(
         session = _sessions(plan, "strength")[0]
         with on(session.date):
             _log_strength(session, user, pain=5)
-        client.force_login(user)
         with on(START + dt.timedelta(days=6)):
+            client.force_login(user)
             _queries(client, user)  # the catalogue is parsed once per process
             with django_assert_max_num_queries(12):
                 counts.append(_queries(client, user))
