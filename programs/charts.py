@@ -23,6 +23,7 @@ from .progress import PainPoint, WeekAdherence, WeekRunning
 BRAND = "#0b5563"
 INK = "#1b1f23"
 MUTED = "#4d5660"
+TARGET = "#8c959f"  # 3:1 on white (a graphic) and much lighter than the brand, so the bars differ in lightness too
 WARN = "#8a4600"
 BAD = "#a40e26"
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
@@ -137,7 +138,7 @@ def pain_chart(points: Sequence[PainPoint], pain_limit: int | None, title: str =
 
 def running_chart(weeks: Sequence[WeekRunning], unit: str, title: str = "") -> SafeString:
     title = title or f"Running each week ({unit})"
-    chart = pygal.Bar(**_config(title, MUTED, BRAND, range=(0, max([1.0, *(max(w.target, w.ran) for w in weeks)]))))
+    chart = pygal.Bar(**_config(title, TARGET, BRAND, range=(0, max([1.0, *(max(w.target, w.ran) for w in weeks)]))))
     chart.x_labels = [f"Wk {w.week}" for w in weeks]
     chart.value_formatter = lambda value: f"{value:g} {unit}"
     chart.add("Target", [w.target for w in weeks])

@@ -1,9 +1,11 @@
-"""The Progress page's figures (`programs.progress`), worked out from plain facts with no database or clock."""
+"""The Progress page's figures (`programs.progress`), worked out from plain facts with no database or clock, and the
+charts (`programs.charts`) drawn from them."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from programs import charts
 from programs.progress import (
     DayLogFact,
     ExerciseLogFact,
@@ -142,3 +144,32 @@ def test_weeks_not_begun_are_left_out_and_a_plan_without_running_has_none() -> N
     assert not has_running(weeks)
     assert has_running([WeekRunning(1, 0.0, 1.0, "km")])
     assert running_by_week(TARGETS, [], [], start=START, today=day(-1)) == []
+
+
+# ---------------------------------------------------------------- charts (programs.charts, from the same plain data)
+
+
+def _charts() -> list[str]:
+    points = [PainPoint(day(n), n % 4, None if n % 2 else 2) for n in range(12)]
+    return [
+        charts.adherence_chart([WeekAdherence(1, 3, 2), WeekAdherence(2, 0, 0)]),
+        charts.pain_chart(points, pain_limit=4),
+        charts.pain_chart(points[:1], pain_limit=None),
+        charts.running_chart([WeekRunning(1, 6.0, 5.5, "mi")], "mi"),
+    ]
+
+
+def test_charts_are_inline_svg_that_load_and_run_nothing() -> None:
+    for svg in _charts():
+        assert svg.startswith("<svg") and svg.endswith("</svg>")
+        assert "<?xml" not in svg and "<script" not in svg.lower() and "<!--" not in svg
+        assert "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
+        assert 'role="img"' in svg and 'viewBox="0 0 400 300"' in svg
+
+
+def test_each_chart_names_itself_and_its_figures() -> None:
+    adherence, pain, pain_without_limit, running = _charts()
+    assert "<title>Sessions done each week</title>" in adherence and "Wk 1" in adherence
+    assert "<title>Pain, 0 to 10</title>" in pain and "Limit 4" in pain and "23 Nov" in pain
+    assert "Limit" not in pain_without_limit
+    assert "<title>Running each week (mi)</title>" in running and "Target" in running and "5.5 mi" in running
