@@ -22,15 +22,20 @@ def timezone_choices(current: str | None = None) -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(names)]
 
 
+_INVALID_EMAIL = "Enter an e-mail address such as name@example.com."
+
+
 class SignupForm(forms.Form):
     email = forms.EmailField(
         label="E-mail address",
         max_length=254,
+        error_messages={"required": "Enter your e-mail address.", "invalid": _INVALID_EMAIL},
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email", "autocapitalize": "none"}),
     )
     password = forms.CharField(
         label="Password",
         strip=False,
+        error_messages={"required": "Choose a password."},
         help_text="At least 8 characters. A few words you will remember work well.",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
     )
@@ -80,6 +85,7 @@ class LoginLinkForm(forms.Form):
     email = forms.EmailField(
         label="E-mail address",
         max_length=254,
+        error_messages={"required": "Enter your e-mail address.", "invalid": _INVALID_EMAIL},
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email", "autocapitalize": "none"}),
     )
 

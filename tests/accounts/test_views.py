@@ -120,7 +120,7 @@ def test_a_weak_password_is_explained_next_to_the_field_and_the_email_kept(clien
 def test_a_malformed_email_is_a_field_error(client: Client) -> None:
     response = client.post(reverse("signup"), {"email": "not an address", "password": NEW_PASSWORD})
     assert response.status_code == 200
-    assert "Enter a valid email address" in _text(response)
+    assert "Enter an e-mail address such as name@example.com." in _text(response)
     assert 'value="not an address"' in response.content.decode()
 
 
@@ -193,7 +193,7 @@ def test_a_malformed_link_address_is_a_field_error_on_the_login_page(client: Cli
     response = client.post(reverse("login-link"), {"link-email": "nope"})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Enter a valid email address" in _text(response) and 'value="nope"' in page
+    assert "Enter an e-mail address such as name@example.com." in _text(response) and 'value="nope"' in page
     assert "Log in" in _text(response) and mail.outbox == []
 
 
