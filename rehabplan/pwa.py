@@ -18,6 +18,7 @@ from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -128,11 +129,19 @@ def runner_local_today(user: Any) -> dt.date:
     return timezone.now().astimezone(zone).date()
 
 
+def runner_mark(user: Any) -> str:
+    return salted_hmac("rehabplan.pwa.runner", str(user.pk)).hexdigest()[:20]
+
+
 @require_GET
 @login_required
 @never_cache
 def offline_pages(request: HttpRequest) -> JsonResponse:
-    """Today and the day pages of the coming week, for the worker to keep on the phone."""
+    """Today and the day pages of the coming week, for the worker to keep on the phone.
+
+    `runner` is an opaque mark of who is signed in: logs kept on the phone carry it, so a log is only ever sent
+    while the runner who saved it is signed in.
+    """
     user = request.user
     if getattr(user, "is_physio", False):
         raise Http404("Only runners keep pages offline.")
@@ -143,7 +152,7 @@ def offline_pages(request: HttpRequest) -> JsonResponse:
         pages += [
             reverse("plans:day", args=[plan.pk, date]) for date in offline_page_dates(today, plan.start, plan.weeks)
         ]
-    return JsonResponse({"pages": pages})
+    return JsonResponse({"runner": runner_mark(user), "pages": pages})
 
 
 urlpatterns = [

@@ -192,7 +192,18 @@ def test_offline_pages_start_on_the_runners_own_today(client: Client, runner: Us
 
 def test_offline_pages_of_a_runner_without_a_plan_are_today_only(client: Client, runner: User) -> None:
     client.force_login(runner)
-    assert client.get(reverse("offline-pages")).json() == {"pages": ["/"]}
+    assert client.get(reverse("offline-pages")).json()["pages"] == ["/"]
+
+
+def test_offline_pages_mark_who_is_signed_in_without_naming_them(
+    client: Client, runner: User, other_runner: User
+) -> None:
+    client.force_login(runner)
+    mark = client.get(reverse("offline-pages")).json()["runner"]
+    assert mark and mark == client.get(reverse("offline-pages")).json()["runner"]
+    assert str(runner.pk) != mark and runner.email not in mark
+    client.force_login(other_runner)
+    assert client.get(reverse("offline-pages")).json()["runner"] != mark
 
 
 def test_offline_pages_ask_anonymous_visitors_to_log_in(client: Client) -> None:

@@ -4,6 +4,7 @@
 
 (function () {
   const QUEUE_KEY = "rehabplan-log-queue";
+  const RUNNER_KEY = "rehabplan-runner";
   const SAVED_OFFLINE = "Saved on this phone. It will be sent when you are back online.";
   const store = window.idbKeyval;
   const liveStatus = (form) => form && form.querySelector("[data-queue-status]");
@@ -44,7 +45,14 @@
 
   async function enqueue(form, submitter) {
     const clientId = form.elements.client_id ? form.elements.client_id.value : "";
-    const item = { url: form.action, body: formBody(form, submitter), client_id: clientId, queued_at: new Date().toISOString() };
+    const item = {
+      url: form.action,
+      body: formBody(form, submitter),
+      client_id: clientId,
+      queued_at: new Date().toISOString(),
+      // Whose log it is, so that it is never sent while someone else is signed in on this phone.
+      runner: localStorage.getItem(RUNNER_KEY) || "",
+    };
     // Saving the same form twice keeps the newest answers; the server stores a client id once anyway.
     await store.update(QUEUE_KEY, (queue) => (queue || []).filter((old) => !clientId || old.client_id !== clientId).concat([item]));
     const status = liveStatus(form);
@@ -61,8 +69,8 @@
 
   let replaying = null;
 
-  async function replayQueue() {
-    const queue = (await store.get(QUEUE_KEY)) || [];
+  async function replayQueue(runner) {
+    const queue = ((await store.get(QUEUE_KEY)) || []).filter((item) => !item.runner || item.runner === runner);
     let sent = 0;
     let refused = 0;
     for (const item of queue) {
@@ -89,12 +97,6 @@
     }
     if (sent) announce(sent === 1 ? "Sent: what you saved on this phone is now stored." : `Sent: ${sent} logs saved on this phone are now stored.`);
     if (refused) announce("Something you saved on this phone could not be stored (it may have been logged already). Please check Today.", true);
-  }
-
-  function replay() {
-    if (!store || navigator.onLine === false) return Promise.resolve();
-    if (!replaying) replaying = replayQueue().catch(() => {}).finally(() => { replaying = null; });
-    return replaying;
   }
 
   /* Online, the form goes out with fetch so a dropped connection can still keep it; the answer replaces the page
@@ -157,25 +159,38 @@
 
   // ------------------------------------------------------------------ the worker and the pages kept offline
 
-  async function keepPagesOffline(registration) {
-    let response;
+  /* Who is signed in, and the pages to keep for them; nothing when offline, signed out or not a runner. */
+  async function signedInRunner() {
+    if (navigator.onLine === false) return null;
     try {
-      response = await fetch("/offline-pages.json", { credentials: "same-origin", headers: { Accept: "application/json" } });
+      const response = await fetch("/offline-pages.json", { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (!response.ok || response.redirected) return null;
+      const answer = await response.json();
+      if (typeof answer.runner === "string") localStorage.setItem(RUNNER_KEY, answer.runner);
+      return answer;
     } catch (error) {
+      return null;
+    }
+  }
+
+  /* After each online page load and on coming back online: send what waits on the phone, refresh the kept pages. */
+  async function catchUp() {
+    const runner = await signedInRunner();
+    if (!runner) {
+      const waiting = store && navigator.onLine !== false ? (await store.get(QUEUE_KEY)) || [] : [];
+      if (waiting.length) announce("Log in to send what you saved on this phone.", true);
       return;
     }
-    if (!response.ok || response.redirected) return; // Signed out, or not a runner.
-    const { pages } = await response.json();
-    const worker = registration.active || navigator.serviceWorker.controller;
-    if (worker && Array.isArray(pages)) worker.postMessage({ type: "keep-pages", urls: pages });
+    if (store && !replaying) replaying = replayQueue(runner.runner).catch(() => {}).finally(() => { replaying = null; });
+    if ("serviceWorker" in navigator && Array.isArray(runner.pages)) {
+      const registration = await navigator.serviceWorker.ready;
+      if (registration.active) registration.active.postMessage({ type: "keep-pages", urls: runner.pages });
+    }
   }
 
   function startWorker() {
     if (!("serviceWorker" in navigator)) return;
-    navigator.serviceWorker.register("/sw.js", { scope: "/" })
-      .then(() => navigator.serviceWorker.ready)
-      .then((registration) => { if (navigator.onLine !== false) return keepPagesOffline(registration); })
-      .catch(() => {});
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
     // Signing out forgets the pages kept for this runner, so the next person on the phone cannot read them.
     document.addEventListener("submit", (event) => {
       const form = event.target;
@@ -249,7 +264,7 @@
 
   setUp(document);
   document.addEventListener("htmx:load", (event) => setUp(event.target));
-  window.addEventListener("online", replay);
+  window.addEventListener("online", () => { catchUp().catch(() => {}); });
   startWorker();
-  replay();
+  catchUp().catch(() => {});
 })();
