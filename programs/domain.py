@@ -274,6 +274,8 @@ class PlanState:
     - advisories: reasons the rules found for a clinician review (the plan goes on); shown with the referral.
     - attention: what a linked physio should look at (severe pain, a red flag reported later).
     - missed_reviewed_through: planned sessions up to this ISO date have been checked for a missing log.
+    - swaps: the runner's own choices among a pathway item's listed alternatives, as (the item's exercise, the
+      chosen exercise); the generator schedules the choice wherever the item appears and the runner can do it.
     """
 
     exercise_adjustments: tuple[tuple[str, ExerciseAdjustment], ...] = ()
@@ -293,6 +295,7 @@ class PlanState:
     advisories: tuple[str, ...] = ()
     attention: tuple[str, ...] = ()
     missed_reviewed_through: str | None = None
+    swaps: tuple[tuple[str, str], ...] = ()
     adjustments: dict[str, ExerciseAdjustment] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:

@@ -108,17 +108,18 @@ class _Builder:
         self.entries: dict[tuple[int, int, int, bool], _Entry] = {}
         self.warm_ups: dict[str, tuple[tuple[Item, ...], float]] = {}
         self.noted: dict[tuple[int, str], Item] = {}
+        self.swaps = dict(state.swaps)
 
     def allowed(self, slug: str, phase: Phase) -> bool:
-        spec = self.catalogue.by_slug.get(slug)
-        return (
-            spec is not None
-            and spec.equipment <= self.intake.equipment
-            and not spec.contraindications & (phase.forbidden_tags | self.never)
-        )
+        return _allowed(self.catalogue, self.intake.equipment, slug, phase, self.never)
 
     def resolve(self, item: PathwayItem, phase: Phase, used: set[str]) -> tuple[PathwayItem, str] | None:
-        """The item itself, or its first alternative the runner can do; with a note saying why it was swapped."""
+        """The runner's own choice among the item's alternatives when they can do it here, else the item itself or
+        its first alternative the runner can do; with a note saying why it was swapped."""
+        preferred = self.swaps.get(item.exercise)
+        for candidate in item.alternatives if preferred else ():
+            if candidate.exercise == preferred and candidate.exercise not in used and self.allowed(preferred, phase):
+                return candidate, f"instead of {self.catalogue[item.exercise].name} (your choice)"
         for candidate in (item, *item.alternatives):
             if candidate.exercise in used or not self.allowed(candidate.exercise, phase):
                 continue
@@ -186,6 +187,50 @@ class _Builder:
         if found is None:
             found = self.noted[key] = dataclasses.replace(item, reason=item.reason + note)
         return found
+
+
+def _allowed(catalogue: Catalogue, equipment: frozenset[str], slug: str, phase: Phase, never: frozenset[str]) -> bool:
+    spec = catalogue.by_slug.get(slug)
+    return (
+        spec is not None and spec.equipment <= equipment and not spec.contraindications & (phase.forbidden_tags | never)
+    )
+
+
+def swap_choices(
+    item: PathwayItem,
+    phase: Phase,
+    *,
+    intake: Intake,
+    catalogue: Catalogue,
+    restricted: frozenset[str],
+    swaps: Mapping[str, str],
+) -> tuple[PathwayItem, ...]:
+    """What the runner may schedule in an item's place in this phase: the item and its listed alternatives that
+    their equipment allows and the phase (or an open advisory's `restricted` tags) does not forbid, leaving out what
+    the phase's other items schedule (taking it would push one of them out of the plan)."""
+    never = restricted | {"red_flag"}
+
+    def allowed(slug: str) -> bool:
+        return _allowed(catalogue, intake.equipment, slug, phase, never)
+
+    taken: set[str] = set()
+    for other in phase.items:
+        if other is item or (other.only_if and not ITEM_CONDITIONS[other.only_if](intake)):
+            continue
+        preferred = [c for c in other.alternatives if c.exercise == swaps.get(other.exercise)]
+        candidates = (*preferred, other, *other.alternatives)
+        pick = next((c for c in candidates if c.exercise not in taken and allowed(c.exercise)), None)
+        if pick is not None:
+            taken.add(pick.exercise)
+    return tuple(c for c in (item, *item.alternatives) if c.exercise not in taken and allowed(c.exercise))
+
+
+def pathway_item_of(phase: Phase, slot: str) -> PathwayItem | None:
+    """The phase's item whose place a scheduled exercise (`Item.slot`) fills: the item itself or one of its
+    alternatives."""
+    return next((item for item in phase.items if item.exercise == slot), None) or next(
+        (item for item in phase.items if any(alt.exercise == slot for alt in item.alternatives)), None
+    )
 
 
 def _occurrence_days(

@@ -20,7 +20,7 @@ def state_to_dict(state: PlanState) -> dict[str, Any]:
         value = getattr(state, name)
         if name == "exercise_adjustments":
             value = {slug: dataclasses.asdict(adj) for slug, adj in value}
-        elif name == "phase_extra_weeks":
+        elif name in ("phase_extra_weeks", "swaps"):
             value = dict(value)
         elif isinstance(value, frozenset):
             value = sorted(value)
@@ -36,8 +36,9 @@ def state_from_dict(data: Mapping[str, Any] | None) -> PlanState:
         data["exercise_adjustments"] = tuple(
             (slug, ExerciseAdjustment(**adj)) for slug, adj in sorted(data["exercise_adjustments"].items())
         )
-    if "phase_extra_weeks" in data:
-        data["phase_extra_weeks"] = tuple(sorted(data["phase_extra_weeks"].items()))
+    for name in ("phase_extra_weeks", "swaps"):
+        if name in data:
+            data[name] = tuple(sorted(data[name].items()))
     for name in ("criteria_met", "reported_flags"):
         if name in data:
             data[name] = frozenset(data[name])
