@@ -30,6 +30,7 @@ from .plans import (
     plans_replan_for_today,
 )
 from .reminders import reminders_dispatch_due
+from .swaps import exercise_swap
 
 __all__ = [
     "catalogue",
@@ -37,6 +38,7 @@ __all__ = [
     "catalogue_version_latest",
     "completed_as_prescribed",
     "day_log_record",
+    "exercise_swap",
     "generate",
     "generate_for",
     "intake_record",

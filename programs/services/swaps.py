@@ -1,0 +1,164 @@
+"""A runner (or their linked physio) swaps an exercise for one of the alternatives its pathway item lists.
+
+The choice is kept in the rules' state (`PlanState.swaps`), so every later replan, which regenerates the unlogged
+future from the pinned pathway and the state, schedules it again. Logged sessions and days before today never change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts.models import CareLink, User
+from exercises.catalogue import Catalogue, ExerciseSpec
+
+from ..generator import pathway_item_of, swap_choices
+from ..models import Plan, PlanChange, PlanChangeKind, PlanStateChange, PlanStatus, PlanWeek, Prescription
+from ..pathways import PathwayItem
+from ..plan_json import intake_from_dict
+from ..plan_sync import sync_future
+from ..selectors import plan_read
+from ..state_json import state_from_dict, state_to_dict
+from .generation import generate_for, pinned_inputs
+from .plans import plan_locked
+
+
+@dataclass(frozen=True)
+class SwapOption:
+    exercise: str
+    spec: ExerciseSpec
+    current: bool  # what this prescription schedules now
+
+
+@dataclass(frozen=True)
+class SwapChoices:
+    """What a prescription may be swapped for; `item` is the pathway item whose place it fills."""
+
+    item: PathwayItem | None
+    current: ExerciseSpec | None
+    options: tuple[SwapOption, ...]
+    unavailable: str = ""  # why this prescription cannot be swapped, in words for the runner
+
+    @property
+    def others(self) -> tuple[SwapOption, ...]:
+        return tuple(option for option in self.options if not option.current)
+
+
+def _may_swap(user: User, plan: Plan) -> bool:
+    return user.pk == plan.runner_id or CareLink.objects.physio_may_see(user, plan.runner_id)
+
+
+def _swappable(prescription: Prescription, today: dt.date) -> str | None:
+    """Why this prescription cannot be swapped, or None."""
+    session = prescription.session
+    if session.plan.status != PlanStatus.ACTIVE:
+        return "This plan is not active, so its exercises stay as they are."
+    if hasattr(session, "log"):
+        return "This session is already logged; what you did stays as it was."
+    if session.date < today:
+        return "This day has passed; only coming sessions can change."
+    if prescription.overridden:
+        return "Your physio set this exercise by hand; ask them to change it."
+    return None
+
+
+def swap_choices_for(*, prescription: Prescription, today: dt.date) -> SwapChoices:
+    """The exercises this prescription may become: its pathway item and the alternatives it lists that the runner's
+    equipment allows and the stage does not forbid. No options when the prescription cannot change."""
+    plan = prescription.plan
+    catalogue, pathways = pinned_inputs(plan)
+    current = catalogue.by_slug.get(prescription.slot)
+    why_not = _swappable(prescription, today)
+    if not plan.pathway or why_not is not None:
+        return SwapChoices(None, current, (), why_not or "")
+    week = PlanWeek.objects.filter(plan=plan, number=prescription.session.week_number).first()
+    pathway = pathways[plan.pathway]
+    phase = next((p for p in pathway.phases if week is not None and p.slug == week.phase), None)
+    item = pathway_item_of(phase, prescription.slot) if phase is not None else None
+    if phase is None or item is None:
+        return SwapChoices(None, current, ())
+    restricted = frozenset((plan.referral or {}).get("restrictions", ()))
+    candidates = swap_choices(
+        item,
+        phase,
+        intake=intake_from_dict(plan.intake.data),
+        catalogue=catalogue,
+        restricted=restricted,
+        swaps=dict(state_from_dict(plan.state).swaps),
+    )
+    options = tuple(SwapOption(c.exercise, catalogue[c.exercise], c.exercise == prescription.slot) for c in candidates)
+    return SwapChoices(item, current, options if len(options) > 1 else ())
+
+
+def _name(catalogue: Catalogue, slug: str) -> str:
+    spec = catalogue.by_slug.get(slug)
+    return spec.name if spec is not None else slug.replace("_", " ")
+
+
+@transaction.atomic
+def exercise_swap(*, prescription: Prescription, by: User, exercise: str, today: dt.date) -> PlanChange:
+    """Schedule `exercise` in the place of the prescription's exercise from `today` (the runner's local date) on.
+
+    `exercise` must be one of `swap_choices_for` (the pathway item itself swaps back). Recorded as a `swap` decision
+    by `by`, with the rules' state before and after.
+    """
+    plan = plan_locked(prescription.plan_id)
+    if not _may_swap(by, plan):
+        raise PermissionDenied("Only the runner or their linked physio can swap an exercise.")
+    prescription = Prescription.objects.select_related("session", "plan__intake").get(pk=prescription.pk)
+    prescription.plan = plan
+    prescription.session.plan = plan
+    why_not = _swappable(prescription, today)
+    if why_not is not None:
+        raise ValidationError({"exercise": why_not})
+    choices = swap_choices_for(prescription=prescription, today=today)
+    chosen = next((o for o in choices.options if o.exercise == exercise), None)
+    if choices.item is None or chosen is None:
+        raise ValidationError({"exercise": "Choose one of the exercises listed."})
+    if chosen.current:
+        raise ValidationError({"exercise": "That is already the exercise in your plan; choose another one."})
+    item = choices.item
+    state = state_from_dict(plan.state)
+    swaps = dict(state.swaps)
+    if exercise == item.exercise:
+        swaps.pop(item.exercise, None)
+    else:
+        swaps[item.exercise] = exercise
+    new_state = dataclasses.replace(state, swaps=tuple(sorted(swaps.items())))
+    stored = plan_read(plan)
+    generated = generate_for(plan, intake_from_dict(plan.intake.data), state=new_state)
+    if not any(
+        i.exercise == exercise and i.slot == exercise
+        for week in generated.weeks
+        for day in week.days
+        if day.date >= today
+        for session in day.sessions
+        for i in session.items
+    ):
+        raise ValidationError({"exercise": "That exercise cannot go into your coming sessions; choose another one."})
+    transition = PlanStateChange.objects.create(
+        plan=plan, as_of=today, before=plan.state, after=state_to_dict(new_state)
+    )
+    plan.state = transition.after
+    plan.save(update_fields=["state"])
+    changes = sync_future(plan, generated, stored, after=today - dt.timedelta(days=1))
+    catalogue, _ = pinned_inputs(plan)
+    old_name, new_name = _name(catalogue, prescription.slot), _name(catalogue, exercise)
+    who = "You" if by.pk == plan.runner_id else "Your physio"
+    return PlanChange.objects.create(
+        plan=plan,
+        kind=PlanChangeKind.SWAP,
+        exercise=item.exercise,
+        effective_from=today,
+        reason=f"{who} swapped {old_name} for {new_name} from {today:%a} {today.day} {today:%b}.",
+        rule="swap",
+        before={"exercise": prescription.slot},
+        after={"exercise": exercise},
+        item_changes=[c.change for c in changes],
+        author=by,
+        state_change=transition,
+    )
