@@ -23,8 +23,10 @@ register_converter(IsoDateConverter, "isodate")
 
 app_name = "plans"
 urlpatterns = [
+    path("week/", plans.plan_current_week, name="current-week"),
     path("<int:plan_id>/", plans.plan_detail, name="detail"),
     path("<int:plan_id>/weeks/<int:number>/", plans.plan_week, name="week"),
     path("<int:plan_id>/days/<isodate:date>/", plans.plan_day, name="day"),
     path("<int:plan_id>/changes/", plans.plan_changes, name="changes"),
+    path("<int:plan_id>/prescriptions/<int:prescription_id>/swap/", plans.plan_swap, name="swap"),
 ]

@@ -3,20 +3,133 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
-from .. import selectors
+from accounts.models import User
+
+from .. import selectors, services
+from ..generator import pathway_item_of, swap_choices
+from ..models import Plan, PlannedSession, PlanStatus, Prescription
+from ..plan_json import intake_from_dict
+from ..selectors import SessionRow, StoredWeek
+from ..services.generation import pinned_inputs
+from ..services.swaps import swap_choices_for
+from ..state_json import state_from_dict
+from ..templatetags.plans import session_label
 from .common import AuthenticatedRequest, phase_names, plan_for_user, this_week
+
+DONE, PART_DONE, MISSED, TODAY, COMING, REST = "Done ✓", "Partly done", "Missed", "Today", "Coming", ""
+
+
+def runner_today(runner: User) -> dt.date:
+    """Today where the runner is (a physio reading the plan may be elsewhere)."""
+    try:
+        name = runner.runner_profile.timezone
+    except ObjectDoesNotExist:
+        name = "UTC"
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(name or "UTC"))
+
+
+# ---------------------------------------------------------------- the week, one line a day
+
+
+@dataclass(frozen=True)
+class DayLine:
+    date: dt.date
+    parts: tuple[str, ...]  # "Strength", "about 20 min", "Easy run 4 km"
+    status: str  # one of DONE, PART_DONE, MISSED, TODAY, COMING, REST
+    css: str  # the status's class in app.css
+
+    @property
+    def text(self) -> str:
+        return " · ".join(self.parts)
+
+
+def _session_parts(session: SessionRow, unit: str) -> list[str]:
+    if session.kind == "run":
+        runs = []
+        for item in session.items:
+            name = item.spec.name if item.spec is not None else "Run"
+            distance = item.dose.get("distance")
+            runs.append(f"{name} {distance:g} {unit}" if distance else name)
+        return runs or ["Run"]
+    parts = [session_label(session.kind)]
+    if session.estimated_minutes:
+        parts.append(f"about {session.estimated_minutes} min")
+    return parts
+
+
+def _status(date: dt.date, sessions: list[SessionRow], today: dt.date) -> tuple[str, str]:
+    work = [s for s in sessions if s.kind != "rest"]
+    done = sum(s.logged for s in work)
+    if not work:
+        return (TODAY, "today") if date == today else (REST, "")
+    if done == len(work):
+        return DONE, "done"
+    if date < today:
+        return (PART_DONE, "missed") if done else (MISSED, "missed")
+    return (TODAY, "today") if date == today else (COMING, "coming")
+
+
+def week_lines(week: StoredWeek, today: dt.date) -> list[DayLine]:
+    """Each day of the week as one line: what is planned, in the runner's units, and whether it was done."""
+    first = week.plan.start + dt.timedelta(weeks=week.week.number - 1)
+    by_date: dict[dt.date, list[SessionRow]] = {}
+    for session in week.sessions:
+        by_date.setdefault(session.date, []).append(session)
+    lines = []
+    for offset in range(7):
+        date = first + dt.timedelta(days=offset)
+        sessions = by_date.get(date, [])
+        parts = [part for s in sessions if s.kind != "rest" for part in _session_parts(s, week.week.unit)]
+        status, css = _status(date, sessions, today)
+        lines.append(DayLine(date, tuple(parts) or ("Rest day",), status, css))
+    return lines
+
+
+def _running_line(week: StoredWeek) -> str:
+    row = week.week
+    if not row.target_distance:
+        return "No running this week"
+    runs = "1 run" if row.max_runs == 1 else f"{row.max_runs} runs"
+    speed = "" if row.speed_work_allowed else ", no speed work"
+    return f"Running up to {float(row.target_distance):g} {row.unit} in at most {runs}{speed}"
+
+
+@login_required
+def plan_current_week(request: AuthenticatedRequest) -> HttpResponse:
+    """The Week tab: the week of today in the runner's current plan (home when they have none)."""
+    plan = selectors.runner_current_plan(request.user)
+    if plan is None or plan.status == PlanStatus.NEEDS_CLINICIAN:
+        return redirect("home")
+    return redirect("plans:week", plan_id=plan.pk, number=this_week(plan))
 
 
 @login_required
 def plan_detail(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
-    weeks = plan.plan_weeks.order_by("number")
-    context = {"plan": plan, "weeks": weeks, "phases": phase_names(plan), "this_week": this_week(plan)}
+    weeks = list(plan.plan_weeks.order_by("number"))
+    # One grouped count: the plan page stays a few queries for a 26-week plan.
+    counts = {
+        row["week_number"]: row
+        for row in PlannedSession.objects.filter(plan=plan)
+        .exclude(kind="rest")
+        .values("week_number")
+        .annotate(planned=Count("id"), done=Count("id", filter=Q(log__isnull=False)))
+    }
+    rows = [{"week": week, "planned": 0, "done": 0} | counts.get(week.number, {}) for week in weeks]
+    context = {"plan": plan, "rows": rows, "phases": phase_names(plan), "this_week": this_week(plan)}
     return render(request, "programs/plan_detail.html", context)
 
 
@@ -26,7 +139,46 @@ def plan_week(request: AuthenticatedRequest, plan_id: int, number: int) -> HttpR
     week = selectors.plan_week_read(plan, number)
     if week is None:
         raise Http404("This plan has no such week.")
-    return render(request, "programs/plan_week.html", {"plan": plan, "week": week, "phases": phase_names(plan)})
+    context = {
+        "plan": plan,
+        "week": week,
+        "phases": phase_names(plan),
+        "lines": week_lines(week, runner_today(plan.runner)),
+        "running": _running_line(week),
+        "previous": number - 1 if number > 1 else None,
+        "next": number + 1 if number < plan.weeks else None,
+    }
+    return render(request, "programs/plan_week.html", context)
+
+
+def _swappable_ids(plan: Plan, day: selectors.StoredDay, today: dt.date) -> set[int]:
+    """The day's coming, unlogged exercises that have another exercise the runner could do in their place."""
+    if plan.status != PlanStatus.ACTIVE or not plan.pathway or day.week is None or day.date < today:
+        return set()
+    items = [i for s in day.sessions if not s.logged and s.kind != "run" for i in s.items if not i.overridden]
+    if not items:
+        return set()
+    catalogue, pathways = pinned_inputs(plan)
+    phase = next((p for p in pathways[plan.pathway].phases if p.slug == day.week.phase), None)
+    if phase is None:
+        return set()
+    intake = intake_from_dict(plan.intake.data)
+    restricted = frozenset((plan.referral or {}).get("restrictions", ()))
+    swaps = dict(state_from_dict(plan.state).swaps)
+    found = set()
+    for item in items:
+        pathway_item = pathway_item_of(phase, item.slot)
+        if (
+            pathway_item is not None
+            and len(
+                swap_choices(
+                    pathway_item, phase, intake=intake, catalogue=catalogue, restricted=restricted, swaps=swaps
+                )
+            )
+            > 1
+        ):
+            found.add(item.id)
+    return found
 
 
 @login_required
@@ -38,7 +190,10 @@ def plan_day(request: AuthenticatedRequest, plan_id: int, date: str) -> HttpResp
         raise Http404("Not a date.") from None
     if day.week is None:
         raise Http404("This day is outside the plan.")
-    return render(request, "programs/plan_day.html", {"plan": plan, "day": day, "phases": phase_names(plan)})
+    swappable = _swappable_ids(plan, day, runner_today(plan.runner))
+    swaps = [(item, s) for s in day.sessions for item in s.items if item.id in swappable]
+    context = {"plan": plan, "day": day, "phases": phase_names(plan), "swaps": swaps}
+    return render(request, "programs/plan_day.html", context)
 
 
 @login_required
@@ -47,3 +202,62 @@ def plan_changes(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     names = {"running": "Running"} | {e.slug: e.name for e in selectors.catalogue_for(plan).exercises}
     context = {"plan": plan, "changes": selectors.plan_decisions(plan), "names": names}
     return render(request, "programs/plan_changes.html", context)
+
+
+# ---------------------------------------------------------------- swapping an exercise
+
+
+class SwapForm(forms.Form):
+    exercise = forms.ChoiceField(
+        label="Do this instead",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the exercise you want to do instead.",
+            "invalid_choice": "Choose one of the exercises listed.",
+        },
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["exercise"].choices = choices  # type: ignore[attr-defined]
+
+
+@login_required
+def plan_swap(request: AuthenticatedRequest, plan_id: int, prescription_id: int) -> HttpResponse:
+    """The alternatives an exercise's pathway item lists that this runner can do; choosing one swaps it in the
+    coming sessions (a POST), recorded as a plan change."""
+    plan = plan_for_user(request, plan_id)
+    prescription = get_object_or_404(
+        Prescription.objects.select_related("session", "exercise"), plan=plan, pk=prescription_id
+    )
+    prescription.plan = prescription.session.plan = plan
+    today = runner_today(plan.runner)
+    choices = swap_choices_for(prescription=prescription, today=today)
+    others = choices.others
+    form = SwapForm(
+        request.POST if request.method == "POST" else None,
+        choices=[(o.exercise, o.spec.name) for o in others],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.exercise_swap(
+                prescription=prescription, by=request.user, exercise=form.cleaned_data["exercise"], today=today
+            )
+        except PermissionDenied:
+            raise Http404("No such plan.") from None
+        except ValidationError as exc:
+            for message in exc.message_dict.get("exercise", exc.messages):
+                form.add_error("exercise", message)
+        else:
+            messages.success(request, change.reason)
+            return redirect("plans:day", plan_id=plan.pk, date=prescription.session.date)
+    context = {
+        "plan": plan,
+        "prescription": prescription,
+        "session": prescription.session,
+        "current": choices.current,
+        "options": others,
+        "unavailable": choices.unavailable,
+        "form": form,
+    }
+    return render(request, "programs/swap.html", context, status=400 if form.errors else 200)
