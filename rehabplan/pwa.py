@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -16,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import get_template
 from django.templatetags.static import static
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
@@ -48,7 +49,6 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "start_url": "/",
         "scope": "/",
         "display": "standalone",
-        "orientation": "portrait",
         "lang": "en-GB",
         "theme_color": BRAND_COLOUR,
         "background_color": BACKGROUND_COLOUR,
@@ -117,6 +117,11 @@ def offline_page_dates(today: dt.date, plan_start: dt.date, plan_weeks: int, day
     return [date for date in dates if plan_start <= date <= plan_end]
 
 
+def offline_page_weeks(dates: list[dt.date], plan_start: dt.date) -> list[int]:
+    """The plan weeks those days fall in: their week pages link to the day pages kept with them."""
+    return sorted({(date - plan_start).days // 7 + 1 for date in dates})
+
+
 def runner_local_today(user: Any) -> dt.date:
     try:
         name = user.runner_profile.timezone
@@ -137,7 +142,7 @@ def runner_mark(user: Any) -> str:
 @login_required
 @never_cache
 def offline_pages(request: HttpRequest) -> JsonResponse:
-    """Today and the day pages of the coming week, for the worker to keep on the phone.
+    """Today, the Week tab and the week and day pages of the coming seven days, for the worker to keep on the phone.
 
     `runner` is an opaque mark of who is signed in: logs kept on the phone carry it, so a log is only ever sent
     while the runner who saved it is signed in.
@@ -148,10 +153,11 @@ def offline_pages(request: HttpRequest) -> JsonResponse:
     pages = [reverse("home")]
     plan = selectors.runner_current_plan(user)  # type: ignore[arg-type]
     if plan is not None:
-        today = runner_local_today(user)
-        pages += [
-            reverse("plans:day", args=[plan.pk, date]) for date in offline_page_dates(today, plan.start, plan.weeks)
-        ]
+        dates = offline_page_dates(runner_local_today(user), plan.start, plan.weeks)
+        with contextlib.suppress(NoReverseMatch):  # the Week tab, when the project has one
+            pages.append(reverse("plans:current-week"))
+        pages += [reverse("plans:week", args=[plan.pk, number]) for number in offline_page_weeks(dates, plan.start)]
+        pages += [reverse("plans:day", args=[plan.pk, date]) for date in dates]
     return JsonResponse({"runner": runner_mark(user), "pages": pages})
 
 

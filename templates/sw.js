@@ -29,16 +29,23 @@ self.addEventListener("activate", (event) => {
 });
 
 function keepsPage(url, response) {
-  // A redirected response cannot answer a later navigation, and sign-in or admin pages must never be replayed.
-  return response.ok && response.type === "basic" && !response.redirected
-    && !UNCACHED_PREFIXES.some((prefix) => url.pathname.startsWith(prefix));
+  // Sign-in and admin pages are never kept, whether asked for or redirected to.
+  const landed = new URL(response.url || url.href);
+  return response.ok && response.type === "basic"
+    && !UNCACHED_PREFIXES.some((prefix) => url.pathname.startsWith(prefix) || landed.pathname.startsWith(prefix));
+}
+
+async function storablePage(response) {
+  // A redirected response cannot answer a later navigation; a plain copy of the page it ended on can.
+  if (!response.redirected) return response;
+  return new Response(await response.blob(), { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 async function pageFromNetwork(request) {
   const url = new URL(request.url);
   try {
     const response = await fetch(request);
-    if (keepsPage(url, response)) {
+    if (keepsPage(url, response) && !response.redirected) {
       const copy = response.clone();
       caches.open(PAGE_CACHE).then((cache) => cache.put(url.pathname + url.search, copy));
     }
@@ -80,7 +87,7 @@ async function keepPages(urls) {
     if (url.origin !== self.location.origin) return;
     try {
       const response = await fetch(url, { credentials: "same-origin" });
-      if (keepsPage(url, response)) await cache.put(url.pathname + url.search, response);
+      if (keepsPage(url, response)) await cache.put(url.pathname + url.search, await storablePage(response));
     } catch (error) {
       // Offline again: the copies from last time stay.
     }

@@ -14,10 +14,10 @@ import pytest
 import time_machine
 from django.contrib.staticfiles import finders
 from django.test import Client
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from accounts.models import User
-from rehabplan.pwa import offline_page_dates, shell_version
+from rehabplan.pwa import offline_page_dates, offline_page_weeks, shell_version
 from tests.programs.plans import START, create_plan
 
 ICON_TEAL = (0x0B, 0x55, 0x63)
@@ -26,6 +26,14 @@ EXTERNAL_URL = re.compile(r"""(?:https?:)?//[^\s"'<>)]+""", re.IGNORECASE)
 
 def _at(moment: dt.datetime) -> time_machine.travel:
     return time_machine.travel(moment, tick=False)
+
+
+def _reverses(name: str) -> bool:
+    try:
+        reverse(name)
+    except NoReverseMatch:
+        return False
+    return True
 
 
 def _static_file(url: str) -> Path:
@@ -172,10 +180,13 @@ def test_offline_pages_are_today_and_the_coming_week_of_the_current_plan(
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
     today = START + dt.timedelta(days=2)
     expected_days = [reverse("plans:day", args=[plan.pk, today + dt.timedelta(days=n)]) for n in range(7)]
-    assert response.json()["pages"] == ["/", *expected_days]
+    # Wednesday to Tuesday: the rest of week 1 and the start of week 2, whose pages link to those days.
+    weeks = [reverse("plans:week", args=[plan.pk, number]) for number in (1, 2)]
+    week_tab = [reverse("plans:current-week")] if _reverses("plans:current-week") else []
+    assert response.json()["pages"] == ["/", *week_tab, *weeks, *expected_days]
     for url in response.json()["pages"]:
         with _at(dt.datetime.combine(today, dt.time(9), tzinfo=dt.UTC)):
-            assert client.get(url).status_code == 200, url
+            assert client.get(url, follow=True).status_code == 200, url
 
 
 def test_offline_pages_start_on_the_runners_own_today(client: Client, runner: User, intake_data: dict) -> None:
@@ -186,8 +197,9 @@ def test_offline_pages_start_on_the_runners_own_today(client: Client, runner: Us
     # 20:00 in London on the plan's first day is already the next morning in Auckland.
     with _at(dt.datetime.combine(START, dt.time(20), tzinfo=dt.UTC)):
         pages = client.get(reverse("offline-pages")).json()["pages"]
-    assert pages[1] == reverse("plans:day", args=[plan.pk, START + dt.timedelta(days=1)])
-    assert len(pages) == 8
+    days = [page for page in pages if "/days/" in page]
+    assert days[0] == reverse("plans:day", args=[plan.pk, START + dt.timedelta(days=1)])
+    assert len(days) == 7
 
 
 def test_offline_pages_of_a_runner_without_a_plan_are_today_only(client: Client, runner: User) -> None:
@@ -223,6 +235,12 @@ def test_offline_page_dates_stop_at_the_end_of_the_plan() -> None:
     assert dates == [last_day - dt.timedelta(days=2), last_day - dt.timedelta(days=1), last_day]
     assert offline_page_dates(START - dt.timedelta(days=3), START, 2)[0] == START
     assert len(offline_page_dates(START, START, 2)) == 7
+
+
+def test_offline_page_weeks_are_the_weeks_of_the_kept_days() -> None:
+    assert offline_page_weeks(offline_page_dates(START, START, 4), START) == [1]
+    assert offline_page_weeks(offline_page_dates(START + dt.timedelta(days=6), START, 4), START) == [1, 2]
+    assert offline_page_weeks([], START) == []
 
 
 # ------------------------------------------------------------------ scripts on every page

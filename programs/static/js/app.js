@@ -263,6 +263,9 @@
   }
 
   setUp(document);
+  if (navigator.onLine === false) {
+    announce("You are offline: this is the copy from when you last opened this page. What you log is kept on this phone and sent when you are back online.");
+  }
   document.addEventListener("htmx:load", (event) => setUp(event.target));
   window.addEventListener("online", () => { catchUp().catch(() => {}); });
   startWorker();
