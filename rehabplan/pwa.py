@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import zoneinfo
@@ -73,6 +74,11 @@ def shell_urls() -> list[str]:
     return [static(name) for name in SHELL_STATIC] + [reverse("offline")]
 
 
+@functools.lru_cache(maxsize=4)
+def _released_shell_version(template_source: str, urls: tuple[str, ...]) -> str:
+    return shell_version(template_source, list(urls))
+
+
 def shell_version(template_source: str, urls: list[str]) -> str:
     """Changes whenever the worker's code, a shell URL or a shell file's content changes, so phones pick it up."""
     digest = hashlib.sha256(template_source.encode())
@@ -92,7 +98,8 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     urls = shell_urls()
     source = template.template.source  # type: ignore[attr-defined]
     context = {
-        "version": shell_version(source, urls),
+        # Released files never change under the same hashed name, so their version is worked out once per process.
+        "version": shell_version(source, urls) if settings.DEBUG else _released_shell_version(source, tuple(urls)),
         "shell_urls": json.dumps(urls),
         "offline_url": json.dumps(reverse("offline")),
         "static_prefix": json.dumps(settings.STATIC_URL),

@@ -219,10 +219,13 @@
     status.setAttribute("aria-live", "polite");
     button.after(status);
     let timer = null;
+    let wakeLock = null;
 
     function stop(message) {
       clearInterval(timer);
       timer = null;
+      if (wakeLock) wakeLock.release().catch(() => {});
+      wakeLock = null;
       button.textContent = label;
       button.removeAttribute("aria-pressed");
       status.textContent = message;
@@ -236,6 +239,8 @@
       const ends = Date.now() + total * 1000;
       let announced = total;
       button.setAttribute("aria-pressed", "true");
+      // The phone lies on the floor during a hold: keep the screen on so the countdown and the buzz arrive.
+      if (navigator.wakeLock) navigator.wakeLock.request("screen").then((lock) => { wakeLock = lock; }).catch(() => {});
       button.textContent = `Stop · ${timeText(total)} left`;
       status.textContent = `Started: hold for ${timeText(total)}.`;
       timer = setInterval(() => {
