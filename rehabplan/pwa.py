@@ -22,7 +22,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from programs import selectors
 
@@ -40,7 +40,7 @@ SHELL_STATIC = (
 )
 
 
-@require_GET
+@require_safe
 def manifest(request: HttpRequest) -> HttpResponse:
     data = {
         "name": "RehabPlan",
@@ -92,7 +92,7 @@ def shell_version(template_source: str, urls: list[str]) -> str:
     return digest.hexdigest()[:12]
 
 
-@require_GET
+@require_safe
 def service_worker(request: HttpRequest) -> HttpResponse:
     template = get_template("sw.js")
     urls = shell_urls()
@@ -112,7 +112,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def offline(request: HttpRequest) -> HttpResponse:
     return render(request, "offline.html")
 
@@ -145,7 +145,7 @@ def runner_mark(user: Any) -> str:
     return salted_hmac("rehabplan.pwa.runner", str(user.pk)).hexdigest()[:20]
 
 
-@require_GET
+@require_safe
 @login_required
 @never_cache
 def offline_pages(request: HttpRequest) -> JsonResponse:

@@ -125,6 +125,12 @@ def test_service_worker_is_served_from_the_root_and_never_pinned(client: Client)
     assert "immutable" not in cache_control and "Expires" not in response
 
 
+def test_service_worker_answers_a_head_request_with_the_same_headers(client: Client) -> None:
+    response = client.head(reverse("service-worker"))
+    assert response.status_code == 200
+    assert response["Service-Worker-Allowed"] == "/"
+
+
 def test_service_worker_names_only_same_origin_urls(client: Client) -> None:
     worker = client.get(reverse("service-worker")).content.decode()
     assert EXTERNAL_URL.findall(worker) == []
