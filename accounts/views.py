@@ -13,6 +13,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -58,9 +59,14 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = SignupForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        user = services.user_create(email=form.cleaned_data["email"], password=form.cleaned_data["password"])
-        login(request, user, backend=MODEL_BACKEND)
-        return redirect(_after_signup_url())
+        try:
+            user = services.user_create(email=form.cleaned_data["email"], password=form.cleaned_data["password"])
+        except IntegrityError:
+            # Two sign-ups with one address at the same moment: the other one won.
+            form.add_error("email", "There is already an account with this e-mail address. Log in instead.")
+        else:
+            login(request, user, backend=MODEL_BACKEND)
+            return redirect(_after_signup_url())
     return render(request, "accounts/signup.html", {"form": form})
 
 

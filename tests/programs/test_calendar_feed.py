@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -137,3 +139,17 @@ def test_a_plan_waiting_for_a_clinician_has_no_events(
     intake_data["symptoms"]["bladder_or_bowel_change"] = True
     create_plan(runner, intake_data, weeks=4)
     assert _events(client, _feed_url(runner)) == []
+
+
+def test_the_feed_reads_a_fixed_number_of_queries_whatever_the_plan_length(
+    client: Client, runner: User, other_runner: User, intake_data: dict[str, Any]
+) -> None:
+    create_plan(runner, intake_data, weeks=2)
+    create_plan(other_runner, intake_data, weeks=12)
+    counts = []
+    for user in (runner, other_runner):
+        url = _feed_url(user)
+        with CaptureQueriesContext(connection) as queries:
+            assert len(_events(client, url)) > 0
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 10, counts
