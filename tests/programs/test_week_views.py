@@ -193,6 +193,19 @@ def test_the_plan_page_is_one_line_a_week_with_sessions_done_and_this_week_marke
         done = 1 if number == 1 else 0
         text = _visible(body)
         assert text.startswith(f"Week {number}")
-        assert f"{done}/{planned[number - 1]} done" in text
+        assert f"{done} of {planned[number - 1]} sessions done" in text
         assert ("this-week" in attributes) == (number == 2)
     assert "(this week)" in _visible(rows[1][1])
+
+
+def test_the_runner_reads_why_the_running_is_set_without_source_codes_which_their_physio_sees(
+    plan: Plan, client: Client, runner: User, physio: User
+) -> None:
+    week = plan.plan_weeks.get(number=1)
+    assert week.running_reason and week.running_source
+    for user, sees_sources in ((runner, False), (physio, True)):
+        client.force_login(user)
+        with _at(START):
+            text = _visible(client.get(reverse("plans:week", args=[plan.pk, 1])).content.decode())
+        assert week.running_reason in text
+        assert (week.running_source in text) is sees_sources
