@@ -18,10 +18,6 @@ PAIN_CHOICES = [("", "Choose…")] + [
     (str(n), label)
     for n, label in [(0, "0 – no pain"), *((n, str(n)) for n in range(1, 10)), (10, "10 – worst imaginable")]
 ]
-EFFORT_CHOICES = [("", "Choose…")] + [
-    (str(n), label)
-    for n, label in [(0, "0 – rest"), *((n, str(n)) for n in range(1, 10)), (10, "10 – all-out, nothing left")]
-]
 YES_NO = [("no", "No"), ("yes", "Yes")]
 
 # The short red-flag questions of the morning check, in the runner's words (the intake asks them all).
@@ -41,6 +37,21 @@ MORNING_RED_FLAGS: tuple[tuple[str, str], ...] = (
 def _pain_field(label: str, *, required: bool, help_text: str = "") -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label, choices=PAIN_CHOICES, coerce=int, required=required, empty_value=None, help_text=help_text
+    )
+
+
+SCALE_MESSAGE = "Enter a whole number from 0 to 10."
+
+
+def _scale_field(label: str, *, required: bool) -> forms.IntegerField:
+    """A 0–10 answer typed on the phone's number pad (a 0–10 list per exercise would double Today's weight)."""
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        min_value=0,
+        max_value=10,
+        error_messages={"invalid": SCALE_MESSAGE, "min_value": SCALE_MESSAGE, "max_value": SCALE_MESSAGE},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": 10, "step": 1}),
     )
 
 
@@ -95,7 +106,7 @@ class SessionLogForm(forms.Form):
                 initial=prescribed,
                 widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
             )
-            self.fields[self._name(item, "pain_during")] = _pain_field("Pain during the run (0–10)", required=True)
+            self.fields[self._name(item, "pain_during")] = _scale_field("Pain during the run (0–10)", required=True)
             return
         count = _count(item.dose)
         if count:
@@ -119,17 +130,9 @@ class SessionLogForm(forms.Form):
             self.fields[self._name(item, "done")] = forms.BooleanField(
                 label=f"I did {name} as planned", required=False, initial=True
             )
-        self.fields[self._name(item, "pain_during")] = _pain_field("Pain during (0–10)", required=True)
-        self.fields[self._name(item, "pain_after")] = _pain_field(
-            "Pain after (0–10, optional)", required=False, help_text="Right after, or later that day."
-        )
-        self.fields[self._name(item, "rpe")] = forms.TypedChoiceField(
-            label="How hard it felt (0–10, optional)",
-            choices=EFFORT_CHOICES,
-            coerce=int,
-            required=False,
-            empty_value=None,
-        )
+        self.fields[self._name(item, "pain_during")] = _scale_field("Pain during (0–10)", required=True)
+        self.fields[self._name(item, "pain_after")] = _scale_field("Pain after, that day (optional)", required=False)
+        self.fields[self._name(item, "rpe")] = _scale_field("How hard it felt, 0–10 (optional)", required=False)
 
     def bound_fields_of(self, item: ItemRow) -> list[forms.BoundField]:
         prefix = f"item-{item.id}-"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,3 +38,13 @@ def session_label(kind: str) -> str:
 @register.filter
 def get_item(mapping: Mapping[Any, Any], key: Any) -> Any:
     return mapping.get(key, "")
+
+
+# The rules' reasons open with the verb the decision's title already says ("regressed: pain 6/10 during it …").
+_DECIDED_PREFIX = re.compile(r"^(?:progressed|regressed|held|paused|resumed|on track)\s*:\s*", re.IGNORECASE)
+
+
+@register.filter
+def decision_reason(reason: str) -> str:
+    """A decision's reason without the verb its title already shows: 'Stepped back: pain 6/10 during it …'."""
+    return _DECIDED_PREFIX.sub("", reason, count=1)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from .. import selectors, services
 from ..log_forms import MorningCheckForm, SessionLogForm, is_loggable
 from ..models import Plan, PlannedSession, PlanStatus
+from ..templatetags.plans import decision_reason
 from .common import AuthenticatedRequest, phase_names, this_week
 
 SKIP_MORNING_CHECK = "morning_check_skipped"
@@ -140,5 +141,5 @@ def morning_check(request: AuthenticatedRequest) -> HttpResponse:
     else:
         messages.success(request, "Thank you, your morning check is saved.")
     for change in selectors.changes_since(plan, since):
-        messages.info(request, f"{change.get_kind_display()}: {change.reason}")
+        messages.info(request, f"{change.get_kind_display()}: {decision_reason(change.reason)}")
     return redirect("home")
