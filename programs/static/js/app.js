@@ -43,7 +43,7 @@
     return body.toString();
   }
 
-  async function enqueue(form, submitter) {
+  async function enqueue(form, submitter, message) {
     const clientId = form.elements.client_id ? form.elements.client_id.value : "";
     const item = {
       url: form.action,
@@ -56,7 +56,7 @@
     // Saving the same form twice keeps the newest answers; the server stores a client id once anyway.
     await store.update(QUEUE_KEY, (queue) => (queue || []).filter((old) => !clientId || old.client_id !== clientId).concat([item]));
     const status = liveStatus(form);
-    if (status) status.textContent = SAVED_OFFLINE;
+    if (status) status.textContent = message || SAVED_OFFLINE;
   }
 
   async function dequeue(item) {
@@ -115,15 +115,16 @@
       return;
     }
     if (response.status >= 500) {
-      await enqueue(form, submitter);
+      await enqueue(form, submitter, "Not saved yet: RehabPlan had a problem. It is kept on this phone and sent again later.");
       return;
     }
-    const type = response.headers.get("Content-Type") || "";
-    if (type.indexOf("text/html") === -1) {
-      form.submit();
-      return;
+    // The form has been sent: whatever happens now, it must not go a second time.
+    try {
+      if ((response.headers.get("Content-Type") || "").indexOf("text/html") === -1) throw new Error("not a page");
+      showPage(await response.text(), response, form);
+    } catch (error) {
+      location.assign(response.redirected ? response.url : location.href);
     }
-    showPage(await response.text(), response, form);
   }
 
   function showPage(html, response, form) {
