@@ -148,13 +148,14 @@ def exercise_swap(*, prescription: Prescription, by: User, exercise: str, today:
     changes = sync_future(plan, generated, stored, after=today - dt.timedelta(days=1))
     catalogue, _ = pinned_inputs(plan)
     old_name, new_name = _name(catalogue, prescription.slot), _name(catalogue, exercise)
+    effective = max(today, plan.start)  # a plan that has not started yet changes from its first day
     who = "You" if by.pk == plan.runner_id else "Your physio"
     return PlanChange.objects.create(
         plan=plan,
         kind=PlanChangeKind.SWAP,
         exercise=item.exercise,
-        effective_from=today,
-        reason=f"{who} swapped {old_name} for {new_name} from {today:%a} {today.day} {today:%b}.",
+        effective_from=effective,
+        reason=f"{who} swapped {old_name} for {new_name} from {effective:%a} {effective.day} {effective:%b}.",
         rule="swap",
         before={"exercise": prescription.slot},
         after={"exercise": exercise},

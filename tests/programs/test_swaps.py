@@ -296,3 +296,13 @@ def test_the_generator_schedules_a_swap_only_where_the_runner_can_do_it(intake_d
     # No sliders: a swap to the slider curl is ignored and the curl the runner can do stays.
     unable = _scheduled(generate_plan(intake, state=PlanState(swaps=(("nordic_curl", "slider_curl"),)), **common))
     assert unable == plain
+
+
+def test_a_swap_before_the_plan_starts_applies_from_its_first_day(plan: Plan, runner: User) -> None:
+    coming = _prescriptions(plan, CYCLING)[0]
+    before_start = START - dt.timedelta(days=2)
+    with _at(before_start):
+        change = services.exercise_swap(prescription=coming, by=runner, exercise=TRUNK, today=before_start)
+    assert change.effective_from == START
+    assert change.reason.endswith(f"from {START:%a} {START.day} {START:%b}.")
+    assert CYCLING not in _exercises_from(plan, START, logged=False)
