@@ -9,7 +9,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from accounts.models import User
 from programs.models import PlannedSession, SessionLog
-from tests.browser.conftest import plan_with_strength_today, runner_today
+from tests.browser.conftest import fill, plan_with_strength_today, runner_today
 
 
 def _stored(client_id: str, *, within: float = 10.0) -> int:
@@ -39,7 +39,7 @@ def test_a_log_saved_offline_is_sent_once_when_back_online(
         prefix = f"item-{prescription.pk}-"
         for index in range(form.locator(f'input[name="{prefix}sets"]').count()):
             form.locator(f'input[name="{prefix}sets"]').nth(index).check()
-        form.locator(f'select[name="{prefix}pain_during"]').select_option("2")
+        fill(page, {f"{prefix}pain_during": "2"}, within=f"#session-{session.pk} form[data-offline-queue]")
     form.get_by_role("button", name="Save this session").click()
 
     expect(page.get_by_text("Saved on this phone")).to_be_visible()

@@ -10,7 +10,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from accounts.models import User
 from programs.models import PlanChange, PlanChangeKind, PlannedSession, Prescription, SessionLog
-from tests.browser.conftest import plan_with_strength_today, runner_today
+from tests.browser.conftest import fill, plan_with_strength_today, runner_today
 
 NORDIC = "nordic_curl"
 
@@ -28,7 +28,7 @@ def _log_strength(page: Page, session: PlannedSession, *, nordic_pain: int, othe
         for index in range(form.locator(f'input[name="{prefix}sets"]').count()):
             form.locator(f'input[name="{prefix}sets"]').nth(index).check()
         pain = nordic_pain if prescription.exercise.slug == NORDIC else other_pain
-        form.locator(f'select[name="{prefix}pain_during"]').select_option(str(pain))
+        fill(page, {f"{prefix}pain_during": str(pain)}, within=f"#session-{session.pk} form[data-offline-queue]")
     form.get_by_role("button", name=re.compile("^Save")).click()
     page.wait_for_load_state()
 
