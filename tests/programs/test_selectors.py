@@ -156,7 +156,7 @@ def test_show_plan_for_the_demo_runner_equals_generate_plan_until_something_is_l
 ) -> None:
     from programs.management.commands.seed_demo import DEMO_INTAKE
 
-    call_command("seed_demo")
+    call_command("seed_demo", "--no-history")
     capsys.readouterr()
     plan = Plan.objects.get(runner__email="runner@demo.rehabplan.test")
     shown = _json_of("show_plan", capsys, user="runner@demo.rehabplan.test")
