@@ -18,24 +18,13 @@ from django.db.models import Prefetch, Q
 from programs import selectors
 from programs.models import DayLog, ExerciseLog, Intake, PlanChange, Reminder, SessionLog
 from programs.plan_json import plan_to_dict
+from programs.services.logs import EXERCISE_LOG_FIELDS
 
 from .models import CareLink, RunnerProfile, User
 
 EXPORT_FORMAT = 1
 
-_EXERCISE_LOG_FIELDS = (
-    "sets_done",
-    "reps_done",
-    "hold_seconds",
-    "laps",
-    "minutes",
-    "distance",
-    "pain_during",
-    "pain_after",
-    "rpe",
-    "completed_as_prescribed",
-    "notes",
-)
+_EXERCISE_LOG_FIELDS = (*EXERCISE_LOG_FIELDS, "completed_as_prescribed")
 _DAY_LOG_FIELDS = (
     "date",
     "next_morning_pain",

@@ -15,7 +15,7 @@ from accounts.models import CareLink, User
 from ..models import DayLog, ExerciseLog, Plan, PlannedSession, PlanStatus, SessionLog, StageCheck
 from .plans import plan_locked, plan_replan
 
-_LOG_FIELDS = (
+EXERCISE_LOG_FIELDS = (
     "sets_done",
     "reps_done",
     "hold_seconds",
@@ -137,7 +137,7 @@ def _session_log_record(
             session_log=session_log,
             prescription=prescriptions[e["prescription"]],
             completed_as_prescribed=completed_as_prescribed(prescriptions[e["prescription"]].dose, e),
-            **{f: e[f] for f in _LOG_FIELDS if e.get(f) is not None},
+            **{f: e[f] for f in EXERCISE_LOG_FIELDS if e.get(f) is not None},
         )
         for e in entries
     )

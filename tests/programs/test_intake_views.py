@@ -12,35 +12,22 @@ import re
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
 from programs import selectors
+from programs.domain import RED_FLAGS
 from programs.forms import RunningForm, error_paths
 from programs.models import Intake, Plan, PlannedSession, PlanStatus
 from programs.serializers import IntakeSerializer
 from programs.views.intake import SESSION_KEY, STEPS
+from tests.pages import at, main_text
 from tests.programs.plans import START, create_plan
 
 pytestmark = pytest.mark.django_db
 
 SLUGS = [step.slug for step in STEPS]
-RED_FLAGS = [
-    "felt_pop",
-    "bruising",
-    "swelling",
-    "spreading_bruising_or_swelling",
-    "unable_to_walk_normally",
-    "numbness_or_tingling",
-    "saddle_numbness",
-    "night_pain",
-    "bladder_or_bowel_change",
-    "fever_or_unwell",
-    "unexplained_weight_loss",
-    "history_of_cancer",
-]
 ANSWERS: dict[str, dict[str, Any]] = {
     "about-you": {"age": "41", "sex": "female", "units": "km"},
     "running": {
@@ -77,16 +64,6 @@ ANSWERS: dict[str, dict[str, Any]] = {
 }
 
 
-def _at(date: dt.date, hour: int = 9) -> time_machine.travel:
-    return time_machine.travel(dt.datetime(date.year, date.month, date.day, hour, tzinfo=dt.UTC), tick=False)
-
-
-def _text(content: bytes) -> str:
-    page = content.decode()
-    page = page[page.find("<main>") :]
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page))).strip()
-
-
 def _url(slug: str) -> str:
     return reverse("intake:step", args=[slug])
 
@@ -103,7 +80,7 @@ def _walk(client: Client, answers: dict[str, dict[str, Any]]) -> Any:
     response = None
     for slug in SLUGS:
         response = client.post(_url(slug), answers[slug] | {"nav": "next"})
-        assert response.status_code == 302, (slug, _text(response.content)[:2000])
+        assert response.status_code == 302, (slug, main_text(response.content)[:2000])
     return response
 
 
@@ -124,11 +101,11 @@ def runner_client(client: Client, runner: User) -> Client:
 
 
 def test_walking_all_steps_creates_one_intake_and_one_plan(runner_client: Client, runner: User) -> None:
-    with _at(START):
+    with at(START):
         first = runner_client.get(reverse("intake:start"))
         assert first.status_code == 302 and first["Location"] == _url("about-you")
         page = runner_client.get(_url("about-you"))
-        assert "Step 1 of 5" in _text(page.content)
+        assert "Step 1 of 5" in main_text(page.content)
         assert 'aria-current="step"' in page.content.decode()
         assert _checked(page.content, "units") == ["km"]  # the runner's chosen units, the first time
         last = _walk(runner_client, ANSWERS)
@@ -140,15 +117,15 @@ def test_walking_all_steps_creates_one_intake_and_one_plan(runner_client: Client
     assert plan.start == START and plan.weeks == 8
     assert intake.data["running"]["weekly_distance"] == 48 and intake.data["symptoms"]["days_since_onset"] == 21
     assert intake.data["available_days"] == ["mon", "tue", "thu", "sat"] and intake.data["goal"] == "return_to_running"
-    assert "Your plan is ready" in _text(home.content)
+    assert "Your plan is ready" in main_text(home.content)
     assert SESSION_KEY not in runner_client.session
 
 
 def test_distances_are_asked_in_the_units_chosen_first(runner_client: Client, runner: User) -> None:
     answers = _answers(about_you={"units": "mi"}, running={"weekly_distance": "30", "longest_run": "10,5"})
-    with _at(START):
+    with at(START):
         runner_client.post(_url("about-you"), answers["about-you"] | {"nav": "next"})
-        text = _text(runner_client.get(_url("running")).content)
+        text = main_text(runner_client.get(_url("running")).content)
         _walk(runner_client, answers)
     assert "How far do you usually run in a week? (miles)" in text
     data = Intake.objects.get(runner=runner).data
@@ -156,7 +133,7 @@ def test_distances_are_asked_in_the_units_chosen_first(runner_client: Client, ru
 
 
 def test_back_keeps_every_answer_even_unchecked_ones(runner_client: Client) -> None:
-    with _at(START):
+    with at(START):
         runner_client.post(_url("about-you"), ANSWERS["about-you"] | {"nav": "next"})
         typed = ANSWERS["running"] | {"weekly_distance": "4o", "runs_per_week": "3", "nav": "back"}
         back = runner_client.post(_url("running"), typed)
@@ -169,7 +146,7 @@ def test_back_keeps_every_answer_even_unchecked_ones(runner_client: Client) -> N
 
 
 def test_letters_in_a_number_are_a_message_next_to_the_field_with_what_was_typed(runner_client: Client) -> None:
-    with _at(START):
+    with at(START):
         response = runner_client.post(_url("about-you"), {"age": "forty", "sex": "male", "units": "km"})
     assert response.status_code == 400
     assert _field_errors(response.content, "age") == "Enter a whole number from 12 to 100."
@@ -196,19 +173,19 @@ def test_a_wrong_answer_shows_its_message_next_to_the_field_and_keeps_the_step(
     runner_client: Client, slug: str, changes: dict[str, Any], field: str, message: str
 ) -> None:
     answers = _answers(**{slug.replace("-", "_"): changes})
-    with _at(START):
+    with at(START):
         for earlier in SLUGS[: SLUGS.index(slug)]:
             runner_client.post(_url(earlier), answers[earlier] | {"nav": "next"})
         response = runner_client.post(_url(slug), answers[slug] | {"nav": "next"})
     assert response.status_code == 400
     assert _field_errors(response.content, field).startswith(message)
-    assert "Please check the answers marked below." in _text(response.content)
+    assert "Please check the answers marked below." in main_text(response.content)
     assert Intake.objects.count() == 0
 
 
 def test_an_unanswered_safety_question_is_not_a_no(runner_client: Client) -> None:
     safety = {flag: "no" for flag in RED_FLAGS if flag != "night_pain"}
-    with _at(START):
+    with at(START):
         for slug in SLUGS[:3]:
             runner_client.post(_url(slug), ANSWERS[slug] | {"nav": "next"})
         response = runner_client.post(_url("safety"), safety | {"nav": "next"})
@@ -216,14 +193,14 @@ def test_an_unanswered_safety_question_is_not_a_no(runner_client: Client) -> Non
     assert response.status_code == 400
     assert _field_errors(response.content, "night_pain") == "Please answer yes or no."
     assert _checked(response.content, "felt_pop") == ["no"] and _checked(response.content, "night_pain") == []
-    assert "Did you feel or hear a pop when it started?" in _text(response.content)
+    assert "Did you feel or hear a pop when it started?" in main_text(response.content)
     assert ahead.status_code == 302 and ahead["Location"] == _url("safety")
 
 
 def test_no_slugs_or_field_names_on_the_pages(runner_client: Client) -> None:
-    with _at(START):
+    with at(START):
         for slug in SLUGS:
-            text = _text(runner_client.get(_url(slug)).content)
+            text = main_text(runner_client.get(_url(slug)).content)
             assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), (slug, re.findall(r"\b[a-z]+_[a-z_]+\b", text))
             runner_client.post(_url(slug), ANSWERS[slug] | {"nav": "next"})
     assert "Partner or fixed anchor for the ankles" in text
@@ -231,18 +208,18 @@ def test_no_slugs_or_field_names_on_the_pages(runner_client: Client) -> None:
 
 def test_a_pop_with_bruising_ends_on_see_a_clinician_with_no_exercises(runner_client: Client, runner: User) -> None:
     answers = _answers(safety={"felt_pop": "yes", "bruising": "yes"}, hamstring={"onset": "sudden"})
-    with _at(START):
+    with at(START):
         for slug in SLUGS[:4]:
             runner_client.post(_url(slug), answers[slug] | {"nav": "next"})
-        warned = _text(runner_client.get(_url("equipment-and-days")).content)
+        warned = main_text(runner_client.get(_url("equipment-and-days")).content)
         last = runner_client.post(_url("equipment-and-days"), answers["equipment-and-days"] | {"nav": "next"})
         assert last["Location"] == reverse("intake:referral")
         page = runner_client.get(last["Location"])
-        home = _text(runner_client.get(reverse("home")).content)
+        home = main_text(runner_client.get(reverse("home")).content)
     plan = Plan.objects.get(runner=runner)
     assert plan.status == PlanStatus.NEEDS_CLINICIAN and plan.referral["stops_plan"] is True
     assert "See a doctor or physiotherapist within a day or two." in warned
-    text = _text(page.content)
+    text = main_text(page.content)
     assert "Please see a clinician before you start" in text
     assert "See a doctor or physiotherapist within a day or two." in text
     assert plan.referral["message"] in text and "Do not run" in text
@@ -252,19 +229,19 @@ def test_a_pop_with_bruising_ends_on_see_a_clinician_with_no_exercises(runner_cl
 
 
 def test_an_emergency_sign_says_go_to_an_emergency_department_now(runner_client: Client, runner: User) -> None:
-    with _at(START):
+    with at(START):
         _walk(runner_client, _answers(safety={"bladder_or_bowel_change": "yes"}))
-        text = _text(runner_client.get(reverse("intake:referral")).content)
+        text = main_text(runner_client.get(reverse("intake:referral")).content)
     assert "Go to an emergency department now." in text
     assert Plan.objects.get(runner=runner).referral["urgency"] == "emergency"
 
 
 def test_an_advice_answer_lands_on_today_with_its_banner(runner_client: Client, runner: User) -> None:
     # A pop without bruising and walking normally: the plan goes on, with advice (screening's advise tier).
-    with _at(START):
+    with at(START):
         last = _walk(runner_client, _answers(safety={"felt_pop": "yes"}, hamstring={"onset": "sudden"}))
         assert last["Location"] == reverse("home")
-        text = _text(runner_client.get(reverse("home")).content)
+        text = main_text(runner_client.get(reverse("home")).content)
     plan = Plan.objects.get(runner=runner)
     assert plan.status == PlanStatus.ACTIVE and plan.referral["stops_plan"] is False
     assert "Please get this checked" in text and plan.referral["message"] in text
@@ -274,10 +251,10 @@ def test_an_advice_answer_lands_on_today_with_its_banner(runner_client: Client, 
 def test_an_answer_that_went_stale_sends_the_runner_back_to_its_step(runner_client: Client) -> None:
     race_day = START + dt.timedelta(days=1)
     answers = _answers(running={"goal": "race", "goal_race_date": race_day.isoformat(), "goal_race_distance": "10k"})
-    with _at(START):
+    with at(START):
         for slug in SLUGS[:4]:
             runner_client.post(_url(slug), answers[slug] | {"nav": "next"})
-    with _at(race_day + dt.timedelta(days=1)):
+    with at(race_day + dt.timedelta(days=1)):
         last = runner_client.post(_url("equipment-and-days"), answers["equipment-and-days"] | {"nav": "next"})
         assert last["Location"] == _url("running")
         page = runner_client.get(last["Location"])
@@ -303,7 +280,7 @@ def test_the_serializers_messages_land_next_to_the_steps_fields(intake_data: dic
 def test_a_message_of_the_final_check_is_shown_on_its_step_with_the_answers_kept(runner_client: Client) -> None:
     # The step's own checks let a repeated day through; the whole-intake check at the end does not.
     answers = _answers(equipment_and_days={"available_days": ["mon", "mon", "wed"]})
-    with _at(START):
+    with at(START):
         last = _walk(runner_client, answers)
         assert last["Location"] == _url("equipment-and-days")
         page = runner_client.get(last["Location"])
@@ -315,7 +292,7 @@ def test_a_message_of_the_final_check_is_shown_on_its_step_with_the_answers_kept
 
 
 def test_skipping_ahead_goes_to_the_first_unanswered_step(runner_client: Client) -> None:
-    with _at(START):
+    with at(START):
         response = runner_client.get(_url("equipment-and-days"))
         missing = runner_client.get(_url("no-such-step"))
     assert response.status_code == 302 and response["Location"] == _url("about-you")
@@ -326,7 +303,7 @@ def test_a_second_intake_prefills_makes_a_new_version_and_one_current_plan(
     runner_client: Client, runner: User, intake_data: dict[str, Any]
 ) -> None:
     old = create_plan(runner, intake_data, weeks=4, start=START - dt.timedelta(days=14))
-    with _at(START):
+    with at(START):
         about = runner_client.get(_url("about-you")).content
         hamstring = runner_client.get(_url("hamstring")).content
         safety = runner_client.get(_url("safety")).content
@@ -343,7 +320,7 @@ def test_a_second_intake_prefills_makes_a_new_version_and_one_current_plan(
 
 def test_another_runners_answers_never_show(client: Client, runner: User, other_runner: User) -> None:
     client.force_login(runner)
-    with _at(START):
+    with at(START):
         client.post(_url("about-you"), ANSWERS["about-you"] | {"age": "63", "nav": "next"})
         client.force_login(other_runner)
         fresh = client.get(_url("about-you")).content.decode()

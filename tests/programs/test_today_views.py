@@ -6,13 +6,11 @@ Plans are made through the real services; "today" is set with time-machine to a 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 import uuid
 from typing import Any
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -22,19 +20,10 @@ from accounts.models import User
 from programs import services
 from programs.models import DayLog, Plan, PlanChange, PlannedSession, PlanStatus, SessionLog
 from programs.templatetags.plans import decision_reason
+from tests.pages import at, main_text
 from tests.programs.plans import START, create_plan
 
 pytestmark = pytest.mark.django_db
-
-
-def _at(date: dt.date, hour: int = 9) -> time_machine.travel:
-    return time_machine.travel(dt.datetime(date.year, date.month, date.day, hour, tzinfo=dt.UTC), tick=False)
-
-
-def _text(content: bytes) -> str:
-    page = content.decode()
-    page = page[page.find("<main>") :]
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page))).strip()
 
 
 def _first(plan: Plan, kind: str) -> PlannedSession:
@@ -69,10 +58,10 @@ def plan(runner: User, intake_data: dict[str, Any]) -> Plan:
 def test_today_shows_todays_session_with_dose_how_to_and_reason(client: Client, runner: User, plan: Plan) -> None:
     session = _first(plan, "strength")
     client.force_login(runner)
-    with _at(session.date):
+    with at(session.date):
         response = client.get("/")
     assert response.status_code == 200
-    text = _text(response.content)
+    text = main_text(response.content)
     first = session.prescriptions.select_related("exercise").first()
     assert first is not None
     assert first.exercise.name in text
@@ -87,8 +76,8 @@ def test_a_rest_day_says_so_and_names_the_next_session(client: Client, runner: U
     planned = set(PlannedSession.objects.filter(plan=plan).values_list("date", flat=True))
     rest_day = next(START + dt.timedelta(days=n) for n in range(14) if START + dt.timedelta(days=n) not in planned)
     client.force_login(runner)
-    with _at(rest_day):
-        text = _text(client.get("/").content)
+    with at(rest_day):
+        text = main_text(client.get("/").content)
     assert "Rest day" in text
     assert "Next:" in text
 
@@ -97,10 +86,10 @@ def test_logging_at_pain_7_saves_once_and_shows_what_changed(client: Client, run
     session = _first(plan, "strength")
     client.force_login(runner)
     data = _form_data(session, pain=7)
-    with _at(session.date):
+    with at(session.date):
         response = client.post(reverse("session-log", args=[session.pk]), data)
         assert response.status_code == 302
-        page = _text(client.get(response["Location"]).content)
+        page = main_text(client.get(response["Location"]).content)
         again = client.post(reverse("session-log", args=[session.pk]), data)  # a retry of the same log
     assert again.status_code == 302
     assert SessionLog.objects.filter(session=session).count() == 1
@@ -118,7 +107,7 @@ def test_easy_sessions_are_logged_as_done_and_the_rules_progress_or_hold(
 ) -> None:
     session = _first(plan, "strength")
     client.force_login(runner)
-    with _at(session.date):
+    with at(session.date):
         response = client.post(reverse("session-log", args=[session.pk]), _form_data(session, pain=1))
     assert response.status_code == 302
     logs = SessionLog.objects.get(session=session).exercise_logs.all()
@@ -128,7 +117,7 @@ def test_easy_sessions_are_logged_as_done_and_the_rules_progress_or_hold(
 def test_unticked_sets_are_logged_as_not_done(client: Client, runner: User, plan: Plan) -> None:
     session = _first(plan, "strength")
     client.force_login(runner)
-    with _at(session.date):
+    with at(session.date):
         client.post(reverse("session-log", args=[session.pk]), _form_data(session, pain=1, all_sets=False))
     logs = SessionLog.objects.get(session=session).exercise_logs.all()
     assert any(not log.completed_as_prescribed for log in logs)
@@ -144,7 +133,7 @@ def test_missing_pain_is_a_message_next_to_the_field_and_what_was_typed_is_kept(
     assert first is not None
     data[f"item-{first.pk}-pain_during"] = ""
     data["notes"] = "felt strong today"
-    with _at(session.date):
+    with at(session.date):
         response = client.post(reverse("session-log", args=[session.pk]), data)
     assert response.status_code == 400
     page = response.content.decode()
@@ -159,7 +148,7 @@ def test_a_run_logs_distance_pain_and_tightness(client: Client, runner: User, pl
         pytest.skip("the demo intake's plan has no run in its first weeks")
     client.force_login(runner)
     data = _form_data(session, pain=2) | {"tightness_after": "yes"}
-    with _at(session.date):
+    with at(session.date):
         response = client.post(reverse("session-log", args=[session.pk]), data)
     assert response.status_code == 302
     day = DayLog.objects.get(runner=runner, date=session.date)
@@ -170,7 +159,7 @@ def test_a_run_logs_distance_pain_and_tightness(client: Client, runner: User, pl
 def test_another_runners_session_is_a_404_and_nothing_is_stored(client: Client, other_runner: User, plan: Plan) -> None:
     session = _first(plan, "strength")
     client.force_login(other_runner)
-    with _at(session.date):
+    with at(session.date):
         response = client.post(reverse("session-log", args=[session.pk]), _form_data(session, pain=1))
     assert response.status_code == 404
     assert not SessionLog.objects.exists()
@@ -179,7 +168,7 @@ def test_another_runners_session_is_a_404_and_nothing_is_stored(client: Client, 
 def test_a_session_still_to_come_cannot_be_logged(client: Client, runner: User, plan: Plan) -> None:
     session = _first(plan, "strength")
     client.force_login(runner)
-    with _at(session.date - dt.timedelta(days=1)):
+    with at(session.date - dt.timedelta(days=1)):
         response = client.post(reverse("session-log", args=[session.pk]), _form_data(session, pain=1))
     assert response.status_code == 302
     assert not SessionLog.objects.exists()
@@ -196,22 +185,22 @@ def test_anonymous_users_are_sent_to_log_in(client: Client, plan: Plan) -> None:
 def test_the_morning_after_a_session_day_asks_the_morning_check(client: Client, runner: User, plan: Plan) -> None:
     session = _first(plan, "strength")
     client.force_login(runner)
-    with _at(session.date):
-        assert "Morning check" not in _text(client.get("/").content)
-    with _at(session.date + dt.timedelta(days=1)):
-        assert "Morning check" in _text(client.get("/").content)
+    with at(session.date):
+        assert "Morning check" not in main_text(client.get("/").content)
+    with at(session.date + dt.timedelta(days=1)):
+        assert "Morning check" in main_text(client.get("/").content)
         client.post(reverse("morning-check"), {"skip": "1"})
-        assert "Morning check" not in _text(client.get("/").content)
+        assert "Morning check" not in main_text(client.get("/").content)
 
 
 def test_rising_morning_pain_holds_the_load(client: Client, runner: User, plan: Plan) -> None:
     session = _first(plan, "strength")
     client.force_login(runner)
     morning = session.date + dt.timedelta(days=1)
-    with _at(morning):
+    with at(morning):
         response = client.post(reverse("morning-check"), {"next_morning_pain": "6", "any_red_flags": "no"})
         assert response.status_code == 302
-        page = _text(client.get("/").content)
+        page = main_text(client.get("/").content)
     assert DayLog.objects.get(runner=runner, date=morning).next_morning_pain == 6
     plan.refresh_from_db()
     assert plan.state.get("load_hold_since")
@@ -223,12 +212,12 @@ def test_a_red_flag_at_the_morning_check_stops_the_plan_and_says_see_a_clinician
 ) -> None:
     session = _first(plan, "strength")
     client.force_login(runner)
-    with _at(session.date + dt.timedelta(days=1)):
+    with at(session.date + dt.timedelta(days=1)):
         client.post(
             reverse("morning-check"),
             {"next_morning_pain": "3", "any_red_flags": "yes", "red_flags": ["bladder_or_bowel_change"]},
         )
-        page = _text(client.get("/").content)
+        page = main_text(client.get("/").content)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.NEEDS_CLINICIAN
     assert "clinician" in page
@@ -240,7 +229,7 @@ def test_a_morning_check_with_a_contradiction_is_re_rendered_with_the_message(
 ) -> None:
     session = _first(plan, "strength")
     client.force_login(runner)
-    with _at(session.date + dt.timedelta(days=1)):
+    with at(session.date + dt.timedelta(days=1)):
         response = client.post(reverse("morning-check"), {"next_morning_pain": "12", "any_red_flags": "yes"})
     assert response.status_code == 400
     page = response.content.decode()
@@ -266,7 +255,7 @@ def _today_queries(
     client.force_login(runner)
     counts = []
     for day in (session.date, session.date + dt.timedelta(days=1)):
-        with _at(day), assert_max_queries(TODAY_QUERY_BUDGET), CaptureQueriesContext(connection) as queries:
+        with at(day), assert_max_queries(TODAY_QUERY_BUDGET), CaptureQueriesContext(connection) as queries:
             assert client.get("/").status_code == 200
         counts.append(len(queries))
     return counts
@@ -289,7 +278,7 @@ def test_today_html_css_and_js_stay_under_100_kb(client: Client, runner: User, p
 
     session = _first(plan, "strength")
     client.force_login(runner)
-    with _at(session.date):
+    with at(session.date):
         page = client.get("/").content
     assets = re.findall(r'(?:href|src)="/static/([^"]+\.(?:css|js))"', page.decode())
     assert assets, "Today loads its stylesheet and scripts"
@@ -299,7 +288,7 @@ def test_today_html_css_and_js_stay_under_100_kb(client: Client, runner: User, p
 
 def test_today_links_this_week_and_the_decisions(client: Client, runner: User, plan: Plan) -> None:
     client.force_login(runner)
-    with _at(START):
+    with at(START):
         content = client.get("/").content.decode()
     assert f'href="{reverse("plans:week", args=[plan.pk, 1])}"' in content
     assert f'href="{reverse("plans:changes", args=[plan.pk])}"' in content
@@ -307,7 +296,7 @@ def test_today_links_this_week_and_the_decisions(client: Client, runner: User, p
 
 def test_a_runner_without_a_plan_is_invited_to_start_one(client: Client, runner: User) -> None:
     client.force_login(runner)
-    page = _text(client.get("/").content)
+    page = main_text(client.get("/").content)
     assert "Welcome" in page
     assert "When to stop and see someone" in page
     assert not PlannedSession.objects.exists()
@@ -318,7 +307,7 @@ def test_after_severe_pain_the_red_flag_questions_are_asked_the_next_day_even_wi
 ) -> None:
     session = _first(plan, "strength")
     client.force_login(runner)
-    with _at(session.date):
+    with at(session.date):
         client.post(reverse("session-log", args=[session.pk]), _form_data(session, pain=9))
     plan.refresh_from_db()
     assert plan.state.get("recheck_red_flags")
@@ -328,7 +317,7 @@ def test_after_severe_pain_the_red_flag_questions_are_asked_the_next_day_even_wi
         for d in (session.date + dt.timedelta(days=n) for n in range(2, 14))
         if d - dt.timedelta(days=1) not in planned
     )
-    with _at(later):
-        page = _text(client.get("/").content)
+    with at(later):
+        page = main_text(client.get("/").content)
     assert "Morning check" in page
     assert "pop" in page
