@@ -84,6 +84,7 @@ def test_the_swap_page_lists_only_alternatives_the_runners_equipment_allows(
     assert services.catalogue()[TRUNK].name in page
     assert 'value="pool_kickboard_laps"' not in page, "no pool: the pool exercise is not offered"
     assert f'value="{CYCLING}"' not in page, "the exercise scheduled now is not offered as a swap"
+    assert "When to stop and see someone" in page
 
 
 def test_with_a_pool_both_alternatives_are_offered_with_a_line_on_how_to_do_them(
