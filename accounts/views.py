@@ -161,11 +161,14 @@ def runner_settings(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def calendar_token_regenerate(request: AuthenticatedRequest) -> HttpResponse:
-    _runner_profile(request)
+    profile = _runner_profile(request)
     services.calendar_token_regenerate(user=request.user)
-    messages.success(
-        request, "Your calendar has a new link. The old link no longer works: subscribe again with this one."
-    )
+    done = "Your calendar has a new link. The old link no longer works: subscribe again with this one."
+    if request.htmx:  # the calendar section is swapped in place
+        profile.refresh_from_db()
+        context = {**_calendar_urls(request, profile), "calendar_message": done}
+        return render(request, "accounts/settings.html#calendar", context)
+    messages.success(request, done)
     return redirect(reverse("settings") + "#calendar")
 
 

@@ -119,6 +119,18 @@ def test_a_new_link_makes_the_old_one_404(client: Client, runner: User, plan: Pl
     assert new in page and "webcal://" in page and old not in page
 
 
+def test_with_htmx_a_new_link_swaps_only_the_calendar_section(client: Client, runner: User, plan: Plan) -> None:
+    old = _feed_url(runner)
+    client.force_login(runner)
+    response = client.post(reverse("calendar-token-regenerate"), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    section = response.content.decode()
+    assert section.lstrip().startswith('<section id="calendar"')
+    assert _feed_url(runner) in section and old not in section
+    assert "The old link no longer works" in section
+    assert "<html" not in section
+
+
 def test_a_replan_that_drops_sessions_adds_no_new_events(client: Client, runner: User, plan: Plan) -> None:
     url = _feed_url(runner)
     before = {str(e["uid"]) for e in _events(client, url)}
