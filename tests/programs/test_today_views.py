@@ -189,7 +189,8 @@ def test_the_morning_after_a_session_day_asks_the_morning_check(client: Client, 
         assert "Morning check" not in main_text(client.get("/").content)
     with at(session.date + dt.timedelta(days=1)):
         assert "Morning check" in main_text(client.get("/").content)
-        client.post(reverse("morning-check"), {"skip": "1"})
+        skipped = client.post(reverse("morning-check"), {"skip": "1"}, headers={"HX-Request": "true"})
+        assert skipped.status_code == 200 and skipped.content == b"", "htmx removes the card in place"
         assert "Morning check" not in main_text(client.get("/").content)
 
 
