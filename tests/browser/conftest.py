@@ -7,9 +7,11 @@ flush after each test would otherwise take from the tests that run next.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from django.db import connections
 from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
@@ -88,8 +91,18 @@ def phone_size() -> dict[str, int]:
 
 
 @pytest.fixture
-def context(browser: Browser, live_server: LiveServer, phone_size: dict[str, int]) -> Iterator[BrowserContext]:
+def service_workers() -> str:
+    """Blocked unless a module needs the worker (it overrides this): the worker's background fetches of the pages to
+    keep offline would still be running on the live server when the test database is flushed."""
+    return "block"
+
+
+@pytest.fixture
+def context(
+    browser: Browser, live_server: LiveServer, phone_size: dict[str, int], service_workers: str
+) -> Iterator[BrowserContext]:
     phone = browser.new_context(
+        service_workers=service_workers,  # type: ignore[arg-type]
         viewport=phone_size,
         base_url=live_server.url,
         is_mobile=True,
@@ -101,7 +114,13 @@ def context(browser: Browser, live_server: LiveServer, phone_size: dict[str, int
     try:
         yield phone
     finally:
+        # A page's own late requests (app.js asks for the offline page list after each load) end before the flush.
+        for open_page in phone.pages:
+            with contextlib.suppress(PlaywrightError):
+                open_page.wait_for_load_state("networkidle", timeout=5_000)
         phone.close()
+        if service_workers == "allow":
+            time.sleep(1.0)  # a worker's fetch the server already took finishes; there is no request count to wait on
 
 
 @pytest.fixture

@@ -5,11 +5,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from accounts.models import User
 from programs.models import PlannedSession, SessionLog
 from tests.browser.conftest import fill, plan_with_strength_today, runner_today
+
+
+@pytest.fixture
+def service_workers() -> str:
+    return "allow"  # the worker keeps Today for offline use
 
 
 def _stored(client_id: str, *, within: float = 10.0) -> int:
