@@ -129,7 +129,7 @@ def morning_check(request: AuthenticatedRequest) -> HttpResponse:
         return _today(request, plan, morning_form=MorningCheckForm(ask_pain_free_check=_has_paused(plan)))
     if request.POST.get("skip"):
         request.session[SKIP_MORNING_CHECK] = timezone.localdate().isoformat()
-        return HttpResponse("") if request.htmx else redirect("home")
+        return redirect("home")
     form = MorningCheckForm(request.POST, ask_pain_free_check=_has_paused(plan))
     if not form.is_valid():
         return _today(request, plan, morning_form=form, status=400)
