@@ -236,6 +236,7 @@ def test_settings_are_saved_with_a_message(client: Client, runner: User) -> None
     client.force_login(runner)
     page = client.get(reverse("settings")).content.decode()
     assert 'type="time"' in page and "Europe/London" in page and "America/New York" in page
+    assert f'href="{reverse("intake:start")}"' in page, "a runner can answer the questions again from here"
     data = {"timezone": "America/New_York", "reminder_time": "06:15", "units": "mi"}
     response = client.post(reverse("settings"), data, follow=True)
     assert "Your settings are saved." in _text(response)
