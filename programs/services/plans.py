@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.models import User
+from accounts.models import RunnerProfile, User
 
 from .. import domain
 from ..decisions import SlotChange, decision_rows
@@ -74,6 +74,8 @@ def plan_start_from_intake(*, runner: User, data: Mapping[str, Any], start: dt.d
     """A new intake version (validated by IntakeSerializer) and its plan, which becomes the runner's one current plan.
     Earlier plans end as they were: their logs and decisions stay, and no rule touches them again."""
     Plan.objects.filter(runner=runner).exclude(status=PlanStatus.ENDED).update(status=PlanStatus.ENDED)
+    # The units the runner just answered in are theirs from now on (the calendar feed and Settings read the profile).
+    RunnerProfile.objects.filter(user=runner).update(units=data["units"])
     return plan_create(intake=intake_record(runner=runner, data=data), start=start, weeks=weeks)
 
 

@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import RunnerProfile, User
 from programs import selectors
 from programs.domain import RED_FLAGS
 from programs.forms import RunningForm, error_paths
@@ -130,6 +130,7 @@ def test_distances_are_asked_in_the_units_chosen_first(runner_client: Client, ru
     assert "How far do you usually run in a week? (miles)" in text
     data = Intake.objects.get(runner=runner).data
     assert data["units"] == "mi" and data["running"]["longest_run"] == 10.5
+    assert RunnerProfile.objects.get(user=runner).units == "mi", "the runner's units from now on"
 
 
 def test_back_keeps_every_answer_even_unchecked_ones(runner_client: Client) -> None:
