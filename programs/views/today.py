@@ -18,7 +18,7 @@ from .. import selectors, services
 from ..log_forms import MorningCheckForm, SessionLogForm, is_loggable
 from ..models import Plan, PlannedSession, PlanStatus
 from ..templatetags.plans import decision_reason
-from .common import AuthenticatedRequest, phase_names, this_week
+from .common import AuthenticatedRequest, phase_names
 
 SKIP_MORNING_CHECK = "morning_check_skipped"
 
@@ -64,7 +64,6 @@ def _today(
         "unit": unit,
         "cards": cards,
         "phases": phase_names(plan),
-        "week_number": this_week(plan),
         "next_session": None if day.sessions else selectors.next_session_after(plan, today),
     }
     if morning_form is not None or _morning_check_due(request, plan, today):
