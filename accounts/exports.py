@@ -18,24 +18,14 @@ from django.db.models import Prefetch, Q
 from programs import selectors
 from programs.models import DayLog, ExerciseLog, Intake, PlanChange, Reminder, SessionLog
 from programs.plan_json import plan_to_dict
-from programs.services.logs import EXERCISE_LOG_FIELDS
+from programs.services.logs import DAY_LOG_FIELDS, EXERCISE_LOG_FIELDS
 
 from .models import CareLink, RunnerProfile, User
 
 EXPORT_FORMAT = 1
 
 _EXERCISE_LOG_FIELDS = (*EXERCISE_LOG_FIELDS, "completed_as_prescribed")
-_DAY_LOG_FIELDS = (
-    "date",
-    "next_morning_pain",
-    "stiffness",
-    "flare",
-    "tightness_after_running",
-    "ran_distance",
-    "run_pain",
-    "red_flags",
-    "pain_free_check",
-)
+_DAY_LOG_FIELDS = ("date", *DAY_LOG_FIELDS)
 
 
 def _profile(user: User) -> dict[str, Any] | None:

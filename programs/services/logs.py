@@ -52,7 +52,7 @@ def completed_as_prescribed(dose: Mapping[str, Any], entry: Mapping[str, Any]) -
     return True
 
 
-_DAY_FIELDS = (
+DAY_LOG_FIELDS = (
     "next_morning_pain",
     "stiffness",
     "flare",
@@ -65,9 +65,8 @@ _DAY_FIELDS = (
 
 
 def _day_log_upsert(*, runner: User, date: dt.date, values: Mapping[str, Any]) -> DayLog:
-    fields = _DAY_FIELDS
     day_log, _ = DayLog.objects.update_or_create(
-        runner=runner, date=date, defaults={f: values[f] for f in fields if f in values}
+        runner=runner, date=date, defaults={f: values[f] for f in DAY_LOG_FIELDS if f in values}
     )
     return day_log
 

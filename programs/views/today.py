@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from .. import selectors, services
 from ..log_forms import MorningCheckForm, SessionLogForm, is_loggable
 from ..models import Plan, PlannedSession, PlanStatus
+from ..state_json import state_from_dict
 from ..templatetags.plans import decision_reason
 from .common import AuthenticatedRequest, phase_names
 
@@ -72,7 +73,7 @@ def _today(
 
 
 def _has_paused(plan: Plan) -> bool:
-    return any(adj.get("paused") for adj in (plan.state.get("exercise_adjustments") or {}).values())
+    return any(adjustment.paused for _, adjustment in state_from_dict(plan.state).exercise_adjustments)
 
 
 def _morning_check_due(request: HttpRequest, plan: Plan, today: dt.date) -> bool:
@@ -99,9 +100,9 @@ def session_log(request: AuthenticatedRequest, session_id: int) -> HttpResponse:
     if session.date > timezone.localdate():
         messages.error(request, "This session is still to come: log it on the day.")
         return redirect("home")
-    row = next(s for s in selectors.plan_day_read(plan, session.date).sessions if s.id == session.id)
-    day_week = plan.plan_weeks.filter(number=session.week_number).values_list("unit", flat=True).first()
-    form = SessionLogForm(row, day_week or "km", request.POST)
+    day = selectors.plan_day_read(plan, session.date)
+    row = next(s for s in day.sessions if s.id == session.id)
+    form = SessionLogForm(row, day.week.unit if day.week else "km", request.POST)
     if form.is_valid():
         try:
             log = services.session_log_record(
