@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import secrets
 import zoneinfo
 from typing import ClassVar
@@ -132,6 +133,7 @@ class CareLink(models.Model):
     runner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="physio_links")
     status = models.CharField(max_length=16, choices=CareLinkStatus.choices, default=CareLinkStatus.INVITED)
     consented_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CareLinkQuerySet.as_manager()
@@ -151,3 +153,82 @@ class CareLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.physio} → {self.runner} ({self.status})"
+
+
+class Invitation(models.Model):
+    """A physio's invitation to an e-mail address. The link in the e-mail carries the id signed with a time stamp
+    (django.core.signing), so it expires without a stored secret; accepting it makes an active CareLink."""
+
+    physio = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations_sent")
+    email = models.EmailField()
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations_accepted"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["physio", "email"])]
+
+    def __str__(self) -> str:
+        return f"{self.physio} invites {self.email}"
+
+
+class Message(models.Model):
+    """One message in the thread between a physio and one of their patients (either of them writes)."""
+
+    physio = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    runner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["runner", "physio", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"message from {self.author} ({self.created_at:%Y-%m-%d})"
+
+
+def api_token_digest(key: str) -> str:
+    # The key has 256 random bits, so a plain SHA-256 is enough to make a stolen table useless (no salt needed).
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def for_user(self, user: User) -> ApiTokenQuerySet:
+        return self.filter(user=user)
+
+    def authenticate(self, key: str) -> ApiToken | None:
+        """The token with this key, with its user and the runner's profile (one query: the API's date is local)."""
+        return (
+            self.select_related("user", "user__runner_profile")
+            .filter(digest=api_token_digest(key), user__is_active=True)
+            .first()
+        )
+
+
+class ApiToken(models.Model):
+    """An API token: only its SHA-256 digest is stored; the key is shown once, when it is created.
+
+    A user may hold several (one per app or script), each named and revoked on its own."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    digest = models.CharField(max_length=64, unique=True)
+    # The key's first characters, so the user can tell tokens apart in Settings without the key being stored.
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name or 'API token'} {self.prefix}… of {self.user}"

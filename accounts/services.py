@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
@@ -14,7 +15,16 @@ from sesame.utils import get_query_string  # type: ignore[import-untyped]  # dja
 
 from programs.models import ExerciseLog, Intake, Plan, Reminder, ReminderStatus, SessionLog, StageCheck
 
-from .models import CareLink, CareLinkStatus, Role, RunnerProfile, User, new_calendar_token
+from .models import (
+    ApiToken,
+    CareLink,
+    CareLinkStatus,
+    Role,
+    RunnerProfile,
+    User,
+    api_token_digest,
+    new_calendar_token,
+)
 
 LOGIN_LINK_SCOPE = "login-link"
 
@@ -105,3 +115,10 @@ def account_delete(*, user: User) -> None:
     Plan.objects.filter(runner=user).delete()
     Intake.objects.filter(runner=user).delete()
     user.delete()
+
+
+def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new API token and its key. Only the key's digest is stored: the key is returned here, once."""
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name.strip(), digest=api_token_digest(key), prefix=key[:8])
+    return token, key

@@ -83,6 +83,9 @@ class Plan(models.Model):
     # The rules' decisions so far (programs.domain.PlanState); generator(intake, state) reproduces the plan.
     state = models.JSONField(default=dict, blank=True)
     clinician_clearance = models.JSONField(null=True, blank=True)
+    # Raised by every write to the plan or its sessions (services.plans.plan_locked), so a client's cached copy
+    # is revalidated from this one column (the API's ETag) without reading the plan again.
+    revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PlanQuerySet.as_manager()
@@ -226,6 +229,8 @@ class DayLog(models.Model):
     run_pain = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
     red_flags = models.JSONField(default=list, blank=True, help_text="Red-flag questions answered yes that day.")
     pain_free_check = models.BooleanField(null=True, blank=True)
+    # The client's id of the last morning check stored here: the same check sent again is not recorded twice.
+    client_id = models.UUIDField(null=True, blank=True, unique=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["runner", "date"], name="one_day_log_per_runner_day")]
@@ -249,6 +254,30 @@ class StageCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phase} checklist"
+
+
+class ProgramTemplate(models.Model):
+    """A physio's own starting point for programs: a pathway and their changes to it (weeks, pain limits, running
+    caps, exercises and doses), kept as data in `program`. Only its owner sees it."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="program_templates")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    pathway = models.CharField(max_length=64)
+    weeks = models.PositiveSmallIntegerField(default=6)
+    program = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="one_template_name_per_owner"),
+            models.CheckConstraint(condition=Q(weeks__gte=1, weeks__lte=52), name="template_weeks_1_to_52"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class PathwayVersion(models.Model):

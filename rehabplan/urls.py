@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("rehabplan.pwa")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("rehabplan.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", healthz, name="healthz"),

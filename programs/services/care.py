@@ -23,7 +23,7 @@ from ..plan_sync import persist_plan_body, sync_future
 from ..selectors import plan_read
 from ..state_json import state_from_dict, state_to_dict
 from .generation import generate_for
-from .plans import plan_locked
+from .plans import plan_locked, plan_revision_bump
 
 
 def _require_physio(physio: User, runner_id: int, action: str) -> None:
@@ -74,6 +74,7 @@ def prescription_override(
         True,
     )
     prescription.save(update_fields=["dose", "reason", "overridden"])
+    plan_revision_bump(session.plan_id)
     return change
 
 

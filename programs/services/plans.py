@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from accounts.models import RunnerProfile, User
 
@@ -30,8 +31,16 @@ from .generation import catalogue_version_latest, generate_for, pathway_version_
 from .intakes import intake_record
 
 
+def plan_revision_bump(pk: int) -> None:
+    """A write to the plan is coming: clients holding the old revision (the API's ETag) read it again."""
+    Plan.objects.filter(pk=pk).update(revision=F("revision") + 1)
+
+
 def plan_locked(pk: int) -> Plan:
-    """The plan row locked for a write, with what a replan reads (the versions' stored data only when first used)."""
+    """The plan row locked for a write, with what a replan reads (the versions' stored data only when first used).
+
+    Every writer of a plan takes it through here, so this is where its revision rises (the UPDATE takes the lock)."""
+    plan_revision_bump(pk)
     return (
         Plan.objects.select_for_update(of=("self",))
         .select_related("intake", "catalogue_version", "pathway_version")
@@ -73,7 +82,9 @@ def plan_create(*, intake: Intake, start: dt.date, weeks: int) -> Plan:
 def plan_start_from_intake(*, runner: User, data: Mapping[str, Any], start: dt.date, weeks: int) -> Plan:
     """A new intake version (validated by IntakeSerializer) and its plan, which becomes the runner's one current plan.
     Earlier plans end as they were: their logs and decisions stay, and no rule touches them again."""
-    Plan.objects.filter(runner=runner).exclude(status=PlanStatus.ENDED).update(status=PlanStatus.ENDED)
+    Plan.objects.filter(runner=runner).exclude(status=PlanStatus.ENDED).update(
+        status=PlanStatus.ENDED, revision=F("revision") + 1
+    )
     # The units the runner just answered in are theirs from now on (the calendar feed and Settings read the profile).
     RunnerProfile.objects.filter(user=runner).update(units=data["units"])
     return plan_create(intake=intake_record(runner=runner, data=data), start=start, weeks=weeks)

@@ -1,0 +1,37 @@
+"""API authentication by token: `Authorization: Token <key>` or `Authorization: Bearer <key>`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+
+from .models import ApiToken
+
+KEYWORDS = (b"token", b"bearer")
+
+
+class ApiTokenAuthentication(authentication.BaseAuthentication):
+    """Looks the key's SHA-256 digest up in one query, with the user and their profile."""
+
+    keyword = "Token"  # what the 401's WWW-Authenticate header and the schema name
+
+    def authenticate(self, request: Request) -> tuple[Any, ApiToken] | None:
+        parts = authentication.get_authorization_header(request).split()
+        if not parts or parts[0].lower() not in KEYWORDS:
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed(_("Send the header as 'Authorization: Token <key>'."))
+        try:
+            key = parts[1].decode()
+        except UnicodeError:
+            raise exceptions.AuthenticationFailed(_("This token is not valid.")) from None
+        token = ApiToken.objects.authenticate(key)
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("This token is not valid, or it was revoked."))
+        return token.user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword

@@ -1,0 +1,7 @@
+"""API routes for logging: session and run logs, morning checks."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

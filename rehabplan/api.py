@@ -1,0 +1,111 @@
+"""What every API endpoint shares: one error shape, pagination, throttles, the physio permission.
+
+Every error body is `{"detail": "<one sentence>", "errors": {"<field>": ["<message>", …]}}`; nested fields are
+named with dots (`running.weekly_distance`), `errors` is `{}` when no field is at fault (docs/api.md).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, JsonResponse
+from rest_framework import exceptions, pagination, permissions, throttling
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
+
+VALIDATION_DETAIL = "Some fields need attention: see errors."
+
+
+def flat_errors(errors: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error structure as {"a.b": [messages]}; a list item's index is a name part ("entries.0.pain")."""
+    if isinstance(errors, dict):
+        out: dict[str, list[str]] = {}
+        for key, value in errors.items():
+            name = "non_field_errors" if key in ("non_field_errors", "__all__") and not prefix else f"{prefix}{key}"
+            for field, messages in flat_errors(value, f"{name}.").items():
+                out.setdefault(field, []).extend(messages)
+        return out
+    name = prefix.rstrip(".") or "non_field_errors"
+    if isinstance(errors, list):
+        if all(not isinstance(e, dict | list) for e in errors):
+            return {name: [str(e) for e in errors]}
+        out = {}
+        for i, item in enumerate(errors):
+            for field, messages in flat_errors(item, f"{prefix}{i}.").items():
+                out.setdefault(field, []).extend(messages)
+        return out
+    return {name: [str(errors)]}
+
+
+def error_body(detail: str, errors: dict[str, list[str]] | None = None, **extra: Any) -> dict[str, Any]:
+    return {"detail": detail, "errors": errors or {}, **extra}
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    # Imported here: DRF's views module reads this module's throttle through api_settings when it is imported.
+    from rest_framework.views import exception_handler
+
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = flat_errors(exc.detail)
+        only_general = list(errors) == ["non_field_errors"]
+        detail = errors["non_field_errors"][0] if only_general and len(errors["non_field_errors"]) == 1 else None
+        response.data = error_body(detail or VALIDATION_DETAIL, errors)
+    else:
+        data = response.data
+        detail = data.get("detail", "") if isinstance(data, dict) else data
+        response.data = error_body(str(detail))
+    return response
+
+
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any /api/ path no endpoint answers: JSON, not the HTML 404 page."""
+    return JsonResponse(error_body("There is no such API endpoint."), status=404)
+
+
+class ApiPagination(pagination.PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class WriteRateThrottle(throttling.UserRateThrottle):
+    """Writes (POST, PUT, PATCH, DELETE) per user or client address; reads are not counted."""
+
+    scope = "writes"
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return super().allow_request(request, view)
+
+
+class IsPhysio(permissions.BasePermission):
+    """Physio endpoints: anonymous → 401 (by authentication), a runner → 403."""
+
+    message = "Only a physiotherapist's account can use this."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return bool(request.user and request.user.is_authenticated and getattr(request.user, "is_physio", False))
+
+
+class IsRunner(permissions.BasePermission):
+    """Runner-only endpoints (logging, the runner's own settings): a physio → 403."""
+
+    message = "Only a runner's account can use this."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return bool(request.user and request.user.is_authenticated and getattr(request.user, "is_runner", False))

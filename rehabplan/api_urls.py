@@ -1,0 +1,17 @@
+"""/api/v1/: JSON only, documented by the OpenAPI schema at /api/schema/ (docs/api.md)."""
+
+from __future__ import annotations
+
+from django.urls import include, path, re_path
+
+from .api import api_not_found
+
+urlpatterns = [
+    path("", include("accounts.api.urls")),
+    path("", include("accounts.api.care_urls")),
+    path("", include("exercises.api.urls")),
+    path("", include("programs.api.urls")),
+    path("", include("programs.api.log_urls")),
+    path("", include("programs.api.physio_urls")),
+    re_path(r"^.*$", api_not_found),
+]
