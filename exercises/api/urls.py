@@ -3,5 +3,11 @@
 from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from .views import ExerciseViewSet
+
+router = SimpleRouter()
+router.register("exercises", ExerciseViewSet, basename="exercise")
+
+urlpatterns: list[URLPattern | URLResolver] = [*router.urls]

@@ -1,0 +1,52 @@
+"""The exercise catalogue as the API shows it: the loaded rows, variants and equipment as slugs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from ..models import Exercise
+
+
+class ExerciseSerializer(serializers.ModelSerializer[Exercise]):
+    """One active exercise: how to do it, its default dose, and what it must not be used for."""
+
+    equipment: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
+    easier: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    harder: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    default_dose = serializers.DictField(
+        read_only=True, help_text="Only the dose fields its dosing kind uses, e.g. {'sets': 3, 'reps': 10}."
+    )
+    cues = serializers.ListField(child=serializers.CharField(), read_only=True)
+    common_mistakes = serializers.ListField(child=serializers.CharField(), read_only=True)
+    contraindications = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Tags of the stages and findings it is left out of."
+    )
+
+    class Meta:
+        model = Exercise
+        fields = (
+            "slug",
+            "name",
+            "category",
+            "description",
+            "equipment",
+            "dosing",
+            "default_dose",
+            "cues",
+            "common_mistakes",
+            "contraindications",
+            "easier",
+            "harder",
+            "evidence_level",
+            "per_side",
+            "source",
+        )
+        read_only_fields = fields

@@ -1,0 +1,32 @@
+"""The exercise catalogue, read-only and public: what each exercise is, how to do it and its default dose."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from rest_framework import permissions, viewsets
+
+from ..models import Exercise
+from .filters import ExerciseFilter
+from .serializers import ExerciseSerializer
+
+
+class ExerciseViewSet(viewsets.ReadOnlyModelViewSet[Exercise]):
+    """Active exercises, by name; `?search=` matches the name. Anyone may read the catalogue (no account needed)."""
+
+    serializer_class = ExerciseSerializer
+    permission_classes = (permissions.AllowAny,)
+    lookup_field = "slug"
+    lookup_value_regex = "[a-z0-9_]{1,64}"
+    filterset_class = ExerciseFilter
+    search_fields = ("name",)
+    ordering_fields = ("name", "category", "evidence_level")
+    ordering = ("name",)
+
+    def get_queryset(self) -> QuerySet[Exercise]:
+        # Equipment and the variants come with the page: three queries whatever the page size.
+        return (
+            Exercise.objects.active()
+            .select_related("easier", "harder")
+            .prefetch_related("equipment")
+            .order_by("name", "id")
+        )
