@@ -158,3 +158,17 @@ class AccountDeleteForm(forms.Form):
         elif (cleaned.get("email") or "").strip().lower() != self.user.email.lower():
             self.add_error("email", "Type the e-mail address you log in with, exactly.")
         return cleaned
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token for an app or a script: only a name, to tell the tokens apart later."""
+
+    prefix = "token"  # its own prefix: it shares the Settings page with the settings form
+
+    name = forms.CharField(
+        label="What is it for?",
+        max_length=100,
+        required=False,
+        help_text="For example “My phone” or “Training spreadsheet”.",
+        error_messages={"max_length": "Keep the name to 100 characters or fewer."},
+    )

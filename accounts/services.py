@@ -117,8 +117,34 @@ def account_delete(*, user: User) -> None:
     user.delete()
 
 
+# Enough for every phone, script and clinic system a person uses; a cap keeps a leaked password from filling the table.
+API_TOKENS_PER_USER = 50
+API_TOKEN_NAME_MAX = ApiToken._meta.get_field("name").max_length or 100
+
+
+@transaction.atomic
 def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
-    """A new API token and its key. Only the key's digest is stored: the key is returned here, once."""
+    """A new API token and its key. Only the key's digest is stored: the key is returned here, once.
+
+    Refuses (ValidationError) when the user already holds API_TOKENS_PER_USER tokens."""
+    name = name.strip()
+    if len(name) > API_TOKEN_NAME_MAX:
+        raise ValidationError({"name": f"Keep the name to {API_TOKEN_NAME_MAX} characters or fewer."})
+    # Lock the user's row so two logins at the same moment cannot both pass the cap.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    if ApiToken.objects.for_user(user).count() >= API_TOKENS_PER_USER:
+        raise ValidationError(
+            f"You already have {API_TOKENS_PER_USER} API tokens. Revoke one you no longer use in Settings, "
+            "then try again."
+        )
     key = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name.strip(), digest=api_token_digest(key), prefix=key[:8])
+    token = ApiToken.objects.create(user=user, name=name, digest=api_token_digest(key), prefix=key[:8])
     return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_id: int) -> bool:
+    """Revoke one of the user's API tokens: requests with its key fail from now on (the row is deleted, so nothing is
+    left to match the key). Another user's token, or one already gone, is left alone; returns whether one went."""
+    deleted, _ = ApiToken.objects.for_user(user).filter(pk=token_id).delete()
+    return bool(deleted)

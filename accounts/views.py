@@ -28,8 +28,8 @@ from programs.models import Plan
 from programs.views.common import AuthenticatedRequest
 
 from . import exports, services
-from .forms import AccountDeleteForm, LoginForm, LoginLinkForm, RunnerSettingsForm, SignupForm
-from .models import RunnerProfile
+from .forms import AccountDeleteForm, ApiTokenForm, LoginForm, LoginLinkForm, RunnerSettingsForm, SignupForm
+from .models import ApiToken, RunnerProfile
 
 # Signing up proves the password, not a link: the session records the password backend.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -127,18 +127,35 @@ def _calendar_urls(request: HttpRequest, profile: RunnerProfile) -> dict[str, st
     return {"calendar_url": https, "webcal_url": "webcal://" + https.split("://", 1)[1]}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def runner_settings(request: AuthenticatedRequest) -> HttpResponse:
-    profile = _runner_profile(request)
+def _settings_form(profile: RunnerProfile, data: Any = None) -> RunnerSettingsForm:
     initial = {
         "timezone": profile.timezone,
         "reminder_time": profile.reminder_time,
         "reminders_enabled": profile.reminders_enabled,
         "units": profile.units,
     }
-    data = request.POST if request.method == "POST" else None
-    form = RunnerSettingsForm(data, initial=initial, current_timezone=profile.timezone)
+    return RunnerSettingsForm(data, initial=initial, current_timezone=profile.timezone)
+
+
+def _settings_page(
+    request: AuthenticatedRequest, profile: RunnerProfile, form: RunnerSettingsForm, **extra: Any
+) -> HttpResponse:
+    context = {
+        "form": form,
+        **_calendar_urls(request, profile),
+        "api_tokens": ApiToken.objects.for_user(request.user),
+        "token_form": ApiTokenForm(),
+        **extra,
+    }
+    invalid = form.errors or context["token_form"].errors
+    return render(request, "accounts/settings.html", context, status=400 if invalid else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def runner_settings(request: AuthenticatedRequest) -> HttpResponse:
+    profile = _runner_profile(request)
+    form = _settings_form(profile, request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
             services.runner_settings_update(
@@ -154,8 +171,7 @@ def runner_settings(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.success(request, "Your settings are saved.")
             return redirect("settings")
-    context = {"form": form, **_calendar_urls(request, profile)}
-    return render(request, "accounts/settings.html", context, status=400 if form.errors else 200)
+    return _settings_page(request, profile, form)
 
 
 @login_required
@@ -170,6 +186,35 @@ def calendar_token_regenerate(request: AuthenticatedRequest) -> HttpResponse:
         return render(request, "accounts/settings.html#calendar", context)
     messages.success(request, done)
     return redirect(reverse("settings") + "#calendar")
+
+
+@login_required
+@require_POST
+def api_token_create(request: AuthenticatedRequest) -> HttpResponse:
+    """A new token for an app; its key is on this page only (never stored, so no redirect can show it again)."""
+    profile = _runner_profile(request)
+    token_form = ApiTokenForm(request.POST)
+    extra: dict[str, Any] = {"token_form": token_form}
+    if token_form.is_valid():
+        try:
+            token, key = services.api_token_create(user=request.user, name=token_form.cleaned_data["name"])
+        except ValidationError as error:
+            token_form.add_error(None, error.messages)
+        else:
+            extra = {"new_token": token, "new_key": key}
+    response = _settings_page(request, profile, _settings_form(profile), **extra)
+    response["Cache-Control"] = "no-store"  # the key must not stay in any cache
+    return response
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: AuthenticatedRequest, token_id: int) -> HttpResponse:
+    _runner_profile(request)
+    token = get_object_or_404(ApiToken.objects.for_user(request.user), pk=token_id)
+    services.api_token_revoke(user=request.user, token_id=token.pk)
+    messages.success(request, f"The token “{token.name or token.prefix}” is revoked: apps using it are signed out.")
+    return redirect(reverse("settings") + "#api-tokens")
 
 
 @require_GET

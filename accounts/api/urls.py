@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import views
+
+router = SimpleRouter()
+router.register("auth/tokens", views.ApiTokenViewSet, basename="api-token")
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("auth/token/", views.TokenView.as_view(), name="api-auth-token"),
+    *router.urls,
+    path("profile/", views.ProfileView.as_view(), name="api-profile"),
+    path("calendar-token/", views.CalendarTokenView.as_view(), name="api-calendar-token"),
+    path("export/", views.ExportView.as_view(), name="api-export"),
+    path("account/", views.AccountView.as_view(), name="api-account"),
+]

@@ -1,0 +1,130 @@
+"""What the account endpoints read and write: tokens, the runner's settings, the calendar link, account deletion.
+
+Serializers only validate and shape; `accounts.services` writes.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
+
+from ..models import ApiToken, RunnerProfile, Units
+from ..services import API_TOKEN_NAME_MAX
+
+# One sentence whichever of the two was wrong, so the endpoint cannot be used to find out who has an account.
+WRONG_LOGIN = "That e-mail address and password do not match an account. Check them and try again."
+MAX_TIMEZONE = RunnerProfile._meta.get_field("timezone").max_length or 64
+
+
+# The one error body of the API (rehabplan/api.py). Built inline: a serializer class cannot declare a field named
+# `errors`, which is the name of its own property.
+ApiErrorSerializer = inline_serializer(
+    name="ApiError",
+    fields={
+        "detail": serializers.CharField(help_text="One plain sentence saying what went wrong."),
+        "errors": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            help_text='Messages by field ("field" or "parent.child"); empty when no field is at fault.',
+        ),
+    },
+)
+
+
+class TokenLoginSerializer(serializers.Serializer[Any]):
+    email = serializers.CharField(max_length=254, trim_whitespace=True)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
+    name = serializers.CharField(
+        max_length=API_TOKEN_NAME_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text='What the token is for, to tell it apart in Settings ("My phone").',
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # The password backend: it refuses inactive users and reads the e-mail case-insensitively (the natural key).
+        user = authenticate(self.context.get("request"), username=attrs["email"], password=attrs["password"])
+        if user is None:
+            raise serializers.ValidationError(WRONG_LOGIN)
+        attrs["user"] = user
+        return attrs
+
+
+class TokenCreatedSerializer(serializers.ModelSerializer[ApiToken]):
+    key = serializers.SerializerMethodField(help_text="The secret. Shown only in this response: store it now.")
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "key", "prefix", "created_at"]
+        read_only_fields = fields
+
+    def get_key(self, token: ApiToken) -> str:
+        return str(self.context["key"])
+
+
+class TokenSerializer(serializers.ModelSerializer[ApiToken]):
+    current = serializers.SerializerMethodField(help_text="True for the token this request was made with.")
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created_at", "current"]
+        read_only_fields = fields
+
+    def get_current(self, token: ApiToken) -> bool:
+        auth = getattr(self.context.get("request"), "auth", None)
+        return isinstance(auth, ApiToken) and auth.pk == token.pk
+
+
+class ProfileSerializer(serializers.Serializer[Any]):
+    """A runner's settings. PATCH any of the writable fields; the others keep their values."""
+
+    email = serializers.EmailField(read_only=True, source="user.email")
+    timezone = serializers.CharField(
+        max_length=MAX_TIMEZONE, help_text='An IANA time zone name, such as "Europe/London". Days follow it.'
+    )
+    reminder_time = serializers.TimeField(
+        format="%H:%M",
+        input_formats=["%H:%M", "%H:%M:%S"],
+        help_text="When the day's reminder comes, \"HH:MM\" in the runner's time zone.",
+        error_messages={"invalid": "Enter a time such as 07:30."},
+    )
+    units = serializers.ChoiceField(
+        choices=Units.choices, error_messages={"invalid_choice": "Choose km (kilometres) or mi (miles)."}
+    )
+    reminders_enabled = serializers.BooleanField()
+
+    def validate_timezone(self, value: str) -> str:
+        if value not in zoneinfo.available_timezones():
+            raise serializers.ValidationError(
+                "We do not know this time zone. Use a name from the time zone database, such as Europe/London, "
+                "America/New_York or Australia/Sydney."
+            )
+        return value
+
+
+class CalendarLinkSerializer(serializers.Serializer[Any]):
+    calendar_url = serializers.URLField(help_text="The calendar feed (iCalendar). Anyone with it can read the plan.")
+    webcal_url = serializers.CharField(help_text="The same feed as a webcal:// link, which phones open as a calendar.")
+
+
+class AccountDeleteSerializer(serializers.Serializer[Any]):
+    password = serializers.CharField(
+        max_length=4096,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+        help_text="The account's password: a token alone cannot delete an account.",
+    )
+
+    def validate_password(self, value: str) -> str:
+        user = self.context["request"].user
+        if not user.has_usable_password():
+            raise serializers.ValidationError(
+                "Your account has no password. Delete it from Settings on the website, or set a password first."
+            )
+        if not user.check_password(value):
+            raise serializers.ValidationError("That is not your password.")
+        return value
