@@ -3,5 +3,12 @@
 from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import log_views
+
+router = SimpleRouter()
+router.register("logs", log_views.SessionLogViewSet, basename="api-log")
+router.register("morning-checks", log_views.MorningCheckViewSet, basename="api-morning-check")
+
+urlpatterns: list[URLPattern | URLResolver] = [*router.urls]

@@ -12,8 +12,13 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import CareLink, User
 
-from ..models import DayLog, ExerciseLog, Plan, PlannedSession, PlanStatus, SessionLog, StageCheck
+from ..models import DayLog, ExerciseLog, Plan, PlannedSession, PlanStatus, Prescription, SessionLog, StageCheck
 from .plans import plan_locked, plan_replan
+
+# Codes of the ValidationErrors a client cannot fix by changing its input (the API answers them with 409).
+LOGGING_CLOSED = "logging_closed"
+LOGGED = "already_logged"
+GONE = "session_gone"
 
 EXERCISE_LOG_FIELDS = (
     "sets_done",
@@ -64,10 +69,13 @@ DAY_LOG_FIELDS = (
 )
 
 
-def _day_log_upsert(*, runner: User, date: dt.date, values: Mapping[str, Any]) -> DayLog:
-    day_log, _ = DayLog.objects.update_or_create(
-        runner=runner, date=date, defaults={f: values[f] for f in DAY_LOG_FIELDS if f in values}
-    )
+def _day_log_upsert(
+    *, runner: User, date: dt.date, values: Mapping[str, Any], client_id: uuid.UUID | None = None
+) -> DayLog:
+    defaults = {f: values[f] for f in DAY_LOG_FIELDS if f in values}
+    if client_id is not None:
+        defaults["client_id"] = client_id
+    day_log, _ = DayLog.objects.update_or_create(runner=runner, date=date, defaults=defaults)
     return day_log
 
 
@@ -122,11 +130,27 @@ def _session_log_record(
     # Checked under the plan's lock, so a duplicate that waited for the first sees what it stored.
     if (stored := _stored_by_client_id(runner, client_id)) is not None:
         return stored
+    if plan.status == PlanStatus.ENDED:
+        raise ValidationError("This plan has ended; logging is closed.", code=LOGGING_CLOSED)
     if plan.status != PlanStatus.ACTIVE:
-        raise ValidationError("This plan is paused until a clinician has seen you; logging is closed.")
+        raise ValidationError(
+            "This plan is paused until a clinician has seen you; logging is closed.", code=LOGGING_CLOSED
+        )
     if SessionLog.objects.filter(session=session).exists():
-        raise ValidationError({"session": "This session is already logged; logs are never rewritten."})
-    prescriptions = {p.pk: p for p in session.prescriptions.all()}
+        raise ValidationError(
+            {"session": ValidationError("This session is already logged; logs are never rewritten.", code=LOGGED)}
+        )
+    # Read under the lock, not from the caller's copy: a log of an earlier day may have replanned this session
+    # away (a queue of offline logs sent at once) or changed its exercises.
+    prescriptions = {p.pk: p for p in Prescription.objects.filter(session_id=session.pk)}
+    if not prescriptions and not PlannedSession.objects.filter(pk=session.pk).exists():
+        raise ValidationError(
+            {
+                "session": ValidationError(
+                    "This session is no longer in your plan: it changed after an earlier log.", code=GONE
+                )
+            }
+        )
     unknown = [e.get("prescription") for e in entries if e.get("prescription") not in prescriptions]
     if unknown:
         raise ValidationError({"entries": f"Not part of this session: {unknown}."})
@@ -146,14 +170,54 @@ def _session_log_record(
     return session_log
 
 
-@transaction.atomic
-def day_log_record(*, runner: User, date: dt.date, values: Mapping[str, Any]) -> DayLog:
+def day_log_record(
+    *, runner: User, date: dt.date, values: Mapping[str, Any], client_id: uuid.UUID | None = None
+) -> DayLog:
     """Store what the runner reports about a day — next-morning pain and stiffness, a flare, a run (distance, pain,
     tightness after), red-flag questions answered yes, a pain-free try of paused exercises — and re-run the rules.
-    A stop-tier red flag stops the plan at once; the rules' decisions say why."""
-    day_log = _day_log_upsert(runner=runner, date=date, values=values)
-    for plan_id in Plan.objects.filter(runner=runner, status=PlanStatus.ACTIVE).values_list("pk", flat=True):
-        plan_replan(plan_locked(plan_id), as_of=date)
+    A stop-tier red flag stops the plan at once; the rules' decisions say why.
+
+    Only the fields in `values` change. Red flags already recorded for the day stay recorded: a later answer adds
+    to them and never erases one (a red flag is taken back only by a clinician's clearance, docs/design.md §5).
+    `client_id`: the client's id for this check (a morning check); sending it again (a retry, two requests at
+    once) returns the day as stored instead of recording it twice. The day keeps the id of its latest check.
+    """
+    try:
+        return _day_log_record(runner=runner, date=date, values=values, client_id=client_id)
+    except IntegrityError:
+        # Two requests with the same client id raced past the check below (a runner with no active plan takes no
+        # lock); the other one stored it.
+        if client_id is None or (stored := _day_stored_by_client_id(runner, client_id)) is None:
+            raise
+        return stored
+
+
+def _day_stored_by_client_id(runner: User, client_id: uuid.UUID | None) -> DayLog | None:
+    if client_id is None:
+        return None
+    return DayLog.objects.filter(runner=runner, client_id=client_id).first()
+
+
+@transaction.atomic
+def _day_log_record(*, runner: User, date: dt.date, values: Mapping[str, Any], client_id: uuid.UUID | None) -> DayLog:
+    # The active plans are locked before anything is read, so a duplicate that waited sees what the first stored.
+    plans = [
+        plan_locked(pk)
+        for pk in Plan.objects.filter(runner=runner, status=PlanStatus.ACTIVE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ]
+    if (stored := _day_stored_by_client_id(runner, client_id)) is not None:
+        return stored
+    values = dict(values)
+    if values.get("red_flags"):
+        already = DayLog.objects.filter(runner=runner, date=date).values_list("red_flags", flat=True).first() or []
+        values["red_flags"] = [*already, *(flag for flag in values["red_flags"] if flag not in already)]
+    elif "red_flags" in values:
+        values.pop("red_flags")  # "none noticed" leaves what was reported earlier that day
+    day_log = _day_log_upsert(runner=runner, date=date, values=values, client_id=client_id)
+    for plan in plans:
+        plan_replan(plan, as_of=date)
     return day_log
 
 
