@@ -177,6 +177,12 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set that several components share (the plan's status, a decision's kind, km or mi).
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStatusEnum": "programs.models.PlanStatus",
+        "PlanChangeKindEnum": "programs.models.PlanChangeKind",
+        "UnitsEnum": ("km", "mi"),
+    },
 }
 
 # Celery: Redis carries work only; the database is the source of truth (docs/design.md §1).

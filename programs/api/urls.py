@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from .views import IntakeViewSet, PathwayViewSet, PlanChangeListView, PlanViewSet
+
+router = SimpleRouter()
+router.register("pathways", PathwayViewSet, basename="pathway")
+router.register("intakes", IntakeViewSet, basename="intake")
+router.register("plans", PlanViewSet, basename="plan")
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("plans/<int:pk>/changes/", PlanChangeListView.as_view(), name="plan-changes"),
+    *router.urls,
+]

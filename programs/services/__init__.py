@@ -9,6 +9,7 @@ Split by concern: generation (what the generator is fed), intakes, plans (create
 from __future__ import annotations
 
 from ..versions import catalogue_of, pathway_of
+from .archive import plan_archive
 from .care import plan_clinician_clear, prescription_override
 from .generation import (
     catalogue,
@@ -25,6 +26,7 @@ from .plans import (
     plan_create,
     plan_replan,
     plan_replan_on,
+    plan_start,
     plan_start_from_intake,
     plan_upgrade,
     plans_replan_for_today,
@@ -45,10 +47,12 @@ __all__ = [
     "pathway_of",
     "pathway_version_current",
     "pathways",
+    "plan_archive",
     "plan_clinician_clear",
     "plan_create",
     "plan_replan",
     "plan_replan_on",
+    "plan_start",
     "plan_start_from_intake",
     "plan_upgrade",
     "plans_replan_for_today",

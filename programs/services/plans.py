@@ -79,15 +79,23 @@ def plan_create(*, intake: Intake, start: dt.date, weeks: int) -> Plan:
 
 
 @transaction.atomic
-def plan_start_from_intake(*, runner: User, data: Mapping[str, Any], start: dt.date, weeks: int) -> Plan:
-    """A new intake version (validated by IntakeSerializer) and its plan, which becomes the runner's one current plan.
-    Earlier plans end as they were: their logs and decisions stay, and no rule touches them again."""
+def plan_start(*, intake: Intake, start: dt.date, weeks: int) -> Plan:
+    """A plan from a stored intake, which becomes its runner's one current plan. Earlier plans end as they were:
+    their logs and decisions stay, and no rule touches them again."""
+    runner = intake.runner
     Plan.objects.filter(runner=runner).exclude(status=PlanStatus.ENDED).update(
         status=PlanStatus.ENDED, revision=F("revision") + 1
     )
-    # The units the runner just answered in are theirs from now on (the calendar feed and Settings read the profile).
-    RunnerProfile.objects.filter(user=runner).update(units=data["units"])
-    return plan_create(intake=intake_record(runner=runner, data=data), start=start, weeks=weeks)
+    # The units the runner answered in are theirs from now on (the calendar feed and Settings read the profile).
+    RunnerProfile.objects.filter(user=runner).update(units=intake.data["units"])
+    return plan_create(intake=intake, start=start, weeks=weeks)
+
+
+@transaction.atomic
+def plan_start_from_intake(*, runner: User, data: Mapping[str, Any], start: dt.date, weeks: int) -> Plan:
+    """A new intake version (validated by IntakeSerializer) and its plan, which becomes the runner's one current plan
+    (`plan_start`)."""
+    return plan_start(intake=intake_record(runner=runner, data=data), start=start, weeks=weeks)
 
 
 def _history(

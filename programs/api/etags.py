@@ -1,0 +1,99 @@
+"""ETags for the plan reads (the plan, today, a day, a week), so a phone revalidates its copy cheaply.
+
+An ETag names the plan, its revision (raised by every write to the plan: `services.plans.plan_locked`), the resource
+and its date or week number, and `REPRESENTATION_VERSION`. A revalidation reads one row (`plan_meta`) after the
+token's one query; only a changed plan is read in full.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import zoneinfo
+from dataclasses import dataclass
+from typing import TypeVar
+
+from django.http import HttpResponseBase, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.http import parse_etags
+from rest_framework.request import Request
+
+from accounts.models import User
+
+from ..models import Plan
+
+R = TypeVar("R", bound=HttpResponseBase)
+
+# Raise it whenever the API's representation of a plan, a day or a week changes, so cached copies are read again.
+REPRESENTATION_VERSION = 1
+
+# The phone must ask every time (it may keep a copy, but revalidates it), and no shared cache may keep one.
+CACHE_CONTROL = "private, no-cache"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanMeta:
+    """What an ETag needs, without reading the plan: its id, revision, runner, dates and the runner's time zone."""
+
+    id: int
+    revision: int
+    runner_id: int
+    start: dt.date
+    weeks: int
+    timezone: str | None
+
+    @property
+    def end(self) -> dt.date:
+        return self.start + dt.timedelta(days=7 * self.weeks - 1)
+
+    def today(self) -> dt.date:
+        """Today where the plan's runner is (a physio reading it may be elsewhere)."""
+        return local_today(self.timezone)
+
+
+def local_today(timezone_name: str | None) -> dt.date:
+    try:
+        zone = zoneinfo.ZoneInfo(timezone_name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    return timezone.localdate(timezone=zone)
+
+
+def plan_meta(user: User, plan_id: int) -> PlanMeta | None:
+    """One query, under the user's scope (None for an outsider): enough to answer a revalidation."""
+    row = (
+        Plan.objects.for_user(user)
+        .filter(pk=plan_id)
+        .values_list("id", "revision", "runner_id", "start", "weeks", "runner__runner_profile__timezone")
+        .first()
+    )
+    return PlanMeta(*row) if row is not None else None
+
+
+def meta_of(plan: Plan, timezone_name: str | None) -> PlanMeta:
+    return PlanMeta(plan.pk, plan.revision, plan.runner_id, plan.start, plan.weeks, timezone_name)
+
+
+def plan_etag(meta: PlanMeta, resource: str, key: object = "") -> str:
+    raw = f"{REPRESENTATION_VERSION}:{meta.id}:{meta.revision}:{resource}:{key}"
+    return '"' + hashlib.blake2b(raw.encode(), digest_size=12).hexdigest() + '"'
+
+
+def matches(request: Request, etag: str) -> bool:
+    """If-None-Match names this ETag (weak comparison, as RFC 9110 says for If-None-Match) or is `*`."""
+    header = request.headers.get("If-None-Match")
+    if not header:
+        return False
+    wanted = etag.removeprefix("W/")
+    return any(tag == "*" or tag.removeprefix("W/") == wanted for tag in parse_etags(header))
+
+
+def not_modified(etag: str) -> HttpResponseNotModified:
+    response = HttpResponseNotModified()
+    return with_cache_headers(response, etag)
+
+
+def with_cache_headers(response: R, etag: str) -> R:
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    return response

@@ -1,0 +1,23 @@
+"""Ending a plan on purpose (the runner or their physio archives it): it is kept as it was, logs and decisions
+included, and no rule touches it again."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from ..models import Plan, PlanStatus
+from .plans import plan_locked
+
+
+@transaction.atomic
+def plan_archive(*, plan: Plan) -> Plan:
+    """End the plan (status ended). Archiving an ended plan again changes nothing. Who may archive it is decided by
+    the caller's scope (the runner, or a physio through an active care link)."""
+    if plan.status == PlanStatus.ENDED:
+        return plan
+    locked = plan_locked(plan.pk)  # raises the revision: clients' cached copies (ETags) are read again
+    if locked.status != PlanStatus.ENDED:
+        locked.status = PlanStatus.ENDED
+        locked.save(update_fields=["status"])
+    plan.status, plan.revision = locked.status, locked.revision
+    return plan
