@@ -53,6 +53,7 @@ from .pathways import (
     choose_pathway,
     entry_phase,
     phase_slots,
+    physio_choice_reason,
 )
 from .rules import default_pain_limits
 from .rules_config import DEFAULT_CONFIG, RulesConfig
@@ -269,8 +270,12 @@ def generate_plan(
     config: RulesConfig = DEFAULT_CONFIG,
     state: PlanState = INITIAL_STATE,
     pain_limits: PainLimits | None = None,
+    pathway: str | None = None,
 ) -> Plan:
     """Screen, choose the pathway, lay out its phases, then the running targets and each day's sessions.
+
+    `pathway` is a physio's choice (a slug of `pathways`) in place of the one the intake's rules pick; screening,
+    the entry stage and each phase's forbidden exercises apply to it exactly as to a chosen one.
 
     A stop-tier red flag returns status needs_clinician with the referral and no weeks (docs/design.md §5); an
     advisory gives an active plan with the referral, without the exercises it restricts, and (protect_only) in the
@@ -278,14 +283,16 @@ def generate_plan(
     The plan starts at the furthest stage whose entry criteria the runner already meets (`entry_phase`).
     """
     slug, why = choose_pathway(intake)
-    pathway = pathways[slug]
-    limits = pain_limits or default_pain_limits(pathway)
+    if pathway is not None and pathway != slug:
+        slug, why = pathway, physio_choice_reason(pathways[pathway], intake)
+    template = pathways[slug]
+    limits = pain_limits or default_pain_limits(template)
     referral = _referral(intake, state, config)
     if referral is not None and referral.stops_plan:
         return Plan("needs_clinician", referral, slug, why, limits, start, ())
     protect_only = referral is not None and referral.protect_only
-    first = 0 if protect_only else entry_phase(pathway, intake.symptoms)
-    slots = phase_slots(pathway, weeks, state, first=first, protect_only=protect_only)
+    first = 0 if protect_only else entry_phase(template, intake.symptoms)
+    slots = phase_slots(template, weeks, state, first=first, protect_only=protect_only)
     restricted = frozenset(referral.restrictions) if referral is not None else frozenset()
     builder = _Builder(intake, catalogue, limits, state, config, start, restricted)
     days: dict[int, list[_Entry]] = defaultdict(list)

@@ -532,6 +532,13 @@ def choose_pathway(intake: Intake) -> tuple[str, str]:
     return slug, f"{why} {AGE_50_NOTE}" if intake.age >= 50 else why
 
 
+def physio_choice_reason(pathway: Pathway, intake: Intake) -> str:
+    """Why the plan follows this pathway when a physio chose it in place of the one `choose_pathway` picks: their
+    decision, in plain words (the pathway's name, never its slug)."""
+    why = f"Your physio chose this program for you: {pathway.name[:1].lower()}{pathway.name[1:]}."
+    return f"{why} {AGE_50_NOTE}" if intake.age >= 50 else why
+
+
 # Seed 002 (docs/clinical-sources.md §11): machine strength work for pelvis, core, quads and hamstrings, and a
 # bone-density note, for a 55-year-old runner.
 AGE_50_NOTE = (

@@ -71,6 +71,7 @@ def replan(
         config=config,
         state=new_state,
         pain_limits=current.pain_limits,
+        pathway=current.pathway,  # a physio's choice of pathway holds on every replan
     )
     return Replanned(new_state, decisions, regenerated)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import CareLink, User
 from exercises.catalogue import dose_from_dict, dose_to_dict
@@ -23,7 +24,11 @@ from ..plan_sync import persist_plan_body, sync_future
 from ..selectors import plan_read
 from ..state_json import state_from_dict, state_to_dict
 from .generation import generate_for
-from .plans import plan_locked, plan_revision_bump
+from .plans import plan_locked
+
+
+class SessionLoggedError(ValidationError):
+    """The session is logged: what was done is history, and no dose of it changes (the API answers 409)."""
 
 
 def _require_physio(physio: User, runner_id: int, action: str) -> None:
@@ -35,21 +40,28 @@ def _require_physio(physio: User, runner_id: int, action: str) -> None:
 def prescription_override(
     *, prescription: Prescription, physio: User, dose: Mapping[str, Any], reason: str
 ) -> PlanChange:
-    """A physio sets a dose by hand. It is recorded as a decision and the rules never undo it."""
+    """A physio sets a dose by hand. It is recorded as a decision and the rules never undo it.
+
+    The dose must fit how the exercise is dosed (a bridge gets sets and reps, never a distance). The plan row is
+    locked first, so a log of the same session arriving at the same moment either comes before (and the override is
+    refused) or after (and logs the new dose)."""
     session = prescription.session
-    _require_physio(physio, session.plan.runner_id, "change the plan")
+    plan = plan_locked(session.plan_id)
+    _require_physio(physio, plan.runner_id, "change the plan")
+    if plan.status == PlanStatus.ENDED:
+        raise ValidationError({"prescription": "This plan has ended; it is kept as it was."})
     if SessionLog.objects.filter(session=session).exists():
-        raise ValidationError({"prescription": "This session is already logged; history is never rewritten."})
+        raise SessionLoggedError({"prescription": "This session is already logged; history is never rewritten."})
     if not reason.strip():
         raise ValidationError({"reason": "Say why the dose changes; the runner sees it."})
     try:
-        new_dose = dose_to_dict(dose_from_dict(dose))
+        new_dose = dose_to_dict(dose_from_dict(dose, prescription.exercise.dosing))
     except ValueError as exc:
         raise ValidationError({"dose": str(exc)}) from None
     slug = prescription.exercise.slug
     snapshot = {"exercise": slug, "pain_limit": prescription.pain_limit}
     change = PlanChange.objects.create(
-        plan=session.plan,
+        plan=plan,
         kind=PlanChangeKind.OVERRIDE,
         exercise=slug,
         effective_from=session.date,
@@ -74,7 +86,6 @@ def prescription_override(
         True,
     )
     prescription.save(update_fields=["dose", "reason", "overridden"])
-    plan_revision_bump(session.plan_id)
     return change
 
 
@@ -88,6 +99,8 @@ def plan_clinician_clear(*, plan: Plan, physio: User, note: str, start: dt.date)
     """
     plan = plan_locked(plan.pk)
     _require_physio(physio, plan.runner_id, "clear red flags")
+    if plan.status == PlanStatus.ENDED:  # clearing it would make a second current plan beside the runner's newer one
+        raise ValidationError({"plan": "This plan has ended; it is kept as it was."})
     if plan.referral is None:
         raise ValidationError({"plan": "This plan has no open red flag to clear."})
     if not note.strip():
@@ -100,7 +113,13 @@ def plan_clinician_clear(*, plan: Plan, physio: User, note: str, start: dt.date)
     plan.status, plan.state = generated.status, state_to_dict(state)
     plan.start = start if stopped else plan.start
     plan.pain_limits = dataclasses.asdict(generated.pain_limits) if generated.pain_limits else None
-    plan.clinician_clearance = {"physio": physio.email, "note": note.strip(), "referral": plan.referral}
+    plan.clinician_clearance = {
+        "physio": physio.email,
+        "note": note.strip(),
+        "referral": plan.referral,
+        "cleared_at": timezone.now().isoformat(),
+        "start": start.isoformat(),
+    }
     plan.referral = None
     plan.save(update_fields=["status", "start", "state", "pain_limits", "clinician_clearance", "referral"])
     if stored is None:

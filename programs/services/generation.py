@@ -62,9 +62,10 @@ def generate(
     pain_limits: domain.PainLimits | None = None,
     catalogue_used: Catalogue | None = None,
     pathways_used: Mapping[str, Pathway] | None = None,
+    pathway: str | None = None,
 ) -> domain.Plan:
     """The pure generator fed with a catalogue and pathways (the shipped files unless given) and the configured
-    rules. Writes nothing."""
+    rules; `pathway` in place of the one the intake's rules choose (a physio's choice). Writes nothing."""
     return generate_plan(
         intake,
         start=start,
@@ -74,6 +75,7 @@ def generate(
         config=rules_config(),
         state=state,
         pain_limits=pain_limits,
+        pathway=pathway,
     )
 
 
@@ -111,7 +113,8 @@ def pathway_version_current(slug: str) -> PathwayVersion:
 def generate_for(
     plan: Plan, intake: domain.Intake, *, state: domain.PlanState, start: dt.date | None = None
 ) -> domain.Plan:
-    """Regenerate a stored plan from the versions it is pinned to."""
+    """Regenerate a stored plan from the versions it is pinned to, on the pathway it follows (the one the intake's
+    rules chose, or the one a physio assigned)."""
     catalogue_used, pathways_used = pinned_inputs(plan)
     return generate(
         intake,
@@ -121,6 +124,7 @@ def generate_for(
         pain_limits=pain_limits_from_dict(plan.pain_limits),
         catalogue_used=catalogue_used,
         pathways_used=pathways_used,
+        pathway=plan.pathway or None,
     )
 
 
