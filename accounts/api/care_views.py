@@ -1,0 +1,213 @@
+"""Physios and their patients: the patient list, invitations and their acceptance, the runner's physios, messages.
+
+Thin views: serializers validate, `accounts.care` writes, `programs.patients` reads the patient list. A physio sees
+only runners who accepted an invitation and did not revoke it; anyone else's id is not found (404).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from programs import patients
+from rehabplan.api import IsPhysio, IsRunner
+
+from .. import care
+from ..models import CareLink, Invitation, Message, User
+from .care_serializers import (
+    CareLinkSerializer,
+    InvitationAcceptSerializer,
+    InvitationCreateSerializer,
+    InvitationSerializer,
+    MessageCreateSerializer,
+    MessageQuerySerializer,
+    MessageSerializer,
+    MyPhysioSerializer,
+    PatientDetailSerializer,
+    PatientQuerySerializer,
+    PatientSerializer,
+    other_party,
+    patient_detail,
+)
+
+ID_PARAMETER = OpenApiParameter("id", int, OpenApiParameter.PATH)
+
+
+def _user(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)  # behind IsAuthenticated, IsPhysio or IsRunner
+    return user
+
+
+def _not_found_response(field: str, who: str) -> Response:
+    detail = f"No {who} with this id is linked with you."
+    return Response({"detail": detail, "errors": {field: [detail]}}, status=status.HTTP_404_NOT_FOUND)
+
+
+class PatientViewSet(viewsets.GenericViewSet):  # rows, not a model
+    """A physio's actively linked runners, with adherence, pain and flags (programs.patients)."""
+
+    permission_classes = [IsPhysio]
+    serializer_class = PatientSerializer
+    lookup_value_regex = "[0-9]+"
+    filter_backends: list[Any] = []  # sorted and filtered in Python: see PatientQuerySerializer
+
+    @extend_schema(parameters=[PatientQuerySerializer])
+    def list(self, request: Request) -> Response:
+        query = PatientQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        rows = patients.patient_rows(_user(request), today=timezone.localdate())
+        rows = patients.filter_rows(
+            rows, flag=query.validated_data.get("flag"), pathway=query.validated_data.get("pathway")
+        )
+        page = self.paginate_queryset(patients.sort_rows(rows, query.validated_data.get("ordering")))
+        return self.get_paginated_response(PatientSerializer(page, many=True).data)
+
+    @extend_schema(parameters=[ID_PARAMETER], responses={200: PatientDetailSerializer})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        row = patients.patient_row(_user(request), int(pk), today=timezone.localdate())
+        if row is None:
+            raise NotFound("No patient with this id shares their plan with you.")
+        detail = patient_detail(row, patients.recent_sessions(row.id), patients.recent_days(row.id))
+        return Response(PatientDetailSerializer(detail).data)
+
+
+class InvitationViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A physio invites runners by e-mail and withdraws invitations; the runner sees the pending ones and accepts."""
+
+    serializer_class = InvitationSerializer
+    filter_backends: list[Any] = []
+    lookup_value_regex = "[0-9]+"
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        if self.action in ("create", "destroy"):
+            return [IsPhysio()]
+        if self.action == "accept":
+            return [IsRunner()]
+        return [permissions.IsAuthenticated()]
+
+    def get_queryset(self) -> QuerySet[Invitation]:
+        user = _user(self.request)
+        if user.is_physio:
+            return Invitation.objects.filter(physio=user).select_related("physio")
+        return care.pending_invitations_for(user)
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        if self.action == "create":
+            return InvitationCreateSerializer
+        if self.action == "accept":
+            return InvitationAcceptSerializer
+        return InvitationSerializer
+
+    @extend_schema(
+        summary="Physio: invitations sent (every status). Runner: pending invitations to their e-mail address."
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = InvitationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation = care.invitation_create(
+            physio=_user(request),
+            email=data.validated_data["email"],
+            note=data.validated_data["note"],
+            link_for=lambda token: request.build_absolute_uri(reverse("invitation-accept", args=[token])),
+        )
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[ID_PARAMETER], responses={204: None})
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        care.invitation_withdraw(invitation=self.get_object(), physio=_user(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=InvitationAcceptSerializer, responses={201: CareLinkSerializer})
+    @action(detail=False, methods=["post"])
+    def accept(self, request: Request) -> Response:
+        """The runner allows the inviting physio to follow their plan (consent recorded now). Accepting again is
+        harmless; an expired, withdrawn or someone else's invitation is a 400 with a plain sentence."""
+        data = InvitationAcceptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        link = care.invitation_accept(token=data.validated_data["token"], runner=_user(request))
+        return Response(CareLinkSerializer(link).data, status=status.HTTP_201_CREATED)
+
+
+class MyPhysioViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """A runner's physios (active links); DELETE stops one following the plan at once."""
+
+    permission_classes = [IsRunner]
+    serializer_class = MyPhysioSerializer
+    filter_backends: list[Any] = []
+    lookup_field = "physio_id"
+    lookup_url_kwarg = "pk"
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self) -> QuerySet[CareLink]:
+        return care.active_links_of_runner(_user(self.request))
+
+    @extend_schema(parameters=[ID_PARAMETER], responses={204: None})
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        link = self.get_object()
+        care.care_link_revoke(runner=_user(request), physio_id=link.physio_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MessageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """The threads between a physio and their patients, newest first. Only actively linked pairs: another id is a
+    404 naming the field (`patient` or `physio`), for a list filter and a new message alike."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = MessageSerializer
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[Message]:
+        return care.messages_visible_to(_user(self.request)).order_by("-created_at", "-id")
+
+    @extend_schema(
+        parameters=[MessageQuerySerializer],
+        responses={200: MessageSerializer(many=True), 404: OpenApiResponse(description="Not linked with this id.")},
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = _user(request)
+        query = MessageQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        field = "patient" if user.is_physio else "physio"
+        messages = self.get_queryset()
+        other_id = query.validated_data.get(field)
+        if other_id is not None:
+            if care.thread_between(user=user, other_id=other_id) is None:
+                return _not_found_response(field, field)
+            messages = messages.filter(**{"runner_id" if user.is_physio else "physio_id": other_id})
+        page = self.paginate_queryset(messages)
+        return self.get_paginated_response(MessageSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=MessageCreateSerializer,
+        responses={201: MessageSerializer, 404: OpenApiResponse(description="Not linked with this id.")},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = _user(request)
+        data = MessageCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        field, other_id = other_party(data.validated_data, user)
+        try:
+            message = care.message_send(author=user, other_id=other_id, body=data.validated_data["body"])
+        except CareLink.DoesNotExist:
+            return _not_found_response(field, field)
+        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
