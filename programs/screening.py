@@ -10,6 +10,7 @@ listed. `screen_answers` screens raw, unvalidated answers, so a referral is neve
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -184,10 +185,17 @@ def _yes(value: Any) -> bool:
 
 
 def _pain(value: Any) -> int:
+    number = _finite(value)
+    return max(0, min(10, int(number))) if number is not None else 0
+
+
+def _finite(value: Any) -> float | None:
+    """A readable, finite number (an API body may carry 1e400 or a 5,000-digit integer), else None."""
     try:
-        return max(0, min(10, int(float(value))))
-    except (TypeError, ValueError):
-        return 0
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def screen_answers(data: Mapping[str, Any], *, config: RulesConfig = DEFAULT_CONFIG) -> Referral | None:
@@ -210,14 +218,10 @@ def screen_answers(data: Mapping[str, Any], *, config: RulesConfig = DEFAULT_CON
 
 
 def _number(value: Any) -> float:
-    try:
-        return max(0.0, float(value))
-    except (TypeError, ValueError):
-        return 0.0
+    number = _finite(value)
+    return min(max(0.0, number), 10_000.0) if number is not None else 0.0
 
 
 def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+    number = _finite(value)
+    return int(min(max(0.0, number), 1_000.0)) if number is not None else 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -125,3 +126,33 @@ def test_anonymous_is_401_and_a_physio_is_403(
         assert response.status_code == code
         assert set(response.json()) == {"detail", "errors"}
     assert not Intake.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "where, raw",
+    [
+        ("age", "1e400"),
+        ("symptoms.pain_at_rest", "1e400"),
+        ("symptoms.weeks_since_onset", "1e308"),
+    ],
+)
+def test_numbers_too_big_to_read_are_errors_never_a_500(
+    runner_api: APIClient, intake_data: dict[str, Any], where: str, raw: str
+) -> None:
+    marker = "__PLACEHOLDER__"
+    target = intake_data
+    *parents, name = where.split(".")
+    for parent in parents:
+        target = target[parent]
+    target[name] = marker
+    body = json.dumps(intake_data).replace(f'"{marker}"', raw)
+    response = runner_api.generic("POST", URL, body, content_type="application/json")
+    assert response.status_code == 400
+    assert where in response.json()["errors"] and "referral" in response.json()
+
+
+def test_a_body_that_is_not_readable_json_is_a_400(runner_api: APIClient) -> None:
+    for body in ('{"age": ' + "9" * 5000 + "}", "{not json", "null"):
+        response = runner_api.generic("POST", URL, body, content_type="application/json")
+        assert response.status_code == 400, body
+        assert response.json()["detail"]
