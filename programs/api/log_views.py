@@ -13,13 +13,15 @@ import zoneinfo
 from collections.abc import Sequence
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -75,10 +77,20 @@ def _conflict(exc: DjangoValidationError) -> Response | None:
     return Response(error_body(exc.messages[0], fields), status=status.HTTP_409_CONFLICT)
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(filters.NumberFilter):
+    """A row id: a whole number in the database's range (another value is a 400, never a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, min_value=1, max_value=2**31 - 1, **kwargs)
+
+
 class SessionLogFilter(filters.FilterSet):
     date_from = filters.DateFilter(field_name="session__date", lookup_expr="gte", label="Sessions on or after")
     date_to = filters.DateFilter(field_name="session__date", lookup_expr="lte", label="Sessions on or before")
-    plan = filters.NumberFilter(field_name="session__plan_id", label="Plan id")
+    plan = IdFilter(field_name="session__plan_id", label="Plan id")
     kind = filters.ChoiceFilter(field_name="session__kind", choices=[(k, k) for k in LOGGABLE_KINDS])
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import pytest
@@ -130,6 +131,18 @@ def test_a_second_different_check_updates_the_day_and_never_erases_a_red_flag(
     third = _post(runner_api, morning_body(red_flags=["swelling", "night_pain"]), morning).json()
     assert third["red_flags"] == ["night_pain", "swelling"]
     assert DayLog.objects.count() == 1
+
+
+def test_a_client_id_another_runner_used_is_refused(
+    runner_api: APIClient, other_runner: User, runner_plan: Plan
+) -> None:
+    client_id = uuid.uuid4()
+    services.day_log_record(runner=other_runner, date=runner_plan.start, values={"stiffness": 1}, client_id=client_id)
+    morning = runner_plan.start + dt.timedelta(days=1)
+    for _ in range(2):  # a new day, then a day already stored
+        response = _post(runner_api, morning_body(next_morning_pain=1) | {"client_id": str(client_id)}, morning)
+        assert "client_id" in _errors(response)
+        services.day_log_record(runner=runner_plan.runner, date=morning, values={"stiffness": 1})
 
 
 def test_anonymous_is_401_and_a_physio_403(anon_api: APIClient, physio_api: APIClient, runner_plan: Plan) -> None:
