@@ -189,6 +189,7 @@ class PlanSummarySerializer(serializers.ModelSerializer[Plan]):
     start_date = serializers.DateField(source="start", read_only=True)
     end_date = serializers.SerializerMethodField()
     weeks_count = serializers.IntegerField(source="weeks", read_only=True)
+    pathway = serializers.CharField(read_only=True, allow_null=True, help_text="Null while the plan needs a clinician.")
 
     class Meta:
         model = Plan
@@ -208,6 +209,11 @@ class PlanSummarySerializer(serializers.ModelSerializer[Plan]):
 
     def get_end_date(self, plan: Plan) -> dt.date:
         return plan.start + dt.timedelta(days=7 * plan.weeks - 1)
+
+    def to_representation(self, instance: Plan) -> dict[str, Any]:
+        data = dict(super().to_representation(instance))
+        data["pathway"] = data["pathway"] or None  # as the plan JSON has it: null until a pathway is chosen
+        return data
 
 
 class PlanDetailSerializer(PlanSummarySerializer):

@@ -29,7 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
-from rehabplan.api import IsRunner, error_body
+from rehabplan.api import VALIDATION_DETAIL, IsRunner, error_body, flat_errors
 
 from .. import selectors, services
 from ..models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus
@@ -121,8 +121,6 @@ class IntakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         serializer = IntakeSerializer(data=request.data, context={"start": today, "today": today})
         if not serializer.is_valid():
             # A red flag is never hidden behind a form error (docs/design.md §5): the referral comes with the errors.
-            from rehabplan.api import VALIDATION_DETAIL, flat_errors
-
             referral = screen_answers(request.data if isinstance(request.data, dict) else {})
             body = error_body(VALIDATION_DETAIL, flat_errors(serializer.errors), referral=referral_dict(referral))
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
