@@ -9,7 +9,7 @@ import zoneinfo
 from typing import Any
 
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import inline_serializer
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from ..models import ApiToken, RunnerProfile, Units
@@ -79,6 +79,14 @@ class TokenSerializer(serializers.ModelSerializer[ApiToken]):
         return isinstance(auth, ApiToken) and auth.pk == token.pk
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$", "example": "07:30"}
+)
+class ClockTimeField(serializers.TimeField):
+    """A time of day as "HH:MM" (read and written; "HH:MM:SS" is accepted too). OpenAPI's `format: time` would
+    promise RFC 3339's seconds and offset, which a reminder time does not have."""
+
+
 class ProfileSerializer(serializers.Serializer[Any]):
     """A runner's settings. PATCH any of the writable fields; the others keep their values."""
 
@@ -86,7 +94,7 @@ class ProfileSerializer(serializers.Serializer[Any]):
     timezone = serializers.CharField(
         max_length=MAX_TIMEZONE, help_text='An IANA time zone name, such as "Europe/London". Days follow it.'
     )
-    reminder_time = serializers.TimeField(
+    reminder_time = ClockTimeField(
         format="%H:%M",
         input_formats=["%H:%M", "%H:%M:%S"],
         help_text="When the day's reminder comes, \"HH:MM\" in the runner's time zone.",

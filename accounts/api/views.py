@@ -46,6 +46,8 @@ def _user(request: Request) -> User:
 class TokenView(APIView):
     """POST: log in with e-mail and password, get a new token. DELETE: revoke the token of this request (log out)."""
 
+    throttle_scope = "login"  # read by ScopedRateThrottle, which POST uses
+
     def get_permissions(self) -> list[permissions.BasePermission]:
         if self.request.method == "POST":
             return [permissions.AllowAny()]
@@ -56,8 +58,6 @@ class TokenView(APIView):
         if self.request.method == "POST":
             return [throttling.ScopedRateThrottle()]
         return [WriteRateThrottle()]
-
-    throttle_scope = "login"
 
     @extend_schema(
         request=TokenLoginSerializer,
