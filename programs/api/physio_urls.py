@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, re_path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from .physio_views import PatientPlansView, PlanClearanceView, PrescriptionView, TemplateViewSet
+
+router = SimpleRouter()
+router.register("templates", TemplateViewSet, basename="template")
+
+# Ids up to 18 digits: anything longer is not a row of ours (404), never an integer overflow in the query.
+urlpatterns: list[URLPattern | URLResolver] = [
+    *router.urls,
+    re_path(r"^patients/(?P<pk>[0-9]{1,18})/plans/$", PatientPlansView.as_view(), name="patient-plans"),
+    re_path(r"^prescriptions/(?P<pk>[0-9]{1,18})/$", PrescriptionView.as_view(), name="prescription"),
+    re_path(r"^plans/(?P<pk>[0-9]{1,18})/clearance/$", PlanClearanceView.as_view(), name="plan-clearance"),
+]
