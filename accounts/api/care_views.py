@@ -39,8 +39,11 @@ from .care_serializers import (
     other_party,
     patient_detail,
 )
+from .serializers import ApiErrorSerializer
 
 ID_PARAMETER = OpenApiParameter("id", int, OpenApiParameter.PATH)
+ERROR_400 = OpenApiResponse(ApiErrorSerializer, description="Invalid input: see `errors`.")
+ERROR_404 = OpenApiResponse(ApiErrorSerializer, description="Not found, or not linked with you.")
 
 
 def _user(request: Request) -> User:
@@ -62,7 +65,7 @@ class PatientViewSet(viewsets.GenericViewSet):  # rows, not a model
     lookup_value_regex = "[0-9]+"
     filter_backends: list[Any] = []  # sorted and filtered in Python: see PatientQuerySerializer
 
-    @extend_schema(parameters=[PatientQuerySerializer])
+    @extend_schema(parameters=[PatientQuerySerializer], responses={200: PatientSerializer(many=True), 400: ERROR_400})
     def list(self, request: Request) -> Response:
         query = PatientQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -73,7 +76,7 @@ class PatientViewSet(viewsets.GenericViewSet):  # rows, not a model
         page = self.paginate_queryset(patients.sort_rows(rows, query.validated_data.get("ordering")))
         return self.get_paginated_response(PatientSerializer(page, many=True).data)
 
-    @extend_schema(parameters=[ID_PARAMETER], responses={200: PatientDetailSerializer})
+    @extend_schema(parameters=[ID_PARAMETER], responses={200: PatientDetailSerializer, 404: ERROR_404})
     def retrieve(self, request: Request, pk: str) -> Response:
         row = patients.patient_row(_user(request), int(pk), today=timezone.localdate())
         if row is None:
@@ -120,7 +123,7 @@ class InvitationViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer})
+    @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer, 400: ERROR_400})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = InvitationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -132,12 +135,12 @@ class InvitationViewSet(
         )
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(parameters=[ID_PARAMETER], responses={204: None})
+    @extend_schema(parameters=[ID_PARAMETER], responses={204: None, 400: ERROR_400, 404: ERROR_404})
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         care.invitation_withdraw(invitation=self.get_object(), physio=_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=InvitationAcceptSerializer, responses={201: CareLinkSerializer})
+    @extend_schema(request=InvitationAcceptSerializer, responses={201: CareLinkSerializer, 400: ERROR_400})
     @action(detail=False, methods=["post"])
     def accept(self, request: Request) -> Response:
         """The runner allows the inviting physio to follow their plan (consent recorded now). Accepting again is
@@ -161,7 +164,7 @@ class MyPhysioViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
     def get_queryset(self) -> QuerySet[CareLink]:
         return care.active_links_of_runner(_user(self.request))
 
-    @extend_schema(parameters=[ID_PARAMETER], responses={204: None})
+    @extend_schema(parameters=[ID_PARAMETER], responses={204: None, 404: ERROR_404})
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         link = self.get_object()
         care.care_link_revoke(runner=_user(request), physio_id=link.physio_id)
@@ -181,7 +184,7 @@ class MessageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
 
     @extend_schema(
         parameters=[MessageQuerySerializer],
-        responses={200: MessageSerializer(many=True), 404: OpenApiResponse(description="Not linked with this id.")},
+        responses={200: MessageSerializer(many=True), 400: ERROR_400, 404: ERROR_404},
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = _user(request)
@@ -199,7 +202,7 @@ class MessageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
 
     @extend_schema(
         request=MessageCreateSerializer,
-        responses={201: MessageSerializer, 404: OpenApiResponse(description="Not linked with this id.")},
+        responses={201: MessageSerializer, 400: ERROR_400, 404: ERROR_404},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = _user(request)
