@@ -275,7 +275,8 @@ def generate_plan(
     """Screen, choose the pathway, lay out its phases, then the running targets and each day's sessions.
 
     `pathway` is a physio's choice (a slug of `pathways`) in place of the one the intake's rules pick; screening,
-    the entry stage and each phase's forbidden exercises apply to it exactly as to a chosen one.
+    the entry stage and each phase's forbidden exercises apply to it exactly as to a chosen one (and
+    `programs.services.assign` refuses another program while the runner's own is in a restricted early stage).
 
     A stop-tier red flag returns status needs_clinician with the referral and no weeks (docs/design.md §5); an
     advisory gives an active plan with the referral, without the exercises it restricts, and (protect_only) in the

@@ -18,7 +18,7 @@ from accounts.models import RunnerProfile, User
 
 from .. import domain
 from ..models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus, ProgramTemplate
-from ..pathways import choose_pathway
+from ..pathways import choose_pathway, entry_phase
 from ..plan_json import intake_from_dict
 from ..plan_sync import persist_plan_body
 from ..state_json import state_to_dict
@@ -60,6 +60,7 @@ def plan_assign(
     slug = pathway or (template.pathway if template is not None else None) or choose_pathway(runner_intake)[0]
     if slug not in pathways():
         raise ValidationError({"pathway": "There is no such program."})
+    _require_past_early_stage(runner_intake, slug)
     limits = template_pain_limits(template.program, pathways()[slug]) if template is not None else None
 
     Plan.objects.filter(runner=runner).exclude(status=PlanStatus.ENDED).update(
@@ -77,6 +78,26 @@ def plan_assign(
         author=physio,
     )
     return plan
+
+
+def _require_past_early_stage(intake: domain.Intake, slug: str) -> None:
+    """Another program than the one the runner's answers fit is refused while those answers put them in that
+    program's early stage, whose exercises are restricted (docs/design.md §5: no Nordics, static stretching or heavy
+    hinges before an acute strain's strength stage; no deep hip flexion under load early in sit-bone tendon pain).
+    Another program knows nothing of those limits, so choosing it could prescribe exactly what they leave out."""
+    own, _why = choose_pathway(intake)
+    if slug == own:
+        return
+    fitting = pathways()[own]
+    if fitting.phases[entry_phase(fitting, intake.symptoms)].forbidden_tags:
+        name = f"{fitting.name[:1].lower()}{fitting.name[1:]}"
+        raise ValidationError(
+            {
+                "pathway": f"This runner's answers fit the {name} program, and its early stage leaves out exercises "
+                "that are not safe yet. Assign that program (a template can set its pain limit), or this one once "
+                "they are past that stage."
+            }
+        )
 
 
 def _intake_of(runner: User, intake: Intake | None) -> Intake:

@@ -225,3 +225,14 @@ def test_the_list_reads_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(4):  # token with user, the patient, count, page
         body = physio_api.get(_url(runner)).json()
     assert body["count"] == 3
+
+
+def test_another_program_during_the_runners_early_strain_stage_is_a_field_error(
+    physio_api: APIClient, runner: User, intake_data: dict[str, Any]
+) -> None:
+    intake_data["symptoms"].update(onset="sudden", weeks_since_onset=1, pain_walking=0, pain_running=3)
+    record_intake(runner, intake_data)
+    with at(START):
+        response = physio_api.post(_url(runner), {"start_date": START.isoformat(), "weeks": 4, "pathway": "prevention"})
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["pathway"]
+    assert not Plan.objects.filter(runner=runner).exists()

@@ -254,6 +254,35 @@ def test_without_a_pathway_the_rules_choose_and_the_units_follow_the_intake(
     assert RunnerProfile.objects.get(user=runner).units == "mi"
 
 
+@pytest.mark.django_db
+def test_another_program_is_refused_while_the_runners_own_early_stage_restricts_exercises(
+    runner: User, physio: User, intake_data: dict[str, Any]
+) -> None:
+    """A week-old strain on the prevention program would get Nordics from day one (docs/design.md §5)."""
+    fresh = record_intake(runner, _sudden(intake_data))
+    assert "nordic_curl" in {i.exercise for p in pathways()["prevention"].phases for i in p.items}
+    for other in ("prevention", "overuse_ache"):
+        with pytest.raises(ValidationError) as raised:
+            plan_assign(physio=physio, runner=runner, start=START, weeks=4, pathway=other, intake=fresh)
+        assert raised.value.message_dict["pathway"][0].startswith(
+            "This runner's answers fit the mild acute hamstring strain program"
+        )
+    assert not Plan.objects.filter(runner=runner).exists()
+    assert plan_assign(physio=physio, runner=runner, start=START, weeks=4, pathway="acute_strain").pathway == (
+        "acute_strain"
+    )
+
+    intake_data["symptoms"].update(weeks_since_onset=3, pain_running=2)  # past the early stages: strength entry
+    healed = record_intake(runner, intake_data)
+    plan = plan_assign(physio=physio, runner=runner, start=START, weeks=4, pathway="prevention", intake=healed)
+    assert plan.pathway == "prevention" and plan.status == PlanStatus.ACTIVE
+
+    intake_data["symptoms"].update(onset="gradual", location="sit_bone")  # sit-bone pain: its first stage restricts
+    record_intake(runner, intake_data)
+    with pytest.raises(ValidationError):
+        plan_assign(physio=physio, runner=runner, start=START, weeks=4, pathway="prevention")
+
+
 # ---------------------------------------------------------------- overrides and clearance: the guards
 
 
