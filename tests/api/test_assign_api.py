@@ -236,3 +236,13 @@ def test_another_program_during_the_runners_early_strain_stage_is_a_field_error(
         response = physio_api.post(_url(runner), {"start_date": START.isoformat(), "weeks": 4, "pathway": "prevention"})
     assert response.status_code == 400 and list(response.json()["errors"]) == ["pathway"]
     assert not Plan.objects.filter(runner=runner).exists()
+
+
+@pytest.mark.parametrize("weeks", [1, 24])
+def test_assigning_costs_the_same_queries_for_a_short_and_a_long_plan(
+    physio_api: APIClient, runner: User, intake_data: dict[str, Any], weeks: int, django_assert_max_num_queries: Any
+) -> None:
+    record_intake(runner, intake_data)
+    body = {"start_date": START.isoformat(), "weeks": weeks, "pathway": "prevention"}
+    with at(START), django_assert_max_num_queries(30):  # measured 26 (pathway version recorded) and 21 after
+        assert physio_api.post(_url(runner), body).status_code == 201
