@@ -81,6 +81,9 @@ class Adherence:
         return round(100 * self.done / self.planned) if self.planned else None
 
 
+NOTHING_PLANNED = Adherence(0, 0)
+
+
 @dataclass(frozen=True)
 class PatientRow:
     """One actively linked runner as their physio's list shows them."""
@@ -140,15 +143,11 @@ def sort_rows(rows: Sequence[PatientRow], ordering: str | None) -> list[PatientR
 
 
 def _sort_value(row: PatientRow, key: str) -> Any:
-    if key == "name":
-        return row.name.lower()
-    if key == "adherence_7":
-        return row.adherence_7.percent
-    if key == "adherence_28":
-        return row.adherence_28.percent
+    if key in ("adherence_7", "adherence_28"):
+        return getattr(row, key).percent
     if key == "flags":
         return len(row.flags)
-    return getattr(row, key)
+    return row.name.lower() if key == "name" else getattr(row, key)
 
 
 # ---------------------------------------------------------------- building the rows
@@ -174,7 +173,6 @@ def _rows(links: Any, today: dt.date) -> list[PatientRow]:
         pathway = pathways.get(plan.pathway) if plan and plan.pathway else None
         week = min(max(week_number_of(plan, today), 1), plan.weeks) if plan and plan.weeks else None
         phase = phases.get(plan.pk, "") if plan else ""
-        none = Adherence(0, 0)
         last_log_on = last_logs.get(runner.pk)
         pain_logs, morning_logs = pains.get(runner.pk, []), mornings.get(runner.pk, [])
         row = PatientRow(
@@ -188,8 +186,8 @@ def _rows(links: Any, today: dt.date) -> list[PatientRow]:
             week=week,
             phase=phase,
             phase_name=_phase_name(pathway, phase),
-            adherence_7=adherence.get((plan.pk, 7), none) if plan else none,
-            adherence_28=adherence.get((plan.pk, 28), none) if plan else none,
+            adherence_7=adherence.get((plan.pk if plan else 0, 7), NOTHING_PLANNED),
+            adherence_28=adherence.get((plan.pk if plan else 0, 28), NOTHING_PLANNED),
             last_pain=pain_logs[0]["pain_during"] if pain_logs else None,
             last_pain_on=pain_logs[0]["date"] if pain_logs else None,
             last_morning_pain=morning_logs[0]["next_morning_pain"] if morning_logs else None,
@@ -207,11 +205,11 @@ def _with_flags(row: PatientRow, codes: list[str]) -> PatientRow:
 
 
 def _flag_label(code: str, row: PatientRow) -> str:
-    if code == "red_flag" and row.plan is not None and row.plan.status == PlanStatus.NEEDS_CLINICIAN:
+    if code != "red_flag":
+        return FLAG_LABELS[code]
+    if row.plan is not None and row.plan.status == PlanStatus.NEEDS_CLINICIAN:
         return "Red flag: the plan is stopped until a clinician has seen them"
-    if code == "red_flag":
-        return "Red flag: advised to see a clinician; the plan goes on"
-    return FLAG_LABELS[code]
+    return "Red flag: advised to see a clinician; the plan goes on"
 
 
 def _flags(
