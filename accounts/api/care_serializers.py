@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from programs.pathways import load_pathways
 from programs.patients import FLAG_CODES, ORDERING_KEYS, PatientRow
 
 from ..care import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH, display_name, invitation_expires_at, invitation_status
@@ -74,7 +75,9 @@ class PatientQuerySerializer(serializers.Serializer):
         "Default: most flags first, then by name.",
     )
     flag = serializers.ChoiceField(choices=FLAG_CODES, required=False, help_text="Only patients with this flag.")
-    pathway = serializers.CharField(required=False, max_length=64, help_text="Only patients on this pathway (slug).")
+    pathway = serializers.ChoiceField(
+        choices=sorted(load_pathways()), required=False, help_text="Only patients on this pathway (slug)."
+    )
 
 
 class PatientReferralSerializer(serializers.Serializer):
