@@ -177,7 +177,9 @@ class ErrorWithReferralSerializer(serializers.Serializer[Any]):
 
     detail = serializers.CharField()
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]
-    referral = ReferralSerializer(allow_null=True)
+    referral = ReferralSerializer(
+        allow_null=True, required=False, help_text="Always there when the body could be read as JSON."
+    )
 
 
 # ---------------------------------------------------------------- plans
