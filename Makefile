@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rehabplan
 
-.PHONY: run test lint check setup format
+.PHONY: run test fuzz lint check setup format
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Python 3.11)."; exit 1; }
@@ -27,6 +27,11 @@ test: setup
 	bash scripts/ensure-chromium.sh
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
+# Schemathesis against /api/schema/ (tests/api/test_fuzz.py): minutes, so not part of `make test`; CI runs both.
+fuzz: setup
+	bash scripts/ensure-services.sh
+	FUZZ=1 DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest -p no:cacheprovider -m fuzz -n 2 tests/api/test_fuzz.py $(PYTEST_ARGS)
+
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -37,4 +42,4 @@ format: setup
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-check: test lint
+check: test fuzz lint

@@ -1,0 +1,171 @@
+"""Schemathesis against /api/schema/: every operation, fed generated valid and invalid requests, never answers 5xx
+and never answers with a body (or content type) its documented response contradicts.
+
+In-process: the schema is read from /api/schema/ through Django's WSGI handler and each request goes through a WSGI
+handler built inside the test, against the test database. Every operation runs as anonymous, as a runner who has a
+6-week plan, and as that runner's physio; roughly half the generated ids are swapped for the runner's real ones
+(plan, exercise, prescription, patient…) so the fuzz reaches past the 404s into the views' validation.
+
+It takes minutes, so it runs on its own: `make fuzz` (which `.ci/run` runs after `make test`), i.e.
+`FUZZ=1 .venv/bin/python -m pytest -p no:cacheprovider -m fuzz -n 2 tests/api/test_fuzz.py`; without FUZZ=1 the
+module is skipped. More examples: `FUZZ_EXAMPLES=100` (default 10 per operation and caller; derandomized, so a CI
+run is repeatable and a failure replays).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import zlib
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import override_settings
+from hypothesis import HealthCheck, settings
+from rest_framework.throttling import SimpleRateThrottle
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+
+from accounts.models import User
+from accounts.services import api_token_create
+from programs import services
+from programs.models import DayLog, Plan, Prescription
+from tests.api.log_bodies import first_session, log_body
+
+if os.environ.get("FUZZ") != "1":
+    pytest.skip("Schemathesis runs with `make fuzz` (FUZZ=1)", allow_module_level=True)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+# The handler answers on "localhost" (werkzeug's test host) over plain HTTP whatever the environment says.
+HOST_SETTINGS = {"ALLOWED_HOSTS": ["localhost", "testserver"], "SECURE_SSL_REDIRECT": False}
+
+with override_settings(**HOST_SETTINGS):
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", WSGIHandler())
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    # Before the personas are made: hashing their passwords slowly is not what this test is about.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _bearer(user: User) -> dict[str, str]:
+    _token, key = api_token_create(user=user, name="fuzz")
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture
+def runner_headers(runner: User) -> dict[str, str]:
+    return _bearer(runner)
+
+
+@pytest.fixture
+def physio_headers(physio: User) -> dict[str, str]:
+    return _bearer(physio)
+
+
+@pytest.fixture
+def wsgi_app(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[WSGIHandler]:
+    for name, value in HOST_SETTINGS.items():
+        setattr(settings, name, value)
+    # Throttles are tested elsewhere: here they would turn most writes into 429s and hide the views' validation.
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"writes": "100000/minute", "login": "100000/minute"})
+    cache.clear()
+    # Thousands of expected 4xx would each log a warning; a 5xx is still logged (and fails the check anyway).
+    request_log = logging.getLogger("django.request")
+    level = request_log.level
+    request_log.setLevel(logging.ERROR)
+    # As Django's test client does: a request must not close the connection that holds the test's transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield WSGIHandler()  # built after the settings above: middleware reads them when it is created
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+        request_log.setLevel(level)
+
+
+@pytest.fixture
+def real_ids(runner: User, physio: User, runner_plan: Plan) -> dict[str, Any]:
+    """Path values that exist for the runner (and their physio), by the path's first part."""
+    logged = first_session(runner_plan, "strength")
+    log = services.session_log_record(session=logged, runner=runner, entries=log_body(logged)["entries"])
+    prescription = (
+        Prescription.objects.filter(plan=runner_plan, session__date__gt=logged.date)
+        .select_related("exercise")
+        .order_by("session__date", "position")
+        .first()
+    )
+    assert prescription is not None
+    day = DayLog.objects.create(runner=runner, date=runner_plan.start, next_morning_pain=1)
+    return {
+        "plans": {"id": runner_plan.pk, "date": logged.date.isoformat(), "number": 1},
+        "exercises": {"slug": prescription.exercise.slug},
+        "pathways": {"slug": runner_plan.pathway},
+        "prescriptions": {"id": prescription.pk},
+        "patients": {"id": runner.pk},
+        "physios": {"id": physio.pk},
+        "intakes": {"id": runner_plan.intake_id},
+        "logs": {"id": log.pk},
+        "morning-checks": {"id": day.pk},
+    }
+
+
+def _aim(case: schemathesis.Case, real_ids: dict[str, Any]) -> None:
+    """Swap about half the generated path values for real ones, chosen from the value so a failure replays."""
+    params = case.path_parameters
+    if not params:
+        return
+    resource = case.operation.path.removeprefix("/api/v1/").split("/", 1)[0]
+    known = real_ids.get(resource, {})
+    for name, value in list(params.items()):
+        if name in known and zlib.crc32(repr(value).encode()) % 2 == 0:
+            params[name] = known[name]
+
+
+FUZZ_SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,  # the database and users live for one operation's examples
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ],
+)
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_anonymous(case: schemathesis.Case, wsgi_app: WSGIHandler) -> None:
+    case.call_and_validate(app=wsgi_app, checks=CHECKS)
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_runner_with_a_plan(
+    case: schemathesis.Case, wsgi_app: WSGIHandler, runner_headers: dict[str, str], real_ids: dict[str, Any]
+) -> None:
+    _aim(case, real_ids)
+    case.call_and_validate(app=wsgi_app, checks=CHECKS, headers=runner_headers)
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_physio_of_the_runner(
+    case: schemathesis.Case, wsgi_app: WSGIHandler, physio_headers: dict[str, str], real_ids: dict[str, Any]
+) -> None:
+    _aim(case, real_ids)
+    case.call_and_validate(app=wsgi_app, checks=CHECKS, headers=physio_headers)
