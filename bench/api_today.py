@@ -259,7 +259,8 @@ def main() -> int:
             flush=True,
         )
         # Other processes on the machine skew every figure (the database round trips most): say how busy it was.
-        print("load average before: {:.2f} {:.2f} {:.2f} on {} cores".format(*os.getloadavg(), os.cpu_count()))
+        one, five, fifteen = os.getloadavg()
+        print(f"load average before: {one:.2f} {five:.2f} {fifteen:.2f} on {workers} cores")
         results = [
             run_wrk(wrk, "bare view", f"{origin}/bench/bare/", {}, connections, workers, args.duration),
             run_wrk(wrk, "today (token)", today_url, auth, connections, workers, args.duration),
