@@ -26,7 +26,10 @@ def flat_errors(errors: Any, prefix: str = "") -> dict[str, list[str]]:
     if isinstance(errors, dict):
         out: dict[str, list[str]] = {}
         for key, value in errors.items():
-            name = "non_field_errors" if key in ("non_field_errors", "__all__") and not prefix else f"{prefix}{key}"
+            # An error about a nested object as a whole belongs to that object's own name ("entries", not
+            # "entries.non_field_errors"); at the top it stays "non_field_errors".
+            general = key in ("non_field_errors", "__all__")
+            name = (prefix.rstrip(".") or "non_field_errors") if general else f"{prefix}{key}"
             for field, messages in flat_errors(value, f"{name}.").items():
                 out.setdefault(field, []).extend(messages)
         return out

@@ -46,12 +46,14 @@ def test_nested_validation_errors_flatten_to_dotted_field_names() -> None:
     nested: dict[str, Any] = {
         "running": {"weekly_distance": ["Too far."], "goal_race": {"date": ["Before the start."]}},
         "entries": [{}, {"pain_during": ["0 to 10."]}],
+        "day": {"non_field_errors": ["Expected an object."]},
         "non_field_errors": ["Something general."],
     }
     assert flat_errors(nested) == {
         "running.weekly_distance": ["Too far."],
         "running.goal_race.date": ["Before the start."],
         "entries.1.pain_during": ["0 to 10."],
+        "day": ["Expected an object."],
         "non_field_errors": ["Something general."],
     }
 
