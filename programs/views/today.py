@@ -134,7 +134,12 @@ def morning_check(request: AuthenticatedRequest) -> HttpResponse:
     if not form.is_valid():
         return _today(request, plan, morning_form=form, status=400)
     since = timezone.now()
-    services.day_log_record(runner=request.user, date=timezone.localdate(), values=form.day_values())
+    services.day_log_record(
+        runner=request.user,
+        date=timezone.localdate(),
+        values=form.day_values(),
+        client_id=form.cleaned_data.get("client_id"),
+    )
     plan.refresh_from_db()
     if plan.status == PlanStatus.NEEDS_CLINICIAN:
         messages.error(request, "Thank you. What you noticed needs a clinician: please read the message below.")

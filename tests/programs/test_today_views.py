@@ -208,6 +208,18 @@ def test_rising_morning_pain_holds_the_load(client: Client, runner: User, plan: 
     assert "held" in page.lower()
 
 
+def test_a_morning_check_sent_twice_by_the_phone_is_recorded_once(client: Client, runner: User, plan: Plan) -> None:
+    session = _first(plan, "strength")
+    client.force_login(runner)
+    morning = session.date + dt.timedelta(days=1)
+    check = {"client_id": str(uuid.uuid4()), "next_morning_pain": "2", "any_red_flags": "no"}
+    with at(morning):
+        assert client.post(reverse("morning-check"), check).status_code == 302
+        client.post(reverse("morning-check"), {**check, "next_morning_pain": "3"})  # the queue replays it
+    day = DayLog.objects.get(runner=runner, date=morning)
+    assert (day.next_morning_pain, str(day.client_id)) == (2, check["client_id"])
+
+
 def test_a_red_flag_at_the_morning_check_stops_the_plan_and_says_see_a_clinician(
     client: Client, runner: User, plan: Plan
 ) -> None:
