@@ -16,6 +16,7 @@ from rest_framework import serializers
 from ..log_forms import MORNING_RED_FLAGS
 from ..models import DayLog, ExerciseLog, PlanChange, PlannedSession, SessionLog
 from ..templatetags.plans import decision_reason
+from .serializers import ReferralSerializer
 
 MAX_ENTRIES = 50  # a session holds a handful of exercises; this only bounds the work a request can ask for
 MAX_NOTES = 2000
@@ -295,15 +296,6 @@ class DayLogSerializer(serializers.ModelSerializer[DayLog]):
         ]
 
 
-class MorningCheckReferralSerializer(serializers.Serializer):
-    """Whom to see and how soon (docs/design.md §3); with `stops_plan` the plan waits for a clinician."""
-
-    urgency = serializers.ChoiceField(choices=["emergency", "urgent", "soon"])
-    message = serializers.CharField()
-    reasons = serializers.ListField(child=serializers.CharField())
-    stops_plan = serializers.BooleanField()
-
-
 class MorningCheckOutSerializer(DayLogSerializer):
     """The day as stored after the check, with the plan's status and referral once the rules have read it."""
 
@@ -320,7 +312,7 @@ class MorningCheckOutSerializer(DayLogSerializer):
         plan = self.context["plan"]
         return plan.status if plan else None
 
-    @extend_schema_field(MorningCheckReferralSerializer(allow_null=True))
+    @extend_schema_field(ReferralSerializer(allow_null=True))
     def get_referral(self, day: DayLog) -> dict[str, Any] | None:
         plan = self.context["plan"]
         if plan is None or not plan.referral:
