@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, pagination, permissions, throttling
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rest_framework.views import APIView
 
 VALIDATION_DETAIL = "Some fields need attention: see errors."
+NOT_FOUND_DETAIL = "Not found: nothing with this id is yours to see."
 
 
 def flat_errors(errors: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -54,6 +55,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
+    elif isinstance(exc, Http404):
+        # Django's own sentence names the model ("No Plan matches the given query."); say it once, plainly.
+        exc = exceptions.NotFound(NOT_FOUND_DETAIL)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     # Imported here: DRF's views module reads this module's throttle through api_settings when it is imported.

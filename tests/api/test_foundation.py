@@ -66,3 +66,9 @@ def test_every_write_to_a_plan_raises_its_revision(runner: User, runner_plan: Pl
     services.session_log_record(session=session, runner=runner, entries=entries)
     runner_plan.refresh_from_db()
     assert runner_plan.revision > before
+
+
+def test_an_object_that_is_not_yours_is_a_plain_404(other_runner_api: APIClient, runner_plan: Plan) -> None:
+    response = other_runner_api.get(f"/api/v1/plans/{runner_plan.pk}/changes/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found: nothing with this id is yours to see.", "errors": {}}
