@@ -128,7 +128,7 @@ def test_an_ended_plan_is_a_plain_400(physio_api: APIClient, runner_plan: Plan) 
         ({"dose": {"sets": 2, "reps": 8}, "note": "x" * 1001}, "note"),
         ({"note": "Less."}, "dose"),
         ({"dose": {}, "note": "Less."}, "dose"),
-        ({"dose": [2, 8], "note": "Less."}, "dose.non_field_errors"),
+        ({"dose": [2, 8], "note": "Less."}, "dose"),
         ({"dose": {"sets": 2, "reps": 8, "speed": 3}, "note": "Less."}, "dose.speed"),
         ({"dose": {"sets": 0, "reps": 8}, "note": "Less."}, "dose.sets"),
         ({"dose": {"sets": 10**40, "reps": 8}, "note": "Less."}, "dose.sets"),
