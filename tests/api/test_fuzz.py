@@ -4,7 +4,9 @@ and never answers with a body (or content type) its documented response contradi
 In-process: the schema is read from /api/schema/ through Django's WSGI handler and each request goes through a WSGI
 handler built inside the test, against the test database. Every operation runs as anonymous, as a runner who has a
 6-week plan, and as that runner's physio; roughly half the generated ids are swapped for the runner's real ones
-(plan, exercise, prescription, patient…) so the fuzz reaches past the 404s into the views' validation.
+(plan, exercise, prescription, patient…) so the fuzz reaches past the 404s into the views' validation. Then, for
+the runner and the physio, stateful workflows: chains of calls along the links Schemathesis infers between
+operations (an id from one answer used in the next call), with the same checks at every step.
 
 It takes minutes, so it runs on its own: `make fuzz` (which `.ci/run` runs after `make test`), i.e.
 `FUZZ=1 .venv/bin/python -m pytest -p no:cacheprovider -m fuzz -n 2 tests/api/test_fuzz.py`; without FUZZ=1 the
@@ -169,3 +171,24 @@ def test_physio_of_the_runner(
 ) -> None:
     _aim(case, real_ids)
     case.call_and_validate(app=wsgi_app, checks=CHECKS, headers=physio_headers)
+
+
+STATEFUL_EXAMPLES = int(os.environ.get("FUZZ_STATEFUL_EXAMPLES", "15"))
+
+
+@pytest.mark.parametrize("who", ["runner", "physio"])
+def test_stateful_workflows(
+    who: str, wsgi_app: WSGIHandler, runner_headers: dict[str, str], physio_headers: dict[str, str]
+) -> None:
+    """Chains of calls along the links Schemathesis infers from the schema (a created template read, changed and
+    deleted; a plan listed then read by its id…), with the same checks at every step."""
+    headers = runner_headers if who == "runner" else physio_headers
+
+    class Workflow(schema.as_state_machine()):
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
+            return {"app": wsgi_app, "headers": headers}
+
+        def validate_response(self, response: Any, case: schemathesis.Case, **kwargs: Any) -> None:
+            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
+
+    Workflow.run(settings=settings(FUZZ_SETTINGS, max_examples=STATEFUL_EXAMPLES, stateful_step_count=8))
