@@ -7,23 +7,20 @@ an assessment (`programs.services.care.plan_clinician_clear`): choosing a pathwa
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 
-from accounts.models import RunnerProfile, User
+from accounts.models import User
 
 from .. import domain
 from ..models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus, ProgramTemplate
 from ..pathways import choose_pathway, entry_phase
 from ..plan_json import intake_from_dict
-from ..plan_sync import persist_plan_body
-from ..state_json import state_to_dict
 from .care import _require_physio
-from .generation import catalogue_version_latest, generate_for, pathway_version_current, pathways
+from .generation import pathways
+from .plans import plan_start
 from .templates import template_pain_limits
 
 
@@ -46,8 +43,6 @@ def plan_assign(
     (by field) for an intake or template that is not the runner's or the physio's, or a choice that does not fit.
     """
     _require_physio(physio, runner.pk, "assign a plan")
-    # One plan start per runner at a time: two at once would both end the other plans and leave two current.
-    User.objects.select_for_update().filter(pk=runner.pk).first()
     intake = _intake_of(runner, intake)
     if template is not None and template.owner_id != physio.pk:
         raise ValidationError({"template": "There is no such template."})
@@ -63,15 +58,10 @@ def plan_assign(
     _require_past_early_stage(runner_intake, slug)
     limits = template_pain_limits(template.program, pathways()[slug]) if template is not None else None
 
-    Plan.objects.filter(runner=runner).exclude(status=PlanStatus.ENDED).update(
-        status=PlanStatus.ENDED, revision=F("revision") + 1
-    )
-    # As when the runner starts a plan: the plan's distances are in the intake's units, so the profile follows them.
-    RunnerProfile.objects.filter(user=runner).update(units=intake.data["units"])
-    plan = _plan_create(intake=intake, start=start, weeks=weeks, pathway=slug, pain_limits=limits)
+    plan = plan_start(intake=intake, start=start, weeks=weeks, pathway=slug, pain_limits=limits)
     PlanChange.objects.create(
         plan=plan,
-        kind=PlanChangeKind.UPDATE,
+        kind=PlanChangeKind.ASSIGN,
         effective_from=start,
         reason=_assigned_reason(plan, template),
         rule="physio",
@@ -109,32 +99,6 @@ def _intake_of(runner: User, intake: Intake | None) -> Intake:
     if latest is None:
         raise ValidationError({"intake": "This runner has not answered the questions for a plan yet."})
     return latest
-
-
-def _plan_create(
-    *, intake: Intake, start: dt.date, weeks: int, pathway: str, pain_limits: domain.PainLimits | None
-) -> Plan:
-    """As `programs.services.plans.plan_create`, on the given pathway and pain limits: the plan keeps both, so
-    every replan regenerates it on them (`generate_for` reads `Plan.pathway` and `Plan.pain_limits`)."""
-    plan = Plan(
-        runner=intake.runner,
-        intake=intake,
-        start=start,
-        weeks=weeks,
-        pathway=pathway,
-        pathway_version=pathway_version_current(pathway),
-        catalogue_version=catalogue_version_latest(),
-        state=state_to_dict(domain.INITIAL_STATE),
-        pain_limits=dataclasses.asdict(pain_limits) if pain_limits else None,
-    )
-    generated = generate_for(plan, intake_from_dict(intake.data), state=domain.INITIAL_STATE)
-    plan.status = generated.status
-    plan.referral = dataclasses.asdict(generated.referral) if generated.referral else None
-    plan.pathway_reason = generated.pathway_reason
-    plan.pain_limits = dataclasses.asdict(generated.pain_limits) if generated.pain_limits else None
-    plan.save()
-    persist_plan_body(plan, generated.weeks)
-    return plan
 
 
 def _assigned_reason(plan: Plan, template: ProgramTemplate | None) -> str:

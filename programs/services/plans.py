@@ -50,14 +50,23 @@ def plan_locked(pk: int) -> Plan:
 
 
 @transaction.atomic
-def plan_create(*, intake: Intake, start: dt.date, weeks: int) -> Plan:
+def plan_create(
+    *,
+    intake: Intake,
+    start: dt.date,
+    weeks: int,
+    pathway: str | None = None,
+    pain_limits: domain.PainLimits | None = None,
+) -> Plan:
     """Generate a plan from the intake and persist it in a fixed number of queries, pinned to the latest loaded
     catalogue and the current pathway template.
 
+    `pathway` and `pain_limits` are a physio's choice (`programs.services.assign`); without them the rules choose
+    from the intake. The plan keeps both, so every replan regenerates it on them (`generate_for`).
     A red flag gives a plan with status needs_clinician, its referral, and no prescriptions (docs/design.md §5).
     """
     runner_intake = intake_from_dict(intake.data)
-    slug, _why = choose_pathway(runner_intake)
+    slug = pathway or choose_pathway(runner_intake)[0]
     plan = Plan(
         runner=intake.runner,
         intake=intake,
@@ -67,6 +76,7 @@ def plan_create(*, intake: Intake, start: dt.date, weeks: int) -> Plan:
         pathway_version=pathway_version_current(slug),
         catalogue_version=catalogue_version_latest(),
         state=state_to_dict(domain.INITIAL_STATE),
+        pain_limits=dataclasses.asdict(pain_limits) if pain_limits else None,
     )
     generated = generate_for(plan, runner_intake, state=domain.INITIAL_STATE)
     plan.status = generated.status
@@ -79,16 +89,25 @@ def plan_create(*, intake: Intake, start: dt.date, weeks: int) -> Plan:
 
 
 @transaction.atomic
-def plan_start(*, intake: Intake, start: dt.date, weeks: int) -> Plan:
-    """A plan from a stored intake, which becomes its runner's one current plan. Earlier plans end as they were:
-    their logs and decisions stay, and no rule touches them again."""
+def plan_start(
+    *,
+    intake: Intake,
+    start: dt.date,
+    weeks: int,
+    pathway: str | None = None,
+    pain_limits: domain.PainLimits | None = None,
+) -> Plan:
+    """A plan from a stored intake (`plan_create`), which becomes its runner's one current plan. Earlier plans end as
+    they were: their logs and decisions stay, and no rule touches them again."""
     runner = intake.runner
+    # One plan start per runner at a time: two at once would each end the other plans and leave two current.
+    User.objects.select_for_update().filter(pk=runner.pk).first()
     Plan.objects.filter(runner=runner).exclude(status=PlanStatus.ENDED).update(
         status=PlanStatus.ENDED, revision=F("revision") + 1
     )
     # The units the runner answered in are theirs from now on (the calendar feed and Settings read the profile).
     RunnerProfile.objects.filter(user=runner).update(units=intake.data["units"])
-    return plan_create(intake=intake, start=start, weeks=weeks)
+    return plan_create(intake=intake, start=start, weeks=weeks, pathway=pathway, pain_limits=pain_limits)
 
 
 @transaction.atomic
