@@ -336,6 +336,8 @@ class PlanChangeKind(models.TextChoices):
     CLEARANCE = "clearance", "Cleared by a clinician"
     UPGRADE = "upgrade", "Moved to a newer program version"
     UPDATE = "update", "Sessions updated"
+    ASSIGN = "assign", "Assigned by your physio"
+    END = "end", "Plan ended"
 
 
 class PlanChangeQuerySet(models.QuerySet["PlanChange"]):

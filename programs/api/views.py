@@ -29,7 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
-from rehabplan.api import VALIDATION_DETAIL, IsRunner, error_body, flat_errors
+from rehabplan.api import VALIDATION_DETAIL, IsRunner, error_body, flat_errors, request_user
 
 from .. import selectors, services
 from ..models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus
@@ -52,12 +52,6 @@ from .serializers import (
     WeekReadSerializer,
     referral_dict,
 )
-
-
-def _request_user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # behind IsAuthenticated
-    return user
 
 
 def _user_today(user: User) -> dt.date:
@@ -108,7 +102,7 @@ class IntakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_queryset(self) -> QuerySet[Intake]:
         if getattr(self, "swagger_fake_view", False):  # the schema is generated without a user
             return Intake.objects.none()
-        return Intake.objects.for_runner(_request_user(self.request)).latest_first()
+        return Intake.objects.for_runner(request_user(self.request)).latest_first()
 
     @extend_schema(
         request=IntakeSerializer,
@@ -116,7 +110,7 @@ class IntakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         summary="Record a new intake",
     )
     def create(self, request: Request) -> Response:
-        runner = _request_user(request)
+        runner = request_user(request)
         today = _user_today(runner)
         serializer = IntakeSerializer(data=request.data, context={"start": today, "today": today})
         if not serializer.is_valid():
@@ -174,7 +168,7 @@ class PlanViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Plan]):
     def get_queryset(self) -> QuerySet[Plan]:
         if getattr(self, "swagger_fake_view", False):  # the schema is generated without a user
             return Plan.objects.none()
-        return Plan.objects.for_user(_request_user(self.request)).order_by("-created_at", "-id")
+        return Plan.objects.for_user(request_user(self.request)).order_by("-created_at", "-id")
 
     def get_permissions(self) -> Sequence[Any]:
         if self.action == "create":
@@ -186,7 +180,7 @@ class PlanViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Plan]):
     def _plan(self, pk: str) -> Plan:
         """The plan in full under the user's scope, with its pinned versions and its runner's time zone (one query)."""
         plan = (
-            selectors.plans_visible_to(_request_user(self.request))
+            selectors.plans_visible_to(request_user(self.request))
             .select_related("runner__runner_profile")
             .filter(pk=int(pk))
             .first()
@@ -196,7 +190,7 @@ class PlanViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Plan]):
         return plan
 
     def _meta(self, pk: str) -> PlanMeta:
-        meta = etags.plan_meta(_request_user(self.request), int(pk))
+        meta = etags.plan_meta(request_user(self.request), int(pk))
         if meta is None:
             raise Http404
         return meta
@@ -220,7 +214,7 @@ class PlanViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Plan]):
 
     @extend_schema(request=PlanCreateSerializer, responses={201: PlanDetailSerializer}, summary="Start a plan")
     def create(self, request: Request) -> Response:
-        runner = _request_user(request)
+        runner = request_user(request)
         serializer = PlanCreateSerializer(data=request.data, context={"request": request, "today": _user_today(runner)})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -320,7 +314,7 @@ class PlanViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Plan]):
     @extend_schema(request=None, responses={200: PlanSummarySerializer}, summary="End the plan", parameters=[PLAN_ID])
     @action(detail=True, methods=["post"], url_path="archive", filter_backends=[], pagination_class=None)
     def archive(self, request: Request, pk: str) -> Response:
-        plan = services.plan_archive(plan=self._plan(pk))
+        plan = services.plan_archive(plan=self._plan(pk), by=request_user(request))
         return Response(PlanSummarySerializer(plan).data)
 
 
@@ -378,7 +372,7 @@ class PlanChangeListView(generics.ListAPIView[PlanChange]):
     def get_queryset(self) -> QuerySet[PlanChange]:
         if getattr(self, "swagger_fake_view", False):
             return PlanChange.objects.none()
-        self.plan = get_plan_or_404(_request_user(self.request), self.kwargs["pk"])
+        self.plan = get_plan_or_404(request_user(self.request), self.kwargs["pk"])
         return selectors.plan_decisions(self.plan)
 
     def get_serializer_context(self) -> dict[str, Any]:

@@ -5,18 +5,29 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from ..models import Plan, PlanStatus
+from accounts.models import User
+
+from ..models import Plan, PlanChange, PlanChangeKind, PlanStatus
 from .plans import plan_locked
 
 
 @transaction.atomic
-def plan_archive(*, plan: Plan) -> Plan:
-    """End the plan (status ended). Archiving an ended plan again changes nothing. Who may archive it is decided by
-    the caller's scope (the runner, or a physio through an active care link)."""
+def plan_archive(*, plan: Plan, by: User) -> Plan:
+    """End the plan (status ended), recorded as an `end` decision by whoever ended it. Archiving an ended plan again
+    changes nothing. Who may archive it is decided by the caller's scope (the runner, or a physio through an active
+    care link)."""
     if plan.status == PlanStatus.ENDED:
         return plan
     locked = plan_locked(plan.pk)  # raises the revision: clients' cached copies (ETags) are read again
     if locked.status != PlanStatus.ENDED:
+        PlanChange.objects.create(
+            plan=locked,
+            kind=PlanChangeKind.END,
+            reason="Ended by you." if by.pk == locked.runner_id else "Ended by your physio.",
+            before={"status": locked.status},
+            after={"status": PlanStatus.ENDED},
+            author=by,
+        )
         locked.status = PlanStatus.ENDED
         locked.save(update_fields=["status"])
     plan.status, plan.revision = locked.status, locked.revision

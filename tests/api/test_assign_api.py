@@ -213,7 +213,7 @@ def test_the_assignment_is_one_decision_by_the_physio(
     with at(START):
         plan_id = physio_api.post(_url(runner), {"start_date": START.isoformat(), "weeks": 1}).json()["id"]
     decision = PlanChange.objects.get(plan_id=plan_id)
-    assert (decision.kind, decision.rule, decision.author) == (PlanChangeKind.UPDATE, "physio", physio)
+    assert (decision.kind, decision.rule, decision.author) == (PlanChangeKind.ASSIGN, "physio", physio)
     assert decision.reason == "Assigned by your physio: gradual hamstring ache from running, 1 week from Mon 23 Nov."
 
 

@@ -133,7 +133,7 @@ def test_the_list_shows_a_runners_own_plans_and_a_physios_patients(
 def test_the_list_filters_by_status_and_refuses_unknown_values(
     runner: User, runner_plan: Plan, intake_data: dict[str, Any], runner_api: APIClient
 ) -> None:
-    services.plan_archive(plan=runner_plan)
+    services.plan_archive(plan=runner_plan, by=runner_plan.runner)
     current = create_plan(runner, intake_data, weeks=2)
     assert [p["id"] for p in runner_api.get("/api/v1/plans/").json()["results"]] == [current.pk, runner_plan.pk]
     active = runner_api.get("/api/v1/plans/", {"status": "active"}).json()["results"]
@@ -524,7 +524,11 @@ def test_the_runner_archives_their_plan_and_again_is_fine(runner_plan: Plan, run
     again = runner_api.post(_url(runner_plan, "archive/"))
     assert again.status_code == 200 and again.json()["status"] == "ended"
     assert runner_api.get(_url(runner_plan)).json()["status"] == "ended"  # kept as it was, readable
+    ended = runner_api.get(_url(runner_plan, "changes/"), {"kind": "end"}).json()["results"]
+    assert [(c["reason"], c["author"]) for c in ended] == [("Ended by you.", "you")]  # recorded once
 
 
-def test_their_physio_may_archive_it(runner_plan: Plan, physio_api: APIClient) -> None:
+def test_their_physio_may_archive_it(runner_plan: Plan, physio_api: APIClient, runner_api: APIClient) -> None:
     assert physio_api.post(_url(runner_plan, "archive/")).json()["status"] == "ended"
+    ended = runner_api.get(_url(runner_plan, "changes/"), {"kind": "end"}).json()["results"]
+    assert [(c["reason"], c["author"]) for c in ended] == [("Ended by your physio.", "your physio")]

@@ -170,7 +170,7 @@ def test_an_assigned_plan_is_what_the_generator_makes_on_that_pathway_and_passes
         assert items and not [i.exercise for i in items if catalogue()[i.exercise].contraindications & forbidden]
 
     decision = PlanChange.objects.get(plan=plan)
-    assert (decision.kind, decision.rule, decision.author) == (PlanChangeKind.UPDATE, "physio", physio)
+    assert (decision.kind, decision.rule, decision.author) == (PlanChangeKind.ASSIGN, "physio", physio)
     assert decision.reason == (
         "Assigned by your physio: hamstring injury prevention, 5 weeks from Mon 23 Nov, with pain kept at 2/10 or less."
     )
