@@ -6,7 +6,7 @@ named with dots (`running.weekly_distance`), `errors` is `{}` when no field is a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -17,6 +17,8 @@ from rest_framework.response import Response
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
+
+    from accounts.models import User
 
 VALIDATION_DETAIL = "Some fields need attention: see errors."
 NOT_FOUND_DETAIL = "Not found: nothing with this id is yours to see."
@@ -81,6 +83,13 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any /api/ path no endpoint answers: JSON, not the HTML 404 page."""
     return JsonResponse(error_body("There is no such API endpoint."), status=404)
+
+
+def request_user(request: Request) -> User:
+    """The signed-in user of a request behind IsAuthenticated, IsPhysio or IsRunner (never anonymous there)."""
+    user = request.user
+    assert user.is_authenticated
+    return cast("User", user)
 
 
 class ApiPagination(pagination.PageNumberPagination):

@@ -20,10 +20,10 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from programs import patients
-from rehabplan.api import IsPhysio, IsRunner
+from rehabplan.api import IsPhysio, IsRunner, request_user
 
 from .. import care
-from ..models import CareLink, Invitation, Message, User
+from ..models import CareLink, Invitation, Message
 from .care_serializers import (
     CareLinkSerializer,
     InvitationAcceptSerializer,
@@ -46,12 +46,6 @@ ERROR_400 = OpenApiResponse(ApiErrorSerializer, description="Invalid input: see 
 ERROR_404 = OpenApiResponse(ApiErrorSerializer, description="Not found, or not linked with you.")
 
 
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # behind IsAuthenticated, IsPhysio or IsRunner
-    return user
-
-
 def _not_found_response(field: str, who: str) -> Response:
     detail = f"No {who} with this id is linked with you."
     return Response({"detail": detail, "errors": {field: [detail]}}, status=status.HTTP_404_NOT_FOUND)
@@ -69,7 +63,7 @@ class PatientViewSet(viewsets.GenericViewSet):  # rows, not a model
     def list(self, request: Request) -> Response:
         query = PatientQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        rows = patients.patient_rows(_user(request), today=timezone.localdate())
+        rows = patients.patient_rows(request_user(request), today=timezone.localdate())
         rows = patients.filter_rows(
             rows, flag=query.validated_data.get("flag"), pathway=query.validated_data.get("pathway")
         )
@@ -78,7 +72,7 @@ class PatientViewSet(viewsets.GenericViewSet):  # rows, not a model
 
     @extend_schema(parameters=[ID_PARAMETER], responses={200: PatientDetailSerializer, 404: ERROR_404})
     def retrieve(self, request: Request, pk: str) -> Response:
-        row = patients.patient_row(_user(request), int(pk), today=timezone.localdate())
+        row = patients.patient_row(request_user(request), int(pk), today=timezone.localdate())
         if row is None:
             raise NotFound("No patient with this id shares their plan with you.")
         detail = patient_detail(row, patients.recent_sessions(row.id), patients.recent_days(row.id))
@@ -105,7 +99,7 @@ class InvitationViewSet(
         return [permissions.IsAuthenticated()]
 
     def get_queryset(self) -> QuerySet[Invitation]:
-        user = _user(self.request)
+        user = request_user(self.request)
         if user.is_physio:
             return Invitation.objects.filter(physio=user).select_related("physio")
         return care.pending_invitations_for(user)
@@ -128,7 +122,7 @@ class InvitationViewSet(
         data = InvitationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         invitation = care.invitation_create(
-            physio=_user(request),
+            physio=request_user(request),
             email=data.validated_data["email"],
             note=data.validated_data["note"],
             link_for=lambda token: request.build_absolute_uri(reverse("invitation-accept", args=[token])),
@@ -137,7 +131,7 @@ class InvitationViewSet(
 
     @extend_schema(parameters=[ID_PARAMETER], responses={204: None, 400: ERROR_400, 404: ERROR_404})
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        care.invitation_withdraw(invitation=self.get_object(), physio=_user(request))
+        care.invitation_withdraw(invitation=self.get_object(), physio=request_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=InvitationAcceptSerializer, responses={201: CareLinkSerializer, 400: ERROR_400})
@@ -147,7 +141,7 @@ class InvitationViewSet(
         harmless; an expired, withdrawn or someone else's invitation is a 400 with a plain sentence."""
         data = InvitationAcceptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        link = care.invitation_accept(token=data.validated_data["token"], runner=_user(request))
+        link = care.invitation_accept(token=data.validated_data["token"], runner=request_user(request))
         return Response(CareLinkSerializer(link).data, status=status.HTTP_201_CREATED)
 
 
@@ -162,12 +156,12 @@ class MyPhysioViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
     lookup_value_regex = "[0-9]+"
 
     def get_queryset(self) -> QuerySet[CareLink]:
-        return care.active_links_of_runner(_user(self.request))
+        return care.active_links_of_runner(request_user(self.request))
 
     @extend_schema(parameters=[ID_PARAMETER], responses={204: None, 404: ERROR_404})
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         link = self.get_object()
-        care.care_link_revoke(runner=_user(request), physio_id=link.physio_id)
+        care.care_link_revoke(runner=request_user(request), physio_id=link.physio_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -180,14 +174,14 @@ class MessageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> QuerySet[Message]:
-        return care.messages_visible_to(_user(self.request)).order_by("-created_at", "-id")
+        return care.messages_visible_to(request_user(self.request)).order_by("-created_at", "-id")
 
     @extend_schema(
         parameters=[MessageQuerySerializer],
         responses={200: MessageSerializer(many=True), 400: ERROR_400, 404: ERROR_404},
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user = _user(request)
+        user = request_user(request)
         query = MessageQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         field = "patient" if user.is_physio else "physio"
@@ -205,7 +199,7 @@ class MessageViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
         responses={201: MessageSerializer, 400: ERROR_400, 404: ERROR_404},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        user = _user(request)
+        user = request_user(request)
         data = MessageCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         field, other_id = other_party(data.validated_data, user)

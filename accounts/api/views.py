@@ -20,10 +20,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from rehabplan.api import IsRunner, WriteRateThrottle
+from rehabplan.api import IsRunner, WriteRateThrottle, request_user
 
 from .. import exports, services
-from ..models import ApiToken, RunnerProfile, User
+from ..models import ApiToken, RunnerProfile
 from .serializers import (
     AccountDeleteSerializer,
     ApiErrorSerializer,
@@ -35,12 +35,6 @@ from .serializers import (
 )
 
 ERROR_400 = OpenApiResponse(ApiErrorSerializer, description="Invalid input: see `errors`.")
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # behind IsAuthenticated / IsRunner
-    return user
 
 
 class TokenView(APIView):
@@ -76,7 +70,7 @@ class TokenView(APIView):
     def delete(self, request: Request) -> Response:
         if not isinstance(request.auth, ApiToken):
             raise ValidationError("This request was not made with an API token, so there is no token to revoke.")
-        services.api_token_revoke(user=_user(request), token_id=request.auth.pk)
+        services.api_token_revoke(user=request_user(request), token_id=request.auth.pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -89,7 +83,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return ApiToken.objects.none()
-        return ApiToken.objects.for_user(_user(self.request))
+        return ApiToken.objects.for_user(request_user(self.request))
 
     def get_object(self) -> ApiToken:
         try:
@@ -98,11 +92,11 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
             raise NotFound("You have no API token with this id.") from None
 
     def perform_destroy(self, instance: ApiToken) -> None:
-        services.api_token_revoke(user=_user(self.request), token_id=instance.pk)
+        services.api_token_revoke(user=request_user(self.request), token_id=instance.pk)
 
 
 def _own_profile(request: Request) -> RunnerProfile:
-    user = _user(request)
+    user = request_user(request)
     try:
         # Token authentication has already read the profile with the user (one query).
         return user.runner_profile
@@ -126,13 +120,13 @@ class ProfileView(APIView):
         form.is_valid(raise_exception=True)
         new = form.validated_data
         updated = services.runner_settings_update(
-            user=_user(request),
+            user=request_user(request),
             timezone_name=new.get("timezone", profile.timezone),
             reminder_time=new.get("reminder_time", profile.reminder_time),
             reminders_enabled=new.get("reminders_enabled", profile.reminders_enabled),
             units=new.get("units", profile.units),
         )
-        updated.user = _user(request)  # the e-mail in the answer, without reading the user again
+        updated.user = request_user(request)  # the e-mail in the answer, without reading the user again
         return Response(ProfileSerializer(updated).data)
 
 
@@ -153,7 +147,7 @@ class CalendarTokenView(APIView):
     @extend_schema(request=None, responses=CalendarLinkSerializer, summary="A new calendar link (the old one stops)")
     def post(self, request: Request) -> Response:
         _own_profile(request)  # a 404 for a runner without a profile, before writing
-        profile = services.calendar_token_regenerate(user=_user(request))
+        profile = services.calendar_token_regenerate(user=request_user(request))
         return Response(CalendarLinkSerializer(_calendar_link(request, profile)).data)
 
 
@@ -167,7 +161,7 @@ class ExportView(APIView):
         summary="All my data",
     )
     def get(self, request: Request) -> HttpResponse:
-        body = exports.export_json(exports.account_export(_user(request)))
+        body = exports.export_json(exports.account_export(request_user(request)))
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         name = f"rehabplan-my-data-{timezone.localdate().isoformat()}.json"
         response["Content-Disposition"] = f'inline; filename="{name}"'
@@ -196,7 +190,7 @@ class AccountView(APIView):
     def delete(self, request: Request) -> Response:
         confirm = AccountDeleteSerializer(data=request.data, context={"request": request})
         confirm.is_valid(raise_exception=True)
-        user = _user(request)
+        user = request_user(request)
         services.account_delete(user=user)  # a refusal (ValidationError) is a 400 with its sentence as `detail`
         if request.auth is None:  # a browser session: end it too
             logout(request._request)

@@ -28,7 +28,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from accounts.models import User
-from rehabplan.api import IsRunner, error_body
+from rehabplan.api import IsRunner, error_body, request_user
 
 from .. import selectors, services
 from ..domain import REHAB_KINDS
@@ -128,7 +128,7 @@ class SessionLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self) -> QuerySet[SessionLog]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return SessionLog.objects.none()
-        return session_logs_of(self.request.user)  # type: ignore[arg-type]
+        return session_logs_of(request_user(self.request))
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> BaseSerializer[Any]:
         logs = args[0] if args else []
@@ -151,7 +151,7 @@ class SessionLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         },
     )
     def create(self, request: Request) -> Response:
-        runner: User = request.user  # type: ignore[assignment]
+        runner = request_user(request)
         client_id = _client_id(request.data)
         if client_id and (stored := SessionLog.objects.filter(runner=runner, client_id=client_id).first()):
             return self._stored(stored.pk)
@@ -195,7 +195,7 @@ class MorningCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def get_queryset(self) -> QuerySet[DayLog]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return DayLog.objects.none()
-        return DayLog.objects.filter(runner=self.request.user).order_by("-date")  # type: ignore[misc]
+        return DayLog.objects.filter(runner=request_user(self.request)).order_by("-date")
 
     def _answer(self, day: DayLog, plan: Plan | None) -> Response:
         return Response(MorningCheckOutSerializer(day, context={"plan": plan}).data, status=status.HTTP_201_CREATED)
@@ -209,7 +209,7 @@ class MorningCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         },
     )
     def create(self, request: Request) -> Response:
-        runner: User = request.user  # type: ignore[assignment]
+        runner = request_user(request)
         client_id = _client_id(request.data)
         if client_id and (stored := DayLog.objects.filter(runner=runner, client_id=client_id).first()):
             return self._answer(stored, selectors.runner_current_plan(runner))

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from accounts.models import CareLink, User
-from rehabplan.api import IsPhysio, error_body
+from rehabplan.api import IsPhysio, error_body, request_user
 
 from .. import selectors
 from ..models import Plan, Prescription, ProgramTemplate
@@ -47,12 +47,6 @@ ERROR = OpenApiResponse(description="The error shape: {detail, errors}.")
 
 def _id(what: str) -> OpenApiParameter:
     return OpenApiParameter("id", int, OpenApiParameter.PATH, description=f"The {what}'s id.")
-
-
-def _physio(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # behind IsAuthenticated
-    return user
 
 
 def _patients_of(physio: User) -> QuerySet[User]:
@@ -100,19 +94,19 @@ class TemplateViewSet(viewsets.ModelViewSet[ProgramTemplate]):
     def get_queryset(self) -> QuerySet[ProgramTemplate]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return ProgramTemplate.objects.none()
-        return ProgramTemplate.objects.filter(owner=_physio(self.request)).order_by("name", "id")
+        return ProgramTemplate.objects.filter(owner=request_user(self.request)).order_by("name", "id")
 
     def perform_create(self, serializer: BaseSerializer[ProgramTemplate]) -> None:
-        serializer.instance = template_create(owner=_physio(self.request), **serializer.validated_data)
+        serializer.instance = template_create(owner=request_user(self.request), **serializer.validated_data)
 
     def perform_update(self, serializer: BaseSerializer[ProgramTemplate]) -> None:
         assert serializer.instance is not None
         serializer.instance = template_update(
-            template=serializer.instance, by=_physio(self.request), **serializer.validated_data
+            template=serializer.instance, by=request_user(self.request), **serializer.validated_data
         )
 
     def perform_destroy(self, instance: ProgramTemplate) -> None:
-        template_delete(template=instance, by=_physio(self.request))
+        template_delete(template=instance, by=request_user(self.request))
 
 
 # ---------------------------------------------------------------- a patient's plans
@@ -128,7 +122,7 @@ class PatientPlansView(generics.ListAPIView[Plan]):
     ordering = ("-created_at", "-id")
 
     def _patient(self) -> User:
-        runner = _patients_of(_physio(self.request)).select_related("runner_profile").filter(pk=self.kwargs["pk"])
+        runner = _patients_of(request_user(self.request)).select_related("runner_profile").filter(pk=self.kwargs["pk"])
         found = runner.first()
         if found is None:
             raise Http404
@@ -146,7 +140,7 @@ class PatientPlansView(generics.ListAPIView[Plan]):
         responses={201: PlanDetailSerializer, 400: ERROR, 404: ERROR},
     )
     def post(self, request: Request, pk: str) -> Response:
-        physio, runner = _physio(request), self._patient()
+        physio, runner = request_user(request), self._patient()
         context = {"request": request, "runner": runner, "today": _runner_today(runner)}
         serializer = PlanAssignSerializer(data=request.data, context=context)
         serializer.is_valid(raise_exception=True)
@@ -176,7 +170,7 @@ class PrescriptionView(generics.GenericAPIView[Prescription]):
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Prescription]:
-        patients = CareLink.objects.patients_of(_physio(self.request))
+        patients = CareLink.objects.patients_of(request_user(self.request))
         return Prescription.objects.filter(plan__runner__in=patients).select_related(
             "exercise", "session__plan", "session__log"
         )
@@ -198,7 +192,7 @@ class PrescriptionView(generics.GenericAPIView[Prescription]):
         try:
             decision = prescription_override(
                 prescription=prescription,
-                physio=_physio(request),
+                physio=request_user(request),
                 dose=serializer.validated_data["dose"],
                 reason=serializer.validated_data["note"],
             )
@@ -222,7 +216,7 @@ class PlanClearanceView(generics.GenericAPIView[Plan]):
     permission_classes = PHYSIO_ONLY
 
     def get_queryset(self) -> QuerySet[Plan]:
-        patients = CareLink.objects.patients_of(_physio(self.request))
+        patients = CareLink.objects.patients_of(request_user(self.request))
         return Plan.objects.filter(runner__in=patients).select_related("runner__runner_profile")
 
     @extend_schema(
@@ -239,7 +233,7 @@ class PlanClearanceView(generics.GenericAPIView[Plan]):
         data = serializer.validated_data
         try:
             decision = plan_clinician_clear(
-                plan=plan, physio=_physio(request), note=data["note"], start=data.get("start_date") or today
+                plan=plan, physio=request_user(request), note=data["note"], start=data.get("start_date") or today
             )
         except DjangoValidationError as exc:
             raise _plain(exc, "plan") from None
