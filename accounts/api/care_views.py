@@ -21,6 +21,7 @@ from rest_framework.serializers import BaseSerializer
 
 from programs import patients
 from rehabplan.api import IsPhysio, IsRunner, request_user
+from rehabplan.api_schema import ApiErrorSerializer
 
 from .. import care
 from ..models import CareLink, Invitation, Message
@@ -39,7 +40,6 @@ from .care_serializers import (
     other_party,
     patient_detail,
 )
-from .serializers import ApiErrorSerializer
 
 ID_PARAMETER = OpenApiParameter("id", int, OpenApiParameter.PATH)
 ERROR_400 = OpenApiResponse(ApiErrorSerializer, description="Invalid input: see `errors`.")

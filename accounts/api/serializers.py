@@ -9,7 +9,7 @@ import zoneinfo
 from typing import Any
 
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema_field, inline_serializer
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import ApiToken, RunnerProfile, Units
@@ -18,20 +18,6 @@ from ..services import API_TOKEN_NAME_MAX
 # One sentence whichever of the two was wrong, so the endpoint cannot be used to find out who has an account.
 WRONG_LOGIN = "That e-mail address and password do not match an account. Check them and try again."
 MAX_TIMEZONE = RunnerProfile._meta.get_field("timezone").max_length or 64
-
-
-# The one error body of the API (rehabplan/api.py). Built inline: a serializer class cannot declare a field named
-# `errors`, which is the name of its own property.
-ApiErrorSerializer = inline_serializer(
-    name="ApiError",
-    fields={
-        "detail": serializers.CharField(help_text="One plain sentence saying what went wrong."),
-        "errors": serializers.DictField(
-            child=serializers.ListField(child=serializers.CharField()),
-            help_text='Messages by field ("field" or "parent.child"); empty when no field is at fault.',
-        ),
-    },
-)
 
 
 class TokenLoginSerializer(serializers.Serializer[Any]):

@@ -21,12 +21,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rehabplan.api import IsRunner, WriteRateThrottle, request_user
+from rehabplan.api_schema import ApiErrorSerializer
 
 from .. import exports, services
 from ..models import ApiToken, RunnerProfile
 from .serializers import (
     AccountDeleteSerializer,
-    ApiErrorSerializer,
     CalendarLinkSerializer,
     ProfileSerializer,
     TokenCreatedSerializer,

@@ -72,3 +72,20 @@ def test_an_object_that_is_not_yours_is_a_plain_404(other_runner_api: APIClient,
     response = other_runner_api.get(f"/api/v1/plans/{runner_plan.pk}/changes/")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found: nothing with this id is yours to see.", "errors": {}}
+
+
+def test_the_schema_gives_every_operation_the_one_error_body() -> None:
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    errors_seen = 0
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for code in ("400", "401", "403", "404", "429"):
+                body = operation["responses"][code]["content"]["application/json"]["schema"]
+                ref = body["$ref"].rsplit("/", 1)[-1]
+                assert ref in ("ApiError", "ErrorWithReferral"), (method, path, code, ref)
+                errors_seen += 1
+    assert errors_seen > 100
+    error = schema["components"]["schemas"]["ApiError"]
+    assert set(error["properties"]) == {"detail", "errors"}

@@ -1,0 +1,45 @@
+"""The OpenAPI schema's view of what every endpoint shares: the one error body (rehabplan/api.py) on every error
+an operation can answer with, so a client reads one shape and the schema says so."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+# Built inline: a serializer class cannot declare a field named `errors`, which is the name of its own property.
+ApiErrorSerializer = inline_serializer(
+    name="ApiError",
+    fields={
+        "detail": serializers.CharField(help_text="One plain sentence saying what went wrong."),
+        "errors": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            help_text='Messages by field ("field" or "parent.child"); empty when no field is at fault.',
+        ),
+    },
+)
+
+COMMON_ERRORS = {
+    "400": "Invalid input: `detail` says what, `errors` which fields.",
+    "401": "Not signed in: send `Authorization: Bearer <key>` (or a session cookie).",
+    "403": "Signed in, but this account's role cannot use this endpoint.",
+    "404": "Not found, or not yours to see.",
+    "429": "Too many requests: wait for the seconds in the Retry-After header.",
+}
+
+
+class ApiAutoSchema(AutoSchema):
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code, description in COMMON_ERRORS.items():
+            documented = responses.get(code)
+            if documented is None:
+                responses[code] = self._get_response_for_code(OpenApiResponse(ApiErrorSerializer, description), code)
+            elif not documented.get("content"):  # described by a view without a body: the body is still the one
+                described = OpenApiResponse(ApiErrorSerializer, documented.get("description") or description)
+                responses[code] = self._get_response_for_code(described, code)
+        return responses
