@@ -331,3 +331,15 @@ def test_every_api_route_is_in_the_matrix() -> None:
     assert routes - table == set(), "routes with no row in MATRIX: add them"
     assert table - routes == set(), "rows for routes that do not exist"
     assert len(table) == len(MATRIX), "a route appears twice in MATRIX"
+
+
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
+@pytest.mark.parametrize("path", ["/api/v1/no-such-thing/", "/api/v1/plans/not-a-number/archive/"])
+def test_a_path_no_route_answers_is_a_json_404_for_every_method(world: World, method: str, path: str) -> None:
+    # CSRF checks on, as for a real client: the catch-all must answer JSON, not Django's HTML 403 page.
+    for client in (APIClient(enforce_csrf_checks=True), client_for(world.users["runner_a"])):
+        client.handler.enforce_csrf_checks = True
+        response = getattr(client, method)(path, {}, format="json")
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {"detail": "There is no such API endpoint.", "errors": {}}
