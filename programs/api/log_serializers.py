@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from ..log_forms import MORNING_RED_FLAGS
 from ..models import DayLog, ExerciseLog, PlanChange, PlannedSession, SessionLog
+from ..services.logs import EXERCISE_LOG_FIELDS
 from ..templatetags.plans import decision_reason
 from .serializers import ReferralSerializer
 
@@ -180,21 +181,7 @@ class EntryOutSerializer(serializers.ModelSerializer[ExerciseLog]):
 
     class Meta:
         model = ExerciseLog
-        fields = [
-            "prescription",
-            "exercise",
-            "sets_done",
-            "reps_done",
-            "hold_seconds",
-            "laps",
-            "minutes",
-            "distance",
-            "pain_during",
-            "pain_after",
-            "rpe",
-            "completed_as_prescribed",
-            "notes",
-        ]
+        fields = ["prescription", "exercise", *EXERCISE_LOG_FIELDS, "completed_as_prescribed"]
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField(), allow_null=True))
     def get_reps_done(self, log: ExerciseLog) -> list[int] | None:
