@@ -259,7 +259,10 @@ def _current_plans(runner_ids: list[int]) -> dict[int, Plan]:
     plans = (
         Plan.objects.filter(runner_id__in=runner_ids)
         .exclude(status=PlanStatus.ENDED)
-        .only("id", "runner_id", "status", "referral", "pathway", "start", "weeks", "pain_limits", "created_at")
+        # `state` too: its `attention` is what the rules asked a physio to look at, which the list shows
+        .only(
+            "id", "runner_id", "status", "referral", "pathway", "start", "weeks", "pain_limits", "state", "created_at"
+        )
         .order_by("-created_at", "-id")
     )
     for plan in plans:

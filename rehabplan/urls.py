@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from programs.views import today
+from programs.views import patients, today
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -16,6 +16,7 @@ urlpatterns = [
     path("", today.home, name="home"),
     path("today/sessions/<int:session_id>/log/", today.session_log, name="session-log"),
     path("morning-check/", today.morning_check, name="morning-check"),
+    path("patients/", patients.patient_list, name="patients"),
     path("plans/", include("programs.urls")),
     path("intake/", include("programs.intake_urls")),
     path("progress/", include("programs.progress_urls")),

@@ -20,6 +20,7 @@ from ..models import Plan, PlannedSession, PlanStatus
 from ..state_json import state_from_dict
 from ..templatetags.plans import decision_reason
 from .common import AuthenticatedRequest, phase_names
+from .patients import patient_list_page
 
 SKIP_MORNING_CHECK = "morning_check_skipped"
 
@@ -29,8 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "home.html")
     if request.user.is_physio:
-        plans = selectors.plans_visible_to(request.user).exclude(runner=request.user)
-        return render(request, "home.html", {"plans": plans})
+        return patient_list_page(request)  # type: ignore[arg-type]
     plan = selectors.runner_current_plan(request.user)
     if plan is None:
         return render(request, "programs/today.html", {"plan": None})

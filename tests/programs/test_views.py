@@ -171,7 +171,7 @@ def test_a_revoked_physio_no_longer_lists_the_patient_at_home(
     CareLink.objects.filter(physio=physio, runner=runner).update(status=CareLinkStatus.REVOKED)
     page = _text(client.get(reverse("home")))
     assert runner.email not in page
-    assert "No patient has linked their plan to you yet." in page
+    assert "No patient has accepted an invitation from you yet." in page
 
 
 @pytest.mark.parametrize("page", PLAN_PAGES)
@@ -384,7 +384,7 @@ def test_home_lists_the_physios_patients_and_no_one_else(
 
 def test_home_of_an_unlinked_physio_lists_no_one(client: Client, plan: Plan, other_physio: User, runner: User) -> None:
     page = _text(_logged_in(client, other_physio).get(reverse("home")))
-    assert "No patient has linked their plan to you yet." in page
+    assert "No patient has accepted an invitation from you yet." in page
     assert runner.email not in page
 
 

@@ -1,0 +1,61 @@
+"""A physio's patients at a glance: the same rows, sorting and filters as `GET /api/v1/patients/`."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from .. import patients
+from ..services.generation import pathways
+from .common import AuthenticatedRequest
+
+SORT_CHOICES = [
+    ("", "Needs attention first"),
+    ("name", "Name"),
+    ("adherence_7", "Lowest adherence (7 days)"),
+    ("adherence_28", "Lowest adherence (28 days)"),
+    ("-days_since_last_log", "Longest since last log"),
+    ("-last_pain", "Highest last pain"),
+    ("-last_morning_pain", "Highest morning pain"),
+]
+
+
+class PatientFilterForm(forms.Form):
+    flag = forms.ChoiceField(label="Show", required=False)
+    pathway = forms.ChoiceField(label="Program", required=False)
+    ordering = forms.ChoiceField(label="Sort by", required=False, choices=SORT_CHOICES)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["flag"]).choices = [("", "Every patient"), *patients.FLAG_LABELS.items()]
+        programs = sorted(((slug, p.name) for slug, p in pathways().items()), key=lambda choice: choice[1])
+        cast(forms.ChoiceField, self.fields["pathway"]).choices = [("", "Every program"), *programs]
+
+
+@login_required
+def patient_list(request: AuthenticatedRequest) -> HttpResponse:
+    if not request.user.is_physio:
+        raise PermissionDenied("Only a physiotherapist's account has patients.")
+    return patient_list_page(request)
+
+
+def patient_list_page(request: AuthenticatedRequest) -> HttpResponse:
+    """Every actively linked runner with what a physio triages by, filtered and sorted as the form asks."""
+    form = PatientFilterForm(request.GET or None)
+    rows = patients.patient_rows(request.user, today=timezone.localdate())
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+    elif form.is_bound:
+        chosen = form.cleaned_data
+        rows = patients.filter_rows(rows, flag=chosen["flag"] or None, pathway=chosen["pathway"] or None)
+        rows = patients.sort_rows(rows, chosen["ordering"] or None)
+    else:
+        rows = patients.sort_rows(rows, None)
+    return render(request, "programs/patients.html", {"rows": rows, "form": form}, status=status)
