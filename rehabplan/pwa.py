@@ -7,19 +7,16 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import zoneinfo
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, path, reverse
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -129,18 +126,6 @@ def offline_page_weeks(dates: list[dt.date], plan_start: dt.date) -> list[int]:
     return sorted({(date - plan_start).days // 7 + 1 for date in dates})
 
 
-def runner_local_today(user: Any) -> dt.date:
-    try:
-        name = user.runner_profile.timezone
-    except ObjectDoesNotExist:
-        name = None
-    try:
-        zone = zoneinfo.ZoneInfo(name) if name else dt.UTC
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = dt.UTC
-    return timezone.now().astimezone(zone).date()
-
-
 def runner_mark(user: Any) -> str:
     return salted_hmac("rehabplan.pwa.runner", str(user.pk)).hexdigest()[:20]
 
@@ -160,7 +145,7 @@ def offline_pages(request: HttpRequest) -> JsonResponse:
     pages = [reverse("home")]
     plan = selectors.runner_current_plan(user)  # type: ignore[arg-type]
     if plan is not None:
-        dates = offline_page_dates(runner_local_today(user), plan.start, plan.weeks)
+        dates = offline_page_dates(selectors.runner_today(user), plan.start, plan.weeks)  # type: ignore[arg-type]
         with contextlib.suppress(NoReverseMatch):  # the Week tab, when the project has one
             pages.append(reverse("plans:current-week"))
         pages += [reverse("plans:week", args=[plan.pk, number]) for number in offline_page_weeks(dates, plan.start)]

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import zoneinfo
 from dataclasses import dataclass
 from typing import TypeVar
 
 from django.http import HttpResponseBase, HttpResponseNotModified
-from django.utils import timezone
 from django.utils.http import parse_etags
 from rest_framework.request import Request
 
 from accounts.models import User
 
+from .. import selectors
 from ..models import Plan
 
 R = TypeVar("R", bound=HttpResponseBase)
@@ -48,15 +47,7 @@ class PlanMeta:
 
     def today(self) -> dt.date:
         """Today where the plan's runner is (a physio reading it may be elsewhere)."""
-        return local_today(self.timezone)
-
-
-def local_today(timezone_name: str | None) -> dt.date:
-    try:
-        zone = zoneinfo.ZoneInfo(timezone_name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    return timezone.localdate(timezone=zone)
+        return selectors.local_today(self.timezone)
 
 
 def plan_meta(user: User, plan_id: int) -> PlanMeta | None:

@@ -7,18 +7,14 @@ with the stored log (201, the same body) and stores nothing, whatever the rest o
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
-import zoneinfo
 from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
@@ -45,15 +41,6 @@ from .log_serializers import (
 CLIENT_ID_TAKEN = "This id was already used for something else: make a new one for each log."
 NO_PLAN = "You have no plan yet: answer the intake first."
 LOGGABLE_KINDS = sorted({*REHAB_KINDS, "run"})
-
-
-def runner_today(user: User) -> dt.date:
-    """Today where the runner is (token requests skip the middleware that sets the zone for pages)."""
-    try:
-        name = user.runner_profile.timezone
-    except ObjectDoesNotExist:
-        name = ""
-    return timezone.localtime(timezone=zoneinfo.ZoneInfo(name)).date() if name else timezone.localdate()
 
 
 def _client_id(data: Any) -> uuid.UUID | None:
@@ -155,7 +142,9 @@ class SessionLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         client_id = _client_id(request.data)
         if client_id and (stored := SessionLog.objects.filter(runner=runner, client_id=client_id).first()):
             return self._stored(stored.pk)
-        data = SessionLogInSerializer(data=request.data, context={"runner": runner, "today": runner_today(runner)})
+        data = SessionLogInSerializer(
+            data=request.data, context={"runner": runner, "today": selectors.runner_today(runner)}
+        )
         data.is_valid(raise_exception=True)
         valid = data.validated_data
         try:
@@ -213,7 +202,7 @@ class MorningCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         client_id = _client_id(request.data)
         if client_id and (stored := DayLog.objects.filter(runner=runner, client_id=client_id).first()):
             return self._answer(stored, selectors.runner_current_plan(runner))
-        data = MorningCheckInSerializer(data=request.data, context={"today": runner_today(runner)})
+        data = MorningCheckInSerializer(data=request.data, context={"today": selectors.runner_today(runner)})
         data.is_valid(raise_exception=True)
         plan = selectors.runner_current_plan(runner)
         if plan is None:

@@ -7,14 +7,11 @@ never another physio's row. Writes go through `programs.services.templates`, `.a
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, permissions, status, viewsets
 from rest_framework.request import Request
@@ -51,12 +48,6 @@ def _id(what: str) -> OpenApiParameter:
 
 def _patients_of(physio: User) -> QuerySet[User]:
     return User.objects.filter(pk__in=CareLink.objects.patients_of(physio))
-
-
-def _runner_today(runner: User) -> dt.date:
-    """Today where the runner is: a plan's dates are the runner's."""
-    profile = getattr(runner, "runner_profile", None)
-    return timezone.now().astimezone(ZoneInfo(getattr(profile, "timezone", None) or "UTC")).date()
 
 
 def _plain(exc: DjangoValidationError, *fields: str) -> exceptions.ValidationError:
@@ -141,7 +132,7 @@ class PatientPlansView(generics.ListAPIView[Plan]):
     )
     def post(self, request: Request, pk: str) -> Response:
         physio, runner = request_user(request), self._patient()
-        context = {"request": request, "runner": runner, "today": _runner_today(runner)}
+        context = {"request": request, "runner": runner, "today": selectors.runner_today(runner)}
         serializer = PlanAssignSerializer(data=request.data, context=context)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -227,7 +218,7 @@ class PlanClearanceView(generics.GenericAPIView[Plan]):
     )
     def post(self, request: Request, pk: str) -> Response:
         plan = self.get_object()
-        today = _runner_today(plan.runner)
+        today = selectors.runner_today(plan.runner)
         serializer = ClearanceSerializer(data=request.data, context={"today": today})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

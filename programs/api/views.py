@@ -54,10 +54,6 @@ from .serializers import (
 )
 
 
-def _user_today(user: User) -> dt.date:
-    return etags.local_today(getattr(getattr(user, "runner_profile", None), "timezone", None))
-
-
 def _short(date: dt.date) -> str:
     return f"{date:%a} {date.day} {date:%b %Y}"
 
@@ -111,7 +107,7 @@ class IntakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     def create(self, request: Request) -> Response:
         runner = request_user(request)
-        today = _user_today(runner)
+        today = selectors.runner_today(runner)
         serializer = IntakeSerializer(data=request.data, context={"start": today, "today": today})
         if not serializer.is_valid():
             # A red flag is never hidden behind a form error (docs/design.md §5): the referral comes with the errors.
@@ -215,7 +211,9 @@ class PlanViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Plan]):
     @extend_schema(request=PlanCreateSerializer, responses={201: PlanDetailSerializer}, summary="Start a plan")
     def create(self, request: Request) -> Response:
         runner = request_user(request)
-        serializer = PlanCreateSerializer(data=request.data, context={"request": request, "today": _user_today(runner)})
+        serializer = PlanCreateSerializer(
+            data=request.data, context={"request": request, "today": selectors.runner_today(runner)}
+        )
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         plan = services.plan_start(intake=data["intake"], start=data["start_date"], weeks=data["weeks"])

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-
-from accounts.models import User
 
 from .. import selectors, services
 from ..generator import pathway_item_of, swap_choices
@@ -30,15 +26,6 @@ from ..templatetags.plans import session_label
 from .common import AuthenticatedRequest, phase_names, plan_for_user, this_week
 
 DONE, PART_DONE, MISSED, TODAY, COMING, REST = "Done ✓", "Partly done", "Missed", "Today", "Coming", ""
-
-
-def runner_today(runner: User) -> dt.date:
-    """Today where the runner is (a physio reading the plan may be elsewhere)."""
-    try:
-        name = runner.runner_profile.timezone
-    except ObjectDoesNotExist:
-        name = "UTC"
-    return timezone.localdate(timezone=zoneinfo.ZoneInfo(name or "UTC"))
 
 
 # ---------------------------------------------------------------- the week, one line a day
@@ -143,7 +130,7 @@ def plan_week(request: AuthenticatedRequest, plan_id: int, number: int) -> HttpR
         "plan": plan,
         "week": week,
         "phases": phase_names(plan),
-        "lines": week_lines(week, runner_today(plan.runner)),
+        "lines": week_lines(week, selectors.runner_today(plan.runner)),
         "running": _running_line(week),
         "previous": number - 1 if number > 1 else None,
         "next": number + 1 if number < plan.weeks else None,
@@ -190,7 +177,7 @@ def plan_day(request: AuthenticatedRequest, plan_id: int, date: str) -> HttpResp
         raise Http404("Not a date.") from None
     if day.week is None:
         raise Http404("This day is outside the plan.")
-    swappable = _swappable_ids(plan, day, runner_today(plan.runner))
+    swappable = _swappable_ids(plan, day, selectors.runner_today(plan.runner))
     swaps = [(item, s) for s in day.sessions for item in s.items if item.id in swappable]
     context = {"plan": plan, "day": day, "phases": phase_names(plan), "swaps": swaps}
     return render(request, "programs/plan_day.html", context)
@@ -231,7 +218,7 @@ def plan_swap(request: AuthenticatedRequest, plan_id: int, prescription_id: int)
         Prescription.objects.select_related("session", "exercise"), plan=plan, pk=prescription_id
     )
     prescription.plan = prescription.session.plan = plan
-    today = runner_today(plan.runner)
+    today = selectors.runner_today(plan.runner)
     choices = swap_choices_for(prescription=prescription, today=today)
     others = choices.others
     form = SwapForm(

@@ -15,19 +15,17 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
 from django.db import connections
 from django.test import Client
-from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
-from programs import services
+from programs import selectors, services
 from programs.models import Plan, PlannedSession
 from programs.serializers import IntakeSerializer
 
@@ -143,7 +141,7 @@ def sign_in(context: BrowserContext, live_server: LiveServer) -> Callable[[User]
 
 def runner_today(runner: User) -> dt.date:
     """Today where the runner is: the date their pages show."""
-    return timezone.localdate(timezone=ZoneInfo(runner.runner_profile.timezone))
+    return selectors.runner_today(runner)
 
 
 def demo_intake(**changes: Any) -> dict[str, Any]:
