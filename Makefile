@@ -18,6 +18,7 @@ $(VENV)/.installed: requirements.txt
 	cp .env.example .env
 
 setup: $(VENV)/.installed .env
+	bash scripts/ensure-pango.sh
 
 run: setup
 	bash scripts/run.sh

@@ -83,6 +83,9 @@ class Plan(models.Model):
     # The rules' decisions so far (programs.domain.PlanState); generator(intake, state) reproduces the plan.
     state = models.JSONField(default=dict, blank=True)
     clinician_clearance = models.JSONField(null=True, blank=True)
+    # A physio's changes to the program (programs.program_edits.ProgramEdits as a dict): exercises removed, added or
+    # reordered, fixed doses, pain limit and running caps. Every regeneration applies them, so the rules keep them.
+    program_edits = models.JSONField(default=dict, blank=True)
     # Raised by every write to the plan or its sessions (services.plans.plan_locked), so a client's cached copy
     # is revalidated from this one column (the API's ETag) without reading the plan again.
     revision = models.PositiveIntegerField(default=1)
@@ -338,6 +341,7 @@ class PlanChangeKind(models.TextChoices):
     UPDATE = "update", "Sessions updated"
     ASSIGN = "assign", "Assigned by your physio"
     END = "end", "Plan ended"
+    PROGRAM = "program", "Program changed by your physio"
 
 
 class PlanChangeQuerySet(models.QuerySet["PlanChange"]):

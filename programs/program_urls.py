@@ -1,0 +1,7 @@
+"""A physio assigns and edits programs, and keeps templates."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
