@@ -55,6 +55,7 @@ from .pathways import (
     phase_slots,
     physio_choice_reason,
 )
+from .program_edits import NO_EDITS, ProgramEdits, apply_edits, cap_running
 from .rules import default_pain_limits
 from .rules_config import DEFAULT_CONFIG, RulesConfig
 from .run_days import place_runs
@@ -271,6 +272,7 @@ def generate_plan(
     state: PlanState = INITIAL_STATE,
     pain_limits: PainLimits | None = None,
     pathway: str | None = None,
+    edits: ProgramEdits = NO_EDITS,
 ) -> Plan:
     """Screen, choose the pathway, lay out its phases, then the running targets and each day's sessions.
 
@@ -282,6 +284,8 @@ def generate_plan(
     advisory gives an active plan with the referral, without the exercises it restricts, and (protect_only) in the
     first stage only. Both hold until a physio has cleared the runner after assessment (state.clinician_cleared).
     The plan starts at the furthest stage whose entry criteria the runner already meets (`entry_phase`).
+    `edits` are a physio's changes (programs.program_edits): the running caps bound each week's target before runs are
+    placed, and the exercise edits are applied to the finished plan under the same safety checks.
     """
     slug, why = choose_pathway(intake)
     if pathway is not None and pathway != slug:
@@ -309,6 +313,7 @@ def generate_plan(
         _place_phase(phase, builder, first, last + 1, start, days, speed, walk_jog, carried)
         first = last + 1
     targets = running_targets(intake, slots, start=start, config=config, state=state, walk_jog_sessions=walk_jog)
+    targets = cap_running(targets, edits)
     runs = place_runs(
         targets,
         start=start,
@@ -332,7 +337,16 @@ def generate_plan(
             for d in range(7 * w, 7 * w + 7)
         )
         out_weeks.append(Week(w + 1, slot.phase.slug, targets[w], week_days))
-    return Plan("active", referral, slug, why, limits, start, tuple(out_weeks))
+    plan = Plan("active", referral, slug, why, limits, start, tuple(out_weeks))
+    return apply_edits(
+        plan,
+        edits,
+        catalogue=catalogue,
+        pathway=template,
+        equipment=intake.equipment,
+        restricted=restricted,
+        config=config,
+    )
 
 
 def _return_weeks(targets: Sequence[RunningTarget], intake: Intake) -> frozenset[int]:

@@ -16,6 +16,7 @@ from exercises.catalogue import Catalogue
 from .domain import SESSION_KINDS, Day, DayLog, ExerciseLog, Intake, Plan, PlanState
 from .generator import generate_plan
 from .pathways import Pathway
+from .program_edits import NO_EDITS, ProgramEdits, physio_kept
 from .rules import evaluate
 from .rules_config import RulesConfig
 from .rules_types import Decision
@@ -41,9 +42,10 @@ def replan(
     catalogue: Catalogue,
     pathways: Mapping[str, Pathway],
     config: RulesConfig,
+    edits: ProgramEdits = NO_EDITS,
 ) -> Replanned | None:
-    """The rules' verdict on `current` (the plan as it stands, history included) and the plan regenerated from it;
-    None when nothing changed."""
+    """The rules' verdict on `current` (the plan as it stands, history included) and the plan regenerated from it
+    with the physio's `edits`; None when nothing changed."""
     if current.pathway is None:
         return None
     pathway = pathways[current.pathway]
@@ -62,6 +64,7 @@ def replan(
     )
     if new_state == state:
         return None
+    decisions = physio_kept(decisions, edits, current, new_state)
     regenerated = generate_plan(
         intake,
         start=current.start,
@@ -72,6 +75,7 @@ def replan(
         state=new_state,
         pain_limits=current.pain_limits,
         pathway=current.pathway,  # a physio's choice of pathway holds on every replan
+        edits=edits,  # and so do their program edits
     )
     return Replanned(new_state, decisions, regenerated)
 

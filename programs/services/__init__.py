@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..versions import catalogue_of, pathway_of
 from .archive import plan_archive
+from .assign import plan_assign, program_preview
 from .care import plan_clinician_clear, prescription_override
 from .generation import (
     catalogue,
@@ -31,6 +32,7 @@ from .plans import (
     plan_upgrade,
     plans_replan_for_today,
 )
+from .program_edits import plan_program_edit, template_from_plan
 from .reminders import reminders_dispatch_due
 from .swaps import exercise_swap
 
@@ -48,8 +50,10 @@ __all__ = [
     "pathway_version_current",
     "pathways",
     "plan_archive",
+    "plan_assign",
     "plan_clinician_clear",
     "plan_create",
+    "plan_program_edit",
     "plan_replan",
     "plan_replan_on",
     "plan_start",
@@ -57,8 +61,10 @@ __all__ = [
     "plan_upgrade",
     "plans_replan_for_today",
     "prescription_override",
+    "program_preview",
     "reminders_dispatch_due",
     "rules_config",
     "session_log_record",
     "stage_check_record",
+    "template_from_plan",
 ]

@@ -7,7 +7,9 @@ an assessment (`programs.services.care.plan_clinician_clear`): choosing a pathwa
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,30 +20,35 @@ from .. import domain
 from ..models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus, ProgramTemplate
 from ..pathways import choose_pathway, entry_phase
 from ..plan_json import intake_from_dict
+from ..program_edits import NO_EDITS, ProgramEdits, edit_problems, edits_from_dict, edits_to_dict
 from .care import _require_physio
-from .generation import pathways
+from .generation import catalogue, generate, pathways
 from .plans import plan_start
 from .templates import template_pain_limits
 
 
-@transaction.atomic
-def plan_assign(
+@dataclasses.dataclass(frozen=True)
+class _Assignment:
+    """What plan_assign and program_preview have checked and worked out."""
+
+    intake: Intake
+    runner_intake: domain.Intake
+    pathway: str
+    weeks: int
+    edits: ProgramEdits
+    pain_limits: domain.PainLimits | None
+
+
+def _assignment(
     *,
     physio: User,
     runner: User,
-    start: dt.date,
-    weeks: int | None = None,
-    pathway: str | None = None,
-    template: ProgramTemplate | None = None,
-    intake: Intake | None = None,
-) -> Plan:
-    """A new plan for a linked runner, which becomes their one current plan (earlier plans end as they were).
-
-    Generated from `intake` (default: the runner's latest) on `pathway`, else the template's, else the one the
-    intake's rules choose; for `weeks`, else the template's; with the template's pain limit, else the pathway's.
-    Recorded as a decision by the physio. Raises PermissionDenied without an active care link and ValidationError
-    (by field) for an intake or template that is not the runner's or the physio's, or a choice that does not fit.
-    """
+    weeks: int | None,
+    pathway: str | None,
+    template: ProgramTemplate | None,
+    intake: Intake | None,
+    edits: ProgramEdits | None,
+) -> _Assignment:
     _require_physio(physio, runner.pk, "assign a plan")
     intake = _intake_of(runner, intake)
     if template is not None and template.owner_id != physio.pk:
@@ -56,15 +63,85 @@ def plan_assign(
     if slug not in pathways():
         raise ValidationError({"pathway": "There is no such program."})
     _require_past_early_stage(runner_intake, slug)
-    limits = template_pain_limits(template.program, pathways()[slug]) if template is not None else None
+    if edits is None:  # the template's changes are the starting point
+        edits = edits_from_dict(template.program) if template is not None else NO_EDITS
+    problems = edit_problems(edits, catalogue=catalogue(), pathway=pathways()[slug], equipment=runner_intake.equipment)
+    if problems:
+        raise ValidationError(prefixed("edits", problems))
+    limits = template_pain_limits(edits_to_dict(edits), pathways()[slug])
+    return _Assignment(intake, runner_intake, slug, weeks, edits, limits)
 
-    plan = plan_start(intake=intake, start=start, weeks=weeks, pathway=slug, pain_limits=limits)
+
+def prefixed(name: str, problems: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """Problems inside one field's value named after the field (`edits.doses.nordic_curl`), as the API names them."""
+    return {name if key == "non_field_errors" else f"{name}.{key}": messages for key, messages in problems.items()}
+
+
+def program_preview(
+    *,
+    physio: User,
+    runner: User,
+    start: dt.date,
+    weeks: int | None = None,
+    pathway: str | None = None,
+    template: ProgramTemplate | None = None,
+    intake: Intake | None = None,
+    edits: ProgramEdits | None = NO_EDITS,
+) -> domain.Plan:
+    """The plan `plan_assign` would create with these choices, after the same checks; saves nothing. `edits` None:
+    the template's."""
+    chosen = _assignment(
+        physio=physio, runner=runner, weeks=weeks, pathway=pathway, template=template, intake=intake, edits=edits
+    )
+    return generate(
+        chosen.runner_intake,
+        start=start,
+        weeks=chosen.weeks,
+        pain_limits=chosen.pain_limits,
+        pathway=chosen.pathway,
+        edits=chosen.edits,
+    )
+
+
+@transaction.atomic
+def plan_assign(
+    *,
+    physio: User,
+    runner: User,
+    start: dt.date,
+    weeks: int | None = None,
+    pathway: str | None = None,
+    template: ProgramTemplate | None = None,
+    intake: Intake | None = None,
+    edits: ProgramEdits | None = None,
+) -> Plan:
+    """A new plan for a linked runner, which becomes their one current plan (earlier plans end as they were).
+
+    Generated from `intake` (default: the runner's latest) on `pathway`, else the template's, else the one the
+    intake's rules choose; for `weeks`, else the template's; with the physio's `edits` (programs.program_edits),
+    else the template's, validated as the generator's safety rules require (`edit_problems`); the pain limit from
+    the edits, else the pathway's. Recorded as a decision by the physio, with the edits and any stage restriction
+    they override. Raises PermissionDenied without an active care link and ValidationError (by field) for an intake
+    or template that is not the runner's or the physio's, or a choice that does not fit.
+    """
+    chosen = _assignment(
+        physio=physio, runner=runner, weeks=weeks, pathway=pathway, template=template, intake=intake, edits=edits
+    )
+    plan = plan_start(
+        intake=chosen.intake,
+        start=start,
+        weeks=chosen.weeks,
+        pathway=chosen.pathway,
+        pain_limits=chosen.pain_limits,
+        edits=chosen.edits,
+    )
     PlanChange.objects.create(
         plan=plan,
         kind=PlanChangeKind.ASSIGN,
         effective_from=start,
-        reason=_assigned_reason(plan, template),
+        reason=_assigned_reason(plan, chosen.edits),
         rule="physio",
+        after=edits_to_dict(chosen.edits) or None,
         author=physio,
     )
     return plan
@@ -101,14 +178,27 @@ def _intake_of(runner: User, intake: Intake | None) -> Intake:
     return latest
 
 
-def _assigned_reason(plan: Plan, template: ProgramTemplate | None) -> str:
-    """Plain words for the runner: which program, how long, from when, and the pain limit if the physio set one."""
+def _assigned_reason(plan: Plan, edits: ProgramEdits) -> str:
+    """Plain words for the runner: which program, how long, from when, the pain limit if the physio set one, and
+    any exercise they prescribe where its stage would leave it out, with their reason."""
     name = pathways()[plan.pathway].name
     length = f"{plan.weeks} week{'s' if plan.weeks != 1 else ''}"
     reason = f"Assigned by your physio: {name[:1].lower()}{name[1:]}, {length} from {plan.start:%a} {plan.start.day} {plan.start:%b}"
-    limit = template.program.get("pain_limit") if template is not None else None
-    if limit is not None:
-        reason += f", with pain kept at {limit}/10 or less"
+    if edits.pain_limit is not None:
+        reason += f", with pain kept at {edits.pain_limit}/10 or less"
+    overrides = override_text(edits)
+    if overrides:
+        reason += f". {overrides}"
     if plan.status == PlanStatus.NEEDS_CLINICIAN:
         return f"{reason}. It starts once a clinician has checked what you reported."
     return f"{reason}."
+
+
+def override_text(edits: ProgramEdits) -> str:
+    """The physio's recorded overrides in words: each exercise prescribed where a stage leaves it out, and why."""
+    names = catalogue().by_slug
+    parts = [
+        f"{names[slug].name if slug in names else slug} is prescribed even where its stage leaves it out: {why}"
+        for slug, why in sorted(edits.overrides.items())
+    ]
+    return "; ".join(parts) + "." if parts else ""

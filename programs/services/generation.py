@@ -27,6 +27,7 @@ from ..generator import generate_plan
 from ..models import PathwayVersion, Plan
 from ..pathways import Pathway, load_pathways, pathway_source
 from ..plan_sync import CatalogueMismatchError
+from ..program_edits import NO_EDITS, ProgramEdits, edits_from_dict
 from ..rules import RulesConfig
 from ..state_json import pain_limits_from_dict
 from ..versions import catalogue_of, pathway_of
@@ -63,9 +64,10 @@ def generate(
     catalogue_used: Catalogue | None = None,
     pathways_used: Mapping[str, Pathway] | None = None,
     pathway: str | None = None,
+    edits: ProgramEdits = NO_EDITS,
 ) -> domain.Plan:
     """The pure generator fed with a catalogue and pathways (the shipped files unless given) and the configured
-    rules; `pathway` in place of the one the intake's rules choose (a physio's choice). Writes nothing."""
+    rules; `pathway` in place of the one the intake's rules choose and `edits` (a physio's choices). Writes nothing."""
     return generate_plan(
         intake,
         start=start,
@@ -76,6 +78,7 @@ def generate(
         state=state,
         pain_limits=pain_limits,
         pathway=pathway,
+        edits=edits,
     )
 
 
@@ -114,7 +117,7 @@ def generate_for(
     plan: Plan, intake: domain.Intake, *, state: domain.PlanState, start: dt.date | None = None
 ) -> domain.Plan:
     """Regenerate a stored plan from the versions it is pinned to, on the pathway it follows (the one the intake's
-    rules chose, or the one a physio assigned)."""
+    rules chose, or the one a physio assigned), with the physio's program edits (`Plan.program_edits`)."""
     catalogue_used, pathways_used = pinned_inputs(plan)
     return generate(
         intake,
@@ -125,7 +128,13 @@ def generate_for(
         catalogue_used=catalogue_used,
         pathways_used=pathways_used,
         pathway=plan.pathway or None,
+        edits=edits_of(plan),
     )
+
+
+def edits_of(plan: Plan) -> ProgramEdits:
+    """The physio's edits a stored plan follows (validated when they were saved)."""
+    return edits_from_dict(plan.program_edits)
 
 
 def pinned_inputs(plan: Plan) -> tuple[Catalogue, dict[str, Pathway]]:

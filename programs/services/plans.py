@@ -24,10 +24,18 @@ from ..models import DayLog, Intake, Plan, PlanChange, PlanChangeKind, PlanState
 from ..pathways import choose_pathway
 from ..plan_json import intake_from_dict
 from ..plan_sync import persist_plan_body, sync_future
+from ..program_edits import NO_EDITS, ProgramEdits, edits_to_dict
 from ..replan import replan
 from ..selectors import StoredPlan, plan_read
 from ..state_json import state_from_dict, state_to_dict
-from .generation import catalogue_version_latest, generate_for, pathway_version_current, pinned_inputs, rules_config
+from .generation import (
+    catalogue_version_latest,
+    edits_of,
+    generate_for,
+    pathway_version_current,
+    pinned_inputs,
+    rules_config,
+)
 from .intakes import intake_record
 
 
@@ -57,12 +65,13 @@ def plan_create(
     weeks: int,
     pathway: str | None = None,
     pain_limits: domain.PainLimits | None = None,
+    edits: ProgramEdits = NO_EDITS,
 ) -> Plan:
     """Generate a plan from the intake and persist it in a fixed number of queries, pinned to the latest loaded
     catalogue and the current pathway template.
 
-    `pathway` and `pain_limits` are a physio's choice (`programs.services.assign`); without them the rules choose
-    from the intake. The plan keeps both, so every replan regenerates it on them (`generate_for`).
+    `pathway`, `pain_limits` and `edits` are a physio's choice (`programs.services.assign`); without them the rules
+    choose from the intake. The plan keeps them, so every replan regenerates it on them (`generate_for`).
     A red flag gives a plan with status needs_clinician, its referral, and no prescriptions (docs/design.md §5).
     """
     runner_intake = intake_from_dict(intake.data)
@@ -77,6 +86,7 @@ def plan_create(
         catalogue_version=catalogue_version_latest(),
         state=state_to_dict(domain.INITIAL_STATE),
         pain_limits=dataclasses.asdict(pain_limits) if pain_limits else None,
+        program_edits=edits_to_dict(edits),
     )
     generated = generate_for(plan, runner_intake, state=domain.INITIAL_STATE)
     plan.status = generated.status
@@ -96,6 +106,7 @@ def plan_start(
     weeks: int,
     pathway: str | None = None,
     pain_limits: domain.PainLimits | None = None,
+    edits: ProgramEdits = NO_EDITS,
 ) -> Plan:
     """A plan from a stored intake (`plan_create`), which becomes its runner's one current plan. Earlier plans end as
     they were: their logs and decisions stay, and no rule touches them again."""
@@ -107,7 +118,7 @@ def plan_start(
     )
     # The units the runner answered in are theirs from now on (the calendar feed and Settings read the profile).
     RunnerProfile.objects.filter(user=runner).update(units=intake.data["units"])
-    return plan_create(intake=intake, start=start, weeks=weeks, pathway=pathway, pain_limits=pain_limits)
+    return plan_create(intake=intake, start=start, weeks=weeks, pathway=pathway, pain_limits=pain_limits, edits=edits)
 
 
 @transaction.atomic
@@ -184,6 +195,7 @@ def plan_replan(
         catalogue=catalogue,
         pathways=pinned_pathways,
         config=rules_config(),
+        edits=edits_of(plan),
     )
     if result is None:
         return []

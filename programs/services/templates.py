@@ -1,7 +1,8 @@
 """A physio's own program templates: a pathway, a length and their settings for it, to assign to patients.
 
-What a template may set (`ProgramTemplate.program`) is only what the generator can honour today (TEMPLATE_SETTINGS);
-anything else is refused, so a template never promises a change that no plan would carry out.
+What a template sets (`ProgramTemplate.program`) is a physio's program edits (`programs.program_edits`, as
+`edits_to_dict`), validated as an assigned plan's are; anything else is refused, so a template never promises a change
+that no plan would carry out.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from accounts.models import User
 from .. import domain
 from ..models import ProgramTemplate
 from ..pathways import Pathway
-from .generation import pathways
+from ..program_edits import EditsFormatError, ProgramEdits, edit_problems, edits_from_dict, edits_to_dict
+from .generation import catalogue, pathways
 
-# What a template's `program` may set. `pain_limit`: the highest acceptable pain (0-10) during and after exercise,
-# in place of the pathway's own (docs/design.md §5: 2/10 by default for an acute strain, 5/10 for tendon pain,
-# "editable by the physio"; Hickey 2020's 4/10 is the documented alternative for a strain).
-# The generator has no per-plan running cap yet (programs.running_load reads RulesConfig only), so none is offered.
-TEMPLATE_SETTINGS: tuple[str, ...] = ("pain_limit",)
+# What a template's `program` may set: the edits' fields (programs.program_edits.ProgramEdits). `pain_limit`: the highest
+# acceptable pain (0-10) during and after exercise, in place of the pathway's own (docs/design.md §5: 2/10 by default
+# for an acute strain, 5/10 for tendon pain, "editable by the physio"; Hickey 2020's 4/10 is the documented
+# alternative for a strain).
+TEMPLATE_SETTINGS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(ProgramEdits))
 NAME_TAKEN = "You already have a template with this name."
 
 
@@ -46,15 +48,21 @@ def _clean(*, name: str, pathway: str, weeks: int, program: Mapping[str, Any]) -
         errors["pathway"] = "There is no such program."
     if not 1 <= weeks <= 52:
         errors["weeks"] = "A template runs for 1 to 52 weeks."
-    unknown = sorted(set(program) - set(TEMPLATE_SETTINGS))
-    if unknown:
-        errors["program"] = f"Plans cannot follow these settings yet: {', '.join(unknown)}."
-    limit = program.get("pain_limit")
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= 10):
-        errors["program"] = "The pain limit is a whole number from 0 to 10."
+    problems: list[str] = []
+    try:
+        edits = edits_from_dict(program)
+    except EditsFormatError as exc:
+        problems = [message for messages in exc.errors.values() for message in messages]
+        edits = None
+    if edits is not None and pathway in pathways():
+        found = edit_problems(edits, catalogue=catalogue(), pathway=pathways()[pathway])
+        problems = [message for messages in found.values() for message in messages]
+    if problems:
+        errors["program"] = " ".join(problems)
     if errors:
         raise ValidationError(errors)
-    return {"name": name.strip(), "pathway": pathway, "weeks": weeks, "program": dict(program)}
+    assert edits is not None
+    return {"name": name.strip(), "pathway": pathway, "weeks": weeks, "program": edits_to_dict(edits)}
 
 
 def _save(template: ProgramTemplate, **fields: Any) -> ProgramTemplate:

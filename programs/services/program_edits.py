@@ -1,0 +1,89 @@
+"""A physio adjusts an active plan's program (programs.program_edits) or keeps a program as a template of their own.
+
+Every adjustment is one decision in the plan's log (kind `program`), by that physio, with their note and the edits
+before and after. Only the unlogged future from the chosen day changes (`plan_sync.sync_future`): completed sessions
+and their logs are history and are never touched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import User
+
+from ..models import Plan, PlanChange, PlanChangeKind, PlanStatus, ProgramTemplate
+from ..plan_json import intake_from_dict
+from ..plan_sync import sync_future
+from ..program_edits import ProgramEdits, edit_problems, edits_to_dict
+from ..selectors import plan_read, runner_today
+from ..state_json import state_from_dict
+from .assign import prefixed
+from .care import _require_physio
+from .generation import generate_for, pinned_inputs
+from .plans import plan_locked
+from .templates import template_create, template_pain_limits
+
+
+@transaction.atomic
+def plan_program_edit(*, plan: Plan, physio: User, edits: ProgramEdits, note: str, start: dt.date) -> PlanChange:
+    """Replace a plan's program edits and regenerate its future from `start` (not before the runner's today).
+
+    The edits are validated against the plan's pinned pathway and catalogue and the runner's equipment, as at
+    assignment. Sessions before `start`, and every logged session, stay exactly as they were. Raises PermissionDenied
+    without an active care link, ValidationError (by field) for an ended plan, an empty note, a start in the past or
+    edits that do not fit."""
+    plan = plan_locked(plan.pk)
+    _require_physio(physio, plan.runner_id, "change the plan")
+    if plan.status == PlanStatus.ENDED:
+        raise ValidationError({"plan": "This plan has ended; it is kept as it was."})
+    if not note.strip():
+        raise ValidationError({"note": "Say what changes and why; the runner sees it."})
+    if start < runner_today(plan.runner):
+        raise ValidationError({"start": "Changes start today or later: what has been is never rewritten."})
+    catalogue, pathways = pinned_inputs(plan)
+    pathway = pathways[plan.pathway]
+    intake = intake_from_dict(plan.intake.data)
+    problems = edit_problems(edits, catalogue=catalogue, pathway=pathway, equipment=intake.equipment)
+    if problems:
+        raise ValidationError(prefixed("edits", problems))
+    before = plan.program_edits or {}
+    after = edits_to_dict(edits)
+    stored = plan_read(plan)
+    plan.program_edits = after
+    if edits.pain_limit is not None:
+        limits = template_pain_limits(after, pathway)
+        plan.pain_limits = dataclasses.asdict(limits) if limits else None
+    elif before.get("pain_limit") is not None:  # the physio's limit is taken away: the pathway's own again
+        plan.pain_limits = dataclasses.asdict(pathway.pain_limits)
+    plan.save(update_fields=["program_edits", "pain_limits"])
+    generated = generate_for(plan, intake, state=state_from_dict(plan.state))
+    changes = sync_future(plan, generated, stored, after=start - dt.timedelta(days=1))
+    return PlanChange.objects.create(
+        plan=plan,
+        kind=PlanChangeKind.PROGRAM,
+        effective_from=start,
+        reason=note.strip(),
+        rule="physio",
+        before=before,
+        after=after,
+        item_changes=[c.change for c in changes],
+        author=physio,
+    )
+
+
+@transaction.atomic
+def template_from_plan(*, plan: Plan, physio: User, name: str, description: str = "") -> ProgramTemplate:
+    """Keep a plan's program (its pathway, length and edits) as a template of the physio's own."""
+    _require_physio(physio, plan.runner_id, "keep this program as a template")
+    return template_create(
+        owner=physio,
+        name=name,
+        pathway=plan.pathway,
+        weeks=plan.weeks,
+        program=plan.program_edits or {},
+        description=description,
+    )
