@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
+from .care import NOTE_MAX_LENGTH
 from .models import Units, User, validate_timezone
 
 # Zones a person lives in ("Europe/London"), not the legacy aliases ("GB", "Etc/GMT+5") also in the database.
@@ -171,4 +172,23 @@ class ApiTokenForm(forms.Form):
         required=False,
         help_text="For example “My phone” or “Training spreadsheet”.",
         error_messages={"max_length": "Keep the name to 100 characters or fewer."},
+    )
+
+
+class InvitationForm(forms.Form):
+    """A physio invites a runner by e-mail; the note goes into the e-mail as it is typed."""
+
+    email = forms.EmailField(
+        label="Runner's e-mail address",
+        max_length=254,
+        error_messages={"required": "Enter the runner's e-mail address.", "invalid": _INVALID_EMAIL},
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "inputmode": "email", "autocapitalize": "none"}),
+    )
+    note = forms.CharField(
+        label="A note for the runner (optional)",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        help_text="It goes into the e-mail, for example where you met or why you would like to follow their plan.",
+        error_messages={"max_length": f"Keep the note to {NOTE_MAX_LENGTH} characters or fewer."},
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

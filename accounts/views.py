@@ -27,9 +27,9 @@ from programs import calendar_feed, selectors
 from programs.models import Plan
 from programs.views.common import AuthenticatedRequest
 
-from . import exports, services
+from . import care, exports, services
 from .forms import AccountDeleteForm, ApiTokenForm, LoginForm, LoginLinkForm, RunnerSettingsForm, SignupForm
-from .models import ApiToken, RunnerProfile
+from .models import ApiToken, CareLink, RunnerProfile
 
 # Signing up proves the password, not a link: the session records the password backend.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -145,6 +145,11 @@ def _settings_page(
         **_calendar_urls(request, profile),
         "api_tokens": ApiToken.objects.for_user(request.user),
         "token_form": ApiTokenForm(),
+        "physio_links": care.active_links_of_runner(request.user),
+        "physio_invitations": [
+            (invitation, reverse("invitation-accept", args=[care.invitation_token(invitation)]))
+            for invitation in care.pending_invitations_for(request.user)
+        ],
         **extra,
     }
     invalid = form.errors or context["token_form"].errors
@@ -215,6 +220,23 @@ def api_token_revoke(request: AuthenticatedRequest, token_id: int) -> HttpRespon
     services.api_token_revoke(user=request.user, token_id=token.pk)
     messages.success(request, f"The token “{token.name or token.prefix}” is revoked: apps using it are signed out.")
     return redirect(reverse("settings") + "#api-tokens")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def physio_revoke(request: AuthenticatedRequest, physio_id: int) -> HttpResponse:
+    """GET asks the runner to confirm in plain words; POST stops the physio seeing the plan, from their next request."""
+    _runner_profile(request)
+    link = get_object_or_404(care.active_links_of_runner(request.user), physio_id=physio_id)
+    name = care.display_name(link.physio)
+    if request.method == "POST":
+        try:
+            care.care_link_revoke(runner=request.user, physio_id=physio_id)
+        except CareLink.DoesNotExist:  # revoked by another request in the meantime: nothing left to stop
+            raise Http404("No active link with this physio.") from None
+        messages.success(request, f"{name} no longer sees your plan. To share it again, ask them for a new invitation.")
+        return redirect(reverse("settings") + "#physios")
+    return render(request, "accounts/physio_revoke.html", {"link": link, "physio_name": name})
 
 
 @require_GET
