@@ -8,7 +8,7 @@ from rest_framework.routers import SimpleRouter
 from .physio_views import PatientPlansView, PlanClearanceView, PrescriptionView, TemplateViewSet
 
 router = SimpleRouter()
-router.register("templates", TemplateViewSet, basename="template")
+router.register("templates", TemplateViewSet, basename="api-template")
 
 # Ids up to 18 digits: anything longer is not a row of ours (404), never an integer overflow in the query.
 urlpatterns: list[URLPattern | URLResolver] = [
