@@ -1,0 +1,318 @@
+"""A physio assigns a program to a linked runner (from a pathway, the runner's own answers or a template, edited
+before it is published) and adjusts an active plan. The editor's form is `programs.editor_forms`; every write is a
+service (`plan_assign`, `plan_program_edit`, `template_create`, `template_from_plan`).
+
+Only an actively linked physio reaches these pages; anyone else gets a 404, so nobody learns whether a runner exists.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+
+from accounts.care import display_name
+from accounts.models import CareLink, User
+
+from .. import domain, services
+from ..editor_forms import (
+    AssignStartForm,
+    EditorForm,
+    PlanEditForm,
+    TemplateNameForm,
+    add_service_errors,
+    preview_weeks,
+    rows_from_plan,
+)
+from ..models import Intake, Plan, PlanStatus, ProgramTemplate
+from ..pathways import choose_pathway
+from ..plan_json import intake_from_dict
+from ..program_edits import NO_EDITS, EditsFormatError, ProgramEdits, edits_from_dict, edits_to_dict
+from ..selectors import runner_today
+from ..services.templates import template_create
+from .common import AuthenticatedRequest
+
+EDITOR_CSS = "css/editor.css"
+
+
+def linked_runner(request: AuthenticatedRequest, runner_id: int) -> User:
+    """The runner, if the signed-in physio has an active link to them; a 404 for anyone else."""
+    if not request.user.is_physio or not CareLink.objects.physio_may_see(request.user, runner_id):
+        raise Http404("There is no such patient.")
+    return get_object_or_404(User.objects.select_related("runner_profile"), pk=runner_id)
+
+
+def patient_page(runner: User) -> str:
+    """Where a physio goes after a change: the patient's page when it exists, else the patient list."""
+    try:
+        return reverse("patient-detail", args=[runner.pk])
+    except NoReverseMatch:
+        return reverse("patients")
+
+
+def stored_edits(data: Any) -> ProgramEdits:
+    """Edits saved earlier (validated when saved); a shape no longer understood starts the editor empty."""
+    try:
+        return edits_from_dict(data)
+    except EditsFormatError:
+        return NO_EDITS
+
+
+def _unit(plan: domain.Plan) -> str:
+    return plan.weeks[0].running.unit if plan.weeks else "km"
+
+
+def _pain_limit(plan: domain.Plan) -> int | None:
+    return plan.pain_limits.during if plan.pain_limits is not None else None
+
+
+def _own_choice(runner: User) -> str:
+    intake = Intake.objects.for_runner(runner).latest_first().first()
+    if intake is None:
+        return "none yet (this runner has not answered the questions)"
+    slug, _why = choose_pathway(intake_from_dict(intake.data))
+    return services.pathways()[slug].name
+
+
+# ---------------------------------------------------------------- assign
+
+
+@login_required
+def program_assign(request: AuthenticatedRequest, runner_id: int) -> HttpResponse:
+    """Step 1 (GET, no choice yet): where the program starts from. Step 2 (GET with the choice, or POST): the
+    editor, then Preview, Publish or Save as template."""
+    physio = request.user
+    runner = linked_runner(request, runner_id)
+    today = runner_today(runner)
+    templates = list(ProgramTemplate.objects.filter(owner=physio))
+    data = request.POST if request.method == "POST" else (request.GET if "source" in request.GET else None)
+    start_form = AssignStartForm(
+        data, own_choice=_own_choice(runner), pathways=services.pathways(), templates=templates, today=today
+    )
+    context: dict[str, Any] = {"runner": runner, "runner_name": display_name(runner), "start_form": start_form}
+    if data is None:
+        return render(request, "programs/program_editor.html", {**context, "step": 1})
+    valid_start = start_form.is_valid()
+    if "source" in start_form.errors or (request.method == "GET" and not valid_start):
+        return render(request, "programs/program_editor.html", {**context, "step": 1}, status=400)
+
+    template = start_form.template
+    pathway = start_form.pathway or (template.pathway if template is not None else None)
+    start = start_form.cleaned_data.get("start") or today
+    weeks = start_form.chosen_weeks()
+    try:
+        base = services.program_preview(physio=physio, runner=runner, start=start, weeks=weeks, pathway=pathway)
+    except ValidationError as exc:
+        add_service_errors(exc, start_form)
+        return render(request, "programs/program_editor.html", {**context, "step": 1}, status=400)
+    except PermissionDenied:
+        raise Http404("There is no such patient.") from None
+
+    catalogue = services.catalogue()
+    initial = stored_edits(template.program) if template is not None else NO_EDITS
+    editor = EditorForm(
+        request.POST if request.method == "POST" else None,
+        rows=rows_from_plan(base, catalogue),
+        catalogue=catalogue,
+        edits=initial,
+        unit=_unit(base),
+        default_pain_limit=_pain_limit(base),
+    )
+    saving = request.POST.get("action") == "save_template"
+    # Bound only when saving: a name typed earlier is kept, but an empty one is no error on Preview or Publish.
+    name_form = TemplateNameForm(request.POST if saving else None, initial={"name": request.POST.get("name", "")})
+    context.update(step=2, editor=editor, name_form=name_form, base=base, pathway_name=_pathway_name(base))
+    action = request.POST.get("action", "preview") if request.method == "POST" else "preview"
+
+    if request.method == "GET":
+        shown = base if initial == NO_EDITS else _preview_or_none(physio, runner, start, weeks, pathway, initial)
+        return _editor_page(request, context, shown)
+    valid = valid_start and editor.is_valid() and (not saving or name_form.is_valid())
+    if not valid:
+        return _editor_page(request, context, None, status=400)
+    edits = editor.program_edits
+    try:
+        if action == "publish":
+            services.plan_assign(
+                physio=physio, runner=runner, start=start, weeks=weeks, pathway=pathway, template=template, edits=edits
+            )
+            flash.success(request, f"Published: {display_name(runner)} sees the new plan now.")
+            return redirect(patient_page(runner))
+        preview = services.program_preview(
+            physio=physio, runner=runner, start=start, weeks=weeks, pathway=pathway, edits=edits
+        )
+        if action == "save_template":
+            saved = template_create(
+                owner=physio,
+                name=name_form.cleaned_data["name"],
+                pathway=preview.pathway or pathway or "",
+                weeks=weeks,
+                program=edits_to_dict(edits),
+                description="",
+            )
+            flash.success(request, f"Saved as your template “{saved.name}”.")
+    except ValidationError as exc:
+        add_service_errors(exc, editor, start_form, name_form)
+        return _editor_page(request, context, None, status=400)
+    return _editor_page(request, context, preview)
+
+
+def _preview_or_none(
+    physio: User, runner: User, start: dt.date, weeks: int, pathway: str | None, edits: ProgramEdits
+) -> domain.Plan | None:
+    try:
+        return services.program_preview(
+            physio=physio, runner=runner, start=start, weeks=weeks, pathway=pathway, edits=edits
+        )
+    except ValidationError:
+        return None  # a template that no longer fits: the editor shows it, and Preview names what is wrong
+
+
+def _pathway_name(plan: domain.Plan) -> str:
+    pathway = services.pathways().get(plan.pathway or "")
+    return pathway.name if pathway is not None else ""
+
+
+def _editor_page(
+    request: AuthenticatedRequest,
+    context: dict[str, Any],
+    preview: domain.Plan | None,
+    *,
+    status: int = 200,
+    from_date: dt.date | None = None,
+) -> HttpResponse:
+    if preview is not None:
+        weeks = preview.weeks
+        if from_date is not None:
+            weeks = tuple(w for w in weeks if w.days and w.days[-1].date >= from_date)
+        pathway = services.pathways().get(preview.pathway or "")
+        context["preview"] = preview_weeks(
+            dataclasses.replace(preview, weeks=weeks), services.catalogue(), pathway, weeks=2
+        )
+        context["preview_plan"] = preview
+    return render(request, "programs/program_editor.html", {**context, "css": EDITOR_CSS}, status=status)
+
+
+# ---------------------------------------------------------------- adjust an active plan
+
+
+def _editable_plan(runner: User, plan_id: int) -> Plan:
+    plan = get_object_or_404(Plan.objects.select_related("intake"), pk=plan_id, runner=runner)
+    if plan.status == PlanStatus.ENDED:
+        raise Http404("This plan has ended.")
+    return plan
+
+
+@login_required
+def program_edit(request: AuthenticatedRequest, runner_id: int, plan_id: int) -> HttpResponse:
+    """The editor for an active plan, pre-filled with its edits; saving needs a note and a first day (not before
+    the runner's today). Logged and completed sessions never change (`plan_program_edit`)."""
+    runner = linked_runner(request, runner_id)
+    plan = _editable_plan(runner, plan_id)
+    return plan_edit_page(request, runner, plan, editing=request.method == "POST")
+
+
+def plan_edit_page(
+    request: AuthenticatedRequest,
+    runner: User,
+    plan: Plan,
+    *,
+    editing: bool,
+    name_form: TemplateNameForm | None = None,
+) -> HttpResponse:
+    physio = request.user
+    today = runner_today(runner)
+    data = request.POST if editing else None
+    try:
+        base = services.program_preview(
+            physio=physio, runner=runner, start=plan.start, weeks=plan.weeks, pathway=plan.pathway, intake=plan.intake
+        )
+    except PermissionDenied:
+        raise Http404("There is no such patient.") from None
+    catalogue = services.catalogue()
+    current = stored_edits(plan.program_edits)
+    editor = EditorForm(
+        data,
+        rows=rows_from_plan(base, catalogue),
+        catalogue=catalogue,
+        edits=current,
+        unit=_unit(base),
+        default_pain_limit=_pain_limit(base),
+    )
+    change_form = PlanEditForm(data, today=today)
+    context: dict[str, Any] = {
+        "runner": runner,
+        "runner_name": display_name(runner),
+        "plan": plan,
+        "editor": editor,
+        "change_form": change_form,
+        "name_form": name_form or TemplateNameForm(),
+        "base": base,
+        "pathway_name": _pathway_name(base),
+        "editing_plan": True,
+    }
+    if not editing:
+        return _editor_page(request, context, None, status=400 if name_form is not None else 200)
+    if not (editor.is_valid() and change_form.is_valid()):
+        return _editor_page(request, context, None, status=400)
+    edits = editor.program_edits
+    start = change_form.cleaned_data["start"]
+    try:
+        if request.POST.get("action") == "save":
+            services.plan_program_edit(
+                plan=plan, physio=physio, edits=edits, note=change_form.cleaned_data["note"], start=start
+            )
+            flash.success(
+                request, f"Saved: {display_name(runner)} sees the changed plan from {start:%a} {start.day} {start:%b}."
+            )
+            return redirect(patient_page(runner))
+        preview = services.program_preview(
+            physio=physio,
+            runner=runner,
+            start=plan.start,
+            weeks=plan.weeks,
+            pathway=plan.pathway,
+            intake=plan.intake,
+            edits=edits,
+        )
+    except ValidationError as exc:
+        add_service_errors(exc, editor, change_form)
+        return _editor_page(request, context, None, status=400)
+    except PermissionDenied:
+        raise Http404("There is no such patient.") from None
+    return _editor_page(request, context, preview, from_date=start)
+
+
+@login_required
+def template_from_plan(request: AuthenticatedRequest, runner_id: int, plan_id: int) -> HttpResponse:
+    """Save a patient's program (its pathway, weeks and edits) as one of the physio's templates."""
+    runner = linked_runner(request, runner_id)
+    plan = get_object_or_404(Plan, pk=plan_id, runner=runner)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = TemplateNameForm(request.POST)
+    if form.is_valid():
+        try:
+            template = services.template_from_plan(plan=plan, physio=request.user, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            add_service_errors(exc, form)
+        except PermissionDenied:
+            raise Http404("There is no such patient.") from None
+        else:
+            flash.success(request, f"Saved as your template “{template.name}”.")
+            return redirect("template-edit", template_id=template.pk)
+    if plan.status == PlanStatus.ENDED:
+        return render(
+            request,
+            "programs/program_editor.html",
+            {"runner": runner, "runner_name": display_name(runner), "name_form": form, "name_only": plan},
+            status=400,
+        )
+    return plan_edit_page(request, runner, plan, editing=False, name_form=form)
