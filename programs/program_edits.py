@@ -349,7 +349,7 @@ def apply_edits(
     set (the reason says the physio set them), added exercises in every session of their kind in the stages that
     allow them (exercise_allowed), and each session's items in the physio's order. Running caps are applied to the
     weekly targets before runs are placed (`cap_running`, called by the generator). Pure and deterministic."""
-    if not edits.changes_exercises or not plan.weeks:
+    if not (edits.changes_exercises or edits.max_runs is not None) or not plan.weeks:
         return plan
     limit = plan.pain_limits.during if plan.pain_limits else 5
     rank = {slug: i for i, slug in enumerate(edits.order)}
@@ -392,8 +392,32 @@ def apply_edits(
             if day.sessions and not sessions:
                 sessions = [domain.Session("rest")]
             days.append(dataclasses.replace(day, sessions=tuple(sessions)) if sessions != list(day.sessions) else day)
-        weeks.append(dataclasses.replace(week, days=tuple(days)))
+        week = dataclasses.replace(week, days=tuple(days))
+        weeks.append(_within_max_runs(week, edits.max_runs) if edits.max_runs is not None else week)
     return dataclasses.replace(plan, weeks=tuple(weeks))
+
+
+_RUN_PREFERENCE = {"race": 0, "long_run": 1}
+
+
+def _within_max_runs(week: domain.Week, max_runs: int) -> domain.Week:
+    """At most `max_runs` run sessions in the week, the stage's own running work included: the race and the long run
+    are kept first, then the earliest runs. A day left without sessions keeps its rest session."""
+    runs = [(day.date, s) for day in week.days for s in day.sessions if s.kind == "run"]
+    if len(runs) <= max_runs:
+        return week
+
+    def preference(run: tuple[object, domain.Session]) -> tuple[int, object]:
+        return min(_RUN_PREFERENCE.get(i.exercise, 2) for i in run[1].items), run[0]
+
+    kept = {id(session) for _, session in sorted(runs, key=preference)[:max_runs]}
+    days = []
+    for day in week.days:
+        sessions = tuple(s for s in day.sessions if s.kind != "run" or id(s) in kept)
+        if day.sessions and not sessions:
+            sessions = (domain.Session("rest"),)
+        days.append(dataclasses.replace(day, sessions=sessions) if sessions != day.sessions else day)
+    return dataclasses.replace(week, days=tuple(days))
 
 
 # ---------------------------------------------------------------- the rules and a fixed dose
