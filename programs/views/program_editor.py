@@ -20,15 +20,18 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.care import display_name
 from accounts.models import CareLink, User
+from exercises.catalogue import Catalogue
 
 from .. import domain, services
 from ..editor_forms import (
     AssignStartForm,
     EditorForm,
     PlanEditForm,
+    ProgramRow,
     TemplateNameForm,
     add_service_errors,
     preview_weeks,
+    rows_from_pathway,
     rows_from_plan,
 )
 from ..models import Intake, Plan, PlanStatus, ProgramTemplate
@@ -128,7 +131,7 @@ def program_assign(request: AuthenticatedRequest, runner_id: int) -> HttpRespons
     saving = request.POST.get("action") == "save_template"
     # Bound only when saving: a name typed earlier is kept, but an empty one is no error on Preview or Publish.
     name_form = TemplateNameForm(request.POST if saving else None, initial={"name": request.POST.get("name", "")})
-    context.update(step=2, editor=editor, name_form=name_form, base=base, pathway_name=_pathway_name(base))
+    context.update(step=2, editor=editor, name_form=name_form, base=base, pathway_name=_pathway_name(base.pathway))
     action = request.POST.get("action", "preview") if request.method == "POST" else "preview"
 
     if request.method == "GET":
@@ -175,9 +178,14 @@ def _preview_or_none(
         return None  # a template that no longer fits: the editor shows it, and Preview names what is wrong
 
 
-def _pathway_name(plan: domain.Plan) -> str:
-    pathway = services.pathways().get(plan.pathway or "")
+def _pathway_name(slug: str | None) -> str:
+    pathway = services.pathways().get(slug or "")
     return pathway.name if pathway is not None else ""
+
+
+def _pathway_rows(slug: str, catalogue: Catalogue) -> tuple[ProgramRow, ...]:
+    pathway = services.pathways().get(slug)
+    return rows_from_pathway(pathway, catalogue) if pathway is not None else ()
 
 
 def _editor_page(
@@ -230,21 +238,24 @@ def plan_edit_page(
     physio = request.user
     today = runner_today(runner)
     data = request.POST if editing else None
+    catalogue = services.catalogue()
     try:
-        base = services.program_preview(
+        base: domain.Plan | None = services.program_preview(
             physio=physio, runner=runner, start=plan.start, weeks=plan.weeks, pathway=plan.pathway, intake=plan.intake
         )
     except PermissionDenied:
         raise Http404("There is no such patient.") from None
-    catalogue = services.catalogue()
+    except ValidationError:
+        base = None  # a plan assigned before a check that now refuses its choices: edit it from its program's list
+    rows = rows_from_plan(base, catalogue) if base is not None else _pathway_rows(plan.pathway, catalogue)
     current = stored_edits(plan.program_edits)
     editor = EditorForm(
         data,
-        rows=rows_from_plan(base, catalogue),
+        rows=rows,
         catalogue=catalogue,
         edits=current,
-        unit=_unit(base),
-        default_pain_limit=_pain_limit(base),
+        unit=_unit(base) if base is not None else plan.intake.data.get("units", "km"),
+        default_pain_limit=_pain_limit(base) if base is not None else None,
     )
     change_form = PlanEditForm(data, today=today)
     context: dict[str, Any] = {
@@ -255,7 +266,7 @@ def plan_edit_page(
         "change_form": change_form,
         "name_form": name_form or TemplateNameForm(),
         "base": base,
-        "pathway_name": _pathway_name(base),
+        "pathway_name": _pathway_name(plan.pathway),
         "editing_plan": True,
     }
     if not editing:

@@ -390,3 +390,37 @@ def test_saving_a_patients_program_as_a_template(
     template = ProgramTemplate.objects.get(owner=physio)
     assert response.status_code == 302 and response["Location"] == reverse("template-edit", args=[template.pk])
     assert (template.pathway, template.weeks, template.program) == (plan.pathway, 4, {"pain_limit": 4})
+
+
+def test_a_runner_who_needs_a_clinician_gets_a_plan_that_waits_for_one(
+    client: Client, runner: User, physio: User, intake_data: dict[str, Any]
+) -> None:
+    intake_data["symptoms"]["fever_or_unwell"] = True
+    record_intake(runner, intake_data)
+    url, fields = _editor(client, physio, runner)
+    response = _post(client, url, fields, action="preview")
+    assert response.status_code == 200
+    assert "No weeks to show: the plan waits for a clinician's check" in main_text(response.content)
+    assert _post(client, url, fields, action="publish").status_code == 302
+    assert Plan.objects.get(runner=runner).status == PlanStatus.NEEDS_CLINICIAN
+
+
+@pytest.mark.parametrize("weeks", [4, 26])
+def test_the_editor_pages_run_a_fixed_number_of_queries(
+    client: Client,
+    runner: User,
+    physio: User,
+    intake_data: dict[str, Any],
+    weeks: int,
+    django_assert_max_num_queries: Any,
+) -> None:
+    plan = create_plan(runner, intake_data, weeks=weeks)
+    for i in range(3):
+        template_create(owner=physio, name=f"Template {i}", pathway="overuse_ache", weeks=6, program={})
+    client.force_login(physio)
+    query = {"source": "intake", "start": START.isoformat(), "weeks": str(weeks)}
+    with at(START):
+        with django_assert_max_num_queries(9):
+            assert client.get(reverse("program-assign", args=[runner.pk]), query).status_code == 200
+        with django_assert_max_num_queries(7):
+            assert client.get(reverse("program-edit", args=[runner.pk, plan.pk])).status_code == 200

@@ -3,6 +3,8 @@ and deleting with confirmation. Another physio's template does not exist for the
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -144,3 +146,13 @@ def test_delete_asks_first(client: Client, physio: User, template: ProgramTempla
     response = client.post(url)
     assert response.status_code == 302 and response["Location"] == reverse("template-list")
     assert not ProgramTemplate.objects.filter(pk=template.pk).exists()
+
+
+def test_the_list_runs_a_fixed_number_of_queries(
+    client: Client, physio: User, django_assert_max_num_queries: Any
+) -> None:
+    for i in range(12):
+        template_create(owner=physio, name=f"Template {i}", pathway="prevention", weeks=4, program={"max_runs": 2})
+    client.force_login(physio)
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("template-list")).status_code == 200
