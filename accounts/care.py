@@ -225,3 +225,13 @@ def message_send(*, author: User, other_id: int, body: str) -> Message:
     if thread is None:
         raise CareLink.DoesNotExist("No active link between these two people.")
     return Message.objects.create(physio=thread.physio, runner=thread.runner, author=author, body=body)
+
+
+@transaction.atomic
+def messages_mark_read(*, reader: User, other_id: int | None = None) -> int:
+    """The other party's unread messages to `reader` are read now: in the thread with `other_id`, or in all of the
+    reader's active threads. How many were marked; a closed or unknown thread marks nothing."""
+    unread = messages_visible_to(reader).filter(read_at__isnull=True).exclude(author=reader)
+    if other_id is not None:
+        unread = unread.filter(**{"runner_id" if reader.is_physio else "physio_id": other_id})
+    return unread.update(read_at=timezone.now())

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from .views import messages, patient_detail
+
+urlpatterns: list[URLPattern] = [
+    path("patients/<int:runner_id>/", patient_detail.patient_detail, name="patient-detail"),
+    path("patients/<int:runner_id>/messages/", patient_detail.patient_messages, name="patient-messages"),
+    path("messages/", messages.runner_messages, name="runner-messages"),
+    path("messages/<int:physio_id>/", messages.runner_message_send, name="runner-message-send"),
+]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from .. import charts, selectors
+from ..models import Plan
 from ..progress import adherence_by_week, has_adherence, has_running, pain_series, running_by_week
 from ..progress_selectors import plan_progress_read
 from .common import AuthenticatedRequest
@@ -20,13 +24,18 @@ def progress(request: AuthenticatedRequest) -> HttpResponse:
     plan = selectors.runner_current_plan(request.user)
     if plan is None:
         return render(request, "programs/progress.html", {"plan": None})
-    read = plan_progress_read(plan)
-    today = timezone.localdate()
+    return render(request, "programs/progress.html", progress_context(plan, today=timezone.localdate()))
+
+
+def progress_context(plan: Plan, *, today: dt.date, decisions_limit: int = 10) -> dict[str, Any]:
+    """The charts, their figures and the newest decisions of a plan: the runner's Progress page and a physio's
+    patient page show the same ones."""
+    read = plan_progress_read(plan, decisions_limit=decisions_limit)
     adherence = adherence_by_week(read.sessions, start=plan.start, weeks=plan.weeks, today=today)
     pain = pain_series(read.exercise_logs, read.day_logs)
     running = running_by_week(read.targets, read.exercise_logs, read.day_logs, start=plan.start, today=today)
     names = {"running": "Running"} | {e.slug: e.name for e in selectors.catalogue_for(plan).exercises}
-    context = {
+    return {
         "plan": plan,
         "started": plan.start <= today,
         "adherence": adherence,
@@ -41,4 +50,3 @@ def progress(request: AuthenticatedRequest) -> HttpResponse:
         "more_changes": read.more_decisions,
         "names": names,
     }
-    return render(request, "programs/progress.html", context)

@@ -1,0 +1,174 @@
+"""A physio's page for one patient: the plan, every log, the charts of the runner's Progress page, the decisions and
+the message thread.
+
+Only an actively linked physio reads it (`CareLink.objects.patients_of`); anyone else gets a 404 that does not say
+whether the runner exists, and a revoked link closes the page on the next request. The reads are the plan's read
+model and the Progress page's, so the page runs a fixed number of queries whatever the plan's length.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts import care
+from accounts.models import CareLink, User
+
+from .. import patients, selectors
+from ..forms import RED_FLAG_QUESTIONS
+from ..log_forms import MORNING_RED_FLAGS
+from ..models import DayLog, ExerciseLog, Plan, PlanWeek, SessionLog
+from ..selectors import ItemRow, SessionRow
+from .common import AuthenticatedRequest, phase_names
+from .messages import MessageForm, send_from_form
+from .progress import progress_context
+
+# Every decision is listed; this only bounds a pathological plan (the full log stays one link away).
+DECISIONS_SHOWN = 500
+
+RED_FLAG_LABELS: dict[str, str] = dict(RED_FLAG_QUESTIONS) | dict(MORNING_RED_FLAGS)
+
+
+@dataclass(frozen=True)
+class PlanDay:
+    date: dt.date
+    sessions: list[SessionRow]
+    is_today: bool
+
+
+@dataclass(frozen=True)
+class PlanWeekView:
+    week: PlanWeek
+    days: list[PlanDay]
+    is_this_week: bool
+
+
+@dataclass(frozen=True)
+class LoggedExercise:
+    item: ItemRow
+    log: ExerciseLog
+
+
+@dataclass(frozen=True)
+class LoggedSession:
+    session: SessionRow
+    notes: str
+    exercises: list[LoggedExercise]
+
+
+@dataclass(frozen=True)
+class DayLogView:
+    log: DayLog
+    red_flags: list[str]  # the questions answered yes, in words
+
+
+def _physio_only(request: AuthenticatedRequest) -> None:
+    if not request.user.is_physio:
+        raise PermissionDenied("Only a physiotherapist's account has patients.")
+
+
+@login_required
+def patient_detail(request: AuthenticatedRequest, runner_id: int) -> HttpResponse:
+    _physio_only(request)
+    return _page(request, runner_id, MessageForm())
+
+
+@require_POST
+@login_required
+def patient_messages(request: AuthenticatedRequest, runner_id: int) -> HttpResponse:
+    _physio_only(request)
+    form = MessageForm(request.POST)
+    if send_from_form(form, author=request.user, other_id=runner_id) is not None:
+        return redirect(reverse("patient-detail", args=[runner_id]) + "#messages")
+    return _page(request, runner_id, form, status=400)
+
+
+def _patient(physio: User, runner_id: int) -> User:
+    """The runner, only when actively linked to this physio (else a 404, whether or not the runner exists)."""
+    patients_of = CareLink.objects.patients_of(physio)
+    return get_object_or_404(User.objects.select_related("runner_profile").filter(pk__in=patients_of), pk=runner_id)
+
+
+def _page(request: AuthenticatedRequest, runner_id: int, form: MessageForm, status: int = 200) -> HttpResponse:
+    physio = request.user
+    runner = _patient(physio, runner_id)
+    today = selectors.runner_today(runner)  # the plan's days are the runner's
+    row = patients.patient_row(physio, runner.pk, today=today)
+    if row is None:  # the link was revoked between the two reads
+        raise Http404("No such patient.")
+    plan = selectors.runner_current_plan(runner)
+    notes = list(care.messages_visible_to(physio).filter(runner_id=runner.pk).order_by("-created_at", "-id"))
+    unread = sum(note.author_id == runner.pk and note.read_at is None for note in notes)
+    if unread:  # shown as new this once
+        care.messages_mark_read(reader=physio, other_id=runner.pk)
+    context: dict[str, Any] = {
+        "runner": runner,
+        "runner_name": row.name,
+        "row": row,
+        "today": today,
+        "plan": plan,
+        "notes": notes,
+        "unread": unread,
+        "form": form,
+        "day_logs": _day_logs(runner),
+    }
+    if plan is not None:
+        context |= _plan_context(plan, today)
+    return render(request, "programs/patient_detail.html", context, status=status)
+
+
+def _plan_context(plan: Plan, today: dt.date) -> dict[str, Any]:
+    stored = selectors.plan_read(plan)
+    this_week = selectors.week_number_of(plan, today)
+    by_week: dict[int, dict[dt.date, list[SessionRow]]] = {}
+    for session in stored.sessions:
+        by_week.setdefault(session.week_number, {}).setdefault(session.date, []).append(session)
+    weeks = [
+        PlanWeekView(
+            week=week,
+            days=[
+                PlanDay(date, sessions, date == today)
+                for date, sessions in sorted(by_week.get(week.number, {}).items())
+            ],
+            is_this_week=week.number == this_week,
+        )
+        for week in stored.weeks
+    ]
+    return {
+        **progress_context(plan, today=today, decisions_limit=DECISIONS_SHOWN),
+        "weeks": weeks,
+        "phases": phase_names(plan),
+        "logged_sessions": _logged_sessions(plan, stored.sessions),
+    }
+
+
+def _logged_sessions(plan: Plan, sessions: list[SessionRow]) -> list[LoggedSession]:
+    """The plan's logged sessions, newest first, each with its exercise logs in the session's order."""
+    logged = [s for s in sessions if s.logged]
+    if not logged:
+        return []
+    notes = dict(SessionLog.objects.filter(session__plan=plan).values_list("session_id", "notes"))
+    return [
+        LoggedSession(
+            session=session,
+            notes=notes.get(session.id, ""),
+            exercises=[LoggedExercise(item, log) for item in session.items for log in item.logs],
+        )
+        for session in reversed(logged)
+    ]
+
+
+def _day_logs(runner: User) -> list[DayLogView]:
+    """Every day log (morning checks, runs, red-flag answers) of the runner, newest first."""
+    return [
+        DayLogView(log, [RED_FLAG_LABELS.get(name, name.replace("_", " ").capitalize()) for name in log.red_flags])
+        for log in DayLog.objects.filter(runner=runner).order_by("-date")
+    ]
