@@ -17,4 +17,9 @@ urlpatterns: list[URLPattern] = [
     ),
     # The runner's side: in Settings, they stop a physio seeing their plan.
     path("settings/physios/<int:physio_id>/revoke/", account_views.physio_revoke, name="physio-revoke"),
+    path(
+        "patients/<int:runner_id>/plans/<int:plan_id>/clearance/",
+        care.plan_clearance,
+        name="plan-clearance",
+    ),
 ]

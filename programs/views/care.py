@@ -1,12 +1,14 @@
-"""A physio's invitations: send one, follow what became of each, withdraw one still pending.
+"""A physio's invitations (send, follow, withdraw) and their clearance of a patient's red flags after assessment.
 
-Thin views over `accounts.care`, the services the API calls too. Every page here is a physio's: a runner gets a 403.
+Thin views over `accounts.care` and `programs.services.care`, the services the API calls too. Every page here is a
+physio's: a runner gets a 403; a plan of a runner who is not actively linked to this physio is a 404.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -14,16 +16,28 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import care
 from accounts.forms import InvitationForm
-from accounts.models import Invitation
+from accounts.models import CareLink, Invitation
 
+from .. import selectors
+from ..models import Plan
+from ..services.care import plan_clinician_clear
 from .common import AuthenticatedRequest
+
+# As far ahead as the API lets a clearance start (programs/api/physio_serializers.py).
+START_DAYS_AHEAD = 365
+
+URGENCY_LABELS = {
+    "emergency": "Emergency: an emergency department now",
+    "urgent": "Urgent: a doctor or sports physiotherapist within 24-48 hours",
+    "soon": "Soon: a doctor or sports physiotherapist within the next week",
+}
 
 
 def _physio_only(request: AuthenticatedRequest) -> None:
@@ -99,3 +113,89 @@ def invitation_withdraw(request: AuthenticatedRequest, invitation_id: int) -> Ht
     else:
         messages.success(request, f"The invitation to {invitation.email} is withdrawn: its link no longer works.")
     return redirect("invitation-list")
+
+
+# ---------------------------------------------------------------- clearance
+
+
+class ClearanceForm(forms.Form):
+    note = forms.CharField(
+        label="What your assessment found",
+        max_length=2000,
+        help_text="The runner reads this beside their plan: plain words, no abbreviations.",
+        error_messages={
+            "required": "Record what the assessment found.",
+            "max_length": "Keep it to 2000 characters or fewer.",
+        },
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    start = forms.DateField(
+        label="The plan starts (or continues in full) from",
+        help_text="The runner's today at the earliest: what is past stays as it was.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Choose a start date.", "invalid": "Enter a date such as 2026-01-05."},
+    )
+    confirm = forms.BooleanField(
+        label="I have assessed this runner and it is safe for their plan to go ahead",
+        error_messages={"required": "Tick the box to confirm you assessed the runner."},
+    )
+
+    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_start(self) -> dt.date:
+        start: dt.date = self.cleaned_data["start"]
+        if start < self.today:
+            raise forms.ValidationError(
+                f"Choose {date_format(self.today, 'D j M')} (the runner's today) or later: what is past stays as it was."
+            )
+        if start > self.today + dt.timedelta(days=START_DAYS_AHEAD):
+            raise forms.ValidationError("Clearance can start at most a year from today.")
+        return start
+
+
+def _after_clearance_url(runner_id: int) -> str:
+    try:
+        return reverse("patient-detail", args=[runner_id])
+    except NoReverseMatch:
+        return reverse("patients")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_clearance(request: AuthenticatedRequest, runner_id: int, plan_id: int) -> HttpResponse:
+    """The referral a patient's plan is held by, and the form that records the assessment and clears it."""
+    _physio_only(request)
+    patients = CareLink.objects.patients_of(request.user)
+    plan = get_object_or_404(
+        Plan.objects.filter(runner__in=patients).select_related("runner__runner_profile"),
+        pk=plan_id,
+        runner_id=runner_id,
+    )
+    runner_name = care.display_name(plan.runner)
+    today = selectors.runner_today(plan.runner)
+    form = ClearanceForm(request.POST if request.method == "POST" else None, today=today, initial={"start": today})
+    if form.is_valid():
+        try:
+            plan_clinician_clear(
+                plan=plan, physio=request.user, note=form.cleaned_data["note"], start=form.cleaned_data["start"]
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            start = form.cleaned_data["start"]
+            messages.success(
+                request, f"{runner_name} is cleared; their plan goes ahead from {date_format(start, 'D j M')}."
+            )
+            return redirect(_after_clearance_url(plan.runner_id))
+    referral: dict[str, Any] | None = plan.referral
+    context = {
+        "plan": plan,
+        "runner_name": runner_name,
+        "referral": referral,
+        "urgency": URGENCY_LABELS.get(referral["urgency"], referral["urgency"]) if referral else "",
+        "form": form,
+        "today": today,
+    }
+    return render(request, "programs/clearance.html", context, status=400 if form.errors else 200)
