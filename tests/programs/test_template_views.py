@@ -156,3 +156,21 @@ def test_the_list_runs_a_fixed_number_of_queries(
     client.force_login(physio)
     with django_assert_max_num_queries(4):
         assert client.get(reverse("template-list")).status_code == 200
+
+
+def test_a_template_adding_a_contraindicated_exercise_needs_a_reason(client: Client, physio: User) -> None:
+    template = template_create(owner=physio, name="Sit bone", pathway="proximal_tendinopathy", weeks=8, program={})
+    client.force_login(physio)
+    url = reverse("template-edit", args=[template.pk])
+    fields = form_fields(client.get(url).content, having="shown")
+    addition = {"added-0-exercise": "single_leg_rdl", "added-0-kind": "strength"}
+    refused = client.post(url, {**fields, **addition})
+    assert refused.status_code == 400
+    assert "Single-leg Romanian deadlift is left out of the" in main_text(refused.content)
+    template.refresh_from_db()
+    assert template.program == {}
+    reason = "Tolerates hinging to mid-range; assessed in clinic."
+    saved = client.post(url, {**fields, **addition, "added-0-override": reason})
+    assert saved.status_code == 302, main_text(saved.content)
+    template.refresh_from_db()
+    assert template.program["overrides"] == {"single_leg_rdl": reason}
