@@ -300,3 +300,26 @@ def test_the_page_runs_the_same_bounded_queries_for_a_short_plan_and_a_24_week_p
     logs = _section(response, "logs")
     assert logs.count(" · Strength") >= 8 and logs.count("2/10 1/10 5") >= 20
     assert len(re.findall(r"<svg\b", _section_markup(response, "charts"))) == 3
+
+
+def test_the_actions_link_to_the_physio_pages_and_clearance_only_with_a_referral(
+    client: Client, physio: User, runner: User, plan: Plan
+) -> None:
+    def actions() -> str:
+        page = _get(client, physio, runner).content.decode()
+        start = page.find('<nav class="patient-actions"')
+        return page[start : page.find("</nav>", start)]
+
+    links = actions()
+    assert f'href="{reverse("program-assign", args=[runner.pk])}"' in links
+    assert f'href="{reverse("program-edit", args=[runner.pk, plan.pk])}"' in links
+    assert f'href="{reverse("plan-print", args=[plan.pk])}"' in links
+    assert f'href="{reverse("plan-pdf", args=[plan.pk])}"' in links
+    clearance = f'href="{reverse("plan-clearance", args=[runner.pk, plan.pk])}"'
+    assert clearance not in links
+    Plan.objects.filter(pk=plan.pk).update(
+        referral={"urgency": "soon", "message": "Get the swelling checked.", "reasons": ["swelling"]}
+    )
+    links = actions()
+    assert clearance in links and "Clear red flags" in links
+    assert "Get the swelling checked." in _section(_get(client, physio, runner), "referral")
