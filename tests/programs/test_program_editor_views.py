@@ -424,3 +424,28 @@ def test_the_editor_pages_run_a_fixed_number_of_queries(
             assert client.get(reverse("program-assign", args=[runner.pk]), query).status_code == 200
         with django_assert_max_num_queries(7):
             assert client.get(reverse("program-edit", args=[runner.pk, plan.pk])).status_code == 200
+
+
+def test_choices_the_services_refuse_come_back_to_step_one_in_plain_words(
+    client: Client, runner: User, physio: User, other_physio: User, intake_data: dict[str, Any]
+) -> None:
+    client.force_login(physio)
+    url = reverse("program-assign", args=[runner.pk])
+    query = {"source": "intake", "start": START.isoformat(), "weeks": "4"}
+    with at(START):
+        no_answers = client.get(url, query)
+    assert no_answers.status_code == 400
+    assert "This runner has not answered the questions for a plan yet." in main_text(no_answers.content)
+
+    intake_data["symptoms"]["location"] = "sit_bone"
+    record_intake(runner, intake_data)
+    with at(START):
+        other_program = client.get(url, {**query, "source": "pathway:prevention"})
+    assert other_program.status_code == 400
+    assert "its early stage leaves out exercises that are not safe yet" in main_text(other_program.content)
+
+    theirs = template_create(owner=other_physio, name="Theirs", pathway="prevention", weeks=4, program={})
+    with at(START):
+        not_mine = client.get(url, {**query, "source": f"template:{theirs.pk}"})
+    assert not_mine.status_code == 400 and "Theirs" not in main_text(not_mine.content)
+    assert not Plan.objects.filter(runner=runner).exists()
