@@ -13,7 +13,16 @@ from django.urls import reverse
 
 from accounts.models import User
 from exercises.catalogue import load_catalogue_file
-from programs.models import Plan, PlanChange, PlanChangeKind, PlanStatus, Prescription, ProgramTemplate
+from programs.models import (
+    ExerciseLog,
+    Plan,
+    PlanChange,
+    PlanChangeKind,
+    PlannedSession,
+    PlanStatus,
+    Prescription,
+    ProgramTemplate,
+)
 from programs.services.templates import template_create
 from tests.pages import at, main_text
 from tests.programs.plans import START, create_plan, record_intake
@@ -240,9 +249,12 @@ def test_every_kind_of_edit_round_trips_into_the_plan(client: Client, runner: Us
     assert items.filter(exercise__slug="single_leg_squat").exists()
     for week in plan.plan_weeks.all():
         assert week.target_distance <= 20 and week.max_runs <= 3
-    session = items.filter(exercise__slug=fixed).first().session
-    order = [p.exercise.slug for p in session.prescriptions.all()]
-    if moved in order:
+    assert set(items.values_list("pain_limit", flat=True)) == {4}
+    both = items.filter(exercise__slug=moved, session__prescriptions__exercise__slug=fixed).values("session")
+    sessions = PlannedSession.objects.filter(pk__in=both).prefetch_related("prescriptions__exercise")
+    assert sessions
+    for session in sessions:
+        order = [p.exercise.slug for p in session.prescriptions.all()]
         assert order.index(moved) < order.index(fixed)
 
 
@@ -339,6 +351,7 @@ def test_editing_an_active_plan_never_changes_logged_sessions(
     log_session(logged)
     today = logged.date + dt.timedelta(days=1)
     before = _rows(plan, [logged.pk])
+    logs_before = list(ExerciseLog.objects.filter(session_log__session=logged).order_by("pk").values())
     removed = before[0][1]
 
     client.force_login(physio)
@@ -363,6 +376,7 @@ def test_editing_an_active_plan_never_changes_logged_sessions(
         response = client.post(url, {**fields, "action": "save", "note": note})
     assert response.status_code == 302, main_text(response.content)
     assert _rows(plan, [logged.pk]) == before
+    assert list(ExerciseLog.objects.filter(session_log__session=logged).order_by("pk").values()) == logs_before
     assert not Prescription.objects.filter(plan=plan, session__date__gte=today, exercise__slug=removed).exists()
     decision = PlanChange.objects.get(plan=plan, kind=PlanChangeKind.PROGRAM)
     assert (decision.author, decision.reason, decision.effective_from) == (physio, note, today)
