@@ -95,7 +95,7 @@ def invitation_list(request: AuthenticatedRequest) -> HttpResponse:
     now = timezone.now()
     rows = [
         InvitationRow(invitation, care.invitation_status(invitation, now), care.invitation_expires_at(invitation))
-        for invitation in Invitation.objects.filter(physio=request.user).select_related("accepted_by")
+        for invitation in Invitation.objects.filter(physio=request.user)
     ]
     status = 400 if form.errors else 200
     return render(request, "programs/invitations.html", {"form": form, "rows": rows}, status=status)

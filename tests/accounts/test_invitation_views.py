@@ -13,10 +13,14 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.care import invitation_create
 from accounts.models import CareLink, Invitation, User
 from tests.factories import PhysioFactory
 from tests.pages import main_text
@@ -203,3 +207,20 @@ def test_a_runner_with_two_physios_sees_both_and_each_physio_only_their_own(
     client.force_login(third_physio)
     patients = main_text(client.get("/patients/").content)
     assert runner.email in patients and other_runner.email in patients
+
+
+def _list_queries(client: Client, physio: User) -> int:
+    client.force_login(physio)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(INVITATIONS).status_code == 200
+    return len(queries)
+
+
+def test_the_list_costs_the_same_queries_for_one_invitation_or_many(client: Client, other_physio: User) -> None:
+    third_physio = PhysioFactory(email="third@clinic.test")
+    invitation_create(physio=other_physio, email="one@example.test", link_for=str)
+    for n in range(8):
+        invitation = invitation_create(physio=third_physio, email=f"runner{n}@example.test", link_for=str)
+    Invitation.objects.filter(pk=invitation.pk).update(withdrawn_at=timezone.now())
+
+    assert _list_queries(client, other_physio) == _list_queries(client, third_physio)

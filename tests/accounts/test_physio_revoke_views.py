@@ -9,7 +9,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -17,7 +19,7 @@ from rest_framework.test import APIClient
 from accounts.care import invitation_create
 from accounts.models import CareLink, CareLinkStatus, User
 from programs.models import Plan
-from tests.factories import CareLinkFactory
+from tests.factories import CareLinkFactory, PhysioFactory
 from tests.pages import main_text
 from tests.programs.plans import create_plan
 
@@ -143,3 +145,21 @@ def test_anonymous_visitors_log_in_first(client: Client, physio: User) -> None:
     response = client.post(_revoke_url(physio))
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert CareLink.objects.filter(status=CareLinkStatus.ACTIVE).count() == 1
+
+
+def _settings_queries(client: Client, runner: User) -> int:
+    client.force_login(runner)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/settings/").status_code == 200
+    return len(queries)
+
+
+def test_settings_cost_the_same_queries_for_one_physio_or_several(
+    client: Client, runner: User, physio: User, other_runner: User
+) -> None:
+    for _ in range(3):
+        CareLinkFactory(runner=other_runner)
+        invitation_create(physio=PhysioFactory(), email=other_runner.email, link_for=str)
+    invitation_create(physio=PhysioFactory(), email=runner.email, link_for=str)
+
+    assert _settings_queries(client, runner) == _settings_queries(client, other_runner)
