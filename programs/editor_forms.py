@@ -72,6 +72,7 @@ class ProgramRow:
     kind: str
     dosing: str
     start_dose: str  # the dose it starts at, in words
+    start: Dose  # the same in numbers: the dose boxes show them as placeholders
 
 
 def rows_from_plan(plan: domain.Plan, catalogue: Catalogue) -> tuple[ProgramRow, ...]:
@@ -100,7 +101,7 @@ def rows_from_pathway(pathway: Pathway, catalogue: Catalogue) -> tuple[ProgramRo
 
 def _row(slug: str, kind: str, dose: Dose, catalogue: Catalogue) -> ProgramRow:
     spec = catalogue[slug]
-    return ProgramRow(slug, spec.name, kind, spec.dosing, describe(dose, spec.per_side))
+    return ProgramRow(slug, spec.name, kind, spec.dosing, describe(dose, spec.per_side), dose)
 
 
 def _by_kind(rows: Iterable[ProgramRow]) -> tuple[ProgramRow, ...]:
@@ -222,9 +223,10 @@ class EditorForm(forms.Form):
             self.fields[f"position__{slug}"] = _number(f"Position of {row.name}", low=1, high=99)
             self.initial[f"position__{slug}"] = positions[slug]
             fixed = dose_to_dict(edits.doses[slug]) if slug in edits.doses else {}
+            start = dose_to_dict(row.start)
             for name in DOSE_FIELDS_OF[row.dosing]:
                 key = f"dose__{slug}__{name}"
-                self.fields[key] = _dose_field(name)
+                self.fields[key] = _dose_field(name, placeholder=str(_dose_text(start.get(name)) or ""))
                 self.initial[key] = _dose_text(fixed.get(name))
         self.added_total = self._added_total(data, edits)
         kinds = [(kind, KIND_LABELS[kind]) for kind in EDITABLE_KINDS]
