@@ -13,8 +13,8 @@ from rest_framework import serializers
 from accounts.models import User
 
 from ..models import Intake, PlanChange, PlanChangeKind, PlanStatus, Prescription, ProgramTemplate
+from ..program_edits import ADDABLE_KINDS
 from ..services.generation import pathways
-from ..services.templates import TEMPLATE_SETTINGS
 from .serializers import RepsField
 
 MAX_ID = 2**63 - 1  # ids beyond a bigint are not found rather than overflowing the query
@@ -25,27 +25,104 @@ def _pathway_field(**kwargs: Any) -> serializers.ChoiceField:
     return serializers.ChoiceField(choices=sorted(pathways()), help_text="The slug of a pathway (pathways/).", **kwargs)
 
 
+# ---------------------------------------------------------------- a dose
+
+
+class DoseSerializer(serializers.Serializer[Any]):
+    """A dose: only the fields the exercise's dosing uses (see the exercise's `dosing` and `default_dose`)."""
+
+    sets = serializers.IntegerField(min_value=1, max_value=20, required=False)
+    reps = RepsField(required=False)
+    hold_seconds = serializers.IntegerField(min_value=1, max_value=600, required=False)
+    minutes = serializers.IntegerField(min_value=1, max_value=180, required=False)
+    laps = serializers.IntegerField(min_value=1, max_value=100, required=False)
+    metres = serializers.IntegerField(min_value=1, max_value=5000, required=False)
+    distance = serializers.FloatField(min_value=0.1, max_value=100, required=False, help_text="In the runner's unit.")
+    intervals = serializers.IntegerField(min_value=1, max_value=50, required=False)
+    pace_percent = serializers.IntegerField(min_value=1, max_value=100, required=False)
+
+    def validate_reps(self, value: Any) -> int | list[int]:
+        def whole(n: Any) -> bool:
+            return isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 100
+
+        if whole(value):
+            return int(value)
+        if isinstance(value, list) and 1 <= len(value) <= 20 and all(whole(n) for n in value):
+            return [int(n) for n in value]
+        raise serializers.ValidationError("Reps are a whole number from 1 to 100, or a list of them, one per set.")
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({key: ["Not a dose field."] for key in unknown})
+        values = dict(super().to_internal_value(data))
+        if not values:
+            raise serializers.ValidationError("Give the dose's numbers.")
+        return values
+
+
 # ---------------------------------------------------------------- templates
 
 
-class ProgramSettingsSerializer(serializers.Serializer[Any]):
-    """What a template changes in the pathway's plan: only what the generator honours today."""
+class StrictSerializer(serializers.Serializer[Any]):
+    """Refuses fields it does not know, so a typo is an error rather than a change silently not made."""
 
+    unknown_message = "Not a field here."
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({key: [self.unknown_message] for key in unknown})
+        return dict(super().to_internal_value(data))
+
+
+class AddedExerciseSerializer(StrictSerializer):
+    exercise = serializers.CharField(max_length=64, help_text="The exercise's slug (catalogue).")
+    kind = serializers.ChoiceField(choices=ADDABLE_KINDS, help_text="The sessions it joins.")
+    dose = DoseSerializer(help_text="Only the fields the exercise's dosing uses.")
+
+
+class ProgramEditsSerializer(StrictSerializer):
+    """A physio's changes to the pathway's program (docs/api.md, "Program edits"); every field may be left out.
+    The exercises and doses are checked against the catalogue and the program's stages when the edits are used."""
+
+    unknown_message = "Plans cannot follow this setting."
+
+    removed = serializers.ListField(
+        child=serializers.CharField(max_length=64), max_length=100, required=False, help_text="Exercises left out."
+    )
+    doses = serializers.DictField(
+        child=DoseSerializer(),
+        required=False,
+        help_text="Exercise slug to the dose it keeps: the rules never move it up or down.",
+    )
+    added = serializers.ListField(child=AddedExerciseSerializer(), max_length=30, required=False)
+    order = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        max_length=100,
+        required=False,
+        help_text="Exercises in the order wanted within a session; the others keep their place after them.",
+    )
+    overrides = serializers.DictField(
+        child=serializers.CharField(max_length=1000),
+        required=False,
+        help_text="Added exercise's slug to why it is prescribed in a stage that leaves it out (recorded).",
+    )
     pain_limit = serializers.IntegerField(
         min_value=0,
         max_value=10,
         required=False,
         help_text="The most pain (0-10) allowed during and after exercise; left out, the pathway's own limit.",
     )
+    weekly_distance_cap = serializers.FloatField(
+        min_value=0.1, max_value=1000, required=False, help_text="The most running a week, in the runner's unit."
+    )
+    max_runs = serializers.IntegerField(min_value=0, max_value=7, required=False, help_text="The most runs a week.")
 
-    def to_internal_value(self, data: Any) -> dict[str, Any]:
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(TEMPLATE_SETTINGS))
-            if unknown:
-                raise serializers.ValidationError(
-                    {key: ["Plans cannot follow this setting; the settings are: pain_limit."] for key in unknown}
-                )
-        return dict(super().to_internal_value(data))
+
+ProgramSettingsSerializer = ProgramEditsSerializer  # a template's `program` is the edits
 
 
 class ProgramTemplateSerializer(serializers.ModelSerializer[ProgramTemplate]):
@@ -92,6 +169,9 @@ class PlanAssignSerializer(serializers.Serializer[Any]):
         required=False,
         help_text="The id of one of the runner's intakes; default latest.",
     )
+    edits = ProgramEditsSerializer(
+        required=False, help_text="Your changes to the program; left out, the template's (or none)."
+    )
 
     def validate_template(self, value: int) -> ProgramTemplate:
         found = ProgramTemplate.objects.filter(owner=self.context["request"].user, pk=value).first()
@@ -124,40 +204,6 @@ class PlanAssignSerializer(serializers.Serializer[Any]):
 
 
 # ---------------------------------------------------------------- a prescription and its override
-
-
-class DoseSerializer(serializers.Serializer[Any]):
-    """A dose: only the fields the exercise's dosing uses (see the exercise's `dosing` and `default_dose`)."""
-
-    sets = serializers.IntegerField(min_value=1, max_value=20, required=False)
-    reps = RepsField(required=False)
-    hold_seconds = serializers.IntegerField(min_value=1, max_value=600, required=False)
-    minutes = serializers.IntegerField(min_value=1, max_value=180, required=False)
-    laps = serializers.IntegerField(min_value=1, max_value=100, required=False)
-    metres = serializers.IntegerField(min_value=1, max_value=5000, required=False)
-    distance = serializers.FloatField(min_value=0.1, max_value=100, required=False, help_text="In the runner's unit.")
-    intervals = serializers.IntegerField(min_value=1, max_value=50, required=False)
-    pace_percent = serializers.IntegerField(min_value=1, max_value=100, required=False)
-
-    def validate_reps(self, value: Any) -> int | list[int]:
-        def whole(n: Any) -> bool:
-            return isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 100
-
-        if whole(value):
-            return int(value)
-        if isinstance(value, list) and 1 <= len(value) <= 20 and all(whole(n) for n in value):
-            return [int(n) for n in value]
-        raise serializers.ValidationError("Reps are a whole number from 1 to 100, or a list of them, one per set.")
-
-    def to_internal_value(self, data: Any) -> dict[str, Any]:
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({key: ["Not a dose field."] for key in unknown})
-        values = dict(super().to_internal_value(data))
-        if not values:
-            raise serializers.ValidationError("Give the dose's numbers.")
-        return values
 
 
 class PhysioDecisionSerializer(serializers.ModelSerializer[PlanChange]):
@@ -250,3 +296,30 @@ class ClearanceResultSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(help_text="What the assessment found, as recorded.")
     cleared_at = serializers.DateTimeField()
     decision = PhysioDecisionSerializer()
+
+
+# ---------------------------------------------------------------- editing an active plan's program
+
+
+class PlanProgramEditSerializer(serializers.Serializer[Any]):
+    edits = ProgramEditsSerializer(help_text="The plan's program edits from now on (they replace the earlier ones).")
+    note = serializers.CharField(max_length=2000, help_text="What changes and why; the runner reads it.")
+    start_date = serializers.DateField(
+        required=False, help_text="From when the coming sessions change; default today, the runner's date."
+    )
+
+    def validate_start_date(self, value: dt.date) -> dt.date:
+        today: dt.date = self.context["today"]
+        if value < today:
+            raise serializers.ValidationError("Changes start today or later: what has been is never rewritten.")
+        if value > today + dt.timedelta(days=START_DAYS_AHEAD):
+            raise serializers.ValidationError("Changes can start at most a year from today.")
+        return value
+
+
+class PlanProgramSerializer(serializers.Serializer[Any]):
+    """A plan's program edits, and the decision that recorded the last change when one was just made."""
+
+    plan = serializers.IntegerField()
+    edits = ProgramEditsSerializer()
+    decision = PhysioDecisionSerializer(required=False)

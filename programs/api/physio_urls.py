@@ -1,11 +1,11 @@
-"""API routes for physios' program work: templates, assigning plans, dose overrides, clearance."""
+"""API routes for physios' program work: templates, assigning plans, dose overrides, clearance, program edits."""
 
 from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, re_path
 from rest_framework.routers import SimpleRouter
 
-from .physio_views import PatientPlansView, PlanClearanceView, PrescriptionView, TemplateViewSet
+from .physio_views import PatientPlansView, PlanClearanceView, PlanProgramView, PrescriptionView, TemplateViewSet
 
 router = SimpleRouter()
 router.register("templates", TemplateViewSet, basename="api-template")
@@ -16,4 +16,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     re_path(r"^patients/(?P<pk>[0-9]{1,18})/plans/$", PatientPlansView.as_view(), name="patient-plans"),
     re_path(r"^prescriptions/(?P<pk>[0-9]{1,18})/$", PrescriptionView.as_view(), name="prescription"),
     re_path(r"^plans/(?P<pk>[0-9]{1,18})/clearance/$", PlanClearanceView.as_view(), name="plan-clearance"),
+    re_path(r"^plans/(?P<pk>[0-9]{1,18})/program/$", PlanProgramView.as_view(), name="plan-program"),
 ]

@@ -1,4 +1,5 @@
-"""Physios' program work: their own templates, assigning a plan to a patient, a dose override, a clearance.
+"""Physios' program work: their own templates, assigning a plan to a patient, a dose override, a clearance, a
+plan's program edits.
 
 Physios only (a runner gets 403, an anonymous client 401). A patient is a runner with an active care link to the
 physio (`CareLink.objects.patients_of`, the one care-link rule): anyone else's runner, plan or prescription is 404,
@@ -24,13 +25,17 @@ from rehabplan.api import IsPhysio, error_body, request_user
 from .. import selectors
 from ..models import Plan, Prescription, ProgramTemplate
 from ..plan_json import plan_to_dict
+from ..program_edits import edits_from_dict
 from ..services.assign import plan_assign
 from ..services.care import SessionLoggedError, plan_clinician_clear, prescription_override
+from ..services.program_edits import plan_program_edit
 from ..services.templates import template_create, template_delete, template_update
 from .physio_serializers import (
     ClearanceResultSerializer,
     ClearanceSerializer,
     PlanAssignSerializer,
+    PlanProgramEditSerializer,
+    PlanProgramSerializer,
     PrescriptionOverriddenSerializer,
     PrescriptionOverrideSerializer,
     PrescriptionSerializer,
@@ -144,6 +149,7 @@ class PatientPlansView(generics.ListAPIView[Plan]):
             pathway=data.get("pathway"),
             template=data.get("template"),
             intake=data.get("intake"),
+            edits=edits_from_dict(data["edits"]) if "edits" in data else None,
         )
         plan = selectors.plans_visible_to(physio).get(pk=plan.pk)
         body = {**PlanSummarySerializer(plan).data, **plan_to_dict(selectors.plan_read(plan).to_domain())}
@@ -239,3 +245,53 @@ class PlanClearanceView(generics.GenericAPIView[Plan]):
             "decision": decision,
         }
         return Response(ClearanceResultSerializer(body).data)
+
+
+# ---------------------------------------------------------------- a plan's program edits
+
+
+class PlanProgramView(generics.GenericAPIView[Plan]):
+    """A patient's plan's program edits (programs.program_edits); PUT replaces them from a day on, as one decision
+    with the physio's note. Logged sessions and everything before that day stay as they were."""
+
+    serializer_class = PlanProgramEditSerializer
+    permission_classes = PHYSIO_ONLY
+    http_method_names = ["get", "put", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Plan]:
+        patients = CareLink.objects.patients_of(request_user(self.request))
+        return Plan.objects.filter(runner__in=patients).select_related("runner__runner_profile")
+
+    @extend_schema(
+        summary="A plan's program edits",
+        parameters=[_id("plan")],
+        responses={200: PlanProgramSerializer, 404: ERROR},
+    )
+    def get(self, request: Request, pk: str) -> Response:
+        plan = self.get_object()
+        return Response(PlanProgramSerializer({"plan": plan.pk, "edits": plan.program_edits or {}}).data)
+
+    @extend_schema(
+        summary="Change a plan's program from a day on",
+        parameters=[_id("plan")],
+        request=PlanProgramEditSerializer,
+        responses={200: PlanProgramSerializer, 400: ERROR, 404: ERROR},
+    )
+    def put(self, request: Request, pk: str) -> Response:
+        plan = self.get_object()
+        today = selectors.runner_today(plan.runner)
+        serializer = PlanProgramEditSerializer(data=request.data, context={"today": today})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            decision = plan_program_edit(
+                plan=plan,
+                physio=request_user(request),
+                edits=edits_from_dict(data["edits"]),
+                note=data["note"],
+                start=data.get("start_date") or today,
+            )
+        except DjangoValidationError as exc:
+            raise _plain(exc, "plan") from None
+        body = {"plan": plan.pk, "edits": decision.after or {}, "decision": decision}
+        return Response(PlanProgramSerializer(body).data)
