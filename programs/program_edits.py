@@ -345,7 +345,8 @@ def apply_edits(
     restricted: frozenset[str] = frozenset(),
     config: RulesConfig = DEFAULT_CONFIG,
 ) -> domain.Plan:
-    """The generated plan with the physio's exercise edits: removed exercises left out (warm-ups too), fixed doses
+    """The generated plan with the physio's exercise edits: removed exercises left out (from a warm-up too, while
+    another warm-up exercise is left), fixed doses
     set (the reason says the physio set them), added exercises in every session of their kind in the stages that
     allow them (exercise_allowed), and each session's items in the physio's order. Running caps are applied to the
     weekly targets before runs are placed (`cap_running`, called by the generator). Pure and deterministic."""
@@ -382,7 +383,9 @@ def apply_edits(
                 present = {i.exercise for i in items}
                 items += [i for i in additions.get(session.kind, ()) if i.exercise not in present]
                 items.sort(key=lambda i: rank.get(i.exercise, len(rank)))
-                warm_up = tuple(i for i in session.warm_up if i.exercise not in edits.removed)
+                # A strength session always opens with a warm-up (a Nordic is never first): removing an exercise
+                # from it only when another warm-up exercise is left.
+                warm_up = tuple(i for i in session.warm_up if i.exercise not in edits.removed) or session.warm_up
                 if not items:
                     continue
                 new = dataclasses.replace(session, items=tuple(items), warm_up=warm_up)

@@ -87,6 +87,16 @@ def test_a_removed_exercise_is_left_out_everywhere_and_nothing_else_changes() ->
     assert [w.running for w in edited.weeks] == [w.running for w in plain.weeks]
 
 
+def test_a_strength_session_keeps_a_warm_up_whatever_is_removed() -> None:
+    intake = make_intake()
+    warm_ups = {i.exercise for *_, i in items_of(plan_for(intake), warm_ups=True)} - {
+        i.exercise for *_, i in items_of(plan_for(intake))
+    }
+    edited = plan_for(intake, ProgramEdits(removed=frozenset(warm_ups)))
+    strength = [s for w in edited.weeks for d in w.days for s in d.sessions if s.kind == "strength"]
+    assert strength and all(s.warm_up for s in strength), "a Nordic is never first"
+
+
 def test_a_fixed_dose_is_used_everywhere_and_says_the_physio_set_it() -> None:
     intake = make_intake()
     dose = Dose(sets=2, reps=3)
@@ -344,9 +354,14 @@ def test_every_item_of_an_edited_plan_passes_the_generators_safety_check(
         assert spec.equipment <= intake.equipment, item.exercise
         assert not spec.contraindications & never, item.exercise
         assert not spec.contraindications & forbidden or item.exercise in edits.overrides, (phase_slug, item.exercise)
+    for *_, item in items_of(plan):
         assert item.exercise not in edits.removed
         if item.exercise in edits.doses:
             assert item.dose == edits.doses[item.exercise]
+    for week in plan.weeks:
+        for day in week.days:
+            for session in day.sessions:
+                assert bool(session.warm_up) == (session.kind == "strength"), "a Nordic is never first"
     for week in plan.weeks:
         if edits.weekly_distance_cap is not None:
             assert week.running.target_distance <= edits.weekly_distance_cap + 1e-9
