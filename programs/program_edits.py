@@ -320,7 +320,9 @@ def _fixed_item(item: domain.Item, dose: Dose, spec: ExerciseSpec) -> domain.Ite
 
 
 def _added_item(added: AddedExercise, spec: ExerciseSpec, pain_limit: int, overridden: bool) -> domain.Item:
-    source = f"Added by the physio{' (stage restriction overridden: ' + added.exercise + ')' if overridden else ''}"
+    source = "Added by the physio" + (
+        " (the stage leaves it out; the physio's recorded override)" if overridden else ""
+    )
     source = f"{source}; {spec.source}" if spec.source else source
     reason = f"{spec.name}: {describe(added.dose, spec.per_side)}. {ADDED_BY_PHYSIO}"
     return domain.Item(added.exercise, added.dose, pain_limit, reason, slot=added.exercise, source=source)
