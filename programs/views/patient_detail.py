@@ -119,6 +119,14 @@ def _page(request: AuthenticatedRequest, runner_id: int, form: MessageForm, stat
         "unread": unread,
         "form": form,
         "day_logs": _day_logs(runner),
+        # their session logs are read on each plan's own pages (plans_visible_to lets this physio open them)
+        "earlier_plans": [
+            p
+            for p in Plan.objects.filter(runner=runner)
+            .only("id", "start", "weeks", "status")
+            .order_by("-created_at", "-id")
+            if plan is None or p.pk != plan.pk
+        ],
     }
     if plan is not None:
         context |= _plan_context(plan, today)

@@ -163,6 +163,7 @@ def test_without_a_plan_the_page_still_shows_the_runner_and_the_thread(
     text = main_text(response.content)
     assert "No plan yet" in text
     assert "No session logged yet." in text
+    assert "Sessions of earlier plans" not in text
     assert 'id="messages"' in response.content.decode()
 
 
@@ -260,8 +261,8 @@ def test_opening_the_page_marks_the_runners_messages_read(
 
 # Session and user (2), the zone middleware's profile read (1), the link check (1), the patient's row (9), the plan
 # (1), the thread and marking it read (4 with the savepoint), day logs (1), the plan read (4), the Progress read (5),
-# session notes (1).
-QUERY_BUDGET = 29
+# session notes (1), earlier plans (1).
+QUERY_BUDGET = 30
 
 
 @pytest.mark.parametrize("weeks", [4, 24])
@@ -323,3 +324,14 @@ def test_the_actions_link_to_the_physio_pages_and_clearance_only_with_a_referral
     links = actions()
     assert clearance in links and "Clear red flags" in links
     assert "Get the swelling checked." in _section(_get(client, physio, runner), "referral")
+
+
+def test_earlier_plans_are_linked_from_the_logs(
+    client: Client, physio: User, runner: User, plan: Plan, intake_data: dict[str, Any]
+) -> None:
+    Plan.objects.filter(pk=plan.pk).update(status="ended")
+    newer = create_plan(runner, intake_data, weeks=2, start=START + dt.timedelta(weeks=1))
+    logs = _section_markup(_get(client, physio, runner), "logs")
+    assert f'href="{reverse("plans:detail", args=[plan.pk])}"' in logs
+    assert f'href="{reverse("plans:detail", args=[newer.pk])}"' not in logs
+    assert "(ended)" in logs
