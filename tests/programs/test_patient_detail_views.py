@@ -335,3 +335,15 @@ def test_earlier_plans_are_linked_from_the_logs(
     assert f'href="{reverse("plans:detail", args=[plan.pk])}"' in logs
     assert f'href="{reverse("plans:detail", args=[newer.pk])}"' not in logs
     assert "(ended)" in logs
+
+
+def test_a_plan_stopped_for_a_clinician_renders_without_weeks(
+    client: Client, physio: User, runner: User, intake_data: dict[str, Any]
+) -> None:
+    intake_data["symptoms"]["saddle_numbness"] = True
+    stopped = create_plan(runner, intake_data, weeks=4)
+    assert stopped.status == "needs_clinician"
+    response = _get(client, physio, runner)
+    assert response.status_code == 200
+    assert "Stopped for a clinician's assessment" in _section(response, "referral")
+    assert "Red flag" in main_text(response.content)
