@@ -122,6 +122,13 @@ def _dose_text(dose: Dose, spec: ExerciseSpec | None, unit: str) -> str:
     return f"{text} {unit}" if dose.distance else text
 
 
+def _sentence(text: str) -> str:
+    """Stored reasons are written as clauses for the app's lines; on paper they follow a sentence, so they end
+    like one."""
+    text = text.strip()
+    return f"{text}." if text and text[-1] not in ".!?" else text
+
+
 def _running_line(target: float, unit: str, max_runs: int, speed_work_allowed: bool) -> str:
     if not target:
         return "No running this week."
@@ -288,7 +295,7 @@ def printed_program(
                 phase_names.get(row.phase, ""),
                 plan.start + dt.timedelta(weeks=row.number - 1),
                 _running_line(float(row.target_distance), row.unit, row.max_runs, row.speed_work_allowed),
-                row.running_reason,
+                _sentence(row.running_reason),
                 row.unit,
                 by_week.get(row.number, []),
                 catalogue,

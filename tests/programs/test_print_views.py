@@ -230,3 +230,27 @@ def test_a_24_week_plan_prints_in_a_few_queries(
     with django_assert_max_num_queries(8):
         response = client.get(reverse(page, args=[long_plan.pk]))
     assert response.status_code == 200
+
+
+def test_advice_to_get_checked_prints_beside_the_plan(
+    client: Client, runner: User, intake_data: dict[str, Any]
+) -> None:
+    intake_data["symptoms"]["numbness_or_tingling"] = True
+    advised = create_plan(runner, intake_data, 2)
+    assert advised.status == PlanStatus.ACTIVE and advised.referral is not None
+    client.force_login(runner)
+    page = client.get(reverse("plan-print", args=[advised.pk])).content.decode()
+
+    cover = _visible(page[: page.index('<section class="print-week"')])
+    assert "Please get this checked" in cover and advised.referral["message"] in cover
+    assert len(_week_sections(page)) == 2
+
+
+def test_running_is_printed_in_the_runners_unit(client: Client, runner: User, intake_data: dict[str, Any]) -> None:
+    intake_data["units"] = "mi"
+    in_miles = create_plan(runner, intake_data, 1)
+    client.force_login(runner)
+    week = _visible(_week_sections(client.get(reverse("plan-print", args=[in_miles.pk])).content.decode())[0])
+
+    assert re.search(r"Running up to [\d.]+ mi in at most", week)
+    assert re.search(r"Easy run [\d.]+ mi", week) and " km" not in week
