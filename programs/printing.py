@@ -249,7 +249,7 @@ def _add_item(exercises: _Exercises, item: ItemRow, date: dt.date, unit: str) ->
     )
 
 
-def _pain_rules(pain_limits: Mapping[str, Any] | None, sessions: list[SessionRow]) -> tuple[str, ...]:
+def pain_limit_rules(pain_limits: Mapping[str, Any] | None, sessions: list[SessionRow]) -> tuple[str, ...]:
     """The plan's pain limit in plain words (the limits a physio set, or the ones the program came with)."""
     limits = pain_limits_from_dict(pain_limits)
     if limits is None:
@@ -310,7 +310,7 @@ def printed_program(
         needs_clinician=needs_clinician,
         referral=plan.referral or None,
         about="" if needs_clinician else plan.pathway_reason,
-        pain_rules=() if needs_clinician else _pain_rules(plan.pain_limits, stored.sessions),
+        pain_rules=() if needs_clinician else pain_limit_rules(plan.pain_limits, stored.sessions),
         weeks=weeks,
     )
 
