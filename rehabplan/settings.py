@@ -214,4 +214,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs seven progress lines at INFO for every PDF download; its warnings and errors still show.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
