@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from exercises.catalogue import Dose
@@ -264,3 +266,20 @@ def test_a_template_program_is_validated_as_edits(physio: User) -> None:
     made = template_create(owner=physio, name="Old shape", pathway="acute_strain", weeks=4, program={"pain_limit": 4})
     assert made.program == {"pain_limit": 4}
     assert "nordic_curl" in catalogue()
+
+
+def test_editing_a_plans_program_costs_the_same_queries_for_4_and_26_weeks(
+    runner: User, physio: User, intake_data: dict[str, Any]
+) -> None:
+    record_intake(runner, intake_data)
+    counts = []
+    for weeks in (4, 26):
+        plan = services.plan_assign(physio=physio, runner=runner, start=START, weeks=weeks)
+        edits = ProgramEdits(removed=frozenset({"ball_rolling"}), doses={"single_leg_bridge": Dose(sets=2, reps=8)})
+        with CaptureQueriesContext(connection) as captured:
+            services.plan_program_edit(
+                plan=plan, physio=physio, edits=edits, note="Fewer spots.", start=max(START, runner_today(runner))
+            )
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 16, counts  # 15 measured
