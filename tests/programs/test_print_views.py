@@ -140,6 +140,7 @@ def test_a_plan_that_needs_a_clinician_prints_the_referral_only(
     assert red_flag_plan.referral["message"] in text
     assert not _week_sections(page)
     assert "print-log" not in page and "Your pain limit" not in text
+    assert START.strftime("%-d %B %Y") not in text  # no dates for a program that has not started
 
 
 def test_the_plan_page_links_to_the_printable_program(client: Client, runner: User, plan: Plan) -> None:
