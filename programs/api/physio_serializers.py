@@ -323,3 +323,10 @@ class PlanProgramSerializer(serializers.Serializer[Any]):
     plan = serializers.IntegerField()
     edits = ProgramEditsSerializer()
     decision = PhysioDecisionSerializer(required=False)
+
+
+class TemplateFromPlanSerializer(serializers.Serializer[Any]):
+    """Keep a plan's program (its pathway, length and edits) as a template of your own."""
+
+    name = serializers.CharField(max_length=120)
+    description = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")

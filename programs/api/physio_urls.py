@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, re_path
 from rest_framework.routers import SimpleRouter
 
-from .physio_views import PatientPlansView, PlanClearanceView, PlanProgramView, PrescriptionView, TemplateViewSet
+from .physio_views import (
+    PatientPlansView,
+    PlanClearanceView,
+    PlanProgramView,
+    PlanTemplateView,
+    PrescriptionView,
+    TemplateViewSet,
+)
 
 router = SimpleRouter()
 router.register("templates", TemplateViewSet, basename="api-template")
@@ -17,4 +24,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     re_path(r"^prescriptions/(?P<pk>[0-9]{1,18})/$", PrescriptionView.as_view(), name="prescription"),
     re_path(r"^plans/(?P<pk>[0-9]{1,18})/clearance/$", PlanClearanceView.as_view(), name="plan-clearance"),
     re_path(r"^plans/(?P<pk>[0-9]{1,18})/program/$", PlanProgramView.as_view(), name="plan-program"),
+    re_path(r"^plans/(?P<pk>[0-9]{1,18})/template/$", PlanTemplateView.as_view(), name="plan-template"),
 ]

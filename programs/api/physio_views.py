@@ -28,7 +28,7 @@ from ..plan_json import plan_to_dict
 from ..program_edits import edits_from_dict
 from ..services.assign import plan_assign
 from ..services.care import SessionLoggedError, plan_clinician_clear, prescription_override
-from ..services.program_edits import plan_program_edit
+from ..services.program_edits import plan_program_edit, template_from_plan
 from ..services.templates import template_create, template_delete, template_update
 from .physio_serializers import (
     ClearanceResultSerializer,
@@ -40,6 +40,7 @@ from .physio_serializers import (
     PrescriptionOverrideSerializer,
     PrescriptionSerializer,
     ProgramTemplateSerializer,
+    TemplateFromPlanSerializer,
 )
 from .serializers import PlanDetailSerializer, PlanSummarySerializer
 
@@ -295,3 +296,27 @@ class PlanProgramView(generics.GenericAPIView[Plan]):
             raise _plain(exc, "plan") from None
         body = {"plan": plan.pk, "edits": decision.after or {}, "decision": decision}
         return Response(PlanProgramSerializer(body).data)
+
+
+class PlanTemplateView(generics.GenericAPIView[Plan]):
+    """Save a patient's plan's program as a template of the physio's own."""
+
+    serializer_class = TemplateFromPlanSerializer
+    permission_classes = PHYSIO_ONLY
+
+    def get_queryset(self) -> QuerySet[Plan]:
+        patients = CareLink.objects.patients_of(request_user(self.request))
+        return Plan.objects.filter(runner__in=patients)
+
+    @extend_schema(
+        summary="Keep a plan's program as your template",
+        parameters=[_id("plan")],
+        request=TemplateFromPlanSerializer,
+        responses={201: ProgramTemplateSerializer, 400: ERROR, 404: ERROR},
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        plan = self.get_object()
+        serializer = TemplateFromPlanSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        template = template_from_plan(plan=plan, physio=request_user(request), **serializer.validated_data)
+        return Response(ProgramTemplateSerializer(template).data, status=status.HTTP_201_CREATED)

@@ -255,6 +255,7 @@ MATRIX: list[Row] = [
         {"edits": {"pain_limit": 4, "removed": ["ball_rolling"]}, "note": "Keep it gentle."},
         (401, 403, 403, 200, 404),
     ),
+    Row("POST", "plan-template", plan_id, {"name": "From A's plan"}, (401, 403, 403, 201, 404)),
 ]
 
 

@@ -184,3 +184,21 @@ def test_a_templates_program_takes_the_edits(physio_api: APIClient) -> None:
         },
     )
     assert bad.status_code == 400 and "Nordic hamstring curl" in bad.json()["errors"]["program"][0]
+
+
+def test_a_plans_program_is_kept_as_a_template(
+    physio_api: APIClient, other_physio_api: APIClient, runner: User, intake_data: dict[str, Any]
+) -> None:
+    record_intake(runner, intake_data)
+    with at(START):
+        created = physio_api.post(
+            f"/api/v1/patients/{runner.pk}/plans/", {"start_date": START.isoformat(), "weeks": 4, "edits": EDITS}
+        )
+    plan_id = created.json()["id"]
+    assert other_physio_api.post(f"/api/v1/plans/{plan_id}/template/", {"name": "Mine"}).status_code == 404
+    response = physio_api.post(f"/api/v1/plans/{plan_id}/template/", {"name": "Ache, gentle"})
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["name"], body["pathway"], body["weeks"], body["program"]) == ("Ache, gentle", "overuse_ache", 4, EDITS)
+    again = physio_api.post(f"/api/v1/plans/{plan_id}/template/", {"name": "ache, GENTLE"})
+    assert again.status_code == 400 and "name" in again.json()["errors"]
