@@ -370,16 +370,16 @@ def test_each_decision_names_the_exercise_it_is_about(client: Client, plan: Plan
 def test_home_lists_the_physios_patients_and_no_one_else(
     client: Client, plan: Plan, physio: User, runner: User, other_runner: User, intake_data: dict[str, Any]
 ) -> None:
-    other_plan = _plan(other_runner, intake_data)
+    _plan(other_runner, intake_data)  # another runner with a plan, not this physio's patient
     response = _logged_in(client, physio).get(reverse("home"))
     assert response.status_code == 200
     content = response.content.decode()
     page = _text(response)
     assert "Your patients" in page
     assert runner.email in page
-    assert f'href="{_url(plan, "detail")}"' in content
+    assert f'href="{reverse("patient-detail", args=[runner.pk])}"' in content
     assert other_runner.email not in page
-    assert f'href="{_url(other_plan, "detail")}"' not in content
+    assert f'href="{reverse("patient-detail", args=[other_runner.pk])}"' not in content
 
 
 def test_home_of_an_unlinked_physio_lists_no_one(client: Client, plan: Plan, other_physio: User, runner: User) -> None:
