@@ -100,7 +100,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "shell_urls": json.dumps(urls),
         "offline_url": json.dumps(reverse("offline")),
         "static_prefix": json.dumps(settings.STATIC_URL),
-        "uncached_prefixes": json.dumps(["/admin/", "/accounts/", "/api/"]),
+        "uncached_prefixes": json.dumps(["/admin/", "/accounts/", "/api/", "/patients/", "/templates/"]),
     }
     response = HttpResponse(template.render(context), content_type="application/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = "/"

@@ -29,9 +29,10 @@ self.addEventListener("activate", (event) => {
 });
 
 function keepsPage(url, response) {
-  // Sign-in and admin pages are never kept, whether asked for or redirected to.
+  // Sign-in, admin and physio pages are never kept, whether asked for or redirected to; nor downloads (a PDF).
   const landed = new URL(response.url || url.href);
-  return response.ok && response.type === "basic"
+  const html = (response.headers.get("content-type") || "").startsWith("text/html");
+  return response.ok && response.type === "basic" && html
     && !UNCACHED_PREFIXES.some((prefix) => url.pathname.startsWith(prefix) || landed.pathname.startsWith(prefix));
 }
 
