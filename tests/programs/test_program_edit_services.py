@@ -283,3 +283,16 @@ def test_editing_a_plans_program_costs_the_same_queries_for_4_and_26_weeks(
         counts.append(len(captured))
     assert counts[0] == counts[1], counts
     assert counts[1] <= 16, counts  # 15 measured
+
+
+def test_a_clearance_keeps_the_physios_edits(runner: User, physio: User, intake_data: dict[str, Any]) -> None:
+    intake_data["symptoms"]["fever_or_unwell"] = True
+    edits = ProgramEdits(removed=frozenset({"single_leg_bridge"}), weekly_distance_cap=10.0)
+    plan = _assign(runner, physio, intake_data, edits)
+    assert plan.status == PlanStatus.NEEDS_CLINICIAN and not Prescription.objects.filter(plan=plan).exists()
+    services.plan_clinician_clear(plan=plan, physio=physio, note="Viral illness settled.", start=START)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACTIVE
+    stored = selectors.plan_read(plan).to_domain()
+    assert stored.weeks and all(w.running.target_distance <= 10 for w in stored.weeks)
+    assert "single_leg_bridge" not in {i.exercise for _, i in _prescribed(plan)}
