@@ -11,6 +11,7 @@ of its tags gets it only with the physio's recorded reason (`overrides`).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,8 @@ ADDED_BY_PHYSIO = "Added by your physio."
 KEPT_BY_PHYSIO = "Kept at the dose your physio set"
 # A tag no override ever lifts: red-flag exercises (docs/design.md §5). What an open advisory restricts is passed in.
 NEVER_TAGS = frozenset({"red_flag"})
+# The week's runs and the race: set by the running rules within the physio's weekly caps, never one by one.
+WEEKLY_RUNS = frozenset({"easy_run", "long_run", "race"})
 _TAG_WORDS = {
     "acute_strain_early": "not safe early after a strain",
     "proximal_tendinopathy_early": "not safe early in sit-bone tendon pain",
@@ -207,12 +210,16 @@ def edit_problems(
         return spec
 
     for slug in sorted(edits.removed):
-        spec_of(slug, "removed")
+        spec = spec_of(slug, "removed")
+        if spec is not None and slug in WEEKLY_RUNS:
+            problem("removed", f"{spec.name}: set running with the weekly distance and runs caps instead.")
     for slug in edits.order:
         spec_of(slug, "order")
     for slug, dose in edits.doses.items():
         spec = spec_of(slug, f"doses.{slug}")
-        if spec is not None:
+        if spec is not None and slug in WEEKLY_RUNS:
+            problem(f"doses.{slug}", f"{spec.name}: set running with the weekly distance and runs caps instead.")
+        elif spec is not None:
             try:
                 dose_from_dict(dose_to_dict(dose), spec.dosing)
             except ValueError as exc:
@@ -356,47 +363,72 @@ def apply_edits(
         return plan
     limit = plan.pain_limits.during if plan.pain_limits else 5
     rank = {slug: i for i, slug in enumerate(edits.order)}
+    # Generated plans repeat the same items and sessions week after week: each is edited once and then reused.
+    additions_of: dict[str, dict[str, list[domain.Item]]] = {}
+    fixed: dict[int, domain.Item] = {}
+    edited: dict[tuple[object, ...], domain.Session | None] = {}
+
+    def additions(phase: Phase) -> dict[str, list[domain.Item]]:
+        found = additions_of.get(phase.slug)
+        if found is None:
+            found = additions_of[phase.slug] = {}
+            for added in edits.added:
+                spec = catalogue.by_slug.get(added.exercise)
+                if added.exercise in edits.removed or added.kind not in ADDABLE_KINDS or spec is None:
+                    continue
+                if spec.category == "running" or not exercise_allowed(
+                    spec, phase, equipment=equipment, restricted=restricted, overrides=edits.overrides
+                ):
+                    continue
+                overridden = bool(spec.contraindications & phase.forbidden_tags)
+                found.setdefault(added.kind, []).append(_added_item(added, spec, limit, overridden))
+        return found
+
+    def fixed_item(item: domain.Item) -> domain.Item:
+        found = fixed.get(id(item))
+        if found is None:
+            found = fixed[id(item)] = _fixed_item(item, edits.doses[item.exercise], catalogue[item.exercise])
+        return found
+
+    def edit(session: domain.Session, phase: Phase) -> domain.Session | None:
+        """The session with the edits (a run session's stage work too, never the week's runs), the same object when
+        nothing changes, None when nothing is left."""
+        key = (phase.slug, session.kind, *map(id, session.items), None, *map(id, session.warm_up))
+        if key in edited:
+            return edited[key]
+        items = [i for i in session.items if i.exercise not in edits.removed or i.exercise in WEEKLY_RUNS]
+        items = [fixed_item(i) if i.exercise in edits.doses and i.exercise not in WEEKLY_RUNS else i for i in items]
+        present = {i.exercise for i in items}
+        items += [i for i in additions(phase).get(session.kind, ()) if i.exercise not in present]
+        items.sort(key=lambda i: rank.get(i.exercise, len(rank)))
+        # A strength session always opens with a warm-up (a Nordic is never first): an exercise is removed from it
+        # only when another warm-up exercise is left.
+        warm_up = tuple(i for i in session.warm_up if i.exercise not in edits.removed) or session.warm_up
+        result: domain.Session | None = None
+        if items:
+            unchanged = len(items) == len(session.items) and all(
+                a is b for a, b in zip(items, session.items, strict=True)
+            )
+            if unchanged and warm_up == session.warm_up:
+                result = session
+            else:
+                result = dataclasses.replace(session, items=tuple(items), warm_up=warm_up)
+                if session.kind in domain.REHAB_KINDS:  # run sessions carry no minutes
+                    result = dataclasses.replace(result, estimated_minutes=_session_minutes(result, catalogue, config))
+        edited[key] = result
+        return result
+
     weeks = []
     for week in plan.weeks:
         phase = pathway.phase(week.phase)
-        additions: dict[str, list[domain.Item]] = {}
-        for added in edits.added:
-            spec = catalogue.by_slug.get(added.exercise)
-            if added.exercise in edits.removed or added.kind not in ADDABLE_KINDS or spec is None:
-                continue
-            if spec.category == "running" or not exercise_allowed(
-                spec, phase, equipment=equipment, restricted=restricted, overrides=edits.overrides
-            ):
-                continue
-            overridden = bool(spec.contraindications & phase.forbidden_tags)
-            additions.setdefault(added.kind, []).append(_added_item(added, spec, limit, overridden))
         days = []
         for day in week.days:
-            sessions = []
-            for session in day.sessions:
-                if session.kind not in domain.REHAB_KINDS:
-                    sessions.append(session)
-                    continue
-                items = [i for i in session.items if i.exercise not in edits.removed]
-                items = [
-                    _fixed_item(i, edits.doses[i.exercise], catalogue[i.exercise]) if i.exercise in edits.doses else i
-                    for i in items
-                ]
-                present = {i.exercise for i in items}
-                items += [i for i in additions.get(session.kind, ()) if i.exercise not in present]
-                items.sort(key=lambda i: rank.get(i.exercise, len(rank)))
-                # A strength session always opens with a warm-up (a Nordic is never first): removing an exercise
-                # from it only when another warm-up exercise is left.
-                warm_up = tuple(i for i in session.warm_up if i.exercise not in edits.removed) or session.warm_up
-                if not items:
-                    continue
-                new = dataclasses.replace(session, items=tuple(items), warm_up=warm_up)
-                if new != session:
-                    new = dataclasses.replace(new, estimated_minutes=_session_minutes(new, catalogue, config))
-                sessions.append(new)
-            if day.sessions and not sessions:
-                sessions = [domain.Session("rest")]
-            days.append(dataclasses.replace(day, sessions=tuple(sessions)) if sessions != list(day.sessions) else day)
+            sessions = [edit(session, phase) if session.kind != "rest" else session for session in day.sessions]
+            kept = tuple(s for s in sessions if s is not None)
+            if day.sessions and not kept:
+                kept = (domain.Session("rest"),)
+            same = len(kept) == len(day.sessions) and all(a is b for a, b in zip(kept, day.sessions, strict=True))
+            days.append(day if same else dataclasses.replace(day, sessions=kept))
         week = dataclasses.replace(week, days=tuple(days))
         weeks.append(_within_max_runs(week, edits.max_runs) if edits.max_runs is not None else week)
     return dataclasses.replace(plan, weeks=tuple(weeks))
@@ -412,16 +444,17 @@ def _within_max_runs(week: domain.Week, max_runs: int) -> domain.Week:
     if len(runs) <= max_runs:
         return week
 
-    def preference(run: tuple[object, domain.Session]) -> tuple[int, object]:
+    def preference(run: tuple[dt.date, domain.Session]) -> tuple[int, dt.date]:
         return min(_RUN_PREFERENCE.get(i.exercise, 2) for i in run[1].items), run[0]
 
-    kept = {id(session) for _, session in sorted(runs, key=preference)[:max_runs]}
+    # A day has at most one run session (sessions are grouped by kind), so the date names it.
+    kept = {date for date, _ in sorted(runs, key=preference)[:max_runs]}
     days = []
     for day in week.days:
-        sessions = tuple(s for s in day.sessions if s.kind != "run" or id(s) in kept)
+        sessions = tuple(s for s in day.sessions if s.kind != "run" or day.date in kept)
         if day.sessions and not sessions:
             sessions = (domain.Session("rest"),)
-        days.append(dataclasses.replace(day, sessions=sessions) if sessions != day.sessions else day)
+        days.append(dataclasses.replace(day, sessions=sessions) if len(sessions) != len(day.sessions) else day)
     return dataclasses.replace(week, days=tuple(days))
 
 
