@@ -368,3 +368,14 @@ def test_every_item_of_an_edited_plan_passes_the_generators_safety_check(
         if edits.max_runs is not None:
             runs = [s for d in week.days for s in d.sessions if s.kind == "run"]
             assert len(runs) <= edits.max_runs
+
+
+def test_the_weeks_runs_are_set_with_the_caps_not_one_by_one() -> None:
+    edits = ProgramEdits(removed=frozenset({"long_run"}), doses={"easy_run": Dose(distance=3.0)})
+    problems = edit_problems(edits, catalogue=catalogue(), pathway=pathways()["prevention"])
+    assert set(problems) == {"removed", "doses.easy_run"}
+    assert all("weekly distance and runs caps" in m for messages in problems.values() for m in messages)
+    intake = make_intake()
+    plain, edited = plan_for(intake), plan_for(intake, edits)
+    runs = [(d, i) for _, d, k, i in items_of(plain) if k == "run"]
+    assert runs and runs == [(d, i) for _, d, k, i in items_of(edited) if k == "run"]
