@@ -22,7 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *router.urls,
     re_path(r"^patients/(?P<pk>[0-9]{1,18})/plans/$", PatientPlansView.as_view(), name="patient-plans"),
     re_path(r"^prescriptions/(?P<pk>[0-9]{1,18})/$", PrescriptionView.as_view(), name="prescription"),
-    re_path(r"^plans/(?P<pk>[0-9]{1,18})/clearance/$", PlanClearanceView.as_view(), name="plan-clearance"),
+    re_path(r"^plans/(?P<pk>[0-9]{1,18})/clearance/$", PlanClearanceView.as_view(), name="api-plan-clearance"),
     re_path(r"^plans/(?P<pk>[0-9]{1,18})/program/$", PlanProgramView.as_view(), name="plan-program"),
     re_path(r"^plans/(?P<pk>[0-9]{1,18})/template/$", PlanTemplateView.as_view(), name="plan-template"),
 ]

@@ -246,7 +246,7 @@ MATRIX: list[Row] = [
     ),
     Row("GET", "prescription", lambda w: {"pk": w.prescription.pk}, None, (401, 403, 403, 200, 404)),
     Row("PATCH", "prescription", lambda w: {"pk": w.prescription.pk}, _dose, (401, 403, 403, 200, 404)),
-    Row("POST", "plan-clearance", plan_id, {"note": "Assessed: no nerve signs."}, (401, 403, 403, 400, 404)),
+    Row("POST", "api-plan-clearance", plan_id, {"note": "Assessed: no nerve signs."}, (401, 403, 403, 400, 404)),
     Row("GET", "plan-program", plan_id, None, (401, 403, 403, 200, 404)),
     Row(
         "PUT",
