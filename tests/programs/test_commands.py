@@ -16,7 +16,7 @@ import time_machine
 from django.core.management import call_command
 from django.db.models import F, Q
 
-from accounts.models import CareLink, Role, RunnerProfile, User
+from accounts.models import CareLink, Message, Role, RunnerProfile, User
 from programs.management.commands.seed_demo import DEMO_PASSWORD
 from programs.models import (
     DayLog,
@@ -28,6 +28,7 @@ from programs.models import (
     PlannedSession,
     PlanStatus,
     Prescription,
+    ProgramTemplate,
     SessionLog,
 )
 
@@ -168,6 +169,20 @@ def test_seed_demo_corrects_an_admin_an_older_seed_made_a_physio() -> None:
     admin = User.objects.get(email="admin@demo.rehabplan.test")
     assert (admin.role, admin.is_staff, admin.is_superuser) == (Role.RUNNER, True, True)
     assert RunnerProfile.objects.filter(user=admin).exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_the_physio_a_template_and_a_message_once() -> None:
+    _seed_demo(SEED_TODAY)
+    physio = User.objects.get(email="physio@demo.rehabplan.test")
+    runner = User.objects.get(email="runner@demo.rehabplan.test")
+    (template,) = ProgramTemplate.objects.filter(owner=physio)
+    assert template.pathway == Plan.objects.get(runner=runner).pathway
+    assert template.program == {"max_runs": 3, "pain_limit": 3}
+    assert Message.objects.filter(physio=physio, runner=runner, author=physio).count() == 1
+    _seed_demo(SEED_TODAY)
+    assert ProgramTemplate.objects.filter(owner=physio).count() == 1
+    assert Message.objects.filter(physio=physio, runner=runner).count() == 1
 
 
 # A Saturday and a Tuesday: the plan starts on today's weekday, so its sessions fall differently.

@@ -1,4 +1,5 @@
-"""Create the demo physio, runner (with a plan and two weeks of history) and admin.
+"""Create the demo physio, runner (with a plan and two weeks of history) and admin; the physio has a program
+template and has written to the runner once.
 
 Safe to run again: once the demo runner has a plan it changes nothing.
 """
@@ -16,12 +17,15 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Role, RunnerProfile, User
+from accounts.care import message_send
+from accounts.models import Message, Role, RunnerProfile, User
 from accounts.services import care_link_activate, user_create
 from programs.domain import REHAB_KINDS
-from programs.models import Plan, PlannedSession, Prescription
+from programs.models import Plan, PlannedSession, Prescription, ProgramTemplate
+from programs.program_edits import ProgramEdits, edits_to_dict
 from programs.serializers import IntakeSerializer
 from programs.services import day_log_record, intake_record, plan_create, session_log_record
+from programs.services.templates import template_create
 
 DEMO_PASSWORD = "rehabplan-demo"  # noqa: S105 - published demo login, created only by this command
 DEMO_INTAKE = Path(__file__).resolve().parents[2] / "data" / "demo_intake.json"
@@ -59,11 +63,13 @@ class Command(BaseCommand):
             return
         today = timezone.localdate(timezone=ZoneInfo(runner.runner_profile.timezone))
         if options["no_history"]:
-            self._plan(runner, start=today - dt.timedelta(days=today.weekday()))
+            plan = self._plan(runner, start=today - dt.timedelta(days=today.weekday()))
+            self._physio_side(physio, runner, plan)
             return
         with transaction.atomic():
             plan = self._plan(runner, start=today - dt.timedelta(days=HISTORY_DAYS))
             logged, missed = self._history(plan, runner, today)
+            self._physio_side(physio, runner, plan)
         self.stdout.write(
             f"logged {logged} sessions of the last {HISTORY_DAYS} days for {RUNNER_EMAIL} "
             f"(one with pain above the limit, {missed} missed)"
@@ -75,6 +81,26 @@ class Command(BaseCommand):
             user = user_create(email=email, password=DEMO_PASSWORD, role=role, first_name=first_name)
             self.stdout.write(f"created {role} {email}")
         return user
+
+    def _physio_side(self, physio: User, runner: User, plan: Plan) -> None:
+        """A template to assign from (the demo plan's program, gentler) and a first message in the thread."""
+        if not ProgramTemplate.objects.filter(owner=physio).exists():
+            gentler = ProgramEdits(pain_limit=3, max_runs=3)
+            template_create(
+                owner=physio,
+                name="Gentle start",
+                pathway=plan.pathway,
+                weeks=6,
+                program=edits_to_dict(gentler),
+                description="Pain kept at 3/10 or less and at most three runs a week.",
+            )
+            self.stdout.write(f"created the template 'Gentle start' for {physio.email}")
+        if not Message.objects.filter(physio=physio, runner=runner).exists():
+            message_send(
+                author=physio,
+                other_id=runner.pk,
+                body="Hi Robin, I'll keep an eye on your logs. Write to me here if anything hurts more than your plan allows.",
+            )
 
     def _admin(self) -> None:
         """Staff and superuser for /admin/, with the default runner role: never a physio, never anyone's patient and
