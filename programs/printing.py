@@ -25,7 +25,7 @@ from .dosing import describe
 from .models import Plan, PlanStatus
 from .selectors import ItemRow, SessionRow, StoredPlan
 from .state_json import pain_limits_from_dict
-from .templatetags.plans import session_label
+from .templatetags.plans import run_names, session_label
 from .versions import pathway_of
 
 if TYPE_CHECKING:
@@ -139,12 +139,7 @@ def _running_line(target: float, unit: str, max_runs: int, speed_work_allowed: b
 
 def _session_line(session: SessionRow, unit: str) -> str:
     if session.kind == "run":
-        runs = []
-        for item in session.items:
-            name = item.spec.name if item.spec is not None else "Run"
-            distance = item.dose.get("distance")
-            runs.append(f"{name} {distance:g} {unit}" if distance else name)
-        return ", ".join(runs) or "Run"
+        return ", ".join(run_names(session, unit))
     heading = session_label(session.kind)
     if session.estimated_minutes:
         heading += f", about {session.estimated_minutes} min"

@@ -11,6 +11,7 @@ from django import template
 from exercises.catalogue import ExerciseSpec, dose_from_dict
 
 from ..dosing import describe
+from ..selectors import SessionRow
 
 register = template.Library()
 
@@ -33,6 +34,16 @@ _SESSION_LABELS = {
 @register.filter
 def session_label(kind: str) -> str:
     return _SESSION_LABELS.get(kind, kind)
+
+
+def run_names(session: SessionRow, unit: str) -> list[str]:
+    """A run session's runs in words: "Easy run 5 km", or the run's name alone when it has no distance."""
+    runs = []
+    for item in session.items:
+        name = item.spec.name if item.spec is not None else "Run"
+        distance = item.dose.get("distance")
+        runs.append(f"{name} {distance:g} {unit}" if distance else name)
+    return runs or ["Run"]
 
 
 @register.filter

@@ -22,7 +22,7 @@ from ..selectors import SessionRow, StoredWeek
 from ..services.generation import pinned_inputs
 from ..services.swaps import swap_choices_for
 from ..state_json import state_from_dict
-from ..templatetags.plans import session_label
+from ..templatetags.plans import run_names, session_label
 from .common import AuthenticatedRequest, phase_names, plan_for_user, this_week
 
 DONE, PART_DONE, MISSED, TODAY, COMING, REST = "Done ✓", "Partly done", "Missed", "Today", "Coming", ""
@@ -45,12 +45,7 @@ class DayLine:
 
 def _session_parts(session: SessionRow, unit: str) -> list[str]:
     if session.kind == "run":
-        runs = []
-        for item in session.items:
-            name = item.spec.name if item.spec is not None else "Run"
-            distance = item.dose.get("distance")
-            runs.append(f"{name} {distance:g} {unit}" if distance else name)
-        return runs or ["Run"]
+        return run_names(session, unit)
     parts = [session_label(session.kind)]
     if session.estimated_minutes:
         parts.append(f"about {session.estimated_minutes} min")
