@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -28,7 +28,7 @@ from accounts.models import CareLink, Invitation
 from .. import selectors
 from ..models import Plan
 from ..services.care import plan_clinician_clear
-from .common import AuthenticatedRequest
+from .common import AuthenticatedRequest, require_physio
 
 # As far ahead as the API lets a clearance start (programs/api/physio_serializers.py).
 START_DAYS_AHEAD = 365
@@ -38,11 +38,6 @@ URGENCY_LABELS = {
     "urgent": "Urgent: a doctor or sports physiotherapist within 24-48 hours",
     "soon": "Soon: a doctor or sports physiotherapist within the next week",
 }
-
-
-def _physio_only(request: AuthenticatedRequest) -> None:
-    if not request.user.is_physio:
-        raise PermissionDenied("Only a physiotherapist's account has patients.")
 
 
 def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -68,7 +63,7 @@ class InvitationRow:
 @require_http_methods(["GET", "POST"])
 def invitation_list(request: AuthenticatedRequest) -> HttpResponse:
     """Invite a runner by e-mail, and see what became of every invitation sent."""
-    _physio_only(request)
+    require_physio(request)
     form = InvitationForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
 
@@ -104,7 +99,7 @@ def invitation_list(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def invitation_withdraw(request: AuthenticatedRequest, invitation_id: int) -> HttpResponse:
-    _physio_only(request)
+    require_physio(request)
     invitation = get_object_or_404(Invitation, pk=invitation_id, physio=request.user)
     try:
         care.invitation_withdraw(invitation=invitation, physio=request.user)
@@ -166,7 +161,7 @@ def _after_clearance_url(runner_id: int) -> str:
 @require_http_methods(["GET", "POST"])
 def plan_clearance(request: AuthenticatedRequest, runner_id: int, plan_id: int) -> HttpResponse:
     """The referral a patient's plan is held by, and the form that records the assessment and clears it."""
-    _physio_only(request)
+    require_physio(request)
     patients = CareLink.objects.patients_of(request.user)
     plan = get_object_or_404(
         Plan.objects.filter(runner__in=patients).select_related("runner__runner_profile"),

@@ -1,13 +1,15 @@
-"""What every page view shares: the signed-in request type and the one way to fetch a plan the user may see."""
+"""What every page view shares: the signed-in request type, the one way to fetch a plan the user may see, and the
+physio pages' checks."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django_htmx.middleware import HtmxDetails
 
-from accounts.models import User
+from accounts.models import CareLink, User
 
 from .. import selectors
 from ..models import Plan
@@ -24,6 +26,17 @@ class AuthenticatedRequest(HttpRequest):
 def plan_for_user(request: AuthenticatedRequest, plan_id: int) -> Plan:
     """A plan the user may see, or a 404 (never a 403: another runner's plan does not exist for them)."""
     return get_object_or_404(selectors.plans_visible_to(request.user), pk=plan_id)
+
+
+def require_physio(request: AuthenticatedRequest) -> None:
+    if not request.user.is_physio:
+        raise PermissionDenied("Only a physiotherapist's account has patients.")
+
+
+def linked_patient(physio: User, runner_id: int) -> User:
+    """The runner, only when actively linked to this physio: a 404 otherwise, whether or not the runner exists."""
+    patients = CareLink.objects.patients_of(physio)
+    return get_object_or_404(User.objects.select_related("runner_profile").filter(pk__in=patients), pk=runner_id)
 
 
 def phase_names(plan: Plan) -> dict[str, str]:

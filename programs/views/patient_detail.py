@@ -13,21 +13,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import care
-from accounts.models import CareLink, User
+from accounts.models import User
 
 from .. import patients, selectors
 from ..forms import RED_FLAG_QUESTIONS
 from ..log_forms import MORNING_RED_FLAGS
 from ..models import DayLog, ExerciseLog, Plan, PlanWeek, SessionLog
 from ..selectors import ItemRow, SessionRow
-from .common import AuthenticatedRequest, phase_names
+from .common import AuthenticatedRequest, linked_patient, phase_names, require_physio
 from .messages import MessageForm, send_from_form
 from .progress import progress_context
 
@@ -70,36 +69,25 @@ class DayLogView:
     red_flags: list[str]  # the questions answered yes, in words
 
 
-def _physio_only(request: AuthenticatedRequest) -> None:
-    if not request.user.is_physio:
-        raise PermissionDenied("Only a physiotherapist's account has patients.")
-
-
 @login_required
 def patient_detail(request: AuthenticatedRequest, runner_id: int) -> HttpResponse:
-    _physio_only(request)
+    require_physio(request)
     return _page(request, runner_id, MessageForm())
 
 
 @require_POST
 @login_required
 def patient_messages(request: AuthenticatedRequest, runner_id: int) -> HttpResponse:
-    _physio_only(request)
+    require_physio(request)
     form = MessageForm(request.POST)
     if send_from_form(form, author=request.user, other_id=runner_id) is not None:
         return redirect(reverse("patient-detail", args=[runner_id]) + "#messages")
     return _page(request, runner_id, form, status=400)
 
 
-def _patient(physio: User, runner_id: int) -> User:
-    """The runner, only when actively linked to this physio (else a 404, whether or not the runner exists)."""
-    patients_of = CareLink.objects.patients_of(physio)
-    return get_object_or_404(User.objects.select_related("runner_profile").filter(pk__in=patients_of), pk=runner_id)
-
-
 def _page(request: AuthenticatedRequest, runner_id: int, form: MessageForm, status: int = 200) -> HttpResponse:
     physio = request.user
-    runner = _patient(physio, runner_id)
+    runner = linked_patient(physio, runner_id)
     today = selectors.runner_today(runner)  # the plan's days are the runner's
     row = patients.patient_row(physio, runner.pk, today=today)
     if row is None:  # the link was revoked between the two reads

@@ -6,14 +6,13 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from .. import patients
 from ..services.generation import pathways
-from .common import AuthenticatedRequest
+from .common import AuthenticatedRequest, require_physio
 
 SORT_CHOICES = [
     ("", "Needs attention first"),
@@ -40,8 +39,7 @@ class PatientFilterForm(forms.Form):
 
 @login_required
 def patient_list(request: AuthenticatedRequest) -> HttpResponse:
-    if not request.user.is_physio:
-        raise PermissionDenied("Only a physiotherapist's account has patients.")
+    require_physio(request)
     return patient_list_page(request)
 
 

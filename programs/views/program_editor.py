@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 
 from accounts.care import display_name
-from accounts.models import CareLink, User
+from accounts.models import User
 from exercises.catalogue import Catalogue
 
 from .. import domain, services
@@ -40,16 +40,16 @@ from ..plan_json import intake_from_dict
 from ..program_edits import NO_EDITS, EditsFormatError, ProgramEdits, edits_from_dict, edits_to_dict
 from ..selectors import runner_today
 from ..services.templates import template_create
-from .common import AuthenticatedRequest
+from .common import AuthenticatedRequest, linked_patient
 
 EDITOR_CSS = "css/editor.css"
 
 
 def linked_runner(request: AuthenticatedRequest, runner_id: int) -> User:
     """The runner, if the signed-in physio has an active link to them; a 404 for anyone else."""
-    if not request.user.is_physio or not CareLink.objects.physio_may_see(request.user, runner_id):
+    if not request.user.is_physio:
         raise Http404("There is no such patient.")
-    return get_object_or_404(User.objects.select_related("runner_profile"), pk=runner_id)
+    return linked_patient(request.user, runner_id)
 
 
 def patient_page(runner: User) -> str:
