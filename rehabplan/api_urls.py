@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("programs.api.urls")),
     path("", include("programs.api.log_urls")),
     path("", include("programs.api.physio_urls")),
-    re_path(r"^.*$", api_not_found),
+    # [\s\S], not ".": a path may carry an encoded line break (%0A), which "." does not match.
+    re_path(r"^[\s\S]*$", api_not_found),
 ]

@@ -22,6 +22,13 @@ def test_unknown_api_path_is_a_json_404(anon_api: APIClient) -> None:
     assert response.json() == {"detail": "There is no such API endpoint.", "errors": {}}
 
 
+@pytest.mark.parametrize("path", ["/api/v1/prescriptions/a%0Ab/", "/api/v1/%0A", "/api/v1/plans/1%0D%0A/"])
+def test_an_api_path_with_a_line_break_is_a_json_404_too(physio_api: APIClient, path: str) -> None:
+    response = physio_api.patch(path, {}, format="json")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "There is no such API endpoint.", "errors": {}}
+
+
 @pytest.mark.parametrize("keyword", ["Token", "Bearer", "bearer"])
 def test_a_token_authenticates_with_either_keyword_and_only_its_digest_is_stored(runner: User, keyword: str) -> None:
     token, key = api_token_create(user=runner, name="phone")
