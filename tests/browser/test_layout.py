@@ -39,6 +39,14 @@ def phone_size() -> dict[str, int]:
     return SMALL_PHONE
 
 
+# A tab whose label breaks over two lines ("Progres / s") is measured by its text's height against one line's.
+TABS_ON_TWO_LINES = """() => [...document.querySelectorAll('nav.tabs a')].filter((tab) => {
+  const range = document.createRange();
+  range.selectNodeContents(tab);
+  return range.getClientRects().length > 1 || tab.scrollWidth > tab.clientWidth;
+}).map((tab) => tab.innerText.replace(/\\s+/g, ' ').trim())"""
+
+
 def _problems(page: Page, url: str) -> list[str]:
     page.goto(url)
     problems = []
@@ -46,10 +54,13 @@ def _problems(page: Page, url: str) -> list[str]:
     if scroll_width > inner_width:
         problems.append(f"{url}: scrolls sideways ({scroll_width} px wide in {inner_width} px)")
     problems += [f"{url}: {small}" for small in page.evaluate(CONTROLS_TOO_SMALL, MIN_TAP)]
+    problems += [f"{url}: the tab {tab!r} does not fit on one line" for tab in page.evaluate(TABS_ON_TWO_LINES)]
     return problems
 
 
-@pytest.mark.parametrize("name", ["home", "plans:week", "plans:current-week", "progress", "settings"])
+@pytest.mark.parametrize(
+    "name", ["home", "plans:week", "plans:current-week", "progress", "runner-messages", "settings"]
+)
 def test_runner_pages_fit_a_small_phone(page: Page, sign_in: Callable[[User], None], runner: User, name: str) -> None:
     plan = plan_with_strength_today(runner)
     try:
