@@ -1,5 +1,6 @@
-"""A plan on paper: the printable program (one section a week: days, exercises with doses and cues, a pain-log
-table to fill in by hand) and the same page as a PDF drawn by WeasyPrint.
+"""A plan on paper: the printable program (how to do each exercise once, then a page a week: its days in one table
+with the pain log to fill in by hand, and each exercise with its doses) and the same page as a PDF drawn by
+WeasyPrint.
 
 `printed_program` is pure: it takes the stored plan as the read model returns it and gives back plain rows in the
 runner's words (no slugs, field names or sources). `plan_print_context` does the one read, `plan_pdf` renders it, so
@@ -103,6 +104,10 @@ class PrintedWeek:
         """The pain-log table's rows: the days with something to do."""
         return tuple(day for day in self.days if day.trains)
 
+    @property
+    def rest_days(self) -> tuple[PrintedDay, ...]:
+        return tuple(day for day in self.days if not day.trains)
+
 
 @dataclass(frozen=True)
 class PrintedProgram:
@@ -115,6 +120,16 @@ class PrintedProgram:
     about: str  # why this program: the pathway's reason, in the runner's words
     pain_rules: tuple[str, ...]
     weeks: tuple[PrintedWeek, ...]
+
+    @property
+    def guide(self) -> tuple[PrintedExercise, ...]:
+        """Each exercise of the plan once, in the order it first comes, for the "how to do each exercise" pages: the
+        cues are printed there once, so a week's own page holds its days, doses and pain log."""
+        seen: dict[str, PrintedExercise] = {}
+        for week in self.weeks:
+            for exercise in week.exercises:
+                seen.setdefault(exercise.name, exercise)
+        return tuple(seen.values())
 
 
 def _dose_text(dose: Dose, spec: ExerciseSpec | None, unit: str) -> str:

@@ -76,6 +76,9 @@ def test_the_runner_prints_one_section_a_week_with_days_exercises_doses_cues_and
     page = response.content.decode()
     weeks = _week_sections(page)
     assert len(weeks) == WEEKS
+    guide_section = re.search(r'<section class="print-guide">.*?</section>', page, re.S)
+    assert guide_section is not None and page.index("print-guide") < page.index("print-week")
+    guide = guide_section.group()
     stored = selectors.plan_read(plan)
     first_week = [s for s in stored.sessions if s.week_number == 1 and s.kind != "rest"]
     week_one = _visible(weeks[0])
@@ -83,11 +86,12 @@ def test_the_runner_prints_one_section_a_week_with_days_exercises_doses_cues_and
     for session in first_week:
         for item in session.items:
             assert item.spec is not None
-            # Each exercise once in the week's list, with its dose and its cues from the catalogue.
+            # Each exercise once in the week's list with its dose; its cues once, in "How to do each exercise".
             assert weeks[0].count(f"<strong>{html.escape(item.spec.name)}</strong>:") == 1, item.spec.name
             assert dose_text(item.dose, item.spec) in week_one
+            assert guide.count(f"<dt>{html.escape(item.spec.name)}</dt>") == 1, item.spec.name
             for cue in item.spec.cues:
-                assert cue in week_one
+                assert html.escape(cue) in guide and cue not in week_one
     # How often is what the week holds: the single-leg bridge's days, by name.
     bridge_days = sorted({s.date for s in first_week for i in s.items if i.exercise == "single_leg_bridge"})
     listed = ", ".join(day.strftime("%a") for day in bridge_days)
@@ -177,6 +181,15 @@ def test_each_week_of_the_pdf_starts_a_page(plan: Plan) -> None:
     # Nothing of a week is on the page where the next one starts.
     for number, first in enumerate(weeks[1:], start=1):
         assert f"week-{number}" not in document.pages[first - 1].anchors
+
+
+def test_each_week_of_the_pdf_fits_one_page(plan: Plan) -> None:
+    """The cover, "how to do each exercise", then one page a week: its days with the pain log and its doses."""
+    document = plan_pdf_document(plan)
+    starts = {anchor: number for number, page in enumerate(document.pages, start=1) for anchor in page.anchors}
+    weeks = [starts[f"week-{n}"] for n in range(1, WEEKS + 1)]
+    assert weeks == list(range(weeks[0], weeks[0] + WEEKS))
+    assert len(document.pages) == weeks[-1]
 
 
 def test_the_pdf_of_a_plan_that_needs_a_clinician_is_the_referral(
