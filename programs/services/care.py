@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.care import display_name
 from accounts.models import CareLink, User
 from exercises.catalogue import dose_from_dict, dose_to_dict
 
@@ -115,6 +116,7 @@ def plan_clinician_clear(*, plan: Plan, physio: User, note: str, start: dt.date)
     plan.pain_limits = dataclasses.asdict(generated.pain_limits) if generated.pain_limits else None
     plan.clinician_clearance = {
         "physio": physio.email,
+        "physio_name": display_name(physio),
         "note": note.strip(),
         "referral": plan.referral,
         "cleared_at": timezone.now().isoformat(),
