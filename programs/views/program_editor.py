@@ -42,8 +42,6 @@ from ..selectors import runner_today
 from ..services.templates import template_create
 from .common import AuthenticatedRequest, linked_patient
 
-EDITOR_CSS = "css/editor.css"
-
 
 def linked_runner(request: AuthenticatedRequest, runner_id: int) -> User:
     """The runner, if the signed-in physio has an active link to them; a 404 for anyone else."""
@@ -205,7 +203,7 @@ def _editor_page(
             dataclasses.replace(preview, weeks=weeks), services.catalogue(), pathway, weeks=2
         )
         context["preview_plan"] = preview
-    return render(request, "programs/program_editor.html", {**context, "css": EDITOR_CSS}, status=status)
+    return render(request, "programs/program_editor.html", context, status=status)
 
 
 # ---------------------------------------------------------------- adjust an active plan

@@ -21,7 +21,7 @@ from ..models import ProgramTemplate
 from ..program_edits import edits_to_dict
 from ..services import templates as template_services
 from .common import AuthenticatedRequest
-from .program_editor import EDITOR_CSS, stored_edits
+from .program_editor import stored_edits
 
 
 def _physio(request: AuthenticatedRequest) -> None:
@@ -67,7 +67,7 @@ def template_list(request: AuthenticatedRequest) -> HttpResponse:
         }
         for t in ProgramTemplate.objects.filter(owner=request.user)
     ]
-    context = {"rows": rows, "form": form, "css": EDITOR_CSS}
+    context = {"rows": rows, "form": form}
     return render(request, "programs/templates_list.html", context, status=status)
 
 
@@ -95,7 +95,6 @@ def template_edit(request: AuthenticatedRequest, template_id: int) -> HttpRespon
         "form": form,
         "editor": editor,
         "pathway": pathway,
-        "css": EDITOR_CSS,
     }
     if data is None:
         return render(request, "programs/template_edit.html", context)
