@@ -118,7 +118,7 @@ def account_export(user: User) -> dict[str, Any]:
         ],
         "reminders": [
             {"due_at": r.due_at, "subject": r.subject, "status": r.status, "sent_at": r.sent_at}
-            for r in Reminder.objects.filter(runner=user).order_by("due_at")
+            for r in Reminder.objects.filter(user=user).order_by("due_at")
         ],
     }
 

@@ -54,6 +54,8 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField("e-mail address", unique=True)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.RUNNER)
+    # A physio's hourly e-mail about patients who need attention (a runner's choices live on RunnerProfile).
+    digest_enabled = models.BooleanField(default=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -94,9 +96,32 @@ class RunnerProfile(models.Model):
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     reminder_time = models.TimeField(default=datetime.time(7, 30))
     reminders_enabled = models.BooleanField(default=True)
+    # A holiday: no reminders of any kind up to and including this local date.
+    reminders_paused_until = models.DateField(null=True, blank=True)
+    remind_sessions = models.BooleanField(default=True)
+    remind_morning_check = models.BooleanField(default=True)
+    remind_missed_sessions = models.BooleanField(default=True)
+    remind_plan_changes = models.BooleanField(default=True)
+    # Local times between which nothing is sent (it waits for the end); both empty: no quiet hours.
+    quiet_hours_start = models.TimeField(null=True, blank=True, default=datetime.time(22, 0))
+    quiet_hours_end = models.TimeField(null=True, blank=True, default=datetime.time(7, 0))
+    # The runner's next reminder (programs.services.reminders): its UTC instant, the local date it is for and what
+    # it will be about ({"kinds": [...], "session": {...}}). The dispatcher reads only rows whose instant has come.
+    next_reminder_at = models.DateTimeField(null=True, blank=True)
+    next_reminder_on = models.DateField(null=True, blank=True)
+    next_reminder = models.JSONField(default=dict, blank=True)
     units = models.CharField(max_length=2, choices=Units.choices, default=Units.KM)
     # The secret in the runner's calendar subscription URL: whoever has it reads the plan, so a new one can replace it.
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_reminder_at"],
+                condition=Q(next_reminder_at__isnull=False),
+                name="runner_next_reminder_due",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
@@ -232,3 +257,17 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name or 'API token'} {self.prefix}… of {self.user}"
+
+
+class PushSubscription(models.Model):
+    """A browser's Web Push subscription (the Push API's endpoint and keys) for the user who allowed notifications.
+    Deleted when the push service answers that it is gone."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"push subscription of {self.user}"

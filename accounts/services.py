@@ -83,7 +83,7 @@ def runner_settings_update(
     profile.save(update_fields=["timezone", "reminder_time", "reminders_enabled", "units"])
     if not reminders_enabled:
         # Turning reminders off stops the ones already queued too, not only future ones.
-        Reminder.objects.filter(runner=user, status=ReminderStatus.PENDING).delete()
+        Reminder.objects.filter(user=user, status=ReminderStatus.PENDING).delete()
     return profile
 
 

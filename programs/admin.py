@@ -92,6 +92,6 @@ for model in (DayLog, StageCheck, PlanStateChange, PathwayVersion):
 
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["runner", "due_at", "status", "attempts", "sent_at"]
-    list_filter = ["status"]
-    list_select_related = ["runner"]
+    list_display = ["user", "kind", "local_date", "due_at", "status", "attempts", "sent_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["user"]

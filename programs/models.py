@@ -380,11 +380,20 @@ class PlanChange(models.Model):
         return f"{self.kind}: {self.reason}"
 
 
+class ReminderKind(models.TextChoices):
+    SESSION = "session", "Session reminder"
+    MORNING_CHECK = "morning_check", "Morning check"
+    MISSED_SESSION = "missed_session", "Missed-session nudge"
+    PLAN_CHANGED = "plan_changed", "Plan changed"
+    PHYSIO_DIGEST = "physio_digest", "Patients needing attention"
+
+
 class ReminderStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped"
 
 
 class ReminderQuerySet(models.QuerySet["Reminder"]):
@@ -393,22 +402,43 @@ class ReminderQuerySet(models.QuerySet["Reminder"]):
 
 
 class Reminder(models.Model):
-    """Outbox row: a reminder to send once. The database, not Redis, remembers what was sent."""
+    """Outbox row: one message of one kind for one person and local date (and hour, for the physio digest), sent
+    at most once. The database, not Redis, remembers what was sent; a send task claims rows by changing their status.
+    """
 
-    runner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    # The recipient: a runner, or a physio for the digest.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=16, choices=ReminderKind.choices, default=ReminderKind.SESSION)
+    # The recipient's local date the message is about; with `slot` (the local hour for the physio digest, else 0)
+    # it is the key that makes a second dispatcher's insert a no-op.
+    local_date = models.DateField()
+    slot = models.PositiveSmallIntegerField(default=0)
     due_at = models.DateTimeField()
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
+    # What the message needs that the send task cannot read cheaply later (e.g. the plan changes it reports).
+    payload = models.JSONField(default=dict, blank=True)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
     status = models.CharField(max_length=16, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When a send task took the row (status `sending`); past the lease it goes back to the queue.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # When a send task was last asked for it, so rows whose message Redis lost are asked for again.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ReminderQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["runner", "due_at"], name="one_reminder_per_runner_time")]
-        indexes = [models.Index(fields=["status", "due_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "local_date", "slot"], name="one_reminder_per_kind_and_day")
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["user", "kind", "-local_date"], name="reminder_user_kind_date"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.subject} at {self.due_at}"
+        return f"{self.kind} for {self.local_date}: {self.status}"

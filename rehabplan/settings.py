@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -192,17 +193,46 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TIMEZONE = "UTC"
+# An unacknowledged message goes back to the queue after this; no eta, countdown or retry delay may come near it,
+# or Redis would hand the same task to a second worker while the first still holds it (tested).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-reminders": {
         "task": "programs.tasks.reminders_dispatch_due",
         "schedule": 60.0,
+    },
+    "queue-physio-digests": {
+        "task": "programs.tasks.physio_digests_queue",
+        "schedule": crontab(minute=0),
     },
     "replan-plans-for-today": {
         "task": "programs.tasks.plans_replan_for_today",
         "schedule": 3600.0,
     },
 }
+
+# Reminders (programs/services/reminders.py, docs/reminders.md).
+# Absolute links in e-mails and push messages (a Celery task has no request to build them from).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Reminders are asked of one send task in batches of this many: one broker message per batch.
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=500)
+# A row a send task claimed but did not finish (its worker died) goes back to the queue after this.
+REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=600)
+# A pending row whose send task has not run after this (Redis lost the message) is asked for again.
+REMINDER_REENQUEUE_SECONDS = env.int("REMINDER_REENQUEUE_SECONDS", default=300)
+# After an outage, today's reminder is still sent this long after its time; anything older is skipped.
+REMINDER_CATCH_UP_HOURS = env.float("REMINDER_CATCH_UP_HOURS", default=3.0)
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+# Retries wait 10 s, 20 s, 40 s… up to this, far below the broker's visibility timeout.
+REMINDER_RETRY_BACKOFF_MAX = env.int("REMINDER_RETRY_BACKOFF_MAX", default=300)
+# A plan change is told this long after it happens, so changes close together arrive as one message.
+REMINDER_PLAN_CHANGE_DELAY_MINUTES = env.int("REMINDER_PLAN_CHANGE_DELAY_MINUTES", default=15)
+# Web Push (VAPID): without keys, reminders go by e-mail only. `python manage.py vapid_keys` prints a pair.
+VAPID_PUBLIC_KEY = env.str("VAPID_PUBLIC_KEY", default="")
+VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
+VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="mailto:noreply@localhost")
 
 # Clinical defaults that docs/clinical-sources.md marks as configurable; see programs/rules.py for their sources.
 REHAB_WEEKLY_DISTANCE_STEP = env.float("REHAB_WEEKLY_DISTANCE_STEP", default=0.10)

@@ -33,9 +33,9 @@ def reminders_dispatch_due(*, now: dt.datetime) -> int:
     for reminder_id in due_ids:
         if not _reminder_claim(reminder_id):
             continue
-        reminder = Reminder.objects.select_related("runner").get(pk=reminder_id)
+        reminder = Reminder.objects.select_related("user").get(pk=reminder_id)
         try:
-            send_mail(reminder.subject, reminder.body, None, [reminder.runner.email])
+            send_mail(reminder.subject, reminder.body, None, [reminder.user.email])
         except (smtplib.SMTPException, OSError) as exc:
             logger.warning("reminder %s not sent: %s", reminder_id, exc)
             status = ReminderStatus.FAILED if reminder.attempts >= REMINDER_MAX_ATTEMPTS else ReminderStatus.PENDING

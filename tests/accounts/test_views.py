@@ -265,12 +265,12 @@ def test_bad_settings_are_explained_and_keep_what_was_typed(client: Client, runn
 
 def test_turning_reminders_off_drops_the_queued_ones(client: Client, runner: User, other_runner: User) -> None:
     due = dt.datetime(2026, 12, 1, 7, 30, tzinfo=dt.UTC)
-    Reminder.objects.create(runner=runner, due_at=due, subject="Today", body="…")
-    Reminder.objects.create(runner=other_runner, due_at=due, subject="Today", body="…")
+    Reminder.objects.create(user=runner, local_date=due.date(), due_at=due, subject="Today", body="…")
+    Reminder.objects.create(user=other_runner, local_date=due.date(), due_at=due, subject="Today", body="…")
     client.force_login(runner)
     client.post(reverse("settings"), {"timezone": "UTC", "reminder_time": "07:30", "units": "km"})
-    assert not Reminder.objects.filter(runner=runner).exists()
-    assert Reminder.objects.filter(runner=other_runner).exists()
+    assert not Reminder.objects.filter(user=runner).exists()
+    assert Reminder.objects.filter(user=other_runner).exists()
 
 
 # ---------------------------------------------------------------- deleting the account
@@ -298,7 +298,13 @@ def test_deleting_the_account_removes_every_row_and_logs_out(
     plan = create_plan(runner, intake_data, weeks=4)
     _log(plan, runner, pain=5)
     StageCheck.objects.create(plan=plan, phase="one", answers={}, answered_by=physio)
-    Reminder.objects.create(runner=runner, due_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC), subject="s", body="b")
+    Reminder.objects.create(
+        user=runner,
+        local_date=dt.date(2026, 12, 1),
+        due_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+        subject="s",
+        body="b",
+    )
     other_plan = create_plan(other_runner, intake_data, weeks=4)
     _log(other_plan, other_runner)
     assert SessionLog.objects.filter(runner=runner).exists() and PlanChange.objects.filter(plan=plan).exists()

@@ -109,10 +109,16 @@ def test_a_patch_changes_only_what_it_sends(runner: User, runner_api: APIClient)
 
 
 def test_switching_reminders_off_drops_the_queued_ones(runner: User, runner_api: APIClient) -> None:
-    Reminder.objects.create(runner=runner, due_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC), subject="s", body="b")
+    Reminder.objects.create(
+        user=runner,
+        local_date=dt.date(2026, 12, 1),
+        due_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+        subject="s",
+        body="b",
+    )
     response = runner_api.patch(PROFILE, {"reminders_enabled": False})
     assert response.status_code == 200 and response.json()["reminders_enabled"] is False
-    assert not Reminder.objects.filter(runner=runner).exists()
+    assert not Reminder.objects.filter(user=runner).exists()
 
 
 def test_an_unknown_time_zone_is_explained_on_its_field(runner: User, runner_api: APIClient) -> None:

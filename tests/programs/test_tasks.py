@@ -22,7 +22,8 @@ from rehabplan.celery import app as celery_app
 
 def _reminder(runner: User, minutes_from_now: int) -> Reminder:
     return Reminder.objects.create(
-        runner=runner,
+        user=runner,
+        local_date=dt.date.today() + dt.timedelta(days=minutes_from_now),
         due_at=timezone.now() + dt.timedelta(minutes=minutes_from_now),
         subject="Today: strength session",
         body="Nordic curls 2 × 5, single-leg bridge 4 × 15.",
