@@ -132,7 +132,8 @@ class PrintedProgram:
         return tuple(seen.values())
 
 
-def _dose_text(dose: Dose, spec: ExerciseSpec | None, unit: str) -> str:
+def dose_text(dose: Dose, spec: ExerciseSpec | None, unit: str) -> str:
+    """'3 × 12', '4 × 20 s each leg', '5 km': a dose in words, a run's distance in the plan's unit."""
     text = describe(dose, spec is not None and spec.per_side)
     return f"{text} {unit}" if dose.distance else text
 
@@ -222,7 +223,7 @@ def _week(
             for step in session.warm_up:
                 spec = catalogue.by_slug.get(step.exercise)
                 if spec is not None:
-                    dose = _dose_text(step.dose, spec, unit)
+                    dose = dose_text(step.dose, spec, unit)
                     exercises.add(
                         spec=spec,
                         dose=dose,
@@ -248,7 +249,7 @@ def _week(
 def _add_item(exercises: _Exercises, item: ItemRow, date: dt.date, unit: str) -> None:
     if item.spec is None:  # an exercise the pinned catalogue no longer names: nothing plain to print for it
         return
-    dose = _dose_text(dose_from_dict(item.dose), item.spec, unit)
+    dose = dose_text(dose_from_dict(item.dose), item.spec, unit)
     exercises.add(
         spec=item.spec,
         dose=dose,
