@@ -8,10 +8,12 @@ parsed yet).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
 from exercises.catalogue import Catalogue, dose_from_dict
 
@@ -32,19 +34,21 @@ def session_lines(keys: Iterable[tuple[int, dt.date]]) -> dict[tuple[int, dt.dat
     wanted = set(keys)
     if not wanted:
         return {}
-    plan_ids = {plan_id for plan_id, _ in wanted}
-    # plan × date may be a little wider than the pairs asked for (a batch spans one or two local dates); the
-    # surplus is dropped here rather than sent to the database as one condition per pair.
+    # One condition per distinct date (a batch spans a few), each with its plans: exactly the pairs asked for.
+    plans_by_date: dict[dt.date, set[int]] = {}
+    for plan_id, day in wanted:
+        plans_by_date.setdefault(day, set()).add(plan_id)
+    pairs = functools.reduce(
+        operator.or_, (Q(date=day, plan_id__in=sorted(plan_ids)) for day, plan_ids in plans_by_date.items())
+    )
     unit = PlanWeek.objects.filter(plan=OuterRef("plan"), number=OuterRef("week_number")).values("unit")[:1]
-    sessions = [
-        row
-        for row in PlannedSession.objects.filter(plan_id__in=plan_ids, date__in={day for _, day in wanted})
+    sessions = list(
+        PlannedSession.objects.filter(pairs)
         .exclude(kind="rest")
         .annotate(unit=Subquery(unit))
         .order_by("plan_id", "date", "position")
         .values_list("id", "plan_id", "date", "kind", "warm_up", "unit")
-        if (row[1], row[2]) in wanted
-    ]
+    )
     if not sessions:
         return {}
     items: dict[int, list[tuple[Any, ...]]] = {}
