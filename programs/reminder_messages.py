@@ -68,7 +68,8 @@ def session_reminder(*, day: dt.date, lines: Sequence[str], today_url: str) -> M
             "When you are done, log how it went on Today.\n\n"
             f"Open Today: {today_url}"
         )
-        body = _fit(lines)
+        # The warm-up always comes first and would fill the lock screen; the e-mail and Today list it.
+        body = _fit([line for line in lines if not line.startswith("Warm-up:")] or lines)
     else:
         text = f"You have a session planned today, {long_date(day)}.\n\nSee it on Today: {today_url}"
         body = "You have a session planned today. Open Today to see it."

@@ -72,7 +72,7 @@ def test_a_session_reminder_lists_the_days_items_one_line_each_and_links_to_toda
     assert message.text.rstrip().endswith(TODAY_URL)
     assert message.url == TODAY_URL
     assert message.subject == "Today: your exercises and an easy run"
-    assert message.push_body.startswith("Warm-up: cycling with clip-in pedals (5 min)")
+    assert message.push_body == "Nordic hamstring curl: 2 × 5; Single-leg bridge: 3 × 10 each leg; Easy run: 4.7 km"
 
 
 @pytest.mark.parametrize(
@@ -205,6 +205,13 @@ def test_a_long_day_shows_whole_lines_in_the_push_and_says_how_many_more() -> No
     assert body == f"{lines[0]}, and 9 more"  # two lines would not fit with the count after them
 
 
+def test_a_day_of_only_a_warm_up_still_shows_it_in_the_push() -> None:
+    body = session_reminder(day=MONDAY, lines=STRENGTH_AND_RUN[:1], today_url=TODAY_URL).push_body
+
+    assert body.startswith("Warm-up: cycling with clip-in pedals (5 min)")
+    assert len(body) <= PUSH_LIMIT
+
+
 def test_lines_that_fit_are_all_shown_in_the_push() -> None:
     body = session_reminder(day=MONDAY, lines=["Nordic hamstring curl: 2 × 5", "Easy run: 5 km"], today_url=TODAY_URL)
 
@@ -248,7 +255,7 @@ def test_messages_due_together_become_one_led_by_the_first() -> None:
     assert message.url == TODAY_URL
     assert message.push_title == session.push_title
     assert len(message.push_body) <= PUSH_LIMIT
-    assert message.push_body.startswith("Warm-up: cycling")
+    assert message.push_body.startswith("Nordic hamstring curl: 2 × 5; Single-leg bridge")
     positions = [message.text.index(part.text) for part in (session, check, change)]
     assert positions == sorted(positions)  # each whole text, in order
     for part in (check, change):
