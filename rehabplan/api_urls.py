@@ -9,6 +9,7 @@ from .api import api_not_found
 urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("accounts.api.care_urls")),
+    path("", include("accounts.api.push_urls")),
     path("", include("exercises.api.urls")),
     path("", include("programs.api.urls")),
     path("", include("programs.api.log_urls")),

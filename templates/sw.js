@@ -105,3 +105,30 @@ self.addEventListener("message", (event) => {
     event.waitUntil(caches.delete(PAGE_CACHE));
   }
 });
+
+// Reminders by Web Push (programs/services/delivery.py sends {title, body, url}).
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (error) {
+    data = { body: event.data.text() };
+  }
+  event.waitUntil(self.registration.showNotification(data.title || "RehabPlan", {
+    body: data.body || "",
+    icon: SHELL_URLS.find((url) => url.includes("icon-192")),
+    data: { url: data.url || "/" },
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || "/", self.location.origin);
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    const open = windows.find((client) => new URL(client.url).href === target.href);
+    if (open) return open.focus();
+    // Only this site's pages: a link from elsewhere is not followed from a notification.
+    return self.clients.openWindow(target.origin === self.location.origin ? target.href : "/");
+  })());
+});

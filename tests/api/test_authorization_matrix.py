@@ -35,6 +35,7 @@ from tests.api.log_bodies import first_session, log_body
 from tests.factories import CareLinkFactory, PhysioFactory, RunnerFactory
 from tests.pages import at
 from tests.programs.plans import START, create_plan
+from tests.push import subscription_json
 
 pytestmark = pytest.mark.django_db
 
@@ -160,6 +161,14 @@ def _plan_from_intake(w: World, who: str) -> dict[str, Any]:
     return {"intake": w.intake_id, "start_date": (TODAY + dt.timedelta(days=1)).isoformat(), "weeks": 2}
 
 
+def _push_subscription(w: World, who: str) -> dict[str, Any]:
+    return subscription_json(f"https://push.example.test/{who}")
+
+
+def _push_endpoint(w: World, who: str) -> dict[str, Any]:
+    return {"endpoint": f"https://push.example.test/{who}"}
+
+
 def _intake(w: World, who: str) -> dict[str, Any]:
     return dict(w.extra["intake_data"])
 
@@ -176,6 +185,9 @@ MATRIX: list[Row] = [
     Row("POST", "api-calendar-token", None, None, (401, 200, 200, 403, 403)),
     Row("GET", "api-export", None, None, (401, 200, 200, 403, 403)),
     Row("DELETE", "api-account", None, {"password": PASSWORD}, (401, 204, 204, 204, 204)),
+    # ---- Web Push: any signed-in user's own browsers
+    Row("POST", "api-push-subscriptions", None, _push_subscription, (401, 201, 201, 201, 201)),
+    Row("DELETE", "api-push-subscriptions", None, _push_endpoint, (401, 204, 204, 204, 204)),
     # ---- catalogue and pathways: public reads (helper B)
     Row("GET", "exercise-list", None, None, (200, 200, 200, 200, 200)),
     Row("GET", "exercise-detail", lambda w: {"slug": w.prescription.exercise.slug}, None, (200, 200, 200, 200, 200)),

@@ -1,0 +1,11 @@
+"""API routes: the signed-in user's Web Push subscriptions."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, path
+
+from .push import PushSubscriptionsView
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("me/push-subscriptions/", PushSubscriptionsView.as_view(), name="api-push-subscriptions"),
+]
