@@ -16,7 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch, Q
 
 from programs import selectors
-from programs.models import DayLog, ExerciseLog, Intake, PlanChange, Reminder, SessionLog
+from programs.models import DayLog, ExerciseLog, Intake, PlanChange, Reminder, ReminderStatus, SessionLog
 from programs.plan_json import plan_to_dict
 from programs.services.logs import DAY_LOG_FIELDS, EXERCISE_LOG_FIELDS
 
@@ -28,16 +28,35 @@ _EXERCISE_LOG_FIELDS = (*EXERCISE_LOG_FIELDS, "completed_as_prescribed")
 _DAY_LOG_FIELDS = ("date", *DAY_LOG_FIELDS)
 
 
+# A reminder's status as the person reads it (the stored codes are for the program).
+REMINDER_STATUS_WORDS: dict[str, str] = {
+    ReminderStatus.PENDING: "Waiting to be sent",
+    ReminderStatus.SENDING: "Being sent",
+    ReminderStatus.SENT: "Sent",
+    ReminderStatus.FAILED: "Could not be sent",
+    ReminderStatus.SKIPPED: "Not sent",
+}
+
+_PROFILE_FIELDS = (
+    "timezone",
+    "reminder_time",
+    "reminders_enabled",
+    "units",
+    "remind_sessions",
+    "remind_morning_check",
+    "remind_missed_sessions",
+    "remind_plan_changes",
+    "reminders_paused_until",
+    "quiet_hours_start",
+    "quiet_hours_end",
+)
+
+
 def _profile(user: User) -> dict[str, Any] | None:
     profile = RunnerProfile.objects.filter(user=user).first()
     if profile is None:
         return None
-    return {
-        "timezone": profile.timezone,
-        "reminder_time": profile.reminder_time,
-        "reminders_enabled": profile.reminders_enabled,
-        "units": profile.units,
-    }
+    return {field: getattr(profile, field) for field in _PROFILE_FIELDS}
 
 
 def _plans(user: User) -> list[dict[str, Any]]:
@@ -117,8 +136,15 @@ def account_export(user: User) -> dict[str, Any]:
             for link in links
         ],
         "reminders": [
-            {"due_at": r.due_at, "subject": r.subject, "status": r.status, "sent_at": r.sent_at}
-            for r in Reminder.objects.filter(user=user).order_by("due_at")
+            {
+                "what": r.get_kind_display(),
+                "for_date": r.local_date,
+                "status": REMINDER_STATUS_WORDS[r.status],
+                "due_at": r.due_at,
+                "sent_at": r.sent_at,
+                "subject": r.subject,
+            }
+            for r in Reminder.objects.filter(user=user).order_by("local_date", "due_at", "id")
         ],
     }
 
@@ -202,7 +228,7 @@ def export_csv(data: dict[str, Any]) -> str:
     _section(writer, "Plan changes", change_fields, [[c[f] for f in change_fields] for c in data["plan_changes"]])
     link_fields = ["physio", "runner", "status", "consented_at"]
     _section(writer, "Care links", link_fields, [[c[f] for f in link_fields] for c in data["care_links"]])
-    reminder_fields = ["due_at", "subject", "status", "sent_at"]
+    reminder_fields = ["what", "for_date", "status", "due_at", "sent_at", "subject"]
     _section(writer, "Reminders", reminder_fields, [[r[f] for f in reminder_fields] for r in data["reminders"]])
     return out.getvalue()
 

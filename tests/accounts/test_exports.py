@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from typing import Any
@@ -16,7 +17,7 @@ from django.urls import reverse
 from accounts import exports
 from accounts.models import User
 from programs import services
-from programs.models import Plan, PlannedSession
+from programs.models import Plan, PlannedSession, Reminder, ReminderKind, ReminderStatus
 from tests.programs.plans import create_plan
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +109,40 @@ def test_a_physio_downloads_their_own_data_not_their_patients(
     assert data["account"]["email"] == physio.email
     assert data["plans"] == [] and data["session_logs"] == [] and data["profile"] is None
     assert [link["runner"] for link in data["care_links"]] == [runner.email]
+
+
+def test_reminders_are_exported_in_plain_words_with_their_local_date(client: Client, runner: User) -> None:
+    def queue(kind: str, day: dt.date, status: str, sent: bool = False) -> None:
+        due = dt.datetime.combine(day, dt.time(6, 30), tzinfo=dt.UTC)
+        Reminder.objects.create(
+            user=runner,
+            kind=kind,
+            local_date=day,
+            due_at=due,
+            status=status,
+            subject="Today: strength",
+            sent_at=due if sent else None,
+        )
+
+    queue(ReminderKind.SESSION, dt.date(2026, 5, 4), ReminderStatus.SENT, sent=True)
+    queue(ReminderKind.MORNING_CHECK, dt.date(2026, 5, 5), ReminderStatus.SKIPPED)
+    queue(ReminderKind.MISSED_SESSION, dt.date(2026, 5, 6), ReminderStatus.FAILED)
+    queue(ReminderKind.PLAN_CHANGED, dt.date(2026, 5, 7), ReminderStatus.PENDING)
+    client.force_login(runner)
+
+    data = json.loads(client.get(reverse("export-json")).content)
+    assert [(r["what"], r["for_date"], r["status"]) for r in data["reminders"]] == [
+        ("Session reminder", "2026-05-04", "Sent"),
+        ("Morning check", "2026-05-05", "Not sent"),
+        ("Missed-session nudge", "2026-05-06", "Could not be sent"),
+        ("Plan changed", "2026-05-07", "Waiting to be sent"),
+    ]
+    assert data["profile"]["quiet_hours_start"] == "22:00:00" and data["profile"]["remind_sessions"] is True
+
+    rows = list(csv.reader(io.StringIO(client.get(reverse("export-csv")).content.decode())))
+    start = rows.index(["Reminders"])
+    assert rows[start + 1] == ["what", "for_date", "status", "due_at", "sent_at", "subject"]
+    assert rows[start + 2][:3] == ["Session reminder", "2026-05-04", "Sent"]
+    assert rows[start + 2][4].startswith("2026-05-04T06:30")
+    assert rows[start + 3][:3] == ["Morning check", "2026-05-05", "Not sent"]
+    assert "skipped" not in {cell for row in rows[start:] for cell in row}, "no status codes"
