@@ -91,6 +91,25 @@ class LoginLinkForm(forms.Form):
     )
 
 
+_CLOCK_FORMATS = ["%H:%M", "%H:%M:%S", "%H.%M"]
+_CLOCK_ERRORS = {"invalid": "Enter a time such as 07:30.", "required": "Enter a time such as 07:30."}
+
+# The Reminders section sits outside the <form> element (it also holds the notification buttons, which are not part
+# of this form), so its inputs join the form through the HTML `form` attribute.
+SETTINGS_FORM_ID = "settings-form"
+
+
+def _clock_field(label: str, *, required: bool, help_text: str = "") -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        input_formats=_CLOCK_FORMATS,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages=_CLOCK_ERRORS,
+    )
+
+
 class RunnerSettingsForm(forms.Form):
     timezone = forms.ChoiceField(
         label="Time zone",
@@ -98,26 +117,40 @@ class RunnerSettingsForm(forms.Form):
         error_messages={"invalid_choice": "Choose your time zone from the list."},
         validators=[validate_timezone],
     )
-    reminder_time = forms.TimeField(
-        label="Reminder time",
-        help_text="When we remind you of the day's sessions.",
-        input_formats=["%H:%M", "%H:%M:%S", "%H.%M"],
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": "Enter a time such as 07:30.", "required": "Enter a time such as 07:30."},
-    )
-    reminders_enabled = forms.BooleanField(label="Send me reminders", required=False)
     units = forms.ChoiceField(
         label="Distances in",
         choices=Units.choices,
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose kilometres or miles.", "required": "Choose kilometres or miles."},
     )
+    reminders_enabled = forms.BooleanField(label="Send me reminders", required=False)
+    reminder_time = _clock_field("Reminder time", required=True, help_text="When we remind you of the day's sessions.")
+    remind_sessions = forms.BooleanField(label="On session days: what to do today", required=False)
+    remind_morning_check = forms.BooleanField(label="The morning after a session: how your legs feel", required=False)
+    remind_missed_sessions = forms.BooleanField(label="The day after a missed session: a gentle nudge", required=False)
+    remind_plan_changes = forms.BooleanField(label="When your plan changes, and why", required=False)
+    reminders_paused_until = forms.DateField(
+        label="Pause reminders until",
+        required=False,
+        help_text="Optional, for a holiday or a break: nothing is sent up to and including this day.",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date such as 2026-08-31."},
+    )
+    quiet_hours_start = _clock_field("From", required=False)
+    quiet_hours_end = _clock_field("To", required=False)
+
+    # Above the Reminders section, inside the <form> element itself.
+    GENERAL = ("timezone", "units")
 
     def __init__(self, *args: Any, current_timezone: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["timezone"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = timezone_choices(current_timezone)
+        for name, reminder_field in self.fields.items():
+            if name not in self.GENERAL:
+                reminder_field.widget.attrs["form"] = SETTINGS_FORM_ID
 
 
 class AccountDeleteForm(forms.Form):

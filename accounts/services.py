@@ -9,11 +9,12 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from sesame.utils import get_query_string  # type: ignore[import-untyped]  # django-sesame ships no types
 
-from programs.models import ExerciseLog, Intake, Plan, Reminder, ReminderStatus, SessionLog, StageCheck
+from programs.models import ExerciseLog, Intake, Plan, Reminder, ReminderKind, ReminderStatus, SessionLog, StageCheck
+from programs.selectors import local_today
 
 from .models import (
     ApiToken,
@@ -25,6 +26,7 @@ from .models import (
     api_token_digest,
     new_calendar_token,
 )
+from .reminder_settings import KIND_SWITCHES, ReminderChoices, reminder_choice_problems
 
 LOGIN_LINK_SCOPE = "login-link"
 
@@ -72,19 +74,99 @@ def login_link_send(*, email: str, link_for: Callable[[str], str]) -> bool:
 
 @transaction.atomic
 def runner_settings_update(
-    *, user: User, timezone_name: str, reminder_time: dt.time, reminders_enabled: bool, units: str
+    *,
+    user: User,
+    timezone_name: str,
+    reminder_time: dt.time,
+    reminders_enabled: bool,
+    units: str,
+    reminders_paused_until: dt.date | None,
+    remind_sessions: bool,
+    remind_morning_check: bool,
+    remind_missed_sessions: bool,
+    remind_plan_changes: bool,
+    quiet_hours_start: dt.time | None,
+    quiet_hours_end: dt.time | None,
 ) -> RunnerProfile:
+    """Save a runner's settings, refusing (ValidationError by field) reminder choices that contradict each other.
+
+    Queued reminders the new choices rule out are marked skipped (kept as history, never sent); the runner's next
+    reminder is recomputed once the change is committed."""
     profile = RunnerProfile.objects.select_for_update().get(user=user)
-    profile.timezone = timezone_name
-    profile.reminder_time = reminder_time
-    profile.reminders_enabled = reminders_enabled
-    profile.units = units
-    profile.full_clean()
-    profile.save(update_fields=["timezone", "reminder_time", "reminders_enabled", "units"])
-    if not reminders_enabled:
-        # Turning reminders off stops the ones already queued too, not only future ones.
-        Reminder.objects.filter(user=user, status=ReminderStatus.PENDING).delete()
+    stored = ReminderChoices(
+        reminder_time=profile.reminder_time,
+        quiet_hours_start=profile.quiet_hours_start,
+        quiet_hours_end=profile.quiet_hours_end,
+        reminders_paused_until=profile.reminders_paused_until,
+    )
+    new = ReminderChoices(
+        reminder_time=reminder_time,
+        quiet_hours_start=quiet_hours_start,
+        quiet_hours_end=quiet_hours_end,
+        reminders_paused_until=reminders_paused_until,
+    )
+    # The pause is in the runner's days: "today" is theirs, in the zone they are saving.
+    problems = reminder_choice_problems(new, stored=stored, today=local_today(timezone_name))
+    choices = {
+        "timezone": timezone_name,
+        "reminder_time": reminder_time,
+        "reminders_enabled": reminders_enabled,
+        "units": units,
+        "reminders_paused_until": reminders_paused_until,
+        "remind_sessions": remind_sessions,
+        "remind_morning_check": remind_morning_check,
+        "remind_missed_sessions": remind_missed_sessions,
+        "remind_plan_changes": remind_plan_changes,
+        "quiet_hours_start": quiet_hours_start,
+        "quiet_hours_end": quiet_hours_end,
+    }
+    for field, value in choices.items():
+        setattr(profile, field, value)
+    try:
+        profile.full_clean()
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            problems.setdefault(field, []).extend(messages)
+    if problems:
+        raise ValidationError(problems)
+    profile.save(update_fields=list(choices))
+    _queued_reminders_ruled_out(profile).update(status=ReminderStatus.SKIPPED, updated_at=timezone.now())
+    transaction.on_commit(lambda: _next_reminder_reschedule(user.pk))
     return profile
+
+
+def _queued_reminders_ruled_out(profile: RunnerProfile) -> QuerySet[Reminder]:
+    """The runner's pending reminders that their settings no longer allow: all of them with reminders off, else
+    those of a kind turned off and those for a day within the pause."""
+    pending = Reminder.objects.filter(user_id=profile.user_id, status=ReminderStatus.PENDING)
+    if not profile.reminders_enabled:
+        return pending
+    ruled_out = Q(kind__in=[kind for kind, switch in KIND_SWITCHES.items() if not getattr(profile, switch)])
+    if profile.reminders_paused_until is not None:
+        ruled_out |= Q(local_date__lte=profile.reminders_paused_until)
+    return pending.filter(ruled_out)
+
+
+def _next_reminder_reschedule(user_id: int) -> None:
+    # Imported here: programs.services imports this app's models, and the engine is only needed after a commit.
+    from programs.services import reminders_reschedule
+
+    reminders_reschedule(user_ids=[user_id], now=timezone.now())
+
+
+@transaction.atomic
+def physio_digest_set(*, user: User, enabled: bool) -> User:
+    """Turn a physio's hourly e-mail about patients who need attention on or off; off also drops any digest already
+    queued (marked skipped, kept as history)."""
+    if not user.is_physio:
+        raise ValidationError("Only a physiotherapist's account gets the hourly e-mail about patients.")
+    User.objects.filter(pk=user.pk).update(digest_enabled=enabled)
+    user.digest_enabled = enabled
+    if not enabled:
+        Reminder.objects.filter(user=user, kind=ReminderKind.PHYSIO_DIGEST, status=ReminderStatus.PENDING).update(
+            status=ReminderStatus.SKIPPED, updated_at=timezone.now()
+        )
+    return user
 
 
 @transaction.atomic

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,7 +30,15 @@ from programs.models import Plan
 from programs.views.common import AuthenticatedRequest
 
 from . import care, exports, services
-from .forms import AccountDeleteForm, ApiTokenForm, LoginForm, LoginLinkForm, RunnerSettingsForm, SignupForm
+from .forms import (
+    SETTINGS_FORM_ID,
+    AccountDeleteForm,
+    ApiTokenForm,
+    LoginForm,
+    LoginLinkForm,
+    RunnerSettingsForm,
+    SignupForm,
+)
 from .models import ApiToken, CareLink, RunnerProfile
 
 # Signing up proves the password, not a link: the session records the password backend.
@@ -127,14 +137,39 @@ def _calendar_urls(request: HttpRequest, profile: RunnerProfile) -> dict[str, st
     return {"calendar_url": https, "webcal_url": "webcal://" + https.split("://", 1)[1]}
 
 
+# Settings a runner sets on this page, as the form and the service name them (the service calls the zone
+# `timezone_name`).
+_SETTINGS_FIELDS = (
+    "timezone",
+    "units",
+    "reminders_enabled",
+    "reminder_time",
+    "remind_sessions",
+    "remind_morning_check",
+    "remind_missed_sessions",
+    "remind_plan_changes",
+    "reminders_paused_until",
+    "quiet_hours_start",
+    "quiet_hours_end",
+)
+# Notifications on this phone (another part of the reminders work): shown once its template exists.
+PUSH_PARTIAL = "accounts/_push.html"
+
+
 def _settings_form(profile: RunnerProfile, data: Any = None) -> RunnerSettingsForm:
-    initial = {
-        "timezone": profile.timezone,
-        "reminder_time": profile.reminder_time,
-        "reminders_enabled": profile.reminders_enabled,
-        "units": profile.units,
-    }
+    initial = {name: getattr(profile, name) for name in _SETTINGS_FIELDS}
+    paused_until = profile.reminders_paused_until
+    if paused_until is not None and paused_until < selectors.local_today(profile.timezone):
+        initial["reminders_paused_until"] = None  # a pause that has run out is over, not a choice to keep showing
     return RunnerSettingsForm(data, initial=initial, current_timezone=profile.timezone)
+
+
+def _template_or_none(name: str) -> str | None:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return None
+    return name
 
 
 def _settings_page(
@@ -142,6 +177,8 @@ def _settings_page(
 ) -> HttpResponse:
     context = {
         "form": form,
+        "settings_form_id": SETTINGS_FORM_ID,
+        "push_partial": _template_or_none(PUSH_PARTIAL),
         **_calendar_urls(request, profile),
         "api_tokens": ApiToken.objects.for_user(request.user),
         "token_form": ApiTokenForm(),
@@ -162,14 +199,10 @@ def runner_settings(request: AuthenticatedRequest) -> HttpResponse:
     profile = _runner_profile(request)
     form = _settings_form(profile, request.POST if request.method == "POST" else None)
     if form.is_valid():
+        chosen = {name: form.cleaned_data[name] for name in _SETTINGS_FIELDS}
+        timezone_name = chosen.pop("timezone")
         try:
-            services.runner_settings_update(
-                user=request.user,
-                timezone_name=form.cleaned_data["timezone"],
-                reminder_time=form.cleaned_data["reminder_time"],
-                reminders_enabled=form.cleaned_data["reminders_enabled"],
-                units=form.cleaned_data["units"],
-            )
+            services.runner_settings_update(user=request.user, timezone_name=timezone_name, **chosen)
         except ValidationError as error:
             for field, problems in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, problems)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from .views import messages, patient_detail
+from .views import messages, patient_detail, patients
 
 urlpatterns: list[URLPattern] = [
+    path("patients/digest/", patients.physio_digest, name="physio-digest"),
     path("patients/<int:runner_id>/", patient_detail.patient_detail, name="patient-detail"),
     path("patients/<int:runner_id>/messages/", patient_detail.patient_messages, name="patient-messages"),
     path("messages/", messages.runner_messages, name="runner-messages"),

@@ -89,7 +89,30 @@ class ProfileSerializer(serializers.Serializer[Any]):
     units = serializers.ChoiceField(
         choices=Units.choices, error_messages={"invalid_choice": "Choose km (kilometres) or mi (miles)."}
     )
-    reminders_enabled = serializers.BooleanField()
+    reminders_enabled = serializers.BooleanField(help_text="The master switch: false sends no reminder of any kind.")
+    remind_sessions = serializers.BooleanField(help_text="On session days: what to do today.")
+    remind_morning_check = serializers.BooleanField(help_text="The morning after a session: how the legs feel.")
+    remind_missed_sessions = serializers.BooleanField(help_text="The day after a missed session: a gentle nudge.")
+    remind_plan_changes = serializers.BooleanField(help_text="When the plan changes, and why.")
+    reminders_paused_until = serializers.DateField(
+        allow_null=True,
+        help_text="No reminders up to and including this local date (a holiday); null: not paused. Today or later.",
+        error_messages={"invalid": "Enter a date such as 2026-08-31."},
+    )
+    quiet_hours_start = ClockTimeField(
+        format="%H:%M",
+        input_formats=["%H:%M", "%H:%M:%S"],
+        allow_null=True,
+        help_text='From when nothing is sent, "HH:MM" local; null with `quiet_hours_end` null: no quiet hours.',
+        error_messages={"invalid": "Enter a time such as 22:00."},
+    )
+    quiet_hours_end = ClockTimeField(
+        format="%H:%M",
+        input_formats=["%H:%M", "%H:%M:%S"],
+        allow_null=True,
+        help_text='Until when nothing is sent (what waited goes then), "HH:MM" local; may be past midnight.',
+        error_messages={"invalid": "Enter a time such as 07:00."},
+    )
 
     def validate_timezone(self, value: str) -> str:
         if value not in zoneinfo.available_timezones():
@@ -98,6 +121,12 @@ class ProfileSerializer(serializers.Serializer[Any]):
                 "America/New_York or Australia/Sydney."
             )
         return value
+
+
+class DigestSerializer(serializers.Serializer[Any]):
+    digest_enabled = serializers.BooleanField(
+        help_text="Whether the physio gets the hourly e-mail about patients who need attention."
+    )
 
 
 class CalendarLinkSerializer(serializers.Serializer[Any]):

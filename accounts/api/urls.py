@@ -1,4 +1,4 @@
-"""API routes: tokens, profile, calendar token, export, account."""
+"""API routes: tokens, profile, the physio's digest switch, calendar token, export, account."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", views.TokenView.as_view(), name="api-auth-token"),
     *router.urls,
     path("profile/", views.ProfileView.as_view(), name="api-profile"),
+    path("me/digest/", views.DigestView.as_view(), name="api-digest"),
     path("calendar-token/", views.CalendarTokenView.as_view(), name="api-calendar-token"),
     path("export/", views.ExportView.as_view(), name="api-export"),
     path("account/", views.AccountView.as_view(), name="api-account"),

@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from rehabplan.api import IsRunner, WriteRateThrottle, request_user
+from rehabplan.api import IsPhysio, IsRunner, WriteRateThrottle, request_user
 from rehabplan.api_schema import ApiErrorSerializer
 
 from .. import exports, services
@@ -28,6 +28,7 @@ from ..models import ApiToken, RunnerProfile
 from .serializers import (
     AccountDeleteSerializer,
     CalendarLinkSerializer,
+    DigestSerializer,
     ProfileSerializer,
     TokenCreatedSerializer,
     TokenLoginSerializer,
@@ -104,8 +105,25 @@ def _own_profile(request: Request) -> RunnerProfile:
         raise NotFound("This account has no runner settings.") from None
 
 
+# What a runner sets through PATCH /profile/, by the names of the model and of the service (which calls the zone
+# `timezone_name`).
+_PROFILE_SETTINGS = (
+    "timezone",
+    "reminder_time",
+    "reminders_enabled",
+    "units",
+    "reminders_paused_until",
+    "remind_sessions",
+    "remind_morning_check",
+    "remind_missed_sessions",
+    "remind_plan_changes",
+    "quiet_hours_start",
+    "quiet_hours_end",
+)
+
+
 class ProfileView(APIView):
-    """The runner's settings: time zone, reminder time, units, reminders on or off."""
+    """The runner's settings: time zone, units, and reminders (when, which kinds, a pause, quiet hours)."""
 
     permission_classes = [IsRunner]
 
@@ -118,16 +136,33 @@ class ProfileView(APIView):
         profile = _own_profile(request)
         form = ProfileSerializer(profile, data=request.data, partial=True)
         form.is_valid(raise_exception=True)
-        new = form.validated_data
-        updated = services.runner_settings_update(
-            user=request_user(request),
-            timezone_name=new.get("timezone", profile.timezone),
-            reminder_time=new.get("reminder_time", profile.reminder_time),
-            reminders_enabled=new.get("reminders_enabled", profile.reminders_enabled),
-            units=new.get("units", profile.units),
-        )
+        # A field left out keeps its value; the service judges the result as a whole (e.g. both quiet-hour ends).
+        chosen = {name: form.validated_data.get(name, getattr(profile, name)) for name in _PROFILE_SETTINGS}
+        timezone_name = chosen.pop("timezone")
+        updated = services.runner_settings_update(user=request_user(request), timezone_name=timezone_name, **chosen)
         updated.user = request_user(request)  # the e-mail in the answer, without reading the user again
         return Response(ProfileSerializer(updated).data)
+
+
+class DigestView(APIView):
+    """A physio's hourly e-mail about patients who need attention: on or off."""
+
+    permission_classes = [IsPhysio]
+
+    @extend_schema(responses=DigestSerializer, summary="My hourly patient e-mail: on or off")
+    def get(self, request: Request) -> Response:
+        return Response(DigestSerializer(request_user(request)).data)
+
+    @extend_schema(
+        request=DigestSerializer,
+        responses={200: DigestSerializer, 400: ERROR_400},
+        summary="Turn my hourly patient e-mail on or off",
+    )
+    def patch(self, request: Request) -> Response:
+        form = DigestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        user = services.physio_digest_set(user=request_user(request), enabled=form.validated_data["digest_enabled"])
+        return Response(DigestSerializer(user).data)
 
 
 def _calendar_link(request: Request, profile: RunnerProfile) -> dict[str, str]:

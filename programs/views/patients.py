@@ -1,14 +1,20 @@
-"""A physio's patients at a glance: the same rows, sorting and filters as `GET /api/v1/patients/`."""
+"""A physio's patients at a glance: the same rows, sorting and filters as `GET /api/v1/patients/`; and the switch of
+the hourly e-mail about them."""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts import services
 
 from .. import patients
 from ..services.generation import pathways
@@ -37,13 +43,21 @@ class PatientFilterForm(forms.Form):
         cast(forms.ChoiceField, self.fields["pathway"]).choices = [("", "Every program"), *programs]
 
 
+class DigestSwitchForm(forms.Form):
+    enabled = forms.TypedChoiceField(
+        choices=[("on", "On"), ("off", "Off")],
+        coerce=lambda value: value == "on",
+        error_messages={"required": "Choose on or off.", "invalid_choice": "Choose on or off."},
+    )
+
+
 @login_required
 def patient_list(request: AuthenticatedRequest) -> HttpResponse:
     require_physio(request)
     return patient_list_page(request)
 
 
-def patient_list_page(request: AuthenticatedRequest) -> HttpResponse:
+def patient_list_page(request: AuthenticatedRequest, digest_form: DigestSwitchForm | None = None) -> HttpResponse:
     """Every actively linked runner with what a physio triages by, filtered and sorted as the form asks."""
     form = PatientFilterForm(request.GET or None)
     rows = patients.patient_rows(request.user, today=timezone.localdate())
@@ -56,4 +70,24 @@ def patient_list_page(request: AuthenticatedRequest) -> HttpResponse:
         rows = patients.sort_rows(rows, chosen["ordering"] or None)
     else:
         rows = patients.sort_rows(rows, None)
-    return render(request, "programs/patients.html", {"rows": rows, "form": form}, status=status)
+    if digest_form is not None:  # the digest switch was refused: the page again, with its error
+        status = 400
+    context = {"rows": rows, "form": form, "digest_form": digest_form}
+    return render(request, "programs/patients.html", context, status=status)
+
+
+@login_required
+@require_POST
+def physio_digest(request: AuthenticatedRequest) -> HttpResponse:
+    """The physio turns their hourly e-mail about patients who need attention on or off."""
+    require_physio(request)
+    form = DigestSwitchForm(request.POST)
+    if not form.is_valid():
+        return patient_list_page(request, digest_form=form)
+    enabled = form.cleaned_data["enabled"]
+    services.physio_digest_set(user=request.user, enabled=enabled)
+    if enabled:
+        messages.success(request, "You will get an e-mail each hour when patients need your attention.")
+    else:
+        messages.success(request, "The hourly e-mail about your patients is off. You can turn it back on here.")
+    return redirect(reverse("patients") + "#digest")

@@ -27,6 +27,7 @@ from programs.models import (
     PlannedSession,
     Prescription,
     Reminder,
+    ReminderStatus,
     SessionLog,
     StageCheck,
 )
@@ -263,14 +264,18 @@ def test_bad_settings_are_explained_and_keep_what_was_typed(client: Client, runn
     assert (profile.timezone, profile.units) == ("Europe/London", "km")
 
 
-def test_turning_reminders_off_drops_the_queued_ones(client: Client, runner: User, other_runner: User) -> None:
+def test_turning_reminders_off_skips_the_queued_ones_and_keeps_them_as_history(
+    client: Client, runner: User, other_runner: User
+) -> None:
     due = dt.datetime(2026, 12, 1, 7, 30, tzinfo=dt.UTC)
-    Reminder.objects.create(user=runner, local_date=due.date(), due_at=due, subject="Today", body="…")
-    Reminder.objects.create(user=other_runner, local_date=due.date(), due_at=due, subject="Today", body="…")
+    queued = Reminder.objects.create(user=runner, local_date=due.date(), due_at=due, subject="Today", body="…")
+    others = Reminder.objects.create(user=other_runner, local_date=due.date(), due_at=due, subject="Today", body="…")
     client.force_login(runner)
     client.post(reverse("settings"), {"timezone": "UTC", "reminder_time": "07:30", "units": "km"})
-    assert not Reminder.objects.filter(user=runner).exists()
-    assert Reminder.objects.filter(user=other_runner).exists()
+    queued.refresh_from_db()
+    others.refresh_from_db()
+    assert queued.status == ReminderStatus.SKIPPED, "kept in the outbox, never sent"
+    assert others.status == ReminderStatus.PENDING
 
 
 # ---------------------------------------------------------------- deleting the account

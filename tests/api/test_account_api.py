@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from accounts.models import ApiToken, CareLink, RunnerProfile, User
 from accounts.services import api_token_create
 from programs import services
-from programs.models import Plan, PlannedSession, Reminder, StageCheck
+from programs.models import Plan, PlannedSession, Reminder, ReminderStatus, StageCheck
 from rehabplan.api import VALIDATION_DETAIL
 from tests.api.conftest import client_for
 from tests.factories import CareLinkFactory
@@ -89,11 +89,27 @@ def test_the_profile_reads_in_one_query(
         "reminder_time": "07:30",
         "units": "km",
         "reminders_enabled": True,
+        "remind_sessions": True,
+        "remind_morning_check": True,
+        "remind_missed_sessions": True,
+        "remind_plan_changes": True,
+        "reminders_paused_until": None,
+        "quiet_hours_start": "22:00",
+        "quiet_hours_end": "07:00",
     }
 
 
 def test_a_patch_changes_only_what_it_sends(runner: User, runner_api: APIClient) -> None:
-    response = runner_api.patch(PROFILE, {"reminder_time": "06:15", "units": "mi", "email": "new@example.test"})
+    response = runner_api.patch(
+        PROFILE,
+        {
+            "reminder_time": "06:15",
+            "units": "mi",
+            "email": "new@example.test",
+            "quiet_hours_start": "23:00",
+            "quiet_hours_end": "06:00",
+        },
+    )
     assert response.status_code == 200, response.content
     assert response.json() == {
         "email": runner.email,  # read-only: ignored
@@ -101,6 +117,14 @@ def test_a_patch_changes_only_what_it_sends(runner: User, runner_api: APIClient)
         "reminder_time": "06:15",
         "units": "mi",
         "reminders_enabled": True,
+        "remind_sessions": True,
+        "remind_morning_check": True,
+        "remind_missed_sessions": True,
+        "remind_plan_changes": True,
+        "reminders_paused_until": None,
+        # 06:15 is inside the default quiet hours: this PATCH had to move them to be accepted
+        "quiet_hours_start": "23:00",
+        "quiet_hours_end": "06:00",
     }
     profile = RunnerProfile.objects.get(user=runner)
     assert (profile.timezone, profile.reminder_time, profile.units) == ("Europe/London", dt.time(6, 15), "mi")
@@ -108,8 +132,8 @@ def test_a_patch_changes_only_what_it_sends(runner: User, runner_api: APIClient)
     assert runner_api.get(PROFILE).json()["reminder_time"] == "06:15"
 
 
-def test_switching_reminders_off_drops_the_queued_ones(runner: User, runner_api: APIClient) -> None:
-    Reminder.objects.create(
+def test_switching_reminders_off_skips_the_queued_ones(runner: User, runner_api: APIClient) -> None:
+    queued = Reminder.objects.create(
         user=runner,
         local_date=dt.date(2026, 12, 1),
         due_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
@@ -118,7 +142,8 @@ def test_switching_reminders_off_drops_the_queued_ones(runner: User, runner_api:
     )
     response = runner_api.patch(PROFILE, {"reminders_enabled": False})
     assert response.status_code == 200 and response.json()["reminders_enabled"] is False
-    assert not Reminder.objects.filter(user=runner).exists()
+    queued.refresh_from_db()
+    assert queued.status == ReminderStatus.SKIPPED, "kept in the outbox as history, never sent"
 
 
 def test_an_unknown_time_zone_is_explained_on_its_field(runner: User, runner_api: APIClient) -> None:
@@ -141,6 +166,10 @@ def test_an_unknown_time_zone_is_explained_on_its_field(runner: User, runner_api
         ({"timezone": "../../etc/passwd"}, {"timezone"}),
         ({"timezone": "Europe/London\x00"}, {"timezone"}),
         ({"reminder_time": None, "units": None}, {"reminder_time", "units"}),
+        ({"quiet_hours_start": "22:60"}, {"quiet_hours_start"}),
+        ({"quiet_hours_end": "7pm"}, {"quiet_hours_end"}),
+        ({"reminders_paused_until": "next week"}, {"reminders_paused_until"}),
+        ({"remind_sessions": "sometimes", "remind_plan_changes": None}, {"remind_sessions", "remind_plan_changes"}),
     ],
 )
 def test_bad_settings_are_field_errors(
