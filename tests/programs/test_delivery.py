@@ -22,8 +22,10 @@ from django.urls import resolve
 from py_vapid import Vapid02
 
 from accounts.models import PushSubscription, User
+from programs.models import ReminderKind
 from programs.reminder_messages import Message
 from programs.services.delivery import (
+    KIND_NAMES,
     Outcome,
     PushTarget,
     Sender,
@@ -31,6 +33,7 @@ from programs.services.delivery import (
     unsubscribe_request,
     unsubscribe_url,
 )
+from tests.integration.rig import free_port
 from tests.push import BrowserKeys, browser_keys, vapid_keys
 
 pytestmark = pytest.mark.django_db
@@ -42,12 +45,6 @@ MESSAGE = Message(
     push_body="Nordic hamstring curl: 2 sets of 5",
     url="https://rehab.test/",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # ---------------------------------------------------------------------- e-mail: what it carries (locmem)
@@ -77,6 +74,11 @@ def test_the_email_carries_one_click_unsubscribe_headers_and_a_footer_with_the_l
     # The headers survive into the MIME message a mail server receives.
     raw = sent.message()
     assert raw["List-Unsubscribe"] == f"<{link}>"
+
+
+def test_every_kind_of_reminder_has_words_for_the_footer_and_the_unsubscribe_page() -> None:
+    assert set(KIND_NAMES) == set(ReminderKind.values)
+    assert all("_" not in words for words in KIND_NAMES.values())
 
 
 def test_a_physios_digest_footer_points_to_the_patient_list(physio: User, settings: Any) -> None:
