@@ -294,10 +294,10 @@ def reminders_unsubscribe(*, user_id: int, kind: str) -> None:
 
 
 def _reschedule(user_id: int) -> None:
-    # Imported here: the reminder engine imports this module to deliver what it schedules.
-    from . import reminders_reschedule
-
     try:
+        # Imported here: the reminder engine imports this module to deliver what it schedules.
+        from . import reminders_reschedule
+
         reminders_reschedule(user_ids=[user_id], now=timezone.now())
     except Exception:
         # The choice is already saved: a failed recomputation is for the logs, not an error page for the person.
