@@ -203,6 +203,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "programs.tasks.reminders_dispatch_due",
         "schedule": 60.0,
     },
+    "reschedule-unscheduled-reminders": {
+        "task": "programs.tasks.reminders_reschedule_unscheduled",
+        "schedule": crontab(minute=30),
+    },
     "queue-physio-digests": {
         "task": "programs.tasks.physio_digests_queue",
         "schedule": crontab(minute=0),

@@ -33,7 +33,14 @@ from .plans import (
     plans_replan_for_today,
 )
 from .program_edits import plan_program_edit, template_from_plan
-from .reminders import reminders_dispatch_due
+from .reminders import (
+    physio_digests_queue,
+    reminders_dispatch,
+    reminders_plan_changed,
+    reminders_reschedule,
+    reminders_reschedule_after_commit,
+    reminders_send,
+)
 from .swaps import exercise_swap
 
 __all__ = [
@@ -49,6 +56,7 @@ __all__ = [
     "pathway_of",
     "pathway_version_current",
     "pathways",
+    "physio_digests_queue",
     "plan_archive",
     "plan_assign",
     "plan_clinician_clear",
@@ -62,7 +70,11 @@ __all__ = [
     "plans_replan_for_today",
     "prescription_override",
     "program_preview",
-    "reminders_dispatch_due",
+    "reminders_dispatch",
+    "reminders_plan_changed",
+    "reminders_reschedule",
+    "reminders_reschedule_after_commit",
+    "reminders_send",
     "rules_config",
     "session_log_record",
     "stage_check_record",

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -24,6 +25,7 @@ from ..program_edits import NO_EDITS, ProgramEdits, edit_problems, edits_from_di
 from .care import _require_physio
 from .generation import catalogue, generate, pathways
 from .plans import plan_start
+from .reminders import reminders_plan_changed
 from .templates import template_pain_limits
 
 
@@ -135,7 +137,7 @@ def plan_assign(
         pain_limits=chosen.pain_limits,
         edits=chosen.edits,
     )
-    PlanChange.objects.create(
+    assigned = PlanChange.objects.create(
         plan=plan,
         kind=PlanChangeKind.ASSIGN,
         effective_from=start,
@@ -144,6 +146,7 @@ def plan_assign(
         after=edits_to_dict(chosen.edits) or None,
         author=physio,
     )
+    reminders_plan_changed(plan=plan, changes=[assigned], now=timezone.now())
     return plan
 
 

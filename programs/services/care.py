@@ -26,6 +26,7 @@ from ..selectors import plan_read
 from ..state_json import state_from_dict, state_to_dict
 from .generation import generate_for
 from .plans import plan_locked
+from .reminders import reminders_plan_changed
 
 
 class SessionLoggedError(ValidationError):
@@ -87,6 +88,7 @@ def prescription_override(
         True,
     )
     prescription.save(update_fields=["dose", "reason", "overridden"])
+    reminders_plan_changed(plan=plan, changes=[change], now=timezone.now())
     return change
 
 
@@ -129,7 +131,7 @@ def plan_clinician_clear(*, plan: Plan, physio: User, note: str, start: dt.date)
         changes = []
     else:
         changes = [c.change for c in sync_future(plan, generated, stored, after=start - dt.timedelta(days=1))]
-    return PlanChange.objects.create(
+    cleared = PlanChange.objects.create(
         plan=plan,
         kind=PlanChangeKind.CLEARANCE,
         effective_from=start,
@@ -140,3 +142,5 @@ def plan_clinician_clear(*, plan: Plan, physio: User, note: str, start: dt.date)
         item_changes=changes,
         author=physio,
     )
+    reminders_plan_changed(plan=plan, changes=[cleared], now=timezone.now())
+    return cleared

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from accounts.models import RunnerProfile, User
 
@@ -37,6 +38,7 @@ from .generation import (
     rules_config,
 )
 from .intakes import intake_record
+from .reminders import reminders_plan_changed, reminders_reschedule_after_commit
 
 
 def plan_revision_bump(pk: int) -> None:
@@ -49,12 +51,15 @@ def plan_locked(pk: int) -> Plan:
 
     Every writer of a plan takes it through here, so this is where its revision rises (the UPDATE takes the lock)."""
     plan_revision_bump(pk)
-    return (
+    plan = (
         Plan.objects.select_for_update(of=("self",))
         .select_related("intake", "catalogue_version", "pathway_version")
         .defer("catalogue_version__data", "pathway_version__data")
         .get(pk=pk)
     )
+    # The runner's next reminder follows the plan as it will be once this write commits.
+    reminders_reschedule_after_commit(plan.runner_id)
+    return plan
 
 
 @transaction.atomic
@@ -95,6 +100,7 @@ def plan_create(
     plan.pain_limits = dataclasses.asdict(generated.pain_limits) if generated.pain_limits else None
     plan.save()
     persist_plan_body(plan, generated.weeks)
+    reminders_reschedule_after_commit(plan.runner_id)
     return plan
 
 
@@ -211,7 +217,7 @@ def plan_replan(
     effective = history_through + dt.timedelta(days=1)
     names = {e.slug: e.name for e in catalogue.exercises}
     # One INSERT per decision: a handful of rows, and faster than bulk_create's UNNEST for large JSON values.
-    return [
+    created = [
         PlanChange.objects.create(
             plan=plan,
             kind=row.kind,
@@ -228,6 +234,8 @@ def plan_replan(
         )
         for row in decision_rows(decisions, state, new_state, changes, names)
     ]
+    reminders_plan_changed(plan=plan, changes=created, now=timezone.now())
+    return created
 
 
 @transaction.atomic

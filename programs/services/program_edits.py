@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -25,6 +26,7 @@ from .assign import prefixed
 from .care import _require_physio
 from .generation import generate_for, pinned_inputs
 from .plans import plan_locked
+from .reminders import reminders_plan_changed
 from .templates import template_create, template_pain_limits
 
 
@@ -62,7 +64,7 @@ def plan_program_edit(*, plan: Plan, physio: User, edits: ProgramEdits, note: st
     plan.save(update_fields=["program_edits", "pain_limits"])
     generated = generate_for(plan, intake, state=state_from_dict(plan.state))
     changes = sync_future(plan, generated, stored, after=start - dt.timedelta(days=1))
-    return PlanChange.objects.create(
+    change = PlanChange.objects.create(
         plan=plan,
         kind=PlanChangeKind.PROGRAM,
         effective_from=start,
@@ -73,6 +75,8 @@ def plan_program_edit(*, plan: Plan, physio: User, edits: ProgramEdits, note: st
         item_changes=[c.change for c in changes],
         author=physio,
     )
+    reminders_plan_changed(plan=plan, changes=[change], now=timezone.now())
+    return change
 
 
 @transaction.atomic

@@ -1,10 +1,11 @@
-"""The beat-scheduled reminder dispatcher: claims each due row once, against the real database and broker."""
+"""The Celery tasks: on the beat schedule, safe against lost workers, and run by a real worker from Redis."""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -12,62 +13,51 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from accounts.models import User
-from programs import services
+from accounts.models import RunnerProfile, User
 from programs.models import Reminder, ReminderStatus
-from programs.services.reminders import REMINDER_MAX_ATTEMPTS
-from programs.tasks import reminders_dispatch_due
+from programs.tasks import (
+    physio_digests_queue,
+    plans_replan_for_today,
+    reminders_dispatch_due,
+    reminders_reschedule_unscheduled,
+    reminders_send,
+    retry_delay,
+)
 from rehabplan.celery import app as celery_app
 
 
-def _reminder(runner: User, minutes_from_now: int) -> Reminder:
-    return Reminder.objects.create(
-        user=runner,
-        local_date=dt.date.today() + dt.timedelta(days=minutes_from_now),
-        due_at=timezone.now() + dt.timedelta(minutes=minutes_from_now),
-        subject="Today: strength session",
-        body="Nordic curls 2 × 5, single-leg bridge 4 × 15.",
+def _due_runner(runner: User) -> None:
+    """A runner whose session reminder's time has just come (what reminders_reschedule stores)."""
+    RunnerProfile.objects.filter(user=runner).update(
+        next_reminder_at=timezone.now() - dt.timedelta(seconds=5),
+        next_reminder_on=timezone.localdate(timezone=ZoneInfo("Europe/London")),
+        next_reminder={"kinds": ["session"], "plan_id": None, "session": {"lines": ["Nordic hamstring curl: 2 × 5"]}},
+        quiet_hours_start=None,
+        quiet_hours_end=None,
     )
 
 
-def test_the_dispatcher_is_on_the_beat_schedule() -> None:
-    entry = settings.CELERY_BEAT_SCHEDULE["dispatch-due-reminders"]
-    assert entry["task"] == reminders_dispatch_due.name
-    assert entry["schedule"] == 60.0
+def test_the_tasks_are_on_the_beat_schedule() -> None:
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {
+        reminders_dispatch_due.name,
+        physio_digests_queue.name,
+        reminders_reschedule_unscheduled.name,
+        plans_replan_for_today.name,
+    } <= schedule
+    assert settings.CELERY_BEAT_SCHEDULE["dispatch-due-reminders"]["schedule"] == 60.0
 
 
-@pytest.mark.django_db
-def test_due_reminders_are_sent_once_and_future_ones_wait(runner: User) -> None:
-    due = _reminder(runner, -1)
-    later = _reminder(runner, 30)
-    assert services.reminders_dispatch_due(now=timezone.now()) == 1
-    assert services.reminders_dispatch_due(now=timezone.now()) == 0
-    due.refresh_from_db()
-    later.refresh_from_db()
-    assert (due.status, due.attempts) == (ReminderStatus.SENT, 1)
-    assert later.status == ReminderStatus.PENDING
-    assert [m.to for m in mail.outbox] == [[runner.email]]
+def test_a_send_task_is_acknowledged_only_after_it_ran_and_requeued_if_its_worker_dies() -> None:
+    assert reminders_send.acks_late is True
+    assert reminders_send.reject_on_worker_lost is True
 
 
-@pytest.mark.django_db
-def test_a_row_claimed_by_another_worker_is_not_sent_again(runner: User) -> None:
-    reminder = _reminder(runner, -1)
-    Reminder.objects.filter(pk=reminder.pk).update(status=ReminderStatus.SENDING)
-    assert services.reminders_dispatch_due(now=timezone.now()) == 0
-    assert mail.outbox == []
-
-
-@pytest.mark.django_db
-def test_a_failed_send_is_retried_then_marked_failed(runner: User, settings) -> None:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # nothing listens there: connection refused
-    reminder = _reminder(runner, -1)
-    for _ in range(REMINDER_MAX_ATTEMPTS):
-        services.reminders_dispatch_due(now=timezone.now())
-    reminder.refresh_from_db()
-    assert reminder.status == ReminderStatus.FAILED
-    assert reminder.attempts == REMINDER_MAX_ATTEMPTS
-    assert reminder.last_error
+@pytest.mark.parametrize("retries", range(12))
+def test_no_retry_waits_anywhere_near_the_brokers_visibility_timeout(retries: int) -> None:
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert 0 < retry_delay(retries) <= settings.REMINDER_RETRY_BACKOFF_MAX <= visibility / 10
+    assert reminders_send.retry_backoff_max <= visibility / 10
 
 
 @pytest.mark.celery_worker
@@ -76,7 +66,7 @@ def test_a_failed_send_is_retried_then_marked_failed(runner: User, settings) -> 
 def test_a_real_worker_runs_the_task_from_redis(runner: User) -> None:
     from celery.contrib.testing.worker import start_worker
 
-    reminder = _reminder(runner, -1)
+    _due_runner(runner)
     queue = f"test-{uuid.uuid4().hex}"  # a private queue, so a `make run` worker cannot take the task
     celery_app.conf.task_default_queue = queue
     try:
@@ -84,19 +74,18 @@ def test_a_real_worker_runs_the_task_from_redis(runner: User) -> None:
             reminders_dispatch_due.apply_async(queue=queue)
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline:
-                reminder.refresh_from_db()
-                if reminder.status == ReminderStatus.SENT:
+                if Reminder.objects.filter(user=runner, status=ReminderStatus.SENT).exists():
                     break
                 time.sleep(0.2)
     finally:
         celery_app.conf.task_default_queue = "celery"
-    assert reminder.status == ReminderStatus.SENT
+    assert Reminder.objects.get(user=runner).status == ReminderStatus.SENT
+    assert [m.to for m in mail.outbox] == [[runner.email]]
 
 
 @pytest.mark.django_db
 def test_the_hourly_replan_holds_missed_sessions_once_per_runner_day(runner: User, intake_data: dict) -> None:
     from programs.models import PlanChange, PlanChangeKind
-    from programs.tasks import plans_replan_for_today
     from tests.programs.plans import START, create_plan
 
     plan = create_plan(runner, intake_data, weeks=4)  # the runner is in Europe/London
