@@ -77,6 +77,8 @@ def next_reminder(
     """The runner's next daily reminder strictly after `after` (default `now`), moved out of their quiet hours, or
     None when nothing is planned within the horizon. `after` earlier than now keeps a reminder that is due but not yet
     dispatched from being stepped over when the settings or the plan change at that very minute."""
+    if not session_days:
+        return None
     since = after or now
     instant = next_reminder_at(
         since, at=settings.at, zone=settings.zone, due_on=lambda day: bool(kinds_on(day, settings, session_days))
