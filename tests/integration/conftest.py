@@ -7,61 +7,21 @@ rig stops every worker before pytest-django flushes it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from tests.integration.rig import (
-    DEFAULT_QUEUE,
+    LEASE_SECONDS,
     REDIS_SERVER,
-    CeleryWorker,
+    REENQUEUE_SECONDS,
     PrivateRedis,
+    Rig,
     SmtpSink,
-    broker_app,
     database_url,
-    dispatch_due,
     worker_env,
 )
-
-# Short enough that a test sees a dead worker's rows come back, long enough that a live worker's batch (well under a
-# second here) is never taken from it.
-LEASE_SECONDS = 5
-REENQUEUE_SECONDS = 5
-
-
-@dataclass
-class Rig:
-    redis: PrivateRedis
-    sink: SmtpSink
-    env: dict[str, str]
-    log_directory: Path
-    workers: list[CeleryWorker] = field(default_factory=list)
-
-    def start_worker(self) -> CeleryWorker:
-        worker = CeleryWorker(self.env, self.log_directory)
-        self.workers.append(worker)
-        worker.start()
-        return worker
-
-    def dispatch(self) -> None:
-        dispatch_due(self.redis.url)
-
-    def idle(self) -> bool:
-        """Nothing queued and no live worker holding or running a task."""
-        if self.redis.queue_length(DEFAULT_QUEUE):
-            return False
-        live = [worker.name for worker in self.workers if worker.answers()]
-        if not live:
-            return True
-        app = broker_app(self.redis.url)
-        try:
-            inspect = app.control.inspect(destination=live, timeout=1.0)
-            busy = [inspect.active() or {}, inspect.reserved() or {}]
-        finally:
-            app.close()
-        return len(busy[0]) == len(live) and not any(tasks for replies in busy for tasks in replies.values())
 
 
 @pytest.fixture
@@ -95,6 +55,8 @@ def rig(transactional_db: None, private_redis: PrivateRedis, smtp_sink: SmtpSink
     try:
         yield rig
     finally:
-        # Before the flush: a worker still connected would hold locks on the tables pytest-django truncates.
+        # Before the flush: a worker still connected would hold locks on the tables pytest-django truncates. A message
+        # the sink still holds would keep a worker's warm shutdown waiting.
+        smtp_sink.handler.release()
         for worker in rig.workers:
             worker.stop()

@@ -22,7 +22,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -304,6 +304,47 @@ def dispatch_due(broker: str) -> None:
         app.close()
 
 
+# Short enough that a test sees a dead worker's rows come back soon. A live batch of 500 takes a second or two here,
+# and the tests dispatch again only once the worker is idle, so no live batch outlives its lease unless a test means it.
+LEASE_SECONDS = 5
+REENQUEUE_SECONDS = 5
+
+
+@dataclass
+class Rig:
+    """One test's Redis, sink and workers (the worker environment points at all three and the test database)."""
+
+    redis: PrivateRedis
+    sink: SmtpSink
+    env: dict[str, str]
+    log_directory: Path
+    workers: list[CeleryWorker] = field(default_factory=list)
+
+    def start_worker(self) -> CeleryWorker:
+        worker = CeleryWorker(self.env, self.log_directory)
+        self.workers.append(worker)
+        worker.start()
+        return worker
+
+    def dispatch(self) -> None:
+        dispatch_due(self.redis.url)
+
+    def idle(self) -> bool:
+        """Nothing queued and no live worker holding or running a task."""
+        if self.redis.queue_length(DEFAULT_QUEUE):
+            return False
+        live = [worker.name for worker in self.workers if worker.answers()]
+        if not live:
+            return True
+        app = broker_app(self.redis.url)
+        try:
+            inspect = app.control.inspect(destination=live, timeout=1.0)
+            busy = [inspect.active() or {}, inspect.reserved() or {}]
+        finally:
+            app.close()
+        return len(busy[0]) == len(live) and not any(tasks for replies in busy for tasks in replies.values())
+
+
 def runners_bulk_create(
     due: Sequence[dt.datetime], *, zones: Sequence[str], email_prefix: str, first_index: int = 0, batch_size: int = 5000
 ) -> list[int]:
@@ -341,7 +382,8 @@ def runners_bulk_create(
                         quiet_hours_end=None,
                         next_reminder_at=due[i],
                         next_reminder_on=local.date(),
-                        next_reminder={"kinds": ["session"], "session": {"plan_id": None, "lines": SESSION_LINES}},
+                        # As reminders_reschedule stores it; no plan, so the lines are given here.
+                        next_reminder={"kinds": ["session"], "plan_id": None, "session": {"lines": SESSION_LINES}},
                     )
                 )
             RunnerProfile.objects.bulk_create(profiles)
