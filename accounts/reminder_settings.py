@@ -1,10 +1,13 @@
-"""The rules a runner's reminder choices must follow (pure: no ORM, no clock), shared by the settings page, the API
-and the reminder engine, so each says the same thing in the same words."""
+"""The rules a runner's reminder choices must follow (pure: no ORM, no clock), shared by the settings page and the
+API (through `accounts.services`), so each says the same thing in the same words. What counts as quiet is the
+reminder engine's own rule, so a time refused here is exactly one the engine would hold back."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+
+from programs.reminder_schedule import in_quiet_hours
 
 QUIET_HOURS_ONE_END = "Give both ends of your quiet hours, or neither."
 QUIET_HOURS_EMPTY = "Quiet hours need a start and an end that differ."
@@ -18,17 +21,6 @@ KIND_SWITCHES = {
     "missed_session": "remind_missed_sessions",
     "plan_changed": "remind_plan_changes",
 }
-
-
-def in_quiet_hours(moment: dt.time, start: dt.time | None, end: dt.time | None) -> bool:
-    """Whether a local time of day falls in the quiet hours [start, end); they may run over midnight (22:00–07:00).
-
-    The end itself is not quiet: that is when what waited is sent. No quiet hours (either end missing) → False."""
-    if start is None or end is None or start == end:
-        return False
-    if start < end:
-        return start <= moment < end
-    return moment >= start or moment < end
 
 
 @dataclass(frozen=True)

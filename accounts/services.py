@@ -131,7 +131,10 @@ def runner_settings_update(
         raise ValidationError(problems)
     profile.save(update_fields=list(choices))
     _queued_reminders_ruled_out(profile).update(status=ReminderStatus.SKIPPED, updated_at=timezone.now())
-    transaction.on_commit(lambda: _next_reminder_reschedule(user.pk))
+    # Imported here: programs.services imports this module (unsubscribing turns a kind off through it).
+    from programs.services import reminders_reschedule_after_commit
+
+    reminders_reschedule_after_commit(user.pk)
     return profile
 
 
@@ -145,13 +148,6 @@ def _queued_reminders_ruled_out(profile: RunnerProfile) -> QuerySet[Reminder]:
     if profile.reminders_paused_until is not None:
         ruled_out |= Q(local_date__lte=profile.reminders_paused_until)
     return pending.filter(ruled_out)
-
-
-def _next_reminder_reschedule(user_id: int) -> None:
-    # Imported here: programs.services imports this app's models, and the engine is only needed after a commit.
-    from programs.services import reminders_reschedule
-
-    reminders_reschedule(user_ids=[user_id], now=timezone.now())
 
 
 @transaction.atomic

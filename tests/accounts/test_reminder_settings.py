@@ -8,6 +8,7 @@ import html
 import re
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
@@ -24,13 +25,14 @@ from accounts.reminder_settings import (
     QUIET_HOURS_ONE_END,
     REMINDER_IN_QUIET_HOURS,
     ReminderChoices,
-    in_quiet_hours,
     reminder_choice_problems,
 )
 from programs.models import Reminder, ReminderKind, ReminderStatus
 from programs.selectors import local_today
 from rehabplan.api import VALIDATION_DETAIL
 from tests.api.conftest import client_for
+from tests.pages import at
+from tests.programs.plans import START, create_plan
 
 PROFILE = "/api/v1/profile/"
 T = dt.time
@@ -81,28 +83,6 @@ def _london_today() -> dt.date:
 
 
 # ---------------------------------------------------------------- the rules (pure)
-
-
-@pytest.mark.parametrize(
-    "moment, start, end, quiet",
-    [
-        (T(23, 0), T(22, 0), T(7, 0), True),  # over midnight: the evening part
-        (T(3, 0), T(22, 0), T(7, 0), True),  # over midnight: the morning part
-        (T(22, 0), T(22, 0), T(7, 0), True),  # the start is quiet
-        (T(7, 0), T(22, 0), T(7, 0), False),  # the end is when what waited is sent
-        (T(6, 59), T(22, 0), T(7, 0), True),
-        (T(12, 0), T(22, 0), T(7, 0), False),
-        (T(13, 30), T(13, 0), T(14, 0), True),  # within one day
-        (T(14, 0), T(13, 0), T(14, 0), False),
-        (T(12, 59), T(13, 0), T(14, 0), False),
-        (T(3, 0), None, None, False),  # no quiet hours
-        (T(3, 0), T(22, 0), None, False),
-    ],
-)
-def test_quiet_hours_are_from_the_start_until_the_end_even_over_midnight(
-    moment: dt.time, start: dt.time | None, end: dt.time | None, quiet: bool
-) -> None:
-    assert in_quiet_hours(moment, start, end) is quiet
 
 
 STORED = ReminderChoices(
@@ -358,29 +338,54 @@ def test_a_kind_turned_off_or_a_pause_skips_only_the_queued_reminders_they_rule_
     ]
 
 
-def test_saving_reschedules_the_runners_next_reminder_after_commit(
-    runner: User, django_capture_on_commit_callbacks: Any
+def _profile_choices(profile: RunnerProfile) -> dict[str, Any]:
+    names = (
+        "reminder_time",
+        "reminders_enabled",
+        "units",
+        "reminders_paused_until",
+        "remind_sessions",
+        "remind_morning_check",
+        "remind_missed_sessions",
+        "remind_plan_changes",
+        "quiet_hours_start",
+        "quiet_hours_end",
+    )
+    return {name: getattr(profile, name) for name in names}
+
+
+def test_saving_on_the_page_reschedules_the_next_reminder_after_commit(
+    client: Client, runner: User, intake_data: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:
+    create_plan(runner, intake_data, weeks=6)
+    client.force_login(runner)
+    data = {**FORM_DEFAULTS, "timezone": "Asia/Tokyo", "reminder_time": "18:15"}
+    with at(START, hour=3), django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert client.post(reverse("settings"), data).status_code == 302
+    assert len(callbacks) == 1
     profile = RunnerProfile.objects.get(user=runner)
-    choices = {
-        name: getattr(profile, name)
-        for name in (
-            "reminder_time",
-            "reminders_enabled",
-            "units",
-            "reminders_paused_until",
-            "remind_sessions",
-            "remind_morning_check",
-            "remind_missed_sessions",
-            "remind_plan_changes",
-            "quiet_hours_start",
-            "quiet_hours_end",
-        )
-    }
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.runner_settings_update(user=runner, timezone_name="Asia/Tokyo", **{**choices, "reminder_time": T(9)})
-    assert len(callbacks) == 1, "the next reminder is recomputed once the change is committed, not before"
-    assert RunnerProfile.objects.filter(user=runner, timezone="Asia/Tokyo", reminder_time=T(9)).exists()
+    assert profile.next_reminder_at is not None and profile.next_reminder_on is not None
+    local = profile.next_reminder_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert (local.date(), local.time()) == (profile.next_reminder_on, T(18, 15))
+    assert profile.next_reminder_on >= START
+
+
+def test_saving_over_the_api_moves_or_clears_the_next_reminder(
+    runner: User, runner_api: APIClient, intake_data: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    create_plan(runner, intake_data, weeks=6)
+    with at(START, hour=3):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert runner_api.patch(PROFILE, {"reminder_time": "12:40"}).status_code == 200
+        first = RunnerProfile.objects.get(user=runner).next_reminder_at
+        assert first is not None and first.astimezone(ZoneInfo("Europe/London")).time() == T(12, 40)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert runner_api.patch(PROFILE, {"reminders_enabled": False}).status_code == 200
+    assert RunnerProfile.objects.get(user=runner).next_reminder_at is None, "reminders off: nothing is scheduled"
+
+
+def test_a_refused_change_schedules_nothing(runner: User, django_capture_on_commit_callbacks: Any) -> None:
+    choices = _profile_choices(RunnerProfile.objects.get(user=runner))
     with django_capture_on_commit_callbacks(execute=False) as refused, pytest.raises(ValidationError):
         services.runner_settings_update(user=runner, timezone_name="Asia/Tokyo", **{**choices, "reminder_time": T(23)})
     assert refused == [], "nothing to reschedule when nothing was saved"
