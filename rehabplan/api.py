@@ -6,12 +6,14 @@ named with dots (`running.weekly_distance`), `errors` is `{}` when no field is a
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
+from redis import RedisError
 from rest_framework import exceptions, pagination, permissions, throttling
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
     from rest_framework.views import APIView
 
     from accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 VALIDATION_DETAIL = "Some fields need attention: see errors."
 NOT_FOUND_DETAIL = "Not found: nothing with this id is yours to see."
@@ -100,7 +104,19 @@ class ApiPagination(pagination.PageNumberPagination):
     max_page_size = 100
 
 
-class WriteRateThrottle(throttling.UserRateThrottle):
+class CacheDownAllows(throttling.SimpleRateThrottle):
+    """Throttle counters live in the cache (Redis in production). When it cannot be reached the request is let
+    through and the outage logged: a runner logging a session must not get an error because Redis is down."""
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except (RedisError, OSError) as exc:
+            logger.warning("throttle cache unreachable, request allowed: %s", exc)
+            return True
+
+
+class WriteRateThrottle(CacheDownAllows, throttling.UserRateThrottle):
     """Writes (POST, PUT, PATCH, DELETE) per user or client address; reads are not counted."""
 
     scope = "writes"
@@ -109,6 +125,10 @@ class WriteRateThrottle(throttling.UserRateThrottle):
         if request.method in permissions.SAFE_METHODS:
             return True
         return super().allow_request(request, view)
+
+
+class ScopedRateThrottle(CacheDownAllows, throttling.ScopedRateThrottle):
+    """Per-scope limits (log-in attempts), let through like the others when the cache is down."""
 
 
 class IsPhysio(permissions.BasePermission):

@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from rehabplan.api import IsPhysio, IsRunner, WriteRateThrottle, request_user
+from rehabplan.api import IsPhysio, IsRunner, ScopedRateThrottle, WriteRateThrottle, request_user
 from rehabplan.api_schema import ApiErrorSerializer
 
 from .. import exports, services
@@ -51,7 +51,7 @@ class TokenView(APIView):
     def get_throttles(self) -> list[throttling.BaseThrottle]:
         # Logging in guesses passwords, so it has the strict "login" rate; logging out is an ordinary write.
         if self.request.method == "POST":
-            return [throttling.ScopedRateThrottle()]
+            return [ScopedRateThrottle()]
         return [WriteRateThrottle()]
 
     @extend_schema(

@@ -1,0 +1,63 @@
+"""With Redis unreachable (the broker and the production cache), a runner still logs a session, and the pages and the
+API answer: requests never wait on Redis for reminders, and the throttles let requests through."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from programs.models import Plan, SessionLog
+from tests.api.conftest import client_for
+from tests.api.log_bodies import first_session, log_body
+from tests.pages import at
+from tests.programs.plans import create_plan
+
+pytestmark = pytest.mark.django_db
+
+NOTHING_LISTENS = "redis://127.0.0.1:1/0"  # connection refused at once
+
+
+@pytest.fixture
+def redis_down(settings: Any) -> None:
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": NOTHING_LISTENS}
+    }
+    settings.CELERY_BROKER_URL = NOTHING_LISTENS
+    caches._settings = None  # type: ignore[attr-defined]  # read CACHES again
+    caches.__init__()  # type: ignore[misc]
+    yield
+    caches.__init__()  # type: ignore[misc]
+
+
+@pytest.fixture
+def plan(runner: User, intake_data: dict[str, Any]) -> Plan:
+    return create_plan(runner, intake_data, weeks=2)
+
+
+def test_the_cache_really_is_down(redis_down: None) -> None:
+    with pytest.raises(Exception, match=r"(?i)connect"):
+        caches["default"].get("anything")
+
+
+def test_a_session_is_logged_over_the_api_and_the_plan_read(redis_down: None, runner: User, plan: Plan) -> None:
+    session = first_session(plan, "strength")
+    api: APIClient = client_for(runner)
+    with at(session.date):
+        response = api.post("/api/v1/logs/", log_body(session), format="json")
+        assert response.status_code == 201, response.content
+        assert api.get(f"/api/v1/plans/{plan.pk}/today/").status_code == 200
+    assert SessionLog.objects.filter(session=session).exists()
+
+
+def test_the_runners_pages_answer(redis_down: None, client: Client, runner: User, plan: Plan) -> None:
+    client.force_login(runner)
+    session = first_session(plan, "strength")
+    with at(session.date):
+        for name in ("home", "settings", "morning-check"):
+            assert client.get(reverse(name)).status_code == 200, name
