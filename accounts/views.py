@@ -16,8 +16,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,6 +25,8 @@ from sesame.utils import get_user  # type: ignore[import-untyped]  # django-sesa
 
 from programs import calendar_feed, selectors
 from programs.models import Plan
+from programs.reminder_messages import long_date
+from programs.reminder_times import zone_or_utc
 from programs.views.common import AuthenticatedRequest
 
 from . import care, exports, services
@@ -152,10 +152,9 @@ _SETTINGS_FIELDS = (
     "quiet_hours_start",
     "quiet_hours_end",
 )
+
+
 # Notifications on this phone (another part of the reminders work): shown once its template exists.
-PUSH_PARTIAL = "accounts/_push.html"
-
-
 def _settings_form(profile: RunnerProfile, data: Any = None) -> RunnerSettingsForm:
     initial = {name: getattr(profile, name) for name in _SETTINGS_FIELDS}
     paused_until = profile.reminders_paused_until
@@ -164,12 +163,12 @@ def _settings_form(profile: RunnerProfile, data: Any = None) -> RunnerSettingsFo
     return RunnerSettingsForm(data, initial=initial, current_timezone=profile.timezone)
 
 
-def _template_or_none(name: str) -> str | None:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return None
-    return name
+def _next_reminder_text(profile: RunnerProfile) -> str:
+    """When the runner's next reminder comes, on their clock, so they can see their choices took effect."""
+    if profile.next_reminder_at is None:
+        return ""
+    local = profile.next_reminder_at.astimezone(zone_or_utc(profile.timezone))
+    return f"Your next reminder: {long_date(local.date())} at {local:%H:%M}."
 
 
 def _settings_page(
@@ -178,7 +177,7 @@ def _settings_page(
     context = {
         "form": form,
         "settings_form_id": SETTINGS_FORM_ID,
-        "push_partial": _template_or_none(PUSH_PARTIAL),
+        "next_reminder": _next_reminder_text(profile),
         **_calendar_urls(request, profile),
         "api_tokens": ApiToken.objects.for_user(request.user),
         "token_form": ApiTokenForm(),

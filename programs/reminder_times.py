@@ -18,6 +18,14 @@ UTC = dt.UTC
 HORIZON_DAYS = 366
 
 
+def zone_or_utc(name: str | None) -> ZoneInfo:
+    """The runner's zone, or UTC for none or a name zoneinfo does not know (never an error in a reminder)."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
 def wall_time(instant: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     """The naive local date and time an instant shows on the runner's clock."""
     return instant.astimezone(zone).replace(tzinfo=None)

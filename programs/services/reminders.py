@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -43,7 +42,7 @@ from ..reminder_schedule import (
     still_useful,
 )
 from ..reminder_selectors import session_lines
-from ..reminder_times import wall_time
+from ..reminder_times import wall_time, zone_or_utc
 from .delivery import PushTarget, Sender
 
 logger = logging.getLogger(__name__)
@@ -67,16 +66,9 @@ NEWSWORTHY_CHANGES = frozenset(
 )
 
 
-def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def reminder_settings(profile: RunnerProfile) -> ReminderSettings:
     return ReminderSettings(
-        zone=_zone(profile.timezone),
+        zone=zone_or_utc(profile.timezone),
         at=profile.reminder_time,
         enabled=profile.reminders_enabled,
         paused_until=profile.reminders_paused_until,
@@ -276,7 +268,7 @@ def _dispatch_chunk(now: dt.datetime, window: dt.timedelta) -> tuple[int, int, l
         skipped = 0
         for user_id, due_at, on, about, zone_name in due:
             assert due_at is not None  # the filter above
-            useful = on is not None and still_useful(due_at, on, now, _zone(zone_name), window)
+            useful = on is not None and still_useful(due_at, on, now, zone_or_utc(zone_name), window)
             skipped += not useful
             payload = {"plan_id": about.get("plan_id"), "session": about.get("session", {})}
             rows.extend(

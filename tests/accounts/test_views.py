@@ -374,3 +374,14 @@ def test_a_physio_without_such_answers_is_deleted_and_the_link_goes(client: Clie
     response = client.post(reverse("account-delete"), {"confirm": "on", "password": PASSWORD})
     assert response.status_code == 302
     assert not CareLink.objects.filter(pk=link.pk).exists() and User.objects.filter(pk=runner.pk).exists()
+
+
+def test_settings_say_when_the_next_reminder_comes_on_the_runners_clock(client: Client, runner: User) -> None:
+    RunnerProfile.objects.filter(user=runner).update(
+        timezone="Australia/Sydney", next_reminder_at=dt.datetime(2026, 11, 23, 20, 30, tzinfo=dt.UTC)
+    )
+    client.force_login(runner)
+    page = client.get(reverse("settings")).content.decode()
+    assert "Your next reminder: Tuesday 24 November at 07:30." in page
+    RunnerProfile.objects.filter(user=runner).update(next_reminder_at=None)
+    assert "Your next reminder" not in client.get(reverse("settings")).content.decode()
