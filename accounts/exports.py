@@ -22,7 +22,8 @@ from programs.services.logs import DAY_LOG_FIELDS, EXERCISE_LOG_FIELDS
 
 from .models import CareLink, RunnerProfile, User
 
-EXPORT_FORMAT = 1
+# 2: reminders are described in words (what, for_date, status…), and the settings hold the reminder choices.
+EXPORT_FORMAT = 2
 
 _EXERCISE_LOG_FIELDS = (*EXERCISE_LOG_FIELDS, "completed_as_prescribed")
 _DAY_LOG_FIELDS = ("date", *DAY_LOG_FIELDS)
