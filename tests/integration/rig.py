@@ -144,6 +144,7 @@ class SinkHandler:
         self.delivered: list[Delivered] = []
         self.recipients_seen = 0
         self.held = 0
+        self.held_recipients: list[str] = []
         self.holding = threading.Event()
         self._hold_at: int | None = None
         self._hold_only_one = False
@@ -174,6 +175,7 @@ class SinkHandler:
             )
             if hold:
                 self.held += 1
+                self.held_recipients.append(address)
         if hold:
             self.holding.set()
             await asyncio.get_running_loop().run_in_executor(None, self._released.wait)

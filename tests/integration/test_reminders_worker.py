@@ -2,7 +2,8 @@
 on a private Redis, e-mail to an SMTP sink in this process, the test database as the outbox.
 
 Each runner must get exactly one e-mail whatever happens to the worker or the broker: many due at once, a worker
-killed in the middle of a batch, and Redis gone for a while (after which only what is still useful is sent).
+killed in the middle of a batch, a mail server stalling one batch past its lease (only the message in flight may go
+twice), and Redis gone for a while (after which only what is still useful is sent).
 """
 
 from __future__ import annotations
@@ -113,12 +114,7 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_and_repeats_nothing(rig:
     assert Reminder.objects.filter(user_id__in=runners, attempts__gte=2).count() >= left_sending
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known engine bug: reminders_send claims its whole batch once and neither renews the lease nor checks it "
-    "still owns a row before sending, so rows a dispatcher re-queued after the lease are sent by both workers",
-)
-def test_a_batch_slower_than_its_lease_is_not_sent_twice(rig: Rig) -> None:
+def test_a_batch_slower_than_its_lease_sends_only_the_message_in_flight_twice(rig: Rig) -> None:
     due = timezone.now() - dt.timedelta(minutes=1)
     runners = runners_bulk_create([due] * 1000, zones=ZONES, email_prefix="slow")
     # One connection stalls on its 300th message (a slow mail server) past the lease; the other batch finishes.
@@ -138,8 +134,14 @@ def test_a_batch_slower_than_its_lease_is_not_sent_twice(rig: Rig) -> None:
     assert wait_until(rig.idle, timeout=10)
     time.sleep(1)
 
-    _assert_one_email_each(rig, runners)
-    assert rig.sink.handler.count() == len(runners)
+    # The stalled message itself was in flight when its lease ran out, so another worker sent it too; nothing else
+    # of that batch goes twice. (In production the lease, 600 s, is far above the SMTP timeout, 30 s.)
+    stalled = set(rig.sink.handler.held_recipients)
+    received = Counter(rig.sink.handler.recipients())
+    assert {email for email, n in received.items() if n > 1} <= stalled
+    assert set(received) == _emails(runners)
+    assert rig.sink.handler.count() <= len(runners) + len(stalled)
+    _assert_all_sent(runners)
 
 
 def _zones_on_the_same_day(now: dt.datetime, hours: float) -> list[str]:
