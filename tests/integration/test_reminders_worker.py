@@ -57,9 +57,17 @@ def _sent(user_ids: Sequence[int]) -> int:
     return Reminder.objects.filter(user_id__in=user_ids, status=ReminderStatus.SENT).count()
 
 
+def _zones_away_from_midnight(now: dt.datetime, *, since: dt.timedelta) -> list[str]:
+    """Zones where it is one local day from `since` before now until a few minutes after: a reminder due in that time
+    stays today's for the whole test (the catch-up rule sends only today's)."""
+    first, last = now - since, now + dt.timedelta(minutes=5)
+    return [z for z in ZONES if first.astimezone(ZoneInfo(z)).date() == last.astimezone(ZoneInfo(z)).date()]
+
+
 def test_a_thousand_runners_due_at_once_get_one_email_each(rig: Rig) -> None:
     due = timezone.now() - dt.timedelta(minutes=1)
-    runners = runners_bulk_create([due] * 1000, zones=ZONES, email_prefix="due")
+    zones = _zones_away_from_midnight(due, since=dt.timedelta(0))
+    runners = runners_bulk_create([due] * 1000, zones=zones, email_prefix="due")
     rig.start_worker()
 
     rig.dispatch()
@@ -82,7 +90,8 @@ def test_a_thousand_runners_due_at_once_get_one_email_each(rig: Rig) -> None:
 
 def test_a_worker_killed_in_the_middle_of_a_batch_loses_and_repeats_nothing(rig: Rig) -> None:
     due = timezone.now() - dt.timedelta(minutes=1)
-    runners = runners_bulk_create([due] * 1000, zones=ZONES, email_prefix="killed")
+    zones = _zones_away_from_midnight(due, since=dt.timedelta(0))
+    runners = runners_bulk_create([due] * 1000, zones=zones, email_prefix="killed")
     # Both pool processes are sending (two batches of 500): the 300th message, and each one after it, waits before
     # DATA, so the sink has not accepted it when the worker dies.
     rig.sink.handler.hold_from(300)
@@ -116,7 +125,8 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_and_repeats_nothing(rig:
 
 def test_a_batch_slower_than_its_lease_sends_only_the_message_in_flight_twice(rig: Rig) -> None:
     due = timezone.now() - dt.timedelta(minutes=1)
-    runners = runners_bulk_create([due] * 1000, zones=ZONES, email_prefix="slow")
+    zones = _zones_away_from_midnight(due, since=dt.timedelta(0))
+    runners = runners_bulk_create([due] * 1000, zones=zones, email_prefix="slow")
     # One connection stalls on its 300th message (a slow mail server) past the lease; the other batch finishes.
     rig.sink.handler.hold_one(300)
     rig.start_worker()
@@ -144,17 +154,11 @@ def test_a_batch_slower_than_its_lease_sends_only_the_message_in_flight_twice(ri
     _assert_all_sent(runners)
 
 
-def _zones_on_the_same_day(now: dt.datetime, hours: float) -> list[str]:
-    """Zones where `hours` ago was still today, so a reminder then is today's (the catch-up rule is about today)."""
-    earlier = now - dt.timedelta(hours=hours)
-    return [z for z in ZONES if earlier.astimezone(ZoneInfo(z)).date() == now.astimezone(ZoneInfo(z)).date()]
-
-
 def test_after_a_redis_outage_only_todays_recent_reminders_are_sent(rig: Rig) -> None:
     now = timezone.now()
     catch_up = dt.timedelta(hours=settings.REMINDER_CATCH_UP_HOURS)
     recent_at, old_at = now - dt.timedelta(hours=1), now - catch_up - dt.timedelta(minutes=30)
-    zones = _zones_on_the_same_day(now, hours=1)
+    zones = _zones_away_from_midnight(now, since=dt.timedelta(hours=1))
     # Before Redis went down, a dispatcher made these runners' rows and enqueued them; the messages went with Redis.
     lost_old = runners_bulk_create([old_at] * 60, zones=ZONES, email_prefix="lostold")
     _dispatch_and_lose_the_messages(now=old_at)
