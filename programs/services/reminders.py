@@ -28,6 +28,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from accounts.models import PushSubscription, RunnerProfile, User
+from exercises.models import Exercise
 
 from .. import reminder_messages as messages
 from ..models import DayLog, Plan, PlanChange, PlanChangeKind, PlannedSession, PlanStatus, Reminder, ReminderKind
@@ -531,12 +532,12 @@ def reminders_plan_changed(*, plan: Plan, changes: Iterable[PlanChange], now: dt
     message is still waiting joins it; news after it went out waits for tomorrow's. Call inside the transaction
     that records the changes, so the message exists exactly when they do."""
     news = [c for c in changes if c.kind in NEWSWORTHY_CHANGES and c.reason]
-    reasons = [c.reason for c in news]
-    if not reasons:
+    if not news:
         return None
     profile = RunnerProfile.objects.filter(user_id=plan.runner_id).first()
     if profile is None:
         return None
+    reasons = _reasons_with_names(news)
     choices = reminder_settings(profile)
     today = wall_time(now, choices.zone).date()
     if not choices.plan_changes or not choices.sending_on(today):
@@ -575,6 +576,15 @@ def reminders_plan_changed(*, plan: Plan, changes: Iterable[PlanChange], now: dt
             waiting.save(update_fields=["payload", "updated_at"])
             return waiting
     return None
+
+
+def _reasons_with_names(changes: Sequence[PlanChange]) -> list[str]:
+    """Each decision's reason, led by what it is about ("Nordic hamstring curl: …"): in a message the reason stands
+    alone, without the plan page around it."""
+    slugs = {c.exercise for c in changes if c.exercise and c.exercise != "running"}
+    names = dict(Exercise.objects.filter(slug__in=slugs).values_list("slug", "name")) if slugs else {}
+    names["running"] = "Running"
+    return [f"{names[c.exercise]}: {c.reason}" if c.exercise in names else c.reason for c in changes]
 
 
 def physio_digests_queue(*, now: dt.datetime) -> int:

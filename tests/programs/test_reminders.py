@@ -221,8 +221,8 @@ def test_a_transient_email_error_is_retried_then_the_row_fails(runner: User, pla
     assert row.last_error
 
 
-def _change(plan: Any, kind: str, reason: str) -> PlanChange:
-    return PlanChange.objects.create(plan=plan, kind=kind, reason=reason)
+def _change(plan: Any, kind: str, reason: str, exercise: str = "") -> PlanChange:
+    return PlanChange.objects.create(plan=plan, kind=kind, reason=reason, exercise=exercise)
 
 
 def test_plan_changes_of_one_day_arrive_as_one_message_and_later_ones_wait_for_tomorrow(
@@ -230,7 +230,7 @@ def test_plan_changes_of_one_day_arrive_as_one_message_and_later_ones_wait_for_t
 ) -> None:
     noon = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
     services.reminders_plan_changed(
-        plan=plan, changes=[_change(plan, PlanChangeKind.REGRESS, "Pain went above 3 during Nordic curls.")], now=noon
+        plan=plan, changes=[_change(plan, PlanChangeKind.REGRESS, "Pain went above 3.", "nordic_curl")], now=noon
     )
     services.reminders_plan_changed(
         plan=plan,
@@ -241,7 +241,7 @@ def test_plan_changes_of_one_day_arrive_as_one_message_and_later_ones_wait_for_t
         now=noon + dt.timedelta(minutes=5),
     )
     row = Reminder.objects.get(kind=ReminderKind.PLAN_CHANGED)
-    assert row.payload["reasons"] == ["Pain went above 3 during Nordic curls.", "Running paused for two days."]
+    assert row.payload["reasons"] == ["Nordic hamstring curl: Pain went above 3.", "Running paused for two days."]
     assert row.due_at == noon + dt.timedelta(minutes=15)
     dispatch_and_send(noon + dt.timedelta(minutes=16))
     assert len(mail.outbox) == 1
