@@ -10,8 +10,9 @@ Prints:
      loopback (budget ≥ 300/s), checking that every runner got exactly one e-mail.
 
 Each line ends "within budget" or "OVER budget". Other work on the machine moves every figure (the load average is
-printed first; the dispatcher's minutes are given as a median with their range). The runners have no plan, so the send task's rescheduling finds no
-next session to read (a runner with a plan costs it a few more queries, shared by the batch).
+printed first; the dispatcher's minutes are given as a median with their range, and the two populations are compared
+on their fastest minute). The runners have no plan, so the send task's rescheduling finds no next session to read
+(a runner with a plan costs it a few more queries, shared by the batch).
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/rehabplan .venv/bin/python bench/reminders.py
      [--runners 100000] [--send 10000 (0: leave out the worker)] [--minutes 9] [--keep-database]
@@ -323,7 +324,10 @@ def main() -> int:
         print(f"({args.runners:,} runners written in {time.perf_counter() - began:.0f} s)", flush=True)
         large_timings = time_minutes(base, large_minutes, redis)[1:]
         small, large = statistics.median(small_timings), statistics.median(large_timings)
-        drift = large / small - 1
+        # The populations are compared on their fastest minutes: other work on the machine only ever adds time, and a
+        # burst of it during one population's minutes moves a median of nine by a third.
+        drift = min(large_timings) / min(small_timings) - 1
+        median_drift = large / small - 1
         print(
             f"dispatcher, a minute with {PER_MINUTE:,} due among {args.runners:,} runners: median {large * 1000:.0f} ms "
             f"({spread_ms(large_timings)} over {args.minutes} minutes) (budget ≤ {BUDGET_MINUTE_S * 1000:.0f} ms): "
@@ -332,8 +336,8 @@ def main() -> int:
         print(
             f"dispatcher, the same among {SMALL_POPULATION:,} runners: median {small * 1000:.0f} ms "
             f"({spread_ms(small_timings)}); "
-            f"{args.runners:,} against {SMALL_POPULATION:,}: {drift:+.0%} (budget ±{BUDGET_MINUTE_DRIFT:.0%}): "
-            f"{verdict(abs(drift) <= BUDGET_MINUTE_DRIFT)}"
+            f"{args.runners:,} against {SMALL_POPULATION:,}: fastest minutes {drift:+.0%}, medians {median_drift:+.0%} "
+            f"(budget ±{BUDGET_MINUTE_DRIFT:.0%}, on the fastest): {verdict(abs(drift) <= BUDGET_MINUTE_DRIFT)}"
         )
         sql, plan, breakdown = due_scan_plan(base, large_minutes[-1] + 1)
         uses_index = any(DUE_INDEX in line and "Index" in line for line in plan)
