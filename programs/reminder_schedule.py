@@ -109,10 +109,16 @@ def outside_quiet_hours(instant: dt.datetime, settings: ReminderSettings) -> dt.
     return send_instant(end_day, end, settings.zone)
 
 
+# Ordinary delay between a reminder's time and its sending (the next minute's dispatcher, a busy queue): a reminder
+# this late is sent even when midnight came in between.
+ORDINARY_DELAY = dt.timedelta(minutes=15)
+
+
 def still_useful(due_at: dt.datetime, on: dt.date, now: dt.datetime, zone: ZoneInfo, window: dt.timedelta) -> bool:
     """After an outage, a daily reminder is still sent only on its own local date and within `window` of its time;
-    anything older is skipped, never sent in a burst."""
-    return now - due_at <= window and wall_time(now, zone).date() == on
+    anything older is skipped, never sent in a burst. Ordinary delays never skip one."""
+    late = now - due_at
+    return late <= ORDINARY_DELAY or (late <= window and wall_time(now, zone).date() == on)
 
 
 def plan_change_due(now: dt.datetime, settings: ReminderSettings, delay: dt.timedelta) -> dt.datetime:

@@ -107,3 +107,10 @@ def test_after_an_outage_only_todays_reminder_within_the_window_is_still_useful(
     assert not still_useful(due, MON, utc(2026, 11, 23, 10, 31), LONDON, window)
     late_evening = utc(2026, 11, 23, 23, 0)
     assert not still_useful(late_evening, MON, utc(2026, 11, 24, 0, 30), LONDON, window), "yesterday's is too old"
+
+
+def test_a_reminder_just_before_midnight_is_still_sent_a_few_minutes_after_it() -> None:
+    window = dt.timedelta(hours=3)
+    due = utc(2026, 11, 23, 23, 59)  # 23:59 in London
+    assert still_useful(due, MON, utc(2026, 11, 24, 0, 1), LONDON, window)
+    assert not still_useful(due, MON, utc(2026, 11, 24, 0, 30), LONDON, window)
