@@ -38,26 +38,12 @@ REMINDER_STATUS_WORDS: dict[str, str] = {
     ReminderStatus.SKIPPED: "Not sent",
 }
 
-_PROFILE_FIELDS = (
-    "timezone",
-    "reminder_time",
-    "reminders_enabled",
-    "units",
-    "remind_sessions",
-    "remind_morning_check",
-    "remind_missed_sessions",
-    "remind_plan_changes",
-    "reminders_paused_until",
-    "quiet_hours_start",
-    "quiet_hours_end",
-)
-
 
 def _profile(user: User) -> dict[str, Any] | None:
     profile = RunnerProfile.objects.filter(user=user).first()
     if profile is None:
         return None
-    return {field: getattr(profile, field) for field in _PROFILE_FIELDS}
+    return {field: getattr(profile, field) for field in RunnerProfile.SETTINGS}
 
 
 def _plans(user: User) -> list[dict[str, Any]]:

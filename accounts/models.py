@@ -92,6 +92,21 @@ def new_calendar_token() -> str:
 
 
 class RunnerProfile(models.Model):
+    # What a runner chooses (Settings, PATCH /api/v1/profile/ and the data export read and write these).
+    SETTINGS: ClassVar[tuple[str, ...]] = (
+        "timezone",
+        "units",
+        "reminders_enabled",
+        "reminder_time",
+        "remind_sessions",
+        "remind_morning_check",
+        "remind_missed_sessions",
+        "remind_plan_changes",
+        "reminders_paused_until",
+        "quiet_hours_start",
+        "quiet_hours_end",
+    )
+
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="runner_profile")
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     reminder_time = models.TimeField(default=datetime.time(7, 30))

@@ -137,26 +137,8 @@ def _calendar_urls(request: HttpRequest, profile: RunnerProfile) -> dict[str, st
     return {"calendar_url": https, "webcal_url": "webcal://" + https.split("://", 1)[1]}
 
 
-# Settings a runner sets on this page, as the form and the service name them (the service calls the zone
-# `timezone_name`).
-_SETTINGS_FIELDS = (
-    "timezone",
-    "units",
-    "reminders_enabled",
-    "reminder_time",
-    "remind_sessions",
-    "remind_morning_check",
-    "remind_missed_sessions",
-    "remind_plan_changes",
-    "reminders_paused_until",
-    "quiet_hours_start",
-    "quiet_hours_end",
-)
-
-
-# Notifications on this phone (another part of the reminders work): shown once its template exists.
 def _settings_form(profile: RunnerProfile, data: Any = None) -> RunnerSettingsForm:
-    initial = {name: getattr(profile, name) for name in _SETTINGS_FIELDS}
+    initial = {name: getattr(profile, name) for name in RunnerProfile.SETTINGS}
     paused_until = profile.reminders_paused_until
     if paused_until is not None and paused_until < selectors.local_today(profile.timezone):
         initial["reminders_paused_until"] = None  # a pause that has run out is over, not a choice to keep showing
@@ -198,7 +180,7 @@ def runner_settings(request: AuthenticatedRequest) -> HttpResponse:
     profile = _runner_profile(request)
     form = _settings_form(profile, request.POST if request.method == "POST" else None)
     if form.is_valid():
-        chosen = {name: form.cleaned_data[name] for name in _SETTINGS_FIELDS}
+        chosen = {name: form.cleaned_data[name] for name in RunnerProfile.SETTINGS}
         timezone_name = chosen.pop("timezone")
         try:
             services.runner_settings_update(user=request.user, timezone_name=timezone_name, **chosen)

@@ -105,23 +105,6 @@ def _own_profile(request: Request) -> RunnerProfile:
         raise NotFound("This account has no runner settings.") from None
 
 
-# What a runner sets through PATCH /profile/, by the names of the model and of the service (which calls the zone
-# `timezone_name`).
-_PROFILE_SETTINGS = (
-    "timezone",
-    "reminder_time",
-    "reminders_enabled",
-    "units",
-    "reminders_paused_until",
-    "remind_sessions",
-    "remind_morning_check",
-    "remind_missed_sessions",
-    "remind_plan_changes",
-    "quiet_hours_start",
-    "quiet_hours_end",
-)
-
-
 class ProfileView(APIView):
     """The runner's settings: time zone, units, and reminders (when, which kinds, a pause, quiet hours)."""
 
@@ -137,7 +120,7 @@ class ProfileView(APIView):
         form = ProfileSerializer(profile, data=request.data, partial=True)
         form.is_valid(raise_exception=True)
         # A field left out keeps its value; the service judges the result as a whole (e.g. both quiet-hour ends).
-        chosen = {name: form.validated_data.get(name, getattr(profile, name)) for name in _PROFILE_SETTINGS}
+        chosen = {name: form.validated_data.get(name, getattr(profile, name)) for name in RunnerProfile.SETTINGS}
         timezone_name = chosen.pop("timezone")
         updated = services.runner_settings_update(user=request_user(request), timezone_name=timezone_name, **chosen)
         updated.user = request_user(request)  # the e-mail in the answer, without reading the user again
