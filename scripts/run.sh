@@ -68,6 +68,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Links in reminder e-mails point at this server.
+export SITE_URL="http://127.0.0.1:$PORT"
 set -m  # background jobs get process groups of their own
 .venv/bin/celery -A rehabplan worker --loglevel=INFO --concurrency=2 > var/celery-worker.log 2>&1 &
 pids+=($!)
@@ -109,6 +111,7 @@ Demo logins (password for all three: rehabplan-demo):
   runner  runner@demo.rehabplan.test   (a plan with two weeks of logs)
   physio  physio@demo.rehabplan.test   (sees the demo runner's plan)
   admin   admin@demo.rehabplan.test    (staff: /admin/ only)
-Celery worker and beat log to var/celery-worker.log and var/celery-beat.log. Ctrl-C stops everything.
+Celery worker and beat log to var/celery-worker.log and var/celery-beat.log; reminder e-mails are printed in the
+worker's log (EMAIL_URL=consolemail://). Ctrl-C stops everything.
 TXT
 wait -n "${pids[@]}"
