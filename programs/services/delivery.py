@@ -7,7 +7,6 @@ Also the signed one-click unsubscribe link that every e-mail carries, and what f
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import smtplib
@@ -290,15 +289,7 @@ def reminders_unsubscribe(*, user_id: int, kind: str) -> None:
             Reminder.objects.filter(user_id=user_id, kind=kind, status=ReminderStatus.PENDING).update(
                 status=ReminderStatus.SKIPPED, updated_at=timezone.now()
             )
-        transaction.on_commit(functools.partial(_reschedule, user_id))
-
-
-def _reschedule(user_id: int) -> None:
-    try:
         # Imported here: the reminder engine imports this module to deliver what it schedules.
-        from . import reminders_reschedule
+        from .reminders import reminders_reschedule_after_commit
 
-        reminders_reschedule(user_ids=[user_id], now=timezone.now())
-    except Exception:
-        # The choice is already saved: a failed recomputation is for the logs, not an error page for the person.
-        logger.exception("next reminder of user %s not rescheduled after unsubscribing", user_id)
+        reminders_reschedule_after_commit(user_id)
