@@ -71,22 +71,44 @@ def kinds_on(day: dt.date, settings: ReminderSettings, session_days: Collection[
     return tuple(kind for kind in kinds if settings.kind_on(kind))
 
 
+# The follow-ups of a session (the morning check, the missed-session nudge) ask about this morning: they go at the
+# runner's reminder time when that is a morning one, else at this time.
+MORNING_ENDS = dt.time(12, 0)
+MORNING_FOLLOW_UP = dt.time(8, 0)
+
+
+def follow_up_time(settings: ReminderSettings) -> dt.time:
+    return settings.at if settings.at < MORNING_ENDS else MORNING_FOLLOW_UP
+
+
 def next_reminder(
     now: dt.datetime, settings: ReminderSettings, session_days: Collection[dt.date], *, after: dt.datetime | None = None
 ) -> NextReminder | None:
-    """The runner's next daily reminder strictly after `after` (default `now`), moved out of their quiet hours, or
-    None when nothing is planned within the horizon. `after` earlier than now keeps a reminder that is due but not yet
-    dispatched from being stepped over when the settings or the plan change at that very minute."""
+    """The runner's next reminder strictly after `after` (default `now`), moved out of their quiet hours, or None
+    when nothing is planned within the horizon. `after` earlier than now keeps a reminder that is due but not yet
+    dispatched from being stepped over when the settings or the plan change at that very minute.
+
+    A day's session reminder goes at the runner's time; the follow-ups of yesterday's session at `follow_up_time`.
+    When both times are the same, one reminder carries both."""
     if not session_days:
         return None
     since = after or now
-    instant = next_reminder_at(
-        since, at=settings.at, zone=settings.zone, due_on=lambda day: bool(kinds_on(day, settings, session_days))
-    )
-    if instant is None:
+    zone = settings.zone
+    times = {SESSION: settings.at, MORNING_CHECK: follow_up_time(settings), MISSED_SESSION: follow_up_time(settings)}
+
+    def first_instant(at: dt.time) -> dt.datetime | None:
+        kinds = {kind for kind, time in times.items() if time == at}
+        return next_reminder_at(
+            since, at=at, zone=zone, due_on=lambda day: bool(kinds & set(kinds_on(day, settings, session_days)))
+        )
+
+    instants = [instant for at in set(times.values()) if (instant := first_instant(at)) is not None]
+    if not instants:
         return None
-    day = wall_time(instant, settings.zone).date()
-    return NextReminder(at=outside_quiet_hours(instant, settings), on=day, kinds=kinds_on(day, settings, session_days))
+    instant = min(instants)
+    day = wall_time(instant, zone).date()
+    kinds = tuple(k for k in kinds_on(day, settings, session_days) if send_instant(day, times[k], zone) == instant)
+    return NextReminder(at=outside_quiet_hours(instant, settings), on=day, kinds=kinds)
 
 
 def in_quiet_hours(local: dt.time, start: dt.time | None, end: dt.time | None) -> bool:

@@ -114,3 +114,25 @@ def test_a_reminder_just_before_midnight_is_still_sent_a_few_minutes_after_it() 
     due = utc(2026, 11, 23, 23, 59)  # 23:59 in London
     assert still_useful(due, MON, utc(2026, 11, 24, 0, 1), LONDON, window)
     assert not still_useful(due, MON, utc(2026, 11, 24, 0, 30), LONDON, window)
+
+
+def test_an_evening_runner_gets_the_session_reminder_in_the_evening_and_the_morning_check_in_the_morning() -> None:
+    evening = ReminderSettings(zone=LONDON, at=dt.time(18, 0))
+    days = {MON, TUE}
+    monday = next_reminder(utc(2026, 11, 22, 12), evening, days)
+    assert monday is not None and (monday.at, monday.kinds) == (utc(2026, 11, 23, 18), (SESSION,))
+    tuesday_morning = next_reminder(monday.at, evening, days)
+    assert tuesday_morning is not None
+    assert (tuesday_morning.at, tuesday_morning.on) == (utc(2026, 11, 24, 8), TUE)
+    assert tuesday_morning.kinds == (MORNING_CHECK, MISSED_SESSION)
+    tuesday_evening = next_reminder(tuesday_morning.at, evening, days)
+    assert tuesday_evening is not None and (tuesday_evening.at, tuesday_evening.kinds) == (
+        utc(2026, 11, 24, 18),
+        (SESSION,),
+    )
+
+
+def test_a_morning_runner_gets_the_days_session_and_yesterdays_follow_up_together() -> None:
+    upcoming = next_reminder(utc(2026, 11, 23, 8), SEVEN_THIRTY, {MON, TUE})
+    assert upcoming is not None and upcoming.at == utc(2026, 11, 24, 7, 30)
+    assert upcoming.kinds == (SESSION, MORNING_CHECK, MISSED_SESSION)
