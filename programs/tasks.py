@@ -10,7 +10,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from . import services
-from .services import reminders
+from .services import reminder_news, reminder_sending, reminders
 
 # Retries wait 10 s, 20 s, 40 s… capped at REMINDER_RETRY_BACKOFF_MAX, which settings keep far below the broker's
 # visibility timeout: a delayed task is held unacknowledged by its worker, and Redis would hand a task held past
@@ -42,7 +42,7 @@ def reminders_dispatch_due() -> int:
 def reminders_send(self: Task, reminder_ids: list[int]) -> int:
     """Send one batch of outbox rows. Rows that met a transient e-mail error (SMTP 4xx, a dropped connection) are
     retried with backoff; the rows themselves count attempts, so a retry never sends a row twice."""
-    result = reminders.reminders_send(reminder_ids=reminder_ids, now=timezone.now())
+    result = reminder_sending.reminders_send(reminder_ids=reminder_ids, now=timezone.now())
     if result.retry_ids and self.request.retries < self.max_retries:
         raise self.retry(
             args=[result.retry_ids], countdown=retry_delay(self.request.retries), exc=smtplib.SMTPException()
@@ -53,7 +53,7 @@ def reminders_send(self: Task, reminder_ids: list[int]) -> int:
 @shared_task
 def physio_digests_queue() -> int:
     """Every hour: queue a digest for each physio whose patients needing attention changed since the last one."""
-    return reminders.physio_digests_queue(now=timezone.now())
+    return reminder_news.physio_digests_queue(now=timezone.now())
 
 
 @shared_task

@@ -33,14 +33,9 @@ from .plans import (
     plans_replan_for_today,
 )
 from .program_edits import plan_program_edit, template_from_plan
-from .reminders import (
-    physio_digests_queue,
-    reminders_dispatch,
-    reminders_plan_changed,
-    reminders_reschedule,
-    reminders_reschedule_after_commit,
-    reminders_send,
-)
+from .reminder_news import physio_digests_queue, reminders_plan_changed
+from .reminder_sending import reminders_send
+from .reminders import reminders_dispatch, reminders_reschedule, reminders_reschedule_after_commit
 from .swaps import exercise_swap
 
 __all__ = [

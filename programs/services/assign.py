@@ -25,7 +25,7 @@ from ..program_edits import NO_EDITS, ProgramEdits, edit_problems, edits_from_di
 from .care import _require_physio
 from .generation import catalogue, generate, pathways
 from .plans import plan_start
-from .reminders import reminders_plan_changed
+from .reminder_news import reminders_plan_changed
 from .templates import template_pain_limits
 
 

@@ -26,7 +26,7 @@ from ..selectors import plan_read
 from ..state_json import state_from_dict, state_to_dict
 from .generation import generate_for
 from .plans import plan_locked
-from .reminders import reminders_plan_changed
+from .reminder_news import reminders_plan_changed
 
 
 class SessionLoggedError(ValidationError):

@@ -38,7 +38,8 @@ from .generation import (
     rules_config,
 )
 from .intakes import intake_record
-from .reminders import reminders_plan_changed, reminders_reschedule_after_commit
+from .reminder_news import reminders_plan_changed
+from .reminders import reminders_reschedule_after_commit
 
 
 def plan_revision_bump(pk: int) -> None:

@@ -26,7 +26,7 @@ from .assign import prefixed
 from .care import _require_physio
 from .generation import generate_for, pinned_inputs
 from .plans import plan_locked
-from .reminders import reminders_plan_changed
+from .reminder_news import reminders_plan_changed
 from .templates import template_create, template_pain_limits
 
 

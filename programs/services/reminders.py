@@ -6,45 +6,36 @@ only carries the request to send a batch, so losing it delays reminders and lose
 - `reminders_dispatch` (every minute) turns the profiles whose instant has come into outbox rows with one insert that
   ignores rows already there, skips what is too old to be useful, asks again for rows whose send was lost, and
   enqueues send tasks in batches. It reads only due profiles and due rows, through indexes.
-- `reminders_send` claims a batch's rows (a row is claimed once, so two workers or two dispatchers never send it
-  twice), writes and delivers each person's message, and marks the rows.
-- `reminders_plan_changed` and `physio_digests_queue` add rows for news that is not tied to a reminder time.
+- `reminder_sending.reminders_send` claims a batch's rows (a row is claimed once, so two workers or two
+  dispatchers never send it twice), writes and delivers each person's message, and marks the rows.
+News that is not tied to a reminder time (plan changes, the physio digest) is in `reminder_news`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import F, Q
-from django.urls import reverse
+from django.db import transaction
+from django.db.models import Q
 
-from accounts.models import PushSubscription, RunnerProfile, User
-from exercises.models import Exercise
+from accounts.models import RunnerProfile
 
-from .. import reminder_messages as messages
-from ..models import DayLog, Plan, PlanChange, PlanChangeKind, PlannedSession, PlanStatus, Reminder, ReminderKind
+from ..models import Plan, PlannedSession, PlanStatus, Reminder
 from ..models import ReminderStatus as Status
 from ..reminder_schedule import (
     DAILY_KINDS,
     ReminderSettings,
     next_reminder,
-    outside_quiet_hours,
-    plan_change_due,
-    send_instant,
     still_useful,
 )
 from ..reminder_selectors import session_lines
-from ..reminder_times import wall_time, zone_or_utc
-from .delivery import PushTarget, Sender
+from ..reminder_times import zone_or_utc
 
 logger = logging.getLogger(__name__)
 
@@ -53,18 +44,6 @@ logger = logging.getLogger(__name__)
 LOOKAHEAD_DAYS = 62
 # Profiles taken per transaction by the dispatcher: bounds the locks held and the memory used.
 DISPATCH_CHUNK = 5000
-# What the runner is told about; other decisions (a progression, a swap they made) show on their plan page only.
-NEWSWORTHY_CHANGES = frozenset(
-    {
-        PlanChangeKind.PAUSE,
-        PlanChangeKind.REGRESS,
-        PlanChangeKind.RED_FLAG,
-        PlanChangeKind.OVERRIDE,
-        PlanChangeKind.PROGRAM,
-        PlanChangeKind.ASSIGN,
-        PlanChangeKind.CLEARANCE,
-    }
-)
 
 
 def reminder_settings(profile: RunnerProfile) -> ReminderSettings:
@@ -82,7 +61,7 @@ def reminder_settings(profile: RunnerProfile) -> ReminderSettings:
     )
 
 
-def _absolute(path: str) -> str:
+def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
@@ -314,320 +293,3 @@ def reminders_dispatch(*, now: dt.datetime, enqueue: Callable[[list[int]], None]
     batches = _batches(pending)
     result.enqueued = batches[: _publish(batches, enqueue)]
     return result
-
-
-# --- sending ----------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class SendResult:
-    sent: int = 0
-    skipped: int = 0
-    failed: int = 0
-    retry_ids: list[int] = field(default_factory=list)
-
-
-def _claim(ids: Sequence[int], now: dt.datetime) -> list[int]:
-    """Take the batch's pending rows for this worker. PostgreSQL locks them with SKIP LOCKED so two workers split
-    rather than share; elsewhere each row is a conditional UPDATE that only one worker can win."""
-    claim = {"status": Status.SENDING, "claimed_at": now, "attempts": F("attempts") + 1}
-    if connection.features.has_select_for_update_skip_locked:
-        with transaction.atomic():
-            claimed = list(
-                Reminder.objects.select_for_update(skip_locked=True)
-                .filter(pk__in=ids, status=Status.PENDING)
-                .values_list("pk", flat=True)
-            )
-            Reminder.objects.filter(pk__in=claimed).update(**claim)
-        return claimed
-    return [pk for pk in ids if Reminder.objects.filter(pk=pk, status=Status.PENDING).update(**claim)]
-
-
-@dataclass(frozen=True)
-class _Facts:
-    """What the send task checks before a daily reminder goes out, read once for the whole batch."""
-
-    logged: set[tuple[int, dt.date]]  # (plan id, date) with a logged session
-    morning_recorded: set[tuple[int, dt.date]]  # (runner id, date) with next-morning pain recorded
-
-
-def _facts(rows: Sequence[Reminder]) -> _Facts:
-    follow_ups = [r for r in rows if r.kind in (ReminderKind.MORNING_CHECK, ReminderKind.MISSED_SESSION)]
-    if not follow_ups:
-        return _Facts(set(), set())
-    plan_ids = {r.payload.get("plan_id") for r in follow_ups} - {None}
-    days = {r.local_date - dt.timedelta(days=1) for r in follow_ups}
-    logged = set(
-        PlannedSession.objects.filter(plan_id__in=plan_ids, date__in=days, log__isnull=False)
-        .exclude(kind="rest")
-        .values_list("plan_id", "date")
-    )
-    morning = set(
-        DayLog.objects.filter(
-            runner_id__in={r.user_id for r in follow_ups},
-            date__in={r.local_date for r in follow_ups},
-            next_morning_pain__isnull=False,
-        ).values_list("runner_id", "date")
-    )
-    return _Facts(logged, morning)
-
-
-def _why_not(row: Reminder, profile: RunnerProfile | None, facts: _Facts, now: dt.datetime) -> str:
-    """Why a claimed row is not sent after all (empty: send it). Settings may have changed since it was queued."""
-    if row.kind == ReminderKind.PHYSIO_DIGEST:
-        return "" if row.user.digest_enabled else "Digest turned off."
-    if profile is None:
-        return "No runner settings."
-    choices = reminder_settings(profile)
-    if not choices.sending_on(wall_time(now, choices.zone).date()):
-        return "Reminders paused or off."
-    if not choices.kind_on(row.kind):
-        return "This kind is turned off."
-    if row.kind not in DAILY_KINDS:
-        return ""
-    window = dt.timedelta(hours=settings.REMINDER_CATCH_UP_HOURS)
-    if not still_useful(row.due_at, row.local_date, now, choices.zone, window):
-        return "Too late to be useful after an outage."
-    yesterday = (row.payload.get("plan_id"), row.local_date - dt.timedelta(days=1))
-    if row.kind == ReminderKind.MORNING_CHECK:
-        if yesterday not in facts.logged:
-            return "Yesterday's session was not logged."
-        if (row.user_id, row.local_date) in facts.morning_recorded:
-            return "Already recorded this morning."
-    if row.kind == ReminderKind.MISSED_SESSION and yesterday in facts.logged:
-        return "Yesterday's session was logged."
-    return ""
-
-
-def _message(row: Reminder) -> messages.Message:
-    today_url = _absolute(reverse("home"))
-    payload = row.payload
-    if row.kind == ReminderKind.SESSION:
-        return messages.session_reminder(
-            day=row.local_date, lines=payload.get("session", {}).get("lines", []), today_url=today_url
-        )
-    if row.kind == ReminderKind.MORNING_CHECK:
-        return messages.morning_check(
-            session_day=row.local_date - dt.timedelta(days=1), check_url=_absolute(reverse("morning-check"))
-        )
-    if row.kind == ReminderKind.MISSED_SESSION:
-        return messages.missed_session(missed_day=row.local_date - dt.timedelta(days=1), today_url=today_url)
-    if row.kind == ReminderKind.PLAN_CHANGED:
-        plan_id = payload.get("plan_id")
-        plan_url = _absolute(reverse("plans:changes", args=[plan_id])) if plan_id else today_url
-        return messages.plan_changed(
-            reasons=payload.get("reasons", []), plan_url=plan_url, red_flag_stop=payload.get("red_flag", False)
-        )
-    patients = [messages.DigestPatient(p["name"], tuple(p["flags"]), p["url"]) for p in payload.get("patients", [])]
-    return messages.physio_digest(patients=patients, patients_url=_absolute(reverse("patients")))
-
-
-class _Lease:
-    """The rows a send task holds, and since when. A batch that takes long (a slow mail relay) renews its hold before
-    the lease runs out, and writes only rows it still holds: rows the dispatcher handed to another worker after the
-    lease are left to that worker, so at most the one message in flight at that moment can go twice."""
-
-    def __init__(self, ids: Iterable[int], claimed_at: dt.datetime) -> None:
-        self.held = set(ids)
-        self.since = claimed_at
-        self._claimed_at = claimed_at
-        self._started = time.monotonic()
-
-    def now(self) -> dt.datetime:
-        return self._claimed_at + dt.timedelta(seconds=time.monotonic() - self._started)
-
-    def keep(self, ids: Sequence[int]) -> bool:
-        """Whether all these rows are still held, renewing the hold first once a quarter of the lease has passed."""
-        now = self.now()
-        if now - self.since > dt.timedelta(seconds=settings.REMINDER_LEASE_SECONDS) / 4:
-            mine = Reminder.objects.filter(pk__in=self.held, status=Status.SENDING, claimed_at=self.since)
-            mine.update(claimed_at=now)
-            self.since = now
-            self.held = set(
-                Reminder.objects.filter(pk__in=self.held, status=Status.SENDING, claimed_at=now).values_list(
-                    "pk", flat=True
-                )
-            )
-        return all(pk in self.held for pk in ids)
-
-    def mark(self, ids: list[int], status: str, **fields: Any) -> None:
-        Reminder.objects.filter(pk__in=ids, status=Status.SENDING, claimed_at=self.since).update(
-            status=status, **fields
-        )
-        self.held.difference_update(ids)
-
-
-@contextmanager
-def _marks_committed_lazily() -> Iterator[None]:
-    """Each person's rows are marked in their own commit, the moment their message is handed over; on PostgreSQL
-    those commits do not wait for the disk (a killed worker loses nothing; only a database crash in the next fraction
-    of a second could forget a mark and send that message again). Halves a batch's time."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET synchronous_commit")
-
-
-def reminders_send(*, reminder_ids: Sequence[int], now: dt.datetime) -> SendResult:
-    """Send a batch: claim its rows, leave out what no longer applies, send one message per person (what fell due at
-    the same minute goes together), and mark each person's rows as soon as their message is handed over. Rows that
-    met a transient error come back in `retry_ids`, pending again, until REMINDER_MAX_ATTEMPTS."""
-    result = SendResult()
-    claimed = _claim(reminder_ids, now)
-    if not claimed:
-        return result
-    lease = _Lease(claimed, now)
-    rows = list(
-        Reminder.objects.filter(pk__in=claimed)
-        .select_related("user", "user__runner_profile")
-        .order_by("user_id", "due_at", "pk")
-    )
-    facts = _facts(rows)
-    groups: dict[tuple[int, dt.datetime], list[Reminder]] = defaultdict(list)
-    for row in rows:
-        profile = getattr(row.user, "runner_profile", None) if row.user.is_runner else None
-        reason = _why_not(row, profile, facts, now)
-        if reason:
-            lease.mark([row.pk], Status.SKIPPED, last_error=reason)
-            result.skipped += 1
-        else:
-            groups[(row.user_id, row.due_at)].append(row)
-    push: dict[int, list[PushTarget]] = defaultdict(list)
-    for sub in PushSubscription.objects.filter(user_id__in={user_id for user_id, _ in groups}):
-        push[sub.user_id].append(PushTarget(sub.pk, sub.endpoint, sub.p256dh, sub.auth))
-    with Sender() as sender, _marks_committed_lazily():
-        for (user_id, _), group in groups.items():
-            ids = [row.pk for row in group]
-            if not lease.keep(ids):
-                continue  # the lease ran out and another worker has these rows now
-            message = messages.combined([_message(row) for row in group])
-            outcome = sender.send(
-                user_id=user_id, email=group[0].user.email, kind=group[0].kind, message=message, push=push[user_id]
-            )
-            if outcome.status == "sent":
-                lease.mark(ids, Status.SENT, sent_at=lease.now(), subject=message.subject, body=message.text)
-                result.sent += len(ids)
-            elif outcome.status == "retry" and group[0].attempts < settings.REMINDER_MAX_ATTEMPTS:
-                lease.mark(ids, Status.PENDING, last_error=outcome.error[:500], enqueued_at=now)
-                result.retry_ids.extend(ids)
-            else:
-                lease.mark(ids, Status.FAILED, last_error=outcome.error[:500])
-                result.failed += len(ids)
-    daily = {row.user_id for row in rows if row.kind in DAILY_KINDS}
-    reminders_reschedule(user_ids=daily, now=now)
-    return result
-
-
-# --- news: plan changes and the physio digest -------------------------------------------------------------------
-
-
-def reminders_plan_changed(*, plan: Plan, changes: Iterable[PlanChange], now: dt.datetime) -> Reminder | None:
-    """Tell the runner what changed in their coming days and why, at most once a day: news arriving while today's
-    message is still waiting joins it; news after it went out waits for tomorrow's. Call inside the transaction
-    that records the changes, so the message exists exactly when they do."""
-    news = [c for c in changes if c.kind in NEWSWORTHY_CHANGES and c.reason]
-    if not news:
-        return None
-    profile = RunnerProfile.objects.filter(user_id=plan.runner_id).first()
-    if profile is None:
-        return None
-    reasons = _reasons_with_names(news)
-    choices = reminder_settings(profile)
-    today = wall_time(now, choices.zone).date()
-    if not choices.plan_changes or not choices.sending_on(today):
-        return None
-    delay = dt.timedelta(minutes=settings.REMINDER_PLAN_CHANGE_DELAY_MINUTES)
-    tomorrow = today + dt.timedelta(days=1)
-    for day, due_at in (
-        (today, plan_change_due(now, choices, delay)),
-        (tomorrow, outside_quiet_hours(send_instant(tomorrow, choices.at, choices.zone), choices)),
-    ):
-        Reminder.objects.bulk_create(
-            [
-                Reminder(
-                    user_id=plan.runner_id,
-                    kind=ReminderKind.PLAN_CHANGED,
-                    local_date=day,
-                    due_at=due_at,
-                    payload={"plan_id": plan.pk, "reasons": []},
-                )
-            ],
-            ignore_conflicts=True,
-        )
-        waiting = (
-            Reminder.objects.select_for_update()
-            .filter(user_id=plan.runner_id, kind=ReminderKind.PLAN_CHANGED, local_date=day, slot=0)
-            .first()
-        )
-        if waiting is not None and waiting.status == Status.PENDING:
-            known = waiting.payload.get("reasons", [])
-            waiting.payload = {
-                "plan_id": plan.pk,
-                "reasons": known + [r for r in reasons if r not in known],
-                "red_flag": waiting.payload.get("red_flag", False)
-                or any(c.kind == PlanChangeKind.RED_FLAG for c in news),
-            }
-            waiting.save(update_fields=["payload", "updated_at"])
-            return waiting
-    return None
-
-
-def _reasons_with_names(changes: Sequence[PlanChange]) -> list[str]:
-    """Each decision's reason, led by what it is about ("Nordic hamstring curl: …"): in a message the reason stands
-    alone, without the plan page around it."""
-    slugs = {c.exercise for c in changes if c.exercise and c.exercise != "running"}
-    names = dict(Exercise.objects.filter(slug__in=slugs).values_list("slug", "name")) if slugs else {}
-    names["running"] = "Running"
-    return [f"{names[c.exercise]}: {c.reason}" if c.exercise in names else c.reason for c in changes]
-
-
-def physio_digests_queue(*, now: dt.datetime) -> int:
-    """Hourly: one digest per physio about the patients who need attention, when that list is not the one they were
-    last sent. The rows are due now; the dispatcher hands them to a send task within the minute."""
-    from ..patients import patient_rows
-
-    physios = User.objects.filter(role="physio", is_active=True, digest_enabled=True, patient_links__status="active")
-    queued = 0
-    for physio in physios.distinct():
-        patients = [
-            {
-                "name": row.name,
-                "flags": [flag.label for flag in row.flags],
-                "url": _absolute(reverse("patient-detail", args=[row.id])),
-            }
-            for row in patient_rows(physio, today=now.date())
-            if row.flags
-        ]
-        if not patients:
-            continue
-        last = (
-            Reminder.objects.filter(user=physio, kind=ReminderKind.PHYSIO_DIGEST)
-            .exclude(status=Status.SKIPPED)
-            .order_by("-due_at")
-            .values_list("payload", flat=True)
-            .first()
-        )
-        if last is not None and last.get("patients") == patients:
-            continue
-        queued += len(
-            Reminder.objects.bulk_create(
-                [
-                    Reminder(
-                        user=physio,
-                        kind=ReminderKind.PHYSIO_DIGEST,
-                        local_date=now.date(),
-                        slot=now.hour,
-                        due_at=now,
-                        payload={"patients": patients},
-                    )
-                ],
-                ignore_conflicts=True,
-            )
-        )
-    return queued

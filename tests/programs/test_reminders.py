@@ -13,7 +13,9 @@ from accounts.models import RunnerProfile, User
 from programs import services
 from programs.models import PlanChange, PlanChangeKind, PlannedSession, Reminder, ReminderKind, SessionLog
 from programs.models import ReminderStatus as Status
-from programs.services.reminders import physio_digests_queue, reminders_dispatch, reminders_send
+from programs.services.reminder_news import physio_digests_queue
+from programs.services.reminder_sending import reminders_send
+from programs.services.reminders import reminders_dispatch
 from tests.programs.plans import START, create_plan
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,8 @@ from django.utils import timezone
 from accounts.models import RunnerProfile, User
 from programs import services
 from programs.models import PlannedSession
-from programs.services.reminders import reminders_dispatch, reminders_send
+from programs.services.reminder_sending import reminders_send
+from programs.services.reminders import reminders_dispatch
 from tests.programs.plans import create_plan
 
 pytestmark = pytest.mark.django_db
