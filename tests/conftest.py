@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from accounts.models import User
 from tests.factories import CareLinkFactory, PhysioFactory, RunnerFactory
@@ -34,6 +36,14 @@ def physio(runner: User) -> User:
 @pytest.fixture
 def other_physio(db: None) -> User:
     return PhysioFactory(email="physio@other-clinic.test")
+
+
+@pytest.fixture
+def fresh_throttles() -> Iterator[None]:
+    """Throttle counts live in the cache: a test that uses this starts with none and leaves none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

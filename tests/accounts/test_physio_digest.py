@@ -4,13 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -20,23 +16,11 @@ from accounts.models import User
 from programs.models import Reminder, ReminderKind, ReminderStatus
 from rehabplan.api import VALIDATION_DETAIL
 from tests.api.conftest import client_for
+from tests.pages import main_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
 
 DIGEST = "/api/v1/me/digest/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def _text(response: Any) -> str:
-    page = response.content.decode()
-    page = page[page.find("<main>") :] if "<main>" in page else page
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page))).strip()
 
 
 def _queued_digest(physio: User, hour: int, status: str = ReminderStatus.PENDING) -> Reminder:
@@ -58,12 +42,12 @@ def test_the_patient_list_shows_the_switch_and_turns_the_email_off_and_on(client
     queued, sent = _queued_digest(physio, 9), _queued_digest(physio, 8, status=ReminderStatus.SENT)
     client.force_login(physio)
     page = client.get(reverse("patients"))
-    assert "Hourly e-mail about patients who need attention: on" in _text(page)
+    assert "Hourly e-mail about patients who need attention: on" in main_text(page.content)
     assert f'action="{reverse("physio-digest")}"' in page.content.decode()
 
     response = client.post(reverse("physio-digest"), {"enabled": "off"}, follow=True)
     assert response.redirect_chain == [(reverse("patients") + "#digest", 302)]
-    text = _text(response)
+    text = main_text(response.content)
     assert "The hourly e-mail about your patients is off." in text
     assert "Hourly e-mail about patients who need attention: off" in text and "Turn it on" in text
     assert not _digest_enabled(physio)
@@ -73,13 +57,13 @@ def test_the_patient_list_shows_the_switch_and_turns_the_email_off_and_on(client
     ]
 
     response = client.post(reverse("physio-digest"), {"enabled": "on"}, follow=True)
-    assert "You will get an e-mail each hour when patients need your attention." in _text(response)
+    assert "You will get an e-mail each hour when patients need your attention." in main_text(response.content)
     assert _digest_enabled(physio)
 
 
 def test_the_physios_home_page_has_the_switch_too(client: Client, physio: User) -> None:
     client.force_login(physio)
-    assert "Hourly e-mail about patients who need attention: on" in _text(client.get(reverse("home")))
+    assert "Hourly e-mail about patients who need attention: on" in main_text(client.get(reverse("home")).content)
 
 
 @pytest.mark.parametrize("data", [{}, {"enabled": "maybe"}])
@@ -87,7 +71,7 @@ def test_a_bad_switch_value_is_explained_not_saved(client: Client, physio: User,
     client.force_login(physio)
     response = client.post(reverse("physio-digest"), data)
     assert response.status_code == 400
-    assert "Choose on or off." in _text(response)
+    assert "Choose on or off." in main_text(response.content)
     assert _digest_enabled(physio)
 
 

@@ -6,12 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -31,8 +29,10 @@ from programs.models import Reminder, ReminderKind, ReminderStatus
 from programs.selectors import local_today
 from rehabplan.api import VALIDATION_DETAIL
 from tests.api.conftest import client_for
-from tests.pages import at
+from tests.pages import at, main_text
 from tests.programs.plans import START, create_plan
+
+pytestmark = pytest.mark.usefixtures("fresh_throttles")
 
 PROFILE = "/api/v1/profile/"
 T = dt.time
@@ -56,19 +56,6 @@ FORM_DEFAULTS: dict[str, str] = {
 @pytest.fixture
 def runner_api(runner: User) -> APIClient:
     return client_for(runner)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def _text(response: Any) -> str:
-    page = response.content.decode()
-    page = page[page.find("<main>") :] if "<main>" in page else page
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page))).strip()
 
 
 def _field_errors(response: Any, field: str) -> list[str]:
@@ -155,7 +142,7 @@ def test_the_settings_page_explains_each_clash_next_to_its_field(
     response = client.post(reverse("settings"), {**FORM_DEFAULTS, "units": "mi", **changes})
     assert response.status_code == 400
     assert _field_errors(response, field) == [message]
-    assert "Please check the answers marked below." in _text(response)
+    assert "Please check the answers marked below." in main_text(response.content)
     assert RunnerProfile.objects.get(user=runner).units == "km", "nothing is saved"
 
 
@@ -191,7 +178,7 @@ def test_the_settings_page_has_a_reminders_section_in_plain_words(client: Client
     client.force_login(runner)
     response = client.get(reverse("settings"))
     page = response.content.decode()
-    text = _text(response)
+    text = main_text(response.content)
     section = page[page.index('<section id="reminders"') : page.index("</section>", page.index('id="reminders"'))]
     for words in (
         "Reminders",
@@ -230,7 +217,7 @@ def test_every_reminder_choice_is_saved_from_the_page(client: Client, runner: Us
     }
     del data["remind_morning_check"], data["remind_plan_changes"]  # unticked boxes are not posted
     response = client.post(reverse("settings"), data, follow=True)
-    assert "Your settings are saved." in _text(response)
+    assert "Your settings are saved." in main_text(response.content)
     profile = RunnerProfile.objects.get(user=runner)
     assert (
         profile.reminder_time,

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -22,20 +20,13 @@ from tests.api.conftest import client_for
 from tests.factories import CareLinkFactory
 from tests.programs.plans import create_plan
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
 
 PASSWORD = "correct horse battery staple"  # the factories' password
 PROFILE = "/api/v1/profile/"
 CALENDAR = "/api/v1/calendar-token/"
 EXPORT = "/api/v1/export/"
 ACCOUNT = "/api/v1/account/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _error(response: Any, status: int) -> dict[str, Any]:

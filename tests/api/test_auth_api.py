@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -16,19 +14,11 @@ from accounts.services import API_TOKENS_PER_USER, api_token_create
 from rehabplan.api import VALIDATION_DETAIL, WriteRateThrottle
 from tests.api.conftest import client_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
 
 PASSWORD = "correct horse battery staple"  # the factories' password
 LOGIN = "/api/v1/auth/token/"
 TOKENS = "/api/v1/auth/tokens/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles() -> Iterator[None]:
-    """Throttle counts live in the cache: each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _with_key(key: str, keyword: str = "Bearer") -> APIClient:
