@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,6 +25,7 @@ from . import domain
 from .bulk_writes import ITEM_COLUMNS
 from .dosing import estimated_minutes, session_minutes, session_parts
 from .models import DayLog, ExerciseLog, Plan, PlanChange, PlannedSession, PlanQuerySet, PlanWeek, Prescription
+from .reminder_times import zone_or_utc
 from .rules_config import DEFAULT_CONFIG
 from .state_json import pain_limits_from_dict
 from .versions import catalogue_of
@@ -389,11 +389,7 @@ def morning_check_due(plan: Plan, today: dt.date, *, always: bool = False) -> bo
 
 def local_today(timezone_name: str | None) -> dt.date:
     """Today in this IANA time zone (UTC when there is none, or a name zoneinfo does not know)."""
-    try:
-        zone = zoneinfo.ZoneInfo(timezone_name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    return timezone.localdate(timezone=zone)
+    return timezone.localdate(timezone=zone_or_utc(timezone_name))
 
 
 def runner_today(runner: User) -> dt.date:
