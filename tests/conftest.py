@@ -3,18 +3,36 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from accounts.models import User
 from tests.factories import CareLinkFactory, PhysioFactory, RunnerFactory
 
 DEMO_INTAKE = Path(__file__).resolve().parent.parent / "programs" / "data" / "demo_intake.json"
+
+# "Now" for every test that runs in this process: the Saturday before tests.programs.plans.START. The clock ticks on
+# from there, so timeouts still pass. Tests that need another moment travel from here.
+PINNED_NOW = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
+# Their server, browser or workers are other processes on the machine's own clock, which one process cannot move.
+REAL_CLOCK_MARKERS = ("browser", "integration")
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(request: pytest.FixtureRequest) -> Iterator[None]:
+    """No test depends on the machine's date: CI runs the suite a second time with the clock a year ahead."""
+    if any(request.node.get_closest_marker(marker) for marker in REAL_CLOCK_MARKERS):
+        yield
+        return
+    with time_machine.travel(PINNED_NOW, tick=True):
+        yield
 
 
 @pytest.fixture

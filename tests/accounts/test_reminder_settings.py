@@ -160,8 +160,9 @@ def test_the_api_gives_the_same_message_on_the_same_field(
     assert RunnerProfile.objects.get(user=runner).units == "km", "nothing is saved"
 
 
+@at(dt.date(2026, 11, 21), hour=12)
 def test_today_for_a_pause_is_the_runners_own_date(runner: User, runner_api: APIClient) -> None:
-    # Kiritimati is UTC+14 and Pago Pago UTC-11: their todays differ by a day at every hour.
+    # Kiritimati is UTC+14 and Pago Pago UTC-11: at noon UTC their todays differ by a day (by two from 10:00 to 11:00).
     ahead, behind = local_today("Pacific/Kiritimati"), local_today("Pacific/Pago_Pago")
     assert ahead == behind + dt.timedelta(days=1)
     response = runner_api.patch(PROFILE, {"timezone": "Pacific/Kiritimati", "reminders_paused_until": str(behind)})
