@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import CareLink, RunnerProfile, User
+from accounts.models import CareLink, RunnerProfile, User
 
 
 @admin.register(User)

@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import schema  # noqa: F401 - registers the token scheme with the OpenAPI generator
+        from accounts import schema  # noqa: F401 - registers the token scheme with the OpenAPI generator

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from .models import ApiToken
+from accounts.models import ApiToken
 
 KEYWORDS = (b"token", b"bearer")
 

@@ -21,8 +21,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import CareLink, CareLinkStatus, Invitation, Message, User
-from .services import care_link_activate
+from accounts.models import CareLink, CareLinkStatus, Invitation, Message, User
+from accounts.services import care_link_activate
 
 INVITATION_SALT = "rehabplan.accounts.invitation"
 MESSAGE_MAX_LENGTH = 5000

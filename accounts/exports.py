@@ -15,12 +15,11 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch, Q
 
+from accounts.models import CareLink, RunnerProfile, User
 from programs import selectors
 from programs.models import DayLog, ExerciseLog, Intake, PlanChange, Reminder, ReminderStatus, SessionLog
 from programs.plan_json import plan_to_dict
 from programs.services.logs import DAY_LOG_FIELDS, EXERCISE_LOG_FIELDS
-
-from .models import CareLink, RunnerProfile, User
 
 # 2: reminders are described in words (what, for_date, status…), and the settings hold the reminder choices.
 EXPORT_FORMAT = 2

@@ -9,8 +9,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
-from .care import NOTE_MAX_LENGTH
-from .models import Units, User, validate_timezone
+from accounts.care import NOTE_MAX_LENGTH
+from accounts.models import Units, User, validate_timezone
 
 # Zones a person lives in ("Europe/London"), not the legacy aliases ("GB", "Etc/GMT+5") also in the database.
 _AREAS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")

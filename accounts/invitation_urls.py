@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views_invitations
+from accounts import views_invitations
 
 urlpatterns = [
     path("invitations/<str:token>/", views_invitations.invitation_accept, name="invitation-accept"),

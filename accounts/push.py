@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .models import PushSubscription, User
+from accounts.models import PushSubscription, User
 
 
 def push_subscription_save(*, user: User, endpoint: str, p256dh: str, auth: str) -> tuple[PushSubscription, bool]:

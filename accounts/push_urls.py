@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views_push
+from accounts import views_push
 
 urlpatterns = [
     path("settings/push/", views_push.push_subscribe, name="push-subscribe"),

@@ -13,10 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from sesame.utils import get_query_string  # type: ignore[import-untyped]  # django-sesame ships no types
 
-from programs.models import ExerciseLog, Intake, Plan, Reminder, ReminderKind, ReminderStatus, SessionLog, StageCheck
-from programs.selectors import local_today
-
-from .models import (
+from accounts.models import (
     ApiToken,
     CareLink,
     CareLinkStatus,
@@ -26,7 +23,9 @@ from .models import (
     api_token_digest,
     new_calendar_token,
 )
-from .reminder_settings import KIND_SWITCHES, ReminderChoices, reminder_choice_problems
+from accounts.reminder_settings import KIND_SWITCHES, ReminderChoices, reminder_choice_problems
+from programs.models import ExerciseLog, Intake, Plan, Reminder, ReminderKind, ReminderStatus, SessionLog, StageCheck
+from programs.selectors import local_today
 
 LOGIN_LINK_SCOPE = "login-link"
 

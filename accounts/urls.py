@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from accounts import views
 
 urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),

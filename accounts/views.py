@@ -23,14 +23,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from sesame.utils import get_user  # type: ignore[import-untyped]  # django-sesame ships no types
 
-from programs import calendar_feed, selectors
-from programs.models import Plan
-from programs.reminder_messages import long_date
-from programs.reminder_times import zone_or_utc
-from programs.views.common import AuthenticatedRequest
-
-from . import care, exports, services
-from .forms import (
+from accounts import care, exports, services
+from accounts.forms import (
     SETTINGS_FORM_ID,
     AccountDeleteForm,
     ApiTokenForm,
@@ -39,7 +33,12 @@ from .forms import (
     RunnerSettingsForm,
     SignupForm,
 )
-from .models import ApiToken, CareLink, RunnerProfile
+from accounts.models import ApiToken, CareLink, RunnerProfile
+from programs import calendar_feed, selectors
+from programs.models import Plan
+from programs.reminder_messages import long_date
+from programs.reminder_times import zone_or_utc
+from programs.views.common import AuthenticatedRequest
 
 # Signing up proves the password, not a link: the session records the password backend.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"

@@ -9,9 +9,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts import care
 from programs.views.common import AuthenticatedRequest
-
-from . import care
 
 
 @login_required

@@ -13,11 +13,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
+from accounts.api.push import PushEndpointSerializer, PushSubscriptionSerializer
+from accounts.models import User
+from accounts.push import push_subscription_remove, push_subscription_save
 from rehabplan.api import VALIDATION_DETAIL, error_body, flat_errors
-
-from .api.push import PushEndpointSerializer, PushSubscriptionSerializer
-from .models import User
-from .push import push_subscription_remove, push_subscription_save
 
 NOT_SIGNED_IN = "You are signed out. Log in again, then turn notifications on."
 NOT_JSON = "The browser sent something that is not a push subscription. Reload the page and try again."

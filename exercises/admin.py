@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from exercises.models import CatalogueVersion, Equipment, Exercise
 from rehabplan.admin import ReadOnlyAdminMixin
-
-from .models import CatalogueVersion, Equipment, Exercise
 
 
 class _ReadOnly(ReadOnlyAdminMixin, admin.ModelAdmin):

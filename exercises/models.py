@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 
-from .catalogue import (
+from exercises.catalogue import (
     CATEGORIES,
     DOSING_KINDS,
     EVIDENCE_LEVELS,

@@ -9,7 +9,14 @@ from typing import Any
 
 from django.db import models, transaction
 
-from .catalogue import EQUIPMENT_SLUGS, Catalogue, ExerciseSpec, catalogue_to_dict, dose_to_dict, parse_catalogue
+from exercises.catalogue import (
+    EQUIPMENT_SLUGS,
+    Catalogue,
+    ExerciseSpec,
+    catalogue_to_dict,
+    dose_to_dict,
+    parse_catalogue,
+)
 
 # Human names for `catalogue.EQUIPMENT_SLUGS` (docs/design.md §3).
 EQUIPMENT_NAMES: dict[str, str] = {
@@ -129,7 +136,7 @@ def catalogue_checksum(catalogue: Catalogue) -> str:
 
 def _pinned_slugs() -> set[str]:
     """Exercises of catalogue versions that a plan still pins: a replan of that plan may prescribe them again."""
-    from .models import CatalogueVersion
+    from exercises.models import CatalogueVersion
 
     relations = _protecting_relations(CatalogueVersion)
     return {
@@ -142,7 +149,7 @@ def _pinned_slugs() -> set[str]:
 
 def _catalogue_version_record(catalogue: Catalogue) -> bool:
     """Record what was loaded as a new CatalogueVersion unless the latest already has this content."""
-    from .models import CatalogueVersion
+    from exercises.models import CatalogueVersion
 
     checksum = catalogue_checksum(catalogue)
     latest = CatalogueVersion.objects.latest_loaded()
@@ -193,7 +200,7 @@ def catalogue_load(
     """
     historical = exercise_model is not None or equipment_model is not None
     if exercise_model is None or equipment_model is None:
-        from .models import Equipment, Exercise
+        from exercises.models import Equipment, Exercise
 
         exercise_model, equipment_model = exercise_model or Exercise, equipment_model or Equipment
     parse_catalogue(catalogue_to_dict(catalogue))

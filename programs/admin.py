@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from rehabplan.admin import ReadOnlyAdminMixin
-
-from .models import (
+from programs.models import (
     DayLog,
     Intake,
     PathwayVersion,
@@ -20,6 +18,7 @@ from .models import (
     SessionLog,
     StageCheck,
 )
+from rehabplan.admin import ReadOnlyAdminMixin
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):

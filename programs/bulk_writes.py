@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import connection, models
 
-from .models import PlannedSession, Prescription
+from programs.models import PlannedSession, Prescription
 
 _INSERT_FIELDS = [f for f in Prescription._meta.concrete_fields if not f.primary_key]
 _JSON = {f.attname for f in _INSERT_FIELDS if isinstance(f, models.JSONField)}

@@ -14,10 +14,9 @@ from collections.abc import Callable, Mapping
 from icalendar import Calendar, Event
 
 from exercises.catalogue import ExerciseSpec
-
-from . import domain, selectors
-from .dosing import describe
-from .models import Plan
+from programs import domain, selectors
+from programs.dosing import describe
+from programs.models import Plan
 
 KM_PER_MILE = 1.609344
 UNIT_WORDS = {"km": "km", "mi": "miles"}

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from accounts import views as account_views
-
-from .views import care
+from programs.views import care
 
 urlpatterns: list[URLPattern] = [
     path("patients/invitations/", care.invitation_list, name="invitation-list"),

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from pygal.etree import etree  # type: ignore[import-untyped]
 from pygal.style import Style  # type: ignore[import-untyped]
 
-from .progress import PainPoint, WeekAdherence, WeekRunning
+from programs.progress import PainPoint, WeekAdherence, WeekRunning
 
 # The stylesheet's brand, ink and warning colours: each has at least 4.5:1 contrast on white.
 BRAND = "#0b5563"

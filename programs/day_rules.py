@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
 
-from .domain import RED_FLAGS, DayLog, PainLimits, Plan, PlanState
-from .rules_config import RulesConfig
-from .rules_types import Decision, day_text, iso_date
+from programs.domain import RED_FLAGS, DayLog, PainLimits, Plan, PlanState
+from programs.rules_config import RulesConfig
+from programs.rules_types import Decision, day_text, iso_date
 
 
 def red_flags_reported(state: PlanState, new: Sequence[DayLog]) -> tuple[PlanState, list[Decision]]:

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
-from .domain import ExerciseAdjustment, PlanState
-from .rules import Decision
+from programs.domain import ExerciseAdjustment, PlanState
+from programs.rules import Decision
 
 RUNNING = "running"
 

@@ -10,9 +10,8 @@ import math
 from collections.abc import Iterable
 
 from exercises.catalogue import Dose, Frequency
-
-from .pathways import Rule
-from .rules_config import RulesConfig
+from programs.pathways import Rule
+from programs.rules_config import RulesConfig
 
 _UNITS = {"laps": "laps", "minutes": "min", "reps": "reps", "sets": "sets", "metres": "m", "hold_seconds": "s"}
 

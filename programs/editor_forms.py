@@ -18,11 +18,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from exercises.catalogue import Catalogue, Dose, dose_from_dict, dose_to_dict
-
-from . import domain
-from .dosing import describe
-from .pathways import Pathway
-from .program_edits import NO_EDITS, AddedExercise, ProgramEdits
+from programs import domain
+from programs.dosing import describe
+from programs.pathways import Pathway
+from programs.program_edits import NO_EDITS, AddedExercise, ProgramEdits
 
 EDITABLE_KINDS: tuple[str, ...] = ("strength", "mobility", "cross_training")  # what a physio edits exercise by exercise
 KIND_LABELS = {"strength": "Strength", "mobility": "Mobility", "cross_training": "Cross-training", "run": "Running"}

@@ -18,8 +18,7 @@ from django import forms
 
 from exercises.catalogue import EQUIPMENT_SLUGS
 from exercises.services import EQUIPMENT_NAMES
-
-from .log_forms import PAIN_CHOICES
+from programs.log_forms import PAIN_CHOICES
 
 RawAnswers = dict[str, str | list[str]]
 

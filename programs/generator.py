@@ -15,8 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from exercises.catalogue import Catalogue, Dose
-
-from .domain import (
+from programs.domain import (
     INITIAL_STATE,
     REHAB_KINDS,
     SESSION_KINDS,
@@ -33,7 +32,7 @@ from .domain import (
     Session,
     Week,
 )
-from .dosing import (
+from programs.dosing import (
     dose_at,
     estimated_minutes,
     how_often,
@@ -44,7 +43,7 @@ from .dosing import (
     session_parts,
     sessions_per_week,
 )
-from .pathways import (
+from programs.pathways import (
     ITEM_CONDITIONS,
     Pathway,
     PathwayItem,
@@ -55,14 +54,14 @@ from .pathways import (
     phase_slots,
     physio_choice_reason,
 )
-from .program_edits import NO_EDITS, ProgramEdits, apply_edits, cap_running
-from .rules import default_pain_limits
-from .rules_config import DEFAULT_CONFIG, RulesConfig
-from .run_days import place_runs
-from .running_load import running_targets, speed_allowed
-from .scheduling import every_n_days, spread_days, weekday_offsets
-from .screening import screen_red_flags, with_advice
-from .warm_up import warm_up_items, warm_up_slugs
+from programs.program_edits import NO_EDITS, ProgramEdits, apply_edits, cap_running
+from programs.rules import default_pain_limits
+from programs.rules_config import DEFAULT_CONFIG, RulesConfig
+from programs.run_days import place_runs
+from programs.running_load import running_targets, speed_allowed
+from programs.scheduling import every_n_days, spread_days, weekday_offsets
+from programs.screening import screen_red_flags, with_advice
+from programs.warm_up import warm_up_items, warm_up_slugs
 
 _NO_ADJUSTMENT = ExerciseAdjustment()
 _KIND_ORDER = {kind: i for i, kind in enumerate(SESSION_KINDS)}

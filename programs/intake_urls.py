@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import intake
+from programs.views import intake
 
 app_name = "intake"
 urlpatterns = [

@@ -11,8 +11,8 @@ from typing import Any
 
 from django import forms
 
-from .domain import REHAB_KINDS
-from .selectors import ItemRow, SessionRow
+from programs.domain import REHAB_KINDS
+from programs.selectors import ItemRow, SessionRow
 
 PAIN_CHOICES = [("", "Choose…")] + [
     (str(n), label)

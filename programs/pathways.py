@@ -17,8 +17,7 @@ from typing import Any, Literal
 import yaml
 
 from exercises.catalogue import CONTRAINDICATION_TAGS, Catalogue, Dose, Frequency, dose_from_dict
-
-from .domain import SESSION_KINDS, Intake, PainLimits, PlanState, Symptoms
+from programs.domain import SESSION_KINDS, Intake, PainLimits, PlanState, Symptoms
 
 DEFAULT_PATHWAYS_DIR: Path = Path(__file__).resolve().parent / "data" / "pathways"
 SUPPORTED_VERSIONS: frozenset[int] = frozenset({1})

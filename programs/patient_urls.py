@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from .views import messages, patient_detail, patients
+from programs.views import messages, patient_detail, patients
 
 urlpatterns: list[URLPattern] = [
     path("patients/digest/", patients.physio_digest, name="physio-digest"),

@@ -31,11 +31,10 @@ from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
 
 from accounts.models import CareLink
-
-from .models import DayLog, ExerciseLog, Plan, PlannedSession, PlanStatus, PlanWeek, SessionLog
-from .pathways import load_pathways
-from .rules_config import DEFAULT_CONFIG
-from .selectors import week_number_of
+from programs.models import DayLog, ExerciseLog, Plan, PlannedSession, PlanStatus, PlanWeek, SessionLog
+from programs.pathways import load_pathways
+from programs.rules_config import DEFAULT_CONFIG
+from programs.selectors import week_number_of
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -7,8 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from exercises.catalogue import dose_to_dict
-
-from .domain import RED_FLAGS, WEEKDAYS, Day, GoalRace, Intake, Item, Plan, Running, Session, Symptoms, Week
+from programs.domain import RED_FLAGS, WEEKDAYS, Day, GoalRace, Intake, Item, Plan, Running, Session, Symptoms, Week
 
 
 def _item_to_dict(item: Item) -> dict[str, Any]:

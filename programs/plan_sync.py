@@ -14,13 +14,12 @@ from typing import Any
 
 from exercises.catalogue import dose_to_dict
 from exercises.models import Exercise
-
-from . import domain
-from .bulk_writes import ITEM_COLUMNS, prescriptions_insert, prescriptions_update, sessions_insert
-from .decisions import RUNNING, ItemChange, SlotChange
-from .models import Plan, PlannedSession, PlanWeek, Prescription
-from .selectors import ItemRow, SessionRow, StoredPlan
-from .warm_up import warm_up_to_text
+from programs import domain
+from programs.bulk_writes import ITEM_COLUMNS, prescriptions_insert, prescriptions_update, sessions_insert
+from programs.decisions import RUNNING, ItemChange, SlotChange
+from programs.models import Plan, PlannedSession, PlanWeek, Prescription
+from programs.selectors import ItemRow, SessionRow, StoredPlan
+from programs.warm_up import warm_up_to_text
 
 _WEEK_FIELDS = ("phase", "target_distance", "max_runs", "rest_days", "speed_work_allowed")
 _WEEK_TEXTS = ("running_reason", "running_source")  # rewritten when they change, but not recorded as plan changes

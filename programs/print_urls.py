@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from .views import printing
+from programs.views import printing
 
 urlpatterns: list[URLPattern] = [
     path("plans/<int:plan_id>/print/", printing.plan_print, name="plan-print"),

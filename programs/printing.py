@@ -20,14 +20,13 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 
 from exercises.catalogue import Catalogue, Dose, ExerciseSpec, dose_from_dict
-
-from . import selectors
-from .dosing import describe
-from .models import Plan, PlanStatus
-from .selectors import ItemRow, SessionRow, StoredPlan
-from .state_json import pain_limits_from_dict
-from .templatetags.plans import run_names, session_label
-from .versions import pathway_of
+from programs import selectors
+from programs.dosing import describe
+from programs.models import Plan, PlanStatus
+from programs.selectors import ItemRow, SessionRow, StoredPlan
+from programs.state_json import pain_limits_from_dict
+from programs.templatetags.plans import run_names, session_label
+from programs.versions import pathway_of
 
 if TYPE_CHECKING:
     from weasyprint import Document  # type: ignore[import-untyped]  # WeasyPrint ships no type hints

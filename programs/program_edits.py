@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from exercises.catalogue import Catalogue, Dose, ExerciseSpec, dose_from_dict, dose_to_dict
-
-from . import domain
-from .dosing import describe, estimated_minutes, session_minutes, session_parts
-from .pathways import Pathway, Phase
-from .rules_config import DEFAULT_CONFIG, RulesConfig
-from .rules_types import Decision
+from programs import domain
+from programs.dosing import describe, estimated_minutes, session_minutes, session_parts
+from programs.pathways import Pathway, Phase
+from programs.rules_config import DEFAULT_CONFIG, RulesConfig
+from programs.rules_types import Decision
 
 ADDABLE_KINDS: tuple[str, ...] = tuple(k for k in domain.SESSION_KINDS if k in domain.REHAB_KINDS)
 SET_BY_PHYSIO = "Set by your physio."

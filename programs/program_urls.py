@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from .views import program_editor, templates
+from programs.views import program_editor, templates
 
 urlpatterns: list[URLPattern] = [
     path("patients/<int:runner_id>/assign/", program_editor.program_assign, name="program-assign"),

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .models import DayLog, ExerciseLog, Plan, PlanChange, PlannedSession, PlanWeek
-from .progress import DayLogFact, ExerciseLogFact, SessionFact, WeekTarget
-from .selectors import plan_decisions
-from .state_json import pain_limits_from_dict
+from programs.models import DayLog, ExerciseLog, Plan, PlanChange, PlannedSession, PlanWeek
+from programs.progress import DayLogFact, ExerciseLogFact, SessionFact, WeekTarget
+from programs.selectors import plan_decisions
+from programs.state_json import pain_limits_from_dict
 
 
 @dataclass(frozen=True)

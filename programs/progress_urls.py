@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views.progress import progress
+from programs.views.progress import progress
 
 urlpatterns = [
     path("", progress, name="progress"),

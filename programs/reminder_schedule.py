@@ -11,7 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from .reminder_times import next_reminder_at, send_instant, wall_time
+from programs.reminder_times import next_reminder_at, send_instant, wall_time
 
 # The kinds a runner's daily reminder can carry (programs.models.ReminderKind values). The morning check and the
 # missed-session nudge are both candidates the day after a session: the send task keeps the one that applies (the

@@ -16,12 +16,11 @@ from typing import Any
 from django.db.models import OuterRef, Q, Subquery
 
 from exercises.catalogue import Catalogue, dose_from_dict
-
-from .models import Plan, PlannedSession, PlanWeek, Prescription
-from .printing import dose_text
-from .selectors import catalogue_for
-from .templatetags.plans import session_label
-from .warm_up import warm_up_items, warm_up_slugs_from_text
+from programs.models import Plan, PlannedSession, PlanWeek, Prescription
+from programs.printing import dose_text
+from programs.selectors import catalogue_for
+from programs.templatetags.plans import session_label
+from programs.warm_up import warm_up_items, warm_up_slugs_from_text
 
 _DEFAULT_UNIT = "km"  # a session outside its plan's weeks cannot happen; if it did, the generator's default unit
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import reminders
+from programs.views import reminders
 
 urlpatterns = [
     path("reminders/unsubscribe/<str:token>/", reminders.reminders_unsubscribe_view, name="reminders-unsubscribe"),

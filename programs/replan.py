@@ -12,14 +12,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from exercises.catalogue import Catalogue
-
-from .domain import SESSION_KINDS, Day, DayLog, ExerciseLog, Intake, Plan, PlanState
-from .generator import generate_plan
-from .pathways import Pathway
-from .program_edits import NO_EDITS, ProgramEdits, physio_kept
-from .rules import evaluate
-from .rules_config import RulesConfig
-from .rules_types import Decision
+from programs.domain import SESSION_KINDS, Day, DayLog, ExerciseLog, Intake, Plan, PlanState
+from programs.generator import generate_plan
+from programs.pathways import Pathway
+from programs.program_edits import NO_EDITS, ProgramEdits, physio_kept
+from programs.rules import evaluate
+from programs.rules_config import RulesConfig
+from programs.rules_types import Decision
 
 
 @dataclass(frozen=True)

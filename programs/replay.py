@@ -14,13 +14,12 @@ from itertools import groupby
 from typing import Any
 
 from exercises.catalogue import Catalogue
-
-from .decisions import RUNNING, kind_of
-from .domain import INITIAL_STATE, DayLog, ExerciseLog, Intake, Item, Plan, PlanState
-from .generator import generate_plan
-from .pathways import Pathway
-from .replan import merge_future, replan
-from .rules_config import RulesConfig
+from programs.decisions import RUNNING, kind_of
+from programs.domain import INITIAL_STATE, DayLog, ExerciseLog, Intake, Item, Plan, PlanState
+from programs.generator import generate_plan
+from programs.pathways import Pathway
+from programs.replan import merge_future, replan
+from programs.rules_config import RulesConfig
 
 # The words a replayed change's "action" can take (the decision kinds of docs/plan-changes.md).
 ACTIONS = ("progress", "hold", "regress", "pause", "resume", "running", "stage_hold", "stage_advance", "red_flag")

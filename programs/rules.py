@@ -21,12 +21,11 @@ from dataclasses import replace
 from types import MappingProxyType
 
 from exercises.catalogue import Catalogue
-
-from .day_rules import hold_running, hold_speed, morning_rules, red_flags_reported, running_rules
-from .domain import DayLog, ExerciseAdjustment, ExerciseLog, Item, PainLimits, Plan, PlanState
-from .pathways import Pathway, phase_slots
-from .rules_config import DEFAULT_CONFIG, RulesConfig
-from .rules_types import Action, Decision, day_text, iso_date
+from programs.day_rules import hold_running, hold_speed, morning_rules, red_flags_reported, running_rules
+from programs.domain import DayLog, ExerciseAdjustment, ExerciseLog, Item, PainLimits, Plan, PlanState
+from programs.pathways import Pathway, phase_slots
+from programs.rules_config import DEFAULT_CONFIG, RulesConfig
+from programs.rules_types import Action, Decision, day_text, iso_date
 
 __all__ = ["DEFAULT_CONFIG", "Decision", "RulesConfig", "default_pain_limits", "evaluate"]
 

@@ -15,10 +15,9 @@ import math
 from collections.abc import Sequence
 
 from exercises.catalogue import Dose
-
-from .domain import WEEKDAYS, GoalRace, Intake, Item, RunningTarget
-from .rules_config import MILES_TO_KM, RulesConfig
-from .scheduling import spread_days
+from programs.domain import WEEKDAYS, GoalRace, Intake, Item, RunningTarget
+from programs.rules_config import MILES_TO_KM, RulesConfig
+from programs.scheduling import spread_days
 
 
 def race_distance(race: GoalRace | None, unit: str, config: RulesConfig) -> float:

@@ -12,10 +12,10 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 
-from .domain import Intake, PlanState, RunningTarget
-from .pathways import WeekSlot
-from .rules_config import MILES_TO_KM, RulesConfig
-from .run_days import easy_days_before_race, race_distance
+from programs.domain import Intake, PlanState, RunningTarget
+from programs.pathways import WeekSlot
+from programs.rules_config import MILES_TO_KM, RulesConfig
+from programs.run_days import easy_days_before_race, race_distance
 
 
 def _floor(value: float) -> float:

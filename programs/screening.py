@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .domain import RED_FLAGS, URGENCIES, Intake, Referral, Symptoms
-from .rules_config import DEFAULT_CONFIG, RulesConfig
+from programs.domain import RED_FLAGS, URGENCIES, Intake, Referral, Symptoms
+from programs.rules_config import DEFAULT_CONFIG, RulesConfig
 
 _WHO = {
     "emergency": "Go to an emergency department now (or call your emergency number).",

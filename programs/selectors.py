@@ -20,16 +20,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from exercises.catalogue import Catalogue, Dose, ExerciseSpec, dose_from_dict, load_catalogue_file
-
-from . import domain
-from .bulk_writes import ITEM_COLUMNS
-from .dosing import estimated_minutes, session_minutes, session_parts
-from .models import DayLog, ExerciseLog, Plan, PlanChange, PlannedSession, PlanQuerySet, PlanWeek, Prescription
-from .reminder_times import zone_or_utc
-from .rules_config import DEFAULT_CONFIG
-from .state_json import pain_limits_from_dict
-from .versions import catalogue_of
-from .warm_up import warm_up_items, warm_up_slugs_from_text
+from programs import domain
+from programs.bulk_writes import ITEM_COLUMNS
+from programs.dosing import estimated_minutes, session_minutes, session_parts
+from programs.models import DayLog, ExerciseLog, Plan, PlanChange, PlannedSession, PlanQuerySet, PlanWeek, Prescription
+from programs.reminder_times import zone_or_utc
+from programs.rules_config import DEFAULT_CONFIG
+from programs.state_json import pain_limits_from_dict
+from programs.versions import catalogue_of
+from programs.warm_up import warm_up_items, warm_up_slugs_from_text
 
 if TYPE_CHECKING:
     from accounts.models import User

@@ -8,8 +8,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from exercises.catalogue import EQUIPMENT_SLUGS
-
-from .domain import GOALS, LOCATIONS, ONSETS, RACE_DISTANCES, RED_FLAGS, SIDES, WEEKDAYS, WORSE_WHEN
+from programs.domain import GOALS, LOCATIONS, ONSETS, RACE_DISTANCES, RED_FLAGS, SIDES, WEEKDAYS, WORSE_WHEN
 
 
 class UniqueMultipleChoiceField(serializers.ListField):

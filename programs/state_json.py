@@ -9,7 +9,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from .domain import ExerciseAdjustment, PainLimits, PlanState
+from programs.domain import ExerciseAdjustment, PainLimits, PlanState
 
 _STATE_FIELDS = tuple(f.name for f in dataclasses.fields(PlanState) if f.init)
 

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from . import services
-from .services import reminder_news, reminder_sending, reminders
+from programs import services
+from programs.services import reminder_news, reminder_sending, reminders
 
 # Retries wait 10 s, 20 s, 40 s… capped at REMINDER_RETRY_BACKOFF_MAX, which settings keep far below the broker's
 # visibility timeout: a delayed task is held unacknowledged by its worker, and Redis would hand a task held past

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.urls import path, register_converter
 
-from .views import plans
+from programs.views import plans
 
 
 class IsoDateConverter:

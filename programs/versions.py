@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from exercises.catalogue import Catalogue, parse_catalogue
 from exercises.models import CatalogueVersion
-
-from .models import PathwayVersion
-from .pathways import Pathway, parse_pathway
+from programs.models import PathwayVersion
+from programs.pathways import Pathway, parse_pathway
 
 _CATALOGUES: dict[str, Catalogue] = {}
 _PATHWAYS: dict[str, Pathway] = {}

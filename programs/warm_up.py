@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from exercises.catalogue import Catalogue, Dose
-
-from .domain import Item
-from .dosing import describe
+from programs.domain import Item
+from programs.dosing import describe
 
 SOURCE = (
     "Petersen 2011 and the Nordic's own cue: never start a session with Nordics; seed 004: walk five to seven minutes "

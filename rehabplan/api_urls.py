@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import include, path, re_path
 
-from .api import api_not_found
+from rehabplan.api import api_not_found
 
 urlpatterns = [
     path("", include("accounts.api.urls")),

@@ -8,11 +8,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.care import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH, display_name, invitation_expires_at, invitation_status
+from accounts.models import CareLink, Invitation, Message, User
 from programs.pathways import load_pathways
 from programs.patients import FLAG_CODES, ORDERING_KEYS, PatientRow
-
-from ..care import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH, display_name, invitation_expires_at, invitation_status
-from ..models import CareLink, Invitation, Message, User
 
 MAX_ID = 2**31 - 1  # the database's integer range: a larger id is simply not found, never an error
 

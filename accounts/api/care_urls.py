@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver
 from rest_framework.routers import SimpleRouter
 
-from . import care_views
+from accounts.api import care_views
 
 router = SimpleRouter()
 router.register("patients", care_views.PatientViewSet, basename="api-patient")

@@ -19,13 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from programs import patients
-from rehabplan.api import IsPhysio, IsRunner, request_user
-from rehabplan.api_schema import ApiErrorSerializer
-
-from .. import care
-from ..models import CareLink, Invitation, Message
-from .care_serializers import (
+from accounts import care
+from accounts.api.care_serializers import (
     CareLinkSerializer,
     InvitationAcceptSerializer,
     InvitationCreateSerializer,
@@ -40,6 +35,10 @@ from .care_serializers import (
     other_party,
     patient_detail,
 )
+from accounts.models import CareLink, Invitation, Message
+from programs import patients
+from rehabplan.api import IsPhysio, IsRunner, request_user
+from rehabplan.api_schema import ApiErrorSerializer
 
 ID_PARAMETER = OpenApiParameter("id", int, OpenApiParameter.PATH)
 ERROR_400 = OpenApiResponse(ApiErrorSerializer, description="Invalid input: see `errors`.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from .push import PushSubscriptionsView
+from accounts.api.push import PushSubscriptionsView
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("me/push-subscriptions/", PushSubscriptionsView.as_view(), name="api-push-subscriptions"),

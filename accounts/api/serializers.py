@@ -12,8 +12,8 @@ from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import ApiToken, RunnerProfile, Units
-from ..services import API_TOKEN_NAME_MAX
+from accounts.models import ApiToken, RunnerProfile, Units
+from accounts.services import API_TOKEN_NAME_MAX
 
 # One sentence whichever of the two was wrong, so the endpoint cannot be used to find out who has an account.
 WRONG_LOGIN = "That e-mail address and password do not match an account. Check them and try again."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from accounts.api import views
 
 router = SimpleRouter()
 router.register("auth/tokens", views.ApiTokenViewSet, basename="api-token")

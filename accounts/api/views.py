@@ -20,12 +20,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from rehabplan.api import IsPhysio, IsRunner, ScopedRateThrottle, WriteRateThrottle, request_user
-from rehabplan.api_schema import ApiErrorSerializer
-
-from .. import exports, services
-from ..models import ApiToken, RunnerProfile
-from .serializers import (
+from accounts import exports, services
+from accounts.api.serializers import (
     AccountDeleteSerializer,
     CalendarLinkSerializer,
     DigestSerializer,
@@ -34,6 +30,9 @@ from .serializers import (
     TokenLoginSerializer,
     TokenSerializer,
 )
+from accounts.models import ApiToken, RunnerProfile
+from rehabplan.api import IsPhysio, IsRunner, ScopedRateThrottle, WriteRateThrottle, request_user
+from rehabplan.api_schema import ApiErrorSerializer
 
 ERROR_400 = OpenApiResponse(ApiErrorSerializer, description="Invalid input: see `errors`.")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 
-from ..catalogue import CATEGORIES, CONTRAINDICATION_TAGS, EQUIPMENT_SLUGS
-from ..models import Exercise
+from exercises.catalogue import CATEGORIES, CONTRAINDICATION_TAGS, EQUIPMENT_SLUGS
+from exercises.models import Exercise
 
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:

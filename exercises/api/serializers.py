@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from ..models import Exercise
+from exercises.models import Exercise
 
 
 class ExerciseSerializer(serializers.ModelSerializer[Exercise]):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver
 from rest_framework.routers import SimpleRouter
 
-from .views import ExerciseViewSet
+from exercises.api.views import ExerciseViewSet
 
 router = SimpleRouter()
 router.register("exercises", ExerciseViewSet, basename="exercise")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from rest_framework import permissions, viewsets
 
-from ..models import Exercise
-from .filters import ExerciseFilter
-from .serializers import ExerciseSerializer
+from exercises.api.filters import ExerciseFilter
+from exercises.api.serializers import ExerciseSerializer
+from exercises.models import Exercise
 
 
 class ExerciseViewSet(viewsets.ReadOnlyModelViewSet[Exercise]):

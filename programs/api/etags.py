@@ -17,9 +17,8 @@ from django.utils.http import parse_etags
 from rest_framework.request import Request
 
 from accounts.models import User
-
-from .. import selectors
-from ..models import Plan
+from programs import selectors
+from programs.models import Plan
 
 R = TypeVar("R", bound=HttpResponseBase)
 

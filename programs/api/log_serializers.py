@@ -13,11 +13,11 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..log_forms import MORNING_RED_FLAGS
-from ..models import DayLog, ExerciseLog, PlanChange, PlannedSession, SessionLog
-from ..services.logs import EXERCISE_LOG_FIELDS
-from ..templatetags.plans import decision_reason
-from .serializers import ReferralSerializer
+from programs.api.serializers import ReferralSerializer
+from programs.log_forms import MORNING_RED_FLAGS
+from programs.models import DayLog, ExerciseLog, PlanChange, PlannedSession, SessionLog
+from programs.services.logs import EXERCISE_LOG_FIELDS
+from programs.templatetags.plans import decision_reason
 
 MAX_ENTRIES = 50  # a session holds a handful of exercises; this only bounds the work a request can ask for
 MAX_NOTES = 2000

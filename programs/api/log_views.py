@@ -24,19 +24,18 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from accounts.models import User
-from rehabplan.api import IsRunner, error_body, request_user
-
-from .. import selectors, services
-from ..domain import REHAB_KINDS
-from ..models import DayLog, ExerciseLog, Plan, PlanChange, SessionLog
-from ..services.logs import GONE, LOGGED, LOGGING_CLOSED
-from .log_serializers import (
+from programs import selectors, services
+from programs.api.log_serializers import (
     DayLogSerializer,
     MorningCheckInSerializer,
     MorningCheckOutSerializer,
     SessionLogInSerializer,
     SessionLogOutSerializer,
 )
+from programs.domain import REHAB_KINDS
+from programs.models import DayLog, ExerciseLog, Plan, PlanChange, SessionLog
+from programs.services.logs import GONE, LOGGED, LOGGING_CLOSED
+from rehabplan.api import IsRunner, error_body, request_user
 
 CLIENT_ID_TAKEN = "This id was already used for something else: make a new one for each log."
 NO_PLAN = "You have no plan yet: answer the intake first."

@@ -11,11 +11,10 @@ from typing import Any
 from rest_framework import serializers
 
 from accounts.models import User
-
-from ..models import Intake, PlanChange, PlanChangeKind, PlanStatus, Prescription, ProgramTemplate
-from ..program_edits import ADDABLE_KINDS
-from ..services.generation import pathways
-from .serializers import RepsField
+from programs.api.serializers import RepsField
+from programs.models import Intake, PlanChange, PlanChangeKind, PlanStatus, Prescription, ProgramTemplate
+from programs.program_edits import ADDABLE_KINDS
+from programs.services.generation import pathways
 
 MAX_ID = 2**63 - 1  # ids beyond a bigint are not found rather than overflowing the query
 START_DAYS_AHEAD = 365

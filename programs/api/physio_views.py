@@ -20,17 +20,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from accounts.models import CareLink, User
-from rehabplan.api import IsPhysio, error_body, request_user
-
-from .. import selectors
-from ..models import Plan, Prescription, ProgramTemplate
-from ..plan_json import plan_to_dict
-from ..program_edits import edits_from_dict
-from ..services.assign import plan_assign
-from ..services.care import SessionLoggedError, plan_clinician_clear, prescription_override
-from ..services.program_edits import plan_program_edit, template_from_plan
-from ..services.templates import template_create, template_delete, template_update
-from .physio_serializers import (
+from programs import selectors
+from programs.api.physio_serializers import (
     ClearanceResultSerializer,
     ClearanceSerializer,
     PlanAssignSerializer,
@@ -42,7 +33,15 @@ from .physio_serializers import (
     ProgramTemplateSerializer,
     TemplateFromPlanSerializer,
 )
-from .serializers import PlanDetailSerializer, PlanSummarySerializer
+from programs.api.serializers import PlanDetailSerializer, PlanSummarySerializer
+from programs.models import Plan, Prescription, ProgramTemplate
+from programs.plan_json import plan_to_dict
+from programs.program_edits import edits_from_dict
+from programs.services.assign import plan_assign
+from programs.services.care import SessionLoggedError, plan_clinician_clear, prescription_override
+from programs.services.program_edits import plan_program_edit, template_from_plan
+from programs.services.templates import template_create, template_delete, template_update
+from rehabplan.api import IsPhysio, error_body, request_user
 
 PHYSIO_ONLY = [permissions.IsAuthenticated, IsPhysio]
 ERROR = OpenApiResponse(description="The error shape: {detail, errors}.")

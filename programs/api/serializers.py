@@ -14,12 +14,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-
-from ..domain import URGENCIES, Referral
-from ..models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus
-from ..plan_json import intake_from_dict
-from ..screening import screen_answers, screen_red_flags
-from ..serializers import IntakeSerializer
+from programs.domain import URGENCIES, Referral
+from programs.models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus
+from programs.plan_json import intake_from_dict
+from programs.screening import screen_answers, screen_red_flags
+from programs.serializers import IntakeSerializer
 
 # The API's own bounds on a new plan's start: a week back (a plan started last Monday), a year ahead.
 START_DAYS_BACK = 7
@@ -319,7 +318,7 @@ class PlanChangeSerializer(serializers.ModelSerializer[PlanChange]):
         read_only_fields = fields
 
     def get_reason(self, change: PlanChange) -> str:
-        from ..templatetags.plans import decision_reason
+        from programs.templatetags.plans import decision_reason
 
         return decision_reason(change.reason)
 

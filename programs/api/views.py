@@ -29,17 +29,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
-from rehabplan.api import VALIDATION_DETAIL, IsRunner, error_body, flat_errors, request_user
-
-from .. import selectors, services
-from ..models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus
-from ..plan_json import day_to_dict, plan_to_dict, week_to_dict
-from ..screening import screen_answers
-from ..serializers import IntakeSerializer
-from ..services.generation import pathways
-from . import etags
-from .etags import PlanMeta
-from .serializers import (
+from programs import selectors, services
+from programs.api import etags
+from programs.api.etags import PlanMeta
+from programs.api.serializers import (
     DayReadSerializer,
     ErrorWithReferralSerializer,
     IntakeRecordSerializer,
@@ -52,6 +45,12 @@ from .serializers import (
     WeekReadSerializer,
     referral_dict,
 )
+from programs.models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus
+from programs.plan_json import day_to_dict, plan_to_dict, week_to_dict
+from programs.screening import screen_answers
+from programs.serializers import IntakeSerializer
+from programs.services.generation import pathways
+from rehabplan.api import VALIDATION_DETAIL, IsRunner, error_body, flat_errors, request_user
 
 
 def _short(date: dt.date) -> str:

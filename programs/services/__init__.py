@@ -8,11 +8,10 @@ Split by concern: generation (what the generator is fed), intakes, plans (create
 
 from __future__ import annotations
 
-from ..versions import catalogue_of, pathway_of
-from .archive import plan_archive
-from .assign import plan_assign, program_preview
-from .care import plan_clinician_clear, prescription_override
-from .generation import (
+from programs.services.archive import plan_archive
+from programs.services.assign import plan_assign, program_preview
+from programs.services.care import plan_clinician_clear, prescription_override
+from programs.services.generation import (
     catalogue,
     catalogue_version_latest,
     generate,
@@ -21,9 +20,9 @@ from .generation import (
     pathways,
     rules_config,
 )
-from .intakes import intake_record
-from .logs import completed_as_prescribed, day_log_record, session_log_record, stage_check_record
-from .plans import (
+from programs.services.intakes import intake_record
+from programs.services.logs import completed_as_prescribed, day_log_record, session_log_record, stage_check_record
+from programs.services.plans import (
     plan_create,
     plan_replan,
     plan_replan_on,
@@ -32,11 +31,12 @@ from .plans import (
     plan_upgrade,
     plans_replan_for_today,
 )
-from .program_edits import plan_program_edit, template_from_plan
-from .reminder_news import physio_digests_queue, reminders_plan_changed
-from .reminder_sending import reminders_send
-from .reminders import reminders_dispatch, reminders_reschedule, reminders_reschedule_after_commit
-from .swaps import exercise_swap
+from programs.services.program_edits import plan_program_edit, template_from_plan
+from programs.services.reminder_news import physio_digests_queue, reminders_plan_changed
+from programs.services.reminder_sending import reminders_send
+from programs.services.reminders import reminders_dispatch, reminders_reschedule, reminders_reschedule_after_commit
+from programs.services.swaps import exercise_swap
+from programs.versions import catalogue_of, pathway_of
 
 __all__ = [
     "catalogue",

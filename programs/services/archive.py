@@ -6,9 +6,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from accounts.models import User
-
-from ..models import Plan, PlanChange, PlanChangeKind, PlanStatus
-from .plans import plan_locked
+from programs.models import Plan, PlanChange, PlanChangeKind, PlanStatus
+from programs.services.plans import plan_locked
 
 
 @transaction.atomic

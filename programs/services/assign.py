@@ -16,17 +16,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-
-from .. import domain
-from ..models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus, ProgramTemplate
-from ..pathways import choose_pathway, entry_phase
-from ..plan_json import intake_from_dict
-from ..program_edits import NO_EDITS, ProgramEdits, edit_problems, edits_from_dict, edits_to_dict
-from .care import _require_physio
-from .generation import catalogue, generate, pathways
-from .plans import plan_start
-from .reminder_news import reminders_plan_changed
-from .templates import template_pain_limits
+from programs import domain
+from programs.models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus, ProgramTemplate
+from programs.pathways import choose_pathway, entry_phase
+from programs.plan_json import intake_from_dict
+from programs.program_edits import NO_EDITS, ProgramEdits, edit_problems, edits_from_dict, edits_to_dict
+from programs.services.care import _require_physio
+from programs.services.generation import catalogue, generate, pathways
+from programs.services.plans import plan_start
+from programs.services.reminder_news import reminders_plan_changed
+from programs.services.templates import template_pain_limits
 
 
 @dataclasses.dataclass(frozen=True)

@@ -18,15 +18,14 @@ from django.utils import timezone
 from accounts.care import display_name
 from accounts.models import CareLink, User
 from exercises.catalogue import dose_from_dict, dose_to_dict
-
-from ..models import Plan, PlanChange, PlanChangeKind, PlanStatus, Prescription, SessionLog
-from ..plan_json import intake_from_dict
-from ..plan_sync import persist_plan_body, sync_future
-from ..selectors import plan_read
-from ..state_json import state_from_dict, state_to_dict
-from .generation import generate_for
-from .plans import plan_locked
-from .reminder_news import reminders_plan_changed
+from programs.models import Plan, PlanChange, PlanChangeKind, PlanStatus, Prescription, SessionLog
+from programs.plan_json import intake_from_dict
+from programs.plan_sync import persist_plan_body, sync_future
+from programs.selectors import plan_read
+from programs.services.generation import generate_for
+from programs.services.plans import plan_locked
+from programs.services.reminder_news import reminders_plan_changed
+from programs.state_json import state_from_dict, state_to_dict
 
 
 class SessionLoggedError(ValidationError):

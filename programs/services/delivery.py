@@ -30,9 +30,8 @@ from pywebpush import WebPushException, webpush  # type: ignore[import-untyped] 
 from accounts.models import PushSubscription, Role, RunnerProfile, User
 from accounts.reminder_settings import KIND_SWITCHES
 from accounts.services import physio_digest_set
-
-from ..models import Reminder, ReminderStatus
-from ..reminder_messages import Message
+from programs.models import Reminder, ReminderStatus
+from programs.reminder_messages import Message
 
 logger = logging.getLogger(__name__)
 
@@ -290,6 +289,6 @@ def reminders_unsubscribe(*, user_id: int, kind: str) -> None:
                 status=ReminderStatus.SKIPPED, updated_at=timezone.now()
             )
         # Imported here: the reminder engine imports this module to deliver what it schedules.
-        from .reminders import reminders_reschedule_after_commit
+        from programs.services.reminders import reminders_reschedule_after_commit
 
         reminders_reschedule_after_commit(user_id)

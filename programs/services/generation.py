@@ -21,16 +21,15 @@ from django.db.models import Max
 
 from exercises.catalogue import Catalogue, load_catalogue_file
 from exercises.models import CatalogueVersion
-
-from .. import domain
-from ..generator import generate_plan
-from ..models import PathwayVersion, Plan
-from ..pathways import Pathway, load_pathways, pathway_source
-from ..plan_sync import CatalogueMismatchError
-from ..program_edits import NO_EDITS, ProgramEdits, edits_from_dict
-from ..rules import RulesConfig
-from ..state_json import pain_limits_from_dict
-from ..versions import catalogue_of, pathway_of
+from programs import domain
+from programs.generator import generate_plan
+from programs.models import PathwayVersion, Plan
+from programs.pathways import Pathway, load_pathways, pathway_source
+from programs.plan_sync import CatalogueMismatchError
+from programs.program_edits import NO_EDITS, ProgramEdits, edits_from_dict
+from programs.rules import RulesConfig
+from programs.state_json import pain_limits_from_dict
+from programs.versions import catalogue_of, pathway_of
 
 
 @cache

@@ -9,8 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from accounts.models import User
-
-from ..models import Intake
+from programs.models import Intake
 
 
 @transaction.atomic

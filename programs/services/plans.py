@@ -18,18 +18,16 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import RunnerProfile, User
-
-from .. import domain
-from ..decisions import SlotChange, decision_rows
-from ..models import DayLog, Intake, Plan, PlanChange, PlanChangeKind, PlanStateChange, PlanStatus, SessionLog
-from ..pathways import choose_pathway
-from ..plan_json import intake_from_dict
-from ..plan_sync import persist_plan_body, sync_future
-from ..program_edits import NO_EDITS, ProgramEdits, edits_to_dict
-from ..replan import replan
-from ..selectors import StoredPlan, plan_read
-from ..state_json import state_from_dict, state_to_dict
-from .generation import (
+from programs import domain
+from programs.decisions import SlotChange, decision_rows
+from programs.models import DayLog, Intake, Plan, PlanChange, PlanChangeKind, PlanStateChange, PlanStatus, SessionLog
+from programs.pathways import choose_pathway
+from programs.plan_json import intake_from_dict
+from programs.plan_sync import persist_plan_body, sync_future
+from programs.program_edits import NO_EDITS, ProgramEdits, edits_to_dict
+from programs.replan import replan
+from programs.selectors import StoredPlan, plan_read
+from programs.services.generation import (
     catalogue_version_latest,
     edits_of,
     generate_for,
@@ -37,9 +35,10 @@ from .generation import (
     pinned_inputs,
     rules_config,
 )
-from .intakes import intake_record
-from .reminder_news import reminders_plan_changed
-from .reminders import reminders_reschedule_after_commit
+from programs.services.intakes import intake_record
+from programs.services.reminder_news import reminders_plan_changed
+from programs.services.reminders import reminders_reschedule_after_commit
+from programs.state_json import state_from_dict, state_to_dict
 
 
 def plan_revision_bump(pk: int) -> None:

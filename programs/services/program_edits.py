@@ -15,19 +15,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-
-from ..models import Plan, PlanChange, PlanChangeKind, PlanStatus, ProgramTemplate
-from ..plan_json import intake_from_dict
-from ..plan_sync import sync_future
-from ..program_edits import ProgramEdits, edit_problems, edits_to_dict
-from ..selectors import plan_read, runner_today
-from ..state_json import state_from_dict
-from .assign import prefixed
-from .care import _require_physio
-from .generation import generate_for, pinned_inputs
-from .plans import plan_locked
-from .reminder_news import reminders_plan_changed
-from .templates import template_create, template_pain_limits
+from programs.models import Plan, PlanChange, PlanChangeKind, PlanStatus, ProgramTemplate
+from programs.plan_json import intake_from_dict
+from programs.plan_sync import sync_future
+from programs.program_edits import ProgramEdits, edit_problems, edits_to_dict
+from programs.selectors import plan_read, runner_today
+from programs.services.assign import prefixed
+from programs.services.care import _require_physio
+from programs.services.generation import generate_for, pinned_inputs
+from programs.services.plans import plan_locked
+from programs.services.reminder_news import reminders_plan_changed
+from programs.services.templates import template_create, template_pain_limits
+from programs.state_json import state_from_dict
 
 
 @transaction.atomic

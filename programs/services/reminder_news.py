@@ -12,12 +12,11 @@ from django.urls import reverse
 
 from accounts.models import RunnerProfile, User
 from exercises.models import Exercise
-
-from ..models import Plan, PlanChange, PlanChangeKind, Reminder, ReminderKind
-from ..models import ReminderStatus as Status
-from ..reminder_schedule import outside_quiet_hours, plan_change_due, send_instant
-from ..reminder_times import wall_time
-from .reminders import absolute_url, reminder_settings
+from programs.models import Plan, PlanChange, PlanChangeKind, Reminder, ReminderKind
+from programs.models import ReminderStatus as Status
+from programs.reminder_schedule import outside_quiet_hours, plan_change_due, send_instant
+from programs.reminder_times import wall_time
+from programs.services.reminders import absolute_url, reminder_settings
 
 # What the runner is told about; other decisions (a progression, a swap they made) show on their plan page only.
 NEWSWORTHY_CHANGES = frozenset(
@@ -96,7 +95,7 @@ def _reasons_with_names(changes: Sequence[PlanChange]) -> list[str]:
 def physio_digests_queue(*, now: dt.datetime) -> int:
     """Hourly: one digest per physio about the patients who need attention, when that list is not the one they were
     last sent. The rows are due now; the dispatcher hands them to a send task within the minute."""
-    from ..patients import patient_rows
+    from programs.patients import patient_rows
 
     physios = User.objects.filter(role="physio", is_active=True, digest_enabled=True, patient_links__status="active")
     queued = 0

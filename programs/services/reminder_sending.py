@@ -17,14 +17,13 @@ from django.db.models import F
 from django.urls import reverse
 
 from accounts.models import PushSubscription, RunnerProfile
-
-from .. import reminder_messages as messages
-from ..models import DayLog, PlannedSession, Reminder, ReminderKind
-from ..models import ReminderStatus as Status
-from ..reminder_schedule import DAILY_KINDS, still_useful
-from ..reminder_times import wall_time
-from .delivery import PushTarget, Sender
-from .reminders import absolute_url, reminder_settings, reminders_reschedule
+from programs import reminder_messages as messages
+from programs.models import DayLog, PlannedSession, Reminder, ReminderKind
+from programs.models import ReminderStatus as Status
+from programs.reminder_schedule import DAILY_KINDS, still_useful
+from programs.reminder_times import wall_time
+from programs.services.delivery import PushTarget, Sender
+from programs.services.reminders import absolute_url, reminder_settings, reminders_reschedule
 
 
 @dataclass

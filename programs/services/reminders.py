@@ -25,17 +25,11 @@ from django.db import transaction
 from django.db.models import Q
 
 from accounts.models import RunnerProfile
-
-from ..models import Plan, PlannedSession, PlanStatus, Reminder
-from ..models import ReminderStatus as Status
-from ..reminder_schedule import (
-    DAILY_KINDS,
-    ReminderSettings,
-    next_reminder,
-    still_useful,
-)
-from ..reminder_selectors import session_lines
-from ..reminder_times import zone_or_utc
+from programs.models import Plan, PlannedSession, PlanStatus, Reminder
+from programs.models import ReminderStatus as Status
+from programs.reminder_schedule import DAILY_KINDS, ReminderSettings, next_reminder, still_useful
+from programs.reminder_selectors import session_lines
+from programs.reminder_times import zone_or_utc
 
 logger = logging.getLogger(__name__)
 
@@ -178,7 +172,7 @@ class DispatchResult:
 
 
 def _enqueue_default(batch: list[int]) -> None:
-    from ..tasks import reminders_send
+    from programs.tasks import reminders_send
 
     # The rows are committed before the message leaves (the chunks' transactions are closed by now; a caller's
     # own transaction delays the message to its commit).

@@ -15,16 +15,15 @@ from django.db import transaction
 
 from accounts.models import CareLink, User
 from exercises.catalogue import Catalogue, ExerciseSpec
-
-from ..generator import pathway_item_of, swap_choices
-from ..models import Plan, PlanChange, PlanChangeKind, PlanStateChange, PlanStatus, PlanWeek, Prescription
-from ..pathways import PathwayItem
-from ..plan_json import intake_from_dict
-from ..plan_sync import sync_future
-from ..selectors import plan_read
-from ..state_json import state_from_dict, state_to_dict
-from .generation import generate_for, pinned_inputs
-from .plans import plan_locked
+from programs.generator import pathway_item_of, swap_choices
+from programs.models import Plan, PlanChange, PlanChangeKind, PlanStateChange, PlanStatus, PlanWeek, Prescription
+from programs.pathways import PathwayItem
+from programs.plan_json import intake_from_dict
+from programs.plan_sync import sync_future
+from programs.selectors import plan_read
+from programs.services.generation import generate_for, pinned_inputs
+from programs.services.plans import plan_locked
+from programs.state_json import state_from_dict, state_to_dict
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-
-from .. import domain
-from ..models import ProgramTemplate
-from ..pathways import Pathway
-from ..program_edits import EditsFormatError, ProgramEdits, edit_problems, edits_from_dict, edits_to_dict
-from .generation import catalogue, pathways
+from programs import domain
+from programs.models import ProgramTemplate
+from programs.pathways import Pathway
+from programs.program_edits import EditsFormatError, ProgramEdits, edit_problems, edits_from_dict, edits_to_dict
+from programs.services.generation import catalogue, pathways
 
 # What a template's `program` may set: the edits' fields (programs.program_edits.ProgramEdits). `pain_limit`: the highest
 # acceptable pain (0-10) during and after exercise, in place of the pathway's own (docs/design.md §5: 2/10 by default

@@ -9,9 +9,8 @@ from typing import Any
 from django import template
 
 from exercises.catalogue import ExerciseSpec, dose_from_dict
-
-from ..dosing import describe
-from ..selectors import SessionRow
+from programs.dosing import describe
+from programs.selectors import SessionRow
 
 register = template.Library()
 

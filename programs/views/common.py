@@ -10,10 +10,9 @@ from django.utils import timezone
 from django_htmx.middleware import HtmxDetails
 
 from accounts.models import CareLink, User
-
-from .. import selectors
-from ..models import Plan
-from ..versions import pathway_of
+from programs import selectors
+from programs.models import Plan
+from programs.versions import pathway_of
 
 
 class AuthenticatedRequest(HttpRequest):

@@ -20,9 +20,8 @@ from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
-
-from .. import selectors, services
-from ..forms import (
+from programs import selectors, services
+from programs.forms import (
     AboutYouForm,
     EquipmentDaysForm,
     HamstringForm,
@@ -33,10 +32,10 @@ from ..forms import (
     error_paths,
     merge_contract,
 )
-from ..models import Intake, PlanStatus
-from ..screening import screen_answers
-from ..serializers import IntakeSerializer
-from .common import AuthenticatedRequest
+from programs.models import Intake, PlanStatus
+from programs.screening import screen_answers
+from programs.serializers import IntakeSerializer
+from programs.views.common import AuthenticatedRequest
 
 SESSION_KEY = "intake_wizard"
 

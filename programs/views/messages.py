@@ -18,8 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import care
 from accounts.models import CareLink, Message, User
-
-from .common import AuthenticatedRequest
+from programs.views.common import AuthenticatedRequest
 
 
 class MessageForm(forms.Form):

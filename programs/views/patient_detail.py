@@ -20,15 +20,14 @@ from django.views.decorators.http import require_POST
 
 from accounts import care
 from accounts.models import User
-
-from .. import patients, selectors
-from ..forms import RED_FLAG_QUESTIONS
-from ..log_forms import MORNING_RED_FLAGS
-from ..models import DayLog, ExerciseLog, Plan, PlanWeek, SessionLog
-from ..selectors import ItemRow, SessionRow
-from .common import AuthenticatedRequest, linked_patient, phase_names, require_physio
-from .messages import MessageForm, send_from_form
-from .progress import progress_context
+from programs import patients, selectors
+from programs.forms import RED_FLAG_QUESTIONS
+from programs.log_forms import MORNING_RED_FLAGS
+from programs.models import DayLog, ExerciseLog, Plan, PlanWeek, SessionLog
+from programs.selectors import ItemRow, SessionRow
+from programs.views.common import AuthenticatedRequest, linked_patient, phase_names, require_physio
+from programs.views.messages import MessageForm, send_from_form
+from programs.views.progress import progress_context
 
 # Every decision is listed; this only bounds a pathological plan (the full log stays one link away).
 DECISIONS_SHOWN = 500

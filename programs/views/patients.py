@@ -15,10 +15,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import services
-
-from .. import patients
-from ..services.generation import pathways
-from .common import AuthenticatedRequest, require_physio
+from programs import patients
+from programs.services.generation import pathways
+from programs.views.common import AuthenticatedRequest, require_physio
 
 SORT_CHOICES = [
     ("", "Needs attention first"),

@@ -14,16 +14,16 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .. import selectors, services
-from ..generator import pathway_item_of, swap_choices
-from ..models import Plan, PlannedSession, PlanStatus, Prescription
-from ..plan_json import intake_from_dict
-from ..selectors import SessionRow, StoredWeek
-from ..services.generation import pinned_inputs
-from ..services.swaps import swap_choices_for
-from ..state_json import state_from_dict
-from ..templatetags.plans import run_names, session_label
-from .common import AuthenticatedRequest, phase_names, plan_for_user, this_week
+from programs import selectors, services
+from programs.generator import pathway_item_of, swap_choices
+from programs.models import Plan, PlannedSession, PlanStatus, Prescription
+from programs.plan_json import intake_from_dict
+from programs.selectors import SessionRow, StoredWeek
+from programs.services.generation import pinned_inputs
+from programs.services.swaps import swap_choices_for
+from programs.state_json import state_from_dict
+from programs.templatetags.plans import run_names, session_label
+from programs.views.common import AuthenticatedRequest, phase_names, plan_for_user, this_week
 
 DONE, PART_DONE, MISSED, TODAY, COMING, REST = "Done ✓", "Partly done", "Missed", "Today", "Coming", ""
 

@@ -6,8 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from ..printing import PRINT_TEMPLATE, pdf_filename, plan_pdf, plan_print_context
-from .common import AuthenticatedRequest, plan_for_user
+from programs.printing import PRINT_TEMPLATE, pdf_filename, plan_pdf, plan_print_context
+from programs.views.common import AuthenticatedRequest, plan_for_user
 
 
 @login_required

@@ -21,9 +21,8 @@ from django.urls import NoReverseMatch, reverse
 from accounts.care import display_name
 from accounts.models import User
 from exercises.catalogue import Catalogue
-
-from .. import domain, services
-from ..editor_forms import (
+from programs import domain, services
+from programs.editor_forms import (
     AssignStartForm,
     EditorForm,
     PlanEditForm,
@@ -34,13 +33,13 @@ from ..editor_forms import (
     rows_from_pathway,
     rows_from_plan,
 )
-from ..models import Intake, Plan, PlanStatus, ProgramTemplate
-from ..pathways import choose_pathway
-from ..plan_json import intake_from_dict
-from ..program_edits import NO_EDITS, EditsFormatError, ProgramEdits, edits_from_dict, edits_to_dict
-from ..selectors import runner_today
-from ..services.templates import template_create
-from .common import AuthenticatedRequest, linked_patient
+from programs.models import Intake, Plan, PlanStatus, ProgramTemplate
+from programs.pathways import choose_pathway
+from programs.plan_json import intake_from_dict
+from programs.program_edits import NO_EDITS, EditsFormatError, ProgramEdits, edits_from_dict, edits_to_dict
+from programs.selectors import runner_today
+from programs.services.templates import template_create
+from programs.views.common import AuthenticatedRequest, linked_patient
 
 
 def linked_runner(request: AuthenticatedRequest, runner_id: int) -> User:

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from ..services.delivery import KIND_NAMES, choices_place, reminders_unsubscribe, unsubscribe_request
+from programs.services.delivery import KIND_NAMES, choices_place, reminders_unsubscribe, unsubscribe_request
 
 
 @csrf_exempt  # the mail provider's one-click POST carries no CSRF token; the signed token stands in for it

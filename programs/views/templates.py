@@ -15,13 +15,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from .. import services
-from ..editor_forms import EditorForm, TemplateForm, add_service_errors, edits_summary, rows_from_pathway
-from ..models import ProgramTemplate
-from ..program_edits import edits_to_dict
-from ..services import templates as template_services
-from .common import AuthenticatedRequest
-from .program_editor import stored_edits
+from programs import services
+from programs.editor_forms import EditorForm, TemplateForm, add_service_errors, edits_summary, rows_from_pathway
+from programs.models import ProgramTemplate
+from programs.program_edits import edits_to_dict
+from programs.services import templates as template_services
+from programs.views.common import AuthenticatedRequest
+from programs.views.program_editor import stored_edits
 
 
 def _physio(request: AuthenticatedRequest) -> None:

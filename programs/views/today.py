@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .. import selectors, services
-from ..log_forms import MorningCheckForm, SessionLogForm, is_loggable
-from ..models import Plan, PlannedSession, PlanStatus
-from ..state_json import state_from_dict
-from ..templatetags.plans import decision_reason
-from .common import AuthenticatedRequest, phase_names
-from .patients import patient_list_page
+from programs import selectors, services
+from programs.log_forms import MorningCheckForm, SessionLogForm, is_loggable
+from programs.models import Plan, PlannedSession, PlanStatus
+from programs.state_json import state_from_dict
+from programs.templatetags.plans import decision_reason
+from programs.views.common import AuthenticatedRequest, phase_names
+from programs.views.patients import patient_list_page
 
 SKIP_MORNING_CHECK = "morning_check_skipped"
 

@@ -20,8 +20,7 @@ from exercises.catalogue import (
     load_catalogue_file,
     parse_catalogue,
 )
-
-from .conftest import row
+from tests.exercises.conftest import row
 
 EXPECTED_SLUGS = {
     "nordic_curl",

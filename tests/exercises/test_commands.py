@@ -11,7 +11,7 @@ import pytest
 from django.core.management import ManagementUtility, call_command
 from django.db import connections
 
-from .conftest import capture_writes, db_snapshot, row
+from tests.exercises.conftest import capture_writes, db_snapshot, row
 
 pytestmark = pytest.mark.django_db
 

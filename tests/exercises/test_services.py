@@ -13,8 +13,7 @@ from django.apps import apps
 from exercises.catalogue import Catalogue, CatalogueError, Dose, ExerciseSpec, load_catalogue_file
 from exercises.models import Equipment, Exercise
 from exercises.services import catalogue_load
-
-from .conftest import capture_writes, db_snapshot
+from tests.exercises.conftest import capture_writes, db_snapshot
 
 pytestmark = pytest.mark.django_db
 
