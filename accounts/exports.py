@@ -1,6 +1,6 @@
 """Everything RehabPlan stores about one user, for "Download all my data" (as JSON, or as one CSV).
 
-Each kind of record is one query (a plan's days, sessions and items are `programs.selectors.plan_read`, a fixed
+Each kind of record is one query (a plan's days, sessions and items are `programs.selectors.plans.plan_read`, a fixed
 number of queries per plan), so a runner with a year of logs downloads as fast as one with a week.
 """
 
@@ -16,9 +16,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch, Q
 
 from accounts.models import CareLink, RunnerProfile, User
-from programs import selectors
+from programs.clinical.contract import plan_to_dict
 from programs.models import DayLog, ExerciseLog, Intake, PlanChange, Reminder, ReminderStatus, SessionLog
-from programs.plan_json import plan_to_dict
+from programs.selectors import plans as selectors
 from programs.services.logs import DAY_LOG_FIELDS, EXERCISE_LOG_FIELDS
 
 # 2: reminders are described in words (what, for_date, status…), and the settings hold the reminder choices.

@@ -120,7 +120,7 @@ class RunnerProfile(models.Model):
     # Local times between which nothing is sent (it waits for the end); both empty: no quiet hours.
     quiet_hours_start = models.TimeField(null=True, blank=True, default=datetime.time(22, 0))
     quiet_hours_end = models.TimeField(null=True, blank=True, default=datetime.time(7, 0))
-    # The runner's next reminder (programs.services.reminders): its UTC instant, the local date it is for and what
+    # The runner's next reminder (programs.reminders.dispatch): its UTC instant, the local date it is for and what
     # it will be about ({"kinds": [...], "session": {...}}). The dispatcher reads only rows whose instant has come.
     next_reminder_at = models.DateTimeField(null=True, blank=True)
     next_reminder_on = models.DateField(null=True, blank=True)

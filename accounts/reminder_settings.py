@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from programs.reminder_schedule import in_quiet_hours
+from programs.reminders.schedule import in_quiet_hours
 
 QUIET_HOURS_ONE_END = "Give both ends of your quiet hours, or neither."
 QUIET_HOURS_EMPTY = "Quiet hours need a start and an end that differ."

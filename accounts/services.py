@@ -25,7 +25,7 @@ from accounts.models import (
 )
 from accounts.reminder_settings import KIND_SWITCHES, ReminderChoices, reminder_choice_problems
 from programs.models import ExerciseLog, Intake, Plan, Reminder, ReminderKind, ReminderStatus, SessionLog, StageCheck
-from programs.selectors import local_today
+from programs.selectors.plans import local_today
 
 LOGIN_LINK_SCOPE = "login-link"
 
@@ -131,7 +131,7 @@ def runner_settings_update(
     profile.save(update_fields=list(choices))
     _queued_reminders_ruled_out(profile).update(status=ReminderStatus.SKIPPED, updated_at=timezone.now())
     # Imported here: programs.services imports this module (unsubscribing turns a kind off through it).
-    from programs.services import reminders_reschedule_after_commit
+    from programs.reminders.dispatch import reminders_reschedule_after_commit
 
     reminders_reschedule_after_commit(user.pk)
     return profile

@@ -1,6 +1,6 @@
 """Account pages: sign up, log in (password or e-mailed link), settings, the calendar feed, data export, deletion.
 
-Thin views: forms check input, `accounts.services` writes, `accounts.exports` and `programs.calendar_feed` read.
+Thin views: forms check input, `accounts.services` writes, `accounts.exports` and `programs.outputs.calendar` read.
 """
 
 from __future__ import annotations
@@ -34,10 +34,11 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.models import ApiToken, CareLink, RunnerProfile
-from programs import calendar_feed, selectors
 from programs.models import Plan
-from programs.reminder_messages import long_date
-from programs.reminder_times import zone_or_utc
+from programs.outputs import calendar as calendar_feed
+from programs.reminders.messages import long_date
+from programs.reminders.times import zone_or_utc
+from programs.selectors import plans as selectors
 from programs.views.common import AuthenticatedRequest
 
 # Signing up proves the password, not a link: the session records the password backend.

@@ -101,8 +101,8 @@ def seed(weeks: int) -> tuple[int, str]:
     from django.core.management import call_command
 
     from accounts.services import api_token_create, user_create
-    from programs import services
-    from programs.serializers import IntakeSerializer
+    from programs.api.serializers.intake import IntakeSerializer
+    from programs.services.plans import plan_start_from_intake
 
     call_command("migrate", verbosity=0)
     runner = user_create(email="bench.runner@example.test", password=None)
@@ -111,7 +111,7 @@ def seed(weeks: int) -> tuple[int, str]:
     serializer = IntakeSerializer(data=intake, context={"start": start})
     if not serializer.is_valid():
         raise SystemExit(f"The demo intake does not validate: {serializer.errors}")
-    plan = services.plan_start_from_intake(runner=runner, data=serializer.data, start=start, weeks=weeks)
+    plan = plan_start_from_intake(runner=runner, data=serializer.data, start=start, weeks=weeks)
     _token, key = api_token_create(user=runner, name="bench")
     from django.db import connection
 

@@ -33,9 +33,12 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from programs import services  # noqa: E402
+from programs.clinical.contract import intake_from_dict  # noqa: E402
 from programs.models import Intake  # noqa: E402
-from programs.plan_json import intake_from_dict  # noqa: E402
+from programs.services.generation import generate  # noqa: E402
+from programs.services.intakes import intake_record  # noqa: E402
+from programs.services.logs import session_log_record  # noqa: E402
+from programs.services.plans import plan_create  # noqa: E402
 
 START = dt.date(2026, 11, 23)
 INTAKE = json.loads((ROOT / "programs" / "data" / "demo_intake.json").read_text())
@@ -54,7 +57,7 @@ def main() -> None:
     intake = intake_from_dict(INTAKE)
 
     def pure() -> None:
-        services.generate(intake, start=START, weeks=12)
+        generate(intake, start=START, weeks=12)
 
     pure()
     print(f"pure generation, 12 weeks: median {median_ms(pure, 500):.3f} ms over 500 runs (budget 2 ms)")
@@ -65,10 +68,10 @@ def main() -> None:
         from accounts.services import user_create
 
         runner = user_create(email="bench@example.test", password=None)
-        stored = services.intake_record(runner=runner, data=INTAKE)
+        stored = intake_record(runner=runner, data=INTAKE)
 
         def persist() -> None:
-            services.plan_create(intake=stored, start=START, weeks=12)
+            plan_create(intake=stored, start=START, weeks=12)
 
         persist()
         print(
@@ -78,7 +81,7 @@ def main() -> None:
         counts = {}
         for weeks in (4, 12, 26):
             with CaptureQueriesContext(connection) as queries:
-                services.plan_create(intake=stored, start=START, weeks=weeks)
+                plan_create(intake=stored, start=START, weeks=weeks)
             counts[weeks] = len(queries)
         verdict = "equal" if len(set(counts.values())) == 1 else "NOT EQUAL"
         print(
@@ -98,7 +101,7 @@ def log_with_replan(runner: User, stored: Intake, runs: int = 50) -> None:
     from programs.models import PlanChange, PlannedSession
 
     def fresh() -> tuple[PlannedSession, list[dict[str, object]]]:
-        plan = services.plan_create(intake=stored, start=START, weeks=26)
+        plan = plan_create(intake=stored, start=START, weeks=26)
         session = PlannedSession.objects.filter(plan=plan, kind="strength").order_by("date").first()
         assert session is not None
         entries: list[dict[str, object]] = [
@@ -113,13 +116,13 @@ def log_with_replan(runner: User, stored: Intake, runs: int = 50) -> None:
     for run in range(runs + 1):
         session, entries = fresh()
         began = time.perf_counter()
-        services.session_log_record(session=session, runner=runner, entries=entries)
+        session_log_record(session=session, runner=runner, entries=entries)
         if run:  # the first run warms the process caches
             timings.append((time.perf_counter() - began) * 1000)
             rows.append(PlanChange.objects.filter(plan_id=session.plan_id).count())
     session, entries = fresh()
     with CaptureQueriesContext(connection) as captured:
-        services.session_log_record(session=session, runner=runner, entries=entries)
+        session_log_record(session=session, runner=runner, entries=entries)
     print(
         f"session log + replan on {connection.vendor}, 26 weeks, pain over the limit: median "
         f"{statistics.median(timings):.2f} ms over {runs} runs (budget 50 ms); "

@@ -128,7 +128,7 @@ def time_minutes(base: dt.datetime, minutes: Sequence[int], redis: PrivateRedis)
     """The dispatcher's wall time for each minute, as beat runs it at the minute's end. Each minute's rows are then
     marked sent, as the workers would have, so the outbox looks like a running system's."""
     from programs.models import Reminder, ReminderStatus
-    from programs.services import reminders_dispatch
+    from programs.reminders.dispatch import reminders_dispatch
 
     timings = []
     for minute in minutes:
@@ -149,7 +149,7 @@ def due_scan_plan(base: dt.datetime, minute: int) -> tuple[str, list[str], str]:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
-    from programs.services import reminders_dispatch
+    from programs.reminders.dispatch import reminders_dispatch
 
     began = time.perf_counter()
     with CaptureQueriesContext(connection) as captured:
@@ -188,7 +188,7 @@ def reset_all_due(now: dt.datetime) -> None:
 
 
 def all_due_at_once(runners: int, redis: PrivateRedis) -> None:
-    from programs.services import reminders_dispatch
+    from programs.reminders.dispatch import reminders_dispatch
 
     now = dt.datetime.now(dt.UTC)
     reset_all_due(now)
@@ -223,7 +223,7 @@ def end_to_end(count: int, env: dict[str, str], redis: PrivateRedis, sink: SmtpS
 
     from accounts.models import User
     from programs.models import Reminder, ReminderStatus
-    from programs.services import reminders_dispatch
+    from programs.reminders.dispatch import reminders_dispatch
 
     now = dt.datetime.now(dt.UTC)
     reset_all_due(now)

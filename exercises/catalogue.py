@@ -1,6 +1,6 @@
 """The exercise catalogue as plain data: fixed vocabularies and the frozen types the pure core reads.
 
-No ORM here: `programs.generator` works on `ExerciseSpec` values, and `exercises.services` turns the same
+No ORM here: `programs.clinical.generator` works on `ExerciseSpec` values, and `exercises.services` turns the same
 values into rows. The versioned catalogue file is `exercises/data/catalogue.yaml`.
 """
 

@@ -80,10 +80,10 @@ class Plan(models.Model):
     start = models.DateField()
     weeks = models.PositiveSmallIntegerField()
     pain_limits = models.JSONField(null=True, blank=True)
-    # The rules' decisions so far (programs.domain.PlanState); generator(intake, state) reproduces the plan.
+    # The rules' decisions so far (programs.clinical.types.PlanState); generator(intake, state) reproduces the plan.
     state = models.JSONField(default=dict, blank=True)
     clinician_clearance = models.JSONField(null=True, blank=True)
-    # A physio's changes to the program (programs.program_edits.ProgramEdits as a dict): exercises removed, added or
+    # A physio's changes to the program (programs.clinical.edits.ProgramEdits as a dict): exercises removed, added or
     # reordered, fixed doses, pain limit and running caps. Every regeneration applies them, so the rules keep them.
     program_edits = models.JSONField(default=dict, blank=True)
     # Raised by every write to the plan or its sessions (services.plans.plan_locked), so a client's cached copy
@@ -133,7 +133,7 @@ class PlannedSession(models.Model):
     date = models.DateField()
     kind = models.CharField(max_length=20)
     position = models.PositiveSmallIntegerField(default=0)
-    # The warm-up that opens a strength session, as its exercises' slugs (programs.warm_up). Kept on the session, not
+    # The warm-up that opens a strength session, as its exercises' slugs (programs.clinical.warm_up). Kept on the session, not
     # as prescriptions: it never progresses and is not logged; the read model rebuilds its items.
     warm_up = models.TextField(blank=True, default="")
 
@@ -148,6 +148,12 @@ class PlannedSession(models.Model):
         return f"{self.kind} on {self.date}"
 
 
+# A prescription's columns besides its exercise that a replan may change. The one list: the bulk UPDATE
+# (programs.services.bulk_writes), the read model (programs.selectors.plans) and the sync's comparison
+# (programs.services.plan_sync) each add the exercise their own way.
+ITEM_COLUMNS = ("dose", "pain_limit", "reason", "source", "times_per_day", "slot", "step", "scheduled_step", "replaces")
+
+
 class Prescription(models.Model):
     session = models.ForeignKey(PlannedSession, on_delete=models.CASCADE, related_name="prescriptions")
     # The session's plan, repeated so a plan's items are one index scan (a join through sessions turns into a
@@ -160,7 +166,7 @@ class Prescription(models.Model):
     reason = models.TextField()
     source = models.TextField(blank=True, default="")  # where the exercise and its dose come from, for physios
     times_per_day = models.PositiveSmallIntegerField(default=1)
-    # What the rules read back (programs.domain.Item): the pathway exercise whose place this fills (adjustments are
+    # What the rules read back (programs.clinical.types.Item): the pathway exercise whose place this fills (adjustments are
     # keyed by it), its step on the progression before and after the rules' adjustment, and the exercise it
     # stands in for (an easier variant after a regression, or an alternative for missing equipment).
     slot = models.CharField(max_length=64)
@@ -351,7 +357,7 @@ class PlanChangeQuerySet(models.QuerySet["PlanChange"]):
 
 class PlanChange(models.Model):
     """One decision about a plan: what was decided, about which exercise (or "running"), why, what caused it, and
-    the concrete session-item changes it made (`item_changes`, a list of `programs.decisions.ItemChange`)."""
+    the concrete session-item changes it made (`item_changes`, a list of `programs.clinical.decisions.ItemChange`)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="changes")
     kind = models.CharField(max_length=16, choices=PlanChangeKind.choices)

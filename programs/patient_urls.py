@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from programs.views import messages, patient_detail, patients
+from programs.views import patient_detail, patients
+from programs.views import threads as messages
 
 urlpatterns: list[URLPattern] = [
     path("patients/digest/", patients.physio_digest, name="physio-digest"),

@@ -9,8 +9,10 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from programs import services
-from programs.services import reminder_news, reminder_sending, reminders
+from programs.reminders import dispatch as reminders
+from programs.reminders import news as reminder_news
+from programs.reminders import sending as reminder_sending
+from programs.services import plans as plan_services
 
 # Retries wait 10 s, 20 s, 40 s… capped at REMINDER_RETRY_BACKOFF_MAX, which settings keep far below the broker's
 # visibility timeout: a delayed task is held unacknowledged by its worker, and Redis would hand a task held past
@@ -66,4 +68,4 @@ def reminders_reschedule_unscheduled() -> int:
 def plans_replan_for_today() -> int:
     """Every hour (CELERY_BEAT_SCHEDULE): re-run each active plan's rules on its runner's local date, so missed
     sessions earn nothing and the coming weeks follow what was earned. Idempotent. Returns how many plans changed."""
-    return services.plans_replan_for_today(now=timezone.now())
+    return plan_services.plans_replan_for_today(now=timezone.now())

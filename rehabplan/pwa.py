@@ -21,7 +21,7 @@ from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from programs import selectors
+from programs.selectors import plans as selectors
 
 BRAND_COLOUR = "#0b5563"
 BACKGROUND_COLOUR = "#ffffff"

@@ -217,7 +217,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Reminders (programs/services/reminders.py, docs/reminders.md).
+# Reminders (programs/reminders/dispatch.py, docs/reminders.md).
 # Absolute links in e-mails and push messages (a Celery task has no request to build them from).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Reminders are asked of one send task in batches of this many: one broker message per batch.
@@ -238,7 +238,7 @@ VAPID_PUBLIC_KEY = env.str("VAPID_PUBLIC_KEY", default="")
 VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
 VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="mailto:noreply@localhost")
 
-# Clinical defaults that docs/clinical-sources.md marks as configurable; see programs/rules.py for their sources.
+# Clinical defaults that docs/clinical-sources.md marks as configurable; see programs/clinical/rules.py for their sources.
 REHAB_WEEKLY_DISTANCE_STEP = env.float("REHAB_WEEKLY_DISTANCE_STEP", default=0.10)
 REHAB_TWO_WEEK_DISTANCE_LIMIT = env.float("REHAB_TWO_WEEK_DISTANCE_LIMIT", default=0.30)
 REHAB_LIGHTER_WEEK_EVERY = env.int("REHAB_LIGHTER_WEEK_EVERY", default=4)

@@ -28,7 +28,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("accounts.invitation_urls")),
     path("", include("accounts.push_urls")),
-    path("", include("programs.reminder_urls")),
+    path("", include("programs.reminders.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("rehabplan.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -10,8 +10,8 @@ from rest_framework import serializers
 
 from accounts.care import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH, display_name, invitation_expires_at, invitation_status
 from accounts.models import CareLink, Invitation, Message, User
-from programs.pathways import load_pathways
-from programs.patients import FLAG_CODES, ORDERING_KEYS, PatientRow
+from programs.clinical.pathways import load_pathways
+from programs.selectors.patients import FLAG_CODES, ORDERING_KEYS, PatientRow
 
 MAX_ID = 2**31 - 1  # the database's integer range: a larger id is simply not found, never an error
 
@@ -42,7 +42,7 @@ class AdherenceSerializer(serializers.Serializer):
 
 
 class PatientSerializer(serializers.Serializer):
-    """One actively linked runner in their physio's list (programs.patients.PatientRow)."""
+    """One actively linked runner in their physio's list (programs.selectors.patients.PatientRow)."""
 
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)

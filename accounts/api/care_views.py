@@ -1,6 +1,6 @@
 """Physios and their patients: the patient list, invitations and their acceptance, the runner's physios, messages.
 
-Thin views: serializers validate, `accounts.care` writes, `programs.patients` reads the patient list. A physio sees
+Thin views: serializers validate, `accounts.care` writes, `programs.selectors.patients` reads the patient list. A physio sees
 only runners who accepted an invitation and did not revoke it; anyone else's id is not found (404).
 """
 
@@ -36,7 +36,7 @@ from accounts.api.care_serializers import (
     patient_detail,
 )
 from accounts.models import CareLink, Invitation, Message
-from programs import patients
+from programs.selectors import patients
 from rehabplan.api import IsPhysio, IsRunner, request_user
 from rehabplan.api_schema import ApiErrorSerializer
 
@@ -51,7 +51,7 @@ def _not_found_response(field: str, who: str) -> Response:
 
 
 class PatientViewSet(viewsets.GenericViewSet):  # rows, not a model
-    """A physio's actively linked runners, with adherence, pain and flags (programs.patients)."""
+    """A physio's actively linked runners, with adherence, pain and flags (programs.selectors.patients)."""
 
     permission_classes = [IsPhysio]
     serializer_class = PatientSerializer

@@ -17,8 +17,8 @@ from django.utils.http import parse_etags
 from rest_framework.request import Request
 
 from accounts.models import User
-from programs import selectors
 from programs.models import Plan
+from programs.selectors import plans as selectors
 
 R = TypeVar("R", bound=HttpResponseBase)
 

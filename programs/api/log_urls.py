@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver
 from rest_framework.routers import SimpleRouter
 
-from programs.api import log_views
+from programs.api.views import logs as log_views
 
 router = SimpleRouter()
 router.register("logs", log_views.SessionLogViewSet, basename="api-log")

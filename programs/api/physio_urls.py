@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, re_path
 from rest_framework.routers import SimpleRouter
 
-from programs.api.physio_views import (
+from programs.api.views.physio import (
     PatientPlansView,
     PlanClearanceView,
     PlanProgramView,

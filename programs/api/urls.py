@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
-from programs.api.views import IntakeViewSet, PathwayViewSet, PlanChangeListView, PlanViewSet
+from programs.api.views.plans import IntakeViewSet, PathwayViewSet, PlanChangeListView, PlanViewSet
 
 router = SimpleRouter()
 router.register("pathways", PathwayViewSet, basename="pathway")

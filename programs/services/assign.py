@@ -16,15 +16,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from programs import domain
+from programs.clinical import types as domain
+from programs.clinical.contract import intake_from_dict
+from programs.clinical.edits import NO_EDITS, ProgramEdits, edit_problems, edits_from_dict, edits_to_dict
+from programs.clinical.pathways import choose_pathway, entry_phase
 from programs.models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus, ProgramTemplate
-from programs.pathways import choose_pathway, entry_phase
-from programs.plan_json import intake_from_dict
-from programs.program_edits import NO_EDITS, ProgramEdits, edit_problems, edits_from_dict, edits_to_dict
+from programs.reminders.news import reminders_plan_changed
 from programs.services.care import _require_physio
 from programs.services.generation import catalogue, generate, pathways
 from programs.services.plans import plan_start
-from programs.services.reminder_news import reminders_plan_changed
 from programs.services.templates import template_pain_limits
 
 
@@ -119,7 +119,7 @@ def plan_assign(
     """A new plan for a linked runner, which becomes their one current plan (earlier plans end as they were).
 
     Generated from `intake` (default: the runner's latest) on `pathway`, else the template's, else the one the
-    intake's rules choose; for `weeks`, else the template's; with the physio's `edits` (programs.program_edits),
+    intake's rules choose; for `weeks`, else the template's; with the physio's `edits` (programs.clinical.edits),
     else the template's, validated as the generator's safety rules require (`edit_problems`); the pain limit from
     the edits, else the pathway's. Recorded as a decision by the physio, with the edits and any stage restriction
     they override. Raises PermissionDenied without an active care link and ValidationError (by field) for an intake

@@ -18,14 +18,14 @@ from django.utils import timezone
 from accounts.care import display_name
 from accounts.models import CareLink, User
 from exercises.catalogue import dose_from_dict, dose_to_dict
+from programs.clinical.contract import intake_from_dict
+from programs.clinical.state_json import state_from_dict, state_to_dict
 from programs.models import Plan, PlanChange, PlanChangeKind, PlanStatus, Prescription, SessionLog
-from programs.plan_json import intake_from_dict
-from programs.plan_sync import persist_plan_body, sync_future
-from programs.selectors import plan_read
+from programs.reminders.news import reminders_plan_changed
+from programs.selectors.plans import plan_read
 from programs.services.generation import generate_for
+from programs.services.plan_sync import persist_plan_body, sync_future
 from programs.services.plans import plan_locked
-from programs.services.reminder_news import reminders_plan_changed
-from programs.state_json import state_from_dict, state_to_dict
 
 
 class SessionLoggedError(ValidationError):

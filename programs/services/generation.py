@@ -21,15 +21,15 @@ from django.db.models import Max
 
 from exercises.catalogue import Catalogue, load_catalogue_file
 from exercises.models import CatalogueVersion
-from programs import domain
-from programs.generator import generate_plan
+from programs.clinical import types as domain
+from programs.clinical.edits import NO_EDITS, ProgramEdits, edits_from_dict
+from programs.clinical.generator import generate_plan
+from programs.clinical.pathways import Pathway, load_pathways, pathway_source
+from programs.clinical.rules import RulesConfig
+from programs.clinical.state_json import pain_limits_from_dict
 from programs.models import PathwayVersion, Plan
-from programs.pathways import Pathway, load_pathways, pathway_source
-from programs.plan_sync import CatalogueMismatchError
-from programs.program_edits import NO_EDITS, ProgramEdits, edits_from_dict
-from programs.rules import RulesConfig
-from programs.state_json import pain_limits_from_dict
-from programs.versions import catalogue_of, pathway_of
+from programs.selectors.versions import catalogue_of, pathway_of
+from programs.services.plan_sync import CatalogueMismatchError
 
 
 @cache
@@ -44,7 +44,7 @@ def pathways() -> Mapping[str, Pathway]:
 
 
 def rules_config() -> RulesConfig:
-    """Running-load defaults from settings (environment), documented in programs.rules.RulesConfig."""
+    """Running-load defaults from settings (environment), documented in programs.clinical.rules.RulesConfig."""
     return dataclasses.replace(
         RulesConfig(),
         weekly_distance_step=settings.REHAB_WEEKLY_DISTANCE_STEP,

@@ -18,15 +18,17 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import RunnerProfile, User
-from programs import domain
-from programs.decisions import SlotChange, decision_rows
+from programs.clinical import types as domain
+from programs.clinical.contract import intake_from_dict
+from programs.clinical.decisions import SlotChange, decision_rows
+from programs.clinical.edits import NO_EDITS, ProgramEdits, edits_to_dict
+from programs.clinical.pathways import choose_pathway
+from programs.clinical.replan import replan
+from programs.clinical.state_json import state_from_dict, state_to_dict
 from programs.models import DayLog, Intake, Plan, PlanChange, PlanChangeKind, PlanStateChange, PlanStatus, SessionLog
-from programs.pathways import choose_pathway
-from programs.plan_json import intake_from_dict
-from programs.plan_sync import persist_plan_body, sync_future
-from programs.program_edits import NO_EDITS, ProgramEdits, edits_to_dict
-from programs.replan import replan
-from programs.selectors import StoredPlan, plan_read
+from programs.reminders.dispatch import reminders_reschedule_after_commit
+from programs.reminders.news import reminders_plan_changed
+from programs.selectors.plans import StoredPlan, plan_read
 from programs.services.generation import (
     catalogue_version_latest,
     edits_of,
@@ -36,9 +38,7 @@ from programs.services.generation import (
     rules_config,
 )
 from programs.services.intakes import intake_record
-from programs.services.reminder_news import reminders_plan_changed
-from programs.services.reminders import reminders_reschedule_after_commit
-from programs.state_json import state_from_dict, state_to_dict
+from programs.services.plan_sync import persist_plan_body, sync_future
 
 
 def plan_revision_bump(pk: int) -> None:

@@ -1,4 +1,4 @@
-"""A physio adjusts an active plan's program (programs.program_edits) or keeps a program as a template of their own.
+"""A physio adjusts an active plan's program (programs.clinical.edits) or keeps a program as a template of their own.
 
 Every adjustment is one decision in the plan's log (kind `program`), by that physio, with their note and the edits
 before and after. Only the unlogged future from the chosen day changes (`plan_sync.sync_future`): completed sessions
@@ -15,18 +15,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from programs.clinical.contract import intake_from_dict
+from programs.clinical.edits import ProgramEdits, edit_problems, edits_to_dict
+from programs.clinical.state_json import state_from_dict
 from programs.models import Plan, PlanChange, PlanChangeKind, PlanStatus, ProgramTemplate
-from programs.plan_json import intake_from_dict
-from programs.plan_sync import sync_future
-from programs.program_edits import ProgramEdits, edit_problems, edits_to_dict
-from programs.selectors import plan_read, runner_today
+from programs.reminders.news import reminders_plan_changed
+from programs.selectors.plans import plan_read, runner_today
 from programs.services.assign import prefixed
 from programs.services.care import _require_physio
 from programs.services.generation import generate_for, pinned_inputs
+from programs.services.plan_sync import sync_future
 from programs.services.plans import plan_locked
-from programs.services.reminder_news import reminders_plan_changed
 from programs.services.templates import template_create, template_pain_limits
-from programs.state_json import state_from_dict
 
 
 @transaction.atomic

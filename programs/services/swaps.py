@@ -15,15 +15,15 @@ from django.db import transaction
 
 from accounts.models import CareLink, User
 from exercises.catalogue import Catalogue, ExerciseSpec
-from programs.generator import pathway_item_of, swap_choices
+from programs.clinical.contract import intake_from_dict
+from programs.clinical.generator import pathway_item_of, swap_choices
+from programs.clinical.pathways import PathwayItem
+from programs.clinical.state_json import state_from_dict, state_to_dict
 from programs.models import Plan, PlanChange, PlanChangeKind, PlanStateChange, PlanStatus, PlanWeek, Prescription
-from programs.pathways import PathwayItem
-from programs.plan_json import intake_from_dict
-from programs.plan_sync import sync_future
-from programs.selectors import plan_read
+from programs.selectors.plans import plan_read
 from programs.services.generation import generate_for, pinned_inputs
+from programs.services.plan_sync import sync_future
 from programs.services.plans import plan_locked
-from programs.state_json import state_from_dict, state_to_dict
 
 
 @dataclass(frozen=True)

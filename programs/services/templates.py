@@ -1,6 +1,6 @@
 """A physio's own program templates: a pathway, a length and their settings for it, to assign to patients.
 
-What a template sets (`ProgramTemplate.program`) is a physio's program edits (`programs.program_edits`, as
+What a template sets (`ProgramTemplate.program`) is a physio's program edits (`programs.clinical.edits`, as
 `edits_to_dict`), validated as an assigned plan's are; anything else is refused, so a template never promises a change
 that no plan would carry out.
 """
@@ -15,13 +15,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from programs import domain
+from programs.clinical import types as domain
+from programs.clinical.edits import EditsFormatError, ProgramEdits, edit_problems, edits_from_dict, edits_to_dict
+from programs.clinical.pathways import Pathway
 from programs.models import ProgramTemplate
-from programs.pathways import Pathway
-from programs.program_edits import EditsFormatError, ProgramEdits, edit_problems, edits_from_dict, edits_to_dict
 from programs.services.generation import catalogue, pathways
 
-# What a template's `program` may set: the edits' fields (programs.program_edits.ProgramEdits). `pain_limit`: the highest
+# What a template's `program` may set: the edits' fields (programs.clinical.edits.ProgramEdits). `pain_limit`: the highest
 # acceptable pain (0-10) during and after exercise, in place of the pathway's own (docs/design.md §5: 2/10 by default
 # for an acute strain, 5/10 for tendon pain, "editable by the physio"; Hickey 2020's 4/10 is the documented
 # alternative for a strain).

@@ -9,8 +9,8 @@ from typing import Any
 from django import template
 
 from exercises.catalogue import ExerciseSpec, dose_from_dict
-from programs.dosing import describe
-from programs.selectors import SessionRow
+from programs.clinical.dosing import describe
+from programs.selectors.plans import SessionRow
 
 register = template.Library()
 

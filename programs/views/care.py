@@ -24,12 +24,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import care
 from accounts.forms import InvitationForm
 from accounts.models import CareLink, Invitation
-from programs import selectors
 from programs.models import Plan
+from programs.selectors import plans as selectors
 from programs.services.care import plan_clinician_clear
 from programs.views.common import AuthenticatedRequest, require_physio
 
-# As far ahead as the API lets a clearance start (programs/api/physio_serializers.py).
+# As far ahead as the API lets a clearance start (programs/api/serializers/physio.py).
 START_DAYS_AHEAD = 365
 
 URGENCY_LABELS = {

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django_htmx.middleware import HtmxDetails
 
 from accounts.models import CareLink, User
-from programs import selectors
 from programs.models import Plan
-from programs.versions import pathway_of
+from programs.selectors import plans as selectors
+from programs.selectors.versions import pathway_of
 
 
 class AuthenticatedRequest(HttpRequest):

@@ -20,8 +20,9 @@ from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
-from programs import selectors, services
-from programs.forms import (
+from programs.api.serializers.intake import IntakeSerializer
+from programs.clinical.screening import screen_answers
+from programs.forms.intake import (
     AboutYouForm,
     EquipmentDaysForm,
     HamstringForm,
@@ -33,8 +34,8 @@ from programs.forms import (
     merge_contract,
 )
 from programs.models import Intake, PlanStatus
-from programs.screening import screen_answers
-from programs.serializers import IntakeSerializer
+from programs.selectors import plans as selectors
+from programs.services.plans import plan_start_from_intake
 from programs.views.common import AuthenticatedRequest
 
 SESSION_KEY = "intake_wizard"
@@ -260,7 +261,7 @@ def _finish(request: AuthenticatedRequest, answers: Answers, *, plan_weeks: int)
     serializer = IntakeSerializer(data=merge_contract(parts), context={"start": today})
     if not serializer.is_valid():
         return _back_to_first_error(request, answers, error_paths(serializer.errors))
-    plan = services.plan_start_from_intake(runner=request.user, data=serializer.data, start=today, weeks=plan_weeks)
+    plan = plan_start_from_intake(runner=request.user, data=serializer.data, start=today, weeks=plan_weeks)
     answers.clear()
     if plan.status == PlanStatus.NEEDS_CLINICIAN:
         return redirect("intake:referral")

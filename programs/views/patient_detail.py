@@ -20,14 +20,15 @@ from django.views.decorators.http import require_POST
 
 from accounts import care
 from accounts.models import User
-from programs import patients, selectors
-from programs.forms import RED_FLAG_QUESTIONS
-from programs.log_forms import MORNING_RED_FLAGS
+from programs.forms.intake import RED_FLAG_QUESTIONS
+from programs.forms.logs import MORNING_RED_FLAGS
 from programs.models import DayLog, ExerciseLog, Plan, PlanWeek, SessionLog
-from programs.selectors import ItemRow, SessionRow
+from programs.selectors import patients
+from programs.selectors import plans as selectors
+from programs.selectors.plans import ItemRow, SessionRow
 from programs.views.common import AuthenticatedRequest, linked_patient, phase_names, require_physio
-from programs.views.messages import MessageForm, send_from_form
 from programs.views.progress import progress_context
+from programs.views.threads import MessageForm, send_from_form
 
 # Every decision is listed; this only bounds a pathological plan (the full log stays one link away).
 DECISIONS_SHOWN = 500

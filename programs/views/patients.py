@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import services
-from programs import patients
+from programs.selectors import patients
 from programs.services.generation import pathways
 from programs.views.common import AuthenticatedRequest, require_physio
 

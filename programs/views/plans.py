@@ -1,4 +1,4 @@
-"""Plan pages: read through `programs.selectors`; a plan another user may not see is a 404."""
+"""Plan pages: read through `programs.selectors.plans`; a plan another user may not see is a 404."""
 
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from programs import selectors, services
-from programs.generator import pathway_item_of, swap_choices
+from programs.clinical.contract import intake_from_dict
+from programs.clinical.generator import pathway_item_of, swap_choices
+from programs.clinical.state_json import state_from_dict
 from programs.models import Plan, PlannedSession, PlanStatus, Prescription
-from programs.plan_json import intake_from_dict
-from programs.selectors import SessionRow, StoredWeek
+from programs.selectors import plans as selectors
+from programs.selectors.plans import SessionRow, StoredWeek
 from programs.services.generation import pinned_inputs
-from programs.services.swaps import swap_choices_for
-from programs.state_json import state_from_dict
+from programs.services.swaps import exercise_swap, swap_choices_for
 from programs.templatetags.plans import run_names, session_label
 from programs.views.common import AuthenticatedRequest, phase_names, plan_for_user, this_week
 
@@ -222,7 +222,7 @@ def plan_swap(request: AuthenticatedRequest, plan_id: int, prescription_id: int)
     )
     if request.method == "POST" and form.is_valid():
         try:
-            change = services.exercise_swap(
+            change = exercise_swap(
                 prescription=prescription, by=request.user, exercise=form.cleaned_data["exercise"], today=today
             )
         except PermissionDenied:

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from programs.printing import PRINT_TEMPLATE, pdf_filename, plan_pdf, plan_print_context
+from programs.outputs.printing import PRINT_TEMPLATE, pdf_filename, plan_pdf, plan_print_context
 from programs.views.common import AuthenticatedRequest, plan_for_user
 
 

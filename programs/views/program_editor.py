@@ -1,5 +1,5 @@
 """A physio assigns a program to a linked runner (from a pathway, the runner's own answers or a template, edited
-before it is published) and adjusts an active plan. The editor's form is `programs.editor_forms`; every write is a
+before it is published) and adjusts an active plan. The editor's form is `programs.forms.editor`; every write is a
 service (`plan_assign`, `plan_program_edit`, `template_create`, `template_from_plan`).
 
 Only an actively linked physio reaches these pages; anyone else gets a 404, so nobody learns whether a runner exists.
@@ -21,8 +21,11 @@ from django.urls import NoReverseMatch, reverse
 from accounts.care import display_name
 from accounts.models import User
 from exercises.catalogue import Catalogue
-from programs import domain, services
-from programs.editor_forms import (
+from programs.clinical import types as domain
+from programs.clinical.contract import intake_from_dict
+from programs.clinical.edits import NO_EDITS, EditsFormatError, ProgramEdits, edits_from_dict, edits_to_dict
+from programs.clinical.pathways import choose_pathway
+from programs.forms.editor import (
     AssignStartForm,
     EditorForm,
     PlanEditForm,
@@ -34,10 +37,11 @@ from programs.editor_forms import (
     rows_from_plan,
 )
 from programs.models import Intake, Plan, PlanStatus, ProgramTemplate
-from programs.pathways import choose_pathway
-from programs.plan_json import intake_from_dict
-from programs.program_edits import NO_EDITS, EditsFormatError, ProgramEdits, edits_from_dict, edits_to_dict
-from programs.selectors import runner_today
+from programs.selectors.plans import runner_today
+from programs.services import generation as inputs
+from programs.services import program_edits as edit_services
+from programs.services.assign import plan_assign, program_preview
+from programs.services.program_edits import plan_program_edit
 from programs.services.templates import template_create
 from programs.views.common import AuthenticatedRequest, linked_patient
 
@@ -78,7 +82,7 @@ def _own_choice(runner: User) -> str:
     if intake is None:
         return "none yet (this runner has not answered the questions)"
     slug, _why = choose_pathway(intake_from_dict(intake.data))
-    return services.pathways()[slug].name
+    return inputs.pathways()[slug].name
 
 
 # ---------------------------------------------------------------- assign
@@ -94,7 +98,7 @@ def program_assign(request: AuthenticatedRequest, runner_id: int) -> HttpRespons
     templates = list(ProgramTemplate.objects.filter(owner=physio))
     data = request.POST if request.method == "POST" else (request.GET if "source" in request.GET else None)
     start_form = AssignStartForm(
-        data, own_choice=_own_choice(runner), pathways=services.pathways(), templates=templates, today=today
+        data, own_choice=_own_choice(runner), pathways=inputs.pathways(), templates=templates, today=today
     )
     context: dict[str, Any] = {"runner": runner, "runner_name": display_name(runner), "start_form": start_form}
     if data is None:
@@ -108,14 +112,14 @@ def program_assign(request: AuthenticatedRequest, runner_id: int) -> HttpRespons
     start = start_form.cleaned_data.get("start") or today
     weeks = start_form.chosen_weeks()
     try:
-        base = services.program_preview(physio=physio, runner=runner, start=start, weeks=weeks, pathway=pathway)
+        base = program_preview(physio=physio, runner=runner, start=start, weeks=weeks, pathway=pathway)
     except ValidationError as exc:
         add_service_errors(exc, start_form)
         return render(request, "programs/program_editor.html", {**context, "step": 1}, status=400)
     except PermissionDenied:
         raise Http404("There is no such patient.") from None
 
-    catalogue = services.catalogue()
+    catalogue = inputs.catalogue()
     initial = stored_edits(template.program) if template is not None else NO_EDITS
     editor = EditorForm(
         request.POST if request.method == "POST" else None,
@@ -140,14 +144,12 @@ def program_assign(request: AuthenticatedRequest, runner_id: int) -> HttpRespons
     edits = editor.program_edits
     try:
         if action == "publish":
-            services.plan_assign(
+            plan_assign(
                 physio=physio, runner=runner, start=start, weeks=weeks, pathway=pathway, template=template, edits=edits
             )
             flash.success(request, f"Published: {display_name(runner)} sees the new plan now.")
             return redirect(patient_page(runner))
-        preview = services.program_preview(
-            physio=physio, runner=runner, start=start, weeks=weeks, pathway=pathway, edits=edits
-        )
+        preview = program_preview(physio=physio, runner=runner, start=start, weeks=weeks, pathway=pathway, edits=edits)
         if action == "save_template":
             saved = template_create(
                 owner=physio,
@@ -168,20 +170,18 @@ def _preview_or_none(
     physio: User, runner: User, start: dt.date, weeks: int, pathway: str | None, edits: ProgramEdits
 ) -> domain.Plan | None:
     try:
-        return services.program_preview(
-            physio=physio, runner=runner, start=start, weeks=weeks, pathway=pathway, edits=edits
-        )
+        return program_preview(physio=physio, runner=runner, start=start, weeks=weeks, pathway=pathway, edits=edits)
     except ValidationError:
         return None  # a template that no longer fits: the editor shows it, and Preview names what is wrong
 
 
 def _pathway_name(slug: str | None) -> str:
-    pathway = services.pathways().get(slug or "")
+    pathway = inputs.pathways().get(slug or "")
     return pathway.name if pathway is not None else ""
 
 
 def _pathway_rows(slug: str, catalogue: Catalogue) -> tuple[ProgramRow, ...]:
-    pathway = services.pathways().get(slug)
+    pathway = inputs.pathways().get(slug)
     return rows_from_pathway(pathway, catalogue) if pathway is not None else ()
 
 
@@ -197,9 +197,9 @@ def _editor_page(
         weeks = preview.weeks
         if from_date is not None:
             weeks = tuple(w for w in weeks if w.days and w.days[-1].date >= from_date)
-        pathway = services.pathways().get(preview.pathway or "")
+        pathway = inputs.pathways().get(preview.pathway or "")
         context["preview"] = preview_weeks(
-            dataclasses.replace(preview, weeks=weeks), services.catalogue(), pathway, weeks=2
+            dataclasses.replace(preview, weeks=weeks), inputs.catalogue(), pathway, weeks=2
         )
         context["preview_plan"] = preview
     return render(request, "programs/program_editor.html", context, status=status)
@@ -235,9 +235,9 @@ def plan_edit_page(
     physio = request.user
     today = runner_today(runner)
     data = request.POST if editing else None
-    catalogue = services.catalogue()
+    catalogue = inputs.catalogue()
     try:
-        base: domain.Plan | None = services.program_preview(
+        base: domain.Plan | None = program_preview(
             physio=physio, runner=runner, start=plan.start, weeks=plan.weeks, pathway=plan.pathway, intake=plan.intake
         )
     except PermissionDenied:
@@ -274,14 +274,12 @@ def plan_edit_page(
     start = change_form.cleaned_data["start"]
     try:
         if request.POST.get("action") == "save":
-            services.plan_program_edit(
-                plan=plan, physio=physio, edits=edits, note=change_form.cleaned_data["note"], start=start
-            )
+            plan_program_edit(plan=plan, physio=physio, edits=edits, note=change_form.cleaned_data["note"], start=start)
             flash.success(
                 request, f"Saved: {display_name(runner)} sees the changed plan from {start:%a} {start.day} {start:%b}."
             )
             return redirect(patient_page(runner))
-        preview = services.program_preview(
+        preview = program_preview(
             physio=physio,
             runner=runner,
             start=plan.start,
@@ -308,7 +306,7 @@ def template_from_plan(request: AuthenticatedRequest, runner_id: int, plan_id: i
     form = TemplateNameForm(request.POST)
     if form.is_valid():
         try:
-            template = services.template_from_plan(plan=plan, physio=request.user, name=form.cleaned_data["name"])
+            template = edit_services.template_from_plan(plan=plan, physio=request.user, name=form.cleaned_data["name"])
         except ValidationError as exc:
             add_service_errors(exc, form)
         except PermissionDenied:

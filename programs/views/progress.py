@@ -10,10 +10,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from programs import charts, selectors
+from programs.clinical.progress import adherence_by_week, has_adherence, has_running, pain_series, running_by_week
 from programs.models import Plan
-from programs.progress import adherence_by_week, has_adherence, has_running, pain_series, running_by_week
-from programs.progress_selectors import plan_progress_read
+from programs.outputs import charts
+from programs.selectors import plans as selectors
+from programs.selectors.progress import plan_progress_read
 from programs.views.common import AuthenticatedRequest
 
 

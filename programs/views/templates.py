@@ -15,10 +15,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from programs import services
-from programs.editor_forms import EditorForm, TemplateForm, add_service_errors, edits_summary, rows_from_pathway
+from programs.clinical.edits import edits_to_dict
+from programs.forms.editor import EditorForm, TemplateForm, add_service_errors, edits_summary, rows_from_pathway
 from programs.models import ProgramTemplate
-from programs.program_edits import edits_to_dict
+from programs.services import generation as inputs
 from programs.services import templates as template_services
 from programs.views.common import AuthenticatedRequest
 from programs.views.program_editor import stored_edits
@@ -38,7 +38,7 @@ def _own_template(request: AuthenticatedRequest, template_id: int) -> ProgramTem
 def template_list(request: AuthenticatedRequest) -> HttpResponse:
     """The physio's templates with what each changes; POST makes a new one from a program, then opens its editor."""
     _physio(request)
-    pathways = services.pathways()
+    pathways = inputs.pathways()
     form = TemplateForm(request.POST if request.method == "POST" else None, pathways=pathways, with_description=False)
     status = 200
     if form.is_bound:
@@ -57,7 +57,7 @@ def template_list(request: AuthenticatedRequest) -> HttpResponse:
                 flash.success(request, f"Template “{template.name}” made: now change it as you like.")
                 return redirect("template-edit", template_id=template.pk)
         status = 400
-    catalogue = services.catalogue()
+    catalogue = inputs.catalogue()
     rows = [
         {
             "template": t,
@@ -75,13 +75,13 @@ def template_list(request: AuthenticatedRequest) -> HttpResponse:
 def template_edit(request: AuthenticatedRequest, template_id: int) -> HttpResponse:
     """A template's name, description, program, weeks and its edits of that program."""
     template = _own_template(request, template_id)
-    pathways = services.pathways()
+    pathways = inputs.pathways()
     data = request.POST if request.method == "POST" else None
     initial = {f: getattr(template, f) for f in ("name", "description", "pathway", "weeks")}
     form = TemplateForm(data, initial=initial, pathways=pathways)
     chosen = data.get("pathway") if data is not None else template.pathway
     pathway = pathways.get(str(chosen)) or pathways.get(template.pathway) or next(iter(pathways.values()))
-    catalogue = services.catalogue()
+    catalogue = inputs.catalogue()
     editor = EditorForm(
         data,
         rows=rows_from_pathway(pathway, catalogue),

@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from programs import selectors, services
-from programs.log_forms import MorningCheckForm, SessionLogForm, is_loggable
+from programs.clinical.state_json import state_from_dict
+from programs.forms.logs import MorningCheckForm, SessionLogForm, is_loggable
 from programs.models import Plan, PlannedSession, PlanStatus
-from programs.state_json import state_from_dict
+from programs.selectors import plans as selectors
+from programs.services.logs import day_log_record, session_log_record
 from programs.templatetags.plans import decision_reason
 from programs.views.common import AuthenticatedRequest, phase_names
 from programs.views.patients import patient_list_page
@@ -105,7 +106,7 @@ def session_log(request: AuthenticatedRequest, session_id: int) -> HttpResponse:
     form = SessionLogForm(row, day.week.unit if day.week else "km", request.POST)
     if form.is_valid():
         try:
-            log = services.session_log_record(
+            log = session_log_record(
                 session=session,
                 runner=request.user,
                 entries=form.entries(),
@@ -134,7 +135,7 @@ def morning_check(request: AuthenticatedRequest) -> HttpResponse:
     if not form.is_valid():
         return _today(request, plan, morning_form=form, status=400)
     since = timezone.now()
-    services.day_log_record(
+    day_log_record(
         runner=request.user,
         date=timezone.localdate(),
         values=form.day_values(),

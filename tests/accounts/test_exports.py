@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from accounts import exports
 from accounts.models import User
-from programs import services
 from programs.models import Plan, PlannedSession, Reminder, ReminderKind, ReminderStatus
+from programs.services.logs import session_log_record
 from tests.programs.plans import create_plan
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def _log_strength(plan: Plan, runner: User, nth: int = 0, notes: str = "") -> No
         {"prescription": p.pk, "pain_during": 2, "pain_after": 2, "notes": notes, "completed_as_prescribed": True}
         for p in session.prescriptions.all()
     ]
-    services.session_log_record(session=session, runner=runner, entries=entries, day={"next_morning_pain": 1})
+    session_log_record(session=session, runner=runner, entries=entries, day={"next_morning_pain": 1})
 
 
 @pytest.fixture

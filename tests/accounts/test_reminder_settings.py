@@ -26,7 +26,7 @@ from accounts.reminder_settings import (
     reminder_choice_problems,
 )
 from programs.models import Reminder, ReminderKind, ReminderStatus
-from programs.selectors import local_today
+from programs.selectors.plans import local_today
 from rehabplan.api import VALIDATION_DETAIL
 from tests.api.conftest import client_for
 from tests.pages import at, main_text

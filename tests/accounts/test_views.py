@@ -17,7 +17,6 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import CareLink, RunnerProfile, User
-from programs import services
 from programs.models import (
     DayLog,
     ExerciseLog,
@@ -31,6 +30,7 @@ from programs.models import (
     SessionLog,
     StageCheck,
 )
+from programs.services.logs import session_log_record
 from tests.factories import CareLinkFactory
 from tests.programs.plans import create_plan
 
@@ -64,7 +64,7 @@ def _log(plan: Plan, runner: User, pain: int = 2, notes: str = "") -> None:
         {"prescription": p.pk, "pain_during": pain, "pain_after": pain, "notes": notes, "completed_as_prescribed": True}
         for p in session.prescriptions.all()
     ]
-    services.session_log_record(session=session, runner=runner, entries=entries, day={"next_morning_pain": 1})
+    session_log_record(session=session, runner=runner, entries=entries, day={"next_morning_pain": 1})
 
 
 # ---------------------------------------------------------------- who may open the pages

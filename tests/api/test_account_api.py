@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import ApiToken, CareLink, RunnerProfile, User
 from accounts.services import api_token_create
-from programs import services
 from programs.models import Plan, PlannedSession, Reminder, ReminderStatus, StageCheck
+from programs.services.logs import session_log_record
 from rehabplan.api import VALIDATION_DETAIL
 from tests.api.conftest import client_for
 from tests.factories import CareLinkFactory
@@ -42,7 +42,7 @@ def _log(plan: Plan, runner: User, notes: str) -> None:
     entries = [
         {"prescription": p.pk, "pain_during": 1, "pain_after": 1, "notes": notes} for p in session.prescriptions.all()
     ]
-    services.session_log_record(session=session, runner=runner, entries=entries, day={"next_morning_pain": 1})
+    session_log_record(session=session, runner=runner, entries=entries, day={"next_morning_pain": 1})
 
 
 # ---------------------------------------------------------------- who may call what

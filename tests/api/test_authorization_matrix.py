@@ -28,8 +28,8 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import Invitation, Message, User
 from accounts.services import api_token_create
-from programs import services
 from programs.models import DayLog, Plan, PlannedSession, Prescription, ProgramTemplate, SessionLog
+from programs.services.logs import session_log_record
 from tests.api.conftest import client_for
 from tests.api.log_bodies import first_session, log_body
 from tests.factories import CareLinkFactory, PhysioFactory, RunnerFactory
@@ -88,7 +88,7 @@ def world(db: None, intake_data: dict[str, Any], settings: Any) -> World:
     CareLinkFactory(runner=runner, physio=users["physio"])
     plan = create_plan(runner, intake_data, weeks=3)
     logged = first_session(plan, "strength")
-    log = services.session_log_record(session=logged, runner=runner, entries=log_body(logged)["entries"])
+    log = session_log_record(session=logged, runner=runner, entries=log_body(logged)["entries"])
     session = first_session(plan, "strength", after=logged)  # A logs it "today" (it is in the past by then)
     assert session.date <= TODAY
     later = first_session(plan, "strength", after=PlannedSession(date=TODAY))  # a physio may still change it

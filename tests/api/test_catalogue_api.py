@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from exercises.models import Exercise
-from programs.services import pathways
+from programs.services.generation import pathways
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import ApiToken, User
 from accounts.services import api_token_create
-from programs import services
 from programs.models import Plan, PlannedSession
+from programs.services.logs import session_log_record
 from rehabplan.api import flat_errors
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,7 @@ def test_every_write_to_a_plan_raises_its_revision(runner: User, runner_plan: Pl
     session = PlannedSession.objects.filter(plan=runner_plan, kind="strength").order_by("date").first()
     assert session is not None
     entries = [{"prescription": p.pk, "pain_during": 1, "pain_after": 1} for p in session.prescriptions.all()]
-    services.session_log_record(session=session, runner=runner, entries=entries)
+    session_log_record(session=session, runner=runner, entries=entries)
     runner_plan.refresh_from_db()
     assert runner_plan.revision > before
 

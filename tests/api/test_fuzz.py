@@ -36,8 +36,8 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 
 from accounts.models import User
 from accounts.services import api_token_create
-from programs import services
 from programs.models import DayLog, Plan, Prescription
+from programs.services.logs import session_log_record
 from tests.api.log_bodies import first_session, log_body
 
 if os.environ.get("FUZZ") != "1":
@@ -101,7 +101,7 @@ def wsgi_app(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[WSGIHan
 def real_ids(runner: User, physio: User, runner_plan: Plan) -> dict[str, Any]:
     """Path values that exist for the runner (and their physio), by the path's first part."""
     logged = first_session(runner_plan, "strength")
-    log = services.session_log_record(session=logged, runner=runner, entries=log_body(logged)["entries"])
+    log = session_log_record(session=logged, runner=runner, entries=log_body(logged)["entries"])
     prescription = (
         Prescription.objects.filter(plan=runner_plan, session__date__gt=logged.date)
         .select_related("exercise")

@@ -14,8 +14,8 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from programs import services
 from programs.models import DayLog, ExerciseLog, Plan, PlanChange, PlanStatus, SessionLog
+from programs.services.logs import day_log_record
 from tests.api.conftest import client_for
 from tests.api.log_bodies import first_session, log_body, morning_body
 from tests.pages import at
@@ -76,8 +76,8 @@ def test_the_same_morning_check_twice_is_one_row_and_the_same_answer(runner_api:
 def test_the_service_answers_a_repeated_client_id_with_the_stored_day(runner: User, runner_plan: Plan) -> None:
     client_id = uuid.uuid4()
     day = runner_plan.start
-    first = services.day_log_record(runner=runner, date=day, values={"next_morning_pain": 2}, client_id=client_id)
-    again = services.day_log_record(runner=runner, date=day, values={"next_morning_pain": 8}, client_id=client_id)
+    first = day_log_record(runner=runner, date=day, values={"next_morning_pain": 2}, client_id=client_id)
+    again = day_log_record(runner=runner, date=day, values={"next_morning_pain": 8}, client_id=client_id)
     assert again.pk == first.pk and again.next_morning_pain == 2
 
 
@@ -154,7 +154,7 @@ def test_concurrent_morning_checks_without_an_active_plan_to_lock_store_one(
 ) -> None:
     """A plan waiting for a clinician is not replanned, so nothing is locked: the unique constraints decide."""
     plan = create_plan(runner, intake_data, weeks=3)
-    services.day_log_record(runner=runner, date=plan.start, values={"red_flags": ["bladder_or_bowel_change"]})
+    day_log_record(runner=runner, date=plan.start, values={"red_flags": ["bladder_or_bowel_change"]})
     body = morning_body(next_morning_pain=3)
     clients = [client_for(runner) for _ in range(THREADS)]
     with at(plan.start + dt.timedelta(days=1)):

@@ -10,8 +10,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from programs import services
 from programs.models import DayLog, ExerciseLog, Plan, PlanChange, PlannedSession, PlanStatus, SessionLog
+from programs.services.logs import day_log_record, session_log_record
 from tests.api.log_bodies import first_session, log_body
 from tests.pages import at
 
@@ -205,7 +205,7 @@ def test_a_plan_waiting_for_a_clinician_refuses_logs_with_a_plain_409(
     runner_api: APIClient, runner: User, runner_plan: Plan
 ) -> None:
     session = first_session(runner_plan, "strength")
-    services.day_log_record(runner=runner, date=session.date, values={"red_flags": ["bladder_or_bowel_change"]})
+    day_log_record(runner=runner, date=session.date, values={"red_flags": ["bladder_or_bowel_change"]})
     runner_plan.refresh_from_db()
     assert runner_plan.status == PlanStatus.NEEDS_CLINICIAN
     response = _post(runner_api, log_body(session), session.date)
@@ -225,7 +225,7 @@ def test_a_client_id_another_runner_used_is_refused(
     theirs = first_session(other_plan, "strength")
     mine = first_session(runner_plan, "strength")
     client_id = uuid.uuid4()
-    services.session_log_record(
+    session_log_record(
         session=theirs,
         runner=other_runner,
         entries=[{"prescription": p.pk, "pain_during": 1} for p in theirs.prescriptions.all()],
@@ -253,7 +253,7 @@ def test_anonymous_is_401_and_a_physio_403(anon_api: APIClient, physio_api: APIC
 
 
 def _log(runner: User, session: PlannedSession, pain: int = 1) -> SessionLog:
-    return services.session_log_record(
+    return session_log_record(
         session=session,
         runner=runner,
         entries=[{"prescription": p.pk, "pain_during": pain} for p in session.prescriptions.all()],

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from programs import services
 from programs.models import DayLog, Plan, PlanStatus
+from programs.services.logs import day_log_record
 from tests.api.log_bodies import first_session, morning_body
 from tests.pages import at
 
@@ -137,12 +137,12 @@ def test_a_client_id_another_runner_used_is_refused(
     runner_api: APIClient, other_runner: User, runner_plan: Plan
 ) -> None:
     client_id = uuid.uuid4()
-    services.day_log_record(runner=other_runner, date=runner_plan.start, values={"stiffness": 1}, client_id=client_id)
+    day_log_record(runner=other_runner, date=runner_plan.start, values={"stiffness": 1}, client_id=client_id)
     morning = runner_plan.start + dt.timedelta(days=1)
     for _ in range(2):  # a new day, then a day already stored
         response = _post(runner_api, morning_body(next_morning_pain=1) | {"client_id": str(client_id)}, morning)
         assert "client_id" in _errors(response)
-        services.day_log_record(runner=runner_plan.runner, date=morning, values={"stiffness": 1})
+        day_log_record(runner=runner_plan.runner, date=morning, values={"stiffness": 1})
 
 
 def test_anonymous_is_401_and_a_physio_403(anon_api: APIClient, physio_api: APIClient, runner_plan: Plan) -> None:
@@ -154,7 +154,7 @@ def test_anonymous_is_401_and_a_physio_403(anon_api: APIClient, physio_api: APIC
 
 def _days(runner: User, first: dt.date, n: int) -> list[DayLog]:
     return [
-        services.day_log_record(runner=runner, date=first + dt.timedelta(days=i), values={"next_morning_pain": 1})
+        day_log_record(runner=runner, date=first + dt.timedelta(days=i), values={"next_morning_pain": 1})
         for i in range(n)
     ]
 

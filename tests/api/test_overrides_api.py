@@ -13,8 +13,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import CareLink, CareLinkStatus, User
-from programs import services
 from programs.models import Plan, PlanChange, PlanChangeKind, PlannedSession, PlanStatus, Prescription
+from programs.services.logs import session_log_record
 from tests.pages import at
 from tests.programs.plans import START
 
@@ -54,7 +54,7 @@ def _sets_reps(plan: Plan, after: dt.date = START) -> Prescription:
 
 def _log(session: PlannedSession, runner: User) -> None:
     entries = [{"prescription": p.pk, "pain_during": 1, "pain_after": 1} for p in session.prescriptions.all()]
-    services.session_log_record(session=session, runner=runner, entries=entries)
+    session_log_record(session=session, runner=runner, entries=entries)
 
 
 def test_the_physio_reads_a_prescription(physio_api: APIClient, runner_plan: Plan) -> None:

@@ -12,10 +12,14 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import RunnerProfile, User
-from programs import selectors, services
 from programs.api.etags import CACHE_CONTROL
+from programs.clinical.contract import plan_to_dict
 from programs.models import Plan, PlanChange, PlanChangeKind, PlannedSession, PlanStatus, Prescription
-from programs.plan_json import plan_to_dict
+from programs.selectors import plans as selectors
+from programs.services.archive import plan_archive
+from programs.services.care import prescription_override
+from programs.services.logs import session_log_record
+from programs.services.plans import plan_start, plan_start_from_intake
 from tests.api.conftest import client_for
 from tests.pages import at
 from tests.programs.plans import START, create_plan, record_intake
@@ -133,7 +137,7 @@ def test_the_list_shows_a_runners_own_plans_and_a_physios_patients(
 def test_the_list_filters_by_status_and_refuses_unknown_values(
     runner: User, runner_plan: Plan, intake_data: dict[str, Any], runner_api: APIClient
 ) -> None:
-    services.plan_archive(plan=runner_plan, by=runner_plan.runner)
+    plan_archive(plan=runner_plan, by=runner_plan.runner)
     current = create_plan(runner, intake_data, weeks=2)
     assert [p["id"] for p in runner_api.get("/api/v1/plans/").json()["results"]] == [current.pk, runner_plan.pk]
     active = runner_api.get("/api/v1/plans/", {"status": "active"}).json()["results"]
@@ -180,8 +184,8 @@ def test_a_runner_starts_a_plan_from_their_intake_and_it_becomes_current(
 def test_plan_start_from_intake_and_the_api_build_the_same_plan(
     runner: User, other_runner: User, intake_data: dict[str, Any]
 ) -> None:
-    by_form = services.plan_start_from_intake(runner=runner, data=intake_data, start=START, weeks=2)
-    by_api = services.plan_start(intake=record_intake(other_runner, intake_data), start=START, weeks=2)
+    by_form = plan_start_from_intake(runner=runner, data=intake_data, start=START, weeks=2)
+    by_api = plan_start(intake=record_intake(other_runner, intake_data), start=START, weeks=2)
     assert plan_to_dict(selectors.plan_read(by_form).to_domain()) == plan_to_dict(
         selectors.plan_read(by_api).to_domain()
     )
@@ -298,7 +302,7 @@ def test_today_has_the_contracts_day_with_names_and_what_was_logged(
     session = _strength_session(runner_plan)
     with at(session.date):
         entries = [{"prescription": p.pk, "pain_during": 1, "pain_after": 1} for p in session.prescriptions.all()]
-        services.session_log_record(session=session, runner=runner, entries=entries)
+        session_log_record(session=session, runner=runner, entries=entries)
         body = runner_api.get(_url(runner_plan, "today/")).json()
     day = body["day"]
     assert {"date", "sessions", "plan", "week", "phase", "logged", "exercises"} == set(day)
@@ -328,7 +332,7 @@ def test_today_costs_at_most_six_queries_for_a_short_and_a_long_plan(
     with at(session.date):
         client.get(_url(plan, "today/"))  # the pinned catalogue is parsed once per process
         entries = [{"prescription": p.pk, "pain_during": 1, "pain_after": 1} for p in session.prescriptions.all()]
-        services.session_log_record(session=session, runner=runner, entries=entries)  # a logged day reads its logs
+        session_log_record(session=session, runner=runner, entries=entries)  # a logged day reads its logs
         with django_assert_max_num_queries(6):
             response = client.get(_url(plan, "today/"))
     assert response.status_code == 200 and response.json()["day"]["logged"] == ["strength"]
@@ -427,7 +431,7 @@ def test_the_etags_change_after_a_log(runner: User, runner_plan: Plan, runner_ap
     with at(session.date):
         before = {url: runner_api.get(url).headers["ETag"] for url in _etag_urls(runner_plan)}
         entries = [{"prescription": p.pk, "pain_during": 8, "pain_after": 8} for p in session.prescriptions.all()]
-        services.session_log_record(session=session, runner=runner, entries=entries)
+        session_log_record(session=session, runner=runner, entries=entries)
         for url, etag in before.items():
             response = runner_api.get(url, HTTP_IF_NONE_MATCH=etag)
             assert response.status_code == 200 and response.headers["ETag"] != etag, url
@@ -440,7 +444,7 @@ def test_the_etags_change_after_a_physio_override(runner_plan: Plan, physio: Use
     with at(START):
         before = {url: runner_api.get(url).headers["ETag"] for url in _etag_urls(runner_plan)}
         dose = {**prescription.dose, "sets": 1}
-        services.prescription_override(prescription=prescription, physio=physio, dose=dose, reason="Go gently.")
+        prescription_override(prescription=prescription, physio=physio, dose=dose, reason="Go gently.")
         for url, etag in before.items():
             assert runner_api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200, url
 
@@ -454,12 +458,12 @@ def test_the_decision_log_newest_first_with_plain_reasons_and_who_decided(
     session = _strength_session(runner_plan, after=START + dt.timedelta(days=1))
     with at(session.date):
         entries = [{"prescription": p.pk, "pain_during": 8, "pain_after": 8} for p in session.prescriptions.all()]
-        services.session_log_record(session=session, runner=runner, entries=entries)
+        session_log_record(session=session, runner=runner, entries=entries)
     later = _strength_session(runner_plan, after=session.date + dt.timedelta(days=1))
     prescription = Prescription.objects.filter(session=later).select_related("exercise").first()
     assert prescription is not None
     with at(session.date, hour=10):  # after the log's decisions
-        services.prescription_override(
+        prescription_override(
             prescription=prescription, physio=physio, dose={**prescription.dose, "sets": 1}, reason="Go gently."
         )
     stored = list(PlanChange.objects.filter(plan=runner_plan).order_by("-created_at", "-id"))
@@ -501,9 +505,7 @@ def test_the_decision_log_reads_in_a_fixed_number_of_queries(
     for session in sessions:
         prescription = session.prescriptions.select_related("exercise").first()
         assert prescription is not None
-        services.prescription_override(
-            prescription=prescription, physio=physio, dose=prescription.dose, reason="Checked."
-        )
+        prescription_override(prescription=prescription, physio=physio, dose=prescription.dose, reason="Checked.")
     client.get(_url(runner_plan, "changes/"))
     with django_assert_max_num_queries(4):  # token, plan, count, page with authors
         assert client.get(_url(runner_plan, "changes/")).json()["count"] == 3

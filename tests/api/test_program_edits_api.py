@@ -11,9 +11,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from programs import services
 from programs.models import ExerciseLog, Plan, PlanChange, PlanChangeKind, PlannedSession, Prescription
 from programs.services.assign import plan_assign
+from programs.services.logs import session_log_record
 from tests.pages import at
 from tests.programs.plans import START, record_intake
 
@@ -109,7 +109,7 @@ def _plan_with_a_log(runner: User, physio: User, intake_data: dict[str, Any]) ->
     session = PlannedSession.objects.filter(plan=plan, kind="strength").order_by("date").first()
     assert session is not None
     entries = [{"prescription": p.pk, "pain_during": 1, "pain_after": 1} for p in session.prescriptions.all()]
-    services.session_log_record(session=session, runner=runner, entries=entries)
+    session_log_record(session=session, runner=runner, entries=entries)
     return plan, session
 
 

@@ -25,9 +25,11 @@ from playwright.sync_api import Error as PlaywrightError
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
-from programs import selectors, services
+from programs.api.serializers.intake import IntakeSerializer
 from programs.models import Plan, PlannedSession
-from programs.serializers import IntakeSerializer
+from programs.selectors import plans as selectors
+from programs.services.intakes import intake_record
+from programs.services.plans import plan_create
 
 CHROMIUM = Path("/usr/bin/chromium")
 PHONE = {"width": 390, "height": 844}
@@ -168,8 +170,8 @@ def plan_with_strength_today(runner: User, *, days_back: int = 1, weeks: int = 4
 def plan_from(runner: User, data: Mapping[str, Any], *, start: dt.date, weeks: int = 4) -> Plan:
     serializer = IntakeSerializer(data=data, context={"start": start})
     assert serializer.is_valid(), serializer.errors
-    intake = services.intake_record(runner=runner, data=serializer.data)
-    return services.plan_create(intake=intake, start=start, weeks=weeks)
+    intake = intake_record(runner=runner, data=serializer.data)
+    return plan_create(intake=intake, start=start, weeks=weeks)
 
 
 def fill(page: Page, answers: Mapping[str, str | Sequence[str]], *, within: str = "form") -> None:

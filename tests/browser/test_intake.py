@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from programs.domain import RED_FLAGS
+from programs.clinical.types import RED_FLAGS
 from programs.models import Plan, PlanStatus
 from tests.browser.conftest import fill
 from tests.factories import RunnerFactory

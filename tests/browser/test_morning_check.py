@@ -9,8 +9,8 @@ from collections.abc import Callable
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from programs import services
 from programs.models import DayLog, PlanWeek
+from programs.services.logs import day_log_record
 from tests.browser.conftest import demo_intake, fill, plan_from, runner_today
 
 
@@ -20,9 +20,7 @@ def test_rising_morning_pain_holds_running_and_the_pages_say_so(
     today = runner_today(runner)
     plan = plan_from(runner, demo_intake(), start=today - dt.timedelta(days=3))
     for days_ago, pain in ((2, 1), (1, 2)):
-        services.day_log_record(
-            runner=runner, date=today - dt.timedelta(days=days_ago), values={"next_morning_pain": pain}
-        )
+        day_log_record(runner=runner, date=today - dt.timedelta(days=days_ago), values={"next_morning_pain": pain})
     sign_in(runner)
 
     page.goto("/morning-check/")

@@ -15,8 +15,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import CareLink, User
 from exercises.catalogue import Dose
+from programs.clinical.edits import ProgramEdits, edits_to_dict
 from programs.models import Plan, PlanChange, PlanChangeKind, PlannedSession, PlanStatus
-from programs.program_edits import ProgramEdits, edits_to_dict
 from programs.services.templates import template_create
 from tests.browser.conftest import plan_with_strength_today, runner_today
 from tests.factories import PhysioFactory, RunnerFactory

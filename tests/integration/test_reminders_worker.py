@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from programs.models import Reminder, ReminderStatus
-from programs.services import reminders_dispatch
+from programs.reminders.dispatch import reminders_dispatch
 from tests.integration.rig import LEASE_SECONDS, Rig, runners_bulk_create, wait_until
 
 pytestmark = [

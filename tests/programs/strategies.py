@@ -15,7 +15,10 @@ from typing import Any
 from hypothesis import strategies as st
 
 from exercises.catalogue import EQUIPMENT_SLUGS, Catalogue, load_catalogue_file
-from programs.domain import (
+from programs.clinical.pathways import Pathway, load_pathways
+from programs.clinical.rules import default_pain_limits, evaluate
+from programs.clinical.rules_types import Decision
+from programs.clinical.types import (
     GOALS,
     LOCATIONS,
     RACE_DISTANCES,
@@ -32,9 +35,6 @@ from programs.domain import (
     Running,
     Symptoms,
 )
-from programs.pathways import Pathway, load_pathways
-from programs.rules import default_pain_limits, evaluate
-from programs.rules_types import Decision
 
 START = dt.date(2026, 1, 5)  # a Monday
 
@@ -100,7 +100,7 @@ def running(draw: st.DrawFn, *, start: dt.date = START) -> Running:
     )
 
 
-# Answers that stop a plan (the stop tier of programs.screening), one set per rule.
+# Answers that stop a plan (the stop tier of programs.clinical.screening), one set per rule.
 STOP_TRIGGERS: tuple[dict[str, Any], ...] = (
     {"bladder_or_bowel_change": True},
     {"saddle_numbness": True},

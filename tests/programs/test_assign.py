@@ -15,9 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accounts.models import CareLink, RunnerProfile, User
-from programs import selectors, services
-from programs.domain import INITIAL_STATE, PlanState
-from programs.generator import generate_plan
+from programs.clinical.contract import intake_from_dict, plan_to_dict
+from programs.clinical.generator import generate_plan
+from programs.clinical.pathways import choose_pathway
+from programs.clinical.types import INITIAL_STATE, PlanState
 from programs.models import (
     Plan,
     PlanChange,
@@ -27,10 +28,11 @@ from programs.models import (
     Prescription,
     ProgramTemplate,
 )
-from programs.pathways import choose_pathway
-from programs.plan_json import intake_from_dict, plan_to_dict
+from programs.selectors import plans as selectors
 from programs.services.assign import plan_assign
-from programs.services.care import SessionLoggedError
+from programs.services.care import SessionLoggedError, plan_clinician_clear, prescription_override
+from programs.services.generation import generate
+from programs.services.logs import session_log_record
 from programs.services.templates import template_create, template_delete, template_pain_limits, template_update
 from tests.programs.plans import START, create_plan, record_intake
 from tests.programs.strategies import START as PURE_START
@@ -160,7 +162,7 @@ def test_an_assigned_plan_is_what_the_generator_makes_on_that_pathway_and_passes
 
     intake = intake_from_dict(plan.intake.data)
     limits = template_pain_limits(template.program, pathways()["prevention"])
-    generated = services.generate(intake, start=START, weeks=5, pain_limits=limits, pathway="prevention")
+    generated = generate(intake, start=START, weeks=5, pain_limits=limits, pathway="prevention")
     stored = selectors.plan_read(plan).to_domain()
     assert plan_to_dict(stored) == plan_to_dict(generated)
     check_plan(intake, generated, PlanState())
@@ -186,7 +188,7 @@ def test_every_replan_keeps_the_physios_pathway_and_pain_limit(
     assert (plan.pathway, plan.weeks) == ("post_race_stabilisers", 6)
     session = PlannedSession.objects.filter(plan=plan, prescriptions__isnull=False).order_by("date").first()
     entries = [{"prescription": p.pk, "pain_during": 8, "pain_after": 8} for p in session.prescriptions.all()]
-    services.session_log_record(session=session, runner=runner, entries=entries)
+    session_log_record(session=session, runner=runner, entries=entries)
     plan.refresh_from_db()
     assert PlanChange.objects.filter(plan=plan, author__isnull=True).exists(), "the rules reacted to the pain"
     assert plan.pathway == "post_race_stabilisers"
@@ -208,7 +210,7 @@ def test_a_red_flag_stops_an_assigned_plan_until_cleared(
         "It starts once a clinician has checked what you reported."
     )
 
-    services.plan_clinician_clear(plan=plan, physio=physio, note="Viral illness settled; no infection.", start=START)
+    plan_clinician_clear(plan=plan, physio=physio, note="Viral illness settled; no infection.", start=START)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.ACTIVE and plan.pathway == "acute_strain"
     assert set(plan.plan_weeks.values_list("phase", flat=True)) <= {p.slug for p in pathways()["acute_strain"].phases}
@@ -294,20 +296,20 @@ def test_an_override_never_changes_a_logged_session_nor_an_ended_plan(
     session = PlannedSession.objects.filter(plan=plan, kind="strength").order_by("date").first()
     target = session.prescriptions.order_by("position").first()
     entries = [{"prescription": p.pk, "pain_during": 1, "pain_after": 1} for p in session.prescriptions.all()]
-    services.session_log_record(session=session, runner=runner, entries=entries)
+    session_log_record(session=session, runner=runner, entries=entries)
     before = Prescription.objects.get(pk=target.pk).dose
     with pytest.raises(SessionLoggedError):
-        services.prescription_override(prescription=target, physio=physio, dose={"sets": 1, "reps": 5}, reason="x")
+        prescription_override(prescription=target, physio=physio, dose={"sets": 1, "reps": 5}, reason="x")
     assert Prescription.objects.get(pk=target.pk).dose == before
     assert not PlanChange.objects.filter(plan=plan, kind=PlanChangeKind.OVERRIDE).exists()
 
     later = Prescription.objects.filter(plan=plan, session__date__gt=session.date, exercise__dosing="sets_reps").first()
     with pytest.raises(ValidationError) as raised:  # a dose the exercise is not dosed in
-        services.prescription_override(prescription=later, physio=physio, dose={"distance": 5}, reason="x")
+        prescription_override(prescription=later, physio=physio, dose={"distance": 5}, reason="x")
     assert "dose" in raised.value.message_dict
     Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.ENDED)
     with pytest.raises(ValidationError):
-        services.prescription_override(prescription=later, physio=physio, dose={"sets": 1, "reps": 5}, reason="x")
+        prescription_override(prescription=later, physio=physio, dose={"sets": 1, "reps": 5}, reason="x")
 
 
 @pytest.mark.django_db
@@ -316,6 +318,6 @@ def test_an_ended_plan_is_never_cleared_back_to_life(runner: User, physio: User,
     stopped = create_plan(runner, intake_data, weeks=2)
     Plan.objects.filter(pk=stopped.pk).update(status=PlanStatus.ENDED)
     with pytest.raises(ValidationError):
-        services.plan_clinician_clear(plan=stopped, physio=physio, note="seen", start=START)
+        plan_clinician_clear(plan=stopped, physio=physio, note="seen", start=START)
     stopped.refresh_from_db()
     assert stopped.status == PlanStatus.ENDED and stopped.referral is not None

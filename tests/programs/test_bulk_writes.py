@@ -9,8 +9,8 @@ from django.db import connection
 from django.db.models import F
 
 from accounts.models import User
-from programs.bulk_writes import UPDATE_COLUMNS, prescriptions_insert, prescriptions_update
 from programs.models import Plan, Prescription
+from programs.services.bulk_writes import UPDATE_COLUMNS, prescriptions_insert, prescriptions_update
 from tests.programs.plans import create_plan
 
 pytestmark = pytest.mark.django_db
@@ -74,8 +74,8 @@ def test_every_prescription_belongs_to_its_sessions_plan(runner: User, intake_da
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the fast path is PostgreSQL's")
 def test_sessions_go_in_the_same_by_unnest_and_by_bulk_create(runner: User, intake_data: dict[str, Any]) -> None:
-    from programs.bulk_writes import sessions_insert
     from programs.models import PlannedSession
+    from programs.services.bulk_writes import sessions_insert
 
     plan = _plan(runner, intake_data)
     sessions = list(PlannedSession.objects.filter(plan=plan).order_by("date", "position").values())

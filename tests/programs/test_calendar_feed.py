@@ -12,8 +12,8 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from accounts.models import RunnerProfile, User
-from programs import services
 from programs.models import Plan, PlannedSession
+from programs.services.logs import session_log_record
 from tests.programs.plans import create_plan
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def _log_painful_strength(plan: Plan, runner: User) -> None:
         {"prescription": p.pk, "pain_during": 5, "pain_after": 5, "completed_as_prescribed": True}
         for p in session.prescriptions.all()
     ]
-    services.session_log_record(session=session, runner=runner, entries=entries)
+    session_log_record(session=session, runner=runner, entries=entries)
 
 
 @pytest.fixture
@@ -140,7 +140,7 @@ def test_a_replan_that_drops_sessions_adds_no_new_events(client: Client, runner:
         {"prescription": p.pk, "pain_during": entries_pain, "pain_after": entries_pain, "completed_as_prescribed": True}
         for p in session.prescriptions.all()
     ]
-    services.session_log_record(session=session, runner=runner, entries=entries)
+    session_log_record(session=session, runner=runner, entries=entries)
     after = {str(e["uid"]) for e in _events(client, url)}
     assert after <= before and after
 

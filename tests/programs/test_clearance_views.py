@@ -15,8 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from programs import services
 from programs.models import Plan, PlanChange, PlanChangeKind, PlannedSession, PlanStatus
+from programs.services.logs import session_log_record
 from tests.pages import at, main_text
 from tests.programs.plans import START, create_plan
 from tests.programs.test_today_views import TODAY_QUERY_BUDGET
@@ -118,7 +118,7 @@ def test_today_with_a_clearance_stays_within_its_query_budget(
         _clear(client, stopped_plan)
     session = PlannedSession.objects.filter(plan=stopped_plan, kind="strength").order_by("date").first()
     assert session is not None
-    services.session_log_record(
+    session_log_record(
         session=session,
         runner=runner,
         entries=[{"prescription": p.pk, "pain_during": 1} for p in session.prescriptions.all()],

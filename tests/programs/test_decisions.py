@@ -17,8 +17,8 @@ from accounts.models import User
 from exercises.catalogue import Dose, load_catalogue_file
 from exercises.models import CatalogueVersion
 from exercises.services import catalogue_load
-from programs import pathways as pathway_files
-from programs import selectors, services
+from programs.clinical import pathways as pathway_files
+from programs.clinical.contract import plan_to_dict
 from programs.models import (
     PathwayVersion,
     Plan,
@@ -28,9 +28,13 @@ from programs.models import (
     PlanStateChange,
     Prescription,
 )
-from programs.plan_json import plan_to_dict
-from programs.plan_sync import CatalogueMismatchError, _exercise_ids
+from programs.selectors import plans as selectors
+from programs.selectors.versions import catalogue_of
 from programs.services import generation
+from programs.services.care import prescription_override
+from programs.services.logs import day_log_record, session_log_record
+from programs.services.plan_sync import CatalogueMismatchError, _exercise_ids
+from programs.services.plans import plan_upgrade
 from tests.programs.plans import START, create_plan
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +53,7 @@ def _log(session: PlannedSession, runner: User, pain: int) -> Any:
         {"prescription": p.pk, "pain_during": pain, "pain_after": pain, "completed_as_prescribed": True}
         for p in session.prescriptions.all()
     ]
-    return services.session_log_record(session=session, runner=runner, entries=entries)
+    return session_log_record(session=session, runner=runner, entries=entries)
 
 
 def test_a_painful_log_on_a_26_week_plan_writes_one_decision_per_exercise(
@@ -143,7 +147,7 @@ def test_an_easier_variant_scheduled_in_its_own_right_is_never_confused_with_a_r
         }
         for slot, p in by_slot.items()
     ]
-    services.session_log_record(session=session, runner=runner, entries=entries)
+    session_log_record(session=session, runner=runner, entries=entries)
     kinds = dict(PlanChange.objects.filter(plan=plan).values_list("exercise", "kind"))
     assert kinds["single_leg_bridge"] == PlanChangeKind.REGRESS
     assert kinds["glute_bridge"] == PlanChangeKind.PROGRESS
@@ -202,7 +206,7 @@ def test_editing_a_pathway_never_changes_an_active_plan_until_it_is_upgraded(
     history_before = list(
         Prescription.objects.filter(session__plan=plan, session__date__lte=session.date).values("id", "dose")
     )
-    change = services.plan_upgrade(plan=plan, as_of=session.date)
+    change = plan_upgrade(plan=plan, as_of=session.date)
     plan.refresh_from_db()
     assert plan.pathway_version.number == 2 and plan.pathway_version != pinned
     assert change.kind == PlanChangeKind.UPGRADE
@@ -213,7 +217,7 @@ def test_editing_a_pathway_never_changes_an_active_plan_until_it_is_upgraded(
     assert history_before == list(
         Prescription.objects.filter(session__plan=plan, session__date__lte=session.date).values("id", "dose")
     ), "sessions up to the upgrade day are history"
-    assert services.plan_upgrade(plan=plan, as_of=session.date) is None, "already on the latest versions"
+    assert plan_upgrade(plan=plan, as_of=session.date) is None, "already on the latest versions"
 
 
 def test_a_new_catalogue_load_is_used_by_new_plans_and_by_old_ones_only_after_an_upgrade(
@@ -275,8 +279,8 @@ def test_file_and_database_disagreeing_is_a_clear_error_naming_the_exercise(
 def test_the_catalogue_migration_records_the_loaded_file_as_version_1() -> None:
     version = CatalogueVersion.objects.get()
     assert version.number == 1
-    assert services.catalogue_of(version) == load_catalogue_file()
-    assert Dose(sets=2, reps=5) == services.catalogue_of(version)["nordic_curl"].default_dose
+    assert catalogue_of(version) == load_catalogue_file()
+    assert Dose(sets=2, reps=5) == catalogue_of(version)["nordic_curl"].default_dose
 
 
 # ---------------------------------------------------------------- physio writes and the admin
@@ -288,7 +292,7 @@ def test_a_physio_override_is_one_decision_by_that_physio_with_its_item_change(
     plan = _plan(runner, intake_data, weeks=4)
     target = Prescription.objects.filter(session__plan=plan, exercise__slug="single_leg_bridge").last()
     planned = target.dose
-    change = services.prescription_override(
+    change = prescription_override(
         prescription=target, physio=physio, dose={"sets": 2, "reps": 8}, reason="Hip irritable after assessment."
     )
     assert (change.kind, change.author, change.exercise) == (PlanChangeKind.OVERRIDE, physio, "single_leg_bridge")
@@ -304,7 +308,7 @@ def test_a_bad_override_dose_is_a_field_error(runner: User, physio: User, intake
     plan = _plan(runner, intake_data, weeks=1)
     target = Prescription.objects.filter(session__plan=plan).first()
     with pytest.raises(ValidationError) as raised:
-        services.prescription_override(prescription=target, physio=physio, dose={"sets": 0}, reason="x")
+        prescription_override(prescription=target, physio=physio, dose={"sets": 0}, reason="x")
     assert "dose" in raised.value.message_dict
 
 
@@ -342,7 +346,7 @@ def test_a_stop_tier_red_flag_at_a_day_log_stops_the_plan_and_keeps_what_was_pla
     future = Prescription.objects.filter(plan=plan, session__date__gt=session.date).count()
     assert future
 
-    services.day_log_record(runner=runner, date=session.date, values={"red_flags": ["fever_or_unwell"]})
+    day_log_record(runner=runner, date=session.date, values={"red_flags": ["fever_or_unwell"]})
 
     plan.refresh_from_db()
     assert plan.status == "needs_clinician" and plan.referral["stops_plan"] and plan.referral["urgency"] == "urgent"
@@ -357,8 +361,8 @@ def test_a_stop_tier_red_flag_at_a_day_log_stops_the_plan_and_keeps_what_was_pla
 
 def test_mornings_and_runs_logged_through_the_service_hold_the_load(runner: User, intake_data: dict[str, Any]) -> None:
     plan = _plan(runner, intake_data, weeks=4)
-    services.day_log_record(runner=runner, date=START, values={"next_morning_pain": 7, "stiffness": 2})
-    services.day_log_record(runner=runner, date=START + dt.timedelta(days=1), values={"ran_distance": 5, "run_pain": 7})
+    day_log_record(runner=runner, date=START, values={"next_morning_pain": 7, "stiffness": 2})
+    day_log_record(runner=runner, date=START + dt.timedelta(days=1), values={"ran_distance": 5, "run_pain": 7})
     plan.refresh_from_db()
     kinds = list(PlanChange.objects.filter(plan=plan).values_list("kind", "rule"))
     assert (PlanChangeKind.HOLD, "morning_pain") in kinds and (PlanChangeKind.RUNNING, "running_load") in kinds

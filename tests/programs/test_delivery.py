@@ -1,4 +1,4 @@
-"""Delivering a reminder (programs/services/delivery.py) to real things: Django's locmem outbox for what an e-mail
+"""Delivering a reminder (programs/reminders/delivery.py) to real things: Django's locmem outbox for what an e-mail
 carries, a real SMTP server on 127.0.0.1 that answers 451, 550 or drops the connection, and a real HTTP push
 service on 127.0.0.1 that reads what pywebpush posts (VAPID signature, encrypted body) and answers 201, 410 or 500.
 """
@@ -23,8 +23,7 @@ from py_vapid import Vapid02
 
 from accounts.models import PushSubscription, User
 from programs.models import ReminderKind
-from programs.reminder_messages import Message
-from programs.services.delivery import (
+from programs.reminders.delivery import (
     KIND_NAMES,
     Outcome,
     PushTarget,
@@ -33,6 +32,7 @@ from programs.services.delivery import (
     unsubscribe_request,
     unsubscribe_url,
 )
+from programs.reminders.messages import Message
 from tests.integration.rig import free_port
 from tests.push import BrowserKeys, browser_keys, vapid_keys
 

@@ -7,10 +7,10 @@ import datetime as dt
 import itertools
 import json
 
-from programs.domain import RED_FLAGS, ExerciseAdjustment, GoalRace, Item, Plan, PlanState
-from programs.generator import generate_plan
-from programs.plan_json import intake_from_dict, plan_to_dict
-from programs.rules import RulesConfig
+from programs.clinical.contract import intake_from_dict, plan_to_dict
+from programs.clinical.generator import generate_plan
+from programs.clinical.rules import RulesConfig
+from programs.clinical.types import RED_FLAGS, ExerciseAdjustment, GoalRace, Item, Plan, PlanState
 from tests.programs.strategies import ALL_EQUIPMENT, START, catalogue, make_intake, pathways, symptomatic
 
 

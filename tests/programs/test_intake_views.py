@@ -16,11 +16,11 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import RunnerProfile, User
-from programs import selectors
-from programs.domain import RED_FLAGS
-from programs.forms import RunningForm, error_paths
+from programs.api.serializers.intake import IntakeSerializer
+from programs.clinical.types import RED_FLAGS
+from programs.forms.intake import RunningForm, error_paths
 from programs.models import Intake, Plan, PlannedSession, PlanStatus
-from programs.serializers import IntakeSerializer
+from programs.selectors import plans as selectors
 from programs.views.intake import SESSION_KEY, STEPS
 from tests.pages import at, main_text
 from tests.programs.plans import START, create_plan

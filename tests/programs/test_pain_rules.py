@@ -7,9 +7,9 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from programs.domain import INITIAL_STATE, DayLog, ExerciseLog, Plan, PlanState
-from programs.generator import generate_plan
-from programs.rules_types import Decision
+from programs.clinical.generator import generate_plan
+from programs.clinical.rules_types import Decision
+from programs.clinical.types import INITIAL_STATE, DayLog, ExerciseLog, Plan, PlanState
 from tests.programs.strategies import START, catalogue, evaluate_plan, make_intake, pathways, symptomatic
 
 MON = START

@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from accounts import care
 from accounts.models import CareLinkStatus, Message, User
-from programs import services
 from programs.models import DayLog, Plan, PlanChange, PlannedSession, SessionLog
+from programs.services.logs import day_log_record, session_log_record
 from tests.factories import CareLinkFactory, PhysioFactory
 from tests.pages import at, main_text
 from tests.programs.plans import START, create_plan
@@ -52,7 +52,7 @@ def _log_strength(session: PlannedSession, runner: User, pain: int, *, notes: st
         for p in session.prescriptions.all()
     ]
     with at(session.date, hour=18):
-        return services.session_log_record(session=session, runner=runner, entries=entries, notes=notes)
+        return session_log_record(session=session, runner=runner, entries=entries, notes=notes)
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def logged(plan: Plan, runner: User) -> dict[str, Any]:
     _log_strength(first, runner, pain=6, notes="Tight on the left", rpe=7)
     morning = first.date + dt.timedelta(days=1)
     with at(morning):
-        services.day_log_record(runner=runner, date=morning, values={"next_morning_pain": 4, "red_flags": []})
+        day_log_record(runner=runner, date=morning, values={"next_morning_pain": 4, "red_flags": []})
     DayLog.objects.filter(runner=runner, date=morning).update(stiffness=3, red_flags=["night_pain"])
     return {"session": first, "morning": morning, "today": morning}
 

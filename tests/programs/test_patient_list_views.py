@@ -1,4 +1,4 @@
-"""The physio's patient list page (home for a physio, and /patients/): the rows of programs.patients, filtered and
+"""The physio's patient list page (home for a physio, and /patients/): the rows of programs.selectors.patients, filtered and
 sorted from the form, and only actively linked runners."""
 
 from __future__ import annotations

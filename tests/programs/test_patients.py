@@ -1,4 +1,4 @@
-"""The physio's patient list (programs.patients): who is on it, the figures, the flags, sorting and its query count."""
+"""The physio's patient list (programs.selectors.patients): who is on it, the figures, the flags, sorting and its query count."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import CareLink, CareLinkStatus, User
-from programs import patients
 from programs.models import (
     DayLog,
     ExerciseLog,
@@ -23,7 +22,8 @@ from programs.models import (
     Prescription,
     SessionLog,
 )
-from programs.services import session_log_record
+from programs.selectors import patients
+from programs.services.logs import session_log_record
 from tests.factories import CareLinkFactory, RunnerFactory
 from tests.programs.plans import START, create_plan
 

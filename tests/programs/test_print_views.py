@@ -16,9 +16,9 @@ from django.urls import reverse
 
 from accounts.models import User
 from exercises.models import Exercise
-from programs import selectors
 from programs.models import Plan, PlanStatus
-from programs.printing import plan_pdf_document
+from programs.outputs.printing import plan_pdf_document
+from programs.selectors import plans as selectors
 from programs.templatetags.plans import dose_text
 from tests.programs.plans import START, create_plan
 

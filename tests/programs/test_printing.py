@@ -1,11 +1,11 @@
-"""The printed program's pure parts (`programs.printing`): what an exercise's line says and how the pain limit is
+"""The printed program's pure parts (`programs.outputs.printing`): what an exercise's line says and how the pain limit is
 explained. No database."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from programs.printing import PrintedDose, PrintedExercise, pain_limit_rules, print_stylesheet
+from programs.outputs.printing import PrintedDose, PrintedExercise, pain_limit_rules, print_stylesheet
 
 MON, TUE, THU, SUN = dt.date(2026, 11, 23), dt.date(2026, 11, 24), dt.date(2026, 11, 26), dt.date(2026, 11, 29)
 

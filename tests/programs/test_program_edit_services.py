@@ -15,8 +15,9 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from exercises.catalogue import Dose
-from programs import selectors, services
-from programs.domain import PlanState
+from programs.clinical.contract import intake_from_dict, plan_to_dict
+from programs.clinical.edits import KEPT_BY_PHYSIO, SET_BY_PHYSIO, AddedExercise, ProgramEdits, edits_to_dict
+from programs.clinical.types import PlanState
 from programs.models import (
     ExerciseLog,
     Plan,
@@ -27,10 +28,14 @@ from programs.models import (
     Prescription,
     SessionLog,
 )
-from programs.plan_json import intake_from_dict, plan_to_dict
-from programs.program_edits import KEPT_BY_PHYSIO, SET_BY_PHYSIO, AddedExercise, ProgramEdits, edits_to_dict
-from programs.selectors import runner_today
-from programs.services.generation import catalogue, pathways
+from programs.selectors import plans as selectors
+from programs.selectors.plans import runner_today
+from programs.services.assign import plan_assign, program_preview
+from programs.services.care import plan_clinician_clear
+from programs.services.generation import catalogue, generate, generate_for, pathways
+from programs.services.logs import session_log_record
+from programs.services.plans import plan_replan_on
+from programs.services.program_edits import plan_program_edit, template_from_plan
 from programs.services.templates import template_create
 from tests.programs.plans import START, record_intake
 from tests.programs.test_properties import check_plan
@@ -60,7 +65,7 @@ def _prescribed(plan: Plan) -> list[Any]:
 
 def _assign(runner: User, physio: User, intake_data: dict[str, Any], edits: ProgramEdits, weeks: int = 6) -> Plan:
     record_intake(runner, intake_data)
-    return services.plan_assign(physio=physio, runner=runner, start=START, weeks=weeks, edits=edits)
+    return plan_assign(physio=physio, runner=runner, start=START, weeks=weeks, edits=edits)
 
 
 def test_a_published_program_passes_the_generators_safety_checks_and_reads_back_as_generated(
@@ -69,7 +74,7 @@ def test_a_published_program_passes_the_generators_safety_checks_and_reads_back_
     plan = _assign(runner, physio, intake_data, SAFE_EDITS)
     assert plan.program_edits == edits_to_dict(SAFE_EDITS)
     intake = intake_from_dict(plan.intake.data)
-    generated = services.generate(intake, start=START, weeks=6, pathway=plan.pathway, edits=SAFE_EDITS)
+    generated = generate(intake, start=START, weeks=6, pathway=plan.pathway, edits=SAFE_EDITS)
     stored = selectors.plan_read(plan).to_domain()
     assert plan_to_dict(stored) == plan_to_dict(generated)
     check_plan(intake, generated, PlanState())  # the same checks as every generated plan (stored reads back equal)
@@ -91,7 +96,7 @@ def test_an_override_is_recorded_with_its_reason_and_places_the_exercise_only_th
     record_intake(runner, intake_data)
     scoops = AddedExercise("hamstring_scoops", "strength", Dose(sets=1, reps=10))
     with pytest.raises(ValidationError) as raised:
-        services.plan_assign(
+        plan_assign(
             physio=physio,
             runner=runner,
             start=START,
@@ -103,11 +108,9 @@ def test_an_override_is_recorded_with_its_reason_and_places_the_exercise_only_th
     assert messages and all("Hamstring scoops" in m for m in messages)
     reason = "Assessed: grade 1, full range; gentle scoops from day one."
     edits = ProgramEdits(added=(scoops,), overrides={"hamstring_scoops": reason})
-    preview = services.program_preview(
-        physio=physio, runner=runner, start=START, weeks=4, pathway="acute_strain", edits=edits
-    )
+    preview = program_preview(physio=physio, runner=runner, start=START, weeks=4, pathway="acute_strain", edits=edits)
     assert not Plan.objects.filter(runner=runner).exists(), "a preview saves nothing"
-    plan = services.plan_assign(physio=physio, runner=runner, start=START, weeks=4, pathway="acute_strain", edits=edits)
+    plan = plan_assign(physio=physio, runner=runner, start=START, weeks=4, pathway="acute_strain", edits=edits)
     stored = selectors.plan_read(plan).to_domain()
     assert plan_to_dict(stored) == plan_to_dict(preview)
     scoops = [
@@ -136,7 +139,7 @@ def _log_first_session(plan: Plan, runner: User, pain: int) -> PlannedSession:
         {"prescription": p.pk, "pain_during": pain, "pain_after": pain, "completed_as_prescribed": True}
         for p in session.prescriptions.all()
     ]
-    services.session_log_record(session=session, runner=runner, entries=entries)
+    session_log_record(session=session, runner=runner, entries=entries)
     return session
 
 
@@ -156,9 +159,7 @@ def test_editing_an_active_plan_never_changes_a_logged_session_and_is_one_decisi
     edits = ProgramEdits(
         removed=frozenset({"single_leg_bridge"}), doses={"single_leg_stand_abduction": Dose(sets=3, reps=12)}
     )
-    change = services.plan_program_edit(
-        plan=plan, physio=physio, edits=edits, note=" Less bridging for now. ", start=start
-    )
+    change = plan_program_edit(plan=plan, physio=physio, edits=edits, note=" Less bridging for now. ", start=start)
     assert _history(logged) == before, "the logged session and its logs are history"
     assert (change.kind, change.author, change.reason, change.rule) == (
         PlanChangeKind.PROGRAM,
@@ -188,13 +189,13 @@ def test_every_replan_keeps_the_edits_and_the_rules_say_the_dose_stays(
     assert decisions.exists()
     assert all(d.reason.startswith(KEPT_BY_PHYSIO) for d in decisions), [d.reason for d in decisions]
     # the hourly replan, some days on (missed sessions count), and a regeneration keep the edits
-    services.plan_replan_on(plan_id=plan.pk, as_of=logged.date + dt.timedelta(days=9))
+    plan_replan_on(plan_id=plan.pk, as_of=logged.date + dt.timedelta(days=9))
     plan.refresh_from_db()
     items = [i for d, i in _prescribed(plan) if d > logged.date]
     assert "ball_rolling" not in {i.exercise for i in items}
     bridges = [i for i in items if i.exercise == "single_leg_bridge"]
     assert bridges and {i.dose for i in bridges} == {fixed}
-    regenerated = services.generate_for(plan, intake_from_dict(plan.intake.data), state=PlanState())
+    regenerated = generate_for(plan, intake_from_dict(plan.intake.data), state=PlanState())
     assert not [
         i
         for w in regenerated.weeks
@@ -212,22 +213,22 @@ def test_only_a_linked_physio_edits_an_open_plan_with_a_note_from_today_on(
     start = max(START, runner_today(runner))
     edits = ProgramEdits(pain_limit=3)
     with pytest.raises(PermissionDenied):
-        services.plan_program_edit(plan=plan, physio=other_physio, edits=edits, note="x", start=start)
+        plan_program_edit(plan=plan, physio=other_physio, edits=edits, note="x", start=start)
     with pytest.raises(ValidationError) as raised:
-        services.plan_program_edit(plan=plan, physio=physio, edits=edits, note="  ", start=start)
+        plan_program_edit(plan=plan, physio=physio, edits=edits, note="  ", start=start)
     assert "note" in raised.value.message_dict
     with pytest.raises(ValidationError) as raised:
-        services.plan_program_edit(
+        plan_program_edit(
             plan=plan, physio=physio, edits=edits, note="x", start=runner_today(runner) - dt.timedelta(days=1)
         )
     assert "start" in raised.value.message_dict
     with pytest.raises(ValidationError) as raised:
-        services.plan_program_edit(
+        plan_program_edit(
             plan=plan, physio=physio, edits=ProgramEdits(removed=frozenset({"nope"}), max_runs=9), note="x", start=start
         )
     assert set(raised.value.message_dict) == {"edits.removed", "edits.max_runs"}
     assert not PlanChange.objects.filter(plan=plan, kind=PlanChangeKind.PROGRAM).exists()
-    services.plan_program_edit(plan=plan, physio=physio, edits=edits, note="Keep it gentle.", start=start)
+    plan_program_edit(plan=plan, physio=physio, edits=edits, note="Keep it gentle.", start=start)
     plan.refresh_from_db()
     assert plan.pain_limits["during"] == 3
     assert {
@@ -235,7 +236,7 @@ def test_only_a_linked_physio_edits_an_open_plan_with_a_note_from_today_on(
     } == {3}
     Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.ENDED)
     with pytest.raises(ValidationError) as raised:
-        services.plan_program_edit(plan=plan, physio=physio, edits=edits, note="x", start=start)
+        plan_program_edit(plan=plan, physio=physio, edits=edits, note="x", start=start)
     assert "plan" in raised.value.message_dict
 
 
@@ -244,11 +245,11 @@ def test_any_program_is_kept_as_a_template_and_assigns_the_same_edits(
 ) -> None:
     plan = _assign(runner, physio, intake_data, SAFE_EDITS, weeks=5)
     with pytest.raises(PermissionDenied):
-        services.template_from_plan(plan=plan, physio=other_physio, name="Theirs")
-    template = services.template_from_plan(plan=plan, physio=physio, name="Ache, gentle", description="after review")
+        template_from_plan(plan=plan, physio=other_physio, name="Theirs")
+    template = template_from_plan(plan=plan, physio=physio, name="Ache, gentle", description="after review")
     assert (template.owner, template.pathway, template.weeks) == (physio, plan.pathway, 5)
     assert template.program == edits_to_dict(SAFE_EDITS)
-    again = services.plan_assign(physio=physio, runner=runner, start=START, template=template)
+    again = plan_assign(physio=physio, runner=runner, start=START, template=template)
     assert again.program_edits == plan.program_edits
     assert plan_to_dict(selectors.plan_read(again).to_domain()) == plan_to_dict(selectors.plan_read(plan).to_domain())
 
@@ -274,10 +275,10 @@ def test_editing_a_plans_program_costs_the_same_queries_for_4_and_26_weeks(
     record_intake(runner, intake_data)
     counts = []
     for weeks in (4, 26):
-        plan = services.plan_assign(physio=physio, runner=runner, start=START, weeks=weeks)
+        plan = plan_assign(physio=physio, runner=runner, start=START, weeks=weeks)
         edits = ProgramEdits(removed=frozenset({"ball_rolling"}), doses={"single_leg_bridge": Dose(sets=2, reps=8)})
         with CaptureQueriesContext(connection) as captured:
-            services.plan_program_edit(
+            plan_program_edit(
                 plan=plan, physio=physio, edits=edits, note="Fewer spots.", start=max(START, runner_today(runner))
             )
         counts.append(len(captured))
@@ -290,7 +291,7 @@ def test_a_clearance_keeps_the_physios_edits(runner: User, physio: User, intake_
     edits = ProgramEdits(removed=frozenset({"single_leg_bridge"}), weekly_distance_cap=10.0)
     plan = _assign(runner, physio, intake_data, edits)
     assert plan.status == PlanStatus.NEEDS_CLINICIAN and not Prescription.objects.filter(plan=plan).exists()
-    services.plan_clinician_clear(plan=plan, physio=physio, note="Viral illness settled.", start=START)
+    plan_clinician_clear(plan=plan, physio=physio, note="Viral illness settled.", start=START)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.ACTIVE
     stored = selectors.plan_read(plan).to_domain()

@@ -1,4 +1,4 @@
-"""A physio's program edits, pure (programs.program_edits): each edit does what it says, the safety rules hold with
+"""A physio's program edits, pure (programs.clinical.edits): each edit does what it says, the safety rules hold with
 any edits (an addition a stage forbids only with a recorded override; red-flag, advisory-restricted or equipment-less
 exercises never), and the rules say so when a fixed dose stays as the physio set it."""
 
@@ -12,10 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exercises.catalogue import Catalogue, Dose
-from programs.domain import REHAB_KINDS, ExerciseAdjustment, Intake, Item, Plan, PlanState
-from programs.dosing import estimated_minutes, session_minutes, session_parts
-from programs.generator import generate_plan
-from programs.program_edits import (
+from programs.clinical.config import RulesConfig
+from programs.clinical.dosing import estimated_minutes, session_minutes, session_parts
+from programs.clinical.edits import (
     ADDABLE_KINDS,
     KEPT_BY_PHYSIO,
     NO_EDITS,
@@ -29,8 +28,9 @@ from programs.program_edits import (
     edits_to_dict,
     physio_kept,
 )
-from programs.rules_config import RulesConfig
-from programs.rules_types import Decision
+from programs.clinical.generator import generate_plan
+from programs.clinical.rules_types import Decision
+from programs.clinical.types import REHAB_KINDS, ExerciseAdjustment, Intake, Item, Plan, PlanState
 from tests.programs.strategies import (
     ALL_EQUIPMENT,
     START,

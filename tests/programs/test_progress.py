@@ -1,12 +1,11 @@
-"""The Progress page's figures (`programs.progress`), worked out from plain facts with no database or clock, and the
-charts (`programs.charts`) drawn from them."""
+"""The Progress page's figures (`programs.clinical.progress`), worked out from plain facts with no database or clock, and the
+charts (`programs.outputs.charts`) drawn from them."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from programs import charts
-from programs.progress import (
+from programs.clinical.progress import (
     DayLogFact,
     ExerciseLogFact,
     PainPoint,
@@ -21,6 +20,7 @@ from programs.progress import (
     running_by_week,
     weeks_so_far,
 )
+from programs.outputs import charts
 
 START = dt.date(2026, 11, 23)  # a Monday
 
@@ -146,7 +146,7 @@ def test_weeks_not_begun_are_left_out_and_a_plan_without_running_has_none() -> N
     assert running_by_week(TARGETS, [], [], start=START, today=day(-1)) == []
 
 
-# ---------------------------------------------------------------- charts (programs.charts, from the same plain data)
+# ---------------------------------------------------------------- charts (programs.outputs.charts, from the same plain data)
 
 
 def _charts() -> list[str]:

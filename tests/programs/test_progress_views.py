@@ -22,8 +22,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from programs import services
 from programs.models import Plan, PlanChange, PlanChangeKind, PlannedSession, Prescription, SessionLog
+from programs.services.care import prescription_override
+from programs.services.logs import day_log_record, session_log_record
 from programs.templatetags.plans import decision_reason
 from tests.programs.plans import START, create_plan
 
@@ -72,14 +73,14 @@ def _log_strength(session: PlannedSession, runner: User, pain: int) -> SessionLo
         {"prescription": p.pk, "pain_during": pain, "pain_after": pain, "completed_as_prescribed": True}
         for p in session.prescriptions.all()
     ]
-    return services.session_log_record(session=session, runner=runner, entries=entries)
+    return session_log_record(session=session, runner=runner, entries=entries)
 
 
 def _log_run(session: PlannedSession, runner: User, distance: float, pain: int) -> SessionLog:
     """As Today stores a run: the run session's distance and pain, and the same run as the day's run."""
     entries = [{"prescription": p.pk, "distance": distance, "pain_during": pain} for p in session.prescriptions.all()]
     day = {"ran_distance": distance, "run_pain": pain, "tightness_after_running": False}
-    return services.session_log_record(session=session, runner=runner, entries=entries, day=day)
+    return session_log_record(session=session, runner=runner, entries=entries, day=day)
 
 
 @pytest.fixture
@@ -158,7 +159,7 @@ def logged_plan(plan: Plan, runner: User) -> dict[str, Any]:
         _log_strength(painful, runner, pain=6)
     morning = painful.date + dt.timedelta(days=1)
     with on(morning):
-        services.day_log_record(runner=runner, date=morning, values={"next_morning_pain": 3, "red_flags": []})
+        day_log_record(runner=runner, date=morning, values={"next_morning_pain": 3, "red_flags": []})
     with on(first_run.date):
         _log_run(first_run, runner, distance=3.5, pain=2)
     today = max(first_run.date, strength[1].date) + dt.timedelta(days=1)
@@ -242,7 +243,7 @@ def test_the_timeline_lists_decisions_newest_first_and_who_decided(
     target = Prescription.objects.filter(session=later[0]).order_by("position").first()
     assert target is not None
     with on(logged_plan["today"]):
-        override = services.prescription_override(
+        override = prescription_override(
             prescription=target, physio=physio, dose={"sets": 2, "reps": 8}, reason="Easier while the knee settles."
         )
     rules = PlanChange.objects.filter(plan=plan, author__isnull=True).order_by("-created_at", "-id")

@@ -19,12 +19,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exercises.catalogue import Dose
-from programs.domain import REHAB_KINDS, WEEKDAYS, DayLog, ExerciseLog, Intake, Plan, PlanState, Week
-from programs.dosing import estimated_minutes
-from programs.generator import generate_plan
-from programs.plan_json import plan_to_dict
-from programs.rules import default_pain_limits, evaluate
-from programs.rules_config import MILES_TO_KM, RulesConfig
+from programs.clinical.config import MILES_TO_KM, RulesConfig
+from programs.clinical.contract import plan_to_dict
+from programs.clinical.dosing import estimated_minutes
+from programs.clinical.generator import generate_plan
+from programs.clinical.rules import default_pain_limits, evaluate
+from programs.clinical.types import REHAB_KINDS, WEEKDAYS, DayLog, ExerciseLog, Intake, Plan, PlanState, Week
 from tests.programs.strategies import (
     START,
     advisory_intakes,

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from programs.reminder_messages import (
+from programs.reminders.messages import (
     PUSH_LIMIT,
     DigestPatient,
     Message,

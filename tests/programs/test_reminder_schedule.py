@@ -1,4 +1,4 @@
-"""What a runner is reminded of and when (programs.reminder_schedule): pure, no database."""
+"""What a runner is reminded of and when (programs.reminders.schedule): pure, no database."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from programs.reminder_schedule import (
+from programs.reminders.schedule import (
     MISSED_SESSION,
     MORNING_CHECK,
     SESSION,

@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from exercises.catalogue import load_catalogue_file
-from programs import selectors
-from programs.dosing import describe
+from programs.clinical.dosing import describe
 from programs.models import Plan, Prescription
-from programs.reminder_messages import session_reminder
-from programs.reminder_selectors import session_lines
+from programs.reminders.messages import session_reminder
+from programs.reminders.selectors import session_lines
+from programs.selectors import plans as selectors
 from programs.templatetags.plans import dose_text
 from tests.factories import RunnerFactory
 from tests.programs.plans import START, create_plan

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from programs.reminder_times import UTC, next_reminder_at, send_instant, wall_time
+from programs.reminders.times import UTC, next_reminder_at, send_instant, wall_time
 
 ZONES = (
     "Europe/London",

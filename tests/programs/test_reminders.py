@@ -1,4 +1,4 @@
-"""The reminder outbox (programs.services.reminders) against the real database: scheduling, dispatching, sending
+"""The reminder outbox (programs.reminders.dispatch) against the real database: scheduling, dispatching, sending
 once, catching up after an outage, and the news that is not tied to a reminder time."""
 
 from __future__ import annotations
@@ -10,12 +10,11 @@ import pytest
 from django.core import mail
 
 from accounts.models import RunnerProfile, User
-from programs import services
 from programs.models import PlanChange, PlanChangeKind, PlannedSession, Reminder, ReminderKind, SessionLog
 from programs.models import ReminderStatus as Status
-from programs.services.reminder_news import physio_digests_queue
-from programs.services.reminder_sending import reminders_send
-from programs.services.reminders import reminders_dispatch
+from programs.reminders.dispatch import reminders_dispatch, reminders_reschedule
+from programs.reminders.news import physio_digests_queue, reminders_plan_changed
+from programs.reminders.sending import reminders_send
 from tests.programs.plans import START, create_plan
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +51,7 @@ def due_instant(day: dt.date, hour: int = 7, minute: int = 30) -> dt.datetime:
 
 def test_the_next_reminder_is_the_first_session_day_at_the_runners_time(runner: User, plan: Any) -> None:
     first = session_days(plan)[0]
-    assert services.reminders_reschedule(user_ids=[runner.pk], now=BEFORE_START) == 1
+    assert reminders_reschedule(user_ids=[runner.pk], now=BEFORE_START) == 1
     profile = profile_of(runner)
     assert profile.next_reminder_at == due_instant(first)
     assert profile.next_reminder_on == first
@@ -63,13 +62,13 @@ def test_the_next_reminder_is_the_first_session_day_at_the_runners_time(runner: 
 
 def test_a_runner_without_a_plan_or_with_reminders_off_has_no_next_reminder(runner: User, plan: Any) -> None:
     RunnerProfile.objects.filter(user=runner).update(reminders_enabled=False)
-    services.reminders_reschedule(user_ids=[runner.pk], now=BEFORE_START)
+    reminders_reschedule(user_ids=[runner.pk], now=BEFORE_START)
     assert profile_of(runner).next_reminder_at is None
 
 
 def test_a_due_runner_gets_one_email_with_the_days_items_and_the_next_one_is_scheduled(runner: User, plan: Any) -> None:
     first, second = session_days(plan)[:2]
-    services.reminders_reschedule(user_ids=[runner.pk], now=BEFORE_START)
+    reminders_reschedule(user_ids=[runner.pk], now=BEFORE_START)
     lines = profile_of(runner).next_reminder["session"]["lines"]
     batches = dispatch_and_send(due_instant(first))
     assert len(batches) == 1
@@ -86,7 +85,7 @@ def test_a_due_runner_gets_one_email_with_the_days_items_and_the_next_one_is_sch
 
 def test_nothing_is_dispatched_before_its_time_and_a_second_dispatch_adds_nothing(runner: User, plan: Any) -> None:
     first = session_days(plan)[0]
-    services.reminders_reschedule(user_ids=[runner.pk], now=BEFORE_START)
+    reminders_reschedule(user_ids=[runner.pk], now=BEFORE_START)
     assert reminders_dispatch(now=due_instant(first) - dt.timedelta(minutes=1), enqueue=lambda _: None).created == 0
     batches: list[list[int]] = []
     assert reminders_dispatch(now=due_instant(first), enqueue=batches.append).created == 1
@@ -96,7 +95,7 @@ def test_nothing_is_dispatched_before_its_time_and_a_second_dispatch_adds_nothin
 
 def test_two_dispatchers_and_two_workers_send_each_reminder_once(runner: User, plan: Any) -> None:
     first = session_days(plan)[0]
-    services.reminders_reschedule(user_ids=[runner.pk], now=BEFORE_START)
+    reminders_reschedule(user_ids=[runner.pk], now=BEFORE_START)
     taken = profile_of(runner).next_reminder_at
     batches: list[list[int]] = []
     reminders_dispatch(now=due_instant(first), enqueue=batches.append)
@@ -113,7 +112,7 @@ def test_a_row_left_sending_by_a_dead_worker_goes_back_to_the_queue_after_the_le
     runner: User, plan: Any, settings: Any
 ) -> None:
     first = session_days(plan)[0]
-    services.reminders_reschedule(user_ids=[runner.pk], now=BEFORE_START)
+    reminders_reschedule(user_ids=[runner.pk], now=BEFORE_START)
     reminders_dispatch(now=due_instant(first), enqueue=lambda _: None)
     row = Reminder.objects.get()
     Reminder.objects.filter(pk=row.pk).update(status=Status.SENDING, claimed_at=due_instant(first), attempts=1)
@@ -130,7 +129,7 @@ def test_a_row_left_sending_by_a_dead_worker_goes_back_to_the_queue_after_the_le
 
 def test_a_batch_the_broker_lost_is_asked_for_again(runner: User, plan: Any, settings: Any) -> None:
     first = session_days(plan)[0]
-    services.reminders_reschedule(user_ids=[runner.pk], now=BEFORE_START)
+    reminders_reschedule(user_ids=[runner.pk], now=BEFORE_START)
 
     def redis_down(batch: list[int]) -> None:
         raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
@@ -150,7 +149,7 @@ def test_after_an_outage_todays_reminder_is_sent_within_the_window_and_older_one
     runner: User, other_runner: User, plan: Any, intake_data: dict[str, Any], settings: Any
 ) -> None:
     first = session_days(plan)[0]
-    services.reminders_reschedule(user_ids=[runner.pk], now=BEFORE_START)
+    reminders_reschedule(user_ids=[runner.pk], now=BEFORE_START)
     window = dt.timedelta(hours=settings.REMINDER_CATCH_UP_HOURS)
     # Workers and Redis come back two hours after the reminder's time: still useful, sent.
     dispatch_and_send(due_instant(first) + window - dt.timedelta(hours=1))
@@ -158,7 +157,7 @@ def test_after_an_outage_todays_reminder_is_sent_within_the_window_and_older_one
     # Another runner's reminder of the same morning, found only after the window: skipped, not sent.
     RunnerProfile.objects.filter(user=other_runner).update(quiet_hours_start=None, quiet_hours_end=None)
     create_plan(other_runner, intake_data, weeks=2)
-    services.reminders_reschedule(user_ids=[other_runner.pk], now=BEFORE_START)
+    reminders_reschedule(user_ids=[other_runner.pk], now=BEFORE_START)
     dispatch_and_send(due_instant(first) + window + dt.timedelta(minutes=1))
     assert len(mail.outbox) == 1
     skipped = Reminder.objects.get(user=other_runner)
@@ -171,7 +170,7 @@ def test_the_day_after_a_session_brings_a_morning_check_if_it_was_logged_and_a_n
     days = session_days(plan)
     first = days[0]
     follow_up_day = first + dt.timedelta(days=1)
-    services.reminders_reschedule(user_ids=[runner.pk], now=due_instant(first) + dt.timedelta(minutes=1))
+    reminders_reschedule(user_ids=[runner.pk], now=due_instant(first) + dt.timedelta(minutes=1))
     assert MISSED in profile_of(runner).next_reminder["kinds"]
     dispatch_and_send(due_instant(follow_up_day))
     sent = Reminder.objects.filter(user=runner, local_date=follow_up_day, status=Status.SENT)
@@ -187,7 +186,7 @@ def test_a_logged_session_brings_the_morning_check_and_no_nudge(runner: User, pl
     first = session_days(plan)[0]
     for session in PlannedSession.objects.filter(plan=plan, date=first).exclude(kind="rest"):
         SessionLog.objects.create(session=session, runner=runner)
-    services.reminders_reschedule(user_ids=[runner.pk], now=due_instant(first) + dt.timedelta(minutes=1))
+    reminders_reschedule(user_ids=[runner.pk], now=due_instant(first) + dt.timedelta(minutes=1))
     dispatch_and_send(due_instant(first + dt.timedelta(days=1)))
     assert Reminder.objects.get(user=runner, kind=ReminderKind.MORNING_CHECK).status == Status.SENT
     assert Reminder.objects.get(user=runner, kind=ReminderKind.MISSED_SESSION).status == Status.SKIPPED
@@ -195,7 +194,7 @@ def test_a_logged_session_brings_the_morning_check_and_no_nudge(runner: User, pl
 
 def test_settings_changed_after_queueing_are_respected_at_send_time(runner: User, plan: Any) -> None:
     first = session_days(plan)[0]
-    services.reminders_reschedule(user_ids=[runner.pk], now=BEFORE_START)
+    reminders_reschedule(user_ids=[runner.pk], now=BEFORE_START)
     batches: list[list[int]] = []
     reminders_dispatch(now=due_instant(first), enqueue=batches.append)
     RunnerProfile.objects.filter(user=runner).update(remind_sessions=False)
@@ -208,7 +207,7 @@ def test_a_transient_email_error_is_retried_then_the_row_fails(runner: User, pla
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # nothing listens there: connection refused
     first = session_days(plan)[0]
-    services.reminders_reschedule(user_ids=[runner.pk], now=BEFORE_START)
+    reminders_reschedule(user_ids=[runner.pk], now=BEFORE_START)
     batches: list[list[int]] = []
     reminders_dispatch(now=due_instant(first), enqueue=batches.append)
     ids = batches[0]
@@ -231,10 +230,10 @@ def test_plan_changes_of_one_day_arrive_as_one_message_and_later_ones_wait_for_t
     runner: User, plan: Any
 ) -> None:
     noon = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
-    services.reminders_plan_changed(
+    reminders_plan_changed(
         plan=plan, changes=[_change(plan, PlanChangeKind.REGRESS, "Pain went above 3.", "nordic_curl")], now=noon
     )
-    services.reminders_plan_changed(
+    reminders_plan_changed(
         plan=plan,
         changes=[
             _change(plan, PlanChangeKind.PROGRESS, "Two pain-free sessions."),  # good news waits for the plan page
@@ -248,7 +247,7 @@ def test_plan_changes_of_one_day_arrive_as_one_message_and_later_ones_wait_for_t
     dispatch_and_send(noon + dt.timedelta(minutes=16))
     assert len(mail.outbox) == 1
     assert "Running paused for two days." in mail.outbox[0].body
-    services.reminders_plan_changed(
+    reminders_plan_changed(
         plan=plan, changes=[_change(plan, PlanChangeKind.OVERRIDE, "Your physio lowered the dose.")], now=noon
     )
     tomorrow = Reminder.objects.get(kind=ReminderKind.PLAN_CHANGED, local_date=dt.date(2026, 11, 25))
@@ -259,7 +258,7 @@ def test_plan_changes_of_one_day_arrive_as_one_message_and_later_ones_wait_for_t
 def test_plan_change_news_respects_the_runners_choice(runner: User, plan: Any) -> None:
     RunnerProfile.objects.filter(user=runner).update(remind_plan_changes=False)
     change = _change(plan, PlanChangeKind.RED_FLAG, "You reported numbness.")
-    assert services.reminders_plan_changed(plan=plan, changes=[change], now=BEFORE_START) is None
+    assert reminders_plan_changed(plan=plan, changes=[change], now=BEFORE_START) is None
     assert not Reminder.objects.exists()
 
 

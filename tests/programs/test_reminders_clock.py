@@ -14,10 +14,9 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.models import RunnerProfile, User
-from programs import services
 from programs.models import PlannedSession
-from programs.services.reminder_sending import reminders_send
-from programs.services.reminders import reminders_dispatch
+from programs.reminders.dispatch import reminders_dispatch, reminders_reschedule
+from programs.reminders.sending import reminders_send
 from tests.programs.plans import create_plan
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +53,7 @@ def test_one_reminder_minute_by_minute_across_a_clock_change(
     start = expected - dt.timedelta(hours=6)
     sends: list[dt.datetime] = []
     with time_machine.travel(start, tick=False) as clock:
-        services.reminders_reschedule(user_ids=[runner.pk], now=timezone.now())
+        reminders_reschedule(user_ids=[runner.pk], now=timezone.now())
         for _ in range(12 * 60):
             now = timezone.now()
             batches: list[list[int]] = []

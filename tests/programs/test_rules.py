@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from programs.domain import DayLog, ExerciseLog, Plan, PlanState
-from programs.generator import generate_plan
-from programs.rules import Decision
+from programs.clinical.generator import generate_plan
+from programs.clinical.rules import Decision
+from programs.clinical.types import DayLog, ExerciseLog, Plan, PlanState
 from tests.programs.strategies import START, catalogue, evaluate_plan, make_intake, pathways, symptomatic
 
 MON, TUE, THU = START, START + dt.timedelta(days=1), START + dt.timedelta(days=3)  # Nordic days: Mon and Thu

@@ -10,9 +10,9 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from programs.domain import GoalRace, Intake, Plan
-from programs.generator import generate_plan
-from programs.rules_config import RulesConfig
+from programs.clinical.config import RulesConfig
+from programs.clinical.generator import generate_plan
+from programs.clinical.types import GoalRace, Intake, Plan
 from tests.programs.strategies import START, catalogue, clear_intakes, make_intake, pathways, symptomatic
 
 
@@ -129,7 +129,7 @@ def _runs(plan: Plan, week: int) -> list[tuple[dt.date, str, float]]:
 @settings(max_examples=150, deadline=None)
 @given(intake=clear_intakes(), weeks=st.integers(min_value=1, max_value=14))
 def test_runs_go_on_available_days_and_add_up_to_each_weeks_target(intake: Intake, weeks: int) -> None:
-    from programs.domain import WEEKDAYS
+    from programs.clinical.types import WEEKDAYS
 
     plan = plan_for(intake, weeks)
     for n, week in enumerate(plan.weeks):

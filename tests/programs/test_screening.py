@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from programs.domain import Plan
-from programs.generator import generate_plan
-from programs.rules import RulesConfig
-from programs.screening import screen_answers, screen_red_flags
+from programs.clinical.generator import generate_plan
+from programs.clinical.rules import RulesConfig
+from programs.clinical.screening import screen_answers, screen_red_flags
+from programs.clinical.types import Plan
 from tests.programs.strategies import START, catalogue, make_intake, pathways, symptomatic
 
 STOP = [
@@ -111,7 +111,7 @@ def test_the_advice_says_what_is_left_out_in_plain_words() -> None:
 
 
 def test_cleared_advice_gives_the_full_plan_back() -> None:
-    from programs.domain import PlanState
+    from programs.clinical.types import PlanState
 
     intake = symptomatic(make_intake(), onset="sudden", location="sit_bone", days_since_onset=2)
     held, cleared = _plan(intake), _plan(intake, PlanState(clinician_cleared=True))
@@ -168,7 +168,7 @@ def test_raw_answers_are_screened_even_when_other_fields_are_invalid() -> None:
 
 
 def _plan(intake: Any, state: Any = None) -> Plan:
-    from programs.domain import INITIAL_STATE
+    from programs.clinical.types import INITIAL_STATE
 
     return generate_plan(
         intake, start=START, weeks=12, catalogue=catalogue(), pathways=pathways(), state=state or INITIAL_STATE

@@ -8,9 +8,9 @@ import itertools
 import re
 from collections import defaultdict
 
-from programs.domain import Intake, Item, Plan
-from programs.generator import generate_plan
-from programs.pathways import AGE_50_NOTE
+from programs.clinical.generator import generate_plan
+from programs.clinical.pathways import AGE_50_NOTE
+from programs.clinical.types import Intake, Item, Plan
 from tests.programs.strategies import START, catalogue, make_intake, pathways, symptomatic
 
 WEEKDAY = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -11,9 +11,12 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from programs import selectors, services
+from programs.clinical.contract import day_to_dict, intake_from_dict, plan_to_dict, week_to_dict
 from programs.models import Plan, PlannedSession
-from programs.plan_json import day_to_dict, intake_from_dict, plan_to_dict, week_to_dict
+from programs.selectors import plans as selectors
+from programs.services.generation import generate
+from programs.services.logs import session_log_record
+from programs.services.plans import plan_create
 from tests.programs.plans import START, record_intake
 
 pytestmark = pytest.mark.django_db
@@ -61,8 +64,8 @@ def test_a_stored_plan_reads_back_as_the_generated_plan(
 ) -> None:
     INTAKES[case](intake_data)
     intake = record_intake(runner, intake_data)
-    plan = services.plan_create(intake=intake, start=START, weeks=weeks)
-    generated = services.generate(intake_from_dict(intake.data), start=START, weeks=weeks)
+    plan = plan_create(intake=intake, start=START, weeks=weeks)
+    generated = generate(intake_from_dict(intake.data), start=START, weeks=weeks)
 
     stored = selectors.plan_read(Plan.objects.get(pk=plan.pk)).to_domain()
 
@@ -78,7 +81,7 @@ def _log_first_sessions(plan: Plan, runner: User, count: int) -> None:
     sessions = PlannedSession.objects.filter(plan=plan, prescriptions__isnull=False).distinct().order_by("date")
     for session in list(sessions[:count]):
         entries = [{"prescription": p.pk, "pain_during": 1, "pain_after": 1} for p in session.prescriptions.all()]
-        services.session_log_record(session=session, runner=runner, entries=entries)
+        session_log_record(session=session, runner=runner, entries=entries)
 
 
 def _touch_everything(stored: selectors.StoredPlan | selectors.StoredWeek | selectors.StoredDay) -> None:
@@ -94,7 +97,7 @@ def _touch_everything(stored: selectors.StoredPlan | selectors.StoredWeek | sele
 def test_reads_run_a_fixed_number_of_queries_whatever_the_plan_length(
     runner: User, intake_data: dict[str, Any], weeks: int, django_assert_max_num_queries: Any
 ) -> None:
-    plan = services.plan_create(intake=record_intake(runner, intake_data), start=START, weeks=weeks)
+    plan = plan_create(intake=record_intake(runner, intake_data), start=START, weeks=weeks)
     _log_first_sessions(plan, runner, 2)
     selectors.catalogue_for(plan)  # the pinned catalogue is parsed once per process, not per read
     logged_day = PlannedSession.objects.filter(plan=plan).exclude(log=None).values_list("date", flat=True).first()
@@ -117,8 +120,8 @@ def test_reads_run_a_fixed_number_of_queries_whatever_the_plan_length(
 
 def test_the_current_plan_is_the_newest_that_has_not_ended(runner: User, intake_data: dict[str, Any]) -> None:
     intake = record_intake(runner, intake_data)
-    first = services.plan_create(intake=intake, start=START, weeks=4)
-    second = services.plan_create(intake=intake, start=START, weeks=4)
+    first = plan_create(intake=intake, start=START, weeks=4)
+    second = plan_create(intake=intake, start=START, weeks=4)
     assert selectors.runner_current_plan(runner) == second
     Plan.objects.filter(pk=second.pk).update(status="ended")
     assert selectors.runner_current_plan(runner) == first
@@ -129,7 +132,7 @@ def test_plans_are_visible_to_their_runner_and_actively_linked_physios_only(
 ) -> None:
     from accounts.models import CareLink, CareLinkStatus
 
-    plan = services.plan_create(intake=record_intake(runner, intake_data), start=START, weeks=2)
+    plan = plan_create(intake=record_intake(runner, intake_data), start=START, weeks=2)
     assert list(selectors.plans_visible_to(runner)) == [plan]
     assert list(selectors.plans_visible_to(physio)) == [plan]
     assert not selectors.plans_visible_to(other_runner).exists()
@@ -173,7 +176,7 @@ def test_show_plan_for_the_demo_runner_equals_generate_plan_until_something_is_l
     # a strength session: the rules step exercises back, while a run's pain comes in with the day log, not here
     session = PlannedSession.objects.filter(plan=plan, kind="strength").order_by("date").first()
     entries = [{"prescription": p.pk, "pain_during": 8, "pain_after": 8} for p in session.prescriptions.all()]
-    services.session_log_record(session=session, runner=runner, entries=entries)
+    session_log_record(session=session, runner=runner, entries=entries)
     assert _json_of("show_plan", capsys, user="runner@demo.rehabplan.test") != generated
 
 
@@ -196,7 +199,7 @@ def test_show_plan_bad_input_exits_2_with_a_message(runner: User, options: dict[
 def test_show_plan_a_date_outside_the_plan_says_when_it_runs(runner: User, intake_data: dict[str, Any]) -> None:
     from django.core.management.base import CommandError
 
-    services.plan_create(intake=record_intake(runner, intake_data), start=START, weeks=2)
+    plan_create(intake=record_intake(runner, intake_data), start=START, weeks=2)
     with pytest.raises(CommandError, match="runs from 2026-11-23 to 2026-12-06"):
         call_command("show_plan", user="runner@example.test", date="2027-01-01")
 
@@ -204,8 +207,8 @@ def test_show_plan_a_date_outside_the_plan_says_when_it_runs(runner: User, intak
 def test_the_read_model_reads_every_column_a_replan_writes_in_item_row_order() -> None:
     import dataclasses
 
-    from programs.bulk_writes import UPDATE_COLUMNS
-    from programs.selectors import _ITEM_FIELDS, ItemRow
+    from programs.selectors.plans import _ITEM_FIELDS, ItemRow
+    from programs.services.bulk_writes import UPDATE_COLUMNS
 
     assert {c for c in UPDATE_COLUMNS if c != "exercise_id"} | {"exercise__slug"} <= set(_ITEM_FIELDS)
     # `_session_rows` passes the columns after the slug to ItemRow by position, overridden last
@@ -215,8 +218,8 @@ def test_the_read_model_reads_every_column_a_replan_writes_in_item_row_order() -
 
 def test_a_replan_compares_stored_items_column_by_column_in_the_generated_order() -> None:
     from exercises.catalogue import Dose
-    from programs.domain import Item
-    from programs.plan_sync import STORED_COLUMNS, _item_values
+    from programs.clinical.types import Item
+    from programs.services.plan_sync import STORED_COLUMNS, _item_values
 
     item = Item("nordic_curl", Dose(sets=2, reps=5), 3, "a reason", source="a source")
     assert tuple(_item_values(item)) == STORED_COLUMNS

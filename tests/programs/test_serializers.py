@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from programs.serializers import IntakeSerializer, field_errors
+from programs.api.serializers.intake import IntakeSerializer, field_errors
 
 
 def _errors(data: dict[str, Any], **context: Any) -> list[str]:

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from accounts.models import User
-from programs import services
 from programs.models import (
     ExerciseLog,
     Plan,
@@ -20,6 +19,10 @@ from programs.models import (
     PlanStatus,
     Prescription,
 )
+from programs.services.care import plan_clinician_clear, prescription_override
+from programs.services.generation import pathway_version_current
+from programs.services.logs import completed_as_prescribed, session_log_record, stage_check_record
+from programs.services.plans import plan_create
 from tests.programs.plans import START, create_plan, record_intake
 
 pytestmark = pytest.mark.django_db
@@ -60,11 +63,11 @@ def test_plan_create_query_count_does_not_grow_with_plan_length(
     if connection.vendor == "sqlite":
         pytest.skip("SQLite splits bulk inserts by its bind-variable limit; the budget is for PostgreSQL")
     intake = record_intake(runner, intake_data)
-    services.pathway_version_current("overuse_ache")  # recorded by the first plan that uses this template
+    pathway_version_current("overuse_ache")  # recorded by the first plan that uses this template
     # savepoint pair, pathway and catalogue version look-ups, plan, weeks, sessions, exercise ids; the
-    # prescriptions go in by one COPY, which Django's query capture does not see (programs.bulk_writes)
+    # prescriptions go in by one COPY, which Django's query capture does not see (programs.services.bulk_writes)
     with django_assert_max_num_queries(8):
-        services.plan_create(intake=intake, start=START, weeks=weeks)
+        plan_create(intake=intake, start=START, weeks=weeks)
 
 
 def test_a_red_flag_gives_a_referral_and_no_prescriptions(runner: User, intake_data: dict[str, Any]) -> None:
@@ -87,7 +90,7 @@ def _first_session_with_items(plan: Plan) -> PlannedSession:
 
 def _log_all(session: PlannedSession, runner: User, **values: Any) -> Any:
     entries = [{"prescription": p.pk, **values} for p in session.prescriptions.all()]
-    return services.session_log_record(session=session, runner=runner, entries=entries, day={"flare": True})
+    return session_log_record(session=session, runner=runner, entries=entries, day={"flare": True})
 
 
 def test_logging_painful_work_regresses_future_sessions_with_reasons(runner: User, intake_data: dict[str, Any]) -> None:
@@ -130,9 +133,7 @@ def test_a_physio_override_is_recorded_and_not_undone_by_the_rules(
     dose = {k: v for k, v in target.dose.items()}
     numeric = next(k for k, v in dose.items() if isinstance(v, int))
     dose[numeric] = dose[numeric] + 1
-    change = services.prescription_override(
-        prescription=target, physio=physio, dose=dose, reason="felt strong in clinic"
-    )
+    change = prescription_override(prescription=target, physio=physio, dose=dose, reason="felt strong in clinic")
     assert change.kind == PlanChangeKind.OVERRIDE and change.author == physio
     _log_all(first, runner, pain_during=9, pain_after=9, completed_as_prescribed=False)
     target.refresh_from_db()
@@ -143,16 +144,16 @@ def test_a_physio_without_a_link_cannot_override(runner: User, other_physio: Use
     plan = _plan(runner, intake_data)
     target = Prescription.objects.filter(session__plan=plan).first()
     with pytest.raises(PermissionDenied):
-        services.prescription_override(prescription=target, physio=other_physio, dose=target.dose, reason="x")
+        prescription_override(prescription=target, physio=other_physio, dose=target.dose, reason="x")
 
 
 def test_completed_as_prescribed_compares_every_prescribed_number() -> None:
     dose = {"sets": 3, "reps": [12, 10, 8]}
-    assert services.completed_as_prescribed(dose, {"sets_done": 3, "reps_done": [12, 10, 8]})
-    assert not services.completed_as_prescribed(dose, {"sets_done": 3, "reps_done": [12, 10, 6]})
-    assert not services.completed_as_prescribed(dose, {"sets_done": 2, "reps_done": [12, 10]})
-    assert services.completed_as_prescribed({"laps": 7}, {"laps": 8})
-    assert not services.completed_as_prescribed({"laps": 7}, {})
+    assert completed_as_prescribed(dose, {"sets_done": 3, "reps_done": [12, 10, 8]})
+    assert not completed_as_prescribed(dose, {"sets_done": 3, "reps_done": [12, 10, 6]})
+    assert not completed_as_prescribed(dose, {"sets_done": 2, "reps_done": [12, 10]})
+    assert completed_as_prescribed({"laps": 7}, {"laps": 8})
+    assert not completed_as_prescribed({"laps": 7}, {})
 
 
 def test_a_linked_physio_can_clear_red_flags_and_the_clearance_is_recorded(
@@ -162,14 +163,12 @@ def test_a_linked_physio_can_clear_red_flags_and_the_clearance_is_recorded(
     plan = _plan(runner, intake_data)
     assert plan.status == PlanStatus.NEEDS_CLINICIAN
     with pytest.raises(PermissionDenied):
-        services.plan_clinician_clear(plan=plan, physio=other_physio, note="seen", start=START)
+        plan_clinician_clear(plan=plan, physio=other_physio, note="seen", start=START)
     with pytest.raises(ValidationError):
-        services.plan_clinician_clear(plan=plan, physio=physio, note="  ", start=START)
+        plan_clinician_clear(plan=plan, physio=physio, note="  ", start=START)
     assert not Prescription.objects.filter(session__plan=plan).exists()
 
-    change = services.plan_clinician_clear(
-        plan=plan, physio=physio, note="Night pain is positional; no red flag.", start=START
-    )
+    change = plan_clinician_clear(plan=plan, physio=physio, note="Night pain is positional; no red flag.", start=START)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.ACTIVE and plan.referral is None
     assert plan.clinician_clearance["physio"] == physio.email
@@ -177,7 +176,7 @@ def test_a_linked_physio_can_clear_red_flags_and_the_clearance_is_recorded(
     assert change.kind == PlanChangeKind.CLEARANCE and change.author == physio
     assert Prescription.objects.filter(session__plan=plan).exists()
     with pytest.raises(ValidationError):
-        services.plan_clinician_clear(plan=plan, physio=physio, note="again", start=START)
+        plan_clinician_clear(plan=plan, physio=physio, note="again", start=START)
 
 
 def test_clearing_an_advisory_gives_back_what_it_left_out_from_that_day(
@@ -189,7 +188,7 @@ def test_clearing_an_advisory_gives_back_what_it_left_out_from_that_day(
     assert set(plan.plan_weeks.values_list("phase", flat=True)) == {"protect"}
     first_week = list(Prescription.objects.filter(plan=plan, session__date__lt=START + dt.timedelta(days=7)).values())
 
-    change = services.plan_clinician_clear(
+    change = plan_clinician_clear(
         plan=plan, physio=physio, note="No avulsion on ultrasound; grade 1 strain.", start=START + dt.timedelta(days=7)
     )
     plan.refresh_from_db()
@@ -210,7 +209,7 @@ def _acute_strain(intake_data: dict[str, Any]) -> dict[str, Any]:
 def test_a_stage_checklist_holds_the_stage_until_all_yes(
     runner: User, physio: User, intake_data: dict[str, Any]
 ) -> None:
-    from programs.services import pathways
+    from programs.services.generation import pathways
 
     plan = _plan(runner, _acute_strain(intake_data), weeks=6)
     assert plan.pathway == "acute_strain"
@@ -219,14 +218,14 @@ def test_a_stage_checklist_holds_the_stage_until_all_yes(
     answers = dict.fromkeys(first.exit_criteria, True)
     answers[first.exit_criteria[0]] = False
 
-    services.stage_check_record(plan=plan, phase=first.slug, answers=answers, by=runner, as_of=last_day_of_stage)
+    stage_check_record(plan=plan, phase=first.slug, answers=answers, by=runner, as_of=last_day_of_stage)
     plan.refresh_from_db()
     week_after = plan.plan_weeks.get(number=first.weeks + 1)
     assert week_after.phase == first.slug, "one open question keeps the runner in the stage"
     assert "checklist" in week_after.running_reason
     assert PlanChange.objects.filter(plan=plan, kind=PlanChangeKind.STAGE_HOLD, author=None).exists()
 
-    services.stage_check_record(
+    stage_check_record(
         plan=plan,
         phase=first.slug,
         answers=dict.fromkeys(first.exit_criteria, True),
@@ -240,4 +239,4 @@ def test_a_stage_checklist_holds_the_stage_until_all_yes(
 def test_an_outsider_cannot_answer_the_checklist(other_runner: User, runner: User, intake_data: dict[str, Any]) -> None:
     plan = _plan(runner, _acute_strain(intake_data))
     with pytest.raises(PermissionDenied):
-        services.stage_check_record(plan=plan, phase="protect", answers={}, by=other_runner, as_of=START)
+        stage_check_record(plan=plan, phase="protect", answers={}, by=other_runner, as_of=START)

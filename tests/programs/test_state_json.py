@@ -7,8 +7,8 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from programs.domain import ExerciseAdjustment, PlanState
-from programs.state_json import state_from_dict, state_to_dict
+from programs.clinical.state_json import state_from_dict, state_to_dict
+from programs.clinical.types import ExerciseAdjustment, PlanState
 
 iso_dates = st.dates().map(lambda d: d.isoformat())
 adjustments = st.builds(

@@ -1,4 +1,4 @@
-"""Swapping an exercise for one of the alternatives its pathway item lists (`plans:swap`, `services.exercise_swap`).
+"""Swapping an exercise for one of the alternatives its pathway item lists (`plans:swap`, `exercise_swap`).
 
 The demo intake's cross-training is clip-in cycling, whose item lists pool kickboard laps (pool and kickboard) and
 trunk bridges (no equipment). Plans are made and logged through the real services; the clock is moved with
@@ -17,13 +17,15 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from programs import services
-from programs.domain import PlanState
-from programs.generator import generate_plan
+from programs.api.serializers.intake import IntakeSerializer
+from programs.clinical.contract import intake_from_dict
+from programs.clinical.generator import generate_plan
+from programs.clinical.state_json import state_from_dict, state_to_dict
+from programs.clinical.types import PlanState
 from programs.models import Plan, PlanChange, PlanChangeKind, PlannedSession, Prescription
-from programs.plan_json import intake_from_dict
-from programs.serializers import IntakeSerializer
-from programs.state_json import state_from_dict, state_to_dict
+from programs.services import generation as inputs
+from programs.services.logs import session_log_record
+from programs.services.swaps import exercise_swap
 from tests.programs.plans import START, create_plan
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +50,7 @@ def _log(session: PlannedSession, runner: User, pain: int = 1) -> None:
         {"prescription": p.pk, "pain_during": pain, "pain_after": pain, "completed_as_prescribed": True}
         for p in session.prescriptions.all()
     ]
-    services.session_log_record(session=session, runner=runner, entries=entries)
+    session_log_record(session=session, runner=runner, entries=entries)
 
 
 def _swap_url(prescription: Prescription) -> str:
@@ -81,7 +83,7 @@ def test_the_swap_page_lists_only_alternatives_the_runners_equipment_allows(
     with _at(START):
         page = client.get(_swap_url(cycling)).content.decode()
     assert f'value="{TRUNK}"' in page
-    assert services.catalogue()[TRUNK].name in page
+    assert inputs.catalogue()[TRUNK].name in page
     assert 'value="pool_kickboard_laps"' not in page, "no pool: the pool exercise is not offered"
     assert f'value="{CYCLING}"' not in page, "the exercise scheduled now is not offered as a swap"
     assert "When to stop and see someone" in page
@@ -91,7 +93,7 @@ def test_with_a_pool_both_alternatives_are_offered_with_a_line_on_how_to_do_them
     plan: Plan, runner: User, client: Client
 ) -> None:
     cycling = _prescriptions(plan, CYCLING)[0]
-    catalogue = services.catalogue()
+    catalogue = inputs.catalogue()
     client.force_login(runner)
     with _at(START):
         response = client.get(_swap_url(cycling))
@@ -143,7 +145,7 @@ def test_a_swap_changes_the_coming_sessions_not_the_logged_ones_and_is_a_decisio
     assert change.exercise == CYCLING
     assert change.effective_from == today
     assert change.before == {"exercise": CYCLING} and change.after == {"exercise": TRUNK}
-    catalogue = services.catalogue()
+    catalogue = inputs.catalogue()
     assert change.reason == (
         f"You swapped {catalogue[CYCLING].name} for {catalogue[TRUNK].name} from {today:%a} {today.day} {today:%b}."
     )
@@ -157,7 +159,7 @@ def test_a_swap_changes_the_coming_sessions_not_the_logged_ones_and_is_a_decisio
 def test_a_swap_survives_the_replan_of_a_later_log(plan: Plan, runner: User) -> None:
     coming = _prescriptions(plan, CYCLING)[0]
     with _at(START):
-        services.exercise_swap(prescription=coming, by=runner, exercise=TRUNK, today=START)
+        exercise_swap(prescription=coming, by=runner, exercise=TRUNK, today=START)
     strength = PlannedSession.objects.filter(plan=plan, kind="strength").order_by("date").first()
     assert strength is not None
     before_log = Plan.objects.get(pk=plan.pk).state
@@ -174,7 +176,7 @@ def test_a_swap_survives_the_replan_of_a_later_log(plan: Plan, runner: User) -> 
 def test_swapping_back_to_the_original_is_allowed(plan: Plan, runner: User, client: Client) -> None:
     coming = _prescriptions(plan, CYCLING)[0]
     with _at(START):
-        services.exercise_swap(prescription=coming, by=runner, exercise=POOL, today=START)
+        exercise_swap(prescription=coming, by=runner, exercise=POOL, today=START)
     pool = _prescriptions(plan, POOL)[0]
     client.force_login(runner)
     with _at(START):
@@ -216,7 +218,7 @@ def test_a_logged_or_past_exercise_cannot_be_swapped(plan: Plan, runner: User, c
         assert "already logged" in response.content.decode()
     later = second.session.date + dt.timedelta(days=1)
     with _at(later), pytest.raises(ValidationError):
-        services.exercise_swap(prescription=second, by=runner, exercise=TRUNK, today=later)
+        exercise_swap(prescription=second, by=runner, exercise=TRUNK, today=later)
     assert not PlanChange.objects.filter(plan=plan, kind=PlanChangeKind.SWAP).exists()
 
 
@@ -286,8 +288,8 @@ def test_the_generator_schedules_a_swap_only_where_the_runner_can_do_it(intake_d
     common: dict[str, Any] = {
         "start": START,
         "weeks": 4,
-        "catalogue": services.catalogue(),
-        "pathways": services.pathways(),
+        "catalogue": inputs.catalogue(),
+        "pathways": inputs.pathways(),
     }
     plain = _scheduled(generate_plan(intake, **common))
     swapped = _scheduled(generate_plan(intake, state=PlanState(swaps=((CYCLING, POOL),)), **common))
@@ -303,7 +305,7 @@ def test_a_swap_before_the_plan_starts_applies_from_its_first_day(plan: Plan, ru
     coming = _prescriptions(plan, CYCLING)[0]
     before_start = START - dt.timedelta(days=2)
     with _at(before_start):
-        change = services.exercise_swap(prescription=coming, by=runner, exercise=TRUNK, today=before_start)
+        change = exercise_swap(prescription=coming, by=runner, exercise=TRUNK, today=before_start)
     assert change.effective_from == START
     assert change.reason.endswith(f"from {START:%a} {START.day} {START:%b}.")
     assert CYCLING not in _exercises_from(plan, START, logged=False)

@@ -18,8 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from programs import services
 from programs.models import DayLog, Plan, PlanChange, PlannedSession, PlanStatus, SessionLog
+from programs.services.logs import session_log_record
 from programs.templatetags.plans import decision_reason
 from tests.pages import at, main_text
 from tests.programs.plans import START, create_plan
@@ -260,7 +260,7 @@ def _today_queries(
     """Queries of Today on a session day and on the morning after (a morning check and what changed to show)."""
     plan = create_plan(runner, intake_data, weeks=weeks)
     session = _first(plan, "strength")
-    services.session_log_record(
+    session_log_record(
         session=session,
         runner=runner,
         entries=[{"prescription": p.pk, "pain_during": 1} for p in session.prescriptions.all()],

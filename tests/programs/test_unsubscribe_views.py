@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import RunnerProfile, User
 from programs.models import Reminder, ReminderStatus
-from programs.services.delivery import unsubscribe_url
+from programs.reminders.delivery import unsubscribe_url
 from tests.pages import main_text
 
 pytestmark = pytest.mark.django_db

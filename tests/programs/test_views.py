@@ -19,8 +19,8 @@ from django.urls import reverse
 
 from accounts.models import CareLink, CareLinkStatus, User
 from exercises.models import Exercise
-from programs import services
 from programs.models import Plan, PlanChange, PlanChangeKind, PlannedSession, PlanStatus, Prescription, SessionLog
+from programs.services.logs import session_log_record
 from programs.templatetags.plans import decision_reason
 from tests.factories import CareLinkFactory
 from tests.programs.plans import START, create_plan
@@ -91,7 +91,7 @@ def _log_painful(session: PlannedSession, runner: User) -> SessionLog:
         {"prescription": p.pk, "pain_during": 6, "pain_after": 6, "completed_as_prescribed": True}
         for p in session.prescriptions.all()
     ]
-    return services.session_log_record(session=session, runner=runner, entries=entries)
+    return session_log_record(session=session, runner=runner, entries=entries)
 
 
 def _raw_slugs() -> set[str]:
@@ -442,7 +442,7 @@ def test_a_physio_sees_severe_pain_as_needing_attention(client: Client, plan: Pl
         {"prescription": p.pk, "pain_during": 9, "pain_after": 9, "completed_as_prescribed": True}
         for p in session.prescriptions.all()
     ]
-    services.session_log_record(session=session, runner=runner, entries=entries)
+    session_log_record(session=session, runner=runner, entries=entries)
     page = _text(_logged_in(client, physio).get(reverse("home")))
     assert "Needs your attention:" in page and "paused: pain 9/10" in page
     assert "_" not in page.split("Needs your attention:")[1].split("\n")[0]

@@ -18,8 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from programs import services
 from programs.models import Plan, PlannedSession, PlanStatus
+from programs.services.logs import session_log_record
 from tests.programs.plans import START, create_plan
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def _log_painless(session: PlannedSession, runner: User) -> None:
         {"prescription": p.pk, "pain_during": 1, "pain_after": 1, "completed_as_prescribed": True}
         for p in session.prescriptions.all()
     ]
-    services.session_log_record(session=session, runner=runner, entries=entries)
+    session_log_record(session=session, runner=runner, entries=entries)
 
 
 @pytest.fixture

@@ -12,11 +12,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from programs.plan_json import intake_from_dict, plan_to_dict
-from programs.replay import Entry, ReplayError, replay
-from programs.screening import screen_answers
-from programs.serializers import REPLAY_KINDS, IntakeSerializer, ReplayEntrySerializer, field_errors
-from programs.services import catalogue, generate, pathways, rules_config
+from programs.api.serializers.intake import REPLAY_KINDS, IntakeSerializer, ReplayEntrySerializer, field_errors
+from programs.clinical.contract import intake_from_dict, plan_to_dict
+from programs.clinical.replay import Entry, ReplayError, replay
+from programs.clinical.screening import screen_answers
+from programs.services.generation import catalogue, generate, pathways, rules_config
 
 INVALID_INPUT = 2
 

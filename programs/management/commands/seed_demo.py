@@ -20,11 +20,13 @@ from django.utils import timezone
 from accounts.care import message_send
 from accounts.models import Message, Role, RunnerProfile, User
 from accounts.services import care_link_activate, user_create
-from programs.domain import REHAB_KINDS
+from programs.api.serializers.intake import IntakeSerializer
+from programs.clinical.edits import ProgramEdits, edits_to_dict
+from programs.clinical.types import REHAB_KINDS
 from programs.models import Plan, PlannedSession, Prescription, ProgramTemplate
-from programs.program_edits import ProgramEdits, edits_to_dict
-from programs.serializers import IntakeSerializer
-from programs.services import day_log_record, intake_record, plan_create, session_log_record
+from programs.services.intakes import intake_record
+from programs.services.logs import day_log_record, session_log_record
+from programs.services.plans import plan_create
 from programs.services.templates import template_create
 
 DEMO_PASSWORD = "rehabplan-demo"  # noqa: S105 - published demo login, created only by this command

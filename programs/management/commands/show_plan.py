@@ -10,8 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from programs import selectors
-from programs.plan_json import day_to_dict, plan_to_dict
+from programs.clinical.contract import day_to_dict, plan_to_dict
+from programs.selectors import plans as selectors
 
 INVALID_INPUT = 2
 

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from programs.models import Plan, PlanStatus
-from programs.services import plan_upgrade
+from programs.services.plans import plan_upgrade
 
 
 class Command(BaseCommand):

@@ -1,0 +1,210 @@
+"""Validation and shaping of the intake contract (docs/design.md §3). Shared by the API, the CLI and forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from exercises.catalogue import EQUIPMENT_SLUGS
+from programs.clinical.types import GOALS, LOCATIONS, ONSETS, RACE_DISTANCES, RED_FLAGS, SIDES, WEEKDAYS, WORSE_WHEN
+
+
+class UniqueMultipleChoiceField(serializers.ListField):
+    """A list of distinct choices, kept in the order of the choices (so equal inputs store equally)."""
+
+    def __init__(self, *, choices: tuple[str, ...], **kwargs: Any) -> None:
+        self.ordered_choices = choices
+        super().__init__(child=serializers.ChoiceField(choices=choices), **kwargs)
+
+    def to_internal_value(self, data: Any) -> list[str]:
+        values = super().to_internal_value(data)
+        if len(set(values)) != len(values):
+            raise serializers.ValidationError("List each value once.")
+        return [c for c in self.ordered_choices if c in values]
+
+
+class GoalRaceSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    distance = serializers.ChoiceField(choices=RACE_DISTANCES)
+
+
+class RunningSerializer(serializers.Serializer):
+    weekly_distance = serializers.FloatField(min_value=0, max_value=400)
+    runs_per_week = serializers.IntegerField(min_value=0, max_value=14)
+    longest_run = serializers.FloatField(min_value=0, max_value=250)
+    months_running = serializers.IntegerField(min_value=0, max_value=1200)
+    races_per_year = serializers.IntegerField(min_value=0, max_value=100)
+    does_speed_work = serializers.BooleanField()
+    goal_race = GoalRaceSerializer(allow_null=True, required=False, default=None)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["weekly_distance"] > 0 and attrs["runs_per_week"] == 0:
+            raise serializers.ValidationError(
+                {"runs_per_week": "You run some distance each week, so this is at least 1."}
+            )
+        if attrs["longest_run"] > attrs["weekly_distance"] > 0:
+            raise serializers.ValidationError(
+                {"longest_run": "Your longest run cannot be longer than your weekly distance."}
+            )
+        return attrs
+
+
+class SymptomsSerializer(serializers.Serializer):
+    side = serializers.ChoiceField(choices=SIDES)
+    onset = serializers.ChoiceField(choices=ONSETS)
+    # When the pain started: a date, or weeks ago (0.3 is two days). Stored as days, which the rules work in.
+    onset_date = serializers.DateField(required=False, allow_null=True, default=None)
+    weeks_since_onset = serializers.FloatField(
+        min_value=0, max_value=520, required=False, allow_null=True, default=None
+    )
+    days_since_onset = serializers.IntegerField(read_only=True)
+    pain_at_rest = serializers.IntegerField(min_value=0, max_value=10)
+    pain_walking = serializers.IntegerField(min_value=0, max_value=10)
+    pain_running = serializers.IntegerField(min_value=0, max_value=10)
+    location = serializers.ChoiceField(choices=LOCATIONS, allow_null=True, required=False, default=None)
+    worse_when = UniqueMultipleChoiceField(choices=WORSE_WHEN, required=False, default=list)
+    felt_pop = serializers.BooleanField()
+    bruising = serializers.BooleanField()
+    swelling = serializers.BooleanField()
+    unable_to_walk_normally = serializers.BooleanField()
+    numbness_or_tingling = serializers.BooleanField()
+    night_pain = serializers.BooleanField()
+    bladder_or_bowel_change = serializers.BooleanField()
+    fever_or_unwell = serializers.BooleanField()
+    spreading_bruising_or_swelling = serializers.BooleanField()
+    saddle_numbness = serializers.BooleanField()
+    unexplained_weight_loss = serializers.BooleanField()
+    history_of_cancer = serializers.BooleanField()
+    not_improving = serializers.BooleanField()
+    previous_hamstring_injury = serializers.BooleanField()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        in_pain = (
+            attrs["side"] != "none" or max(attrs["pain_at_rest"], attrs["pain_walking"], attrs["pain_running"]) > 0
+        )
+        if in_pain and attrs["onset"] == "none":
+            raise serializers.ValidationError({"onset": "Tell us how the pain started: gradual or sudden."})
+        if not in_pain and attrs["onset"] != "none":
+            raise serializers.ValidationError({"side": "Tell us which side hurts (or set onset to none)."})
+        attrs["days_since_onset"] = self._days_since_onset(attrs, in_pain)
+        return attrs
+
+    def _days_since_onset(self, attrs: dict[str, Any], in_pain: bool) -> int:
+        onset_date, weeks = attrs.get("onset_date"), attrs.get("weeks_since_onset")
+        if onset_date is not None:
+            today = self.context.get("today") or self.context.get("start") or timezone.localdate()
+            if onset_date > today:
+                raise serializers.ValidationError({"onset_date": "The pain cannot have started after today."})
+            return (today - onset_date).days
+        if weeks is not None:
+            return round(weeks * 7)
+        if in_pain:
+            raise serializers.ValidationError(
+                {"weeks_since_onset": "Tell us when the pain started: a date, or how many weeks ago."}
+            )
+        return 0
+
+
+class IntakeSerializer(serializers.Serializer):
+    """The runner's intake. Red-flag questions must be answered explicitly: silence is not a 'no'."""
+
+    age = serializers.IntegerField(min_value=12, max_value=100)
+    sex = serializers.ChoiceField(choices=("female", "male", "other", "unspecified"))
+    units = serializers.ChoiceField(choices=("km", "mi"))
+    running = RunningSerializer()
+    symptoms = SymptomsSerializer()
+    equipment = UniqueMultipleChoiceField(choices=EQUIPMENT_SLUGS, allow_empty=True)
+    available_days = UniqueMultipleChoiceField(choices=WEEKDAYS, allow_empty=False)
+    minutes_per_session = serializers.IntegerField(min_value=10, max_value=180)
+    goal = serializers.ChoiceField(choices=GOALS)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        race = attrs["running"]["goal_race"]
+        start = self.context.get("start")
+        if race is not None and start is not None and race["date"] < start:
+            raise serializers.ValidationError(
+                {"running": {"goal_race": {"date": "The race is before the plan starts."}}}
+            )
+        if attrs["goal"] == "race" and race is None:
+            raise serializers.ValidationError(
+                {"running": {"goal_race": "A race goal needs the race's date and distance."}}
+            )
+        return attrs
+
+
+def field_errors(errors: Any, prefix: str = "") -> list[str]:
+    """Flatten DRF's nested error dict into 'running.weekly_distance: message' lines."""
+    if isinstance(errors, dict):
+        return [line for key, value in errors.items() for line in field_errors(value, f"{prefix}{key}.")]
+    if isinstance(errors, list) and errors and not isinstance(errors[0], str | dict | list):
+        errors = [str(e) for e in errors]
+    if isinstance(errors, list):
+        name = prefix.rstrip(".") or "intake"
+        if all(isinstance(e, str) for e in errors):
+            return [f"{name}: {e}" for e in errors]
+        return [line for i, e in enumerate(errors) for line in field_errors(e, f"{prefix}{i}.")]
+    return [f"{prefix.rstrip('.') or 'intake'}: {errors}"]
+
+
+# ---------------------------------------------------------------- replaying logs (manage.py generate_plan --logs)
+
+
+class ReplayExerciseSerializer(serializers.Serializer):
+    exercise = serializers.SlugField()
+    completed = serializers.BooleanField()
+    pain_during = serializers.IntegerField(min_value=0, max_value=10)
+    pain_after = serializers.IntegerField(min_value=0, max_value=10)
+    rpe = serializers.IntegerField(min_value=1, max_value=10, required=False)
+    sets_done = serializers.IntegerField(min_value=0, max_value=20, required=False)
+    reps_done = serializers.JSONField(required=False)
+    hold_seconds_done = serializers.IntegerField(min_value=0, max_value=600, required=False)
+    laps_done = serializers.IntegerField(min_value=0, max_value=200, required=False)
+    minutes_done = serializers.IntegerField(min_value=0, max_value=600, required=False)
+
+
+class ReplayRunSerializer(serializers.Serializer):
+    distance = serializers.FloatField(min_value=0, max_value=250)
+    pain_during = serializers.IntegerField(min_value=0, max_value=10)
+    tightness_after = serializers.BooleanField()
+
+
+class ReplayMorningSerializer(serializers.Serializer):
+    pain = serializers.IntegerField(min_value=0, max_value=10, required=False)
+    stiffness = serializers.IntegerField(min_value=0, max_value=10, required=False)
+    # paused exercises tried gently that day: true = without pain (brings them back)
+    pain_free_check = serializers.BooleanField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError("Give the morning's pain, stiffness, pain-free check, or several.")
+        return attrs
+
+
+REPLAY_KINDS = ("exercise", "run", "morning", "red_flags")
+
+
+class ReplayEntrySerializer(serializers.Serializer):
+    """One entry of a logs file: a date and exactly one of an exercise log, a run, a morning or red flags."""
+
+    date = serializers.DateField()
+    run = ReplayRunSerializer(required=False)
+    morning = ReplayMorningSerializer(required=False)
+    red_flags = UniqueMultipleChoiceField(choices=RED_FLAGS, required=False, allow_empty=False)
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        attrs = super().to_internal_value(data)
+        given = [kind for kind in REPLAY_KINDS if kind in data] if isinstance(data, dict) else []
+        if len(given) != 1:
+            raise serializers.ValidationError(
+                {
+                    "entry": f"Give exactly one of exercise, run, morning or red_flags (got {', '.join(given) or 'none'})."
+                }
+            )
+        if given == ["exercise"]:
+            exercise = ReplayExerciseSerializer(data=data)
+            if not exercise.is_valid():
+                raise serializers.ValidationError(exercise.errors)
+            attrs["exercise"] = exercise.validated_data
+        return attrs

@@ -1,0 +1,111 @@
+"""Every configurable default of the generator and the rules, with its source. Re-exported by `programs.clinical.rules`.
+
+Where docs/clinical-sources.md marks a figure unconfirmed or sources disagree, the default is the conservative choice and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MILES_TO_KM = 1.609344
+
+
+@dataclass(frozen=True)
+class RulesConfig:
+    # ---- running load (docs/clinical-sources.md §7, seed 000/004)
+    weekly_distance_step: float = 0.10
+    """Largest week-over-week rise. The "10 % rule" is only a conservative default: it did not prevent injuries in
+    novices (Buist 2008, docs/clinical-sources.md §7.3)."""
+    two_week_distance_limit: float = 0.30
+    """Largest rise over two weeks: >30 % in 2 weeks went with more distance injuries (Nielsen 2014, HR 1.59)."""
+    lighter_week_every: int = 4
+    """Train in cycles (seed 000); every 4th week is lighter. The cycle length is a house default (unconfirmed)."""
+    lighter_week_factor: float = 0.8
+    """A lighter week runs 80 % of the week before. No source gives a number (unconfirmed); 20 % off is a common
+    coaching figure and, with the step rule, never causes a jump afterwards."""
+    symptomatic_start_fraction: float = 0.6
+    """First week of a plan with symptoms: 60 % of the current weekly distance. Seed 000 cut a 50-75 mi/week runner
+    to 30-40: 0.6 × 50 = 30, and the cap below binds from ~67 mi. Return-to-run pages use 30-50 % after a layoff
+    (unconfirmed, docs/clinical-sources.md §7.2); we stay with the seed because these runners are still running."""
+    mild_running_pain: int = 2
+    mild_start_fraction: float = 1.0
+    """Running pain 0-2/10 and no pain in daily life: no cut in the first week. Seed 002's runner, sore only after
+    races, was given no mileage cut (docs/clinical-sources.md §11)."""
+    moderate_running_pain: int = 5
+    severe_start_fraction: float = 0.3
+    """Running pain above 5/10, or pain in daily life: the first week runs 30 % of the usual distance, the lower end of
+    the 30-50 % return-to-run heuristic (unconfirmed, docs/clinical-sources.md §7.2); cross-training fills the rest."""
+    symptomatic_weekly_cap_miles: float = 40.0
+    """Never more than 40 mi (64 km) in the first week with symptoms (seed 000: 30-40 mi/week)."""
+    restart_fraction: float = 0.3
+    """Running restarting from zero (acute strain after the walk–jog stage) starts at 30 % of the usual weekly
+    distance: the lower bound of the week-1 heuristic of 30-50 % (drpribut.com, unconfirmed, docs/clinical-sources.md §7.2). This
+    is the one documented exception to the step rule: a rise from 0 cannot be a percentage."""
+    novice_months: int = 6
+    """Runners with fewer months of running are not built back above where a symptomatic plan starts them: seed 001's
+    runner, 4 months in and at more than 40 km a week, was told it was "too much too soon" (house threshold)."""
+    lighter_week_every_over_50: int = 3
+    """From age 50, every 3rd week is lighter (house choice, unconfirmed: recovery takes longer with age)."""
+    race_distances_km: tuple[tuple[str, float], ...] = (("5k", 5.0), ("10k", 10.0), ("half", 21.1), ("marathon", 42.2))
+    race_week_easy_fraction: float = 0.3
+    """Race week: the race plus easy running worth 30 % of the taper week's distance before it (house choice)."""
+    min_run_km: float = 2.0
+    """No run shorter than 2 km (1.2 mi): a small week has fewer runs rather than many tiny ones (house choice)."""
+    race_recovery_weeks: int = 1
+    race_recovery_fraction: float = 0.5
+    """After a goal race, one week at half the level before the running builds again (house choice, unconfirmed;
+    seed 000's marathoner took a week off after marathons)."""
+    min_run_free_days: int = 2
+    """Symptomatic runners keep at least two run-free days a week (seed 000: "take a couple of days off each week")."""
+    min_run_free_days_healthy: int = 1
+    """Pain-free runners keep at least one (house default, unconfirmed)."""
+    taper_weeks: tuple[tuple[str, int], ...] = (("marathon", 3), ("half", 2), ("10k", 1), ("5k", 1), ("other", 1))
+    """Taper before a goal race: three weeks for a marathon (seed 000); shorter races shorter (unconfirmed)."""
+    taper_weekly_reduction: float = 0.2
+    """Each taper week runs 20 % less of the pre-taper distance than the one before (unconfirmed coaching default)."""
+    speed_clear_runs: int = 3
+    """Speed work returns once the last 3 reported runs had no tightness afterwards. Seed 004: "eliminate speed work
+    … until tightness after activity subsides"; the count of 3 is a conservative house choice (unconfirmed)."""
+
+    # ---- the pain rules (docs/clinical-sources.md §5)
+    severe_pain_factor: int = 2
+    severe_pain_floor: int = 7
+    """Severe pain in an exercise: at least twice its limit, or 7/10 whatever the limit. The exercise pauses until a
+    pain-free try, running gets no increase and no speed work next week, the red-flag questions come again and a linked
+    physio is told. The safety review set these; no source gives a number (house choice, conservative)."""
+    rising_mornings: int = 2
+    """Next-morning pain or stiffness rising this many mornings in a row (after the first) holds all loading, as does a
+    morning above the limit (Silbernagel 2007: must settle by the next morning and not rise week to week)."""
+    review_after_days: int = 7
+    """Mornings still rising this many days after the hold began → advise a clinician review (the plan goes on)."""
+
+    # ---- screening (docs/clinical-sources.md §9.3)
+    rest_pain_referral: int = 4
+    """Pain at rest of 4/10 or more → advise seeing someone soon (the plan goes on). At rest there is no load to explain
+    pain; 4 is above the "safe" 0-3 zone of the pain-monitoring model (docs/clinical-sources.md §5.1). Conservative."""
+    rest_pain_stop: int = 6
+    """Pain at rest of 6/10 or more stops the plan until a clinician has seen the runner. No source gives a number:
+    a house choice, conservative, just above the advise band of 4-5 the safety review set."""
+    no_improvement_weeks: int = 4
+    """Pain for more than 4 weeks that is not getting better → advise a review (the plan goes on). "No improvement
+    after 1 month" (docs/clinical-sources.md §9.3); a tendinopathy takes 3-6 months (§8), so it never stops a plan."""
+
+    # ---- time estimates for fitting a day into minutes_per_session (house estimates, not clinical facts)
+    seconds_per_rep: int = 4
+    rest_between_sets_seconds: int = 45
+    minutes_per_lap: float = 1.5
+    seconds_per_10_m: int = 10  # drills: moving plus walking back
+    trim_minutes_floor: int = 5  # shorten a minutes-dosed item to fit, but never below 5 minutes
+
+    def lighter_week_every_from(self, age: int) -> int:
+        every = self.lighter_week_every
+        return min(every, self.lighter_week_every_over_50) if age >= 50 and every else every
+
+    def severe_pain_at(self, limit: int) -> int:
+        return max(limit + 1, min(self.severe_pain_factor * limit, self.severe_pain_floor))
+
+    def taper_weeks_for(self, race_distance: str) -> int:
+        return dict(self.taper_weeks).get(race_distance, 1)
+
+
+DEFAULT_CONFIG = RulesConfig()
