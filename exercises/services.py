@@ -17,6 +17,7 @@ from exercises.catalogue import (
     dose_to_dict,
     parse_catalogue,
 )
+from exercises.models import CatalogueVersion, Equipment, Exercise
 
 # Human names for `catalogue.EQUIPMENT_SLUGS` (docs/design.md §3).
 EQUIPMENT_NAMES: dict[str, str] = {
@@ -136,8 +137,6 @@ def catalogue_checksum(catalogue: Catalogue) -> str:
 
 def _pinned_slugs() -> set[str]:
     """Exercises of catalogue versions that a plan still pins: a replan of that plan may prescribe them again."""
-    from exercises.models import CatalogueVersion
-
     relations = _protecting_relations(CatalogueVersion)
     return {
         row["slug"]
@@ -149,8 +148,6 @@ def _pinned_slugs() -> set[str]:
 
 def _catalogue_version_record(catalogue: Catalogue) -> bool:
     """Record what was loaded as a new CatalogueVersion unless the latest already has this content."""
-    from exercises.models import CatalogueVersion
-
     checksum = catalogue_checksum(catalogue)
     latest = CatalogueVersion.objects.latest_loaded()
     if latest is not None and latest.checksum == checksum:
@@ -182,13 +179,7 @@ def _retire(removed: list[Any], exercise_model: type[Any], keep: set[str]) -> tu
 
 
 @transaction.atomic
-def catalogue_load(
-    *,
-    catalogue: Catalogue,
-    # Any: the data migration passes historical models, built at run time.
-    exercise_model: type[Any] | None = None,
-    equipment_model: type[Any] | None = None,
-) -> LoadReport:
+def catalogue_load(*, catalogue: Catalogue) -> LoadReport:
     """Make the Exercise and Equipment tables match `catalogue`; idempotent, all or nothing.
 
     The catalogue is validated again first (a hand-built `Catalogue` gets the same checks as the file), so bad
@@ -196,20 +187,11 @@ def catalogue_load(
     row protects it; one a plan still uses is kept with is_active=False, because a runner's history must keep
     pointing at what they were told to do, and so is one that a catalogue version pinned by a plan still lists.
     Each load whose content differs from the latest version records a new CatalogueVersion, which new plans use.
-    The data migration passes its historical models (and then records no version: that table comes later).
     """
-    historical = exercise_model is not None or equipment_model is not None
-    if exercise_model is None or equipment_model is None:
-        from exercises.models import Equipment, Exercise
-
-        exercise_model, equipment_model = exercise_model or Exercise, equipment_model or Equipment
     parse_catalogue(catalogue_to_dict(catalogue))
 
-    equipment_ids = _sync_equipment(equipment_model)
-    manager = exercise_model._base_manager
-    # A data migration runs with the historical model, which may lack fields added later.
-    field_names = {f.name for f in exercise_model._meta.get_fields()}
-    scalar_fields = [f for f in _SCALAR_FIELDS if f in field_names]
+    equipment_ids = _sync_equipment(Equipment)
+    manager = Exercise._base_manager
     existing = {e.slug: e for e in manager.prefetch_related("equipment")}
 
     created: list[str] = []
@@ -218,13 +200,13 @@ def catalogue_load(
     to_update: list[Any] = []
     changed_fields: set[str] = set()
     for spec in catalogue.exercises:
-        values = {k: v for k, v in _row_values(spec, catalogue.version).items() if k in field_names}
+        values = _row_values(spec, catalogue.version)
         obj = existing.get(spec.slug)
         if obj is None:
-            to_create.append(exercise_model(slug=spec.slug, **values))
+            to_create.append(Exercise(slug=spec.slug, **values))
             created.append(spec.slug)
             continue
-        diff = [k for k in scalar_fields if getattr(obj, k) != values[k]]
+        diff = [k for k in _SCALAR_FIELDS if getattr(obj, k) != values[k]]
         if diff:
             for k in diff:
                 setattr(obj, k, values[k])
@@ -239,7 +221,7 @@ def catalogue_load(
     if to_create:
         existing = {e.slug: e for e in manager.prefetch_related("equipment")}
     ids = {slug: e.pk for slug, e in existing.items()}
-    through: Any = exercise_model._meta.get_field("equipment").remote_field.through
+    through: Any = Exercise.equipment.through
     links_to_add: list[Any] = []
     variant_updates: list[Any] = []
     for spec in catalogue.exercises:
@@ -263,8 +245,8 @@ def catalogue_load(
 
     in_file = {spec.slug for spec in catalogue.exercises}
     removed = [e for slug, e in sorted(existing.items()) if slug not in in_file]
-    deleted, deactivated = _retire(removed, exercise_model, _pinned_slugs() if removed and not historical else set())
-    new_version = False if historical else _catalogue_version_record(catalogue)
+    deleted, deactivated = _retire(removed, Exercise, _pinned_slugs() if removed else set())
+    new_version = _catalogue_version_record(catalogue)
 
     created_set = set(created)
     return LoadReport(

@@ -196,7 +196,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TIMEZONE = "UTC"
 # An unacknowledged message goes back to the queue after this; no eta, countdown or retry delay may come near it,
-# or Redis would hand the same task to a second worker while the first still holds it (tested).
+# or Redis would hand the same task to a second worker while the first still holds it (system check programs.E003).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-reminders": {

@@ -4,8 +4,8 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-# 0002 loads the catalogue with the current reader, so on a new database it writes today's dosing kinds ('metres',
-# 'run'); the constraint admits them beside the original ones until 0004 narrows it to today's list.
+# 0002 loads today's catalogue file, so on a new database it writes today's dosing kinds ('metres', 'run'); the
+# constraint admits them beside the original ones until 0004 narrows it to today's list.
 
 
 class Migration(migrations.Migration):

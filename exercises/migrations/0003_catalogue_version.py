@@ -4,17 +4,14 @@ from django.db import migrations, models
 
 
 def record_loaded_catalogue(apps, schema_editor):
-    # 0002 loaded the catalogue file before this table existed: record that load as version 1.
-    import hashlib
-    import json
-
-    from exercises.catalogue import catalogue_to_dict, load_catalogue_file
+    # 0002 loaded the catalogue file before this table existed: record that load as version 1, read as 0002 read it
+    # (the frozen reading, not today's parser).
+    from exercises.migrations._catalogue_file import checksum, plain_catalogue, read_file
 
     if not apps.get_model("exercises", "Exercise").objects.exists():
         return
-    data = catalogue_to_dict(load_catalogue_file())
-    checksum = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-    apps.get_model("exercises", "CatalogueVersion").objects.create(number=1, checksum=checksum, data=data)
+    data = plain_catalogue(read_file())
+    apps.get_model("exercises", "CatalogueVersion").objects.create(number=1, checksum=checksum(data), data=data)
 
 
 class Migration(migrations.Migration):

@@ -1,7 +1,9 @@
 """How a reminder reaches a person: e-mail (the outcome that counts), then Web Push to each phone that allowed it.
 
 A `Sender` serves a whole batch: one SMTP connection and one HTTP session for the push services. Nothing here
-raises for a delivery problem; the outcome says whether to try again later ("retry") or give up ("failed").
+raises for a delivery problem (the mail server's answer, the network, the push service); the outcome says whether to
+try again later ("retry") or give up ("failed"). Anything else is a bug in our own code and is left to raise, so it
+reaches the task's log with its traceback instead of becoming a reminder marked failed.
 Also the signed one-click unsubscribe link that every e-mail carries, and what following it does.
 """
 
@@ -63,9 +65,9 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 )
 # The server's own answer to a command: smtplib has reset the transaction, so the connection serves the next message.
 # Any other OSError (every SMTPException is one) leaves the connection in doubt: it is closed and opened afresh.
-REPLY_ERRORS: tuple[type[Exception], ...] = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
+REPLY_ERRORS: tuple[type[OSError], ...] = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
 # A connection the server closed under us, worth reopening at once.
-DROPPED_CONNECTION_ERRORS: tuple[type[Exception], ...] = (smtplib.SMTPServerDisconnected, ConnectionError)
+DROPPED_CONNECTION_ERRORS: tuple[type[OSError], ...] = (smtplib.SMTPServerDisconnected, ConnectionError)
 
 
 @dataclass(frozen=True)
@@ -86,9 +88,9 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:ERROR_TEXT_MAX]
 
 
-def email_outcome(exc: Exception) -> Outcome:
-    """What an e-mail backend's exception means for the reminder: a 4xx reply, a dropped connection or a timeout is
-    worth another try; a 5xx reply or anything else is not."""
+def email_outcome(exc: OSError) -> Outcome:
+    """What a delivery problem means for the reminder: a 4xx reply, a dropped connection or a timeout is worth
+    another try; a 5xx reply or any other error of the server or the network is not."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         # RFC 5321: a 4xx at RCPT (a full mailbox, greylisting) is temporary too.
         codes = [code for code, _reply in exc.recipients.values()]
@@ -128,6 +130,13 @@ def push_payload(message: Message) -> str:
     return json.dumps({"title": message.push_title, "body": message.push_body, "url": message.url})
 
 
+def _not_sent(exc: OSError) -> Outcome:
+    """The outcome of an e-mail that did not go, logged with the traceback: the row keeps only the error's words."""
+    outcome = email_outcome(exc)
+    logger.warning("reminder e-mail not sent (%s): %s", outcome.status, outcome.error, exc_info=exc)
+    return outcome
+
+
 class Sender:
     """Context manager: one SMTP connection for a whole batch, reopened once for a message if the server drops it."""
 
@@ -143,7 +152,7 @@ class Sender:
         if settings.VAPID_PUBLIC_KEY and settings.VAPID_PRIVATE_KEY:
             try:
                 self._vapid = Vapid.from_string(settings.VAPID_PRIVATE_KEY)
-            except Exception:
+            except ValueError:  # not base64, or not a P-256 key
                 logger.exception("VAPID_PRIVATE_KEY cannot be read: reminders go by e-mail only")
             else:
                 self._push_session = requests.Session()
@@ -182,20 +191,22 @@ class Sender:
         try:
             self._deliver(mail)
         except REPLY_ERRORS as exc:
-            return email_outcome(exc)
-        except OSError as exc:
+            return _not_sent(exc)
+        except OSError as exc:  # every SMTPException is one
             self._email_close()
             if not (was_open and isinstance(exc, DROPPED_CONNECTION_ERRORS)):
-                return email_outcome(exc)
+                return _not_sent(exc)
             # The server dropped a connection this batch had open (idle too long, or a per-connection limit).
-            try:
-                self._deliver(mail)
-            except Exception as again:
-                if isinstance(again, OSError) and not isinstance(again, REPLY_ERRORS):
-                    self._email_close()
-                return email_outcome(again)
-        except Exception as exc:
-            return email_outcome(exc)
+            return self._deliver_again(mail)
+        return Outcome("sent")
+
+    def _deliver_again(self, mail: EmailMessage) -> Outcome:
+        try:
+            self._deliver(mail)
+        except OSError as exc:
+            if not isinstance(exc, REPLY_ERRORS):
+                self._email_close()
+            return _not_sent(exc)
         return Outcome("sent")
 
     def _deliver(self, mail: EmailMessage) -> None:
@@ -211,7 +222,7 @@ class Sender:
         self._email_open = False
         try:
             self._email.close()
-        except Exception:  # already gone: nothing to tidy up
+        except OSError:  # already gone: nothing to tidy up
             logger.debug("closing the e-mail connection failed", exc_info=True)
 
     # ------------------------------------------------------------------ web push
@@ -235,9 +246,9 @@ class Sender:
                 PushSubscription.objects.filter(pk=target.id).delete()
                 logger.info("push subscription %s is gone (%s): deleted", target.id, exc.status_code)
             else:
-                logger.warning("push to subscription %s failed: %s", target.id, _error_text(exc))
-        except Exception as exc:
-            logger.warning("push to subscription %s failed: %s", target.id, _error_text(exc))
+                logger.warning("push to subscription %s failed: %s", target.id, _error_text(exc), exc_info=True)
+        except OSError as exc:  # requests' errors (unreachable, timed out) are OSErrors
+            logger.warning("push to subscription %s failed: %s", target.id, _error_text(exc), exc_info=True)
 
 
 # ---------------------------------------------------------------------- unsubscribing

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,13 @@ def manage(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
     """Runs `manage.py ARGS` in-process, as from a shell: errors go to stderr and exit with their status.
 
     `run_from_argv` closes the database connections when it finishes; on PostgreSQL that would end the test's
-    transaction, so closing is switched off here.
+    transaction, so closing is switched off here. And `execute` sets Django up again, which re-applies LOGGING: the
+    console handler would be rebuilt on the stderr of that moment, the test's capsys buffer, which pytest closes after
+    the test, and every later record in this process would end in "Logging error ... I/O operation on closed file".
+    pytest-django has set Django up once already, so logging is left as it is.
     """
     monkeypatch.setattr(connections, "close_all", lambda: None)
+    monkeypatch.setattr("django.utils.log.configure_logging", lambda *args: None)
 
     def run(*args: str) -> None:
         ManagementUtility(["manage.py", *args]).execute()
@@ -118,3 +123,11 @@ def test_the_command_line_prints_the_summary_on_success(
     assert (
         capsys.readouterr().out.strip() == "catalogue v1: 0 created, 0 updated, 41 unchanged, 0 deleted, 0 deactivated"
     )
+
+
+def test_the_command_line_in_process_leaves_the_logging_handlers_of_later_tests_alone(
+    manage: Callable[..., None], capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = list(logging.getLogger().handlers)
+    manage("load_catalogue")
+    assert logging.getLogger().handlers == before

@@ -277,13 +277,34 @@ def test_a_server_that_never_answers_is_retry_after_the_timeout(runner: User, se
         (smtplib.SMTPRecipientsRefused({"a@b.test": (451, b"later"), "c@d.test": (550, b"no")}), "failed"),
         (ConnectionResetError(), "retry"),
         (TimeoutError(), "retry"),
-        (ValueError("Header values may not contain linefeed"), "failed"),
+        (smtplib.SMTPNotSupportedError("SMTPUTF8 not supported by server"), "failed"),
     ],
 )
-def test_what_each_error_means(error: Exception, status: str) -> None:
+def test_what_each_error_means(error: OSError, status: str) -> None:
     outcome = email_outcome(error)
     assert outcome.status == status
     assert type(error).__name__ in outcome.error
+
+
+def test_a_refusal_is_failed_and_logged_with_its_traceback(
+    runner: User, settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.EMAIL_BACKEND = "tests.email_backends.RefusingBackend"
+    [outcome] = _send_all(runner, 1)
+
+    assert outcome.status == "failed"
+    assert "SMTPRecipientsRefused" in outcome.error
+    [record] = [r for r in caplog.records if r.name == "programs.reminders.delivery"]
+    assert record.exc_info is not None
+    assert isinstance(record.exc_info[1], smtplib.SMTPRecipientsRefused)
+
+
+def test_a_mistake_in_our_own_code_raises_rather_than_passing_for_a_delivery_problem(
+    runner: User, settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = "tests.email_backends.BuggyBackend"
+    with pytest.raises(TypeError, match="can only concatenate"):
+        _send_all(runner, 1)
 
 
 # ---------------------------------------------------------------------- web push: a real (plain HTTP) push service

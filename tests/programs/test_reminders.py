@@ -222,6 +222,32 @@ def test_a_transient_email_error_is_retried_then_the_row_fails(runner: User, pla
     assert row.last_error
 
 
+def test_a_refusal_for_good_marks_the_row_failed(runner: User, plan: Any, settings: Any) -> None:
+    settings.EMAIL_BACKEND = "tests.email_backends.RefusingBackend"  # 550 at RCPT
+    first = session_days(plan)[0]
+    reminders_reschedule(user_ids=[runner.pk], now=BEFORE_START)
+    [batch] = dispatch_and_send(due_instant(first))
+
+    row = Reminder.objects.get(pk__in=batch)
+    assert (row.status, row.attempts) == (Status.FAILED, 1)
+    assert row.last_error.startswith("SMTPRecipientsRefused")
+
+
+def test_a_mistake_in_our_own_code_fails_the_task_and_leaves_the_row_to_the_lease(
+    runner: User, plan: Any, settings: Any
+) -> None:
+    # Not a delivery problem: the task fails with the traceback, and the row is not written off as "failed" but stays
+    # claimed until its lease runs out, when the dispatcher hands it out again (once the bug is fixed, it goes).
+    settings.EMAIL_BACKEND = "tests.email_backends.BuggyBackend"
+    first = session_days(plan)[0]
+    reminders_reschedule(user_ids=[runner.pk], now=BEFORE_START)
+    with pytest.raises(TypeError):
+        dispatch_and_send(due_instant(first))
+
+    row = Reminder.objects.get()
+    assert (row.status, row.last_error) == (Status.SENDING, "")
+
+
 def _change(plan: Any, kind: str, reason: str, exercise: str = "") -> PlanChange:
     return PlanChange.objects.create(plan=plan, kind=kind, reason=reason, exercise=exercise)
 
