@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,7 +25,7 @@ from ..decisions import SlotChange, decision_rows
 from ..models import DayLog, Intake, Plan, PlanChange, PlanChangeKind, PlanStateChange, PlanStatus, SessionLog
 from ..pathways import choose_pathway
 from ..plan_json import intake_from_dict
-from ..plan_sync import persist_plan_body, sync_future
+from ..plan_sync import persist_plan_body, sync_future, sync_future_report
 from ..program_edits import NO_EDITS, ProgramEdits, edits_to_dict
 from ..replan import replan
 from ..selectors import StoredPlan, plan_read
@@ -47,19 +48,23 @@ def plan_revision_bump(pk: int) -> None:
     Plan.objects.filter(pk=pk).update(revision=F("revision") + 1)
 
 
-def plan_locked(pk: int) -> Plan:
+def plan_locked(pk: int, *, raise_revision: bool = True) -> Plan:
     """The plan row locked for a write, with what a replan reads (the versions' stored data only when first used).
 
-    Every writer of a plan takes it through here, so this is where its revision rises (the UPDATE takes the lock)."""
-    plan_revision_bump(pk)
+    Every writer of a plan takes it through here, so this is where its revision rises (the UPDATE takes the lock).
+    `raise_revision=False` is for the hourly replan, which most hours changes nothing: `plan_replan` raises the
+    revision then, and only if the replan changes what clients read."""
+    if raise_revision:
+        plan_revision_bump(pk)
     plan = (
         Plan.objects.select_for_update(of=("self",))
         .select_related("intake", "catalogue_version", "pathway_version")
         .defer("catalogue_version__data", "pathway_version__data")
         .get(pk=pk)
     )
-    # The runner's next reminder follows the plan as it will be once this write commits.
-    reminders_reschedule_after_commit(plan.runner_id)
+    if raise_revision:
+        # The runner's next reminder follows the plan as it will be once this write commits.
+        reminders_reschedule_after_commit(plan.runner_id)
     return plan
 
 
@@ -174,13 +179,17 @@ def plan_replan(
     cause_log: SessionLog | None = None,
     author: User | None = None,
     history_through: dt.date | None = None,
+    revision_raised: bool = True,
 ) -> list[PlanChange]:
     """Evaluate the rules over everything logged so far and apply the result to the unlogged future, once.
 
     Reads the stored plan (rows, not a regeneration), evaluates, regenerates from the pinned versions with the new
     state, and writes one PlanChange per decision with its concrete item changes. Sessions up to `history_through`
     (default: `as_of`, the day something was logged) and logged sessions stay as they were. Runs inside the
-    caller's transaction, with the plan row locked by the caller.
+    caller's transaction, with the plan row locked by the caller. Nothing is written when the rules' state stays
+    the same. `revision_raised=False` (the caller locked the plan with `raise_revision=False`): the revision rises
+    here, and only when rows, the status or the referral changed, so a phone's cached copy (ETag) stays valid
+    while the plan it shows does.
     """
     history_through = history_through or as_of
     if plan.status != PlanStatus.ACTIVE or not plan.pathway:
@@ -211,10 +220,15 @@ def plan_replan(
         plan=plan, as_of=as_of, before=plan.state, after=state_to_dict(new_state)
     )
     # A red flag reported at a day log stops the plan or adds an advisory; advice from the rules is added too.
+    shown_before = _shown_fields(plan)
     plan.state, plan.status = transition.after, regenerated.status
     plan.referral = dataclasses.asdict(regenerated.referral) if regenerated.referral else None
     plan.save(update_fields=["state", "status", "referral"])
-    changes = sync_future(plan, regenerated, stored, after=history_through)
+    synced = sync_future_report(plan, regenerated, stored, after=history_through)
+    if not revision_raised and (synced.wrote or _shown_fields(plan) != shown_before):
+        plan_revision_bump(plan.pk)
+        reminders_reschedule_after_commit(plan.runner_id)
+    changes = synced.changes
     effective = history_through + dt.timedelta(days=1)
     names = {e.slug: e.name for e in catalogue.exercises}
     # One INSERT per decision: a handful of rows, and faster than bulk_create's UNNEST for large JSON values.
@@ -239,14 +253,21 @@ def plan_replan(
     return created
 
 
+def _shown_fields(plan: Plan) -> str:
+    """The plan row's fields a replan may change that clients read, comparable whether read back from the JSON
+    column (lists) or just built by `dataclasses.asdict` (tuples)."""
+    return json.dumps([plan.status, plan.referral], sort_keys=True)
+
+
 @transaction.atomic
 def plan_replan_on(*, plan_id: int, as_of: dt.date) -> list[PlanChange]:
     """Re-run the rules on a day with nothing new logged: sessions before it without a log count as missed, and
-    that day and the coming weeks are projected from what was earned. Does nothing twice for the same day."""
-    plan = plan_locked(plan_id)
+    that day and the coming weeks are projected from what was earned. Does nothing twice for the same day, and
+    writes nothing (not even the revision) when nothing changes."""
+    plan = plan_locked(plan_id, raise_revision=False)
     if plan.start > as_of:
         return []
-    return plan_replan(plan, as_of=as_of, history_through=as_of - dt.timedelta(days=1))
+    return plan_replan(plan, as_of=as_of, history_through=as_of - dt.timedelta(days=1), revision_raised=False)
 
 
 def plans_replan_for_today(*, now: dt.datetime) -> int:
