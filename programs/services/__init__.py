@@ -30,6 +30,7 @@ from .plans import (
     plan_start,
     plan_start_from_intake,
     plan_upgrade,
+    plans_replan,
     plans_replan_for_today,
 )
 from .program_edits import plan_program_edit, template_from_plan
@@ -62,6 +63,7 @@ __all__ = [
     "plan_start",
     "plan_start_from_intake",
     "plan_upgrade",
+    "plans_replan",
     "plans_replan_for_today",
     "prescription_override",
     "program_preview",

@@ -9,13 +9,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from accounts.models import RunnerProfile, User
@@ -27,6 +28,7 @@ from ..pathways import choose_pathway
 from ..plan_json import intake_from_dict
 from ..plan_sync import persist_plan_body, sync_future, sync_future_report
 from ..program_edits import NO_EDITS, ProgramEdits, edits_to_dict
+from ..reminder_times import zone_or_utc
 from ..replan import replan
 from ..selectors import StoredPlan, plan_read
 from ..state_json import state_from_dict, state_to_dict
@@ -270,13 +272,52 @@ def plan_replan_on(*, plan_id: int, as_of: dt.date) -> list[PlanChange]:
     return plan_replan(plan, as_of=as_of, history_through=as_of - dt.timedelta(days=1), revision_raised=False)
 
 
-def plans_replan_for_today(*, now: dt.datetime) -> int:
-    """Every active plan evaluated on its runner's local date (run hourly by Celery beat, so each runner's day is
-    picked up within an hour of their midnight). Returns how many plans changed."""
+def _plans_due(*, now: dt.datetime, plan_ids: Sequence[int] | None = None) -> list[tuple[int, dt.date]]:
+    """The active plans the rules have not looked at yet on their runner's today, each with that date, in one query.
+
+    Every evaluation on a day records the day before it as reviewed for missed sessions
+    (`PlanState.missed_reviewed_through`), and the rules give the same answer for the same day and the same logs
+    (each log replans its plan itself), so a plan reviewed through yesterday has nothing for the sweep until
+    tomorrow. Plans that have not started, or have no pathway, are left to the day they have one."""
+    plans = Plan.objects.filter(status=PlanStatus.ACTIVE).exclude(pathway="")
+    if plan_ids is not None:
+        plans = plans.filter(pk__in=plan_ids)
+    rows = plans.order_by("pk").values_list(
+        "pk", "start", "runner__runner_profile__timezone", KT("state__missed_reviewed_through")
+    )
+    due = []
+    for plan_id, start, timezone_name, reviewed_through in rows:
+        today = now.astimezone(zone_or_utc(timezone_name)).date()
+        yesterday = today - dt.timedelta(days=1)
+        if start <= today and (reviewed_through is None or dt.date.fromisoformat(reviewed_through) < yesterday):
+            due.append((plan_id, today))
+    return due
+
+
+def _enqueue_default(plan_ids: list[int]) -> None:
+    from ..tasks import plans_replan
+
+    plans_replan.delay_on_commit(plan_ids)
+
+
+def plans_replan_for_today(*, now: dt.datetime, enqueue: Callable[[list[int]], None] | None = None) -> int:
+    """Hourly (Celery beat): queue the plans due a replan on their runner's local date (`_plans_due`), in
+    chunks of REPLAN_CHUNK_SIZE, so the workers share them and each runner's day is picked up within an hour of
+    their midnight. Returns how many plans it queued. A chunk lost on the way stays due and is queued next hour."""
+    enqueue = enqueue or _enqueue_default
+    plan_ids = [plan_id for plan_id, _ in _plans_due(now=now)]
+    size = settings.REPLAN_CHUNK_SIZE
+    for first in range(0, len(plan_ids), size):
+        enqueue(plan_ids[first : first + size])
+    return len(plan_ids)
+
+
+def plans_replan(*, plan_ids: Sequence[int], now: dt.datetime) -> int:
+    """One chunk of the hourly sweep: each plan still due is evaluated on its runner's local date, in its own
+    transaction (`plan_replan_on`). A chunk run twice, or after a log replanned one of its plans, finds them no longer
+    due in one query. Returns how many plans changed."""
     changed = 0
-    rows = Plan.objects.filter(status=PlanStatus.ACTIVE).values_list("pk", "runner__runner_profile__timezone")
-    for plan_id, timezone_name in rows:
-        today = now.astimezone(ZoneInfo(timezone_name or "UTC")).date()
+    for plan_id, today in _plans_due(now=now, plan_ids=plan_ids):
         changed += bool(plan_replan_on(plan_id=plan_id, as_of=today))
     return changed
 
