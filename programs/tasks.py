@@ -66,6 +66,15 @@ def reminders_reschedule_unscheduled() -> int:
 
 @shared_task
 def plans_replan_for_today() -> int:
-    """Every hour (CELERY_BEAT_SCHEDULE): re-run each active plan's rules on its runner's local date, so missed
-    sessions earn nothing and the coming weeks follow what was earned. Idempotent. Returns how many plans changed."""
+    """Every hour (CELERY_BEAT_SCHEDULE): queue the active plans whose runner's day has not been looked at yet, in
+    chunks for `plans_replan`, so missed sessions earn nothing and the coming weeks follow what was earned. Returns
+    how many plans it queued."""
     return plan_services.plans_replan_for_today(now=timezone.now())
+
+
+# No retry: a plan this chunk did not finish is still due, and the next hourly sweep queues it again.
+@shared_task
+def plans_replan(plan_ids: list[int]) -> int:
+    """Re-run the rules on one chunk of plans, each on its runner's local date. Idempotent: a plan already looked at
+    today is skipped. Returns how many plans changed."""
+    return plan_services.plans_replan(plan_ids=plan_ids, now=timezone.now())

@@ -217,6 +217,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# The hourly replan (programs.tasks.plans_replan_for_today) hands the plans due a replan to the workers in tasks of
+# this many plans each.
+REPLAN_CHUNK_SIZE = env.int("REPLAN_CHUNK_SIZE", default=200)
+
 # Reminders (programs/reminders/dispatch.py, docs/reminders.md).
 # Absolute links in e-mails and push messages (a Celery task has no request to build them from).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

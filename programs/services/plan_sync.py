@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -196,15 +197,31 @@ class _Sync:
                 self.record(new.slot, _change(row.date, row.kind, new.exercise, _row_snapshot(old), after))
             self.update(old.id, new)
 
-    def write(self) -> None:
+    def write(self) -> bool:
+        """Write the collected rows; True when there were any."""
         if self.to_delete:  # unlogged future items: nothing refers to them, so no collector is needed
             Prescription.objects.filter(pk__in=self.to_delete)._raw_delete(Prescription.objects.db)
         prescriptions_update(list(self.to_update.values()))
         prescriptions_insert(self.to_create)
+        return bool(self.to_delete or self.to_update or self.to_create)
+
+
+@dataclass(frozen=True)
+class FutureSync:
+    """What `sync_future_report` did. `wrote` is separate from `changes`: a new reason, source or warm-up text is
+    written (clients must read it again) without being a change that a decision records."""
+
+    changes: list[SlotChange]
+    wrote: bool
 
 
 def sync_future(plan: Plan, generated: domain.Plan, stored: StoredPlan, *, after: dt.date) -> list[SlotChange]:
-    """Make unlogged sessions dated after `after` match `generated`; return each concrete change with its slot.
+    """Make unlogged sessions dated after `after` match `generated`; return each concrete change with its slot."""
+    return sync_future_report(plan, generated, stored, after=after).changes
+
+
+def sync_future_report(plan: Plan, generated: domain.Plan, stored: StoredPlan, *, after: dt.date) -> FutureSync:
+    """`sync_future`, also saying whether any row was written (a replan raises the plan's revision only then).
 
     Sessions on or before `after`, and any logged session, are history and are never touched. `stored` is the
     plan as read before the rules ran, so nothing is read twice.
@@ -245,13 +262,13 @@ def sync_future(plan: Plan, generated: domain.Plan, stored: StoredPlan, *, after
             sync.record(new.slot, _change(date, session.kind, new.exercise, None, after_item))
     if sessions_to_delete:
         PlannedSession.objects.filter(pk__in=sessions_to_delete).delete()
-    sync.write()
-    _sync_weeks(plan, generated, stored, after=after, sync=sync)
-    return sync.changes
+    wrote = sync.write()
+    wrote = _sync_weeks(plan, generated, stored, after=after, sync=sync) or wrote
+    return FutureSync(sync.changes, wrote or bool(warm_ups or new_sessions or sessions_to_delete))
 
 
-def _sync_weeks(plan: Plan, generated: domain.Plan, stored: StoredPlan, *, after: dt.date, sync: _Sync) -> None:
-    """Update running targets and phases of weeks that are not over yet."""
+def _sync_weeks(plan: Plan, generated: domain.Plan, stored: StoredPlan, *, after: dt.date, sync: _Sync) -> bool:
+    """Update running targets and phases of weeks that are not over yet; True when a week changed."""
     first_open_week = (after - plan.start).days // 7 + 1
     rows = {w.number: w for w in stored.weeks if w.number >= first_open_week}
     to_update: list[PlanWeek] = []
@@ -271,6 +288,7 @@ def _sync_weeks(plan: Plan, generated: domain.Plan, stored: StoredPlan, *, after
             to_update.append(row)
     if to_update:
         PlanWeek.objects.bulk_update(to_update, [*_WEEK_FIELDS, *_WEEK_TEXTS])
+    return bool(to_update)
 
 
 def _plain(value: object) -> object:

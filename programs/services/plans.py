@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from accounts.models import RunnerProfile, User
@@ -28,6 +30,7 @@ from programs.clinical.state_json import state_from_dict, state_to_dict
 from programs.models import DayLog, Intake, Plan, PlanChange, PlanChangeKind, PlanStateChange, PlanStatus, SessionLog
 from programs.reminders.dispatch import reminders_reschedule_after_commit
 from programs.reminders.news import reminders_plan_changed
+from programs.reminders.times import zone_or_utc
 from programs.selectors.plans import StoredPlan, plan_read
 from programs.services.generation import (
     catalogue_version_latest,
@@ -38,7 +41,7 @@ from programs.services.generation import (
     rules_config,
 )
 from programs.services.intakes import intake_record
-from programs.services.plan_sync import persist_plan_body, sync_future
+from programs.services.plan_sync import persist_plan_body, sync_future, sync_future_report
 
 
 def plan_revision_bump(pk: int) -> None:
@@ -46,19 +49,23 @@ def plan_revision_bump(pk: int) -> None:
     Plan.objects.filter(pk=pk).update(revision=F("revision") + 1)
 
 
-def plan_locked(pk: int) -> Plan:
+def plan_locked(pk: int, *, raise_revision: bool = True) -> Plan:
     """The plan row locked for a write, with what a replan reads (the versions' stored data only when first used).
 
-    Every writer of a plan takes it through here, so this is where its revision rises (the UPDATE takes the lock)."""
-    plan_revision_bump(pk)
+    Every writer of a plan takes it through here, so this is where its revision rises (the UPDATE takes the lock).
+    `raise_revision=False` is for the hourly replan, which most hours changes nothing: `plan_replan` raises the
+    revision then, and only if the replan changes what clients read."""
+    if raise_revision:
+        plan_revision_bump(pk)
     plan = (
         Plan.objects.select_for_update(of=("self",))
         .select_related("intake", "catalogue_version", "pathway_version")
         .defer("catalogue_version__data", "pathway_version__data")
         .get(pk=pk)
     )
-    # The runner's next reminder follows the plan as it will be once this write commits.
-    reminders_reschedule_after_commit(plan.runner_id)
+    if raise_revision:
+        # The runner's next reminder follows the plan as it will be once this write commits.
+        reminders_reschedule_after_commit(plan.runner_id)
     return plan
 
 
@@ -173,13 +180,17 @@ def plan_replan(
     cause_log: SessionLog | None = None,
     author: User | None = None,
     history_through: dt.date | None = None,
+    revision_raised: bool = True,
 ) -> list[PlanChange]:
     """Evaluate the rules over everything logged so far and apply the result to the unlogged future, once.
 
     Reads the stored plan (rows, not a regeneration), evaluates, regenerates from the pinned versions with the new
     state, and writes one PlanChange per decision with its concrete item changes. Sessions up to `history_through`
     (default: `as_of`, the day something was logged) and logged sessions stay as they were. Runs inside the
-    caller's transaction, with the plan row locked by the caller.
+    caller's transaction, with the plan row locked by the caller. Nothing is written when the rules' state stays
+    the same. `revision_raised=False` (the caller locked the plan with `raise_revision=False`): the revision rises
+    here, and only when rows, the status or the referral changed, so a phone's cached copy (ETag) stays valid
+    while the plan it shows does.
     """
     history_through = history_through or as_of
     if plan.status != PlanStatus.ACTIVE or not plan.pathway:
@@ -210,10 +221,15 @@ def plan_replan(
         plan=plan, as_of=as_of, before=plan.state, after=state_to_dict(new_state)
     )
     # A red flag reported at a day log stops the plan or adds an advisory; advice from the rules is added too.
+    shown_before = _shown_fields(plan)
     plan.state, plan.status = transition.after, regenerated.status
     plan.referral = dataclasses.asdict(regenerated.referral) if regenerated.referral else None
     plan.save(update_fields=["state", "status", "referral"])
-    changes = sync_future(plan, regenerated, stored, after=history_through)
+    synced = sync_future_report(plan, regenerated, stored, after=history_through)
+    if not revision_raised and (synced.wrote or _shown_fields(plan) != shown_before):
+        plan_revision_bump(plan.pk)
+        reminders_reschedule_after_commit(plan.runner_id)
+    changes = synced.changes
     effective = history_through + dt.timedelta(days=1)
     names = {e.slug: e.name for e in catalogue.exercises}
     # One INSERT per decision: a handful of rows, and faster than bulk_create's UNNEST for large JSON values.
@@ -238,23 +254,69 @@ def plan_replan(
     return created
 
 
+def _shown_fields(plan: Plan) -> str:
+    """The plan row's fields a replan may change that clients read, comparable whether read back from the JSON
+    column (lists) or just built by `dataclasses.asdict` (tuples)."""
+    return json.dumps([plan.status, plan.referral], sort_keys=True)
+
+
 @transaction.atomic
 def plan_replan_on(*, plan_id: int, as_of: dt.date) -> list[PlanChange]:
     """Re-run the rules on a day with nothing new logged: sessions before it without a log count as missed, and
-    that day and the coming weeks are projected from what was earned. Does nothing twice for the same day."""
-    plan = plan_locked(plan_id)
+    that day and the coming weeks are projected from what was earned. Does nothing twice for the same day, and
+    writes nothing (not even the revision) when nothing changes."""
+    plan = plan_locked(plan_id, raise_revision=False)
     if plan.start > as_of:
         return []
-    return plan_replan(plan, as_of=as_of, history_through=as_of - dt.timedelta(days=1))
+    return plan_replan(plan, as_of=as_of, history_through=as_of - dt.timedelta(days=1), revision_raised=False)
 
 
-def plans_replan_for_today(*, now: dt.datetime) -> int:
-    """Every active plan evaluated on its runner's local date (run hourly by Celery beat, so each runner's day is
-    picked up within an hour of their midnight). Returns how many plans changed."""
+def _plans_due(*, now: dt.datetime, plan_ids: Sequence[int] | None = None) -> list[tuple[int, dt.date]]:
+    """The active plans the rules have not looked at yet on their runner's today, each with that date, in one query.
+
+    Every evaluation on a day records the day before it as reviewed for missed sessions
+    (`PlanState.missed_reviewed_through`), and the rules give the same answer for the same day and the same logs
+    (each log replans its plan itself), so a plan reviewed through yesterday has nothing for the sweep until
+    tomorrow. Plans that have not started, or have no pathway, are left to the day they have one."""
+    plans = Plan.objects.filter(status=PlanStatus.ACTIVE).exclude(pathway="")
+    if plan_ids is not None:
+        plans = plans.filter(pk__in=plan_ids)
+    rows = plans.order_by("pk").values_list(
+        "pk", "start", "runner__runner_profile__timezone", KT("state__missed_reviewed_through")
+    )
+    due = []
+    for plan_id, start, timezone_name, reviewed_through in rows:
+        today = now.astimezone(zone_or_utc(timezone_name)).date()
+        yesterday = today - dt.timedelta(days=1)
+        if start <= today and (reviewed_through is None or dt.date.fromisoformat(reviewed_through) < yesterday):
+            due.append((plan_id, today))
+    return due
+
+
+def _enqueue_default(plan_ids: list[int]) -> None:
+    from programs.tasks import plans_replan
+
+    plans_replan.delay_on_commit(plan_ids)
+
+
+def plans_replan_for_today(*, now: dt.datetime, enqueue: Callable[[list[int]], None] | None = None) -> int:
+    """Hourly (Celery beat): queue the plans due a replan on their runner's local date (`_plans_due`), in
+    chunks of REPLAN_CHUNK_SIZE, so the workers share them and each runner's day is picked up within an hour of
+    their midnight. Returns how many plans it queued. A chunk lost on the way stays due and is queued next hour."""
+    enqueue = enqueue or _enqueue_default
+    plan_ids = [plan_id for plan_id, _ in _plans_due(now=now)]
+    size = settings.REPLAN_CHUNK_SIZE
+    for first in range(0, len(plan_ids), size):
+        enqueue(plan_ids[first : first + size])
+    return len(plan_ids)
+
+
+def plans_replan(*, plan_ids: Sequence[int], now: dt.datetime) -> int:
+    """One chunk of the hourly sweep: each plan still due is evaluated on its runner's local date, in its own
+    transaction (`plan_replan_on`). A chunk run twice, or after a log replanned one of its plans, finds them no longer
+    due in one query. Returns how many plans changed."""
     changed = 0
-    rows = Plan.objects.filter(status=PlanStatus.ACTIVE).values_list("pk", "runner__runner_profile__timezone")
-    for plan_id, timezone_name in rows:
-        today = now.astimezone(ZoneInfo(timezone_name or "UTC")).date()
+    for plan_id, today in _plans_due(now=now, plan_ids=plan_ids):
         changed += bool(plan_replan_on(plan_id=plan_id, as_of=today))
     return changed
 

@@ -22,7 +22,7 @@ from programs.models import (
 from programs.services.care import plan_clinician_clear, prescription_override
 from programs.services.generation import pathway_version_current
 from programs.services.logs import completed_as_prescribed, session_log_record, stage_check_record
-from programs.services.plans import plan_create
+from programs.services.plans import plan_create, plan_replan_on
 from tests.programs.plans import START, create_plan, record_intake
 
 pytestmark = pytest.mark.django_db
@@ -240,3 +240,41 @@ def test_an_outsider_cannot_answer_the_checklist(other_runner: User, runner: Use
     plan = _plan(runner, _acute_strain(intake_data))
     with pytest.raises(PermissionDenied):
         stage_check_record(plan=plan, phase="protect", answers={}, by=other_runner, as_of=START)
+
+
+def _prescribed(plan: Plan) -> list[tuple[int, dict[str, Any]]]:
+    return list(Prescription.objects.filter(plan=plan).order_by("pk").values_list("pk", "dose"))
+
+
+def test_a_replan_raises_the_revision_once_when_the_coming_sessions_change_and_not_for_its_state_alone(
+    runner: User, intake_data: dict[str, Any]
+) -> None:
+    plan = _plan(runner, intake_data, weeks=4)
+    prescribed = _prescribed(plan)
+    assert plan_replan_on(plan_id=plan.pk, as_of=START) == []
+    plan.refresh_from_db()
+    assert plan.state["missed_reviewed_through"], "the rules moved on: their state is stored"
+    assert (plan.revision, _prescribed(plan)) == (1, prescribed), "nothing a client reads changed"
+
+    # Week 1 went by without a log: its exercises are held, so the doses of the coming weeks change.
+    assert plan_replan_on(plan_id=plan.pk, as_of=START + dt.timedelta(weeks=1))
+    plan.refresh_from_db()
+    assert _prescribed(plan) != prescribed
+    assert plan.revision == 2
+
+
+def test_a_replan_that_changes_nothing_writes_nothing(
+    runner: User, intake_data: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    plan = _plan(runner, intake_data, weeks=4)
+    week_2 = START + dt.timedelta(weeks=1)
+    plan_replan_on(plan_id=plan.pk, as_of=week_2)
+    plan.refresh_from_db()
+    revision = plan.revision
+    # savepoint pair, the locked plan, weeks, sessions, prescriptions, day logs, stage checks
+    with django_assert_max_num_queries(8) as captured:
+        assert plan_replan_on(plan_id=plan.pk, as_of=week_2) == []
+    written = [q["sql"] for q in captured.captured_queries if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert written == []
+    plan.refresh_from_db()
+    assert plan.revision == revision

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
+from collections.abc import Iterator
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,9 +16,11 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.models import RunnerProfile, User
-from programs.models import Reminder, ReminderStatus
+from programs.models import Plan, PlanChange, PlanChangeKind, PlanStateChange, PlanStatus, Reminder, ReminderStatus
+from programs.services import plans as plan_services
 from programs.tasks import (
     physio_digests_queue,
+    plans_replan,
     plans_replan_for_today,
     reminders_dispatch_due,
     reminders_reschedule_unscheduled,
@@ -24,6 +28,20 @@ from programs.tasks import (
     retry_delay,
 )
 from rehabplan.celery import app as celery_app
+from tests.factories import RunnerFactory
+from tests.programs.plans import START, create_plan
+
+WEEK_2 = dt.datetime(2026, 11, 30, 6, 0, tzinfo=dt.UTC)  # Monday of week 2: week 1 went by without a log
+
+
+@pytest.fixture
+def eager_tasks() -> Iterator[None]:
+    """A task's `delay` runs it at once in this process, as a worker would, with no broker in between."""
+    conf = celery_app.conf
+    before = conf.task_always_eager, conf.task_eager_propagates
+    conf.task_always_eager = conf.task_eager_propagates = True
+    yield
+    conf.task_always_eager, conf.task_eager_propagates = before
 
 
 def _due_runner(runner: User) -> None:
@@ -84,15 +102,62 @@ def test_a_real_worker_runs_the_task_from_redis(runner: User) -> None:
 
 
 @pytest.mark.django_db
-def test_the_hourly_replan_holds_missed_sessions_once_per_runner_day(runner: User, intake_data: dict) -> None:
-    from programs.models import PlanChange, PlanChangeKind
-    from tests.programs.plans import START, create_plan
-
+def test_the_hourly_replan_holds_missed_sessions_once_per_runner_day(
+    runner: User, intake_data: dict, eager_tasks: None, django_capture_on_commit_callbacks: Any
+) -> None:
     plan = create_plan(runner, intake_data, weeks=4)  # the runner is in Europe/London
-    week2 = dt.datetime(2026, 11, 30, 6, 0, tzinfo=dt.UTC)
-    with time_machine.travel(week2, tick=False):
-        assert plans_replan_for_today.apply().get() == 1
-        assert plans_replan_for_today.apply().get() == 0, "the same day twice changes nothing"
     missed = PlanChange.objects.filter(plan=plan, kind=PlanChangeKind.HOLD, rule="missed_session")
-    assert missed.exists() and all(c.effective_from == dt.date(2026, 11, 30) for c in missed)
+    with time_machine.travel(WEEK_2, tick=False):
+        # The sweep queues its chunks when its transaction commits; eager_tasks then runs them here.
+        with django_capture_on_commit_callbacks(execute=True):
+            assert plans_replan_for_today.apply().get() == 1
+        assert missed.exists()
+        held = missed.count()
+        with django_capture_on_commit_callbacks(execute=True) as queued:
+            assert plans_replan_for_today.apply().get() == 0, "the same day twice changes nothing"
+        assert queued == [] and missed.count() == held
+    assert all(c.effective_from == dt.date(2026, 11, 30) for c in missed)
     assert dt.date(2026, 11, 30) > START
+
+
+def _sweep() -> tuple[int, int]:
+    """The hourly sweep with its queue in a list, then each chunk as a worker runs it: (plans queued, changed)."""
+    chunks: list[list[int]] = []
+    queued = plan_services.plans_replan_for_today(now=timezone.now(), enqueue=chunks.append)
+    return queued, sum(plans_replan.apply(args=[chunk]).get() for chunk in chunks)
+
+
+@pytest.mark.django_db
+def test_a_second_sweep_in_the_same_hour_writes_nothing_and_reads_one_row_set(
+    runner: User, intake_data: dict, django_assert_max_num_queries: Any
+) -> None:
+    plan = create_plan(runner, intake_data, weeks=4)
+    with time_machine.travel(WEEK_2, tick=False):
+        assert _sweep() == (1, 1)
+        plan.refresh_from_db()
+        revision, state = plan.revision, plan.state
+        records = PlanChange.objects.count(), PlanStateChange.objects.count()
+        with django_assert_max_num_queries(1):  # the active plans' review dates: none is due
+            assert _sweep() == (0, 0)
+        with django_assert_max_num_queries(1):  # a chunk delivered twice finds its plans done
+            assert plans_replan.apply(args=[[plan.pk]]).get() == 0
+    plan.refresh_from_db()
+    assert (plan.revision, plan.state) == (revision, state), "phones' cached copies (ETags) stay valid"
+    assert (PlanChange.objects.count(), PlanStateChange.objects.count()) == records
+
+
+@pytest.mark.django_db
+def test_the_sweep_hands_the_due_plans_to_the_workers_in_chunks(intake_data: dict, settings: Any) -> None:
+    settings.REPLAN_CHUNK_SIZE = 2
+    due = [create_plan(RunnerFactory(), intake_data, weeks=4).pk for _ in range(5)]
+    not_started = create_plan(RunnerFactory(), intake_data, weeks=4, start=START + dt.timedelta(weeks=2))
+    ended = create_plan(RunnerFactory(), intake_data, weeks=4)
+    Plan.objects.filter(pk=ended.pk).update(status=PlanStatus.ENDED)
+    chunks: list[list[int]] = []
+    with time_machine.travel(WEEK_2, tick=False):
+        assert plan_services.plans_replan_for_today(now=timezone.now(), enqueue=chunks.append) == 5
+        assert chunks == [due[:2], due[2:4], due[4:]]
+        assert [plans_replan.apply(args=[chunk]).get() for chunk in chunks] == [2, 2, 1]
+        assert [plans_replan.apply(args=[chunk]).get() for chunk in chunks] == [0, 0, 0], "run twice: once"
+        assert plan_services.plans_replan_for_today(now=timezone.now(), enqueue=chunks.append) == 0
+    assert not PlanStateChange.objects.filter(plan__in=[not_started, ended]).exists()
