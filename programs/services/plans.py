@@ -28,7 +28,7 @@ from ..plan_sync import persist_plan_body, sync_future
 from ..program_edits import NO_EDITS, ProgramEdits, edits_to_dict
 from ..replan import replan
 from ..selectors import StoredPlan, plan_read
-from ..state_json import state_from_dict, state_to_dict
+from ..state_json import config_to_dict, state_from_dict, state_to_dict
 from .generation import (
     catalogue_version_latest,
     edits_of,
@@ -74,7 +74,7 @@ def plan_create(
     edits: ProgramEdits = NO_EDITS,
 ) -> Plan:
     """Generate a plan from the intake and persist it in a fixed number of queries, pinned to the latest loaded
-    catalogue and the current pathway template.
+    catalogue, the current pathway template and the rules config of the settings.
 
     `pathway`, `pain_limits` and `edits` are a physio's choice (`programs.services.assign`); without them the rules
     choose from the intake. The plan keeps them, so every replan regenerates it on them (`generate_for`).
@@ -93,6 +93,7 @@ def plan_create(
         state=state_to_dict(domain.INITIAL_STATE),
         pain_limits=dataclasses.asdict(pain_limits) if pain_limits else None,
         program_edits=edits_to_dict(edits),
+        rules_config=config_to_dict(rules_config()),
     )
     generated = generate_for(plan, runner_intake, state=domain.INITIAL_STATE)
     plan.status = generated.status
@@ -177,8 +178,8 @@ def plan_replan(
 ) -> list[PlanChange]:
     """Evaluate the rules over everything logged so far and apply the result to the unlogged future, once.
 
-    Reads the stored plan (rows, not a regeneration), evaluates, regenerates from the pinned versions with the new
-    state, and writes one PlanChange per decision with its concrete item changes. Sessions up to `history_through`
+    Reads the stored plan (rows, not a regeneration), evaluates with its pinned rules config, regenerates from the
+    pinned versions with the new state, and writes one PlanChange per decision with its concrete item changes. Sessions up to `history_through`
     (default: `as_of`, the day something was logged) and logged sessions stay as they were. Runs inside the
     caller's transaction, with the plan row locked by the caller.
     """
@@ -188,7 +189,7 @@ def plan_replan(
     stored = plan_read(plan)
     state = state_from_dict(plan.state)
     exercise_logs, day_logs, answers = _history(plan, stored)
-    catalogue, pinned_pathways = pinned_inputs(plan)
+    catalogue, pinned_pathways, config = pinned_inputs(plan)
     intake = intake_from_dict(plan.intake.data)
     result = replan(
         current=stored.to_domain(),
@@ -201,7 +202,7 @@ def plan_replan(
         as_of=as_of,
         catalogue=catalogue,
         pathways=pinned_pathways,
-        config=rules_config(),
+        config=config,
         edits=edits_of(plan),
     )
     if result is None:

@@ -46,7 +46,7 @@ def plan_program_edit(*, plan: Plan, physio: User, edits: ProgramEdits, note: st
         raise ValidationError({"note": "Say what changes and why; the runner sees it."})
     if start < runner_today(plan.runner):
         raise ValidationError({"start": "Changes start today or later: what has been is never rewritten."})
-    catalogue, pathways = pinned_inputs(plan)
+    catalogue, pathways, _config = pinned_inputs(plan)
     pathway = pathways[plan.pathway]
     intake = intake_from_dict(plan.intake.data)
     problems = edit_problems(edits, catalogue=catalogue, pathway=pathway, equipment=intake.equipment)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import User
@@ -28,9 +30,11 @@ from programs.models import (
     PlanStateChange,
     Prescription,
 )
-from programs.plan_json import plan_to_dict
+from programs.plan_json import intake_from_dict, plan_to_dict
 from programs.plan_sync import CatalogueMismatchError, _exercise_ids
+from programs.rules_config import RulesConfig
 from programs.services import generation
+from programs.state_json import config_from_dict, config_to_dict, pain_limits_from_dict, state_from_dict
 from tests.programs.plans import START, create_plan
 
 pytestmark = pytest.mark.django_db
@@ -240,6 +244,50 @@ def test_a_new_catalogue_load_is_used_by_new_plans_and_by_old_ones_only_after_an
     old.refresh_from_db()
     assert old.catalogue_version.number == 2
     assert PlanChange.objects.filter(plan=old, kind=PlanChangeKind.UPGRADE).count() == 1
+
+
+def _week_targets(plan: Plan) -> list[float]:
+    return [float(w.target_distance) for w in plan.plan_weeks.order_by("number")]
+
+
+def _targets_with_step(plan: Plan, step: float) -> list[float]:
+    """The plan's weeks as the generator makes them with its current state and this weekly step."""
+    generated = services.generate(
+        intake_from_dict(plan.intake.data),
+        start=plan.start,
+        weeks=plan.weeks,
+        state=state_from_dict(plan.state),
+        pain_limits=pain_limits_from_dict(plan.pain_limits),
+        pathway=plan.pathway,
+        config=dataclasses.replace(RulesConfig(), weekly_distance_step=step),
+    )
+    return [w.running.target_distance for w in generated.weeks]
+
+
+def test_a_changed_rules_default_is_used_by_new_plans_and_not_by_a_replan_of_an_old_one(
+    runner: User, intake_data: dict[str, Any]
+) -> None:
+    old = _plan(runner, intake_data, weeks=8)
+    assert config_from_dict(old.rules_config).weekly_distance_step == 0.10
+    session = _first_strength_session(old)
+    with override_settings(REHAB_WEEKLY_DISTANCE_STEP=0.05):
+        _log(session, runner, pain=6)  # a replan that changes the rules' state and regenerates the coming weeks
+        new = _plan(runner, intake_data, weeks=8)
+    old.refresh_from_db()
+    assert PlanStateChange.objects.filter(plan=old).exists()
+    assert _targets_with_step(old, 0.10) != _targets_with_step(old, 0.05), "the step shows in the weeks"
+    assert _week_targets(old) == _targets_with_step(old, 0.10)
+    assert config_from_dict(old.rules_config).weekly_distance_step == 0.10
+    assert config_from_dict(new.rules_config).weekly_distance_step == 0.05
+    assert _week_targets(new) == _targets_with_step(new, 0.05)
+
+
+def test_a_plans_rules_config_survives_the_database_as_it_was() -> None:
+    config = dataclasses.replace(RulesConfig(), weekly_distance_step=0.07, lighter_week_every=3)
+    assert config_from_dict(json.loads(json.dumps(config_to_dict(config)))) == config
+    assert config_from_dict({"weekly_distance_step": 0.07, "gone_since": 1}) == dataclasses.replace(
+        RulesConfig(), weekly_distance_step=0.07
+    ), "a name no longer known is ignored, a missing one takes its default"
 
 
 def test_an_exercise_a_pinned_catalogue_still_lists_is_kept_when_it_leaves_the_file(
