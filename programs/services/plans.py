@@ -27,8 +27,9 @@ from ..plan_json import intake_from_dict
 from ..plan_sync import persist_plan_body, sync_future
 from ..program_edits import NO_EDITS, ProgramEdits, edits_to_dict
 from ..replan import replan
+from ..rules_config import RulesConfig
 from ..selectors import StoredPlan, plan_read
-from ..state_json import config_to_dict, state_from_dict, state_to_dict
+from ..state_json import config_from_dict, config_to_dict, state_from_dict, state_to_dict
 from .generation import (
     catalogue_version_latest,
     edits_of,
@@ -263,35 +264,39 @@ def plans_replan_for_today(*, now: dt.datetime) -> int:
 
 @transaction.atomic
 def plan_upgrade(*, plan: Plan, as_of: dt.date, by: User | None = None) -> PlanChange | None:
-    """Move a plan onto the latest loaded catalogue and the current pathway template, from the day after `as_of`.
+    """Move a plan onto the latest loaded catalogue, the current pathway template and the rules config of the
+    settings, from the day after `as_of`.
 
     What was logged, and every session up to `as_of`, stays as it was. The rules' state carries over. Returns the
-    `upgrade` decision with the concrete item changes, or None when the plan already uses the latest versions.
+    `upgrade` decision with the concrete item changes (its before and after name the versions, and the rules that
+    changed), or None when the plan already uses the latest versions and config.
     """
     plan = plan_locked(plan.pk)
     if plan.status == PlanStatus.ENDED:
         raise ValidationError({"plan": "This plan has ended; it is kept as it was."})
     catalogue_version = catalogue_version_latest()
     pathway_version = pathway_version_current(plan.pathway)
+    config, pinned = rules_config(), config_from_dict(plan.rules_config)
     before = _versions(plan)
-    if (plan.catalogue_version_id, plan.pathway_version_id) == (catalogue_version.pk, pathway_version.pk):
+    versions_moved = (plan.catalogue_version_id, plan.pathway_version_id) != (catalogue_version.pk, pathway_version.pk)
+    if not versions_moved and config == pinned:
         return None
     stored = plan_read(plan)
     plan.catalogue_version, plan.pathway_version = catalogue_version, pathway_version
-    plan.save(update_fields=["catalogue_version", "pathway_version"])
+    plan.rules_config = config_to_dict(config)
+    plan.save(update_fields=["catalogue_version", "pathway_version", "rules_config"])
     changes: list[SlotChange] = []
     if plan.status == PlanStatus.ACTIVE:
         regenerated = generate_for(plan, intake_from_dict(plan.intake.data), state=state_from_dict(plan.state))
         changes = sync_future(plan, regenerated, stored, after=as_of)
     after = _versions(plan)
+    if config != pinned:  # which rules moved, from what to what: upgrade_plans prints it and the decision keeps it
+        before["rules"], after["rules"] = _rules_changed(pinned, config)
     return PlanChange.objects.create(
         plan=plan,
         kind=PlanChangeKind.UPGRADE,
         effective_from=as_of + dt.timedelta(days=1),
-        reason=(
-            "Your plan now follows the latest version of its program and exercise library"
-            + (f": {len(changes)} coming items changed." if changes else "; your coming sessions stay the same.")
-        ),
+        reason=_upgrade_reason(versions_moved=versions_moved, rules_moved=config != pinned, changes=len(changes)),
         rule="upgrade",
         before=before,
         after=after,
@@ -300,8 +305,28 @@ def plan_upgrade(*, plan: Plan, as_of: dt.date, by: User | None = None) -> PlanC
     )
 
 
-def _versions(plan: Plan) -> dict[str, int | None]:
+def _versions(plan: Plan) -> dict[str, Any]:
     return {
         "pathway_version": plan.pathway_version.number if plan.pathway_version else None,
         "catalogue_version": plan.catalogue_version.number if plan.catalogue_version else None,
     }
+
+
+def _rules_changed(old: RulesConfig, new: RulesConfig) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The rules config values that differ, before and after."""
+    before, after = config_to_dict(old), config_to_dict(new)
+    names = [name for name in after if before.get(name) != after[name]]
+    return {name: before.get(name) for name in names}, {name: after[name] for name in names}
+
+
+def _upgrade_reason(*, versions_moved: bool, rules_moved: bool, changes: int) -> str:
+    what = " and ".join(
+        part
+        for part, moved in (
+            ("the latest version of its program and exercise library", versions_moved),
+            ("the current training rules", rules_moved),
+        )
+        if moved
+    )
+    outcome = f": {changes} coming items changed." if changes else "; your coming sessions stay the same."
+    return f"Your plan now follows {what}{outcome}"

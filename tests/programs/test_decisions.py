@@ -282,6 +282,31 @@ def test_a_changed_rules_default_is_used_by_new_plans_and_not_by_a_replan_of_an_
     assert _week_targets(new) == _targets_with_step(new, 0.05)
 
 
+def test_upgrade_plans_moves_a_plan_onto_the_current_rules_config_and_says_so(
+    runner: User, intake_data: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from django.core.management import call_command
+
+    plan = _plan(runner, intake_data, weeks=8)
+    call_command("upgrade_plans", all=True, today=START.isoformat())
+    assert "0 plan(s) upgraded, 1 already up to date." in capsys.readouterr().out
+    with override_settings(REHAB_WEEKLY_DISTANCE_STEP=0.05):
+        call_command("upgrade_plans", plan=plan.pk, today=START.isoformat())
+        out = capsys.readouterr().out
+        plan.refresh_from_db()
+        assert config_from_dict(plan.rules_config) == services.rules_config()
+        call_command("upgrade_plans", all=True, today=START.isoformat())
+        assert "0 plan(s) upgraded, 1 already up to date." in capsys.readouterr().out
+    assert "1 plan(s) upgraded, 0 already up to date." in out
+    assert "current training rules" in out and "'weekly_distance_step': 0.05" in out
+    change = PlanChange.objects.get(plan=plan, kind=PlanChangeKind.UPGRADE)
+    assert change.before == {"pathway_version": 1, "catalogue_version": 1, "rules": {"weekly_distance_step": 0.1}}
+    assert change.after == {"pathway_version": 1, "catalogue_version": 1, "rules": {"weekly_distance_step": 0.05}}
+    assert change.reason.startswith("Your plan now follows the current training rules: ")
+    assert any(c["exercise"] == "running" for c in change.item_changes)
+    assert _week_targets(plan) == _targets_with_step(plan, 0.05) != _targets_with_step(plan, 0.10)
+
+
 def test_a_plans_rules_config_survives_the_database_as_it_was() -> None:
     config = dataclasses.replace(RulesConfig(), weekly_distance_step=0.07, lighter_week_every=3)
     assert config_from_dict(json.loads(json.dumps(config_to_dict(config)))) == config
