@@ -13,12 +13,15 @@ from .archive import plan_archive
 from .assign import plan_assign, program_preview
 from .care import plan_clinician_clear, prescription_override
 from .generation import (
+    PinnedInputs,
     catalogue,
     catalogue_version_latest,
+    current_inputs,
     generate,
     generate_for,
     pathway_version_current,
     pathways,
+    pinned_inputs,
     rules_config,
 )
 from .intakes import intake_record
@@ -32,17 +35,19 @@ from .plans import (
     plan_upgrade,
     plans_replan_for_today,
 )
-from .program_edits import plan_program_edit, template_from_plan
+from .program_edits import plan_program_edit, plan_program_preview, template_from_plan
 from .reminder_news import physio_digests_queue, reminders_plan_changed
 from .reminder_sending import reminders_send
 from .reminders import reminders_dispatch, reminders_reschedule, reminders_reschedule_after_commit
 from .swaps import exercise_swap
 
 __all__ = [
+    "PinnedInputs",
     "catalogue",
     "catalogue_of",
     "catalogue_version_latest",
     "completed_as_prescribed",
+    "current_inputs",
     "day_log_record",
     "exercise_swap",
     "generate",
@@ -52,11 +57,13 @@ __all__ = [
     "pathway_version_current",
     "pathways",
     "physio_digests_queue",
+    "pinned_inputs",
     "plan_archive",
     "plan_assign",
     "plan_clinician_clear",
     "plan_create",
     "plan_program_edit",
+    "plan_program_preview",
     "plan_replan",
     "plan_replan_on",
     "plan_start",

@@ -151,6 +151,13 @@ class PinnedInputs(NamedTuple):
     config: RulesConfig
 
 
+def current_inputs() -> PinnedInputs:
+    """What a new plan is pinned to (`plans.plan_create`): the latest loaded catalogue, the shipped pathway templates
+    (their current versions) and the rules config of the settings. The physio's preview and checks before a plan
+    exists read these, so they see what the published plan will follow."""
+    return PinnedInputs(catalogue_of(catalogue_version_latest()), pathways(), rules_config())
+
+
 def pinned_inputs(plan: Plan) -> PinnedInputs:
     """The catalogue and rules config a stored plan is pinned to, and the shipped pathways with the plan's pinned
     version in place of its template (the generator looks the pathway up by the slug it chooses from the intake)."""
