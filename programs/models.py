@@ -86,6 +86,9 @@ class Plan(models.Model):
     # A physio's changes to the program (programs.clinical.edits.ProgramEdits as a dict): exercises removed, added or
     # reordered, fixed doses, pain limit and running caps. Every regeneration applies them, so the rules keep them.
     program_edits = models.JSONField(default=dict, blank=True)
+    # The rules config (programs.clinical.config.RulesConfig as state_json.config_to_dict) the plan was made with: a
+    # changed default or REHAB_* variable applies to new plans, and to this one only through `plan_upgrade`.
+    rules_config = models.JSONField(default=dict, blank=True)
     # Raised by every write to the plan or its sessions (services.plans.plan_locked), so a client's cached copy
     # is revalidated from this one column (the API's ETag) without reading the plan again.
     revision = models.PositiveIntegerField(default=1)

@@ -1,6 +1,7 @@
-"""JSON form of the rules' state and a plan's pain limits, as stored on `Plan` rows.
+"""JSON form of the rules' state, a plan's pain limits and the rules config it was made with, as stored on `Plan`
+rows.
 
-Derived from the dataclass fields, so a field added to PlanState is stored without touching this module.
+Derived from the dataclass fields, so a field added to PlanState or RulesConfig is stored without touching this module.
 """
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from programs.clinical.config import RulesConfig
 from programs.clinical.types import ExerciseAdjustment, PainLimits, PlanState
 
 _STATE_FIELDS = tuple(f.name for f in dataclasses.fields(PlanState) if f.init)
+_CONFIG_FIELDS = tuple(f.name for f in dataclasses.fields(RulesConfig) if f.init)
 
 
 def state_to_dict(state: PlanState) -> dict[str, Any]:
@@ -50,3 +53,25 @@ def state_from_dict(data: Mapping[str, Any] | None) -> PlanState:
 
 def pain_limits_from_dict(data: Mapping[str, Any] | None) -> PainLimits | None:
     return PainLimits(**data) if data else None
+
+
+def config_to_dict(config: RulesConfig) -> dict[str, Any]:
+    """The rules config as JSON values (the pairs of `race_distances_km` and `taper_weeks` as lists)."""
+    return {name: _json_value(getattr(config, name)) for name in _CONFIG_FIELDS}
+
+
+def _json_value(value: Any) -> Any:
+    return [_json_value(v) for v in value] if isinstance(value, tuple) else value
+
+
+def config_from_dict(data: Mapping[str, Any]) -> RulesConfig:
+    """The rules config a plan was made with (`Plan.rules_config`).
+
+    A name RulesConfig no longer has is ignored. A field added after the plan was made takes its default, so a new
+    field's default has to be what the rules did before it existed, or plans made before it change behind their back.
+    """
+    values = {name: data[name] for name in _CONFIG_FIELDS if name in data}
+    for name, value in values.items():
+        if isinstance(value, list):  # JSON has no tuples: the pairs come back as lists
+            values[name] = tuple(tuple(pair) for pair in value)
+    return RulesConfig(**values)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from exercises.catalogue import Catalogue
 from programs.clinical import types as domain
 from programs.clinical.contract import intake_from_dict
 from programs.clinical.edits import NO_EDITS, ProgramEdits, edit_problems, edits_from_dict, edits_to_dict
@@ -23,7 +24,7 @@ from programs.clinical.pathways import choose_pathway, entry_phase
 from programs.models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus, ProgramTemplate
 from programs.reminders.news import reminders_plan_changed
 from programs.services.care import _require_physio
-from programs.services.generation import catalogue, generate, pathways
+from programs.services.generation import PinnedInputs, current_inputs, generate, pathways, pinned_inputs
 from programs.services.plans import plan_start
 from programs.services.templates import template_pain_limits
 
@@ -38,6 +39,7 @@ class _Assignment:
     weeks: int
     edits: ProgramEdits
     pain_limits: domain.PainLimits | None
+    inputs: PinnedInputs  # what the plan will be made from: the checks and the preview read the same
 
 
 def _assignment(
@@ -49,6 +51,7 @@ def _assignment(
     template: ProgramTemplate | None,
     intake: Intake | None,
     edits: ProgramEdits | None,
+    inputs: PinnedInputs | None = None,
 ) -> _Assignment:
     _require_physio(physio, runner.pk, "assign a plan")
     intake = _intake_of(runner, intake)
@@ -61,16 +64,18 @@ def _assignment(
         raise ValidationError({"weeks": "Give a length from 1 to 52 weeks, or a template that has one."})
     runner_intake = intake_from_dict(intake.data)
     slug = pathway or (template.pathway if template is not None else None) or choose_pathway(runner_intake)[0]
-    if slug not in pathways():
+    inputs = inputs or current_inputs()
+    if slug not in inputs.pathways:
         raise ValidationError({"pathway": "There is no such program."})
     _require_past_early_stage(runner_intake, slug)
     if edits is None:  # the template's changes are the starting point
         edits = edits_from_dict(template.program) if template is not None else NO_EDITS
-    problems = edit_problems(edits, catalogue=catalogue(), pathway=pathways()[slug], equipment=runner_intake.equipment)
+    chosen = inputs.pathways[slug]
+    problems = edit_problems(edits, catalogue=inputs.catalogue, pathway=chosen, equipment=runner_intake.equipment)
     if problems:
         raise ValidationError(prefixed("edits", problems))
-    limits = template_pain_limits(edits_to_dict(edits), pathways()[slug])
-    return _Assignment(intake, runner_intake, slug, weeks, edits, limits)
+    limits = template_pain_limits(edits_to_dict(edits), chosen)
+    return _Assignment(intake, runner_intake, slug, weeks, edits, limits, inputs)
 
 
 def prefixed(name: str, problems: Mapping[str, list[str]]) -> dict[str, list[str]]:
@@ -88,19 +93,31 @@ def program_preview(
     template: ProgramTemplate | None = None,
     intake: Intake | None = None,
     edits: ProgramEdits | None = NO_EDITS,
+    inputs: PinnedInputs | None = None,
 ) -> domain.Plan:
-    """The plan `plan_assign` would create with these choices, after the same checks; saves nothing. `edits` None:
-    the template's."""
+    """The plan `plan_assign` would create with these choices, after the same checks and from the same catalogue,
+    pathway and rules config (`current_inputs`; `inputs` when the page has read them already); saves nothing.
+    `edits` None: the template's."""
     chosen = _assignment(
-        physio=physio, runner=runner, weeks=weeks, pathway=pathway, template=template, intake=intake, edits=edits
+        physio=physio,
+        runner=runner,
+        weeks=weeks,
+        pathway=pathway,
+        template=template,
+        intake=intake,
+        edits=edits,
+        inputs=inputs,
     )
     return generate(
         chosen.runner_intake,
         start=start,
         weeks=chosen.weeks,
         pain_limits=chosen.pain_limits,
+        catalogue_used=chosen.inputs.catalogue,
+        pathways_used=chosen.inputs.pathways,
         pathway=chosen.pathway,
         edits=chosen.edits,
+        config=chosen.inputs.config,
     )
 
 
@@ -183,12 +200,13 @@ def _intake_of(runner: User, intake: Intake | None) -> Intake:
 def _assigned_reason(plan: Plan, edits: ProgramEdits) -> str:
     """Plain words for the runner: which program, how long, from when, the pain limit if the physio set one, and
     any exercise they prescribe where its stage would leave it out, with their reason."""
-    name = pathways()[plan.pathway].name
+    catalogue, pinned, _config = pinned_inputs(plan)
+    name = pinned[plan.pathway].name
     length = f"{plan.weeks} week{'s' if plan.weeks != 1 else ''}"
     reason = f"Assigned by your physio: {name[:1].lower()}{name[1:]}, {length} from {plan.start:%a} {plan.start.day} {plan.start:%b}"
     if edits.pain_limit is not None:
         reason += f", with pain kept at {edits.pain_limit}/10 or less"
-    overrides = override_text(edits)
+    overrides = override_text(edits, catalogue)
     if overrides:
         reason += f". {overrides}"
     if plan.status == PlanStatus.NEEDS_CLINICIAN:
@@ -196,9 +214,9 @@ def _assigned_reason(plan: Plan, edits: ProgramEdits) -> str:
     return f"{reason}."
 
 
-def override_text(edits: ProgramEdits) -> str:
+def override_text(edits: ProgramEdits, catalogue: Catalogue) -> str:
     """The physio's recorded overrides in words: each exercise prescribed where a stage leaves it out, and why."""
-    names = catalogue().by_slug
+    names = catalogue.by_slug
     parts = [
         f"{names[slug].name if slug in names else slug} is prescribed even where its stage leaves it out: {why}"
         for slug, why in sorted(edits.overrides.items())

@@ -1,8 +1,9 @@
-"""What the generator is fed: the catalogue and pathway versions a plan is pinned to, and the configured rules.
+"""What the generator is fed: the catalogue and pathway versions and the rules config a plan is pinned to.
 
-New plans are generated from the latest loaded catalogue (what the admin shows) and the shipped pathway templates;
-a stored plan is always regenerated from the versions it was created with, so editing a template or the catalogue
-never changes an active plan by itself (`programs.services.plans.plan_upgrade` moves it on, on purpose).
+New plans are generated from the latest loaded catalogue (what the admin shows), the shipped pathway templates and
+the rules config of the settings (environment); a stored plan is always regenerated from the versions and the config
+it was created with, so editing a template, the catalogue or a default never changes an active plan by itself
+(`programs.services.plans.plan_upgrade` moves it on, on purpose). `pinned_inputs` is the one place that loads them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,7 +27,7 @@ from programs.clinical.edits import NO_EDITS, ProgramEdits, edits_from_dict
 from programs.clinical.generator import generate_plan
 from programs.clinical.pathways import Pathway, load_pathways, pathway_source
 from programs.clinical.rules import RulesConfig
-from programs.clinical.state_json import pain_limits_from_dict
+from programs.clinical.state_json import config_from_dict, pain_limits_from_dict
 from programs.models import PathwayVersion, Plan
 from programs.selectors.versions import catalogue_of, pathway_of
 from programs.services.plan_sync import CatalogueMismatchError
@@ -44,7 +45,8 @@ def pathways() -> Mapping[str, Pathway]:
 
 
 def rules_config() -> RulesConfig:
-    """Running-load defaults from settings (environment), documented in programs.clinical.rules.RulesConfig."""
+    """The rules config for a new plan: the running-load defaults from settings (environment), documented in
+    programs.clinical.rules.RulesConfig. A stored plan follows the one it keeps (`pinned_inputs`)."""
     return dataclasses.replace(
         RulesConfig(),
         weekly_distance_step=settings.REHAB_WEEKLY_DISTANCE_STEP,
@@ -64,16 +66,18 @@ def generate(
     pathways_used: Mapping[str, Pathway] | None = None,
     pathway: str | None = None,
     edits: ProgramEdits = NO_EDITS,
+    config: RulesConfig | None = None,
 ) -> domain.Plan:
-    """The pure generator fed with a catalogue and pathways (the shipped files unless given) and the configured
-    rules; `pathway` in place of the one the intake's rules choose and `edits` (a physio's choices). Writes nothing."""
+    """The pure generator fed with a catalogue and pathways (the shipped files unless given) and a rules config (the
+    settings' unless given); `pathway` in place of the one the intake's rules choose and `edits` (a physio's
+    choices). Writes nothing."""
     return generate_plan(
         intake,
         start=start,
         weeks=weeks,
         catalogue=catalogue_used or catalogue(),
         pathways=pathways_used or pathways(),
-        config=rules_config(),
+        config=config or rules_config(),
         state=state,
         pain_limits=pain_limits,
         pathway=pathway,
@@ -115,19 +119,21 @@ def pathway_version_current(slug: str) -> PathwayVersion:
 def generate_for(
     plan: Plan, intake: domain.Intake, *, state: domain.PlanState, start: dt.date | None = None
 ) -> domain.Plan:
-    """Regenerate a stored plan from the versions it is pinned to, on the pathway it follows (the one the intake's
-    rules chose, or the one a physio assigned), with the physio's program edits (`Plan.program_edits`)."""
-    catalogue_used, pathways_used = pinned_inputs(plan)
+    """Regenerate a stored plan from the versions and rules config it is pinned to, on the pathway it follows (the
+    one the intake's rules chose, or the one a physio assigned), with the physio's program edits
+    (`Plan.program_edits`)."""
+    inputs = pinned_inputs(plan)
     return generate(
         intake,
         start=start or plan.start,
         weeks=plan.weeks,
         state=state,
         pain_limits=pain_limits_from_dict(plan.pain_limits),
-        catalogue_used=catalogue_used,
-        pathways_used=pathways_used,
+        catalogue_used=inputs.catalogue,
+        pathways_used=inputs.pathways,
         pathway=plan.pathway or None,
         edits=edits_of(plan),
+        config=inputs.config,
     )
 
 
@@ -136,9 +142,26 @@ def edits_of(plan: Plan) -> ProgramEdits:
     return edits_from_dict(plan.program_edits)
 
 
-def pinned_inputs(plan: Plan) -> tuple[Catalogue, dict[str, Pathway]]:
-    """The catalogue a stored plan is pinned to, and the shipped pathways with the plan's pinned version in place of
-    its template (the generator looks the pathway up by the slug it chooses from the intake)."""
+class PinnedInputs(NamedTuple):
+    """What a plan is generated from besides the runner's answers, its state and the physio's edits."""
+
+    catalogue: Catalogue
+    pathways: Mapping[str, Pathway]
+    config: RulesConfig
+
+
+def current_inputs() -> PinnedInputs:
+    """What a new plan is pinned to (`plans.plan_create`): the latest loaded catalogue, the shipped pathway templates
+    (their current versions) and the rules config of the settings. The physio's preview and checks before a plan
+    exists read these, so they see what the published plan will follow."""
+    return PinnedInputs(catalogue_of(catalogue_version_latest()), pathways(), rules_config())
+
+
+def pinned_inputs(plan: Plan) -> PinnedInputs:
+    """The catalogue and rules config a stored plan is pinned to, and the shipped pathways with the plan's pinned
+    version in place of its template (the generator looks the pathway up by the slug it chooses from the intake)."""
     assert plan.catalogue_version is not None and plan.pathway_version is not None
     pathway = pathway_of(plan.pathway_version)
-    return catalogue_of(plan.catalogue_version), {**pathways(), pathway.slug: pathway}
+    return PinnedInputs(
+        catalogue_of(plan.catalogue_version), {**pathways(), pathway.slug: pathway}, config_from_dict(plan.rules_config)
+    )

@@ -21,12 +21,13 @@ from django.utils import timezone
 
 from accounts.models import RunnerProfile, User
 from programs.clinical import types as domain
+from programs.clinical.config import RulesConfig
 from programs.clinical.contract import intake_from_dict
 from programs.clinical.decisions import SlotChange, decision_rows
 from programs.clinical.edits import NO_EDITS, ProgramEdits, edits_to_dict
 from programs.clinical.pathways import choose_pathway
 from programs.clinical.replan import replan
-from programs.clinical.state_json import state_from_dict, state_to_dict
+from programs.clinical.state_json import config_from_dict, config_to_dict, state_from_dict, state_to_dict
 from programs.models import DayLog, Intake, Plan, PlanChange, PlanChangeKind, PlanStateChange, PlanStatus, SessionLog
 from programs.reminders.dispatch import reminders_reschedule_after_commit
 from programs.reminders.news import reminders_plan_changed
@@ -80,7 +81,7 @@ def plan_create(
     edits: ProgramEdits = NO_EDITS,
 ) -> Plan:
     """Generate a plan from the intake and persist it in a fixed number of queries, pinned to the latest loaded
-    catalogue and the current pathway template.
+    catalogue, the current pathway template and the rules config of the settings.
 
     `pathway`, `pain_limits` and `edits` are a physio's choice (`programs.services.assign`); without them the rules
     choose from the intake. The plan keeps them, so every replan regenerates it on them (`generate_for`).
@@ -99,6 +100,7 @@ def plan_create(
         state=state_to_dict(domain.INITIAL_STATE),
         pain_limits=dataclasses.asdict(pain_limits) if pain_limits else None,
         program_edits=edits_to_dict(edits),
+        rules_config=config_to_dict(rules_config()),
     )
     generated = generate_for(plan, runner_intake, state=domain.INITIAL_STATE)
     plan.status = generated.status
@@ -184,8 +186,8 @@ def plan_replan(
 ) -> list[PlanChange]:
     """Evaluate the rules over everything logged so far and apply the result to the unlogged future, once.
 
-    Reads the stored plan (rows, not a regeneration), evaluates, regenerates from the pinned versions with the new
-    state, and writes one PlanChange per decision with its concrete item changes. Sessions up to `history_through`
+    Reads the stored plan (rows, not a regeneration), evaluates with its pinned rules config, regenerates from the
+    pinned versions with the new state, and writes one PlanChange per decision with its concrete item changes. Sessions up to `history_through`
     (default: `as_of`, the day something was logged) and logged sessions stay as they were. Runs inside the
     caller's transaction, with the plan row locked by the caller. Nothing is written when the rules' state stays
     the same. `revision_raised=False` (the caller locked the plan with `raise_revision=False`): the revision rises
@@ -198,7 +200,7 @@ def plan_replan(
     stored = plan_read(plan)
     state = state_from_dict(plan.state)
     exercise_logs, day_logs, answers = _history(plan, stored)
-    catalogue, pinned_pathways = pinned_inputs(plan)
+    catalogue, pinned_pathways, config = pinned_inputs(plan)
     intake = intake_from_dict(plan.intake.data)
     result = replan(
         current=stored.to_domain(),
@@ -211,7 +213,7 @@ def plan_replan(
         as_of=as_of,
         catalogue=catalogue,
         pathways=pinned_pathways,
-        config=rules_config(),
+        config=config,
         edits=edits_of(plan),
     )
     if result is None:
@@ -323,35 +325,39 @@ def plans_replan(*, plan_ids: Sequence[int], now: dt.datetime) -> int:
 
 @transaction.atomic
 def plan_upgrade(*, plan: Plan, as_of: dt.date, by: User | None = None) -> PlanChange | None:
-    """Move a plan onto the latest loaded catalogue and the current pathway template, from the day after `as_of`.
+    """Move a plan onto the latest loaded catalogue, the current pathway template and the rules config of the
+    settings, from the day after `as_of`.
 
     What was logged, and every session up to `as_of`, stays as it was. The rules' state carries over. Returns the
-    `upgrade` decision with the concrete item changes, or None when the plan already uses the latest versions.
+    `upgrade` decision with the concrete item changes (its before and after name the versions, and the rules that
+    changed), or None when the plan already uses the latest versions and config.
     """
     plan = plan_locked(plan.pk)
     if plan.status == PlanStatus.ENDED:
         raise ValidationError({"plan": "This plan has ended; it is kept as it was."})
     catalogue_version = catalogue_version_latest()
     pathway_version = pathway_version_current(plan.pathway)
+    config, pinned = rules_config(), config_from_dict(plan.rules_config)
     before = _versions(plan)
-    if (plan.catalogue_version_id, plan.pathway_version_id) == (catalogue_version.pk, pathway_version.pk):
+    versions_moved = (plan.catalogue_version_id, plan.pathway_version_id) != (catalogue_version.pk, pathway_version.pk)
+    if not versions_moved and config == pinned:
         return None
     stored = plan_read(plan)
     plan.catalogue_version, plan.pathway_version = catalogue_version, pathway_version
-    plan.save(update_fields=["catalogue_version", "pathway_version"])
+    plan.rules_config = config_to_dict(config)
+    plan.save(update_fields=["catalogue_version", "pathway_version", "rules_config"])
     changes: list[SlotChange] = []
     if plan.status == PlanStatus.ACTIVE:
         regenerated = generate_for(plan, intake_from_dict(plan.intake.data), state=state_from_dict(plan.state))
         changes = sync_future(plan, regenerated, stored, after=as_of)
     after = _versions(plan)
+    if config != pinned:  # which rules moved, from what to what: upgrade_plans prints it and the decision keeps it
+        before["rules"], after["rules"] = _rules_changed(pinned, config)
     return PlanChange.objects.create(
         plan=plan,
         kind=PlanChangeKind.UPGRADE,
         effective_from=as_of + dt.timedelta(days=1),
-        reason=(
-            "Your plan now follows the latest version of its program and exercise library"
-            + (f": {len(changes)} coming items changed." if changes else "; your coming sessions stay the same.")
-        ),
+        reason=_upgrade_reason(versions_moved=versions_moved, rules_moved=config != pinned, changes=len(changes)),
         rule="upgrade",
         before=before,
         after=after,
@@ -360,8 +366,28 @@ def plan_upgrade(*, plan: Plan, as_of: dt.date, by: User | None = None) -> PlanC
     )
 
 
-def _versions(plan: Plan) -> dict[str, int | None]:
+def _versions(plan: Plan) -> dict[str, Any]:
     return {
         "pathway_version": plan.pathway_version.number if plan.pathway_version else None,
         "catalogue_version": plan.catalogue_version.number if plan.catalogue_version else None,
     }
+
+
+def _rules_changed(old: RulesConfig, new: RulesConfig) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The rules config values that differ, before and after."""
+    before, after = config_to_dict(old), config_to_dict(new)
+    names = [name for name in after if before.get(name) != after[name]]
+    return {name: before.get(name) for name in names}, {name: after[name] for name in names}
+
+
+def _upgrade_reason(*, versions_moved: bool, rules_moved: bool, changes: int) -> str:
+    what = " and ".join(
+        part
+        for part, moved in (
+            ("the latest version of its program and exercise library", versions_moved),
+            ("the current training rules", rules_moved),
+        )
+        if moved
+    )
+    outcome = f": {changes} coming items changed." if changes else "; your coming sessions stay the same."
+    return f"Your plan now follows {what}{outcome}"

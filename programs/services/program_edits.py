@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from programs.clinical import types as domain
 from programs.clinical.contract import intake_from_dict
-from programs.clinical.edits import ProgramEdits, edit_problems, edits_to_dict
-from programs.clinical.state_json import state_from_dict
+from programs.clinical.edits import NO_EDITS, ProgramEdits, edit_problems, edits_to_dict
+from programs.clinical.pathways import Pathway
+from programs.clinical.state_json import pain_limits_from_dict, state_from_dict
 from programs.models import Plan, PlanChange, PlanChangeKind, PlanStatus, ProgramTemplate
 from programs.reminders.news import reminders_plan_changed
 from programs.selectors.plans import plan_read, runner_today
 from programs.services.assign import prefixed
 from programs.services.care import _require_physio
-from programs.services.generation import generate_for, pinned_inputs
+from programs.services.generation import PinnedInputs, generate, generate_for, pinned_inputs
 from programs.services.plan_sync import sync_future
 from programs.services.plans import plan_locked
 from programs.services.templates import template_create, template_pain_limits
@@ -38,28 +41,17 @@ def plan_program_edit(*, plan: Plan, physio: User, edits: ProgramEdits, note: st
     without an active care link, ValidationError (by field) for an ended plan, an empty note, a start in the past or
     edits that do not fit."""
     plan = plan_locked(plan.pk)
-    _require_physio(physio, plan.runner_id, "change the plan")
-    if plan.status == PlanStatus.ENDED:
-        raise ValidationError({"plan": "This plan has ended; it is kept as it was."})
+    _require_editable(plan, physio)
     if not note.strip():
         raise ValidationError({"note": "Say what changes and why; the runner sees it."})
     if start < runner_today(plan.runner):
         raise ValidationError({"start": "Changes start today or later: what has been is never rewritten."})
-    catalogue, pathways = pinned_inputs(plan)
-    pathway = pathways[plan.pathway]
-    intake = intake_from_dict(plan.intake.data)
-    problems = edit_problems(edits, catalogue=catalogue, pathway=pathway, equipment=intake.equipment)
-    if problems:
-        raise ValidationError(prefixed("edits", problems))
+    _inputs, intake, pathway = _checked(plan, edits)
     before = plan.program_edits or {}
     after = edits_to_dict(edits)
     stored = plan_read(plan)
     plan.program_edits = after
-    if edits.pain_limit is not None:
-        limits = template_pain_limits(after, pathway)
-        plan.pain_limits = dataclasses.asdict(limits) if limits else None
-    elif before.get("pain_limit") is not None:  # the physio's limit is taken away: the pathway's own again
-        plan.pain_limits = dataclasses.asdict(pathway.pain_limits)
+    plan.pain_limits = _pain_limits_with(plan, edits, pathway)
     plan.save(update_fields=["program_edits", "pain_limits"])
     generated = generate_for(plan, intake, state=state_from_dict(plan.state))
     changes = sync_future(plan, generated, stored, after=start - dt.timedelta(days=1))
@@ -76,6 +68,53 @@ def plan_program_edit(*, plan: Plan, physio: User, edits: ProgramEdits, note: st
     )
     reminders_plan_changed(plan=plan, changes=[change], now=timezone.now())
     return change
+
+
+def plan_program_preview(*, plan: Plan, physio: User, edits: ProgramEdits = NO_EDITS) -> domain.Plan:
+    """The plan's program with these edits from its start, as the editor shows it: after the checks of
+    `plan_program_edit` and from the plan's pinned catalogue, pathway and rules config, which saving reads too. Saves
+    nothing. The rules' state is the one a plan starts with: the editor lists the program as it begins."""
+    _require_editable(plan, physio)
+    inputs, intake, pathway = _checked(plan, edits)
+    return generate(
+        intake,
+        start=plan.start,
+        weeks=plan.weeks,
+        pain_limits=pain_limits_from_dict(_pain_limits_with(plan, edits, pathway)),
+        catalogue_used=inputs.catalogue,
+        pathways_used=inputs.pathways,
+        pathway=plan.pathway or None,
+        edits=edits,
+        config=inputs.config,
+    )
+
+
+def _require_editable(plan: Plan, physio: User) -> None:
+    _require_physio(physio, plan.runner_id, "change the plan")
+    if plan.status == PlanStatus.ENDED:
+        raise ValidationError({"plan": "This plan has ended; it is kept as it was."})
+
+
+def _checked(plan: Plan, edits: ProgramEdits) -> tuple[PinnedInputs, domain.Intake, Pathway]:
+    """The plan's pinned inputs, its runner's answers and its pathway, once the edits fit them and the runner's
+    equipment, as at assignment. Raises ValidationError by field (dotted names inside the edits)."""
+    inputs = pinned_inputs(plan)
+    pathway = inputs.pathways[plan.pathway]
+    intake = intake_from_dict(plan.intake.data)
+    problems = edit_problems(edits, catalogue=inputs.catalogue, pathway=pathway, equipment=intake.equipment)
+    if problems:
+        raise ValidationError(prefixed("edits", problems))
+    return inputs, intake, pathway
+
+
+def _pain_limits_with(plan: Plan, edits: ProgramEdits, pathway: Pathway) -> dict[str, Any] | None:
+    """The plan's pain limits (as stored) once the edits apply."""
+    if edits.pain_limit is not None:
+        limits = template_pain_limits(edits_to_dict(edits), pathway)
+        return dataclasses.asdict(limits) if limits else None
+    if (plan.program_edits or {}).get("pain_limit") is not None:  # the physio's limit is taken away: the pathway's own
+        return dataclasses.asdict(pathway.pain_limits)
+    return plan.pain_limits
 
 
 @transaction.atomic

@@ -69,7 +69,7 @@ def swap_choices_for(*, prescription: Prescription, today: dt.date) -> SwapChoic
     """The exercises this prescription may become: its pathway item and the alternatives it lists that the runner's
     equipment allows and the stage does not forbid. No options when the prescription cannot change."""
     plan = prescription.plan
-    catalogue, pathways = pinned_inputs(plan)
+    catalogue, pathways, _config = pinned_inputs(plan)
     current = catalogue.by_slug.get(prescription.slot)
     why_not = _swappable(prescription, today)
     if not plan.pathway or why_not is not None:
@@ -145,7 +145,7 @@ def exercise_swap(*, prescription: Prescription, by: User, exercise: str, today:
     plan.state = transition.after
     plan.save(update_fields=["state"])
     changes = sync_future(plan, generated, stored, after=today - dt.timedelta(days=1))
-    catalogue, _ = pinned_inputs(plan)
+    catalogue = pinned_inputs(plan).catalogue
     old_name, new_name = _name(catalogue, prescription.slot), _name(catalogue, exercise)
     effective = max(today, plan.start)  # a plan that has not started yet changes from its first day
     who = "You" if by.pk == plan.runner_id else "Your physio"

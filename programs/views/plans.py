@@ -140,7 +140,7 @@ def _swappable_ids(plan: Plan, day: selectors.StoredDay, today: dt.date) -> set[
     items = [i for s in day.sessions if not s.logged and s.kind != "run" for i in s.items if not i.overridden]
     if not items:
         return set()
-    catalogue, pathways = pinned_inputs(plan)
+    catalogue, pathways, _config = pinned_inputs(plan)
     phase = next((p for p in pathways[plan.pathway].phases if p.slug == day.week.phase), None)
     if phase is None:
         return set()

@@ -20,7 +20,6 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.care import display_name
 from accounts.models import User
-from exercises.catalogue import Catalogue
 from programs.clinical import types as domain
 from programs.clinical.contract import intake_from_dict
 from programs.clinical.edits import NO_EDITS, EditsFormatError, ProgramEdits, edits_from_dict, edits_to_dict
@@ -29,19 +28,17 @@ from programs.forms.editor import (
     AssignStartForm,
     EditorForm,
     PlanEditForm,
-    ProgramRow,
     TemplateNameForm,
     add_service_errors,
     preview_weeks,
-    rows_from_pathway,
     rows_from_plan,
 )
 from programs.models import Intake, Plan, PlanStatus, ProgramTemplate
 from programs.selectors.plans import runner_today
-from programs.services import generation as inputs
 from programs.services import program_edits as edit_services
 from programs.services.assign import plan_assign, program_preview
-from programs.services.program_edits import plan_program_edit
+from programs.services.generation import PinnedInputs, current_inputs, pathways, pinned_inputs
+from programs.services.program_edits import plan_program_edit, plan_program_preview
 from programs.services.templates import template_create
 from programs.views.common import AuthenticatedRequest, linked_patient
 
@@ -82,7 +79,7 @@ def _own_choice(runner: User) -> str:
     if intake is None:
         return "none yet (this runner has not answered the questions)"
     slug, _why = choose_pathway(intake_from_dict(intake.data))
-    return inputs.pathways()[slug].name
+    return pathways()[slug].name
 
 
 # ---------------------------------------------------------------- assign
@@ -98,7 +95,7 @@ def program_assign(request: AuthenticatedRequest, runner_id: int) -> HttpRespons
     templates = list(ProgramTemplate.objects.filter(owner=physio))
     data = request.POST if request.method == "POST" else (request.GET if "source" in request.GET else None)
     start_form = AssignStartForm(
-        data, own_choice=_own_choice(runner), pathways=inputs.pathways(), templates=templates, today=today
+        data, own_choice=_own_choice(runner), pathways=pathways(), templates=templates, today=today
     )
     context: dict[str, Any] = {"runner": runner, "runner_name": display_name(runner), "start_form": start_form}
     if data is None:
@@ -111,15 +108,17 @@ def program_assign(request: AuthenticatedRequest, runner_id: int) -> HttpRespons
     pathway = start_form.pathway or (template.pathway if template is not None else None)
     start = start_form.cleaned_data.get("start") or today
     weeks = start_form.chosen_weeks()
+    # What the published plan will be made from: the previews, the checks and this page all read these.
+    inputs = current_inputs()
     try:
-        base = program_preview(physio=physio, runner=runner, start=start, weeks=weeks, pathway=pathway)
+        base = program_preview(physio=physio, runner=runner, start=start, weeks=weeks, pathway=pathway, inputs=inputs)
     except ValidationError as exc:
         add_service_errors(exc, start_form)
         return render(request, "programs/program_editor.html", {**context, "step": 1}, status=400)
     except PermissionDenied:
         raise Http404("There is no such patient.") from None
 
-    catalogue = inputs.catalogue()
+    catalogue = inputs.catalogue
     initial = stored_edits(template.program) if template is not None else NO_EDITS
     editor = EditorForm(
         request.POST if request.method == "POST" else None,
@@ -132,15 +131,19 @@ def program_assign(request: AuthenticatedRequest, runner_id: int) -> HttpRespons
     saving = request.POST.get("action") == "save_template"
     # Bound only when saving: a name typed earlier is kept, but an empty one is no error on Preview or Publish.
     name_form = TemplateNameForm(request.POST if saving else None, initial={"name": request.POST.get("name", "")})
-    context.update(step=2, editor=editor, name_form=name_form, base=base, pathway_name=_pathway_name(base.pathway))
+    context.update(
+        step=2, editor=editor, name_form=name_form, base=base, pathway_name=_pathway_name(base.pathway, inputs)
+    )
     action = request.POST.get("action", "preview") if request.method == "POST" else "preview"
 
     if request.method == "GET":
-        shown = base if initial == NO_EDITS else _preview_or_none(physio, runner, start, weeks, pathway, initial)
-        return _editor_page(request, context, shown)
+        shown = (
+            base if initial == NO_EDITS else _preview_or_none(physio, runner, start, weeks, pathway, initial, inputs)
+        )
+        return _editor_page(request, context, shown, inputs)
     valid = valid_start and editor.is_valid() and (not saving or name_form.is_valid())
     if not valid:
-        return _editor_page(request, context, None, status=400)
+        return _editor_page(request, context, None, inputs, status=400)
     edits = editor.program_edits
     try:
         if action == "publish":
@@ -149,7 +152,9 @@ def program_assign(request: AuthenticatedRequest, runner_id: int) -> HttpRespons
             )
             flash.success(request, f"Published: {display_name(runner)} sees the new plan now.")
             return redirect(patient_page(runner))
-        preview = program_preview(physio=physio, runner=runner, start=start, weeks=weeks, pathway=pathway, edits=edits)
+        preview = program_preview(
+            physio=physio, runner=runner, start=start, weeks=weeks, pathway=pathway, edits=edits, inputs=inputs
+        )
         if action == "save_template":
             saved = template_create(
                 owner=physio,
@@ -162,44 +167,49 @@ def program_assign(request: AuthenticatedRequest, runner_id: int) -> HttpRespons
             flash.success(request, f"Saved as your template “{saved.name}”.")
     except ValidationError as exc:
         add_service_errors(exc, editor, start_form, name_form)
-        return _editor_page(request, context, None, status=400)
-    return _editor_page(request, context, preview)
+        return _editor_page(request, context, None, inputs, status=400)
+    return _editor_page(request, context, preview, inputs)
 
 
 def _preview_or_none(
-    physio: User, runner: User, start: dt.date, weeks: int, pathway: str | None, edits: ProgramEdits
+    physio: User,
+    runner: User,
+    start: dt.date,
+    weeks: int,
+    pathway: str | None,
+    edits: ProgramEdits,
+    inputs: PinnedInputs,
 ) -> domain.Plan | None:
     try:
-        return program_preview(physio=physio, runner=runner, start=start, weeks=weeks, pathway=pathway, edits=edits)
+        return program_preview(
+            physio=physio, runner=runner, start=start, weeks=weeks, pathway=pathway, edits=edits, inputs=inputs
+        )
     except ValidationError:
         return None  # a template that no longer fits: the editor shows it, and Preview names what is wrong
 
 
-def _pathway_name(slug: str | None) -> str:
-    pathway = inputs.pathways().get(slug or "")
+def _pathway_name(slug: str | None, inputs: PinnedInputs) -> str:
+    pathway = inputs.pathways.get(slug or "")
     return pathway.name if pathway is not None else ""
-
-
-def _pathway_rows(slug: str, catalogue: Catalogue) -> tuple[ProgramRow, ...]:
-    pathway = inputs.pathways().get(slug)
-    return rows_from_pathway(pathway, catalogue) if pathway is not None else ()
 
 
 def _editor_page(
     request: AuthenticatedRequest,
     context: dict[str, Any],
     preview: domain.Plan | None,
+    inputs: PinnedInputs,
     *,
     status: int = 200,
     from_date: dt.date | None = None,
 ) -> HttpResponse:
+    """The editor, with the preview in words from the catalogue and pathway the plan is (or will be) made from."""
     if preview is not None:
         weeks = preview.weeks
         if from_date is not None:
             weeks = tuple(w for w in weeks if w.days and w.days[-1].date >= from_date)
-        pathway = inputs.pathways().get(preview.pathway or "")
+        pathway = inputs.pathways.get(preview.pathway or "")
         context["preview"] = preview_weeks(
-            dataclasses.replace(preview, weeks=weeks), inputs.catalogue(), pathway, weeks=2
+            dataclasses.replace(preview, weeks=weeks), inputs.catalogue, pathway, weeks=2
         )
         context["preview_plan"] = preview
     return render(request, "programs/program_editor.html", context, status=status)
@@ -209,7 +219,11 @@ def _editor_page(
 
 
 def _editable_plan(runner: User, plan_id: int) -> Plan:
-    plan = get_object_or_404(Plan.objects.select_related("intake"), pk=plan_id, runner=runner)
+    plans = Plan.objects.select_related("intake", "catalogue_version", "pathway_version").defer(
+        "catalogue_version__data",
+        "pathway_version__data",  # parsed once per process (programs.selectors.versions)
+    )
+    plan = get_object_or_404(plans, pk=plan_id, runner=runner)
     if plan.status == PlanStatus.ENDED:
         raise Http404("This plan has ended.")
     return plan
@@ -235,24 +249,21 @@ def plan_edit_page(
     physio = request.user
     today = runner_today(runner)
     data = request.POST if editing else None
-    catalogue = inputs.catalogue()
+    # The plan's own catalogue, pathway and rules config: the preview, the checks and saving all read these.
+    inputs = pinned_inputs(plan)
+    catalogue = inputs.catalogue
     try:
-        base: domain.Plan | None = program_preview(
-            physio=physio, runner=runner, start=plan.start, weeks=plan.weeks, pathway=plan.pathway, intake=plan.intake
-        )
+        base = plan_program_preview(plan=plan, physio=physio)
     except PermissionDenied:
         raise Http404("There is no such patient.") from None
-    except ValidationError:
-        base = None  # a plan assigned before a check that now refuses its choices: edit it from its program's list
-    rows = rows_from_plan(base, catalogue) if base is not None else _pathway_rows(plan.pathway, catalogue)
     current = stored_edits(plan.program_edits)
     editor = EditorForm(
         data,
-        rows=rows,
+        rows=rows_from_plan(base, catalogue),
         catalogue=catalogue,
         edits=current,
-        unit=_unit(base) if base is not None else plan.intake.data.get("units", "km"),
-        default_pain_limit=_pain_limit(base) if base is not None else None,
+        unit=_unit(base),
+        default_pain_limit=_pain_limit(base),
     )
     change_form = PlanEditForm(data, today=today)
     context: dict[str, Any] = {
@@ -263,13 +274,13 @@ def plan_edit_page(
         "change_form": change_form,
         "name_form": name_form or TemplateNameForm(),
         "base": base,
-        "pathway_name": _pathway_name(plan.pathway),
+        "pathway_name": _pathway_name(plan.pathway, inputs),
         "editing_plan": True,
     }
     if not editing:
-        return _editor_page(request, context, None, status=400 if name_form is not None else 200)
+        return _editor_page(request, context, None, inputs, status=400 if name_form is not None else 200)
     if not (editor.is_valid() and change_form.is_valid()):
-        return _editor_page(request, context, None, status=400)
+        return _editor_page(request, context, None, inputs, status=400)
     edits = editor.program_edits
     start = change_form.cleaned_data["start"]
     try:
@@ -279,21 +290,13 @@ def plan_edit_page(
                 request, f"Saved: {display_name(runner)} sees the changed plan from {start:%a} {start.day} {start:%b}."
             )
             return redirect(patient_page(runner))
-        preview = program_preview(
-            physio=physio,
-            runner=runner,
-            start=plan.start,
-            weeks=plan.weeks,
-            pathway=plan.pathway,
-            intake=plan.intake,
-            edits=edits,
-        )
+        preview = plan_program_preview(plan=plan, physio=physio, edits=edits)
     except ValidationError as exc:
         add_service_errors(exc, editor, change_form)
-        return _editor_page(request, context, None, status=400)
+        return _editor_page(request, context, None, inputs, status=400)
     except PermissionDenied:
         raise Http404("There is no such patient.") from None
-    return _editor_page(request, context, preview, from_date=start)
+    return _editor_page(request, context, preview, inputs, from_date=start)
 
 
 @login_required

@@ -6,11 +6,13 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import User
@@ -18,7 +20,9 @@ from exercises.catalogue import Dose, load_catalogue_file
 from exercises.models import CatalogueVersion
 from exercises.services import catalogue_load
 from programs.clinical import pathways as pathway_files
-from programs.clinical.contract import plan_to_dict
+from programs.clinical.config import RulesConfig
+from programs.clinical.contract import intake_from_dict, plan_to_dict
+from programs.clinical.state_json import config_from_dict, config_to_dict, pain_limits_from_dict, state_from_dict
 from programs.models import (
     PathwayVersion,
     Plan,
@@ -28,10 +32,11 @@ from programs.models import (
     PlanStateChange,
     Prescription,
 )
-from programs.selectors import plans as selectors
+from programs.selectors.plans import plan_decisions, plan_read
 from programs.selectors.versions import catalogue_of
 from programs.services import generation
 from programs.services.care import prescription_override
+from programs.services.generation import generate, rules_config
 from programs.services.logs import day_log_record, session_log_record
 from programs.services.plan_sync import CatalogueMismatchError, _exercise_ids
 from programs.services.plans import plan_upgrade
@@ -246,6 +251,75 @@ def test_a_new_catalogue_load_is_used_by_new_plans_and_by_old_ones_only_after_an
     assert PlanChange.objects.filter(plan=old, kind=PlanChangeKind.UPGRADE).count() == 1
 
 
+def _week_targets(plan: Plan) -> list[float]:
+    return [float(w.target_distance) for w in plan.plan_weeks.order_by("number")]
+
+
+def _targets_with_step(plan: Plan, step: float) -> list[float]:
+    """The plan's weeks as the generator makes them with its current state and this weekly step."""
+    generated = generate(
+        intake_from_dict(plan.intake.data),
+        start=plan.start,
+        weeks=plan.weeks,
+        state=state_from_dict(plan.state),
+        pain_limits=pain_limits_from_dict(plan.pain_limits),
+        pathway=plan.pathway,
+        config=dataclasses.replace(RulesConfig(), weekly_distance_step=step),
+    )
+    return [w.running.target_distance for w in generated.weeks]
+
+
+def test_a_changed_rules_default_is_used_by_new_plans_and_not_by_a_replan_of_an_old_one(
+    runner: User, intake_data: dict[str, Any]
+) -> None:
+    old = _plan(runner, intake_data, weeks=8)
+    assert config_from_dict(old.rules_config).weekly_distance_step == 0.10
+    session = _first_strength_session(old)
+    with override_settings(REHAB_WEEKLY_DISTANCE_STEP=0.05):
+        _log(session, runner, pain=6)  # a replan that changes the rules' state and regenerates the coming weeks
+        new = _plan(runner, intake_data, weeks=8)
+    old.refresh_from_db()
+    assert PlanStateChange.objects.filter(plan=old).exists()
+    assert _targets_with_step(old, 0.10) != _targets_with_step(old, 0.05), "the step shows in the weeks"
+    assert _week_targets(old) == _targets_with_step(old, 0.10)
+    assert config_from_dict(old.rules_config).weekly_distance_step == 0.10
+    assert config_from_dict(new.rules_config).weekly_distance_step == 0.05
+    assert _week_targets(new) == _targets_with_step(new, 0.05)
+
+
+def test_upgrade_plans_moves_a_plan_onto_the_current_rules_config_and_says_so(
+    runner: User, intake_data: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from django.core.management import call_command
+
+    plan = _plan(runner, intake_data, weeks=8)
+    call_command("upgrade_plans", all=True, today=START.isoformat())
+    assert "0 plan(s) upgraded, 1 already up to date." in capsys.readouterr().out
+    with override_settings(REHAB_WEEKLY_DISTANCE_STEP=0.05):
+        call_command("upgrade_plans", plan=plan.pk, today=START.isoformat())
+        out = capsys.readouterr().out
+        plan.refresh_from_db()
+        assert config_from_dict(plan.rules_config) == rules_config()
+        call_command("upgrade_plans", all=True, today=START.isoformat())
+        assert "0 plan(s) upgraded, 1 already up to date." in capsys.readouterr().out
+    assert "1 plan(s) upgraded, 0 already up to date." in out
+    assert "current training rules" in out and "'weekly_distance_step': 0.05" in out
+    change = PlanChange.objects.get(plan=plan, kind=PlanChangeKind.UPGRADE)
+    assert change.before == {"pathway_version": 1, "catalogue_version": 1, "rules": {"weekly_distance_step": 0.1}}
+    assert change.after == {"pathway_version": 1, "catalogue_version": 1, "rules": {"weekly_distance_step": 0.05}}
+    assert change.reason.startswith("Your plan now follows the current training rules: ")
+    assert any(c["exercise"] == "running" for c in change.item_changes)
+    assert _week_targets(plan) == _targets_with_step(plan, 0.05) != _targets_with_step(plan, 0.10)
+
+
+def test_a_plans_rules_config_survives_the_database_as_it_was() -> None:
+    config = dataclasses.replace(RulesConfig(), weekly_distance_step=0.07, lighter_week_every=3)
+    assert config_from_dict(json.loads(json.dumps(config_to_dict(config)))) == config
+    assert config_from_dict({"weekly_distance_step": 0.07, "gone_since": 1}) == dataclasses.replace(
+        RulesConfig(), weekly_distance_step=0.07
+    ), "a name no longer known is ignored, a missing one takes its default"
+
+
 def test_an_exercise_a_pinned_catalogue_still_lists_is_kept_when_it_leaves_the_file(
     runner: User, intake_data: dict[str, Any]
 ) -> None:
@@ -300,7 +374,7 @@ def test_a_physio_override_is_one_decision_by_that_physio_with_its_item_change(
     assert change.item_changes[0]["after"]["dose"] == {"sets": 2, "reps": 8}
     target.refresh_from_db()
     assert target.reason == "Set by your physio: Hip irritable after assessment."
-    assert selectors.plan_decisions(plan).first() == change
+    assert plan_decisions(plan).first() == change
 
 
 def test_a_bad_override_dose_is_a_field_error(runner: User, physio: User, intake_data: dict[str, Any]) -> None:
@@ -331,7 +405,7 @@ def test_the_admin_shows_plans_and_their_decisions_read_only(
     assert admin_client.get(reverse("admin:programs_plan_add")).status_code == 403
     plan.refresh_from_db()
     assert plan.status == "active"
-    assert plan_to_dict(selectors.plan_read(plan).to_domain())["status"] == "active"
+    assert plan_to_dict(plan_read(plan).to_domain())["status"] == "active"
 
 
 # ---------------------------------------------------------------- day logs: red flags, mornings, runs

@@ -14,7 +14,9 @@ from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from exercises.catalogue import Dose
+from exercises.catalogue import Dose, load_catalogue_file
+from exercises.models import CatalogueVersion
+from exercises.services import catalogue_load
 from programs.clinical.contract import intake_from_dict, plan_to_dict
 from programs.clinical.edits import KEPT_BY_PHYSIO, SET_BY_PHYSIO, AddedExercise, ProgramEdits, edits_to_dict
 from programs.clinical.types import PlanState
@@ -35,9 +37,9 @@ from programs.services.care import plan_clinician_clear
 from programs.services.generation import catalogue, generate, generate_for, pathways
 from programs.services.logs import session_log_record
 from programs.services.plans import plan_replan_on
-from programs.services.program_edits import plan_program_edit, template_from_plan
+from programs.services.program_edits import plan_program_edit, plan_program_preview, template_from_plan
 from programs.services.templates import template_create
-from tests.programs.plans import START, record_intake
+from tests.programs.plans import START, load_older_catalogue, record_intake
 from tests.programs.test_properties import check_plan
 
 pytestmark = pytest.mark.django_db
@@ -147,6 +149,35 @@ def _history(session: PlannedSession) -> Any:
     prescriptions = [model_to_dict(p) for p in Prescription.objects.filter(session=session).order_by("pk")]
     logs = [model_to_dict(log) for log in ExerciseLog.objects.filter(session_log__session=session).order_by("pk")]
     return prescriptions, logs, model_to_dict(SessionLog.objects.get(session=session))
+
+
+def test_the_preview_and_the_checks_read_the_catalogue_the_plan_is_pinned_to(
+    runner: User, physio: User, intake_data: dict[str, Any]
+) -> None:
+    load_older_catalogue()
+    plan = _assign(runner, physio, intake_data, ProgramEdits())
+    assert catalogue_load(catalogue=load_catalogue_file()).new_version  # what new plans get from now on
+    assert (plan.catalogue_version.number, CatalogueVersion.objects.latest_loaded().number) == (2, 3)
+    adding = ProgramEdits(added=(AddedExercise("prone_leg_extension", "strength", Dose(sets=2, reps=10)),))
+
+    not_in_its_catalogue = "There is no exercise “prone_leg_extension” in the library."
+    with pytest.raises(ValidationError, match=not_in_its_catalogue):
+        plan_program_preview(plan=plan, physio=physio, edits=adding)
+    with pytest.raises(ValidationError, match=not_in_its_catalogue):
+        plan_program_edit(plan=plan, physio=physio, edits=adding, note="Hip extension.", start=START)
+    preview = plan_program_preview(plan=plan, physio=physio, edits=SAFE_EDITS)
+    saved = plan_program_edit(plan=plan, physio=physio, edits=SAFE_EDITS, note="Less for now.", start=START)
+    plan.refresh_from_db()
+    assert plan.catalogue_version.number == 2
+    assert plan_to_dict(selectors.plan_read(plan).to_domain()) == plan_to_dict(preview), "saved as previewed"
+    assert saved.item_changes
+
+    new_plan = program_preview(physio=physio, runner=runner, start=START, weeks=6, edits=adding)
+    assert "prone_leg_extension" in {i.exercise for _, i in _items(new_plan)}, "a new plan gets today's catalogue"
+
+
+def _items(plan: Any) -> list[Any]:
+    return [(d.date, i) for w in plan.weeks for d in w.days for s in d.sessions for i in s.items]
 
 
 def test_editing_an_active_plan_never_changes_a_logged_session_and_is_one_decision(

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from exercises.catalogue import load_catalogue_file
+from exercises.services import catalogue_load
 from programs.models import (
     ExerciseLog,
     Plan,
@@ -25,7 +26,7 @@ from programs.models import (
 )
 from programs.services.templates import template_create
 from tests.pages import at, main_text
-from tests.programs.plans import START, create_plan, record_intake
+from tests.programs.plans import OLD_BRIDGE_NAME, START, create_plan, load_older_catalogue, record_intake
 from tests.programs.test_patients import log_session
 
 pytestmark = pytest.mark.django_db
@@ -385,6 +386,35 @@ def test_editing_an_active_plan_never_changes_logged_sessions(
     with at(today):
         again = client.get(url)
     assert f"keep__{removed}" not in form_fields(again.content, having="shown")  # pre-filled from the plan's edits
+
+
+def test_the_editor_shows_and_checks_a_plan_with_the_catalogue_it_is_pinned_to(
+    client: Client, runner: User, physio: User, intake_data: dict[str, Any]
+) -> None:
+    load_older_catalogue()
+    plan = _active_plan(runner, physio, intake_data)
+    catalogue_load(catalogue=load_catalogue_file())  # new plans get the shipped file again
+    client.force_login(physio)
+    url = reverse("program-edit", args=[runner.pk, plan.pk])
+    with at(START):
+        page = client.get(url)
+    text = main_text(page.content)
+    assert OLD_BRIDGE_NAME in text and NAMES["prone_leg_extension"] not in text, (
+        "its exercises, as its catalogue has them"
+    )
+    fields = form_fields(page.content, having="shown")
+    added = {"added-0-exercise": "prone_leg_extension", "added-0-kind": "strength", "added-0-sets": "2"}
+    with at(START):
+        preview = client.post(url, {**fields, **added, "added-0-reps": "10", "action": "preview"})
+    assert preview.status_code == 400
+    assert "prone_leg_extension is not one of the available choices" in main_text(preview.content)
+
+    query = {"source": "intake", "start": START.isoformat(), "weeks": "4"}
+    with at(START):
+        assign_page = client.get(reverse("program-assign", args=[runner.pk]), query)
+    text = main_text(assign_page.content)
+    assert NAMES["single_leg_bridge"] in text and NAMES["prone_leg_extension"] in text
+    assert OLD_BRIDGE_NAME not in text, "a new plan is made from today's catalogue"
 
 
 def test_saving_a_patients_program_as_a_template(

@@ -1,4 +1,5 @@
-"""Move plans onto the latest loaded catalogue and the current pathway templates, recording what changed."""
+"""Move plans onto the latest loaded catalogue, the current pathway templates and the rules config of the settings,
+recording what changed."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from programs.services.plans import plan_upgrade
 
 class Command(BaseCommand):
     help = (
-        "Upgrade plans to the newest program and exercise-library versions. Sessions up to --today and everything "
-        "logged stay as they were; each upgraded plan gets an 'upgrade' entry in its decision log."
+        "Upgrade plans to the newest program and exercise-library versions and the rules config of the settings "
+        "(REHAB_* and the code's defaults). Sessions up to --today and everything logged stay as they were; each "
+        "upgraded plan gets an 'upgrade' entry in its decision log, and the versions and rules it moved are printed."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
