@@ -28,16 +28,11 @@ from accounts.models import CareLink, Invitation
 from .. import selectors
 from ..models import Plan
 from ..services.care import plan_clinician_clear
+from ..words import urgency_label
 from .common import AuthenticatedRequest, require_physio
 
 # As far ahead as the API lets a clearance start (programs/api/physio_serializers.py).
 START_DAYS_AHEAD = 365
-
-URGENCY_LABELS = {
-    "emergency": "Emergency: an emergency department now",
-    "urgent": "Urgent: a doctor or sports physiotherapist within 24-48 hours",
-    "soon": "Soon: a doctor or sports physiotherapist within the next week",
-}
 
 
 def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -189,7 +184,7 @@ def plan_clearance(request: AuthenticatedRequest, runner_id: int, plan_id: int) 
         "plan": plan,
         "runner_name": runner_name,
         "referral": referral,
-        "urgency": URGENCY_LABELS.get(referral["urgency"], referral["urgency"]) if referral else "",
+        "urgency": urgency_label(referral["urgency"]) if referral else "",
         "form": form,
         "today": today,
     }

@@ -36,6 +36,7 @@ from ..forms import (
 from ..models import Intake, PlanStatus
 from ..screening import screen_answers
 from ..serializers import IntakeSerializer
+from ..words import URGENCY_WORDS, urgency_words
 from .common import AuthenticatedRequest
 
 SESSION_KEY = "intake_wizard"
@@ -69,12 +70,6 @@ STEPS: tuple[Step, ...] = (
 STEP_BY_SLUG = {step.slug: step for step in STEPS}
 
 BACK_TO_CHECK = "Before we make your plan, one of your answers on this step needs a look."
-
-URGENCY_WORDS = {
-    "emergency": "Go to an emergency department now.",
-    "urgent": "See a doctor or physiotherapist within a day or two.",
-    "soon": "Book an appointment in the next week or two.",
-}
 
 
 def runner_required(view: Any) -> Any:
@@ -299,5 +294,5 @@ def referral(request: AuthenticatedRequest) -> HttpResponse:
     if plan is None or plan.status != PlanStatus.NEEDS_CLINICIAN or not plan.referral:
         return redirect("home")
     urgency = plan.referral.get("urgency", "urgent")
-    context = {"plan": plan, "urgency": urgency, "urgency_words": URGENCY_WORDS.get(urgency, URGENCY_WORDS["urgent"])}
+    context = {"plan": plan, "urgency": urgency, "urgency_words": urgency_words(urgency)}
     return render(request, "programs/intake/referral.html", context)
