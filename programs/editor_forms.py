@@ -23,9 +23,9 @@ from . import domain
 from .dosing import describe
 from .pathways import Pathway
 from .program_edits import NO_EDITS, AddedExercise, ProgramEdits
+from .words import session_kind_label
 
 EDITABLE_KINDS: tuple[str, ...] = ("strength", "mobility", "cross_training")  # what a physio edits exercise by exercise
-KIND_LABELS = {"strength": "Strength", "mobility": "Mobility", "cross_training": "Cross-training", "run": "Running"}
 DOSE_LABELS = {
     "sets": "Sets",
     "reps": "Reps",
@@ -229,7 +229,7 @@ class EditorForm(forms.Form):
                 self.fields[key] = _dose_field(name, placeholder=str(_dose_text(start.get(name)) or ""))
                 self.initial[key] = _dose_text(fixed.get(name))
         self.added_total = self._added_total(data, edits)
-        kinds = [(kind, KIND_LABELS[kind]) for kind in EDITABLE_KINDS]
+        kinds = [(kind, session_kind_label(kind)) for kind in EDITABLE_KINDS]
         for i in range(self.added_total):
             added = edits.added[i] if data is None and i < len(edits.added) else None
             self.fields[f"added-{i}-exercise"] = forms.ChoiceField(
@@ -288,7 +288,7 @@ class EditorForm(forms.Form):
         groups: dict[str, list[EditorRow]] = {}
         for row in self.rows:
             slug = row.exercise
-            groups.setdefault(KIND_LABELS[row.kind], []).append(
+            groups.setdefault(session_kind_label(row.kind), []).append(
                 EditorRow(
                     row=row,
                     keep=self[f"keep__{slug}"],
@@ -643,7 +643,7 @@ def preview_weeks(
                 if session.kind == "rest":
                     continue
                 items = tuple(_item_text(item, catalogue, week.running.unit) for item in session.items)
-                sessions.append((KIND_LABELS.get(session.kind, session.kind), items))
+                sessions.append((session_kind_label(session.kind), items))
             if sessions:
                 days.append(PreviewDay(day.date, tuple(sessions)))
         running = week.running
@@ -682,7 +682,7 @@ def edits_summary(edits: ProgramEdits, catalogue: Catalogue) -> list[str]:
         lines.append("Fixed doses: " + "; ".join(fixed))
     if edits.added:
         added = (
-            f"{name(a.exercise)} ({KIND_LABELS.get(a.kind, a.kind).lower()}"
+            f"{name(a.exercise)} ({session_kind_label(a.kind).lower()}"
             f"{', stage restriction overridden' if a.exercise in edits.overrides else ''})"
             for a in edits.added
         )

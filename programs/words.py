@@ -23,3 +23,23 @@ def urgency_words(urgency: str) -> str:
 def urgency_label(urgency: str) -> str:
     """'Urgent: See a doctor or physiotherapist within a day or two.', for a physio reading what the runner was told."""
     return f"{urgency.capitalize()}: {urgency_words(urgency)}"
+
+
+# A session's kind in words (programs.domain.SESSION_KINDS): headings on Today, the plan and print pages, the day's
+# lines in e-mails, the calendar feed's event titles and the physio's program editor.
+SESSION_KIND_LABELS: dict[str, str] = {
+    "strength": "Strength",
+    "mobility": "Mobility",
+    "run": "Run",
+    "cross_training": "Cross-training",
+    "rest": "Rest day",
+}
+
+# The name a decision about the running load goes by (PlanChange.exercise == "running"), where other decisions name
+# their exercise.
+RUNNING_NAME = "Running"
+
+
+def session_kind_label(kind: str) -> str:
+    """'Strength', 'Run', 'Cross-training'; a kind added later without words reads as itself, in plain words."""
+    return SESSION_KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())

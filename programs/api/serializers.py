@@ -20,6 +20,7 @@ from ..models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus
 from ..plan_json import intake_from_dict
 from ..screening import screen_answers, screen_red_flags
 from ..serializers import IntakeSerializer
+from ..words import RUNNING_NAME
 
 # The API's own bounds on a new plan's start: a week back (a plan started last Monday), a year ahead.
 START_DAYS_BACK = 7
@@ -327,7 +328,7 @@ class PlanChangeSerializer(serializers.ModelSerializer[PlanChange]):
         if not change.exercise:
             return None
         if change.exercise == "running":
-            return "Running"
+            return RUNNING_NAME
         names: dict[str, str] = self.context.get("names", {})
         return names.get(change.exercise)
 

@@ -17,6 +17,7 @@ from ..models import Plan, PlanChange, PlanChangeKind, Reminder, ReminderKind
 from ..models import ReminderStatus as Status
 from ..reminder_schedule import outside_quiet_hours, plan_change_due, send_instant
 from ..reminder_times import wall_time
+from ..words import RUNNING_NAME
 from .reminders import absolute_url, reminder_settings
 
 # What the runner is told about; other decisions (a progression, a swap they made) show on their plan page only.
@@ -89,7 +90,7 @@ def _reasons_with_names(changes: Sequence[PlanChange]) -> list[str]:
     alone, without the plan page around it."""
     slugs = {c.exercise for c in changes if c.exercise and c.exercise != "running"}
     names = dict(Exercise.objects.filter(slug__in=slugs).values_list("slug", "name")) if slugs else {}
-    names["running"] = "Running"
+    names["running"] = RUNNING_NAME
     return [f"{names[c.exercise]}: {c.reason}" if c.exercise in names else c.reason for c in changes]
 
 

@@ -23,6 +23,7 @@ from ..services.generation import pinned_inputs
 from ..services.swaps import swap_choices_for
 from ..state_json import state_from_dict
 from ..templatetags.plans import run_names, session_label
+from ..words import RUNNING_NAME
 from .common import AuthenticatedRequest, phase_names, plan_for_user, this_week
 
 DONE, PART_DONE, MISSED, TODAY, COMING, REST = "Done ✓", "Partly done", "Missed", "Today", "Coming", ""
@@ -76,7 +77,7 @@ def week_lines(week: StoredWeek, today: dt.date) -> list[DayLine]:
         sessions = by_date.get(date, [])
         parts = [part for s in sessions if s.kind != "rest" for part in _session_parts(s, week.week.unit)]
         status, css = _status(date, sessions, today)
-        lines.append(DayLine(date, tuple(parts) or ("Rest day",), status, css))
+        lines.append(DayLine(date, tuple(parts) or (session_label("rest"),), status, css))
     return lines
 
 
@@ -181,7 +182,7 @@ def plan_day(request: AuthenticatedRequest, plan_id: int, date: str) -> HttpResp
 @login_required
 def plan_changes(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
-    names = {"running": "Running"} | {e.slug: e.name for e in selectors.catalogue_for(plan).exercises}
+    names = {"running": RUNNING_NAME} | {e.slug: e.name for e in selectors.catalogue_for(plan).exercises}
     context = {"plan": plan, "changes": selectors.plan_decisions(plan), "names": names}
     return render(request, "programs/plan_changes.html", context)
 

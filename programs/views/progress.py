@@ -14,6 +14,7 @@ from .. import charts, selectors
 from ..models import Plan
 from ..progress import adherence_by_week, has_adherence, has_running, pain_series, running_by_week
 from ..progress_selectors import plan_progress_read
+from ..words import RUNNING_NAME
 from .common import AuthenticatedRequest
 
 
@@ -34,7 +35,7 @@ def progress_context(plan: Plan, *, today: dt.date, decisions_limit: int = 10) -
     adherence = adherence_by_week(read.sessions, start=plan.start, weeks=plan.weeks, today=today)
     pain = pain_series(read.exercise_logs, read.day_logs)
     running = running_by_week(read.targets, read.exercise_logs, read.day_logs, start=plan.start, today=today)
-    names = {"running": "Running"} | {e.slug: e.name for e in selectors.catalogue_for(plan).exercises}
+    names = {"running": RUNNING_NAME} | {e.slug: e.name for e in selectors.catalogue_for(plan).exercises}
     return {
         "plan": plan,
         "started": plan.start <= today,

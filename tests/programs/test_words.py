@@ -1,5 +1,6 @@
 """Wording written once (programs.words): every surface that tells a runner how soon to see someone says the same
-sentence, so a runner is never told 'within 24-48 hours' on one page and 'within a day or two' on another."""
+sentence, so a runner is never told 'within 24-48 hours' on one page and 'within a day or two' on another; every
+surface names a session kind the same way ("Run", never also "Running")."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from programs import words
-from programs.domain import URGENCIES
+from programs.calendar_feed import session_summary
+from programs.domain import SESSION_KINDS, URGENCIES, Session
+from programs.templatetags.plans import session_label
 from tests.pages import at, main_text
 from tests.programs.plans import START, create_plan
 
@@ -58,3 +61,28 @@ def test_the_intake_result_today_the_physio_pages_and_the_api_say_the_same_urgen
     assert words.urgency_label(urgency) in clearance
     # Reminder e-mails carry no urgency: a red-flag stop mail says "see a doctor or sports physiotherapist" with no
     # time frame (programs.reminder_messages.plan_changed), so there is nothing there to drift.
+
+
+# ---------------------------------------------------------------- session kinds
+
+PROGRAMS = Path(words.__file__).parent
+
+
+@pytest.mark.parametrize("kind", SESSION_KINDS)
+def test_pages_e_mails_print_and_the_calendar_name_a_session_kind_from_the_one_map(kind: str) -> None:
+    label = words.SESSION_KIND_LABELS[kind]
+    assert session_label(kind) == label  # the template filter behind pages, print and e-mail lines
+    if kind not in ("run", "rest"):  # a run is titled by its runs; rest days have no event
+        assert session_summary(Session(kind, estimated_minutes=20), {}, "km", "km") == f"{label} · about 20 min"
+
+
+def test_no_other_module_spells_out_a_session_kind_label() -> None:
+    labels = {"Cross-training", "Rest day", words.RUNNING_NAME}
+    found = []
+    for path in PROGRAMS.rglob("*.py"):
+        if path.name == "words.py" or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and node.value in labels:
+                found.append(f"{path.relative_to(PROGRAMS)}:{node.lineno} {node.value!r}")
+    assert not found
