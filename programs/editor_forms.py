@@ -23,6 +23,7 @@ from . import domain
 from .dosing import describe
 from .pathways import Pathway
 from .program_edits import NO_EDITS, AddedExercise, ProgramEdits
+from .rules_config import MAX_PLAN_WEEKS
 from .words import session_kind_label
 
 EDITABLE_KINDS: tuple[str, ...] = ("strength", "mobility", "cross_training")  # what a physio edits exercise by exercise
@@ -56,7 +57,7 @@ REQUIRED_DOSE_FIELDS: dict[str, tuple[str, ...]] = {
 }
 ADDED_DOSE_FIELDS: tuple[str, ...] = ("sets", "reps", "hold_seconds", "minutes", "laps", "metres")
 MAX_ADDED = 20
-WEEKS_MESSAGE = "Give a length from 1 to 52 weeks."
+WEEKS_MESSAGE = f"Give a length from 1 to {MAX_PLAN_WEEKS} weeks."
 _REPS = re.compile(r"^\s*\d+\s*(,\s*\d+\s*)*$")
 
 
@@ -499,7 +500,7 @@ class AssignStartForm(forms.Form):
 
     source = forms.ChoiceField(label="Start from", widget=forms.RadioSelect)
     start = _date_field("First day")
-    weeks = _number("Weeks (1–52)", low=1, high=52)
+    weeks = _number(f"Weeks (1–{MAX_PLAN_WEEKS})", low=1, high=MAX_PLAN_WEEKS)
 
     def __init__(
         self,
@@ -589,9 +590,9 @@ class TemplateForm(forms.Form):
     description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     pathway = forms.ChoiceField(label="Program")
     weeks = forms.IntegerField(
-        label="Weeks (1–52)",
+        label=f"Weeks (1–{MAX_PLAN_WEEKS})",
         min_value=1,
-        max_value=52,
+        max_value=MAX_PLAN_WEEKS,
         initial=8,
         error_messages={k: WEEKS_MESSAGE for k in ("min_value", "max_value", "invalid", "required")},
     )

@@ -18,6 +18,7 @@ from accounts.models import User
 from ..domain import URGENCIES, Referral
 from ..models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus
 from ..plan_json import intake_from_dict
+from ..rules_config import MAX_PLAN_WEEKS
 from ..screening import screen_answers, screen_red_flags
 from ..serializers import IntakeSerializer
 from ..words import RUNNING_NAME
@@ -237,7 +238,7 @@ class PlanCreateSerializer(serializers.Serializer[Any]):
 
     intake = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="The id of one of your intakes.")
     start_date = serializers.DateField()
-    weeks = serializers.IntegerField(min_value=1, max_value=52)
+    weeks = serializers.IntegerField(min_value=1, max_value=MAX_PLAN_WEEKS)
 
     def validate_intake(self, value: int) -> Intake:
         runner: User = self.context["request"].user

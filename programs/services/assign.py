@@ -22,6 +22,7 @@ from ..models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus, Progr
 from ..pathways import choose_pathway, entry_phase
 from ..plan_json import intake_from_dict
 from ..program_edits import NO_EDITS, ProgramEdits, edit_problems, edits_from_dict, edits_to_dict
+from ..rules_config import MAX_PLAN_WEEKS
 from .care import _require_physio
 from .generation import catalogue, generate, pathways
 from .plans import plan_start
@@ -58,8 +59,8 @@ def _assignment(
     if pathway and template is not None and pathway != template.pathway:
         raise ValidationError({"pathway": "This template is for another program: leave the program out or match it."})
     weeks = weeks or (template.weeks if template is not None else None)
-    if weeks is None or not 1 <= weeks <= 52:
-        raise ValidationError({"weeks": "Give a length from 1 to 52 weeks, or a template that has one."})
+    if weeks is None or not 1 <= weeks <= MAX_PLAN_WEEKS:
+        raise ValidationError({"weeks": f"Give a length from 1 to {MAX_PLAN_WEEKS} weeks, or a template that has one."})
     runner_intake = intake_from_dict(intake.data)
     slug = pathway or (template.pathway if template is not None else None) or choose_pathway(runner_intake)[0]
     if slug not in pathways():

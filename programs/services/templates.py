@@ -20,6 +20,7 @@ from .. import domain
 from ..models import ProgramTemplate
 from ..pathways import Pathway
 from ..program_edits import EditsFormatError, ProgramEdits, edit_problems, edits_from_dict, edits_to_dict
+from ..rules_config import MAX_PLAN_WEEKS
 from .generation import catalogue, pathways
 
 # What a template's `program` may set: the edits' fields (programs.program_edits.ProgramEdits). `pain_limit`: the highest
@@ -46,8 +47,8 @@ def _clean(*, name: str, pathway: str, weeks: int, program: Mapping[str, Any]) -
         errors["name"] = "Give the template a name."
     if pathway not in pathways():
         errors["pathway"] = "There is no such program."
-    if not 1 <= weeks <= 52:
-        errors["weeks"] = "A template runs for 1 to 52 weeks."
+    if not 1 <= weeks <= MAX_PLAN_WEEKS:
+        errors["weeks"] = f"A template runs for 1 to {MAX_PLAN_WEEKS} weeks."
     problems: list[str] = []
     try:
         edits = edits_from_dict(program)
