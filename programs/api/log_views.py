@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from accounts.models import User
-from rehabplan.api import IsRunner, error_body, request_user
+from rehabplan.api import MAX_ID, IsRunner, error_body, request_user
 
 from .. import selectors, services
 from ..domain import REHAB_KINDS
@@ -71,7 +71,7 @@ class IdFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, min_value=1, max_value=2**31 - 1, **kwargs)
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class SessionLogFilter(filters.FilterSet):

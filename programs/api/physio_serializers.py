@@ -11,6 +11,7 @@ from typing import Any
 from rest_framework import serializers
 
 from accounts.models import User
+from rehabplan.api import MAX_ID
 
 from ..models import Intake, PlanChange, PlanChangeKind, PlanStatus, Prescription, ProgramTemplate
 from ..program_edits import ADDABLE_KINDS
@@ -18,7 +19,6 @@ from ..rules_config import MAX_PLAN_WEEKS
 from ..services.generation import pathways
 from .serializers import RepsField
 
-MAX_ID = 2**63 - 1  # ids beyond a bigint are not found rather than overflowing the query
 START_DAYS_AHEAD = 365
 
 
