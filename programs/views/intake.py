@@ -146,7 +146,7 @@ def _as_data(raw: RawAnswers) -> MultiValueDict[str, str]:
 def _form_kwargs(answers: Answers) -> dict[str, Any]:
     about = answers.raw("about-you") or {}
     unit = about.get("units")
-    return {"unit": unit if unit in ("km", "mi") else "km", "today": timezone.localdate()}
+    return {"unit": unit if unit in ("km", "mi") else "km", "today": selectors.runner_today(answers.runner)}
 
 
 def _checked_form(step: Step, answers: Answers) -> IntakeStepForm | None:
@@ -252,7 +252,7 @@ def _finish(request: AuthenticatedRequest, answers: Answers, *, plan_weeks: int)
             messages.error(request, BACK_TO_CHECK)
             return redirect("intake:step", slug=each.slug)
         parts.append(form.contract())
-    today = timezone.localdate()
+    today = selectors.runner_today(request.user)
     serializer = IntakeSerializer(data=merge_contract(parts), context={"start": today})
     if not serializer.is_valid():
         return _back_to_first_error(request, answers, error_paths(serializer.errors))

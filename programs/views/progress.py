@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from .. import charts, selectors
 from ..models import Plan
@@ -25,7 +24,7 @@ def progress(request: AuthenticatedRequest) -> HttpResponse:
     plan = selectors.runner_current_plan(request.user)
     if plan is None:
         return render(request, "programs/progress.html", {"plan": None})
-    return render(request, "programs/progress.html", progress_context(plan, today=timezone.localdate()))
+    return render(request, "programs/progress.html", progress_context(plan, today=selectors.runner_today(request.user)))
 
 
 def progress_context(plan: Plan, *, today: dt.date, decisions_limit: int = 10) -> dict[str, Any]:

@@ -11,11 +11,9 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.care import message_send
 from accounts.models import Message, Role, RunnerProfile, User
@@ -23,6 +21,7 @@ from accounts.services import care_link_activate, user_create
 from programs.domain import REHAB_KINDS
 from programs.models import Plan, PlannedSession, Prescription, ProgramTemplate
 from programs.program_edits import ProgramEdits, edits_to_dict
+from programs.selectors import runner_today
 from programs.serializers import IntakeSerializer
 from programs.services import day_log_record, intake_record, plan_create, session_log_record
 from programs.services.templates import template_create
@@ -61,7 +60,7 @@ class Command(BaseCommand):
         if Plan.objects.filter(runner=runner).exists():
             self.stdout.write(f"demo data already there: {RUNNER_EMAIL} has a plan; nothing changed")
             return
-        today = timezone.localdate(timezone=ZoneInfo(runner.runner_profile.timezone))
+        today = runner_today(runner)
         if options["no_history"]:
             plan = self._plan(runner, start=today - dt.timedelta(days=today.weekday()))
             self._physio_side(physio, runner, plan)
