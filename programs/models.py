@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import CareLink
+from programs.clinical.config import MAX_PLAN_WEEKS
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -98,7 +99,9 @@ class Plan(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [models.CheckConstraint(condition=Q(weeks__gte=1, weeks__lte=52), name="plan_weeks_1_to_52")]
+        constraints = [
+            models.CheckConstraint(condition=Q(weeks__gte=1, weeks__lte=MAX_PLAN_WEEKS), name="plan_weeks_1_to_52")
+        ]
 
     def __str__(self) -> str:
         return f"{self.pathway or 'plan'} for {self.runner} from {self.start}"
@@ -285,7 +288,7 @@ class ProgramTemplate(models.Model):
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["owner", "name"], name="one_template_name_per_owner"),
-            models.CheckConstraint(condition=Q(weeks__gte=1, weeks__lte=52), name="template_weeks_1_to_52"),
+            models.CheckConstraint(condition=Q(weeks__gte=1, weeks__lte=MAX_PLAN_WEEKS), name="template_weeks_1_to_52"),
         ]
 
     def __str__(self) -> str:

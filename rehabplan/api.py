@@ -27,6 +27,10 @@ logger = logging.getLogger(__name__)
 
 VALIDATION_DETAIL = "Some fields need attention: see errors."
 NOT_FOUND_DETAIL = "Not found: nothing with this id is yours to see."
+# The largest row id: every primary key is a BigAutoField (settings.DEFAULT_AUTO_FIELD), a signed 64-bit integer. Id
+# fields and filters accept up to this, so an id in range that is not there is a 404 and a larger one a 400, never a
+# query that overflows.
+MAX_ID = 2**63 - 1
 
 
 def flat_errors(errors: Any, prefix: str = "") -> dict[str, list[str]]:

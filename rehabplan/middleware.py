@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Callable
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+
+from programs.reminders.times import zone_or_utc
 
 
 class RunnerTimezoneMiddleware:
@@ -23,7 +24,7 @@ class RunnerTimezoneMiddleware:
             except ObjectDoesNotExist:
                 name = None
         if name:
-            timezone.activate(zoneinfo.ZoneInfo(name))
+            timezone.activate(zone_or_utc(name))
         try:
             return self.get_response(request)
         finally:

@@ -8,6 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MILES_TO_KM = 1.609344
+# The longest plan or template, in weeks: the whole programme for proximal hamstring tendinopathy is expected to take
+# 3-6 months (Goom 2016), so a year leaves room to go slower without plans that run on forever. Forms, serializers,
+# the CLI, the services and the database constraints all read this.
+MAX_PLAN_WEEKS = 52
 
 
 @dataclass(frozen=True)

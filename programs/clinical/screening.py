@@ -17,12 +17,8 @@ from typing import Any
 
 from programs.clinical.config import DEFAULT_CONFIG, RulesConfig
 from programs.clinical.types import RED_FLAGS, URGENCIES, Intake, Referral, Symptoms
+from programs.clinical.words import urgency_words
 
-_WHO = {
-    "emergency": "Go to an emergency department now (or call your emergency number).",
-    "urgent": "See a doctor or sports physiotherapist within 24-48 hours.",
-    "soon": "Book a doctor or sports physiotherapist within the next week.",
-}
 _LEFT_OUT = {
     "neural_tension": "stretches and leg swings that pull on the nerve at the back of the leg",
     "lengthening_load": "exercises that lengthen or load the hamstring as it lengthens (Nordics, deadlifts, stretches)",
@@ -131,14 +127,14 @@ def referral_from(findings: tuple[Finding, ...]) -> Referral | None:
     if stops:
         message = (
             f"You told us about: {noticed}. This app does not diagnose, and these signs need a professional to look "
-            f"at them before any exercise plan. {_WHO[urgency]} Your plan will be ready once a clinician has cleared "
+            f"at them before any exercise plan. {urgency_words(urgency)} Your plan will be ready once a clinician has cleared "
             "you."
         )
     else:
         left_out = " and ".join(_LEFT_OUT[tag] for tag in restrictions if tag in _LEFT_OUT)
         message = (
             f"You told us about: {noticed}. This app does not diagnose, and this needs checking by a professional. "
-            f"{_WHO[urgency]} You can follow the plan meanwhile"
+            f"{urgency_words(urgency)} You can follow the plan meanwhile"
             + (f"; it leaves out {left_out}" if left_out else "")
             + (" and keeps you in its first, protective stage" if any(f.protect_only for f in findings) else "")
             + " until a clinician has cleared you. Stop and get help sooner if it gets worse."
@@ -168,7 +164,7 @@ def with_advice(referral: Referral | None, advisories: tuple[str, ...]) -> Refer
     if referral is None:
         return Referral(
             urgency="soon",
-            message=f"{text} {_WHO['soon']} The plan goes on meanwhile without raising the load.",
+            message=f"{text} {urgency_words('soon')} The plan goes on meanwhile without raising the load.",
             reasons=advice,
             stops_plan=False,
         )

@@ -19,12 +19,13 @@ from django.core.exceptions import ValidationError
 
 from exercises.catalogue import Catalogue, Dose, dose_from_dict, dose_to_dict
 from programs.clinical import types as domain
+from programs.clinical.config import MAX_PLAN_WEEKS
 from programs.clinical.dosing import describe
 from programs.clinical.edits import NO_EDITS, AddedExercise, ProgramEdits
 from programs.clinical.pathways import Pathway
+from programs.clinical.words import session_kind_label
 
 EDITABLE_KINDS: tuple[str, ...] = ("strength", "mobility", "cross_training")  # what a physio edits exercise by exercise
-KIND_LABELS = {"strength": "Strength", "mobility": "Mobility", "cross_training": "Cross-training", "run": "Running"}
 DOSE_LABELS = {
     "sets": "Sets",
     "reps": "Reps",
@@ -55,7 +56,7 @@ REQUIRED_DOSE_FIELDS: dict[str, tuple[str, ...]] = {
 }
 ADDED_DOSE_FIELDS: tuple[str, ...] = ("sets", "reps", "hold_seconds", "minutes", "laps", "metres")
 MAX_ADDED = 20
-WEEKS_MESSAGE = "Give a length from 1 to 52 weeks."
+WEEKS_MESSAGE = f"Give a length from 1 to {MAX_PLAN_WEEKS} weeks."
 _REPS = re.compile(r"^\s*\d+\s*(,\s*\d+\s*)*$")
 
 
@@ -228,7 +229,7 @@ class EditorForm(forms.Form):
                 self.fields[key] = _dose_field(name, placeholder=str(_dose_text(start.get(name)) or ""))
                 self.initial[key] = _dose_text(fixed.get(name))
         self.added_total = self._added_total(data, edits)
-        kinds = [(kind, KIND_LABELS[kind]) for kind in EDITABLE_KINDS]
+        kinds = [(kind, session_kind_label(kind)) for kind in EDITABLE_KINDS]
         for i in range(self.added_total):
             added = edits.added[i] if data is None and i < len(edits.added) else None
             self.fields[f"added-{i}-exercise"] = forms.ChoiceField(
@@ -287,7 +288,7 @@ class EditorForm(forms.Form):
         groups: dict[str, list[EditorRow]] = {}
         for row in self.rows:
             slug = row.exercise
-            groups.setdefault(KIND_LABELS[row.kind], []).append(
+            groups.setdefault(session_kind_label(row.kind), []).append(
                 EditorRow(
                     row=row,
                     keep=self[f"keep__{slug}"],
@@ -498,7 +499,7 @@ class AssignStartForm(forms.Form):
 
     source = forms.ChoiceField(label="Start from", widget=forms.RadioSelect)
     start = _date_field("First day")
-    weeks = _number("Weeks (1–52)", low=1, high=52)
+    weeks = _number(f"Weeks (1–{MAX_PLAN_WEEKS})", low=1, high=MAX_PLAN_WEEKS)
 
     def __init__(
         self,
@@ -588,9 +589,9 @@ class TemplateForm(forms.Form):
     description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     pathway = forms.ChoiceField(label="Program")
     weeks = forms.IntegerField(
-        label="Weeks (1–52)",
+        label=f"Weeks (1–{MAX_PLAN_WEEKS})",
         min_value=1,
-        max_value=52,
+        max_value=MAX_PLAN_WEEKS,
         initial=8,
         error_messages={k: WEEKS_MESSAGE for k in ("min_value", "max_value", "invalid", "required")},
     )
@@ -642,7 +643,7 @@ def preview_weeks(
                 if session.kind == "rest":
                     continue
                 items = tuple(_item_text(item, catalogue, week.running.unit) for item in session.items)
-                sessions.append((KIND_LABELS.get(session.kind, session.kind), items))
+                sessions.append((session_kind_label(session.kind), items))
             if sessions:
                 days.append(PreviewDay(day.date, tuple(sessions)))
         running = week.running
@@ -681,7 +682,7 @@ def edits_summary(edits: ProgramEdits, catalogue: Catalogue) -> list[str]:
         lines.append("Fixed doses: " + "; ".join(fixed))
     if edits.added:
         added = (
-            f"{name(a.exercise)} ({KIND_LABELS.get(a.kind, a.kind).lower()}"
+            f"{name(a.exercise)} ({session_kind_label(a.kind).lower()}"
             f"{', stage restriction overridden' if a.exercise in edits.overrides else ''})"
             for a in edits.added
         )

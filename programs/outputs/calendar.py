@@ -16,12 +16,12 @@ from icalendar import Calendar, Event
 from exercises.catalogue import ExerciseSpec
 from programs.clinical import types as domain
 from programs.clinical.dosing import describe
+from programs.clinical.words import session_kind_label
 from programs.models import Plan
 from programs.selectors import plans as selectors
 
 KM_PER_MILE = 1.609344
 UNIT_WORDS = {"km": "km", "mi": "miles"}
-_KIND_WORDS = {"strength": "Strength", "mobility": "Mobility", "cross_training": "Cross-training", "run": "Run"}
 CALENDAR_NAME = "RehabPlan"
 
 
@@ -61,7 +61,7 @@ def session_summary(session: domain.Session, specs: Mapping[str, ExerciseSpec], 
             if item.dose.distance is not None:
                 return f"{_name(item.exercise, specs)} {_distance(item.dose.distance, plan_unit, units)}"
         return _name(session.items[0].exercise, specs) if session.items else "Run"
-    words = _KIND_WORDS.get(session.kind, session.kind.replace("_", " ").capitalize())
+    words = session_kind_label(session.kind)
     return f"{words} · about {session.estimated_minutes} min" if session.estimated_minutes else words
 
 

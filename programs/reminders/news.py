@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from accounts.models import RunnerProfile, User
 from exercises.models import Exercise
+from programs.clinical.words import RUNNING_NAME
 from programs.models import Plan, PlanChange, PlanChangeKind, Reminder, ReminderKind
 from programs.models import ReminderStatus as Status
 from programs.reminders.dispatch import absolute_url, reminder_settings
@@ -88,7 +89,7 @@ def _reasons_with_names(changes: Sequence[PlanChange]) -> list[str]:
     alone, without the plan page around it."""
     slugs = {c.exercise for c in changes if c.exercise and c.exercise != "running"}
     names = dict(Exercise.objects.filter(slug__in=slugs).values_list("slug", "name")) if slugs else {}
-    names["running"] = "Running"
+    names["running"] = RUNNING_NAME
     return [f"{names[c.exercise]}: {c.reason}" if c.exercise in names else c.reason for c in changes]
 
 

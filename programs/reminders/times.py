@@ -14,7 +14,7 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 UTC = dt.UTC
-# Beyond this, a runner with nothing planned has no next reminder (a plan is at most 52 weeks).
+# Beyond this, a runner with nothing planned has no next reminder (a plan is at most rules_config.MAX_PLAN_WEEKS).
 HORIZON_DAYS = 366
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from exercises.catalogue import Catalogue
 from programs.clinical import types as domain
+from programs.clinical.config import MAX_PLAN_WEEKS
 from programs.clinical.contract import intake_from_dict
 from programs.clinical.edits import NO_EDITS, ProgramEdits, edit_problems, edits_from_dict, edits_to_dict
 from programs.clinical.pathways import choose_pathway, entry_phase
@@ -60,8 +61,8 @@ def _assignment(
     if pathway and template is not None and pathway != template.pathway:
         raise ValidationError({"pathway": "This template is for another program: leave the program out or match it."})
     weeks = weeks or (template.weeks if template is not None else None)
-    if weeks is None or not 1 <= weeks <= 52:
-        raise ValidationError({"weeks": "Give a length from 1 to 52 weeks, or a template that has one."})
+    if weeks is None or not 1 <= weeks <= MAX_PLAN_WEEKS:
+        raise ValidationError({"weeks": f"Give a length from 1 to {MAX_PLAN_WEEKS} weeks, or a template that has one."})
     runner_intake = intake_from_dict(intake.data)
     slug = pathway or (template.pathway if template is not None else None) or choose_pathway(runner_intake)[0]
     inputs = inputs or current_inputs()

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from programs.clinical import types as domain
+from programs.clinical.config import MAX_PLAN_WEEKS
 from programs.clinical.edits import EditsFormatError, ProgramEdits, edit_problems, edits_from_dict, edits_to_dict
 from programs.clinical.pathways import Pathway
 from programs.models import ProgramTemplate
@@ -45,8 +46,8 @@ def _clean(*, name: str, pathway: str, weeks: int, program: Mapping[str, Any]) -
         errors["name"] = "Give the template a name."
     if pathway not in pathways():
         errors["pathway"] = "There is no such program."
-    if not 1 <= weeks <= 52:
-        errors["weeks"] = "A template runs for 1 to 52 weeks."
+    if not 1 <= weeks <= MAX_PLAN_WEEKS:
+        errors["weeks"] = f"A template runs for 1 to {MAX_PLAN_WEEKS} weeks."
     problems: list[str] = []
     try:
         edits = edits_from_dict(program)

@@ -10,6 +10,7 @@ from django import template
 
 from exercises.catalogue import ExerciseSpec, dose_from_dict
 from programs.clinical.dosing import describe
+from programs.clinical.words import session_kind_label
 from programs.selectors.plans import SessionRow
 
 register = template.Library()
@@ -21,18 +22,9 @@ def dose_text(dose: dict[str, Any], spec: ExerciseSpec | None = None) -> str:
     return describe(dose_from_dict(dose), spec is not None and spec.per_side)
 
 
-_SESSION_LABELS = {
-    "strength": "Strength",
-    "mobility": "Mobility",
-    "run": "Run",
-    "cross_training": "Cross-training",
-    "rest": "Rest day",
-}
-
-
 @register.filter
 def session_label(kind: str) -> str:
-    return _SESSION_LABELS.get(kind, kind)
+    return session_kind_label(kind)
 
 
 def run_names(session: SessionRow, unit: str) -> list[str]:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import care
 from accounts.forms import InvitationForm
 from accounts.models import CareLink, Invitation
+from programs.clinical.words import urgency_label
 from programs.models import Plan
 from programs.selectors import plans as selectors
 from programs.services.care import plan_clinician_clear
@@ -31,12 +32,6 @@ from programs.views.common import AuthenticatedRequest, require_physio
 
 # As far ahead as the API lets a clearance start (programs/api/serializers/physio.py).
 START_DAYS_AHEAD = 365
-
-URGENCY_LABELS = {
-    "emergency": "Emergency: an emergency department now",
-    "urgent": "Urgent: a doctor or sports physiotherapist within 24-48 hours",
-    "soon": "Soon: a doctor or sports physiotherapist within the next week",
-}
 
 
 def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -188,7 +183,7 @@ def plan_clearance(request: AuthenticatedRequest, runner_id: int, plan_id: int) 
         "plan": plan,
         "runner_name": runner_name,
         "referral": referral,
-        "urgency": URGENCY_LABELS.get(referral["urgency"], referral["urgency"]) if referral else "",
+        "urgency": urgency_label(referral["urgency"]) if referral else "",
         "form": form,
         "today": today,
     }

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django_htmx.middleware import HtmxDetails
 
 from accounts.models import CareLink, User
@@ -45,4 +44,4 @@ def phase_names(plan: Plan) -> dict[str, str]:
 
 
 def this_week(plan: Plan) -> int:
-    return min(max(selectors.week_number_of(plan, timezone.localdate()), 1), plan.weeks)
+    return min(max(selectors.week_number_of(plan, selectors.runner_today(plan.runner)), 1), plan.weeks)

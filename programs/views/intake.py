@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import User
 from programs.api.serializers.intake import IntakeSerializer
 from programs.clinical.screening import screen_answers
+from programs.clinical.words import URGENCY_WORDS, urgency_words
 from programs.forms.intake import (
     AboutYouForm,
     EquipmentDaysForm,
@@ -69,12 +70,6 @@ STEPS: tuple[Step, ...] = (
 STEP_BY_SLUG = {step.slug: step for step in STEPS}
 
 BACK_TO_CHECK = "Before we make your plan, one of your answers on this step needs a look."
-
-URGENCY_WORDS = {
-    "emergency": "Go to an emergency department now.",
-    "urgent": "See a doctor or physiotherapist within a day or two.",
-    "soon": "Book an appointment in the next week or two.",
-}
 
 
 def runner_required(view: Any) -> Any:
@@ -151,7 +146,7 @@ def _as_data(raw: RawAnswers) -> MultiValueDict[str, str]:
 def _form_kwargs(answers: Answers) -> dict[str, Any]:
     about = answers.raw("about-you") or {}
     unit = about.get("units")
-    return {"unit": unit if unit in ("km", "mi") else "km", "today": timezone.localdate()}
+    return {"unit": unit if unit in ("km", "mi") else "km", "today": selectors.runner_today(answers.runner)}
 
 
 def _checked_form(step: Step, answers: Answers) -> IntakeStepForm | None:
@@ -257,7 +252,7 @@ def _finish(request: AuthenticatedRequest, answers: Answers, *, plan_weeks: int)
             messages.error(request, BACK_TO_CHECK)
             return redirect("intake:step", slug=each.slug)
         parts.append(form.contract())
-    today = timezone.localdate()
+    today = selectors.runner_today(request.user)
     serializer = IntakeSerializer(data=merge_contract(parts), context={"start": today})
     if not serializer.is_valid():
         return _back_to_first_error(request, answers, error_paths(serializer.errors))
@@ -299,5 +294,5 @@ def referral(request: AuthenticatedRequest) -> HttpResponse:
     if plan is None or plan.status != PlanStatus.NEEDS_CLINICIAN or not plan.referral:
         return redirect("home")
     urgency = plan.referral.get("urgency", "urgent")
-    context = {"plan": plan, "urgency": urgency, "urgency_words": URGENCY_WORDS.get(urgency, URGENCY_WORDS["urgent"])}
+    context = {"plan": plan, "urgency": urgency, "urgency_words": urgency_words(urgency)}
     return render(request, "programs/intake/referral.html", context)

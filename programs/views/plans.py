@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from programs.clinical.contract import intake_from_dict
 from programs.clinical.generator import pathway_item_of, swap_choices
 from programs.clinical.state_json import state_from_dict
+from programs.clinical.words import RUNNING_NAME
 from programs.models import Plan, PlannedSession, PlanStatus, Prescription
 from programs.selectors import plans as selectors
 from programs.selectors.plans import SessionRow, StoredWeek
@@ -76,7 +77,7 @@ def week_lines(week: StoredWeek, today: dt.date) -> list[DayLine]:
         sessions = by_date.get(date, [])
         parts = [part for s in sessions if s.kind != "rest" for part in _session_parts(s, week.week.unit)]
         status, css = _status(date, sessions, today)
-        lines.append(DayLine(date, tuple(parts) or ("Rest day",), status, css))
+        lines.append(DayLine(date, tuple(parts) or (session_label("rest"),), status, css))
     return lines
 
 
@@ -181,7 +182,7 @@ def plan_day(request: AuthenticatedRequest, plan_id: int, date: str) -> HttpResp
 @login_required
 def plan_changes(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
-    names = {"running": "Running"} | {e.slug: e.name for e in selectors.catalogue_for(plan).exercises}
+    names = {"running": RUNNING_NAME} | {e.slug: e.name for e in selectors.catalogue_for(plan).exercises}
     context = {"plan": plan, "changes": selectors.plan_decisions(plan), "names": names}
     return render(request, "programs/plan_changes.html", context)
 

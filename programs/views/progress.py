@@ -8,9 +8,9 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from programs.clinical.progress import adherence_by_week, has_adherence, has_running, pain_series, running_by_week
+from programs.clinical.words import RUNNING_NAME
 from programs.models import Plan
 from programs.outputs import charts
 from programs.selectors import plans as selectors
@@ -25,7 +25,7 @@ def progress(request: AuthenticatedRequest) -> HttpResponse:
     plan = selectors.runner_current_plan(request.user)
     if plan is None:
         return render(request, "programs/progress.html", {"plan": None})
-    return render(request, "programs/progress.html", progress_context(plan, today=timezone.localdate()))
+    return render(request, "programs/progress.html", progress_context(plan, today=selectors.runner_today(request.user)))
 
 
 def progress_context(plan: Plan, *, today: dt.date, decisions_limit: int = 10) -> dict[str, Any]:
@@ -35,7 +35,7 @@ def progress_context(plan: Plan, *, today: dt.date, decisions_limit: int = 10) -
     adherence = adherence_by_week(read.sessions, start=plan.start, weeks=plan.weeks, today=today)
     pain = pain_series(read.exercise_logs, read.day_logs)
     running = running_by_week(read.targets, read.exercise_logs, read.day_logs, start=plan.start, today=today)
-    names = {"running": "Running"} | {e.slug: e.name for e in selectors.catalogue_for(plan).exercises}
+    names = {"running": RUNNING_NAME} | {e.slug: e.name for e in selectors.catalogue_for(plan).exercises}
     return {
         "plan": plan,
         "started": plan.start <= today,

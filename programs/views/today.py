@@ -46,7 +46,7 @@ def _today(
     morning_form: MorningCheckForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    today = timezone.localdate()
+    today = selectors.runner_today(request.user)
     day = selectors.plan_day_read(plan, today)
     unit = day.week.unit if day.week else plan.intake.data.get("units", "km")
     logged_ids = [session.id for session in day.sessions if session.logged]
@@ -98,7 +98,7 @@ def session_log(request: AuthenticatedRequest, session_id: int) -> HttpResponse:
     """Save what the runner did in one session (or run), then show Today with what changed because of it."""
     session = get_object_or_404(PlannedSession.objects.for_runner(request.user), pk=session_id)
     plan = session.plan
-    if session.date > timezone.localdate():
+    if session.date > selectors.runner_today(request.user):
         messages.error(request, "This session is still to come: log it on the day.")
         return redirect("home")
     day = selectors.plan_day_read(plan, session.date)
@@ -129,7 +129,7 @@ def morning_check(request: AuthenticatedRequest) -> HttpResponse:
     if request.method != "POST":
         return _today(request, plan, morning_form=MorningCheckForm(ask_pain_free_check=_has_paused(plan)))
     if request.POST.get("skip"):
-        request.session[SKIP_MORNING_CHECK] = timezone.localdate().isoformat()
+        request.session[SKIP_MORNING_CHECK] = selectors.runner_today(request.user).isoformat()
         return redirect("home")
     form = MorningCheckForm(request.POST, ask_pain_free_check=_has_paused(plan))
     if not form.is_valid():
@@ -137,7 +137,7 @@ def morning_check(request: AuthenticatedRequest) -> HttpResponse:
     since = timezone.now()
     day_log_record(
         runner=request.user,
-        date=timezone.localdate(),
+        date=selectors.runner_today(request.user),
         values=form.day_values(),
         client_id=form.cleaned_data.get("client_id"),
     )

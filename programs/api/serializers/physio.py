@@ -12,11 +12,12 @@ from rest_framework import serializers
 
 from accounts.models import User
 from programs.api.serializers.plans import RepsField
+from programs.clinical.config import MAX_PLAN_WEEKS
 from programs.clinical.edits import ADDABLE_KINDS
 from programs.models import Intake, PlanChange, PlanChangeKind, PlanStatus, Prescription, ProgramTemplate
 from programs.services.generation import pathways
+from rehabplan.api import MAX_ID
 
-MAX_ID = 2**63 - 1  # ids beyond a bigint are not found rather than overflowing the query
 START_DAYS_AHEAD = 365
 
 
@@ -130,7 +131,9 @@ class ProgramTemplateSerializer(serializers.ModelSerializer[ProgramTemplate]):
     name = serializers.CharField(max_length=120)
     description = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
     pathway = _pathway_field()
-    weeks = serializers.IntegerField(min_value=1, max_value=52, help_text="How many weeks a plan from it runs.")
+    weeks = serializers.IntegerField(
+        min_value=1, max_value=MAX_PLAN_WEEKS, help_text="How many weeks a plan from it runs."
+    )
     program = ProgramSettingsSerializer(required=False, default=dict)
 
     class Meta:
@@ -156,7 +159,10 @@ class PlanAssignSerializer(serializers.Serializer[Any]):
 
     start_date = serializers.DateField(help_text="From today (the runner's date) up to a year ahead.")
     weeks = serializers.IntegerField(
-        min_value=1, max_value=52, required=False, help_text="Left out: the template's length (then required)."
+        min_value=1,
+        max_value=MAX_PLAN_WEEKS,
+        required=False,
+        help_text="Left out: the template's length (then required).",
     )
     pathway = _pathway_field(required=False)
     template = serializers.IntegerField(

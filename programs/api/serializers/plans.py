@@ -15,9 +15,11 @@ from rest_framework import serializers
 
 from accounts.models import User
 from programs.api.serializers.intake import IntakeSerializer
+from programs.clinical.config import MAX_PLAN_WEEKS
 from programs.clinical.contract import intake_from_dict
 from programs.clinical.screening import screen_answers, screen_red_flags
 from programs.clinical.types import URGENCIES, Referral
+from programs.clinical.words import RUNNING_NAME
 from programs.models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus
 
 # The API's own bounds on a new plan's start: a week back (a plan started last Monday), a year ahead.
@@ -235,7 +237,7 @@ class PlanCreateSerializer(serializers.Serializer[Any]):
 
     intake = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="The id of one of your intakes.")
     start_date = serializers.DateField()
-    weeks = serializers.IntegerField(min_value=1, max_value=52)
+    weeks = serializers.IntegerField(min_value=1, max_value=MAX_PLAN_WEEKS)
 
     def validate_intake(self, value: int) -> Intake:
         runner: User = self.context["request"].user
@@ -326,7 +328,7 @@ class PlanChangeSerializer(serializers.ModelSerializer[PlanChange]):
         if not change.exercise:
             return None
         if change.exercise == "running":
-            return "Running"
+            return RUNNING_NAME
         names: dict[str, str] = self.context.get("names", {})
         return names.get(change.exercise)
 

@@ -35,7 +35,7 @@ from programs.clinical.types import REHAB_KINDS
 from programs.models import DayLog, ExerciseLog, Plan, PlanChange, SessionLog
 from programs.selectors import plans as selectors
 from programs.services.logs import GONE, LOGGED, LOGGING_CLOSED, day_log_record, session_log_record
-from rehabplan.api import IsRunner, error_body, request_user
+from rehabplan.api import MAX_ID, IsRunner, error_body, request_user
 
 CLIENT_ID_TAKEN = "This id was already used for something else: make a new one for each log."
 NO_PLAN = "You have no plan yet: answer the intake first."
@@ -70,7 +70,7 @@ class IdFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, min_value=1, max_value=2**31 - 1, **kwargs)
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
 
 
 class SessionLogFilter(filters.FilterSet):

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from programs.api.serializers.intake import REPLAY_KINDS, IntakeSerializer, ReplayEntrySerializer, field_errors
+from programs.clinical.config import MAX_PLAN_WEEKS
 from programs.clinical.contract import intake_from_dict, plan_to_dict
 from programs.clinical.replay import Entry, ReplayError, replay
 from programs.clinical.screening import screen_answers
@@ -68,15 +69,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--intake", required=True, help="intake JSON file (docs/design.md §3), or - for stdin")
         parser.add_argument("--start", required=True, help="first day of the plan, YYYY-MM-DD")
-        parser.add_argument("--weeks", required=True, help="number of weeks, 1 to 52")
+        parser.add_argument("--weeks", required=True, help=f"number of weeks, 1 to {MAX_PLAN_WEEKS}")
         parser.add_argument("--logs", help="JSON list of log entries to replay (docs/design.md §3)")
         parser.add_argument("--today", help="the day the plan is evaluated on (default: the day after the last log)")
 
     def handle(self, *args: Any, intake: str, start: str, weeks: str, **options: Any) -> None:
         start_date = _date(start, "--start")
         today = _date(options["today"], "--today") if options.get("today") else None
-        if not weeks.isdigit() or not 1 <= int(weeks) <= 52:
-            raise _fail(f"--weeks: {weeks!r} must be a whole number from 1 to 52.")
+        if not weeks.isdigit() or not 1 <= int(weeks) <= MAX_PLAN_WEEKS:
+            raise _fail(f"--weeks: {weeks!r} must be a whole number from 1 to {MAX_PLAN_WEEKS}.")
         data = _json(intake, "--intake")
         serializer = IntakeSerializer(data=data, context={"start": start_date})
         if not serializer.is_valid():

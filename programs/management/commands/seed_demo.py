@@ -11,11 +11,9 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.care import message_send
 from accounts.models import Message, Role, RunnerProfile, User
@@ -24,6 +22,7 @@ from programs.api.serializers.intake import IntakeSerializer
 from programs.clinical.edits import ProgramEdits, edits_to_dict
 from programs.clinical.types import REHAB_KINDS
 from programs.models import Plan, PlannedSession, Prescription, ProgramTemplate
+from programs.selectors.plans import runner_today
 from programs.services.intakes import intake_record
 from programs.services.logs import day_log_record, session_log_record
 from programs.services.plans import plan_create
@@ -63,7 +62,7 @@ class Command(BaseCommand):
         if Plan.objects.filter(runner=runner).exists():
             self.stdout.write(f"demo data already there: {RUNNER_EMAIL} has a plan; nothing changed")
             return
-        today = timezone.localdate(timezone=ZoneInfo(runner.runner_profile.timezone))
+        today = runner_today(runner)
         if options["no_history"]:
             plan = self._plan(runner, start=today - dt.timedelta(days=today.weekday()))
             self._physio_side(physio, runner, plan)

@@ -1,0 +1,45 @@
+"""Every piece of wording a person reads that more than one surface shows, written once.
+
+Pure: no Django, no database, no clock. Pages, the API, e-mails, the calendar feed and print read these, so a runner
+is never told two different things about the same fact.
+"""
+
+from __future__ import annotations
+
+# How soon to see someone, by referral urgency (programs.clinical.types.URGENCIES). The screening message, the intake's
+# see-a-clinician pages and the physio's clearance page all say this sentence, so the time frame cannot drift apart.
+URGENCY_WORDS: dict[str, str] = {
+    "emergency": "Go to an emergency department now. If you cannot get there, call your emergency number.",
+    "urgent": "See a doctor or physiotherapist within a day or two.",
+    "soon": "Book a doctor or physiotherapist within the next week.",
+}
+
+
+def urgency_words(urgency: str) -> str:
+    """The sentence for this urgency; an unknown one reads as urgent, the cautious side of 'soon'."""
+    return URGENCY_WORDS.get(urgency, URGENCY_WORDS["urgent"])
+
+
+def urgency_label(urgency: str) -> str:
+    """'Urgent: See a doctor or physiotherapist within a day or two.', for a physio reading what the runner was told."""
+    return f"{urgency.capitalize()}: {urgency_words(urgency)}"
+
+
+# A session's kind in words (programs.clinical.types.SESSION_KINDS): headings on Today, the plan and print pages, the day's
+# lines in e-mails, the calendar feed's event titles and the physio's program editor.
+SESSION_KIND_LABELS: dict[str, str] = {
+    "strength": "Strength",
+    "mobility": "Mobility",
+    "run": "Run",
+    "cross_training": "Cross-training",
+    "rest": "Rest day",
+}
+
+# The name a decision about the running load goes by (PlanChange.exercise == "running"), where other decisions name
+# their exercise.
+RUNNING_NAME = "Running"
+
+
+def session_kind_label(kind: str) -> str:
+    """'Strength', 'Run', 'Cross-training'; a kind added later without words reads as itself, in plain words."""
+    return SESSION_KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
