@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import views
+from accounts import views, views_invitations, views_push
 
+app_name = "accounts"
 urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
@@ -16,6 +17,7 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
+            success_url=reverse_lazy("accounts:password_reset_done"),
         ),
         name="password_reset",
     ),
@@ -25,7 +27,7 @@ urlpatterns = [
         auth_views.PasswordResetConfirmView.as_view(
             post_reset_login=True,
             post_reset_login_backend="django.contrib.auth.backends.ModelBackend",
-            success_url=reverse_lazy("password_reset_complete"),
+            success_url=reverse_lazy("accounts:password_reset_complete"),
         ),
         name="password_reset_confirm",
     ),
@@ -39,4 +41,10 @@ urlpatterns = [
     path("settings/export.csv", views.export_csv, name="export-csv"),
     path("settings/delete/", views.account_delete, name="account-delete"),
     path("calendar/<slug:token>.ics", views.calendar_feed_view, name="calendar-feed"),
+    # The runner's side of a care link: accept an invitation, or stop a physio seeing their plan.
+    path("invitations/<str:token>/", views_invitations.invitation_accept, name="invitation-accept"),
+    path("settings/physios/<int:physio_id>/revoke/", views.physio_revoke, name="physio-revoke"),
+    # Settings → Notifications on this phone: where the page's script stores and removes this browser's subscription.
+    path("settings/push/", views_push.push_subscribe, name="push-subscribe"),
+    path("settings/push/remove/", views_push.push_unsubscribe, name="push-unsubscribe"),
 ]

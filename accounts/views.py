@@ -47,9 +47,9 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 def _after_signup_url() -> str:
     try:
-        return reverse("intake:start")
+        return reverse("programs:intake-start")
     except NoReverseMatch:
-        return reverse("home")
+        return reverse("programs:home")
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
@@ -66,7 +66,7 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("home")
+        return redirect("programs:home")
     form = SignupForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
@@ -101,7 +101,7 @@ def login_link_send(request: HttpRequest) -> HttpResponse:
         return render(request, "registration/login.html", context)
 
     def link_for(query_string: str) -> str:
-        url = reverse("login-link-open") + query_string
+        url = reverse("accounts:login-link-open") + query_string
         if next_url:
             url += "&" + urlencode({"next": next_url})
         return request.build_absolute_uri(url)
@@ -119,7 +119,7 @@ def login_link_open(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/login_link_invalid.html", {"link_form": LoginLinkForm()}, status=400)
     # Logging in sets last_login, which is part of the token's signature: the link does not work a second time.
     login(request, user)
-    return redirect(_safe_next(request, request.GET.get("next")) or reverse("home"))
+    return redirect(_safe_next(request, request.GET.get("next")) or reverse("programs:home"))
 
 
 # ---------------------------------------------------------------- settings
@@ -133,7 +133,7 @@ def _runner_profile(request: AuthenticatedRequest) -> RunnerProfile:
 
 
 def _calendar_urls(request: HttpRequest, profile: RunnerProfile) -> dict[str, str]:
-    https = request.build_absolute_uri(reverse("calendar-feed", args=[profile.calendar_token]))
+    https = request.build_absolute_uri(reverse("accounts:calendar-feed", args=[profile.calendar_token]))
     return {"calendar_url": https, "webcal_url": "webcal://" + https.split("://", 1)[1]}
 
 
@@ -165,7 +165,7 @@ def _settings_page(
         "token_form": ApiTokenForm(),
         "physio_links": care.active_links_of_runner(request.user),
         "physio_invitations": [
-            (invitation, reverse("invitation-accept", args=[care.invitation_token(invitation)]))
+            (invitation, reverse("accounts:invitation-accept", args=[care.invitation_token(invitation)]))
             for invitation in care.pending_invitations_for(request.user)
         ],
         **extra,
@@ -189,7 +189,7 @@ def runner_settings(request: AuthenticatedRequest) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, problems)
         else:
             messages.success(request, "Your settings are saved.")
-            return redirect("settings")
+            return redirect("accounts:settings")
     return _settings_page(request, profile, form)
 
 
@@ -204,7 +204,7 @@ def calendar_token_regenerate(request: AuthenticatedRequest) -> HttpResponse:
         context = {**_calendar_urls(request, profile), "calendar_message": done}
         return render(request, "accounts/settings.html#calendar", context)
     messages.success(request, done)
-    return redirect(reverse("settings") + "#calendar")
+    return redirect(reverse("accounts:settings") + "#calendar")
 
 
 @login_required
@@ -233,7 +233,7 @@ def api_token_revoke(request: AuthenticatedRequest, token_id: int) -> HttpRespon
     token = get_object_or_404(ApiToken.objects.for_user(request.user), pk=token_id)
     services.api_token_revoke(user=request.user, token_id=token.pk)
     messages.success(request, f"The token “{token.name or token.prefix}” is revoked: apps using it are signed out.")
-    return redirect(reverse("settings") + "#api-tokens")
+    return redirect(reverse("accounts:settings") + "#api-tokens")
 
 
 @login_required
@@ -249,7 +249,7 @@ def physio_revoke(request: AuthenticatedRequest, physio_id: int) -> HttpResponse
         except CareLink.DoesNotExist:  # revoked by another request in the meantime: nothing left to stop
             raise Http404("No active link with this physio.") from None
         messages.success(request, f"{name} no longer sees your plan. To share it again, ask them for a new invitation.")
-        return redirect(reverse("settings") + "#physios")
+        return redirect(reverse("accounts:settings") + "#physios")
     return render(request, "accounts/physio_revoke.html", {"link": link, "physio_name": name})
 
 
@@ -261,7 +261,7 @@ def calendar_feed_view(request: HttpRequest, token: str) -> HttpResponse:
     plan = selectors.runner_current_plan(profile.user)
 
     def day_url(plan: Plan, date: Any) -> str:
-        return request.build_absolute_uri(reverse("plans:day", args=[plan.pk, date]))
+        return request.build_absolute_uri(reverse("programs:plan-day", args=[plan.pk, date]))
 
     body = calendar_feed.runner_calendar(plan, units=profile.units, day_url=day_url, now=timezone.now())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -309,7 +309,7 @@ def account_delete(request: AuthenticatedRequest) -> HttpResponse:
             form.add_error(None, error)
         else:
             logout(request)
-            return redirect("account-deleted")
+            return redirect("accounts:account-deleted")
     return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -23,7 +23,7 @@ def invitation_accept(request: AuthenticatedRequest, token: str) -> HttpResponse
         if request.method == "POST":
             link = care.invitation_accept(token=token, runner=request.user)
             messages.success(request, f"{care.display_name(link.physio)} can now follow your plan.")
-            return redirect("home")
+            return redirect("programs:home")
     except ValidationError as exc:
         return render(request, "accounts/invitation_accept.html", {"problem": exc.messages[0]}, status=400)
     context = {

@@ -1,19 +1,35 @@
+"""The programs app's pages: Today, the plan, the intake, Progress, messages, printing, and the physio's side."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 from django.urls import path, register_converter
 
-from programs.views import plans
+from programs.reminders import views as reminders
+from programs.views import (
+    care,
+    intake,
+    patient_detail,
+    patients,
+    plans,
+    printing,
+    program_editor,
+    progress,
+    templates,
+    threads,
+    today,
+)
 
 
 class IsoDateConverter:
-    """One URL per day: YYYY-MM-DD only (a wrong date such as 2026-02-30 is a 404 in the view)."""
+    """One URL per day: YYYY-MM-DD, given to the view as a date. A date that does not exist (2026-02-30) matches no
+    URL, so it is a 404."""
 
     regex = r"\d{4}-\d{2}-\d{2}"
 
-    def to_python(self, value: str) -> str:
-        return value
+    def to_python(self, value: str) -> dt.date:
+        return dt.date.fromisoformat(value)  # a ValueError here means "no match"
 
     def to_url(self, value: str | dt.date) -> str:
         return value.isoformat() if isinstance(value, dt.date) else value
@@ -21,12 +37,46 @@ class IsoDateConverter:
 
 register_converter(IsoDateConverter, "isodate")
 
-app_name = "plans"
+app_name = "programs"
 urlpatterns = [
-    path("week/", plans.plan_current_week, name="current-week"),
-    path("<int:plan_id>/", plans.plan_detail, name="detail"),
-    path("<int:plan_id>/weeks/<int:number>/", plans.plan_week, name="week"),
-    path("<int:plan_id>/days/<isodate:date>/", plans.plan_day, name="day"),
-    path("<int:plan_id>/changes/", plans.plan_changes, name="changes"),
-    path("<int:plan_id>/prescriptions/<int:prescription_id>/swap/", plans.plan_swap, name="swap"),
+    # The runner's day
+    path("", today.home, name="home"),
+    path("today/sessions/<int:session_id>/log/", today.session_log, name="session-log"),
+    path("morning-check/", today.morning_check, name="morning-check"),
+    # The plan
+    path("plans/week/", plans.plan_current_week, name="current-week"),
+    path("plans/<int:plan_id>/", plans.plan_detail, name="plan-detail"),
+    path("plans/<int:plan_id>/weeks/<int:number>/", plans.plan_week, name="plan-week"),
+    path("plans/<int:plan_id>/days/<isodate:date>/", plans.plan_day, name="plan-day"),
+    path("plans/<int:plan_id>/changes/", plans.plan_changes, name="plan-changes"),
+    path("plans/<int:plan_id>/prescriptions/<int:prescription_id>/swap/", plans.plan_swap, name="plan-swap"),
+    path("plans/<int:plan_id>/print/", printing.plan_print, name="plan-print"),
+    path("plans/<int:plan_id>/program.pdf", printing.plan_pdf_download, name="plan-pdf"),
+    # The intake
+    path("intake/", intake.start, name="intake-start"),
+    path("intake/see-a-clinician/", intake.referral, name="intake-referral"),
+    path("intake/<slug:slug>/", intake.step, name="intake-step"),
+    path("progress/", progress.progress, name="progress"),
+    # Messages between a runner and their physios
+    path("messages/", threads.runner_messages, name="runner-messages"),
+    path("messages/<int:physio_id>/", threads.runner_message_send, name="runner-message-send"),
+    path("reminders/unsubscribe/<str:token>/", reminders.reminders_unsubscribe_view, name="reminders-unsubscribe"),
+    # The physio's side
+    path("patients/", patients.patient_list, name="patients"),
+    path("patients/digest/", patients.physio_digest, name="physio-digest"),
+    path("patients/invitations/", care.invitation_list, name="invitation-list"),
+    path("patients/invitations/<int:invitation_id>/withdraw/", care.invitation_withdraw, name="invitation-withdraw"),
+    path("patients/<int:runner_id>/", patient_detail.patient_detail, name="patient-detail"),
+    path("patients/<int:runner_id>/messages/", patient_detail.patient_messages, name="patient-messages"),
+    path("patients/<int:runner_id>/assign/", program_editor.program_assign, name="program-assign"),
+    path("patients/<int:runner_id>/plans/<int:plan_id>/edit/", program_editor.program_edit, name="program-edit"),
+    path(
+        "patients/<int:runner_id>/plans/<int:plan_id>/save-template/",
+        program_editor.template_from_plan,
+        name="template-from-plan",
+    ),
+    path("patients/<int:runner_id>/plans/<int:plan_id>/clearance/", care.plan_clearance, name="plan-clearance"),
+    path("templates/", templates.template_list, name="template-list"),
+    path("templates/<int:template_id>/", templates.template_edit, name="template-edit"),
+    path("templates/<int:template_id>/delete/", templates.template_delete, name="template-delete"),
 ]

@@ -142,14 +142,16 @@ def offline_pages(request: HttpRequest) -> JsonResponse:
     user = request.user
     if getattr(user, "is_physio", False):
         raise Http404("Only runners keep pages offline.")
-    pages = [reverse("home")]
+    pages = [reverse("programs:home")]
     plan = selectors.runner_current_plan(user)  # type: ignore[arg-type]
     if plan is not None:
         dates = offline_page_dates(selectors.runner_today(user), plan.start, plan.weeks)  # type: ignore[arg-type]
         with contextlib.suppress(NoReverseMatch):  # the Week tab, when the project has one
-            pages.append(reverse("plans:current-week"))
-        pages += [reverse("plans:week", args=[plan.pk, number]) for number in offline_page_weeks(dates, plan.start)]
-        pages += [reverse("plans:day", args=[plan.pk, date]) for date in dates]
+            pages.append(reverse("programs:current-week"))
+        pages += [
+            reverse("programs:plan-week", args=[plan.pk, number]) for number in offline_page_weeks(dates, plan.start)
+        ]
+        pages += [reverse("programs:plan-day", args=[plan.pk, date]) for date in dates]
     return JsonResponse({"runner": runner_mark(user), "pages": pages})
 
 

@@ -105,7 +105,7 @@ def test_icon_is_a_white_figure_inside_the_maskable_safe_zone(size: int) -> None
 
 
 def test_pages_link_the_manifest_and_an_icon_that_exist(client: Client) -> None:
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("programs:home")).content.decode()
     assert f'rel="manifest" href="{reverse("manifest")}"' in page
     for url in re.findall(r'rel="(?:icon|apple-touch-icon)" href="([^"]+)"', page):
         assert _static_file(url).exists()
@@ -185,10 +185,10 @@ def test_offline_pages_are_today_and_the_coming_week_of_the_current_plan(
     assert response.status_code == 200
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
     today = START + dt.timedelta(days=2)
-    expected_days = [reverse("plans:day", args=[plan.pk, today + dt.timedelta(days=n)]) for n in range(7)]
+    expected_days = [reverse("programs:plan-day", args=[plan.pk, today + dt.timedelta(days=n)]) for n in range(7)]
     # Wednesday to Tuesday: the rest of week 1 and the start of week 2, whose pages link to those days.
-    weeks = [reverse("plans:week", args=[plan.pk, number]) for number in (1, 2)]
-    week_tab = [reverse("plans:current-week")] if _reverses("plans:current-week") else []
+    weeks = [reverse("programs:plan-week", args=[plan.pk, number]) for number in (1, 2)]
+    week_tab = [reverse("programs:current-week")] if _reverses("programs:current-week") else []
     assert response.json()["pages"] == ["/", *week_tab, *weeks, *expected_days]
     for url in response.json()["pages"]:
         with _at(dt.datetime.combine(today, dt.time(9), tzinfo=dt.UTC)):
@@ -204,7 +204,7 @@ def test_offline_pages_start_on_the_runners_own_today(client: Client, runner: Us
     with _at(dt.datetime.combine(START, dt.time(20), tzinfo=dt.UTC)):
         pages = client.get(reverse("offline-pages")).json()["pages"]
     days = [page for page in pages if "/days/" in page]
-    assert days[0] == reverse("plans:day", args=[plan.pk, START + dt.timedelta(days=1)])
+    assert days[0] == reverse("programs:plan-day", args=[plan.pk, START + dt.timedelta(days=1)])
     assert len(days) == 7
 
 
@@ -227,7 +227,7 @@ def test_offline_pages_mark_who_is_signed_in_without_naming_them(
 def test_offline_pages_ask_anonymous_visitors_to_log_in(client: Client) -> None:
     response = client.get(reverse("offline-pages"))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_offline_pages_are_for_runners_only(client: Client, physio: User) -> None:
@@ -254,7 +254,7 @@ def test_offline_page_weeks_are_the_weeks_of_the_kept_days() -> None:
 
 def test_pages_load_scripts_from_this_site_only_and_no_inline_script(client: Client, runner: User) -> None:
     client.force_login(runner)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("programs:home")).content.decode()
     sources = re.findall(r"<script\b([^>]*)>", page)
     assert sources, "the app's scripts"
     for attributes in sources:

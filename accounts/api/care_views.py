@@ -124,7 +124,7 @@ class InvitationViewSet(
             physio=request_user(request),
             email=data.validated_data["email"],
             note=data.validated_data["note"],
-            link_for=lambda token: request.build_absolute_uri(reverse("invitation-accept", args=[token])),
+            link_for=lambda token: request.build_absolute_uri(reverse("accounts:invitation-accept", args=[token])),
         )
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 

@@ -148,7 +148,7 @@ class DigestView(APIView):
 
 
 def _calendar_link(request: Request, profile: RunnerProfile) -> dict[str, str]:
-    https = request.build_absolute_uri(reverse("calendar-feed", args=[profile.calendar_token]))
+    https = request.build_absolute_uri(reverse("accounts:calendar-feed", args=[profile.calendar_token]))
     return {"calendar_url": https, "webcal_url": "webcal://" + https.split("://", 1)[1]}
 
 

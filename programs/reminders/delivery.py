@@ -113,8 +113,8 @@ class ChoicesPlace:
 
 def choices_place(kind: str) -> ChoicesPlace:
     if kind == PHYSIO_DIGEST:
-        return ChoicesPlace("patients", "your patient list")
-    return ChoicesPlace("settings", "Settings")
+        return ChoicesPlace("programs:patients", "your patient list")
+    return ChoicesPlace("accounts:settings", "Settings")
 
 
 def email_footer(*, kind: str, unsubscribe: str) -> str:
@@ -269,7 +269,7 @@ def unsubscribe_token(*, user_id: int, kind: str) -> str:
 
 def unsubscribe_url(*, user_id: int, kind: str) -> str:
     """Absolute and signed; it never expires, as an old e-mail's link must still work."""
-    path = reverse("reminders-unsubscribe", args=[unsubscribe_token(user_id=user_id, kind=kind)])
+    path = reverse("programs:reminders-unsubscribe", args=[unsubscribe_token(user_id=user_id, kind=kind)])
     return f"{settings.SITE_URL}{path}"
 
 

@@ -105,7 +105,7 @@ def physio_digests_queue(*, now: dt.datetime) -> int:
             {
                 "name": row.name,
                 "flags": [flag.label for flag in row.flags],
-                "url": absolute_url(reverse("patient-detail", args=[row.id])),
+                "url": absolute_url(reverse("programs:patient-detail", args=[row.id])),
             }
             for row in patient_rows(physio, today=now.date())
             if row.flags

@@ -107,7 +107,7 @@ def _why_not(row: Reminder, profile: RunnerProfile | None, facts: _Facts, now: d
 
 
 def _message(row: Reminder) -> messages.Message:
-    today_url = absolute_url(reverse("home"))
+    today_url = absolute_url(reverse("programs:home"))
     payload = row.payload
     if row.kind == ReminderKind.SESSION:
         return messages.session_reminder(
@@ -115,18 +115,18 @@ def _message(row: Reminder) -> messages.Message:
         )
     if row.kind == ReminderKind.MORNING_CHECK:
         return messages.morning_check(
-            session_day=row.local_date - dt.timedelta(days=1), check_url=absolute_url(reverse("morning-check"))
+            session_day=row.local_date - dt.timedelta(days=1), check_url=absolute_url(reverse("programs:morning-check"))
         )
     if row.kind == ReminderKind.MISSED_SESSION:
         return messages.missed_session(missed_day=row.local_date - dt.timedelta(days=1), today_url=today_url)
     if row.kind == ReminderKind.PLAN_CHANGED:
         plan_id = payload.get("plan_id")
-        plan_url = absolute_url(reverse("plans:changes", args=[plan_id])) if plan_id else today_url
+        plan_url = absolute_url(reverse("programs:plan-changes", args=[plan_id])) if plan_id else today_url
         return messages.plan_changed(
             reasons=payload.get("reasons", []), plan_url=plan_url, red_flag_stop=payload.get("red_flag", False)
         )
     patients = [messages.DigestPatient(p["name"], tuple(p["flags"]), p["url"]) for p in payload.get("patients", [])]
-    return messages.physio_digest(patients=patients, patients_url=absolute_url(reverse("patients")))
+    return messages.physio_digest(patients=patients, patients_url=absolute_url(reverse("programs:patients")))
 
 
 class _Lease:

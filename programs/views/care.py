@@ -62,7 +62,7 @@ def invitation_list(request: AuthenticatedRequest) -> HttpResponse:
     if form.is_valid():
 
         def link_for(token: str) -> str:
-            return request.build_absolute_uri(reverse("invitation-accept", args=[token]))
+            return request.build_absolute_uri(reverse("accounts:invitation-accept", args=[token]))
 
         try:
             invitation = care.invitation_create(
@@ -80,7 +80,7 @@ def invitation_list(request: AuthenticatedRequest) -> HttpResponse:
                 f"Invitation sent to {invitation.email}. Its link works until {date_format(until, 'D j M')}; "
                 "you see them in your patients once they allow it.",
             )
-            return redirect("invitation-list")
+            return redirect("programs:invitation-list")
     now = timezone.now()
     rows = [
         InvitationRow(invitation, care.invitation_status(invitation, now), care.invitation_expires_at(invitation))
@@ -101,7 +101,7 @@ def invitation_withdraw(request: AuthenticatedRequest, invitation_id: int) -> Ht
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"The invitation to {invitation.email} is withdrawn: its link no longer works.")
-    return redirect("invitation-list")
+    return redirect("programs:invitation-list")
 
 
 # ---------------------------------------------------------------- clearance
@@ -146,9 +146,9 @@ class ClearanceForm(forms.Form):
 
 def _after_clearance_url(runner_id: int) -> str:
     try:
-        return reverse("patient-detail", args=[runner_id])
+        return reverse("programs:patient-detail", args=[runner_id])
     except NoReverseMatch:
-        return reverse("patients")
+        return reverse("programs:patients")
 
 
 @login_required

@@ -172,7 +172,7 @@ def _first_unfinished(answers: Answers, before: int) -> Step | None:
 
 @runner_required
 def start(request: AuthenticatedRequest) -> HttpResponse:
-    return redirect("intake:step", slug=STEPS[0].slug)
+    return redirect("programs:intake-step", slug=STEPS[0].slug)
 
 
 @runner_required
@@ -187,7 +187,7 @@ def step(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         return _submit(request, answers, current, index)
     unfinished = _first_unfinished(answers, index)
     if unfinished is not None:
-        return redirect("intake:step", slug=unfinished.slug)
+        return redirect("programs:intake-step", slug=unfinished.slug)
     errors = answers.take_errors(current.slug)
     checked = _checked_form(current, answers) if errors is not None else None
     if checked is not None:
@@ -201,11 +201,11 @@ def _submit(request: AuthenticatedRequest, answers: Answers, current: Step, inde
     form = current.form(request.POST, **_form_kwargs(answers))
     answers.keep(current.slug, form.raw_answers())
     if request.POST.get("nav") == "back" and index > 0:
-        return redirect("intake:step", slug=STEPS[index - 1].slug)
+        return redirect("programs:intake-step", slug=STEPS[index - 1].slug)
     if not form.is_valid():
         return _render_step(request, answers, current, index, form, status=400)
     if index + 1 < len(STEPS):
-        return redirect("intake:step", slug=STEPS[index + 1].slug)
+        return redirect("programs:intake-step", slug=STEPS[index + 1].slug)
     return _finish(request, answers, plan_weeks=form.cleaned_data["plan_weeks"])
 
 
@@ -250,7 +250,7 @@ def _finish(request: AuthenticatedRequest, answers: Answers, *, plan_weeks: int)
         if form is None or not form.is_valid():
             answers.show_errors_on(each.slug, [])
             messages.error(request, BACK_TO_CHECK)
-            return redirect("intake:step", slug=each.slug)
+            return redirect("programs:intake-step", slug=each.slug)
         parts.append(form.contract())
     today = selectors.runner_today(request.user)
     serializer = IntakeSerializer(data=merge_contract(parts), context={"start": today})
@@ -259,12 +259,12 @@ def _finish(request: AuthenticatedRequest, answers: Answers, *, plan_weeks: int)
     plan = plan_start_from_intake(runner=request.user, data=serializer.data, start=today, weeks=plan_weeks)
     answers.clear()
     if plan.status == PlanStatus.NEEDS_CLINICIAN:
-        return redirect("intake:referral")
+        return redirect("programs:intake-referral")
     if plan.referral:
         messages.warning(request, "Your plan is ready. Please read the advice at the top first.")
     else:
         messages.success(request, "Your plan is ready.")
-    return redirect("home")
+    return redirect("programs:home")
 
 
 def _back_to_first_error(
@@ -276,10 +276,10 @@ def _back_to_first_error(
         if mine:
             answers.show_errors_on(each.slug, mine)
             messages.error(request, BACK_TO_CHECK)
-            return redirect("intake:step", slug=each.slug)
+            return redirect("programs:intake-step", slug=each.slug)
     answers.show_errors_on(STEPS[0].slug, errors)
     messages.error(request, BACK_TO_CHECK)
-    return redirect("intake:step", slug=STEPS[0].slug)
+    return redirect("programs:intake-step", slug=STEPS[0].slug)
 
 
 def _belongs_to(step: Step, path: str) -> bool:
@@ -292,7 +292,7 @@ def referral(request: AuthenticatedRequest) -> HttpResponse:
     """The see-a-clinician page after an intake whose answers stop the plan: what to do, how soon, and no exercises."""
     plan = selectors.runner_current_plan(request.user)
     if plan is None or plan.status != PlanStatus.NEEDS_CLINICIAN or not plan.referral:
-        return redirect("home")
+        return redirect("programs:home")
     urgency = plan.referral.get("urgency", "urgent")
     context = {"plan": plan, "urgency": urgency, "urgency_words": urgency_words(urgency)}
     return render(request, "programs/intake/referral.html", context)

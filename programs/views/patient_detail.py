@@ -81,7 +81,7 @@ def patient_messages(request: AuthenticatedRequest, runner_id: int) -> HttpRespo
     require_physio(request)
     form = MessageForm(request.POST)
     if send_from_form(form, author=request.user, other_id=runner_id) is not None:
-        return redirect(reverse("patient-detail", args=[runner_id]) + "#messages")
+        return redirect(reverse("programs:patient-detail", args=[runner_id]) + "#messages")
     return _page(request, runner_id, form, status=400)
 
 

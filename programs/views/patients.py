@@ -89,4 +89,4 @@ def physio_digest(request: AuthenticatedRequest) -> HttpResponse:
         messages.success(request, "You will get an e-mail each hour when patients need your attention.")
     else:
         messages.success(request, "The hourly e-mail about your patients is off. You can turn it back on here.")
-    return redirect(reverse("patients") + "#digest")
+    return redirect(reverse("programs:patients") + "#digest")

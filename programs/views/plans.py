@@ -95,8 +95,8 @@ def plan_current_week(request: AuthenticatedRequest) -> HttpResponse:
     """The Week tab: the week of today in the runner's current plan (home when they have none)."""
     plan = selectors.runner_current_plan(request.user)
     if plan is None or plan.status == PlanStatus.NEEDS_CLINICIAN:
-        return redirect("home")
-    return redirect("plans:week", plan_id=plan.pk, number=this_week(plan))
+        return redirect("programs:home")
+    return redirect("programs:plan-week", plan_id=plan.pk, number=this_week(plan))
 
 
 @login_required
@@ -165,12 +165,9 @@ def _swappable_ids(plan: Plan, day: selectors.StoredDay, today: dt.date) -> set[
 
 
 @login_required
-def plan_day(request: AuthenticatedRequest, plan_id: int, date: str) -> HttpResponse:
+def plan_day(request: AuthenticatedRequest, plan_id: int, date: dt.date) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
-    try:
-        day = selectors.plan_day_read(plan, dt.date.fromisoformat(date))
-    except ValueError:
-        raise Http404("Not a date.") from None
+    day = selectors.plan_day_read(plan, date)
     if day.week is None:
         raise Http404("This day is outside the plan.")
     swappable = _swappable_ids(plan, day, selectors.runner_today(plan.runner))
@@ -233,7 +230,7 @@ def plan_swap(request: AuthenticatedRequest, plan_id: int, prescription_id: int)
                 form.add_error("exercise", message)
         else:
             messages.success(request, change.reason)
-            return redirect("plans:day", plan_id=plan.pk, date=prescription.session.date)
+            return redirect("programs:plan-day", plan_id=plan.pk, date=prescription.session.date)
     context = {
         "plan": plan,
         "prescription": prescription,

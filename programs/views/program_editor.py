@@ -53,9 +53,9 @@ def linked_runner(request: AuthenticatedRequest, runner_id: int) -> User:
 def patient_page(runner: User) -> str:
     """Where a physio goes after a change: the patient's page when it exists, else the patient list."""
     try:
-        return reverse("patient-detail", args=[runner.pk])
+        return reverse("programs:patient-detail", args=[runner.pk])
     except NoReverseMatch:
-        return reverse("patients")
+        return reverse("programs:patients")
 
 
 def stored_edits(data: Any) -> ProgramEdits:
@@ -316,7 +316,7 @@ def template_from_plan(request: AuthenticatedRequest, runner_id: int, plan_id: i
             raise Http404("There is no such patient.") from None
         else:
             flash.success(request, f"Saved as your template “{template.name}”.")
-            return redirect("template-edit", template_id=template.pk)
+            return redirect("programs:template-edit", template_id=template.pk)
     if plan.status == PlanStatus.ENDED:
         return render(
             request,

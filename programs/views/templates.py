@@ -55,7 +55,7 @@ def template_list(request: AuthenticatedRequest) -> HttpResponse:
                 add_service_errors(exc, form)
             else:
                 flash.success(request, f"Template “{template.name}” made: now change it as you like.")
-                return redirect("template-edit", template_id=template.pk)
+                return redirect("programs:template-edit", template_id=template.pk)
         status = 400
     catalogue = inputs.catalogue()
     rows = [
@@ -115,7 +115,7 @@ def template_edit(request: AuthenticatedRequest, template_id: int) -> HttpRespon
             raise Http404("There is no such template.") from None
         else:
             flash.success(request, f"Template “{template.name}” saved.")
-            return redirect("template-edit", template_id=template.pk)
+            return redirect("programs:template-edit", template_id=template.pk)
     return render(request, "programs/template_edit.html", context, status=400)
 
 
@@ -127,5 +127,5 @@ def template_delete(request: AuthenticatedRequest, template_id: int) -> HttpResp
         name = template.name
         template_services.template_delete(template=template, by=request.user)
         flash.success(request, f"Template “{name}” deleted. Plans made from it stay as they are.")
-        return redirect("template-list")
+        return redirect("programs:template-list")
     return render(request, "programs/template_edit.html", {"template": template, "confirm_delete": True})

@@ -61,7 +61,7 @@ class PhysioThread:
 @login_required
 def runner_messages(request: AuthenticatedRequest) -> HttpResponse:
     if request.user.is_physio:
-        return redirect("patients")
+        return redirect("programs:patients")
     return _inbox(request, {})
 
 
@@ -72,7 +72,7 @@ def runner_message_send(request: AuthenticatedRequest, physio_id: int) -> HttpRe
         raise Http404("A physio writes from the patient's page.")
     form = MessageForm(request.POST)
     if send_from_form(form, author=request.user, other_id=physio_id) is not None:
-        return redirect(reverse("runner-messages") + f"#physio-{physio_id}")
+        return redirect(reverse("programs:runner-messages") + f"#physio-{physio_id}")
     if care.thread_between(user=request.user, other_id=physio_id) is None:
         raise Http404("No such thread.")
     return _inbox(request, {physio_id: form}, status=400)

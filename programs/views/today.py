@@ -100,7 +100,7 @@ def session_log(request: AuthenticatedRequest, session_id: int) -> HttpResponse:
     plan = session.plan
     if session.date > selectors.runner_today(request.user):
         messages.error(request, "This session is still to come: log it on the day.")
-        return redirect("home")
+        return redirect("programs:home")
     day = selectors.plan_day_read(plan, session.date)
     row = next(s for s in day.sessions if s.id == session.id)
     form = SessionLogForm(row, day.week.unit if day.week else "km", request.POST)
@@ -118,7 +118,7 @@ def session_log(request: AuthenticatedRequest, session_id: int) -> HttpResponse:
             form.add_error(None, exc.messages)
         else:
             messages.success(request, "Saved. Here is what it means for your plan.")
-            return redirect(reverse("home") + f"#session-{log.session_id}")
+            return redirect(reverse("programs:home") + f"#session-{log.session_id}")
     return _today(request, plan, bound=form, status=400)
 
 
@@ -130,7 +130,7 @@ def morning_check(request: AuthenticatedRequest) -> HttpResponse:
         return _today(request, plan, morning_form=MorningCheckForm(ask_pain_free_check=_has_paused(plan)))
     if request.POST.get("skip"):
         request.session[SKIP_MORNING_CHECK] = selectors.runner_today(request.user).isoformat()
-        return redirect("home")
+        return redirect("programs:home")
     form = MorningCheckForm(request.POST, ask_pain_free_check=_has_paused(plan))
     if not form.is_valid():
         return _today(request, plan, morning_form=form, status=400)
@@ -148,4 +148,4 @@ def morning_check(request: AuthenticatedRequest) -> HttpResponse:
         messages.success(request, "Thank you, your morning check is saved.")
     for change in selectors.changes_since(plan, since):
         messages.info(request, f"{change.get_kind_display()}: {decision_reason(change.reason)}")
-    return redirect("home")
+    return redirect("programs:home")

@@ -51,7 +51,7 @@ def _accept(client: Client, runner: User, link: str) -> None:
 def _patient_pages(runner: User) -> list[str]:
     pages = []
     with contextlib.suppress(NoReverseMatch):  # the patient page may not be routed yet; the API's patient is
-        pages.append(reverse("patient-detail", args=[runner.pk]))
+        pages.append(reverse("programs:patient-detail", args=[runner.pk]))
     return pages
 
 
@@ -89,7 +89,7 @@ def test_the_physio_sees_the_runner_only_after_they_accept(
 
     client.force_login(other_physio)
     assert other_runner.email not in main_text(client.get("/patients/").content)
-    assert client.get(reverse("plans:detail", args=[plan.pk])).status_code == 404
+    assert client.get(reverse("programs:plan-detail", args=[plan.pk])).status_code == 404
     for page in _patient_pages(other_runner):
         assert client.get(page).status_code == 404
     assert _api_as(other_physio).get(f"/api/v1/patients/{other_runner.pk}/").status_code == 404
@@ -98,7 +98,7 @@ def test_the_physio_sees_the_runner_only_after_they_accept(
 
     client.force_login(other_physio)
     assert other_runner.email in main_text(client.get("/patients/").content)
-    assert client.get(reverse("plans:detail", args=[plan.pk])).status_code == 200
+    assert client.get(reverse("programs:plan-detail", args=[plan.pk])).status_code == 200
     assert _api_as(other_physio).get(f"/api/v1/patients/{other_runner.pk}/").status_code == 200
     assert "accepted on" in main_text(client.get(INVITATIONS).content)
 
@@ -124,7 +124,7 @@ def test_a_pending_invitation_can_be_withdrawn_and_its_link_stops_working(
     link = _invite(client, other_physio, other_runner.email)
     invitation = Invitation.objects.get(physio=other_physio)
 
-    response = client.post(reverse("invitation-withdraw", args=[invitation.pk]))
+    response = client.post(reverse("programs:invitation-withdraw", args=[invitation.pk]))
 
     assert response.status_code == 302
     invitation.refresh_from_db()
@@ -143,7 +143,7 @@ def test_another_physios_invitation_is_a_404_and_stays_pending(
     invitation = Invitation.objects.get(physio=other_physio)
 
     client.force_login(physio)
-    assert client.post(reverse("invitation-withdraw", args=[invitation.pk])).status_code == 404
+    assert client.post(reverse("programs:invitation-withdraw", args=[invitation.pk])).status_code == 404
     assert other_runner.email not in main_text(client.get(INVITATIONS).content)
     invitation.refresh_from_db()
     assert invitation.withdrawn_at is None
@@ -154,7 +154,7 @@ def test_an_accepted_invitation_cannot_be_withdrawn(client: Client, other_physio
     invitation = Invitation.objects.get(physio=other_physio)
 
     client.force_login(other_physio)
-    response = client.post(reverse("invitation-withdraw", args=[invitation.pk]), follow=True)
+    response = client.post(reverse("programs:invitation-withdraw", args=[invitation.pk]), follow=True)
 
     assert "the runner decides" in main_text(response.content)
     assert CareLink.objects.physio_may_see(other_physio, other_runner.pk)

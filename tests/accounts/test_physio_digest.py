@@ -41,12 +41,12 @@ def _digest_enabled(user: User) -> bool:
 def test_the_patient_list_shows_the_switch_and_turns_the_email_off_and_on(client: Client, physio: User) -> None:
     queued, sent = _queued_digest(physio, 9), _queued_digest(physio, 8, status=ReminderStatus.SENT)
     client.force_login(physio)
-    page = client.get(reverse("patients"))
+    page = client.get(reverse("programs:patients"))
     assert "Hourly e-mail about patients who need attention: on" in main_text(page.content)
-    assert f'action="{reverse("physio-digest")}"' in page.content.decode()
+    assert f'action="{reverse("programs:physio-digest")}"' in page.content.decode()
 
-    response = client.post(reverse("physio-digest"), {"enabled": "off"}, follow=True)
-    assert response.redirect_chain == [(reverse("patients") + "#digest", 302)]
+    response = client.post(reverse("programs:physio-digest"), {"enabled": "off"}, follow=True)
+    assert response.redirect_chain == [(reverse("programs:patients") + "#digest", 302)]
     text = main_text(response.content)
     assert "The hourly e-mail about your patients is off." in text
     assert "Hourly e-mail about patients who need attention: off" in text and "Turn it on" in text
@@ -56,20 +56,22 @@ def test_the_patient_list_shows_the_switch_and_turns_the_email_off_and_on(client
         ReminderStatus.SENT,
     ]
 
-    response = client.post(reverse("physio-digest"), {"enabled": "on"}, follow=True)
+    response = client.post(reverse("programs:physio-digest"), {"enabled": "on"}, follow=True)
     assert "You will get an e-mail each hour when patients need your attention." in main_text(response.content)
     assert _digest_enabled(physio)
 
 
 def test_the_physios_home_page_has_the_switch_too(client: Client, physio: User) -> None:
     client.force_login(physio)
-    assert "Hourly e-mail about patients who need attention: on" in main_text(client.get(reverse("home")).content)
+    assert "Hourly e-mail about patients who need attention: on" in main_text(
+        client.get(reverse("programs:home")).content
+    )
 
 
 @pytest.mark.parametrize("data", [{}, {"enabled": "maybe"}])
 def test_a_bad_switch_value_is_explained_not_saved(client: Client, physio: User, data: dict[str, str]) -> None:
     client.force_login(physio)
-    response = client.post(reverse("physio-digest"), data)
+    response = client.post(reverse("programs:physio-digest"), data)
     assert response.status_code == 400
     assert "Choose on or off." in main_text(response.content)
     assert _digest_enabled(physio)
@@ -77,14 +79,14 @@ def test_a_bad_switch_value_is_explained_not_saved(client: Client, physio: User,
 
 def test_a_runner_cannot_use_the_switch(client: Client, runner: User) -> None:
     client.force_login(runner)
-    assert client.post(reverse("physio-digest"), {"enabled": "off"}).status_code == 403
+    assert client.post(reverse("programs:physio-digest"), {"enabled": "off"}).status_code == 403
 
 
 def test_the_switch_needs_a_login_and_a_post(client: Client, physio: User) -> None:
-    response = client.post(reverse("physio-digest"), {"enabled": "off"})
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    response = client.post(reverse("programs:physio-digest"), {"enabled": "off"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
     client.force_login(physio)
-    assert client.get(reverse("physio-digest")).status_code == 405
+    assert client.get(reverse("programs:physio-digest")).status_code == 405
     assert _digest_enabled(physio)
 
 

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _revoke_url(physio: User) -> str:
-    return reverse("physio-revoke", args=[physio.pk])
+    return reverse("accounts:physio-revoke", args=[physio.pk])
 
 
 def _api_as(user: User) -> APIClient:
@@ -93,7 +93,7 @@ def test_revoking_stops_the_physio_seeing_the_runner_at_once(
     physio_api = _api_as(physio)
     assert runner.email in main_text(physio_client.get("/patients/").content)
     assert physio_api.get(f"/api/v1/patients/{runner.pk}/").status_code == 200
-    assert physio_client.get(reverse("plans:detail", args=[plan.pk])).status_code == 200
+    assert physio_client.get(reverse("programs:plan-detail", args=[plan.pk])).status_code == 200
 
     client.force_login(runner)
     response = client.post(_revoke_url(physio))
@@ -101,7 +101,7 @@ def test_revoking_stops_the_physio_seeing_the_runner_at_once(
     assert response.status_code == 302 and response["Location"] == "/settings/#physios"
     assert runner.email not in main_text(physio_client.get("/patients/").content)
     assert physio_api.get(f"/api/v1/patients/{runner.pk}/").status_code == 404
-    assert physio_client.get(reverse("plans:detail", args=[plan.pk])).status_code == 404
+    assert physio_client.get(reverse("programs:plan-detail", args=[plan.pk])).status_code == 404
     link = CareLink.objects.get(physio=physio, runner=runner)
     assert link.status == CareLinkStatus.REVOKED and link.revoked_at is not None
     page = main_text(client.get("/settings/").content)

@@ -59,12 +59,20 @@ def _problems(page: Page, url: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "name", ["home", "plans:week", "plans:current-week", "progress", "runner-messages", "settings"]
+    "name",
+    [
+        "programs:home",
+        "programs:plan-week",
+        "programs:current-week",
+        "programs:progress",
+        "programs:runner-messages",
+        "accounts:settings",
+    ],
 )
 def test_runner_pages_fit_a_small_phone(page: Page, sign_in: Callable[[User], None], runner: User, name: str) -> None:
     plan = plan_with_strength_today(runner)
     try:
-        url = reverse(name, args=(plan.pk, 1) if name == "plans:week" else ())
+        url = reverse(name, args=(plan.pk, 1) if name == "programs:plan-week" else ())
     except NoReverseMatch:
         pytest.fail(f"the page {name!r} is not there yet", pytrace=False)
     sign_in(runner)
@@ -76,7 +84,7 @@ def test_every_intake_step_fits_a_small_phone(page: Page, sign_in: Callable[[Use
     sign_in(RunnerFactory(email="new.runner@example.test"))
     problems = []
     for slug, answers in ANSWERS.items():
-        url = reverse("intake:step", args=(slug,))
+        url = reverse("programs:intake-step", args=(slug,))
         problems += _problems(page, url)
         form = page.locator("form.wizard-form")
         fill(page, {name: value for name, value in answers.items() if form.locator(f'[name="{name}"]').count()})

@@ -43,9 +43,9 @@ def _shoot(page: Page, folder: Path, name: str) -> Path:
 @pytest.mark.parametrize(
     ("name", "url_name", "heading"),
     [
-        ("today", "home", "Today"),
-        ("intake-step", "intake:step", "Your hamstring"),
-        ("progress", "progress", "progress"),
+        ("today", "programs:home", "Today"),
+        ("intake-step", "programs:intake-step", "Your hamstring"),
+        ("progress", "programs:progress", "progress"),
     ],
 )
 def test_screenshot(
@@ -58,10 +58,10 @@ def test_screenshot(
     heading: str,
 ) -> None:
     try:
-        url = reverse(url_name, args=("hamstring",) if url_name == "intake:step" else ())
+        url = reverse(url_name, args=("hamstring",) if url_name == "programs:intake-step" else ())
     except NoReverseMatch:
         pytest.fail(f"the page {url_name!r} is not there yet", pytrace=False)
-    if url_name == "intake:step":
+    if url_name == "programs:intake-step":
         from programs.models import Intake
 
         assert Intake.objects.filter(runner=demo_runner).exists()  # the wizard starts from the latest answers

@@ -27,7 +27,7 @@ NOTE = "Night pain is positional; no red flag on examination"
 
 
 def _url(plan: Plan) -> str:
-    return reverse("plan-clearance", args=[plan.runner_id, plan.pk])
+    return reverse("programs:plan-clearance", args=[plan.runner_id, plan.pk])
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_the_page_shows_what_was_reported_and_defaults_the_start_to_the_runners_
 def test_a_physio_reaches_the_page_from_the_patients_plan(client: Client, physio: User, stopped_plan: Plan) -> None:
     client.force_login(physio)
     with at(START):
-        page = client.get(reverse("plans:detail", args=[stopped_plan.pk])).content.decode()
+        page = client.get(reverse("programs:plan-detail", args=[stopped_plan.pk])).content.decode()
     assert f'href="{_url(stopped_plan)}"' in page
 
 
@@ -80,7 +80,10 @@ def test_clearing_a_stopped_plan_makes_it_from_the_start_and_records_who_and_wha
         response = _clear(client, stopped_plan, note=f"  {NOTE}  ", start=start.isoformat())
 
     assert response.status_code == 302
-    assert response["Location"] in {reverse("patient-detail", args=[stopped_plan.runner_id]), reverse("patients")}
+    assert response["Location"] in {
+        reverse("programs:patient-detail", args=[stopped_plan.runner_id]),
+        reverse("programs:patients"),
+    }
     stopped_plan.refresh_from_db()
     assert stopped_plan.status == PlanStatus.ACTIVE and stopped_plan.referral is None
     assert stopped_plan.start == start
@@ -104,8 +107,8 @@ def test_the_runner_sees_the_clearance_on_today_and_the_plan_pages(
     line = f"Cleared by Pat Lee on Mon 23 Nov: {NOTE}. Your plan starts from Mon 23 Nov."
     with at(START):
         assert line in main_text(client.get("/").content)
-        assert line in main_text(client.get(reverse("plans:detail", args=[stopped_plan.pk])).content)
-        assert line in main_text(client.get(reverse("plans:changes", args=[stopped_plan.pk])).content)
+        assert line in main_text(client.get(reverse("programs:plan-detail", args=[stopped_plan.pk])).content)
+        assert line in main_text(client.get(reverse("programs:plan-changes", args=[stopped_plan.pk])).content)
         assert "Please see a clinician" not in main_text(client.get("/").content)
 
 
@@ -203,7 +206,7 @@ def test_outsiders_get_a_404_and_a_runner_a_403(
         # The physio's own patient id with another runner's plan: no such plan for them.
         elsewhere = create_plan(other_runner, {**intake_data}, weeks=1)
         client.force_login(physio)
-        assert client.get(reverse("plan-clearance", args=[runner.pk, elsewhere.pk])).status_code == 404
-        assert client.get(reverse("plan-clearance", args=[other_runner.pk, elsewhere.pk])).status_code == 404
+        assert client.get(reverse("programs:plan-clearance", args=[runner.pk, elsewhere.pk])).status_code == 404
+        assert client.get(reverse("programs:plan-clearance", args=[other_runner.pk, elsewhere.pk])).status_code == 404
     stopped_plan.refresh_from_db()
     assert stopped_plan.status == PlanStatus.NEEDS_CLINICIAN

@@ -65,7 +65,7 @@ ANSWERS: dict[str, dict[str, Any]] = {
 
 
 def _url(slug: str) -> str:
-    return reverse("intake:step", args=[slug])
+    return reverse("programs:intake-step", args=[slug])
 
 
 def _answers(**changes: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -102,14 +102,14 @@ def runner_client(client: Client, runner: User) -> Client:
 
 def test_walking_all_steps_creates_one_intake_and_one_plan(runner_client: Client, runner: User) -> None:
     with at(START):
-        first = runner_client.get(reverse("intake:start"))
+        first = runner_client.get(reverse("programs:intake-start"))
         assert first.status_code == 302 and first["Location"] == _url("about-you")
         page = runner_client.get(_url("about-you"))
         assert "Step 1 of 5" in main_text(page.content)
         assert 'aria-current="step"' in page.content.decode()
         assert _checked(page.content, "units") == ["km"]  # the runner's chosen units, the first time
         last = _walk(runner_client, ANSWERS)
-        assert last["Location"] == reverse("home")
+        assert last["Location"] == reverse("programs:home")
         home = runner_client.get(last["Location"])
     intake = Intake.objects.get(runner=runner)
     plan = Plan.objects.get(runner=runner)
@@ -214,9 +214,9 @@ def test_a_pop_with_bruising_ends_on_see_a_clinician_with_no_exercises(runner_cl
             runner_client.post(_url(slug), answers[slug] | {"nav": "next"})
         warned = main_text(runner_client.get(_url("equipment-and-days")).content)
         last = runner_client.post(_url("equipment-and-days"), answers["equipment-and-days"] | {"nav": "next"})
-        assert last["Location"] == reverse("intake:referral")
+        assert last["Location"] == reverse("programs:intake-referral")
         page = runner_client.get(last["Location"])
-        home = main_text(runner_client.get(reverse("home")).content)
+        home = main_text(runner_client.get(reverse("programs:home")).content)
     plan = Plan.objects.get(runner=runner)
     assert plan.status == PlanStatus.NEEDS_CLINICIAN and plan.referral["stops_plan"] is True
     assert "See a doctor or physiotherapist within a day or two." in warned
@@ -232,7 +232,7 @@ def test_a_pop_with_bruising_ends_on_see_a_clinician_with_no_exercises(runner_cl
 def test_an_emergency_sign_says_go_to_an_emergency_department_now(runner_client: Client, runner: User) -> None:
     with at(START):
         _walk(runner_client, _answers(safety={"bladder_or_bowel_change": "yes"}))
-        text = main_text(runner_client.get(reverse("intake:referral")).content)
+        text = main_text(runner_client.get(reverse("programs:intake-referral")).content)
     assert "Go to an emergency department now." in text
     assert Plan.objects.get(runner=runner).referral["urgency"] == "emergency"
 
@@ -241,8 +241,8 @@ def test_an_advice_answer_lands_on_today_with_its_banner(runner_client: Client, 
     # A pop without bruising and walking normally: the plan goes on, with advice (screening's advise tier).
     with at(START):
         last = _walk(runner_client, _answers(safety={"felt_pop": "yes"}, hamstring={"onset": "sudden"}))
-        assert last["Location"] == reverse("home")
-        text = main_text(runner_client.get(reverse("home")).content)
+        assert last["Location"] == reverse("programs:home")
+        text = main_text(runner_client.get(reverse("programs:home")).content)
     plan = Plan.objects.get(runner=runner)
     assert plan.status == PlanStatus.ACTIVE and plan.referral["stops_plan"] is False
     assert "Please get this checked" in text and plan.referral["message"] in text
@@ -336,11 +336,11 @@ def test_another_runners_answers_never_show(client: Client, runner: User, other_
 
 
 def test_anonymous_users_are_sent_to_log_in_and_physios_find_nothing(client: Client, physio: User) -> None:
-    for url in (reverse("intake:start"), _url("about-you"), reverse("intake:referral")):
+    for url in (reverse("programs:intake-start"), _url("about-you"), reverse("programs:intake-referral")):
         response = client.get(url)
-        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
     client.force_login(physio)
-    for url in (reverse("intake:start"), _url("about-you"), reverse("intake:referral")):
+    for url in (reverse("programs:intake-start"), _url("about-you"), reverse("programs:intake-referral")):
         assert client.get(url).status_code == 404
     assert client.post(_url("about-you"), ANSWERS["about-you"]).status_code == 404
     assert Intake.objects.count() == 0

@@ -21,7 +21,7 @@ URL = "/messages/"
 
 
 def _send_url(physio: User) -> str:
-    return reverse("runner-message-send", args=[physio.pk])
+    return reverse("programs:runner-message-send", args=[physio.pk])
 
 
 def _inbox(client: Client, user: User) -> HttpResponse:
@@ -34,7 +34,7 @@ def _second_physio(runner: User, name: str = "Sam") -> User:
 
 
 def test_the_route_is_the_runner_messages_tab(client: Client, runner: User, physio: User) -> None:
-    assert reverse("runner-messages") == URL
+    assert reverse("programs:runner-messages") == URL
     page = _inbox(client, runner).content.decode()
     assert f'<a href="{URL}" aria-current="page">Messages</a>' in page
 
@@ -79,7 +79,7 @@ def test_the_runner_replies_and_the_physio_sees_it_on_the_patient_page(
     message = Message.objects.get()
     assert (message.physio, message.runner, message.author) == (physio, runner, runner)
     client.force_login(physio)
-    page = main_text(client.get(reverse("patient-detail", args=[runner.pk])).content)
+    page = main_text(client.get(reverse("programs:patient-detail", args=[runner.pk])).content)
     assert "Bridges felt fine today." in page
 
 
@@ -128,14 +128,14 @@ def test_a_physio_is_sent_to_their_patients_and_cannot_post_here(
     client: Client, runner: User, physio: User, other_runner: User
 ) -> None:
     response = _inbox(client, physio)
-    assert response.status_code == 302 and response.headers["Location"] == reverse("patients")
-    assert client.post(reverse("runner-message-send", args=[runner.pk]), {"body": "hi"}).status_code == 404
+    assert response.status_code == 302 and response.headers["Location"] == reverse("programs:patients")
+    assert client.post(reverse("programs:runner-message-send", args=[runner.pk]), {"body": "hi"}).status_code == 404
     assert not Message.objects.exists()
 
 
 def test_an_anonymous_visitor_is_sent_to_log_in(client: Client, physio: User) -> None:
     for response in (client.get(URL), client.post(_send_url(physio), {"body": "hi"})):
-        assert response.status_code == 302 and reverse("login") in response.headers["Location"]
+        assert response.status_code == 302 and reverse("accounts:login") in response.headers["Location"]
     assert not Message.objects.exists()
 
 

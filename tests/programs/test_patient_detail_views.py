@@ -28,7 +28,7 @@ def _physio() -> User:
 
 
 def _url(runner: User) -> str:
-    return reverse("patient-detail", args=[runner.pk])
+    return reverse("programs:patient-detail", args=[runner.pk])
 
 
 def _strength_sessions(plan: Plan) -> list[PlannedSession]:
@@ -140,7 +140,7 @@ def _section_markup(response: HttpResponse, section_id: str) -> str:
 def test_the_list_links_each_patient_to_their_page(client: Client, physio: User, runner: User, plan: Plan) -> None:
     client.force_login(physio)
     with at(START):
-        page = client.get(reverse("patients")).content.decode()
+        page = client.get(reverse("programs:patients")).content.decode()
     assert f'href="{_url(runner)}"' in page
 
 
@@ -184,7 +184,7 @@ def test_anyone_but_an_actively_linked_physio_gets_404(
     assert response.status_code == 404
     assert runner.email not in response.content.decode()
     client.force_login(reader)
-    post = client.post(reverse("patient-messages", args=[target.pk]), {"body": "hello"})
+    post = client.post(reverse("programs:patient-messages", args=[target.pk]), {"body": "hello"})
     assert post.status_code == 404
     assert Message.objects.count() == 1
 
@@ -194,7 +194,9 @@ def test_revoking_closes_the_page_at_once(client: Client, physio: User, runner: 
     care.care_link_revoke(runner=runner, physio_id=physio.pk)
     assert _get(client, physio, runner).status_code == 404
     client.force_login(physio)
-    assert client.post(reverse("patient-messages", args=[runner.pk]), {"body": "still there?"}).status_code == 404
+    assert (
+        client.post(reverse("programs:patient-messages", args=[runner.pk]), {"body": "still there?"}).status_code == 404
+    )
     assert not Message.objects.exists()
 
 
@@ -204,7 +206,7 @@ def test_a_runner_is_refused_and_an_anonymous_visitor_sent_to_log_in(
     assert _get(client, runner, runner).status_code == 403
     assert _get(client, other_runner, runner).status_code == 403
     response = Client().get(_url(runner))
-    assert response.status_code == 302 and reverse("login") in response.headers["Location"]
+    assert response.status_code == 302 and reverse("accounts:login") in response.headers["Location"]
 
 
 # ---------------------------------------------------------------- writing to the runner
@@ -214,7 +216,9 @@ def test_sending_stores_the_message_and_goes_back_to_the_thread(
     client: Client, physio: User, runner: User, plan: Plan
 ) -> None:
     client.force_login(physio)
-    response = client.post(reverse("patient-messages", args=[runner.pk]), {"body": "  Try the bridges slower.  "})
+    response = client.post(
+        reverse("programs:patient-messages", args=[runner.pk]), {"body": "  Try the bridges slower.  "}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == _url(runner) + "#messages"
     message = Message.objects.get()
@@ -232,7 +236,7 @@ def test_a_bad_message_is_a_400_keeping_what_was_typed(
 ) -> None:
     client.force_login(physio)
     with at(START):
-        response = client.post(reverse("patient-messages", args=[runner.pk]), {"body": body})
+        response = client.post(reverse("programs:patient-messages", args=[runner.pk]), {"body": body})
     assert response.status_code == 400
     assert error in main_text(response.content)
     if body.strip():
@@ -312,11 +316,11 @@ def test_the_actions_link_to_the_physio_pages_and_clearance_only_with_a_referral
         return page[start : page.find("</nav>", start)]
 
     links = actions()
-    assert f'href="{reverse("program-assign", args=[runner.pk])}"' in links
-    assert f'href="{reverse("program-edit", args=[runner.pk, plan.pk])}"' in links
-    assert f'href="{reverse("plan-print", args=[plan.pk])}"' in links
-    assert f'href="{reverse("plan-pdf", args=[plan.pk])}"' in links
-    clearance = f'href="{reverse("plan-clearance", args=[runner.pk, plan.pk])}"'
+    assert f'href="{reverse("programs:program-assign", args=[runner.pk])}"' in links
+    assert f'href="{reverse("programs:program-edit", args=[runner.pk, plan.pk])}"' in links
+    assert f'href="{reverse("programs:plan-print", args=[plan.pk])}"' in links
+    assert f'href="{reverse("programs:plan-pdf", args=[plan.pk])}"' in links
+    clearance = f'href="{reverse("programs:plan-clearance", args=[runner.pk, plan.pk])}"'
     assert clearance not in links
     Plan.objects.filter(pk=plan.pk).update(
         referral={"urgency": "soon", "message": "Get the swelling checked.", "reasons": ["swelling"]}
@@ -332,8 +336,8 @@ def test_earlier_plans_are_linked_from_the_logs(
     Plan.objects.filter(pk=plan.pk).update(status="ended")
     newer = create_plan(runner, intake_data, weeks=2, start=START + dt.timedelta(weeks=1))
     logs = _section_markup(_get(client, physio, runner), "logs")
-    assert f'href="{reverse("plans:detail", args=[plan.pk])}"' in logs
-    assert f'href="{reverse("plans:detail", args=[newer.pk])}"' not in logs
+    assert f'href="{reverse("programs:plan-detail", args=[plan.pk])}"' in logs
+    assert f'href="{reverse("programs:plan-detail", args=[newer.pk])}"' not in logs
     assert "(ended)" in logs
 
 

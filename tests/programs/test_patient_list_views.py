@@ -28,7 +28,7 @@ def plan(runner: User, physio: User, intake_data: dict[str, Any]) -> Plan:
 def _page(client: Client, user: User, **query: str) -> tuple[int, str]:
     client.force_login(user)
     with at(START + dt.timedelta(days=9)):
-        response = client.get(reverse("patients"), query)
+        response = client.get(reverse("programs:patients"), query)
     return response.status_code, main_text(response.content)
 
 
@@ -43,7 +43,7 @@ def test_home_and_the_list_show_each_linked_patient_with_plain_facts(
     assert "overuse_ache" not in page  # the program's name, never its slug
     client.force_login(physio)
     with at(START + dt.timedelta(days=9)):
-        assert runner.email in main_text(client.get(reverse("home")).content)
+        assert runner.email in main_text(client.get(reverse("programs:home")).content)
 
 
 def test_a_physio_sees_neither_unaccepted_nor_other_physios_patients(
@@ -83,8 +83,8 @@ def test_a_runner_cannot_open_the_list_and_an_anonymous_visitor_is_sent_to_log_i
     status, _page_text = _page(client, runner)
     assert status == 403
     client.logout()
-    response = Client().get(reverse("patients"))
-    assert response.status_code == 302 and reverse("login") in response.headers["Location"]
+    response = Client().get(reverse("programs:patients"))
+    assert response.status_code == 302 and reverse("accounts:login") in response.headers["Location"]
 
 
 @pytest.mark.parametrize("size", [2, 200])
@@ -98,6 +98,6 @@ def test_the_list_renders_200_patients_in_the_same_bounded_queries(
             clone_plan(plan, patient)
     client.force_login(physio)
     with at(START + dt.timedelta(days=9)), django_assert_max_num_queries(12):
-        response = client.get(reverse("patients"))
+        response = client.get(reverse("programs:patients"))
     assert response.status_code == 200
     assert response.content.decode().count('<dl class="facts">') == size

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 WEEKS = 4
 LOGIN_PAGE = "/accounts/login/"
-PAGES = ["plan-print", "plan-pdf"]
+PAGES = ["programs:plan-print", "programs:plan-pdf"]
 
 
 def _visible(markup: str) -> str:
@@ -70,7 +70,7 @@ def test_the_runner_prints_one_section_a_week_with_days_exercises_doses_cues_and
     client: Client, runner: User, plan: Plan
 ) -> None:
     client.force_login(runner)
-    response = client.get(reverse("plan-print", args=[plan.pk]))
+    response = client.get(reverse("programs:plan-print", args=[plan.pk]))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -110,7 +110,7 @@ def test_the_runner_prints_one_section_a_week_with_days_exercises_doses_cues_and
 
 def test_the_first_page_explains_the_pain_limit_and_when_to_stop(client: Client, runner: User, plan: Plan) -> None:
     client.force_login(runner)
-    page = client.get(reverse("plan-print", args=[plan.pk])).content.decode()
+    page = client.get(reverse("programs:plan-print", args=[plan.pk])).content.decode()
 
     cover = _visible(page[: page.index('<section class="print-week"')])
     limits = plan.pain_limits
@@ -119,13 +119,13 @@ def test_the_first_page_explains_the_pain_limit_and_when_to_stop(client: Client,
     assert "By the next morning it should have settled" in cover
     assert "When to stop and see someone" in cover
     assert runner.email in cover and START.strftime("%-d %B %Y") in cover
-    assert reverse("plan-pdf", args=[plan.pk]) in page
+    assert reverse("programs:plan-pdf", args=[plan.pk]) in page
     assert "data-print" in page and "window.print" not in page  # the button's script is a file, not inline
 
 
 def test_a_runner_reads_no_slugs_field_names_or_sources(client: Client, runner: User, plan: Plan) -> None:
     client.force_login(runner)
-    text = _visible(client.get(reverse("plan-print", args=[plan.pk])).content.decode())
+    text = _visible(client.get(reverse("programs:plan-print", args=[plan.pk])).content.decode())
 
     slugs = {slug for slug in Exercise.objects.values_list("slug", flat=True) if "_" in slug}
     assert not [slug for slug in slugs | {"cross_training", "pain_limit"} if slug in text]
@@ -136,7 +136,7 @@ def test_a_plan_that_needs_a_clinician_prints_the_referral_only(
     client: Client, runner: User, red_flag_plan: Plan
 ) -> None:
     client.force_login(runner)
-    page = client.get(reverse("plan-print", args=[red_flag_plan.pk])).content.decode()
+    page = client.get(reverse("programs:plan-print", args=[red_flag_plan.pk])).content.decode()
 
     text = _visible(page)
     assert red_flag_plan.referral is not None
@@ -149,8 +149,8 @@ def test_a_plan_that_needs_a_clinician_prints_the_referral_only(
 
 def test_the_plan_page_links_to_the_printable_program(client: Client, runner: User, plan: Plan) -> None:
     client.force_login(runner)
-    page = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
-    assert f'href="{reverse("plan-print", args=[plan.pk])}"' in page
+    page = client.get(reverse("programs:plan-detail", args=[plan.pk])).content.decode()
+    assert f'href="{reverse("programs:plan-print", args=[plan.pk])}"' in page
     assert "Print or save as PDF" in page
 
 
@@ -159,7 +159,7 @@ def test_the_plan_page_links_to_the_printable_program(client: Client, runner: Us
 
 def test_the_pdf_is_a_download_with_a_page_or_more_a_week(client: Client, runner: User, plan: Plan) -> None:
     client.force_login(runner)
-    response = client.get(reverse("plan-pdf", args=[plan.pk]))
+    response = client.get(reverse("programs:plan-pdf", args=[plan.pk]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -196,7 +196,7 @@ def test_the_pdf_of_a_plan_that_needs_a_clinician_is_the_referral(
     client: Client, runner: User, red_flag_plan: Plan
 ) -> None:
     client.force_login(runner)
-    response = client.get(reverse("plan-pdf", args=[red_flag_plan.pk]))
+    response = client.get(reverse("programs:plan-pdf", args=[red_flag_plan.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert _pdf_page_count(response.content) == 1
 
@@ -253,7 +253,7 @@ def test_advice_to_get_checked_prints_beside_the_plan(
     advised = create_plan(runner, intake_data, 2)
     assert advised.status == PlanStatus.ACTIVE and advised.referral is not None
     client.force_login(runner)
-    page = client.get(reverse("plan-print", args=[advised.pk])).content.decode()
+    page = client.get(reverse("programs:plan-print", args=[advised.pk])).content.decode()
 
     cover = _visible(page[: page.index('<section class="print-week"')])
     assert "Please get this checked" in cover and advised.referral["message"] in cover
@@ -264,7 +264,7 @@ def test_running_is_printed_in_the_runners_unit(client: Client, runner: User, in
     intake_data["units"] = "mi"
     in_miles = create_plan(runner, intake_data, 1)
     client.force_login(runner)
-    week = _visible(_week_sections(client.get(reverse("plan-print", args=[in_miles.pk])).content.decode())[0])
+    week = _visible(_week_sections(client.get(reverse("programs:plan-print", args=[in_miles.pk])).content.decode())[0])
 
     assert re.search(r"Running up to [\d.]+ mi in at most", week)
     assert re.search(r"Easy run [\d.]+ mi", week) and " km" not in week

@@ -96,7 +96,7 @@ def intake(runner: User, physio: User, intake_data: dict[str, Any]) -> Any:
 
 def _editor(client: Client, physio: User, runner: User, **query: str) -> tuple[str, dict[str, Any]]:
     client.force_login(physio)
-    url = reverse("program-assign", args=[runner.pk])
+    url = reverse("programs:program-assign", args=[runner.pk])
     with at(START):
         response = client.get(url, {"source": "intake", "start": START.isoformat(), "weeks": "4", **query})
     assert response.status_code == 200, main_text(response.content)
@@ -112,7 +112,7 @@ def _post(client: Client, url: str, fields: dict[str, Any], **changes: Any) -> A
 def _runner_today(client: Client, runner: User) -> str:
     client.force_login(runner)
     with at(START):
-        return main_text(client.get(reverse("home")).content)
+        return main_text(client.get(reverse("programs:home")).content)
 
 
 # ---------------------------------------------------------------- who may use the pages
@@ -123,22 +123,22 @@ def test_only_the_linked_physio_reaches_the_editor(
 ) -> None:
     plan = create_plan(runner, intake_data, weeks=4)
     urls = [
-        reverse("program-assign", args=[runner.pk]),
-        reverse("program-edit", args=[runner.pk, plan.pk]),
-        reverse("template-from-plan", args=[runner.pk, plan.pk]),
+        reverse("programs:program-assign", args=[runner.pk]),
+        reverse("programs:program-edit", args=[runner.pk, plan.pk]),
+        reverse("programs:template-from-plan", args=[runner.pk, plan.pk]),
     ]
     for url in urls:
         assert client.get(url).status_code == 302  # anonymous: to the login page
-        assert reverse("login") in client.get(url)["Location"]
+        assert reverse("accounts:login") in client.get(url)["Location"]
     for outsider in (other_physio, runner):
         client.force_login(outsider)
         for url in urls:
             assert client.get(url).status_code == 404, url
             assert client.post(url, {"action": "publish", "source": "intake"}).status_code == 404, url
     client.force_login(physio)
-    missing = reverse("program-assign", args=[runner.pk + 1000])
+    missing = reverse("programs:program-assign", args=[runner.pk + 1000])
     assert client.get(missing).status_code == 404  # the same answer as for an existing runner not linked
-    assert client.get(reverse("program-edit", args=[runner.pk, plan.pk + 1000])).status_code == 404
+    assert client.get(reverse("programs:program-edit", args=[runner.pk, plan.pk + 1000])).status_code == 404
     assert Plan.objects.filter(runner=runner).count() == 1
 
 
@@ -151,7 +151,7 @@ def test_step_one_offers_the_runners_own_choice_programs_by_name_and_templates(
     template_create(owner=physio, name="Marathoners", pathway="overuse_ache", weeks=6, program={})
     client.force_login(physio)
     with at(START):
-        response = client.get(reverse("program-assign", args=[runner.pk]))
+        response = client.get(reverse("programs:program-assign", args=[runner.pk]))
     page = main_text(response.content)
     assert response.status_code == 200
     assert "What the runner's answers choose: Gradual hamstring ache from running" in page
@@ -167,7 +167,7 @@ def test_assign_from_the_runners_answers_publishes_at_once(
     assert kept_rows(fields), "the editor lists the program's exercises"
     response = _post(client, url, fields, action="publish")
     assert response.status_code == 302
-    assert response["Location"] in {reverse("patient-detail", args=[runner.pk]), reverse("patients")}
+    assert response["Location"] in {reverse("programs:patient-detail", args=[runner.pk]), reverse("programs:patients")}
     plan = Plan.objects.get(runner=runner, status=PlanStatus.ACTIVE)
     assert plan.pathway == "overuse_ache" and plan.weeks == 4 and plan.program_edits == {}
     decision = PlanChange.objects.get(plan=plan, kind=PlanChangeKind.ASSIGN)
@@ -356,7 +356,7 @@ def test_editing_an_active_plan_never_changes_logged_sessions(
     removed = before[0][1]
 
     client.force_login(physio)
-    url = reverse("program-edit", args=[runner.pk, plan.pk])
+    url = reverse("programs:program-edit", args=[runner.pk, plan.pk])
     with at(today):
         page = client.get(url)
     assert page.status_code == 200
@@ -395,7 +395,7 @@ def test_the_editor_shows_and_checks_a_plan_with_the_catalogue_it_is_pinned_to(
     plan = _active_plan(runner, physio, intake_data)
     catalogue_load(catalogue=load_catalogue_file())  # new plans get the shipped file again
     client.force_login(physio)
-    url = reverse("program-edit", args=[runner.pk, plan.pk])
+    url = reverse("programs:program-edit", args=[runner.pk, plan.pk])
     with at(START):
         page = client.get(url)
     text = main_text(page.content)
@@ -411,7 +411,7 @@ def test_the_editor_shows_and_checks_a_plan_with_the_catalogue_it_is_pinned_to(
 
     query = {"source": "intake", "start": START.isoformat(), "weeks": "4"}
     with at(START):
-        assign_page = client.get(reverse("program-assign", args=[runner.pk]), query)
+        assign_page = client.get(reverse("programs:program-assign", args=[runner.pk]), query)
     text = main_text(assign_page.content)
     assert NAMES["single_leg_bridge"] in text and NAMES["prone_leg_extension"] in text
     assert OLD_BRIDGE_NAME not in text, "a new plan is made from today's catalogue"
@@ -424,7 +424,7 @@ def test_saving_a_patients_program_as_a_template(
     plan.program_edits = {"pain_limit": 4}
     plan.save(update_fields=["program_edits"])
     client.force_login(physio)
-    url = reverse("template-from-plan", args=[runner.pk, plan.pk])
+    url = reverse("programs:template-from-plan", args=[runner.pk, plan.pk])
     assert client.get(url).status_code == 405
     with at(START):
         empty = client.post(url, {"name": ""})
@@ -432,7 +432,7 @@ def test_saving_a_patients_program_as_a_template(
     with at(START):
         response = client.post(url, {"name": "From Anna"})
     template = ProgramTemplate.objects.get(owner=physio)
-    assert response.status_code == 302 and response["Location"] == reverse("template-edit", args=[template.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("programs:template-edit", args=[template.pk])
     assert (template.pathway, template.weeks, template.program) == (plan.pathway, 4, {"pain_limit": 4})
 
 
@@ -465,16 +465,16 @@ def test_the_editor_pages_run_a_fixed_number_of_queries(
     query = {"source": "intake", "start": START.isoformat(), "weeks": str(weeks)}
     with at(START):
         with django_assert_max_num_queries(9):
-            assert client.get(reverse("program-assign", args=[runner.pk]), query).status_code == 200
+            assert client.get(reverse("programs:program-assign", args=[runner.pk]), query).status_code == 200
         with django_assert_max_num_queries(7):
-            assert client.get(reverse("program-edit", args=[runner.pk, plan.pk])).status_code == 200
+            assert client.get(reverse("programs:program-edit", args=[runner.pk, plan.pk])).status_code == 200
 
 
 def test_choices_the_services_refuse_come_back_to_step_one_in_plain_words(
     client: Client, runner: User, physio: User, other_physio: User, intake_data: dict[str, Any]
 ) -> None:
     client.force_login(physio)
-    url = reverse("program-assign", args=[runner.pk])
+    url = reverse("programs:program-assign", args=[runner.pk])
     query = {"source": "intake", "start": START.isoformat(), "weeks": "4"}
     with at(START):
         no_answers = client.get(url, query)

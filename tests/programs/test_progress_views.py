@@ -94,7 +94,7 @@ def plan(runner: User, intake_data: dict[str, Any]) -> Plan:
 def test_anonymous_is_sent_to_log_in(client: Client) -> None:
     response = client.get(URL)
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_a_physio_gets_404(client: Client, physio: User, plan: Plan) -> None:
@@ -105,7 +105,7 @@ def test_a_physio_gets_404(client: Client, physio: User, plan: Plan) -> None:
 def test_the_progress_tab_is_current(client: Client, runner: User, plan: Plan) -> None:
     with on(START):
         client.force_login(runner)
-        page = client.get(reverse("progress")).content.decode()
+        page = client.get(reverse("programs:progress")).content.decode()
     assert f'<a href="{URL}" aria-current="page">Progress</a>' in page
 
 
@@ -115,7 +115,7 @@ def test_without_a_plan_the_runner_is_invited_to_start_one(client: Client, runne
     assert response.status_code == 200
     text = _visible(_main(response))
     assert "You have no plan yet" in text
-    assert f'href="{reverse("intake:start")}"' in _main(response)
+    assert f'href="{reverse("programs:intake-start")}"' in _main(response)
     assert not _svgs(response)
 
 
@@ -249,7 +249,7 @@ def test_the_timeline_lists_decisions_newest_first_and_who_decided(
     rules = PlanChange.objects.filter(plan=plan, author__isnull=True).order_by("-created_at", "-id")
     assert rules.filter(kind=PlanChangeKind.REGRESS).exists()
 
-    for url in (URL, reverse("plans:changes", args=[plan.pk])):
+    for url in (URL, reverse("programs:plan-changes", args=[plan.pk])):
         with on(logged_plan["today"]):
             client.force_login(runner)
             response = client.get(url)
@@ -275,7 +275,7 @@ def test_progress_shows_the_newest_ten_decisions_and_links_to_every_change(
             _log_strength(session, runner, pain=2)
     decisions = list(PlanChange.objects.filter(plan=plan).order_by("-created_at", "-id"))
     assert len(decisions) > 10
-    changes_url = reverse("plans:changes", args=[plan.pk])
+    changes_url = reverse("programs:plan-changes", args=[plan.pk])
     counts = {}
     for url in (URL, changes_url):
         with on(START + dt.timedelta(days=20)):

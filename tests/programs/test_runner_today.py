@@ -28,8 +28,8 @@ def test_today_and_progress_show_the_runners_date_where_the_server_has_another(
     with at(START, hour=hour):
         runner.refresh_from_db()
         assert selectors.runner_today(runner) == shown
-        today = main_text(client.get(reverse("home")).content)
-        assert client.get(reverse("progress")).status_code == 200
+        today = main_text(client.get(reverse("programs:home")).content)
+        assert client.get(reverse("programs:progress")).status_code == 200
     assert f"Today · {shown:%a} {shown.day} {shown:%b}" in today
 
 
@@ -42,7 +42,7 @@ def test_a_zone_name_zoneinfo_does_not_know_reads_as_utc_on_every_page(
     with at(START, hour=23):
         runner.refresh_from_db()
         assert selectors.runner_today(runner) == START
-        response = client.get(reverse("home"))
-        assert client.get(reverse("progress")).status_code == 200
+        response = client.get(reverse("programs:home"))
+        assert client.get(reverse("programs:progress")).status_code == 200
     assert response.status_code == 200
     assert f"Today · {START:%a} {START.day} {START:%b}" in main_text(response.content)

@@ -54,7 +54,7 @@ def _log(session: PlannedSession, runner: User, pain: int = 1) -> None:
 
 
 def _swap_url(prescription: Prescription) -> str:
-    return reverse("plans:swap", args=[prescription.plan_id, prescription.pk])
+    return reverse("programs:plan-swap", args=[prescription.plan_id, prescription.pk])
 
 
 def _exercises_from(plan: Plan, date: dt.date, *, logged: bool) -> set[str]:
@@ -134,7 +134,7 @@ def test_a_swap_changes_the_coming_sessions_not_the_logged_ones_and_is_a_decisio
     with _at(today):
         response = client.post(_swap_url(coming), {"exercise": TRUNK})
     assert response.status_code == 302
-    assert response["Location"] == reverse("plans:day", args=[plan.pk, coming.session.date.isoformat()])
+    assert response["Location"] == reverse("programs:plan-day", args=[plan.pk, coming.session.date.isoformat()])
 
     logged = Prescription.objects.get(pk=first_cycling.pk)
     assert logged.exercise.slug == CYCLING, "a logged session never changes"
@@ -152,7 +152,7 @@ def test_a_swap_changes_the_coming_sessions_not_the_logged_ones_and_is_a_decisio
     assert change.item_changes and all(c["date"] >= today.isoformat() for c in change.item_changes)
     assert dict(state_from_dict(Plan.objects.get(pk=plan.pk).state).swaps) == {CYCLING: TRUNK}
     with _at(today):
-        decisions = client.get(reverse("plans:changes", args=[plan.pk])).content.decode()
+        decisions = client.get(reverse("programs:plan-changes", args=[plan.pk])).content.decode()
     assert "You swapped" in decisions
 
 
@@ -237,7 +237,7 @@ def test_a_prescription_of_another_plan_is_404(
     theirs = _prescriptions(create_plan(other_runner, intake_data, 4), CYCLING)[0]
     client.force_login(runner)
     with _at(START):
-        response = client.get(reverse("plans:swap", args=[plan.pk, theirs.pk]))
+        response = client.get(reverse("programs:plan-swap", args=[plan.pk, theirs.pk]))
     assert response.status_code == 404
 
 
@@ -257,8 +257,8 @@ def test_the_day_page_offers_a_swap_for_coming_exercises_only(plan: Plan, runner
         _log(first.session, runner)
     client.force_login(runner)
     with _at(first.session.date):
-        logged_day = client.get(reverse("plans:day", args=[plan.pk, first.session.date.isoformat()]))
-        coming_day = client.get(reverse("plans:day", args=[plan.pk, second.session.date.isoformat()]))
+        logged_day = client.get(reverse("programs:plan-day", args=[plan.pk, first.session.date.isoformat()]))
+        coming_day = client.get(reverse("programs:plan-day", args=[plan.pk, second.session.date.isoformat()]))
     assert _swap_url(first) not in logged_day.content.decode()
     assert f'href="{_swap_url(second)}"' in coming_day.content.decode()
 

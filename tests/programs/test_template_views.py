@@ -33,13 +33,13 @@ def test_outsiders_never_reach_a_template(
     client: Client, template: ProgramTemplate, runner: User, other_physio: User
 ) -> None:
     urls = [
-        reverse("template-list"),
-        reverse("template-edit", args=[template.pk]),
-        reverse("template-delete", args=[template.pk]),
+        reverse("programs:template-list"),
+        reverse("programs:template-edit", args=[template.pk]),
+        reverse("programs:template-delete", args=[template.pk]),
     ]
     for url in urls:
         response = client.get(url)
-        assert response.status_code == 302 and reverse("login") in response["Location"]
+        assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
     client.force_login(runner)
     for url in urls:
         assert client.get(url).status_code in {403, 404}
@@ -55,7 +55,7 @@ def test_outsiders_never_reach_a_template(
 
 def test_the_list_says_what_each_template_changes(client: Client, physio: User, template: ProgramTemplate) -> None:
     client.force_login(physio)
-    response = client.get(reverse("template-list"))
+    response = client.get(reverse("programs:template-list"))
     page = main_text(response.content)
     assert response.status_code == 200
     assert "Marathon ache" in page
@@ -67,7 +67,7 @@ def test_the_list_says_what_each_template_changes(client: Client, physio: User, 
 
 def test_make_a_template_from_a_program_then_open_its_editor(client: Client, physio: User) -> None:
     client.force_login(physio)
-    url = reverse("template-list")
+    url = reverse("programs:template-list")
     bad = client.post(url, {"name": "Short", "pathway": "prevention", "weeks": "0"})
     assert bad.status_code == 400
     assert "Give a length from 1 to 52 weeks." in main_text(bad.content)
@@ -75,7 +75,7 @@ def test_make_a_template_from_a_program_then_open_its_editor(client: Client, phy
     assert not ProgramTemplate.objects.exists()
     response = client.post(url, {"name": "Short", "pathway": "prevention", "weeks": "4"})
     template = ProgramTemplate.objects.get(owner=physio)
-    assert response.status_code == 302 and response["Location"] == reverse("template-edit", args=[template.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("programs:template-edit", args=[template.pk])
     assert (template.pathway, template.weeks, template.program) == ("prevention", 4, {})
     taken = client.post(url, {"name": "short", "pathway": "prevention", "weeks": "4"})
     assert taken.status_code == 400 and "You already have a template with this name." in main_text(taken.content)
@@ -83,7 +83,7 @@ def test_make_a_template_from_a_program_then_open_its_editor(client: Client, phy
 
 def test_editing_a_template_round_trips_its_edits(client: Client, physio: User, template: ProgramTemplate) -> None:
     client.force_login(physio)
-    url = reverse("template-edit", args=[template.pk])
+    url = reverse("programs:template-edit", args=[template.pk])
     page = client.get(url)
     assert page.status_code == 200
     fields = form_fields(page.content, having="shown")
@@ -118,7 +118,7 @@ def test_bad_template_input_is_a_400_that_keeps_what_was_typed(
     client: Client, physio: User, template: ProgramTemplate
 ) -> None:
     client.force_login(physio)
-    url = reverse("template-edit", args=[template.pk])
+    url = reverse("programs:template-edit", args=[template.pk])
     fields = form_fields(client.get(url).content, having="shown")
     for changes, message in [
         ({"pain_limit": "11"}, "A whole number from 0 to 10."),
@@ -138,13 +138,13 @@ def test_bad_template_input_is_a_400_that_keeps_what_was_typed(
 
 def test_delete_asks_first(client: Client, physio: User, template: ProgramTemplate) -> None:
     client.force_login(physio)
-    url = reverse("template-delete", args=[template.pk])
+    url = reverse("programs:template-delete", args=[template.pk])
     confirm = client.get(url)
     assert confirm.status_code == 200
     assert "Delete the template “Marathon ache”?" in main_text(confirm.content)
     assert ProgramTemplate.objects.filter(pk=template.pk).exists()
     response = client.post(url)
-    assert response.status_code == 302 and response["Location"] == reverse("template-list")
+    assert response.status_code == 302 and response["Location"] == reverse("programs:template-list")
     assert not ProgramTemplate.objects.filter(pk=template.pk).exists()
 
 
@@ -155,13 +155,13 @@ def test_the_list_runs_a_fixed_number_of_queries(
         template_create(owner=physio, name=f"Template {i}", pathway="prevention", weeks=4, program={"max_runs": 2})
     client.force_login(physio)
     with django_assert_max_num_queries(4):
-        assert client.get(reverse("template-list")).status_code == 200
+        assert client.get(reverse("programs:template-list")).status_code == 200
 
 
 def test_a_template_adding_a_contraindicated_exercise_needs_a_reason(client: Client, physio: User) -> None:
     template = template_create(owner=physio, name="Sit bone", pathway="proximal_tendinopathy", weeks=8, program={})
     client.force_login(physio)
-    url = reverse("template-edit", args=[template.pk])
+    url = reverse("programs:template-edit", args=[template.pk])
     fields = form_fields(client.get(url).content, having="shown")
     addition = {"added-0-exercise": "single_leg_rdl", "added-0-kind": "strength"}
     refused = client.post(url, {**fields, **addition})

@@ -68,7 +68,7 @@ def test_today_shows_todays_session_with_dose_how_to_and_reason(client: Client, 
     assert first.exercise.name in text
     assert "stop if pain goes above" in text
     assert "How to do it" in text
-    assert f'action="{reverse("session-log", args=[session.pk])}"' in response.content.decode()
+    assert f'action="{reverse("programs:session-log", args=[session.pk])}"' in response.content.decode()
     assert "When to stop and see someone" in text
     assert first.exercise.slug not in text or "_" not in first.exercise.slug
 
@@ -88,10 +88,10 @@ def test_logging_at_pain_7_saves_once_and_shows_what_changed(client: Client, run
     client.force_login(runner)
     data = _form_data(session, pain=7)
     with at(session.date):
-        response = client.post(reverse("session-log", args=[session.pk]), data)
+        response = client.post(reverse("programs:session-log", args=[session.pk]), data)
         assert response.status_code == 302
         page = main_text(client.get(response["Location"]).content)
-        again = client.post(reverse("session-log", args=[session.pk]), data)  # a retry of the same log
+        again = client.post(reverse("programs:session-log", args=[session.pk]), data)  # a retry of the same log
     assert again.status_code == 302
     assert SessionLog.objects.filter(session=session).count() == 1
     changes = PlanChange.objects.filter(cause_log__session=session)
@@ -109,7 +109,7 @@ def test_easy_sessions_are_logged_as_done_and_the_rules_progress_or_hold(
     session = _first(plan, "strength")
     client.force_login(runner)
     with at(session.date):
-        response = client.post(reverse("session-log", args=[session.pk]), _form_data(session, pain=1))
+        response = client.post(reverse("programs:session-log", args=[session.pk]), _form_data(session, pain=1))
     assert response.status_code == 302
     logs = SessionLog.objects.get(session=session).exercise_logs.all()
     assert logs and all(log.completed_as_prescribed and log.pain_during == 1 for log in logs)
@@ -119,7 +119,7 @@ def test_unticked_sets_are_logged_as_not_done(client: Client, runner: User, plan
     session = _first(plan, "strength")
     client.force_login(runner)
     with at(session.date):
-        client.post(reverse("session-log", args=[session.pk]), _form_data(session, pain=1, all_sets=False))
+        client.post(reverse("programs:session-log", args=[session.pk]), _form_data(session, pain=1, all_sets=False))
     logs = SessionLog.objects.get(session=session).exercise_logs.all()
     assert any(not log.completed_as_prescribed for log in logs)
 
@@ -135,7 +135,7 @@ def test_missing_pain_is_a_message_next_to_the_field_and_what_was_typed_is_kept(
     data[f"item-{first.pk}-pain_during"] = ""
     data["notes"] = "felt strong today"
     with at(session.date):
-        response = client.post(reverse("session-log", args=[session.pk]), data)
+        response = client.post(reverse("programs:session-log", args=[session.pk]), data)
     assert response.status_code == 400
     page = response.content.decode()
     assert "This field is required." in page
@@ -150,7 +150,7 @@ def test_a_run_logs_distance_pain_and_tightness(client: Client, runner: User, pl
     client.force_login(runner)
     data = _form_data(session, pain=2) | {"tightness_after": "yes"}
     with at(session.date):
-        response = client.post(reverse("session-log", args=[session.pk]), data)
+        response = client.post(reverse("programs:session-log", args=[session.pk]), data)
     assert response.status_code == 302
     day = DayLog.objects.get(runner=runner, date=session.date)
     assert day.tightness_after_running is True
@@ -161,7 +161,7 @@ def test_another_runners_session_is_a_404_and_nothing_is_stored(client: Client, 
     session = _first(plan, "strength")
     client.force_login(other_runner)
     with at(session.date):
-        response = client.post(reverse("session-log", args=[session.pk]), _form_data(session, pain=1))
+        response = client.post(reverse("programs:session-log", args=[session.pk]), _form_data(session, pain=1))
     assert response.status_code == 404
     assert not SessionLog.objects.exists()
 
@@ -170,17 +170,17 @@ def test_a_session_still_to_come_cannot_be_logged(client: Client, runner: User, 
     session = _first(plan, "strength")
     client.force_login(runner)
     with at(session.date - dt.timedelta(days=1)):
-        response = client.post(reverse("session-log", args=[session.pk]), _form_data(session, pain=1))
+        response = client.post(reverse("programs:session-log", args=[session.pk]), _form_data(session, pain=1))
     assert response.status_code == 302
     assert not SessionLog.objects.exists()
 
 
 def test_anonymous_users_are_sent_to_log_in(client: Client, plan: Plan) -> None:
     session = _first(plan, "strength")
-    for url in (reverse("session-log", args=[session.pk]), reverse("morning-check")):
+    for url in (reverse("programs:session-log", args=[session.pk]), reverse("programs:morning-check")):
         response = client.post(url, {})
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
+        assert response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_the_morning_after_a_session_day_asks_the_morning_check(client: Client, runner: User, plan: Plan) -> None:
@@ -190,7 +190,7 @@ def test_the_morning_after_a_session_day_asks_the_morning_check(client: Client, 
         assert "Morning check" not in main_text(client.get("/").content)
     with at(session.date + dt.timedelta(days=1)):
         assert "Morning check" in main_text(client.get("/").content)
-        client.post(reverse("morning-check"), {"skip": "1"})
+        client.post(reverse("programs:morning-check"), {"skip": "1"})
         assert "Morning check" not in main_text(client.get("/").content)
 
 
@@ -199,7 +199,7 @@ def test_rising_morning_pain_holds_the_load(client: Client, runner: User, plan: 
     client.force_login(runner)
     morning = session.date + dt.timedelta(days=1)
     with at(morning):
-        response = client.post(reverse("morning-check"), {"next_morning_pain": "6", "any_red_flags": "no"})
+        response = client.post(reverse("programs:morning-check"), {"next_morning_pain": "6", "any_red_flags": "no"})
         assert response.status_code == 302
         page = main_text(client.get("/").content)
     assert DayLog.objects.get(runner=runner, date=morning).next_morning_pain == 6
@@ -214,8 +214,8 @@ def test_a_morning_check_sent_twice_by_the_phone_is_recorded_once(client: Client
     morning = session.date + dt.timedelta(days=1)
     check = {"client_id": str(uuid.uuid4()), "next_morning_pain": "2", "any_red_flags": "no"}
     with at(morning):
-        assert client.post(reverse("morning-check"), check).status_code == 302
-        client.post(reverse("morning-check"), {**check, "next_morning_pain": "3"})  # the queue replays it
+        assert client.post(reverse("programs:morning-check"), check).status_code == 302
+        client.post(reverse("programs:morning-check"), {**check, "next_morning_pain": "3"})  # the queue replays it
     day = DayLog.objects.get(runner=runner, date=morning)
     assert (day.next_morning_pain, str(day.client_id)) == (2, check["client_id"])
 
@@ -227,7 +227,7 @@ def test_a_red_flag_at_the_morning_check_stops_the_plan_and_says_see_a_clinician
     client.force_login(runner)
     with at(session.date + dt.timedelta(days=1)):
         client.post(
-            reverse("morning-check"),
+            reverse("programs:morning-check"),
             {"next_morning_pain": "3", "any_red_flags": "yes", "red_flags": ["bladder_or_bowel_change"]},
         )
         page = main_text(client.get("/").content)
@@ -243,7 +243,7 @@ def test_a_morning_check_with_a_contradiction_is_re_rendered_with_the_message(
     session = _first(plan, "strength")
     client.force_login(runner)
     with at(session.date + dt.timedelta(days=1)):
-        response = client.post(reverse("morning-check"), {"next_morning_pain": "12", "any_red_flags": "yes"})
+        response = client.post(reverse("programs:morning-check"), {"next_morning_pain": "12", "any_red_flags": "yes"})
     assert response.status_code == 400
     page = response.content.decode()
     assert "Select a valid choice" in page
@@ -307,8 +307,8 @@ def test_today_links_this_week_and_the_decisions(client: Client, runner: User, p
     client.force_login(runner)
     with at(START):
         content = client.get("/").content.decode()
-    assert f'href="{reverse("plans:week", args=[plan.pk, 1])}"' in content
-    assert f'href="{reverse("plans:changes", args=[plan.pk])}"' in content
+    assert f'href="{reverse("programs:plan-week", args=[plan.pk, 1])}"' in content
+    assert f'href="{reverse("programs:plan-changes", args=[plan.pk])}"' in content
 
 
 def test_a_runner_without_a_plan_is_invited_to_start_one(client: Client, runner: User) -> None:
@@ -325,7 +325,7 @@ def test_after_severe_pain_the_red_flag_questions_are_asked_the_next_day_even_wi
     session = _first(plan, "strength")
     client.force_login(runner)
     with at(session.date):
-        client.post(reverse("session-log", args=[session.pk]), _form_data(session, pain=9))
+        client.post(reverse("programs:session-log", args=[session.pk]), _form_data(session, pain=9))
     plan.refresh_from_db()
     assert plan.state.get("recheck_red_flags")
     planned = set(PlannedSession.objects.filter(plan=plan).values_list("date", flat=True))

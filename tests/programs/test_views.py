@@ -44,19 +44,21 @@ def _plan(runner: User, data: dict[str, Any], weeks: int = WEEKS) -> Plan:
 def _url(plan: Plan, page: str) -> str:
     """The URL of one plan page; the week and day pages point at the plan's first week and first day."""
     if page == "week":
-        return reverse("plans:week", args=[plan.pk, 1])
+        return reverse("programs:plan-week", args=[plan.pk, 1])
     if page == "day":
-        return reverse("plans:day", args=[plan.pk, plan.start.isoformat()])
-    return reverse(f"plans:{page}", args=[plan.pk])
+        return reverse("programs:plan-day", args=[plan.pk, plan.start.isoformat()])
+    return reverse(f"programs:plan-{page}", args=[plan.pk])
 
 
 def _week_url(plan: Plan, number: int) -> str:
-    return reverse("plans:week", args=[plan.pk, number])
+    return reverse("programs:plan-week", args=[plan.pk, number])
 
 
 def _day_url(plan: Plan, date: dt.date | str) -> str:
     # Built by hand so malformed dates reach the server (reverse() refuses what the URL pattern does not match).
-    return f"{reverse('plans:detail', args=[plan.pk])}days/{date if isinstance(date, str) else date.isoformat()}/"
+    return (
+        f"{reverse('programs:plan-detail', args=[plan.pk])}days/{date if isinstance(date, str) else date.isoformat()}/"
+    )
 
 
 def _visible(markup: str) -> str:
@@ -167,9 +169,9 @@ def test_a_revoked_physio_no_longer_lists_the_patient_at_home(
     client: Client, plan: Plan, physio: User, runner: User
 ) -> None:
     _logged_in(client, physio)
-    assert runner.email in _text(client.get(reverse("home")))
+    assert runner.email in _text(client.get(reverse("programs:home")))
     CareLink.objects.filter(physio=physio, runner=runner).update(status=CareLinkStatus.REVOKED)
-    page = _text(client.get(reverse("home")))
+    page = _text(client.get(reverse("programs:home")))
     assert runner.email not in page
     assert "No patient has accepted an invitation from you yet." in page
 
@@ -180,7 +182,7 @@ def test_an_invited_but_unaccepted_physio_gets_404(
 ) -> None:
     CareLinkFactory(runner=runner, physio=other_physio, status=CareLinkStatus.INVITED, consented_at=None)
     assert _logged_in(client, other_physio).get(_url(plan, page)).status_code == 404
-    assert runner.email not in _text(client.get(reverse("home")))
+    assert runner.email not in _text(client.get(reverse("programs:home")))
 
 
 # ---------------------------------------------------------------- weeks and days out of range
@@ -300,7 +302,7 @@ def test_no_page_of_the_plan_shows_a_raw_slug(client: Client, plan: Plan, runner
     _logged_in(client, runner)
     slugs = _raw_slugs()
     urls = [
-        reverse("home"),
+        reverse("programs:home"),
         _url(plan, "detail"),
         _url(plan, "changes"),
         *(_week_url(plan, n) for n in range(1, WEEKS + 1)),
@@ -371,25 +373,25 @@ def test_home_lists_the_physios_patients_and_no_one_else(
     client: Client, plan: Plan, physio: User, runner: User, other_runner: User, intake_data: dict[str, Any]
 ) -> None:
     _plan(other_runner, intake_data)  # another runner with a plan, not this physio's patient
-    response = _logged_in(client, physio).get(reverse("home"))
+    response = _logged_in(client, physio).get(reverse("programs:home"))
     assert response.status_code == 200
     content = response.content.decode()
     page = _text(response)
     assert "Your patients" in page
     assert runner.email in page
-    assert f'href="{reverse("patient-detail", args=[runner.pk])}"' in content
+    assert f'href="{reverse("programs:patient-detail", args=[runner.pk])}"' in content
     assert other_runner.email not in page
-    assert f'href="{reverse("patient-detail", args=[other_runner.pk])}"' not in content
+    assert f'href="{reverse("programs:patient-detail", args=[other_runner.pk])}"' not in content
 
 
 def test_home_of_an_unlinked_physio_lists_no_one(client: Client, plan: Plan, other_physio: User, runner: User) -> None:
-    page = _text(_logged_in(client, other_physio).get(reverse("home")))
+    page = _text(_logged_in(client, other_physio).get(reverse("programs:home")))
     assert "No patient has accepted an invitation from you yet." in page
     assert runner.email not in page
 
 
 def test_home_for_anonymous_explains_and_offers_login(client: Client, plan: Plan, runner: User) -> None:
-    response = client.get(reverse("home"))
+    response = client.get(reverse("programs:home"))
     assert response.status_code == 200
     assert f'href="{LOGIN_PAGE}"' in response.content.decode()
     assert runner.email not in _text(response)
@@ -406,7 +408,7 @@ def test_a_red_flag_plan_sends_the_runner_to_a_clinician(client: Client, red_fla
     assert SEE_A_CLINICIAN in detail
     assert message in detail
 
-    home_response = client.get(reverse("home"))
+    home_response = client.get(reverse("programs:home"))
     home = _text(home_response)
     assert SEE_A_CLINICIAN in home
     assert message in home
@@ -423,14 +425,14 @@ def test_the_linked_physio_sees_the_red_flag_too(client: Client, red_flag_plan: 
 def test_a_plan_without_red_flags_has_no_referral(client: Client, plan: Plan, runner: User) -> None:
     _logged_in(client, runner)
     assert SEE_A_CLINICIAN not in _text(client.get(_url(plan, "detail")))
-    assert SEE_A_CLINICIAN not in _text(client.get(reverse("home")))
+    assert SEE_A_CLINICIAN not in _text(client.get(reverse("programs:home")))
 
 
 def test_a_red_flag_plan_does_not_also_offer_the_exercise_plan(
     client: Client, red_flag_plan: Plan, runner: User
 ) -> None:
     assert red_flag_plan.pathway_reason
-    home = _text(_logged_in(client, runner).get(reverse("home")))
+    home = _text(_logged_in(client, runner).get(reverse("programs:home")))
     assert red_flag_plan.pathway_reason not in home  # home already gets this right
     detail = _text(client.get(_url(red_flag_plan, "detail")))
     assert red_flag_plan.pathway_reason not in detail
@@ -443,6 +445,6 @@ def test_a_physio_sees_severe_pain_as_needing_attention(client: Client, plan: Pl
         for p in session.prescriptions.all()
     ]
     session_log_record(session=session, runner=runner, entries=entries)
-    page = _text(_logged_in(client, physio).get(reverse("home")))
+    page = _text(_logged_in(client, physio).get(reverse("programs:home")))
     assert "Needs your attention:" in page and "paused: pain 9/10" in page
     assert "_" not in page.split("Needs your attention:")[1].split("\n")[0]

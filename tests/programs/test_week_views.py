@@ -71,7 +71,7 @@ def test_each_day_is_one_line_with_done_missed_today_and_coming(plan: Plan, runn
         for session in PlannedSession.objects.filter(plan=plan, date=logged_day).exclude(kind="rest"):
             _log_painless(session, runner)
     with _at(today):
-        page = signed_in.get(reverse("plans:week", args=[plan.pk, 1])).content.decode()
+        page = signed_in.get(reverse("programs:plan-week", args=[plan.pk, 1])).content.decode()
 
     lines = dict(zip([START + dt.timedelta(days=i) for i in range(7)], _day_lines(page), strict=True))
     assert lines[logged_day][0] == "done" and lines[logged_day][1].endswith("Done ✓")
@@ -80,14 +80,14 @@ def test_each_day_is_one_line_with_done_missed_today_and_coming(plan: Plan, runn
     assert lines[coming_day][0] == "coming" and lines[coming_day][1].endswith("Coming")
     assert lines[logged_day][1].startswith(f"{logged_day:%a} {logged_day.day} {logged_day:%b} · ")
     for date in work_days:
-        assert f'href="{reverse("plans:day", args=[plan.pk, date.isoformat()])}"' in page
+        assert f'href="{reverse("programs:plan-day", args=[plan.pk, date.isoformat()])}"' in page
 
 
 def test_a_line_names_the_session_its_minutes_and_the_run_in_the_runners_units(
     plan: Plan, runner: User, signed_in: Client
 ) -> None:
     with _at(START):
-        page = signed_in.get(reverse("plans:week", args=[plan.pk, 1])).content.decode()
+        page = signed_in.get(reverse("programs:plan-week", args=[plan.pk, 1])).content.decode()
     texts = [text for _, text in _day_lines(page)]
     strength = next(s for s in _work_sessions(plan, 1) if s.kind == "strength")
     strength_line = texts[(strength.date - START).days]
@@ -104,7 +104,7 @@ def test_the_weeks_running_target_and_stage_head_the_page_with_links_to_the_othe
 ) -> None:
     week = plan.plan_weeks.get(number=2)
     with _at(START):
-        response = signed_in.get(reverse("plans:week", args=[plan.pk, 2]))
+        response = signed_in.get(reverse("programs:plan-week", args=[plan.pk, 2]))
     page = response.content.decode()
     text = _visible(page)
     if week.target_distance:
@@ -112,29 +112,29 @@ def test_the_weeks_running_target_and_stage_head_the_page_with_links_to_the_othe
     else:
         assert "No running this week" in text
     assert "Week 2 · " in text
-    assert reverse("plans:week", args=[plan.pk, 1]) in page
-    assert reverse("plans:week", args=[plan.pk, 3]) in page
+    assert reverse("programs:plan-week", args=[plan.pk, 1]) in page
+    assert reverse("programs:plan-week", args=[plan.pk, 3]) in page
     with _at(START):
-        last = signed_in.get(reverse("plans:week", args=[plan.pk, 4])).content.decode()
-    assert reverse("plans:week", args=[plan.pk, 5]) not in last
+        last = signed_in.get(reverse("programs:plan-week", args=[plan.pk, 4])).content.decode()
+    assert reverse("programs:plan-week", args=[plan.pk, 5]) not in last
 
 
 def test_the_week_tab_opens_the_week_of_today(plan: Plan, signed_in: Client) -> None:
     with _at(START + dt.timedelta(days=9)):
-        response = signed_in.get(reverse("plans:current-week"))
+        response = signed_in.get(reverse("programs:current-week"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("plans:week", args=[plan.pk, 2])
+    assert response["Location"] == reverse("programs:plan-week", args=[plan.pk, 2])
     with _at(START - dt.timedelta(days=3)):
-        before = signed_in.get(reverse("plans:current-week"))
-    assert before["Location"] == reverse("plans:week", args=[plan.pk, 1])
+        before = signed_in.get(reverse("programs:current-week"))
+    assert before["Location"] == reverse("programs:plan-week", args=[plan.pk, 1])
 
 
 def test_the_week_tab_without_a_plan_goes_home(client: Client, other_runner: User, physio: User) -> None:
     for user in (other_runner, physio):
         client.force_login(user)
-        response = client.get(reverse("plans:current-week"))
+        response = client.get(reverse("programs:current-week"))
         assert response.status_code == 302
-        assert response["Location"] == reverse("home")
+        assert response["Location"] == reverse("programs:home")
 
 
 def test_the_week_tab_follows_the_current_plan_not_an_ended_one(
@@ -143,13 +143,13 @@ def test_the_week_tab_follows_the_current_plan_not_an_ended_one(
     Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.ENDED)
     newer = create_plan(runner, intake_data, 4)
     with _at(START):
-        response = signed_in.get(reverse("plans:current-week"))
-    assert response["Location"] == reverse("plans:week", args=[newer.pk, 1])
+        response = signed_in.get(reverse("programs:current-week"))
+    assert response["Location"] == reverse("programs:plan-week", args=[newer.pk, 1])
 
 
 def test_another_runner_cannot_see_the_week(plan: Plan, client: Client, other_runner: User) -> None:
     client.force_login(other_runner)
-    assert client.get(reverse("plans:week", args=[plan.pk, 1])).status_code == 404
+    assert client.get(reverse("programs:plan-week", args=[plan.pk, 1])).status_code == 404
 
 
 def _page_queries(client: Client, url: str) -> int:
@@ -169,11 +169,11 @@ def test_the_week_page_reads_the_same_few_queries_for_a_short_and_a_long_plan(
         with _at(first.date):
             _log_painless(first, runner)
     with _at(START + dt.timedelta(days=2)):
-        counts = [_page_queries(signed_in, reverse("plans:week", args=[p.pk, 1])) for p in (short, long)]
+        counts = [_page_queries(signed_in, reverse("programs:plan-week", args=[p.pk, 1])) for p in (short, long)]
         assert counts[0] == counts[1]
         # the session and user, the plan, the runner's profile, then the read model's week (at most 6)
         with django_assert_max_num_queries(10):
-            signed_in.get(reverse("plans:week", args=[long.pk, 1]))
+            signed_in.get(reverse("programs:plan-week", args=[long.pk, 1]))
 
 
 def test_the_plan_page_is_one_line_a_week_with_sessions_done_and_this_week_marked(
@@ -183,7 +183,7 @@ def test_the_plan_page_is_one_line_a_week_with_sessions_done_and_this_week_marke
     with _at(first.date):
         _log_painless(first, runner)
     with _at(START + dt.timedelta(days=8)), django_assert_max_num_queries(8):
-        page = signed_in.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+        page = signed_in.get(reverse("programs:plan-detail", args=[plan.pk])).content.decode()
     listing = page[page.index('<ul class="plan-weeks">') :]
     listing = listing[: listing.index("</ul>")]
     rows = re.findall(r"<li([^>]*)>(.*?)</li>", listing, re.S)
@@ -206,6 +206,6 @@ def test_the_runner_reads_why_the_running_is_set_without_source_codes_which_thei
     for user, sees_sources in ((runner, False), (physio, True)):
         client.force_login(user)
         with _at(START):
-            text = _visible(client.get(reverse("plans:week", args=[plan.pk, 1])).content.decode())
+            text = _visible(client.get(reverse("programs:plan-week", args=[plan.pk, 1])).content.decode())
         assert week.running_reason in text
         assert (week.running_source in text) is sees_sources

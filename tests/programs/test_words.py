@@ -48,12 +48,12 @@ def test_the_intake_result_today_the_physio_pages_and_the_api_say_the_same_urgen
     with at(START):
         client.force_login(runner)
         if plan.referral["stops_plan"]:
-            assert said in main_text(client.get(reverse("intake:referral")).content)
-        today = main_text(client.get(reverse("home")).content)
+            assert said in main_text(client.get(reverse("programs:intake-referral")).content)
+        today = main_text(client.get(reverse("programs:home")).content)
         intake_api = api.get(f"/api/v1/intakes/{plan.intake_id}/").json()
         client.force_login(physio)
-        patient_page = main_text(client.get(reverse("patient-detail", args=[runner.pk])).content)
-        clearance = main_text(client.get(reverse("plan-clearance", args=[runner.pk, plan.pk])).content)
+        patient_page = main_text(client.get(reverse("programs:patient-detail", args=[runner.pk])).content)
+        clearance = main_text(client.get(reverse("programs:plan-clearance", args=[runner.pk, plan.pk])).content)
 
     assert said in today
     assert said in patient_page

@@ -1,0 +1,59 @@
+"""/api/v1/: every endpoint of the API in one router, JSON only, documented by the OpenAPI schema at /api/schema/
+(docs/api.md)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, path, re_path
+from rest_framework.routers import SimpleRouter
+
+from accounts.api import care_views
+from accounts.api import views as account_views
+from accounts.api.push import PushSubscriptionsView
+from exercises.api.views import ExerciseViewSet
+from programs.api.views import logs as log_views
+from programs.api.views.physio import (
+    PatientPlansView,
+    PlanClearanceView,
+    PlanProgramView,
+    PlanTemplateView,
+    PrescriptionView,
+    TemplateViewSet,
+)
+from programs.api.views.plans import IntakeViewSet, PathwayViewSet, PlanChangeListView, PlanViewSet
+from rehabplan.api import api_not_found
+
+router = SimpleRouter()
+router.register("auth/tokens", account_views.ApiTokenViewSet, basename="api-token")
+router.register("patients", care_views.PatientViewSet, basename="api-patient")
+router.register("invitations", care_views.InvitationViewSet, basename="api-invitation")
+router.register("physios", care_views.MyPhysioViewSet, basename="api-physio")
+router.register("messages", care_views.MessageViewSet, basename="api-message")
+router.register("exercises", ExerciseViewSet, basename="exercise")
+router.register("pathways", PathwayViewSet, basename="pathway")
+router.register("intakes", IntakeViewSet, basename="intake")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("logs", log_views.SessionLogViewSet, basename="api-log")
+router.register("morning-checks", log_views.MorningCheckViewSet, basename="api-morning-check")
+router.register("templates", TemplateViewSet, basename="api-template")
+
+# Ids up to 18 digits: anything longer is not a row of ours (404), never an integer overflow in the query.
+ID = r"(?P<pk>[0-9]{1,18})"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("auth/token/", account_views.TokenView.as_view(), name="api-auth-token"),
+    path("plans/<int:pk>/changes/", PlanChangeListView.as_view(), name="plan-changes"),
+    *router.urls,
+    path("profile/", account_views.ProfileView.as_view(), name="api-profile"),
+    path("me/digest/", account_views.DigestView.as_view(), name="api-digest"),
+    path("me/push-subscriptions/", PushSubscriptionsView.as_view(), name="api-push-subscriptions"),
+    path("calendar-token/", account_views.CalendarTokenView.as_view(), name="api-calendar-token"),
+    path("export/", account_views.ExportView.as_view(), name="api-export"),
+    path("account/", account_views.AccountView.as_view(), name="api-account"),
+    re_path(rf"^patients/{ID}/plans/$", PatientPlansView.as_view(), name="patient-plans"),
+    re_path(rf"^prescriptions/{ID}/$", PrescriptionView.as_view(), name="prescription"),
+    re_path(rf"^plans/{ID}/clearance/$", PlanClearanceView.as_view(), name="api-plan-clearance"),
+    re_path(rf"^plans/{ID}/program/$", PlanProgramView.as_view(), name="plan-program"),
+    re_path(rf"^plans/{ID}/template/$", PlanTemplateView.as_view(), name="plan-template"),
+    # [\s\S], not ".": a path may carry an encoded line break (%0A), which "." does not match.
+    re_path(r"^[\s\S]*$", api_not_found),
+]
