@@ -24,14 +24,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import care
 from accounts.forms import InvitationForm
 from accounts.models import CareLink, Invitation
+from programs.clinical.start_window import start_window
 from programs.clinical.words import urgency_label
 from programs.models import Plan
 from programs.selectors import plans as selectors
 from programs.services.care import plan_clinician_clear
 from programs.views.common import AuthenticatedRequest, require_physio
-
-# As far ahead as the API lets a clearance start (programs/api/serializers/physio.py).
-START_DAYS_AHEAD = 365
 
 
 def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -135,12 +133,8 @@ class ClearanceForm(forms.Form):
 
     def clean_start(self) -> dt.date:
         start: dt.date = self.cleaned_data["start"]
-        if start < self.today:
-            raise forms.ValidationError(
-                f"Choose {date_format(self.today, 'D j M')} (the runner's today) or later: what is past stays as it was."
-            )
-        if start > self.today + dt.timedelta(days=START_DAYS_AHEAD):
-            raise forms.ValidationError("Clearance can start at most a year from today.")
+        if problem := start_window(self.today).problem(start):
+            raise forms.ValidationError(problem)
         return start
 
 
