@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import care
 from accounts.forms import InvitationForm
-from accounts.models import CareLink, Invitation
+from accounts.models import Invitation
 from programs.clinical.start_window import start_window
 from programs.clinical.words import urgency_label
 from programs.models import Plan
@@ -150,9 +150,8 @@ def _after_clearance_url(runner_id: int) -> str:
 def plan_clearance(request: AuthenticatedRequest, runner_id: int, plan_id: int) -> HttpResponse:
     """The referral a patient's plan is held by, and the form that records the assessment and clears it."""
     require_physio(request)
-    patients = CareLink.objects.patients_of(request.user)
     plan = get_object_or_404(
-        Plan.objects.filter(runner__in=patients).select_related("runner__runner_profile"),
+        Plan.objects.of_patients(request.user).select_related("runner__runner_profile"),
         pk=plan_id,
         runner_id=runner_id,
     )
