@@ -58,6 +58,11 @@ class PlanQuerySet(models.QuerySet["Plan"]):
         """Plans the user may see: their own, or, for a physio, their patients' (accounts.CareLink.objects.patients_of)."""
         return self.filter(Q(runner=user) | Q(runner__in=CareLink.objects.patients_of(user)))
 
+    def of_patients(self, physio: User) -> PlanQuerySet:
+        """Plans of the runners actively linked to this physio (`CareLink.objects.of_physio`, the one care-link rule):
+        what every physio page and endpoint that reaches a plan starts from, so none lets a revoked link through."""
+        return self.filter(runner__in=CareLink.objects.patients_of(physio))
+
     def current_for_runner(self, runner: User) -> Plan | None:
         """The runner's plan in use: the newest that has not ended."""
         return self.filter(runner=runner).exclude(status=PlanStatus.ENDED).order_by("-created_at", "-id").first()

@@ -12,6 +12,11 @@ MILES_TO_KM = 1.609344
 # 3-6 months (Goom 2016), so a year leaves room to go slower without plans that run on forever. Forms, serializers,
 # the CLI, the services and the database constraints all read this.
 MAX_PLAN_WEEKS = 52
+# How far ahead a plan, a clearance or a change of program may start (programs.clinical.start_window): a year, so a
+# physio can plan around a season while a typo in the year is still refused.
+START_DAYS_AHEAD = 365
+# How far back a runner's own new plan may start: a plan started last Monday. What a physio starts never goes back.
+OWN_PLAN_DAYS_BACK = 7
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ is never told two different things about the same fact.
 
 from __future__ import annotations
 
+import datetime as dt
+
 # How soon to see someone, by referral urgency (programs.clinical.types.URGENCIES). The screening message, the intake's
 # see-a-clinician pages and the physio's clearance page all say this sentence, so the time frame cannot drift apart.
 URGENCY_WORDS: dict[str, str] = {
@@ -43,3 +45,21 @@ RUNNING_NAME = "Running"
 def session_kind_label(kind: str) -> str:
     """'Strength', 'Run', 'Cross-training'; a kind added later without words reads as itself, in plain words."""
     return SESSION_KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
+
+
+def short_date(date: dt.date) -> str:
+    """'Mon 23 Nov': a day near today, as the pages and messages name it."""
+    return f"{date:%a} {date.day} {date:%b}"
+
+
+def start_window_message(start: dt.date, *, earliest: dt.date, latest: dt.date, today: dt.date) -> str:
+    """What to choose instead of a start outside `earliest`..`latest` (programs.clinical.start_window): the physio's
+    clearance and program pages, the assign form and the API all say this, so one surface never accepts what another
+    refuses in other words."""
+    if start > latest:
+        return "Choose a date at most a year from today."
+    if earliest == today:
+        return f"Choose {short_date(today)} (the runner's today) or later: what is past stays as it was."
+    back = (today - earliest).days
+    how_long = "a week" if back == 7 else f"{back} days"
+    return f"Choose {short_date(earliest)} or later: a plan can start at most {how_long} ago."

@@ -23,6 +23,7 @@ from programs.clinical.config import MAX_PLAN_WEEKS
 from programs.clinical.dosing import describe
 from programs.clinical.edits import NO_EDITS, AddedExercise, ProgramEdits
 from programs.clinical.pathways import Pathway
+from programs.clinical.start_window import start_window
 from programs.clinical.words import session_kind_label
 
 EDITABLE_KINDS: tuple[str, ...] = ("strength", "mobility", "cross_training")  # what a physio edits exercise by exercise
@@ -511,6 +512,7 @@ class AssignStartForm(forms.Form):
         today: dt.date,
     ) -> None:
         super().__init__(data, initial={"source": "intake", "start": today})
+        self.today = today
         self.pathways = pathways
         self.templates = {str(t.pk): t for t in templates}
         choices = [("intake", f"What the runner's answers choose: {own_choice}")]
@@ -530,6 +532,12 @@ class AssignStartForm(forms.Form):
         self.fields["weeks"].help_text = "Blank: the template's length, or 8 weeks."
         for key in ("min_value", "max_value", "invalid"):
             self.fields["weeks"].error_messages[key] = WEEKS_MESSAGE
+
+    def clean_start(self) -> dt.date:
+        start: dt.date = self.cleaned_data["start"]
+        if problem := start_window(self.today).problem(start):
+            raise ValidationError(problem)
+        return start
 
     @property
     def pathway(self) -> str | None:
@@ -567,8 +575,8 @@ class PlanEditForm(forms.Form):
 
     def clean_start(self) -> dt.date:
         start: dt.date = self.cleaned_data["start"]
-        if start < self.today:
-            raise ValidationError(f"Changes start today ({self.today:%a} {self.today.day} {self.today:%b}) or later.")
+        if problem := start_window(self.today).problem(start):
+            raise ValidationError(problem)
         return start
 
     def clean_note(self) -> str:

@@ -24,20 +24,18 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, QuerySet
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
+from django.shortcuts import get_object_or_404
 
-from accounts.models import CareLink
+from accounts.models import CareLink, User
 from programs.clinical.config import DEFAULT_CONFIG
 from programs.clinical.pathways import load_pathways
 from programs.models import DayLog, ExerciseLog, Plan, PlannedSession, PlanStatus, PlanWeek, SessionLog
 from programs.selectors.plans import week_number_of
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 FLAG_WINDOW_DAYS = 14
 NO_LOG_DAYS = 4
@@ -110,6 +108,17 @@ class PatientRow:
     @property
     def flag_codes(self) -> tuple[str, ...]:
         return tuple(f.code for f in self.flags)
+
+
+def patients_of(physio: User) -> QuerySet[User]:
+    """The runners actively linked to this physio (`CareLink.objects.of_physio`, the one care-link rule)."""
+    return User.objects.filter(pk__in=CareLink.objects.patients_of(physio)).select_related("runner_profile")
+
+
+def linked_patient_or_404(physio: User, runner_id: int) -> User:
+    """The runner, only when actively linked to this physio; a 404 otherwise, whether or not the runner exists (an
+    outsider learns nothing). The physio's pages and the API both fetch a patient here."""
+    return get_object_or_404(patients_of(physio), pk=runner_id)
 
 
 def patient_rows(physio: User, *, today: dt.date) -> list[PatientRow]:

@@ -20,6 +20,7 @@ from programs.clinical import types as domain
 from programs.clinical.contract import intake_from_dict
 from programs.clinical.edits import NO_EDITS, ProgramEdits, edit_problems, edits_to_dict
 from programs.clinical.pathways import Pathway
+from programs.clinical.start_window import start_window
 from programs.clinical.state_json import pain_limits_from_dict, state_from_dict
 from programs.models import Plan, PlanChange, PlanChangeKind, PlanStatus, ProgramTemplate
 from programs.reminders.news import reminders_plan_changed
@@ -44,8 +45,8 @@ def plan_program_edit(*, plan: Plan, physio: User, edits: ProgramEdits, note: st
     _require_editable(plan, physio)
     if not note.strip():
         raise ValidationError({"note": "Say what changes and why; the runner sees it."})
-    if start < runner_today(plan.runner):
-        raise ValidationError({"start": "Changes start today or later: what has been is never rewritten."})
+    if problem := start_window(runner_today(plan.runner)).problem(start):
+        raise ValidationError({"start": problem})
     _inputs, intake, pathway = _checked(plan, edits)
     before = plan.program_edits or {}
     after = edits_to_dict(edits)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,10 +18,11 @@ from accounts.models import CareLink, User
 from exercises.catalogue import Catalogue, ExerciseSpec
 from programs.clinical.contract import intake_from_dict
 from programs.clinical.generator import pathway_item_of, swap_choices
-from programs.clinical.pathways import PathwayItem
+from programs.clinical.pathways import Pathway, PathwayItem, Phase
 from programs.clinical.state_json import state_from_dict, state_to_dict
+from programs.clinical.types import Intake
 from programs.models import Plan, PlanChange, PlanChangeKind, PlanStateChange, PlanStatus, PlanWeek, Prescription
-from programs.selectors.plans import plan_read
+from programs.selectors.plans import StoredDay, plan_read
 from programs.services.generation import generate_for, pinned_inputs
 from programs.services.plan_sync import sync_future
 from programs.services.plans import plan_locked
@@ -51,18 +53,68 @@ def _may_swap(user: User, plan: Plan) -> bool:
     return user.pk == plan.runner_id or CareLink.objects.physio_may_see(user, plan.runner_id)
 
 
+def _why_not(*, plan: Plan, logged: bool, date: dt.date, overridden: bool, today: dt.date) -> str | None:
+    """Why an exercise cannot be swapped, or None: the one rule behind the swap page, the day page's swap links and
+    `exercise_swap`, so a link never leads to a page that refuses."""
+    if plan.status != PlanStatus.ACTIVE:
+        return "This plan is not active, so its exercises stay as they are."
+    if logged:
+        return "This session is already logged; what you did stays as it was."
+    if date < today:
+        return "This day has passed; only coming sessions can change."
+    if overridden:
+        return "Your physio set this exercise by hand; ask them to change it."
+    return None
+
+
 def _swappable(prescription: Prescription, today: dt.date) -> str | None:
     """Why this prescription cannot be swapped, or None."""
     session = prescription.session
-    if session.plan.status != PlanStatus.ACTIVE:
-        return "This plan is not active, so its exercises stay as they are."
-    if hasattr(session, "log"):
-        return "This session is already logged; what you did stays as it was."
-    if session.date < today:
-        return "This day has passed; only coming sessions can change."
-    if prescription.overridden:
-        return "Your physio set this exercise by hand; ask them to change it."
-    return None
+    return _why_not(
+        plan=session.plan,
+        logged=hasattr(session, "log"),
+        date=session.date,
+        overridden=prescription.overridden,
+        today=today,
+    )
+
+
+@dataclass(frozen=True)
+class _Stage:
+    """What the choices in one week of a plan are made from; loaded once, asked about each exercise of a day."""
+
+    catalogue: Catalogue
+    phase: Phase | None
+    intake: Intake
+    restricted: frozenset[str]
+    swaps: dict[str, str]
+
+    def item_of(self, slot: str) -> PathwayItem | None:
+        return pathway_item_of(self.phase, slot) if self.phase is not None else None
+
+    def options(self, item: PathwayItem) -> tuple[PathwayItem, ...]:
+        """The item and its alternatives the runner may schedule; none when there is only the one (nothing to
+        swap to)."""
+        assert self.phase is not None  # an item comes from `item_of`, which needs the phase
+        candidates = swap_choices(
+            item,
+            self.phase,
+            intake=self.intake,
+            catalogue=self.catalogue,
+            restricted=self.restricted,
+            swaps=self.swaps,
+        )
+        return candidates if len(candidates) > 1 else ()
+
+
+def _stage(plan: Plan, catalogue: Catalogue, pathways: Mapping[str, Pathway], phase: str) -> _Stage:
+    return _Stage(
+        catalogue=catalogue,
+        phase=next((p for p in pathways[plan.pathway].phases if p.slug == phase), None),
+        intake=intake_from_dict(plan.intake.data),
+        restricted=frozenset((plan.referral or {}).get("restrictions", ())),
+        swaps=dict(state_from_dict(plan.state).swaps),
+    )
 
 
 def swap_choices_for(*, prescription: Prescription, today: dt.date) -> SwapChoices:
@@ -75,22 +127,37 @@ def swap_choices_for(*, prescription: Prescription, today: dt.date) -> SwapChoic
     if not plan.pathway or why_not is not None:
         return SwapChoices(None, current, (), why_not or "")
     week = PlanWeek.objects.filter(plan=plan, number=prescription.session.week_number).first()
-    pathway = pathways[plan.pathway]
-    phase = next((p for p in pathway.phases if week is not None and p.slug == week.phase), None)
-    item = pathway_item_of(phase, prescription.slot) if phase is not None else None
-    if phase is None or item is None:
+    if week is None:
         return SwapChoices(None, current, ())
-    restricted = frozenset((plan.referral or {}).get("restrictions", ()))
-    candidates = swap_choices(
-        item,
-        phase,
-        intake=intake_from_dict(plan.intake.data),
-        catalogue=catalogue,
-        restricted=restricted,
-        swaps=dict(state_from_dict(plan.state).swaps),
+    stage = _stage(plan, catalogue, pathways, week.phase)
+    item = stage.item_of(prescription.slot)
+    if item is None:
+        return SwapChoices(None, current, ())
+    options = tuple(
+        SwapOption(c.exercise, catalogue[c.exercise], c.exercise == prescription.slot) for c in stage.options(item)
     )
-    options = tuple(SwapOption(c.exercise, catalogue[c.exercise], c.exercise == prescription.slot) for c in candidates)
-    return SwapChoices(item, current, options if len(options) > 1 else ())
+    return SwapChoices(item, current, options)
+
+
+def swappable_ids(*, plan: Plan, day: StoredDay, today: dt.date) -> frozenset[int]:
+    """The day's prescriptions for which `swap_choices_for` offers another exercise: the same rule, with the plan's
+    inputs loaded once for the day instead of once per exercise."""
+    if not plan.pathway or day.week is None:
+        return frozenset()
+    items = [
+        item
+        for session in day.sessions
+        if session.kind != "run"  # runs follow the running rules; no pathway item lists them
+        for item in session.items
+        if _why_not(plan=plan, logged=session.logged, date=day.date, overridden=item.overridden, today=today) is None
+    ]
+    if not items:
+        return frozenset()
+    catalogue, pathways, _config = pinned_inputs(plan)
+    stage = _stage(plan, catalogue, pathways, day.week.phase)
+    return frozenset(
+        item.id for item in items if (pathway_item := stage.item_of(item.slot)) and stage.options(pathway_item)
+    )
 
 
 def _name(catalogue: Catalogue, slug: str) -> str:

@@ -23,15 +23,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import care
 from accounts.forms import InvitationForm
-from accounts.models import CareLink, Invitation
+from accounts.models import Invitation
+from programs.clinical.start_window import start_window
 from programs.clinical.words import urgency_label
 from programs.models import Plan
 from programs.selectors import plans as selectors
 from programs.services.care import plan_clinician_clear
 from programs.views.common import AuthenticatedRequest, require_physio
-
-# As far ahead as the API lets a clearance start (programs/api/serializers/physio.py).
-START_DAYS_AHEAD = 365
 
 
 def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -135,12 +133,8 @@ class ClearanceForm(forms.Form):
 
     def clean_start(self) -> dt.date:
         start: dt.date = self.cleaned_data["start"]
-        if start < self.today:
-            raise forms.ValidationError(
-                f"Choose {date_format(self.today, 'D j M')} (the runner's today) or later: what is past stays as it was."
-            )
-        if start > self.today + dt.timedelta(days=START_DAYS_AHEAD):
-            raise forms.ValidationError("Clearance can start at most a year from today.")
+        if problem := start_window(self.today).problem(start):
+            raise forms.ValidationError(problem)
         return start
 
 
@@ -156,9 +150,8 @@ def _after_clearance_url(runner_id: int) -> str:
 def plan_clearance(request: AuthenticatedRequest, runner_id: int, plan_id: int) -> HttpResponse:
     """The referral a patient's plan is held by, and the form that records the assessment and clears it."""
     require_physio(request)
-    patients = CareLink.objects.patients_of(request.user)
     plan = get_object_or_404(
-        Plan.objects.filter(runner__in=patients).select_related("runner__runner_profile"),
+        Plan.objects.of_patients(request.user).select_related("runner__runner_profile"),
         pk=plan_id,
         runner_id=runner_id,
     )

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django_htmx.middleware import HtmxDetails
 
-from accounts.models import CareLink, User
+from accounts.models import User
 from programs.models import Plan
 from programs.selectors import plans as selectors
 from programs.selectors.versions import pathway_of
@@ -29,12 +29,6 @@ def plan_for_user(request: AuthenticatedRequest, plan_id: int) -> Plan:
 def require_physio(request: AuthenticatedRequest) -> None:
     if not request.user.is_physio:
         raise PermissionDenied("Only a physiotherapist's account has patients.")
-
-
-def linked_patient(physio: User, runner_id: int) -> User:
-    """The runner, only when actively linked to this physio: a 404 otherwise, whether or not the runner exists."""
-    patients = CareLink.objects.patients_of(physio)
-    return get_object_or_404(User.objects.select_related("runner_profile").filter(pk__in=patients), pk=runner_id)
 
 
 def phase_names(plan: Plan) -> dict[str, str]:

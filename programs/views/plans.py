@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,15 +12,12 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from programs.clinical.contract import intake_from_dict
-from programs.clinical.generator import pathway_item_of, swap_choices
-from programs.clinical.state_json import state_from_dict
 from programs.clinical.words import RUNNING_NAME
-from programs.models import Plan, PlannedSession, PlanStatus, Prescription
+from programs.forms.plans import SwapForm
+from programs.models import PlannedSession, PlanStatus, Prescription
 from programs.selectors import plans as selectors
 from programs.selectors.plans import SessionRow, StoredWeek
-from programs.services.generation import pinned_inputs
-from programs.services.swaps import exercise_swap, swap_choices_for
+from programs.services.swaps import exercise_swap, swap_choices_for, swappable_ids
 from programs.templatetags.plans import run_names, session_label
 from programs.views.common import AuthenticatedRequest, phase_names, plan_for_user, this_week
 
@@ -134,43 +129,13 @@ def plan_week(request: AuthenticatedRequest, plan_id: int, number: int) -> HttpR
     return render(request, "programs/plan_week.html", context)
 
 
-def _swappable_ids(plan: Plan, day: selectors.StoredDay, today: dt.date) -> set[int]:
-    """The day's coming, unlogged exercises that have another exercise the runner could do in their place."""
-    if plan.status != PlanStatus.ACTIVE or not plan.pathway or day.week is None or day.date < today:
-        return set()
-    items = [i for s in day.sessions if not s.logged and s.kind != "run" for i in s.items if not i.overridden]
-    if not items:
-        return set()
-    catalogue, pathways, _config = pinned_inputs(plan)
-    phase = next((p for p in pathways[plan.pathway].phases if p.slug == day.week.phase), None)
-    if phase is None:
-        return set()
-    intake = intake_from_dict(plan.intake.data)
-    restricted = frozenset((plan.referral or {}).get("restrictions", ()))
-    swaps = dict(state_from_dict(plan.state).swaps)
-    found = set()
-    for item in items:
-        pathway_item = pathway_item_of(phase, item.slot)
-        if (
-            pathway_item is not None
-            and len(
-                swap_choices(
-                    pathway_item, phase, intake=intake, catalogue=catalogue, restricted=restricted, swaps=swaps
-                )
-            )
-            > 1
-        ):
-            found.add(item.id)
-    return found
-
-
 @login_required
 def plan_day(request: AuthenticatedRequest, plan_id: int, date: dt.date) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
     day = selectors.plan_day_read(plan, date)
     if day.week is None:
         raise Http404("This day is outside the plan.")
-    swappable = _swappable_ids(plan, day, selectors.runner_today(plan.runner))
+    swappable = swappable_ids(plan=plan, day=day, today=selectors.runner_today(plan.runner))
     swaps = [(item, s) for s in day.sessions for item in s.items if item.id in swappable]
     context = {"plan": plan, "day": day, "phases": phase_names(plan), "swaps": swaps}
     return render(request, "programs/plan_day.html", context)
@@ -185,21 +150,6 @@ def plan_changes(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
 
 
 # ---------------------------------------------------------------- swapping an exercise
-
-
-class SwapForm(forms.Form):
-    exercise = forms.ChoiceField(
-        label="Do this instead",
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose the exercise you want to do instead.",
-            "invalid_choice": "Choose one of the exercises listed.",
-        },
-    )
-
-    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["exercise"].choices = choices  # type: ignore[attr-defined]
 
 
 @login_required

@@ -34,20 +34,14 @@ from programs.forms.editor import (
     rows_from_plan,
 )
 from programs.models import Intake, Plan, PlanStatus, ProgramTemplate
+from programs.selectors.patients import linked_patient_or_404
 from programs.selectors.plans import runner_today
 from programs.services import program_edits as edit_services
 from programs.services.assign import plan_assign, program_preview
 from programs.services.generation import PinnedInputs, current_inputs, pathways, pinned_inputs
 from programs.services.program_edits import plan_program_edit, plan_program_preview
 from programs.services.templates import template_create
-from programs.views.common import AuthenticatedRequest, linked_patient
-
-
-def linked_runner(request: AuthenticatedRequest, runner_id: int) -> User:
-    """The runner, if the signed-in physio has an active link to them; a 404 for anyone else."""
-    if not request.user.is_physio:
-        raise Http404("There is no such patient.")
-    return linked_patient(request.user, runner_id)
+from programs.views.common import AuthenticatedRequest
 
 
 def patient_page(runner: User) -> str:
@@ -90,7 +84,7 @@ def program_assign(request: AuthenticatedRequest, runner_id: int) -> HttpRespons
     """Step 1 (GET, no choice yet): where the program starts from. Step 2 (GET with the choice, or POST): the
     editor, then Preview, Publish or Save as template."""
     physio = request.user
-    runner = linked_runner(request, runner_id)
+    runner = linked_patient_or_404(request.user, runner_id)
     today = runner_today(runner)
     templates = list(ProgramTemplate.objects.filter(owner=physio))
     data = request.POST if request.method == "POST" else (request.GET if "source" in request.GET else None)
@@ -233,7 +227,7 @@ def _editable_plan(runner: User, plan_id: int) -> Plan:
 def program_edit(request: AuthenticatedRequest, runner_id: int, plan_id: int) -> HttpResponse:
     """The editor for an active plan, pre-filled with its edits; saving needs a note and a first day (not before
     the runner's today). Logged and completed sessions never change (`plan_program_edit`)."""
-    runner = linked_runner(request, runner_id)
+    runner = linked_patient_or_404(request.user, runner_id)
     plan = _editable_plan(runner, plan_id)
     return plan_edit_page(request, runner, plan, editing=request.method == "POST")
 
@@ -302,7 +296,7 @@ def plan_edit_page(
 @login_required
 def template_from_plan(request: AuthenticatedRequest, runner_id: int, plan_id: int) -> HttpResponse:
     """Save a patient's program (its pathway, weeks and edits) as one of the physio's templates."""
-    runner = linked_runner(request, runner_id)
+    runner = linked_patient_or_404(request.user, runner_id)
     plan = get_object_or_404(Plan, pk=plan_id, runner=runner)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])

@@ -23,9 +23,10 @@ from programs.clinical.generator import generate_plan
 from programs.clinical.state_json import state_from_dict, state_to_dict
 from programs.clinical.types import PlanState
 from programs.models import Plan, PlanChange, PlanChangeKind, PlannedSession, Prescription
+from programs.selectors.plans import plan_day_read
 from programs.services import generation as inputs
 from programs.services.logs import session_log_record
-from programs.services.swaps import exercise_swap
+from programs.services.swaps import exercise_swap, swap_choices_for, swappable_ids
 from tests.programs.plans import START, create_plan
 
 pytestmark = pytest.mark.django_db
@@ -261,6 +262,32 @@ def test_the_day_page_offers_a_swap_for_coming_exercises_only(plan: Plan, runner
         coming_day = client.get(reverse("programs:plan-day", args=[plan.pk, second.session.date.isoformat()]))
     assert _swap_url(first) not in logged_day.content.decode()
     assert f'href="{_swap_url(second)}"' in coming_day.content.decode()
+
+
+def test_the_day_page_links_exactly_the_exercises_whose_swap_page_offers_another(plan: Plan, runner: User) -> None:
+    """One rule for both pages: a swap link that leads to "nothing to swap to", or a swap the day page hides, is
+    drift a runner would hit. Checked over the plan's first fortnight with a logged day, a past day and an exercise
+    the physio set by hand."""
+    first, second, third = _prescriptions(plan, CYCLING)[:3]
+    with _at(first.session.date):
+        _log(first.session, runner)
+    Prescription.objects.filter(pk=third.pk).update(overridden=True)
+    today = second.session.date
+    plan = Plan.objects.select_related("intake").get(pk=plan.pk)
+    linked: set[int] = set()
+    offered: set[int] = set()
+    for offset in range(14):
+        day = plan_day_read(plan, START + dt.timedelta(days=offset))
+        linked |= swappable_ids(plan=plan, day=day, today=today)
+        for prescription in Prescription.objects.filter(plan=plan, session__date=day.date).select_related(
+            "session", "exercise"
+        ):
+            prescription.plan = prescription.session.plan = plan
+            if swap_choices_for(prescription=prescription, today=today).others:
+                offered.add(prescription.pk)
+    assert linked == offered
+    assert second.pk in linked, "a coming cycling session can be swapped"
+    assert not {first.pk, third.pk} & linked, "a logged one and one the physio set by hand cannot"
 
 
 # ---------------------------------------------------------------- the state and the generator

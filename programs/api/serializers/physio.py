@@ -14,11 +14,10 @@ from accounts.models import User
 from programs.api.serializers.plans import RepsField
 from programs.clinical.config import MAX_PLAN_WEEKS
 from programs.clinical.edits import ADDABLE_KINDS
+from programs.clinical.start_window import start_window
 from programs.models import Intake, PlanChange, PlanChangeKind, PlanStatus, Prescription, ProgramTemplate
 from programs.services.generation import pathways
 from rehabplan.api import MAX_ID
-
-START_DAYS_AHEAD = 365
 
 
 def _pathway_field(**kwargs: Any) -> serializers.ChoiceField:
@@ -194,10 +193,8 @@ class PlanAssignSerializer(serializers.Serializer[Any]):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         today: dt.date = self.context["today"]
         start: dt.date = attrs["start_date"]
-        if start < today:
-            raise serializers.ValidationError({"start_date": "A plan starts today or later."})
-        if start > today + dt.timedelta(days=START_DAYS_AHEAD):
-            raise serializers.ValidationError({"start_date": "A plan can start at most a year from today."})
+        if problem := start_window(today).problem(start):
+            raise serializers.ValidationError({"start_date": problem})
         template: ProgramTemplate | None = attrs.get("template")
         if "weeks" not in attrs and template is None:
             raise serializers.ValidationError({"weeks": "Give the number of weeks, or a template that has one."})
@@ -285,10 +282,8 @@ class ClearanceSerializer(serializers.Serializer[Any]):
 
     def validate_start_date(self, value: dt.date) -> dt.date:
         today: dt.date = self.context["today"]
-        if value < today:
-            raise serializers.ValidationError("Clearance applies from today or later; what is past stays as it was.")
-        if value > today + dt.timedelta(days=START_DAYS_AHEAD):
-            raise serializers.ValidationError("Clearance can start at most a year from today.")
+        if problem := start_window(today).problem(value):
+            raise serializers.ValidationError(problem)
         return value
 
 
@@ -315,10 +310,8 @@ class PlanProgramEditSerializer(serializers.Serializer[Any]):
 
     def validate_start_date(self, value: dt.date) -> dt.date:
         today: dt.date = self.context["today"]
-        if value < today:
-            raise serializers.ValidationError("Changes start today or later: what has been is never rewritten.")
-        if value > today + dt.timedelta(days=START_DAYS_AHEAD):
-            raise serializers.ValidationError("Changes can start at most a year from today.")
+        if problem := start_window(today).problem(value):
+            raise serializers.ValidationError(problem)
         return value
 
 

@@ -15,16 +15,13 @@ from rest_framework import serializers
 
 from accounts.models import User
 from programs.api.serializers.intake import IntakeSerializer
-from programs.clinical.config import MAX_PLAN_WEEKS
+from programs.clinical.config import MAX_PLAN_WEEKS, OWN_PLAN_DAYS_BACK
 from programs.clinical.contract import intake_from_dict
 from programs.clinical.screening import screen_answers, screen_red_flags
+from programs.clinical.start_window import start_window
 from programs.clinical.types import URGENCIES, Referral
 from programs.clinical.words import RUNNING_NAME
 from programs.models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus
-
-# The API's own bounds on a new plan's start: a week back (a plan started last Monday), a year ahead.
-START_DAYS_BACK = 7
-START_DAYS_AHEAD = 365
 
 # When each pathway is chosen, in the runner's words (the rules are programs.clinical.pathways.choose_pathway, first match wins).
 WHEN_USED = {
@@ -249,10 +246,8 @@ class PlanCreateSerializer(serializers.Serializer[Any]):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         today: dt.date = self.context.get("today") or timezone.localdate()
         start: dt.date = attrs["start_date"]
-        if start < today - dt.timedelta(days=START_DAYS_BACK):
-            raise serializers.ValidationError({"start_date": "A plan can start at most a week ago."})
-        if start > today + dt.timedelta(days=START_DAYS_AHEAD):
-            raise serializers.ValidationError({"start_date": "A plan can start at most a year from today."})
+        if problem := start_window(today, days_back=OWN_PLAN_DAYS_BACK).problem(start):
+            raise serializers.ValidationError({"start_date": problem})
         race = (attrs["intake"].data.get("running") or {}).get("goal_race")
         if race and race.get("date") and str(race["date"]) < start.isoformat():
             raise serializers.ValidationError({"start_date": "Your goal race is before this date."})

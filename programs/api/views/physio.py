@@ -2,7 +2,8 @@
 plan's program edits.
 
 Physios only (a runner gets 403, an anonymous client 401). A patient is a runner with an active care link to the
-physio (`CareLink.objects.patients_of`, the one care-link rule): anyone else's runner, plan or prescription is 404,
+physio (`CareLink.objects.of_physio`, the one care-link rule, read through `Plan.objects.of_patients` and
+`selectors.patients.linked_patient_or_404` as the physio's pages do): anyone else's runner, plan or prescription is 404,
 never another physio's row. Writes go through `programs.services.templates`, `.assign` and `.care`.
 """
 
@@ -12,14 +13,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, permissions, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from accounts.models import CareLink, User
+from accounts.models import User
 from programs.api.serializers.physio import (
     ClearanceResultSerializer,
     ClearanceSerializer,
@@ -37,6 +37,7 @@ from programs.clinical.contract import plan_to_dict
 from programs.clinical.edits import edits_from_dict
 from programs.models import Plan, Prescription, ProgramTemplate
 from programs.selectors import plans as selectors
+from programs.selectors.patients import linked_patient_or_404
 from programs.services.assign import plan_assign
 from programs.services.care import SessionLoggedError, plan_clinician_clear, prescription_override
 from programs.services.program_edits import plan_program_edit, template_from_plan
@@ -49,10 +50,6 @@ ERROR = OpenApiResponse(description="The error shape: {detail, errors}.")
 
 def _id(what: str) -> OpenApiParameter:
     return OpenApiParameter("id", int, OpenApiParameter.PATH, description=f"The {what}'s id.")
-
-
-def _patients_of(physio: User) -> QuerySet[User]:
-    return User.objects.filter(pk__in=CareLink.objects.patients_of(physio))
 
 
 def _plain(exc: DjangoValidationError, *fields: str) -> exceptions.ValidationError:
@@ -118,11 +115,7 @@ class PatientPlansView(generics.ListAPIView[Plan]):
     ordering = ("-created_at", "-id")
 
     def _patient(self) -> User:
-        runner = _patients_of(request_user(self.request)).select_related("runner_profile").filter(pk=self.kwargs["pk"])
-        found = runner.first()
-        if found is None:
-            raise Http404
-        return found
+        return linked_patient_or_404(request_user(self.request), int(self.kwargs["pk"]))
 
     def get_queryset(self) -> QuerySet[Plan]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
@@ -167,10 +160,8 @@ class PrescriptionView(generics.GenericAPIView[Prescription]):
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Prescription]:
-        patients = CareLink.objects.patients_of(request_user(self.request))
-        return Prescription.objects.filter(plan__runner__in=patients).select_related(
-            "exercise", "session__plan", "session__log"
-        )
+        plans = Plan.objects.of_patients(request_user(self.request))
+        return Prescription.objects.filter(plan__in=plans).select_related("exercise", "session__plan", "session__log")
 
     @extend_schema(summary="A prescription of a patient's plan", parameters=[_id("prescription")])
     def get(self, request: Request, pk: str) -> Response:
@@ -213,8 +204,7 @@ class PlanClearanceView(generics.GenericAPIView[Plan]):
     permission_classes = PHYSIO_ONLY
 
     def get_queryset(self) -> QuerySet[Plan]:
-        patients = CareLink.objects.patients_of(request_user(self.request))
-        return Plan.objects.filter(runner__in=patients).select_related("runner__runner_profile")
+        return Plan.objects.of_patients(request_user(self.request)).select_related("runner__runner_profile")
 
     @extend_schema(
         summary="Clear a plan's red flags after an assessment",
@@ -259,8 +249,7 @@ class PlanProgramView(generics.GenericAPIView[Plan]):
     http_method_names = ["get", "put", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Plan]:
-        patients = CareLink.objects.patients_of(request_user(self.request))
-        return Plan.objects.filter(runner__in=patients).select_related("runner__runner_profile")
+        return Plan.objects.of_patients(request_user(self.request)).select_related("runner__runner_profile")
 
     @extend_schema(
         summary="A plan's program edits",
@@ -304,8 +293,7 @@ class PlanTemplateView(generics.GenericAPIView[Plan]):
     permission_classes = PHYSIO_ONLY
 
     def get_queryset(self) -> QuerySet[Plan]:
-        patients = CareLink.objects.patients_of(request_user(self.request))
-        return Plan.objects.filter(runner__in=patients)
+        return Plan.objects.of_patients(request_user(self.request))
 
     @extend_schema(
         summary="Keep a plan's program as your template",
