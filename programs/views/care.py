@@ -24,8 +24,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import care
 from accounts.forms import InvitationForm
 from accounts.models import Invitation
-from programs.clinical.start_window import start_window
 from programs.clinical.words import urgency_label
+from programs.forms.physio import ClearanceForm
 from programs.models import Plan
 from programs.selectors import plans as selectors
 from programs.services.care import plan_clinician_clear
@@ -103,39 +103,6 @@ def invitation_withdraw(request: AuthenticatedRequest, invitation_id: int) -> Ht
 
 
 # ---------------------------------------------------------------- clearance
-
-
-class ClearanceForm(forms.Form):
-    note = forms.CharField(
-        label="What your assessment found",
-        max_length=2000,
-        help_text="The runner reads this beside their plan: plain words, no abbreviations.",
-        error_messages={
-            "required": "Record what the assessment found.",
-            "max_length": "Keep it to 2000 characters or fewer.",
-        },
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    start = forms.DateField(
-        label="The plan starts (or continues in full) from",
-        help_text="The runner's today at the earliest: what is past stays as it was.",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": "Choose a start date.", "invalid": "Enter a date such as 2026-01-05."},
-    )
-    confirm = forms.BooleanField(
-        label="I have assessed this runner and it is safe for their plan to go ahead",
-        error_messages={"required": "Tick the box to confirm you assessed the runner."},
-    )
-
-    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.today = today
-
-    def clean_start(self) -> dt.date:
-        start: dt.date = self.cleaned_data["start"]
-        if problem := start_window(self.today).problem(start):
-            raise forms.ValidationError(problem)
-        return start
 
 
 def _after_clearance_url(runner_id: int) -> str:

@@ -3,9 +3,6 @@ the hourly e-mail about them."""
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -15,39 +12,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import services
+from programs.forms.physio import DigestSwitchForm, PatientFilterForm
 from programs.selectors import patients
-from programs.services.generation import pathways
 from programs.views.common import AuthenticatedRequest, require_physio
-
-SORT_CHOICES = [
-    ("", "Needs attention first"),
-    ("name", "Name"),
-    ("adherence_7", "Lowest adherence (7 days)"),
-    ("adherence_28", "Lowest adherence (28 days)"),
-    ("-days_since_last_log", "Longest since last log"),
-    ("-last_pain", "Highest last pain"),
-    ("-last_morning_pain", "Highest morning pain"),
-]
-
-
-class PatientFilterForm(forms.Form):
-    flag = forms.ChoiceField(label="Show", required=False)
-    pathway = forms.ChoiceField(label="Program", required=False)
-    ordering = forms.ChoiceField(label="Sort by", required=False, choices=SORT_CHOICES)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["flag"]).choices = [("", "Every patient"), *patients.FLAG_LABELS.items()]
-        programs = sorted(((slug, p.name) for slug, p in pathways().items()), key=lambda choice: choice[1])
-        cast(forms.ChoiceField, self.fields["pathway"]).choices = [("", "Every program"), *programs]
-
-
-class DigestSwitchForm(forms.Form):
-    enabled = forms.TypedChoiceField(
-        choices=[("on", "On"), ("off", "Off")],
-        coerce=lambda value: value == "on",
-        error_messages={"required": "Choose on or off.", "invalid_choice": "Choose on or off."},
-    )
 
 
 @login_required

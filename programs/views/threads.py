@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -18,19 +17,8 @@ from django.views.decorators.http import require_POST
 
 from accounts import care
 from accounts.models import CareLink, Message, User
+from programs.forms.threads import MessageForm
 from programs.views.common import AuthenticatedRequest
-
-
-class MessageForm(forms.Form):
-    body = forms.CharField(
-        label="Your message",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=care.MESSAGE_MAX_LENGTH,
-        error_messages={
-            "required": "Write something to send.",
-            "max_length": f"Keep a message to {care.MESSAGE_MAX_LENGTH} characters or fewer.",
-        },
-    )
 
 
 def send_from_form(form: MessageForm, *, author: User, other_id: int) -> Message | None:

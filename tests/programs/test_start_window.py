@@ -17,8 +17,8 @@ from programs.api.serializers.plans import PlanCreateSerializer
 from programs.clinical.config import OWN_PLAN_DAYS_BACK, START_DAYS_AHEAD
 from programs.clinical.start_window import start_window
 from programs.forms.editor import AssignStartForm, PlanEditForm
+from programs.forms.physio import ClearanceForm
 from programs.services.generation import pathways
-from programs.views.care import ClearanceForm
 from tests.programs.plans import START, record_intake
 
 TODAY = START
