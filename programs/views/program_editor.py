@@ -79,14 +79,45 @@ def _own_choice(runner: User) -> str:
 # ---------------------------------------------------------------- assign
 
 
+@dataclasses.dataclass
+class _AssignDraft:
+    """Step 1's choice and the plan it gives before any edit: step 2 edits, previews and publishes from it."""
+
+    runner: User
+    start_form: AssignStartForm
+    valid_start: bool
+    template: ProgramTemplate | None
+    pathway: str | None
+    start: dt.date
+    weeks: int
+    # What the published plan will be made from: the previews, the checks and this page all read these.
+    inputs: PinnedInputs
+    base: domain.Plan
+    initial: ProgramEdits
+    context: dict[str, Any]
+
+
 @login_required
 def program_assign(request: AuthenticatedRequest, runner_id: int) -> HttpResponse:
     """Step 1 (GET, no choice yet): where the program starts from. Step 2 (GET with the choice, or POST): the
     editor, then Preview, Publish or Save as template."""
-    physio = request.user
-    runner = linked_patient_or_404(request.user, runner_id)
+    draft = _assign_draft(request, linked_patient_or_404(request.user, runner_id))
+    if isinstance(draft, HttpResponse):
+        return draft
+    editor, name_form = _assign_forms(request, draft)
+    if request.method == "GET":
+        shown = draft.base if draft.initial == NO_EDITS else _draft_preview_or_none(request.user, draft, draft.initial)
+        return _editor_page(request, draft.context, shown, draft.inputs)
+    saving = request.POST.get("action") == "save_template"
+    if not (draft.valid_start and editor.is_valid() and (not saving or name_form.is_valid())):
+        return _editor_page(request, draft.context, None, draft.inputs, status=400)
+    return _assign_act(request, draft, editor.program_edits, name_form)
+
+
+def _assign_draft(request: AuthenticatedRequest, runner: User) -> _AssignDraft | HttpResponse:
+    """Step 1 read from the request: the page itself while nothing (or nothing valid) is chosen."""
     today = runner_today(runner)
-    templates = list(ProgramTemplate.objects.filter(owner=physio))
+    templates = list(ProgramTemplate.objects.filter(owner=request.user))
     data = request.POST if request.method == "POST" else (request.GET if "source" in request.GET else None)
     start_form = AssignStartForm(
         data, own_choice=_own_choice(runner), pathways=pathways(), templates=templates, today=today
@@ -97,72 +128,95 @@ def program_assign(request: AuthenticatedRequest, runner_id: int) -> HttpRespons
     valid_start = start_form.is_valid()
     if "source" in start_form.errors or (request.method == "GET" and not valid_start):
         return render(request, "programs/program_editor.html", {**context, "step": 1}, status=400)
-
     template = start_form.template
     pathway = start_form.pathway or (template.pathway if template is not None else None)
     start = start_form.cleaned_data.get("start") or today
     weeks = start_form.chosen_weeks()
-    # What the published plan will be made from: the previews, the checks and this page all read these.
     inputs = current_inputs()
     try:
-        base = program_preview(physio=physio, runner=runner, start=start, weeks=weeks, pathway=pathway, inputs=inputs)
+        base = program_preview(
+            physio=request.user, runner=runner, start=start, weeks=weeks, pathway=pathway, inputs=inputs
+        )
     except ValidationError as exc:
         add_service_errors(exc, start_form)
         return render(request, "programs/program_editor.html", {**context, "step": 1}, status=400)
     except PermissionDenied:
         raise Http404("There is no such patient.") from None
-
-    catalogue = inputs.catalogue
     initial = stored_edits(template.program) if template is not None else NO_EDITS
+    return _AssignDraft(
+        runner, start_form, valid_start, template, pathway, start, weeks, inputs, base, initial, context
+    )
+
+
+def _assign_forms(request: AuthenticatedRequest, draft: _AssignDraft) -> tuple[EditorForm, TemplateNameForm]:
+    """Step 2's editor, and the template name (bound only when saving: a name typed earlier is kept, but an empty
+    one is no error on Preview or Publish)."""
+    catalogue = draft.inputs.catalogue
     editor = EditorForm(
         request.POST if request.method == "POST" else None,
-        rows=rows_from_plan(base, catalogue),
+        rows=rows_from_plan(draft.base, catalogue),
         catalogue=catalogue,
-        edits=initial,
-        unit=_unit(base),
-        default_pain_limit=_pain_limit(base),
+        edits=draft.initial,
+        unit=_unit(draft.base),
+        default_pain_limit=_pain_limit(draft.base),
     )
     saving = request.POST.get("action") == "save_template"
-    # Bound only when saving: a name typed earlier is kept, but an empty one is no error on Preview or Publish.
     name_form = TemplateNameForm(request.POST if saving else None, initial={"name": request.POST.get("name", "")})
-    context.update(
-        step=2, editor=editor, name_form=name_form, base=base, pathway_name=_pathway_name(base.pathway, inputs)
+    draft.context.update(
+        step=2,
+        editor=editor,
+        name_form=name_form,
+        base=draft.base,
+        pathway_name=_pathway_name(draft.base.pathway, draft.inputs),
     )
-    action = request.POST.get("action", "preview") if request.method == "POST" else "preview"
+    return editor, name_form
 
-    if request.method == "GET":
-        shown = (
-            base if initial == NO_EDITS else _preview_or_none(physio, runner, start, weeks, pathway, initial, inputs)
-        )
-        return _editor_page(request, context, shown, inputs)
-    valid = valid_start and editor.is_valid() and (not saving or name_form.is_valid())
-    if not valid:
-        return _editor_page(request, context, None, inputs, status=400)
-    edits = editor.program_edits
+
+def _assign_act(
+    request: AuthenticatedRequest, draft: _AssignDraft, edits: ProgramEdits, name_form: TemplateNameForm
+) -> HttpResponse:
+    """Publish, or preview (and save as a template): each through its service, whose objections go to the forms."""
+    action = request.POST.get("action", "preview")
     try:
         if action == "publish":
             plan_assign(
-                physio=physio, runner=runner, start=start, weeks=weeks, pathway=pathway, template=template, edits=edits
+                physio=request.user,
+                runner=draft.runner,
+                start=draft.start,
+                weeks=draft.weeks,
+                pathway=draft.pathway,
+                template=draft.template,
+                edits=edits,
             )
-            flash.success(request, f"Published: {display_name(runner)} sees the new plan now.")
-            return redirect(patient_page(runner))
+            flash.success(request, f"Published: {display_name(draft.runner)} sees the new plan now.")
+            return redirect(patient_page(draft.runner))
         preview = program_preview(
-            physio=physio, runner=runner, start=start, weeks=weeks, pathway=pathway, edits=edits, inputs=inputs
+            physio=request.user,
+            runner=draft.runner,
+            start=draft.start,
+            weeks=draft.weeks,
+            pathway=draft.pathway,
+            edits=edits,
+            inputs=draft.inputs,
         )
         if action == "save_template":
             saved = template_create(
-                owner=physio,
+                owner=request.user,
                 name=name_form.cleaned_data["name"],
-                pathway=preview.pathway or pathway or "",
-                weeks=weeks,
+                pathway=preview.pathway or draft.pathway or "",
+                weeks=draft.weeks,
                 program=edits_to_dict(edits),
                 description="",
             )
             flash.success(request, f"Saved as your template “{saved.name}”.")
     except ValidationError as exc:
-        add_service_errors(exc, editor, start_form, name_form)
-        return _editor_page(request, context, None, inputs, status=400)
-    return _editor_page(request, context, preview, inputs)
+        add_service_errors(exc, draft.context["editor"], draft.start_form, name_form)
+        return _editor_page(request, draft.context, None, draft.inputs, status=400)
+    return _editor_page(request, draft.context, preview, draft.inputs)
+
+
+def _draft_preview_or_none(physio: User, draft: _AssignDraft, edits: ProgramEdits) -> domain.Plan | None:
+    return _preview_or_none(physio, draft.runner, draft.start, draft.weeks, draft.pathway, edits, draft.inputs)
 
 
 def _preview_or_none(
@@ -240,51 +294,68 @@ def plan_edit_page(
     editing: bool,
     name_form: TemplateNameForm | None = None,
 ) -> HttpResponse:
-    physio = request.user
-    today = runner_today(runner)
-    data = request.POST if editing else None
     # The plan's own catalogue, pathway and rules config: the preview, the checks and saving all read these.
     inputs = pinned_inputs(plan)
-    catalogue = inputs.catalogue
+    context = _plan_edit_context(request, runner, plan, inputs, editing=editing, name_form=name_form)
+    editor, change_form = context["editor"], context["change_form"]
+    if not editing:
+        return _editor_page(request, context, None, inputs, status=400 if name_form is not None else 200)
+    if not (editor.is_valid() and change_form.is_valid()):
+        return _editor_page(request, context, None, inputs, status=400)
+    return _plan_edit_act(request, context, inputs)
+
+
+def _plan_edit_context(
+    request: AuthenticatedRequest,
+    runner: User,
+    plan: Plan,
+    inputs: PinnedInputs,
+    *,
+    editing: bool,
+    name_form: TemplateNameForm | None,
+) -> dict[str, Any]:
+    """The editor pre-filled with the plan's edits, the change's note and first day, and the plan before edits."""
+    data = request.POST if editing else None
     try:
-        base = plan_program_preview(plan=plan, physio=physio)
+        base = plan_program_preview(plan=plan, physio=request.user)
     except PermissionDenied:
         raise Http404("There is no such patient.") from None
-    current = stored_edits(plan.program_edits)
     editor = EditorForm(
         data,
-        rows=rows_from_plan(base, catalogue),
-        catalogue=catalogue,
-        edits=current,
+        rows=rows_from_plan(base, inputs.catalogue),
+        catalogue=inputs.catalogue,
+        edits=stored_edits(plan.program_edits),
         unit=_unit(base),
         default_pain_limit=_pain_limit(base),
     )
-    change_form = PlanEditForm(data, today=today)
-    context: dict[str, Any] = {
+    return {
         "runner": runner,
         "runner_name": display_name(runner),
         "plan": plan,
         "editor": editor,
-        "change_form": change_form,
+        "change_form": PlanEditForm(data, today=runner_today(runner)),
         "name_form": name_form or TemplateNameForm(),
         "base": base,
         "pathway_name": _pathway_name(plan.pathway, inputs),
         "editing_plan": True,
     }
-    if not editing:
-        return _editor_page(request, context, None, inputs, status=400 if name_form is not None else 200)
-    if not (editor.is_valid() and change_form.is_valid()):
-        return _editor_page(request, context, None, inputs, status=400)
+
+
+def _plan_edit_act(request: AuthenticatedRequest, context: dict[str, Any], inputs: PinnedInputs) -> HttpResponse:
+    """Save the edits from their first day, or preview them: each through its service, whose objections go to the
+    forms."""
+    plan, runner, editor, change_form = context["plan"], context["runner"], context["editor"], context["change_form"]
     edits = editor.program_edits
     start = change_form.cleaned_data["start"]
     try:
         if request.POST.get("action") == "save":
-            plan_program_edit(plan=plan, physio=physio, edits=edits, note=change_form.cleaned_data["note"], start=start)
+            note = change_form.cleaned_data["note"]
+            plan_program_edit(plan=plan, physio=request.user, edits=edits, note=note, start=start)
             flash.success(
                 request, f"Saved: {display_name(runner)} sees the changed plan from {start:%a} {start.day} {start:%b}."
             )
             return redirect(patient_page(runner))
-        preview = plan_program_preview(plan=plan, physio=physio, edits=edits)
+        preview = plan_program_preview(plan=plan, physio=request.user, edits=edits)
     except ValidationError as exc:
         add_service_errors(exc, editor, change_form)
         return _editor_page(request, context, None, inputs, status=400)
