@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import care
 from accounts.forms import InvitationForm
-from accounts.models import Invitation
+from accounts.models import Invitation, User
 from programs.clinical.words import urgency_label
 from programs.forms.physio import ClearanceForm
 from programs.models import Plan
@@ -79,13 +79,16 @@ def invitation_list(request: AuthenticatedRequest) -> HttpResponse:
                 "you see them in your patients once they allow it.",
             )
             return redirect("programs:invitation-list")
+    context = {"form": form, "rows": _invitation_rows(request.user)}
+    return render(request, "programs/invitations.html", context, status=400 if form.errors else 200)
+
+
+def _invitation_rows(physio: User) -> list[InvitationRow]:
     now = timezone.now()
-    rows = [
+    return [
         InvitationRow(invitation, care.invitation_status(invitation, now), care.invitation_expires_at(invitation))
-        for invitation in Invitation.objects.filter(physio=request.user)
+        for invitation in Invitation.objects.filter(physio=physio)
     ]
-    status = 400 if form.errors else 200
-    return render(request, "programs/invitations.html", {"form": form, "rows": rows}, status=status)
 
 
 @login_required
@@ -139,12 +142,7 @@ def plan_clearance(request: AuthenticatedRequest, runner_id: int, plan_id: int) 
             )
             return redirect(_after_clearance_url(plan.runner_id))
     referral: dict[str, Any] | None = plan.referral
-    context = {
-        "plan": plan,
-        "runner_name": runner_name,
-        "referral": referral,
-        "urgency": urgency_label(referral["urgency"]) if referral else "",
-        "form": form,
-        "today": today,
-    }
+    urgency = urgency_label(referral["urgency"]) if referral else ""
+    context = {"plan": plan, "runner_name": runner_name, "referral": referral, "urgency": urgency}
+    context |= {"form": form, "today": today}
     return render(request, "programs/clearance.html", context, status=400 if form.errors else 200)

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from programs.clinical.words import RUNNING_NAME
 from programs.forms.plans import SwapForm
-from programs.models import PlannedSession, PlanStatus, Prescription
+from programs.models import Plan, PlannedSession, PlanStatus, Prescription
 from programs.selectors import plans as selectors
 from programs.selectors.plans import SessionRow, StoredWeek
 from programs.services.swaps import exercise_swap, swap_choices_for, swappable_ids
@@ -157,16 +157,12 @@ def plan_swap(request: AuthenticatedRequest, plan_id: int, prescription_id: int)
     """The alternatives an exercise's pathway item lists that this runner can do; choosing one swaps it in the
     coming sessions (a POST), recorded as a plan change."""
     plan = plan_for_user(request, plan_id)
-    prescription = get_object_or_404(
-        Prescription.objects.select_related("session", "exercise"), plan=plan, pk=prescription_id
-    )
-    prescription.plan = prescription.session.plan = plan
+    prescription = _prescription_of(plan, prescription_id)
     today = selectors.runner_today(plan.runner)
     choices = swap_choices_for(prescription=prescription, today=today)
-    others = choices.others
     form = SwapForm(
         request.POST if request.method == "POST" else None,
-        choices=[(o.exercise, o.spec.name) for o in others],
+        choices=[(o.exercise, o.spec.name) for o in choices.others],
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,13 +177,14 @@ def plan_swap(request: AuthenticatedRequest, plan_id: int, prescription_id: int)
         else:
             messages.success(request, change.reason)
             return redirect("programs:plan-day", plan_id=plan.pk, date=prescription.session.date)
-    context = {
-        "plan": plan,
-        "prescription": prescription,
-        "session": prescription.session,
-        "current": choices.current,
-        "options": others,
-        "unavailable": choices.unavailable,
-        "form": form,
-    }
+    context = {"plan": plan, "prescription": prescription, "session": prescription.session, "form": form}
+    context |= {"current": choices.current, "options": choices.others, "unavailable": choices.unavailable}
     return render(request, "programs/swap.html", context, status=400 if form.errors else 200)
+
+
+def _prescription_of(plan: Plan, prescription_id: int) -> Prescription:
+    prescription = get_object_or_404(
+        Prescription.objects.select_related("session", "exercise"), plan=plan, pk=prescription_id
+    )
+    prescription.plan = prescription.session.plan = plan  # the plan already read: no second query for it
+    return prescription

@@ -7,15 +7,17 @@ Another physio's template does not exist for this one (404).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 
 from programs.clinical.edits import edits_to_dict
+from programs.clinical.pathways import Pathway
 from programs.forms.editor import EditorForm, TemplateForm, add_service_errors, edits_summary, rows_from_pathway
 from programs.models import ProgramTemplate
 from programs.services import generation as inputs
@@ -40,25 +42,27 @@ def template_list(request: AuthenticatedRequest) -> HttpResponse:
     _physio(request)
     pathways = inputs.pathways()
     form = TemplateForm(request.POST if request.method == "POST" else None, pathways=pathways, with_description=False)
-    status = 200
-    if form.is_bound:
-        if form.is_valid():
-            try:
-                template = template_services.template_create(
-                    owner=request.user,
-                    name=form.cleaned_data["name"],
-                    pathway=form.cleaned_data["pathway"],
-                    weeks=form.cleaned_data["weeks"],
-                    program={},
-                )
-            except ValidationError as exc:
-                add_service_errors(exc, form)
-            else:
-                flash.success(request, f"Template “{template.name}” made: now change it as you like.")
-                return redirect("programs:template-edit", template_id=template.pk)
-        status = 400
+    if form.is_bound and form.is_valid():
+        try:
+            template = template_services.template_create(
+                owner=request.user,
+                name=form.cleaned_data["name"],
+                pathway=form.cleaned_data["pathway"],
+                weeks=form.cleaned_data["weeks"],
+                program={},
+            )
+        except ValidationError as exc:
+            add_service_errors(exc, form)
+        else:
+            flash.success(request, f"Template “{template.name}” made: now change it as you like.")
+            return redirect("programs:template-edit", template_id=template.pk)
+    context = {"rows": _template_rows(request, pathways), "form": form}
+    return render(request, "programs/templates_list.html", context, status=400 if form.is_bound else 200)
+
+
+def _template_rows(request: AuthenticatedRequest, pathways: Mapping[str, Pathway]) -> list[dict[str, Any]]:
     catalogue = inputs.catalogue()
-    rows = [
+    return [
         {
             "template": t,
             "pathway_name": pathways[t.pathway].name if t.pathway in pathways else t.pathway,
@@ -67,18 +71,39 @@ def template_list(request: AuthenticatedRequest) -> HttpResponse:
         }
         for t in ProgramTemplate.objects.filter(owner=request.user)
     ]
-    context = {"rows": rows, "form": form}
-    return render(request, "programs/templates_list.html", context, status=status)
 
 
 @login_required
 def template_edit(request: AuthenticatedRequest, template_id: int) -> HttpResponse:
     """A template's name, description, program, weeks and its edits of that program."""
     template = _own_template(request, template_id)
-    pathways = inputs.pathways()
     data = request.POST if request.method == "POST" else None
+    context = _template_edit_context(template, data)
+    if data is None:
+        return render(request, "programs/template_edit.html", context)
+    form, editor = context["form"], context["editor"]
+    if form.is_valid() and editor.is_valid():
+        try:
+            template_services.template_update(
+                template=template,
+                by=request.user,
+                program=edits_to_dict(editor.program_edits),
+                **{f: form.cleaned_data[f] for f in ("name", "description", "pathway", "weeks")},
+            )
+        except ValidationError as exc:
+            add_service_errors(exc, form, editor)
+        except PermissionDenied:
+            raise Http404("There is no such template.") from None
+        else:
+            flash.success(request, f"Template “{template.name}” saved.")
+            return redirect("programs:template-edit", template_id=template.pk)
+    return render(request, "programs/template_edit.html", context, status=400)
+
+
+def _template_edit_context(template: ProgramTemplate, data: QueryDict | None) -> dict[str, Any]:
+    """The template's own fields and its editor, on the program chosen (the one sent, else the template's)."""
+    pathways = inputs.pathways()
     initial = {f: getattr(template, f) for f in ("name", "description", "pathway", "weeks")}
-    form = TemplateForm(data, initial=initial, pathways=pathways)
     chosen = data.get("pathway") if data is not None else template.pathway
     pathway = pathways.get(str(chosen)) or pathways.get(template.pathway) or next(iter(pathways.values()))
     catalogue = inputs.catalogue()
@@ -90,33 +115,8 @@ def template_edit(request: AuthenticatedRequest, template_id: int) -> HttpRespon
         unit="the runner's unit",
         default_pain_limit=pathway.pain_limits.during,
     )
-    context: dict[str, Any] = {
-        "template": template,
-        "form": form,
-        "editor": editor,
-        "pathway": pathway,
-    }
-    if data is None:
-        return render(request, "programs/template_edit.html", context)
-    if form.is_valid() and editor.is_valid():
-        try:
-            template_services.template_update(
-                template=template,
-                by=request.user,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-                pathway=form.cleaned_data["pathway"],
-                weeks=form.cleaned_data["weeks"],
-                program=edits_to_dict(editor.program_edits),
-            )
-        except ValidationError as exc:
-            add_service_errors(exc, form, editor)
-        except PermissionDenied:
-            raise Http404("There is no such template.") from None
-        else:
-            flash.success(request, f"Template “{template.name}” saved.")
-            return redirect("programs:template-edit", template_id=template.pk)
-    return render(request, "programs/template_edit.html", context, status=400)
+    form = TemplateForm(data, initial=initial, pathways=pathways)
+    return {"template": template, "form": form, "editor": editor, "pathway": pathway}
 
 
 @login_required
