@@ -8,25 +8,19 @@ messages next to the field they are about (or at the top, naming the exercise).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from exercises.catalogue import Catalogue, Dose, dose_from_dict, dose_to_dict
-from programs.clinical import types as domain
 from programs.clinical.config import MAX_PLAN_WEEKS
-from programs.clinical.dosing import describe
 from programs.clinical.edits import NO_EDITS, AddedExercise, ProgramEdits
-from programs.clinical.pathways import Pathway
-from programs.clinical.start_window import start_window
 from programs.clinical.words import session_kind_label
+from programs.forms.editor_rows import EDITABLE_KINDS, ProgramRow, exercise_choices
 
-EDITABLE_KINDS: tuple[str, ...] = ("strength", "mobility", "cross_training")  # what a physio edits exercise by exercise
 DOSE_LABELS = {
     "sets": "Sets",
     "reps": "Reps",
@@ -61,60 +55,6 @@ WEEKS_MESSAGE = f"Give a length from 1 to {MAX_PLAN_WEEKS} weeks."
 _REPS = re.compile(r"^\s*\d+\s*(,\s*\d+\s*)*$")
 
 
-# ---------------------------------------------------------------- the rows the editor shows
-
-
-@dataclass(frozen=True)
-class ProgramRow:
-    """One exercise of the program as it starts, before the physio's edits."""
-
-    exercise: str
-    name: str
-    kind: str
-    dosing: str
-    start_dose: str  # the dose it starts at, in words
-    start: Dose  # the same in numbers: the dose boxes show them as placeholders
-
-
-def rows_from_plan(plan: domain.Plan, catalogue: Catalogue) -> tuple[ProgramRow, ...]:
-    """Each exercise of a generated plan once, grouped by session kind in the order the plan first meets them."""
-    seen: dict[str, ProgramRow] = {}
-    for week in plan.weeks:
-        for day in week.days:
-            for session in day.sessions:
-                if session.kind not in EDITABLE_KINDS:
-                    continue
-                for item in session.items:
-                    if item.exercise not in seen and item.exercise in catalogue:
-                        seen[item.exercise] = _row(item.exercise, session.kind, item.dose, catalogue)
-    return _by_kind(seen.values())
-
-
-def rows_from_pathway(pathway: Pathway, catalogue: Catalogue) -> tuple[ProgramRow, ...]:
-    """Each exercise a pathway lists once (without a runner: no equipment or stage checks, its own starting dose)."""
-    seen: dict[str, ProgramRow] = {}
-    for phase in pathway.phases:
-        for item in phase.items:
-            if item.kind in EDITABLE_KINDS and item.exercise not in seen and item.exercise in catalogue:
-                seen[item.exercise] = _row(item.exercise, item.kind, item.dose, catalogue)
-    return _by_kind(seen.values())
-
-
-def _row(slug: str, kind: str, dose: Dose, catalogue: Catalogue) -> ProgramRow:
-    spec = catalogue[slug]
-    return ProgramRow(slug, spec.name, kind, spec.dosing, describe(dose, spec.per_side), dose)
-
-
-def _by_kind(rows: Iterable[ProgramRow]) -> tuple[ProgramRow, ...]:
-    return tuple(sorted(rows, key=lambda row: EDITABLE_KINDS.index(row.kind)))
-
-
-def exercise_choices(catalogue: Catalogue) -> list[tuple[str, str]]:
-    """Every exercise a physio can add, by its name (running is set by the running caps, not exercise by exercise)."""
-    named = sorted((spec.name, spec.slug) for spec in catalogue.exercises if spec.category != "running")
-    return [("", "Choose an exercise…"), *((slug, name) for name, slug in named)]
-
-
 # ---------------------------------------------------------------- the editor
 
 
@@ -145,7 +85,7 @@ class AddedRow:
         return [str(e) for field in fields for e in field.errors]
 
 
-def _number(label: str, *, low: int, high: int | None = None) -> forms.IntegerField:
+def number_field(label: str, *, low: int, high: int | None = None) -> forms.IntegerField:
     message = f"A whole number from {low} to {high}." if high is not None else f"A whole number, {low} or more."
     return forms.IntegerField(
         label=label,
@@ -163,7 +103,7 @@ def _dose_field(name: str, placeholder: str = "") -> forms.Field:
         return forms.CharField(
             label=DOSE_LABELS[name], required=False, max_length=60, widget=forms.TextInput(attrs=attrs)
         )
-    field = _number(DOSE_LABELS[name], low=1, high=999)
+    field = number_field(DOSE_LABELS[name], low=1, high=999)
     field.widget.attrs.update(attrs)
     return field
 
@@ -175,7 +115,7 @@ class EditorForm(forms.Form):
     `added-<i>-<what>` for added exercises (one blank row more than were filled, so one more can always be added).
     """
 
-    pain_limit = _number("Pain limit (0–10)", low=0, high=10)
+    pain_limit = number_field("Pain limit (0–10)", low=0, high=10)
     weekly_distance_cap = forms.FloatField(
         label="Most running a week",
         required=False,
@@ -188,7 +128,7 @@ class EditorForm(forms.Form):
         },
         widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
     )
-    max_runs = _number("Most runs a week (0–7)", low=0, high=7)
+    max_runs = number_field("Most runs a week (0–7)", low=0, high=7)
 
     def __init__(
         self,
@@ -221,7 +161,7 @@ class EditorForm(forms.Form):
             slug = row.exercise
             self.fields[f"keep__{slug}"] = forms.BooleanField(label=f"Keep {row.name}", required=False)
             self.initial[f"keep__{slug}"] = slug not in edits.removed
-            self.fields[f"position__{slug}"] = _number(f"Position of {row.name}", low=1, high=99)
+            self.fields[f"position__{slug}"] = number_field(f"Position of {row.name}", low=1, high=99)
             self.initial[f"position__{slug}"] = positions[slug]
             fixed = dose_to_dict(edits.doses[slug]) if slug in edits.doses else {}
             start = dose_to_dict(row.start)
@@ -237,7 +177,7 @@ class EditorForm(forms.Form):
                 label="Exercise", required=False, choices=exercise_choices(catalogue)
             )
             self.fields[f"added-{i}-kind"] = forms.ChoiceField(label="In which sessions", choices=kinds, required=False)
-            self.fields[f"added-{i}-position"] = _number("Position", low=1, high=99)
+            self.fields[f"added-{i}-position"] = number_field("Position", low=1, high=99)
             self.fields[f"added-{i}-override"] = forms.CharField(
                 label="Reason to prescribe it where a stage leaves it out",
                 required=False,
@@ -428,277 +368,3 @@ def _order(placed: Sequence[tuple[str, int | None]], removed: frozenset[str]) ->
     order = tuple(slug for _pos, _i, slug in ranked if slug not in removed)
     default = tuple(slug for slug, _position in placed if slug not in removed)
     return () if order == default else order
-
-
-def add_service_errors(exc: ValidationError, *forms_: forms.Form) -> None:
-    """A service's refusal, next to the field it names in whichever form has it; anything else goes at the top of
-    the first form (the messages are plain words that name the exercise or stage)."""
-    if not hasattr(exc, "error_dict"):
-        forms_[0].add_error(None, exc.messages)
-        return
-    for key, messages in exc.message_dict.items():
-        target = _field_for(key, forms_)
-        if target is None:
-            forms_[0].add_error(None, messages)
-        else:
-            form, field = target
-            form.add_error(field, messages)
-
-
-def _field_for(key: str, forms_: Sequence[forms.Form]) -> tuple[forms.Form, str] | None:
-    for form in forms_:
-        if key in form.fields:
-            return form, key
-    editor = next((f for f in forms_ if isinstance(f, EditorForm)), None)
-    if editor is None:
-        return None
-    # Nested keys ("added", "added.0.dose", "overrides.nordic_curl", "doses.single_leg_bridge"): the row they name.
-    parts = [p for p in re.split(r"[.\[\]]+", key) if p]
-    if parts[:1] == ["edits"]:  # the services name problems inside the edits after the field they arrive in
-        parts = parts[1:]
-        if len(parts) == 1 and parts[0] in editor.fields:
-            return editor, parts[0]
-    if not parts:
-        return None
-    if parts[0] == "added" and len(parts) > 1 and parts[1].isdigit():
-        index = _added_index_of_position(editor, int(parts[1]))
-        if index is not None:
-            return editor, f"added-{index}-exercise"
-    if len(parts) > 1 and parts[0] in {"doses", "overrides", "added", "removed", "order"}:
-        slug = parts[1]
-        for name in editor.fields:
-            if name == f"keep__{slug}":
-                field = (
-                    f"dose__{slug}__{DOSE_FIELDS_OF[editor.catalogue[slug].dosing][0]}" if parts[0] == "doses" else name
-                )
-                return editor, field if field in editor.fields else name
-        for i in range(editor.added_total):
-            if editor.data.get(f"added-{i}-exercise") == slug:
-                return editor, f"added-{i}-override" if parts[0] == "overrides" else f"added-{i}-exercise"
-    return None
-
-
-def _added_index_of_position(editor: EditorForm, position: int) -> int | None:
-    """The form row of the n-th added exercise (blank rows are not in the edits)."""
-    filled = [i for i in range(editor.added_total) if editor.data.get(f"added-{i}-exercise")]
-    return filled[position] if position < len(filled) else None
-
-
-# ---------------------------------------------------------------- the forms around the editor
-
-
-def _date_field(label: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "A date such as 2026-11-23.", "required": "Give a date."},
-    )
-
-
-class AssignStartForm(forms.Form):
-    """Step 1 of assigning: where the program starts from, when, and for how long."""
-
-    source = forms.ChoiceField(label="Start from", widget=forms.RadioSelect)
-    start = _date_field("First day")
-    weeks = _number(f"Weeks (1–{MAX_PLAN_WEEKS})", low=1, high=MAX_PLAN_WEEKS)
-
-    def __init__(
-        self,
-        data: Mapping[str, Any] | None = None,
-        *,
-        own_choice: str,
-        pathways: Mapping[str, Pathway],
-        templates: Sequence[Any],
-        today: dt.date,
-    ) -> None:
-        super().__init__(data, initial={"source": "intake", "start": today})
-        self.today = today
-        self.pathways = pathways
-        self.templates = {str(t.pk): t for t in templates}
-        choices = [("intake", f"What the runner's answers choose: {own_choice}")]
-        choices += [
-            (f"pathway:{slug}", f"{p.name}. {p.summary}")
-            for slug, p in sorted(pathways.items(), key=lambda item: item[1].name)
-        ]
-        choices += [
-            (
-                f"template:{t.pk}",
-                f"Your template “{t.name}”: {pathways[t.pathway].name if t.pathway in pathways else t.pathway}, {t.weeks} weeks",
-            )
-            for t in templates
-        ]
-        cast(forms.ChoiceField, self.fields["source"]).choices = choices
-        self.fields["source"].error_messages["invalid_choice"] = "Choose where the program starts from."
-        self.fields["weeks"].help_text = "Blank: the template's length, or 8 weeks."
-        for key in ("min_value", "max_value", "invalid"):
-            self.fields["weeks"].error_messages[key] = WEEKS_MESSAGE
-
-    def clean_start(self) -> dt.date:
-        start: dt.date = self.cleaned_data["start"]
-        if problem := start_window(self.today).problem(start):
-            raise ValidationError(problem)
-        return start
-
-    @property
-    def pathway(self) -> str | None:
-        source = self.cleaned_data.get("source", "")
-        return source.removeprefix("pathway:") if source.startswith("pathway:") else None
-
-    @property
-    def template(self) -> Any:
-        source = self.cleaned_data.get("source", "")
-        return self.templates.get(source.removeprefix("template:")) if source.startswith("template:") else None
-
-    def chosen_weeks(self, default: int = 8) -> int:
-        weeks = self.cleaned_data.get("weeks")
-        if weeks:
-            return int(weeks)
-        template = self.template
-        return int(template.weeks) if template is not None else default
-
-
-class PlanEditForm(forms.Form):
-    """What an adjustment of an active plan needs besides the edits: why, and from which day."""
-
-    note = forms.CharField(
-        label="Why (your patient reads this)",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why, in a sentence your patient will read."},
-    )
-    start = _date_field("From")
-
-    def __init__(self, data: Mapping[str, Any] | None = None, *, today: dt.date) -> None:
-        super().__init__(data, initial={"start": today})
-        self.today = today
-        self.fields["start"].help_text = "Sessions before this day, and everything already logged, stay as they were."
-
-    def clean_start(self) -> dt.date:
-        start: dt.date = self.cleaned_data["start"]
-        if problem := start_window(self.today).problem(start):
-            raise ValidationError(problem)
-        return start
-
-    def clean_note(self) -> str:
-        note = str(self.cleaned_data["note"]).strip()
-        if not note:
-            raise ValidationError("Say why, in a sentence your patient will read.")
-        return note
-
-
-def pathway_choices(pathways: Mapping[str, Pathway]) -> list[tuple[str, str]]:
-    return sorted(((slug, p.name) for slug, p in pathways.items()), key=lambda choice: choice[1])
-
-
-class TemplateForm(forms.Form):
-    """A template's own fields: its name and description, the program it starts from and its length."""
-
-    name = forms.CharField(label="Name", max_length=120, error_messages={"required": "Give the template a name."})
-    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    pathway = forms.ChoiceField(label="Program")
-    weeks = forms.IntegerField(
-        label=f"Weeks (1–{MAX_PLAN_WEEKS})",
-        min_value=1,
-        max_value=MAX_PLAN_WEEKS,
-        initial=8,
-        error_messages={k: WEEKS_MESSAGE for k in ("min_value", "max_value", "invalid", "required")},
-    )
-
-    def __init__(self, *args: Any, pathways: Mapping[str, Pathway], with_description: bool = True, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["pathway"]).choices = pathway_choices(pathways)
-        self.fields["pathway"].error_messages["invalid_choice"] = "Choose one of the programs."
-        if not with_description:
-            del self.fields["description"]
-
-
-class TemplateNameForm(forms.Form):
-    """Save a program as a template: the name is all it needs."""
-
-    name = forms.CharField(
-        label="Template name", max_length=120, error_messages={"required": "Give the template a name."}
-    )
-
-
-# ---------------------------------------------------------------- the preview
-
-
-@dataclass(frozen=True)
-class PreviewDay:
-    date: dt.date
-    sessions: tuple[tuple[str, tuple[str, ...]], ...]  # (session label, the items in words)
-
-
-@dataclass(frozen=True)
-class PreviewWeek:
-    number: int
-    phase: str
-    running: str
-    days: tuple[PreviewDay, ...]
-
-
-def preview_weeks(
-    plan: domain.Plan, catalogue: Catalogue, pathway: Pathway | None, *, weeks: int = 2
-) -> tuple[PreviewWeek, ...]:
-    """The first weeks of a previewed plan in words: each day's sessions and their exercises with their doses."""
-    phases = {phase.slug: phase.name for phase in pathway.phases} if pathway is not None else {}
-    out = []
-    for week in plan.weeks[:weeks]:
-        days = []
-        for day in week.days:
-            sessions = []
-            for session in day.sessions:
-                if session.kind == "rest":
-                    continue
-                items = tuple(_item_text(item, catalogue, week.running.unit) for item in session.items)
-                sessions.append((session_kind_label(session.kind), items))
-            if sessions:
-                days.append(PreviewDay(day.date, tuple(sessions)))
-        running = week.running
-        words = (
-            f"Running up to {running.target_distance:g} {running.unit} in at most {running.max_runs} runs"
-            if running.max_runs
-            else "No running"
-        )
-        out.append(PreviewWeek(week.number, phases.get(week.phase, ""), words, tuple(days)))
-    return tuple(out)
-
-
-def _item_text(item: domain.Item, catalogue: Catalogue, unit: str) -> str:
-    spec = catalogue.by_slug.get(item.exercise)
-    name = spec.name if spec is not None else item.exercise.replace("_", " ")
-    if item.dose.distance:
-        return f"{name}: {item.dose.distance:g} {unit}"
-    return f"{name}: {describe(item.dose, spec is not None and spec.per_side)}"
-
-
-def edits_summary(edits: ProgramEdits, catalogue: Catalogue) -> list[str]:
-    """What a template or plan changes, one plain line per kind of change (for the physio's lists)."""
-
-    def name(slug: str) -> str:
-        spec = catalogue.by_slug.get(slug)
-        return spec.name if spec is not None else slug.replace("_", " ")
-
-    lines = []
-    if edits.removed:
-        lines.append("Leaves out " + ", ".join(sorted(map(name, edits.removed))))
-    if edits.doses:
-        fixed = (
-            f"{name(slug)} {describe(dose, slug in catalogue and catalogue[slug].per_side)}"
-            for slug, dose in sorted(edits.doses.items())
-        )
-        lines.append("Fixed doses: " + "; ".join(fixed))
-    if edits.added:
-        added = (
-            f"{name(a.exercise)} ({session_kind_label(a.kind).lower()}"
-            f"{', stage restriction overridden' if a.exercise in edits.overrides else ''})"
-            for a in edits.added
-        )
-        lines.append("Adds " + ", ".join(added))
-    if edits.order:
-        lines.append("Own order: " + ", ".join(map(name, edits.order)))
-    if edits.weekly_distance_cap is not None:
-        lines.append(f"Running capped at {edits.weekly_distance_cap:g} a week")
-    if edits.max_runs is not None:
-        lines.append(f"At most {edits.max_runs} run{'s' if edits.max_runs != 1 else ''} a week")
-    return lines

@@ -24,16 +24,12 @@ from programs.clinical import types as domain
 from programs.clinical.contract import intake_from_dict
 from programs.clinical.edits import NO_EDITS, EditsFormatError, ProgramEdits, edits_from_dict, edits_to_dict
 from programs.clinical.pathways import choose_pathway
-from programs.forms.editor import (
-    AssignStartForm,
-    EditorForm,
-    PlanEditForm,
-    TemplateNameForm,
-    add_service_errors,
-    preview_weeks,
-    rows_from_plan,
-)
+from programs.forms.editor import EditorForm
+from programs.forms.editor_rows import rows_from_plan
+from programs.forms.program import AssignStartForm, PlanEditForm, TemplateNameForm
+from programs.forms.service_errors import add_service_errors
 from programs.models import Intake, Plan, PlanStatus, ProgramTemplate
+from programs.outputs.preview import preview_weeks
 from programs.selectors.patients import linked_patient_or_404
 from programs.selectors.plans import runner_today
 from programs.services import program_edits as edit_services

@@ -18,8 +18,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from programs.clinical.edits import edits_to_dict
 from programs.clinical.pathways import Pathway
-from programs.forms.editor import EditorForm, TemplateForm, add_service_errors, edits_summary, rows_from_pathway
+from programs.forms.editor import EditorForm
+from programs.forms.editor_rows import rows_from_pathway
+from programs.forms.program import TemplateForm
+from programs.forms.service_errors import add_service_errors
 from programs.models import ProgramTemplate
+from programs.outputs.preview import edits_summary
 from programs.services import generation as inputs
 from programs.services import templates as template_services
 from programs.views.common import AuthenticatedRequest

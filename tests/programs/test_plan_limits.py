@@ -15,7 +15,7 @@ from rest_framework import serializers
 from programs.api.serializers.physio import PlanAssignSerializer, ProgramTemplateSerializer
 from programs.api.serializers.plans import PlanCreateSerializer
 from programs.clinical.config import MAX_PLAN_WEEKS
-from programs.forms.editor import AssignStartForm, TemplateForm
+from programs.forms.program import AssignStartForm, TemplateForm
 from programs.models import Plan, ProgramTemplate
 from programs.services import templates
 

@@ -16,8 +16,8 @@ from programs.api.serializers.physio import ClearanceSerializer, PlanAssignSeria
 from programs.api.serializers.plans import PlanCreateSerializer
 from programs.clinical.config import OWN_PLAN_DAYS_BACK, START_DAYS_AHEAD
 from programs.clinical.start_window import start_window
-from programs.forms.editor import AssignStartForm, PlanEditForm
 from programs.forms.physio import ClearanceForm
+from programs.forms.program import AssignStartForm, PlanEditForm
 from programs.services.generation import pathways
 from tests.programs.plans import START, record_intake
 
