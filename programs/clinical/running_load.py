@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from programs.clinical.config import MILES_TO_KM, RulesConfig
 from programs.clinical.pathways import WeekSlot
 from programs.clinical.run_days import easy_days_before_race, race_distance
-from programs.clinical.types import Intake, PlanState, RunningTarget
+from programs.clinical.types import Intake, PlanState, RunningTarget, Units
 
 
 def _floor(value: float) -> float:
@@ -91,6 +92,35 @@ def _first_week(intake: Intake, usual: float, cap: float, config: RulesConfig) -
     return target, f"Running {_fmt(target)} {unit} this week, down from your usual {_fmt(usual)}, {why}"
 
 
+@dataclass
+class _Ramp:
+    """What every week of the plan's running shares, and the ramp's state as it goes from week to week.
+
+    The ramp has a *level*: what a week runs unless it is a dip. A lighter week, a taper, a race's recovery or a hold
+    runs less than the level without lowering it, and the week after returns to the level."""
+
+    intake: Intake
+    config: RulesConfig
+    state: PlanState
+    unit: Units
+    usual: float
+    cap: float
+    max_runs: int
+    race_length: float | None
+    race_week: int | None
+    taper: int
+    held: range
+    load_hold: dt.date | None
+    speed_ok: bool
+    lighter_every: int
+    novice: bool
+    levels: list[float] = field(default_factory=list)  # the ramp level of each week that ran
+    level: float = 0.0
+    ceiling: float = 0.0
+    previous: float = 0.0  # last week's distance
+    normal_weeks: int = 0  # build weeks at their level since the last dip
+
+
 def running_targets(
     intake: Intake,
     slots: Sequence[WeekSlot],
@@ -102,130 +132,166 @@ def running_targets(
 ) -> tuple[RunningTarget, ...]:
     """One RunningTarget per week. `walk_jog_sessions[w]` counts week w's walk–jog sessions (acute strain stage 2).
 
-    The ramp has a *level*: what a week runs unless it is a dip. A lighter week, a taper, a race's recovery or a hold
-    runs less than the level without lowering it, and the week after returns to the level; the weekly step and the
-    two-week limit apply to new highs only. Runners new to running (fewer than `config.novice_months`) are never
-    built above where the plan started them during a symptomatic plan.
+    The weekly step and the two-week limit apply to new highs only. Runners new to running (fewer than
+    `config.novice_months`) are never built above where the plan started them during a symptomatic plan.
     """
+    ramp = _ramp_for(intake, start=start, config=config, state=state)
+    out: list[RunningTarget] = []
+    for w, slot in enumerate(slots):
+        week_start = start + dt.timedelta(weeks=w)
+        if slot.phase.running != "build" or ramp.usual == 0:
+            target, why, cites = _no_build_week(slot.phase.running)
+        else:
+            target, why, cites = _build_week(ramp, w, week_start)
+        out.append(_week_target(ramp, slot, week_start, target, why, cites, walk_jog_sessions[w]))
+    return tuple(out)
+
+
+def _ramp_for(intake: Intake, *, start: dt.date, config: RulesConfig, state: PlanState) -> _Ramp:
     unit = intake.units
-    usual = _floor(intake.running.weekly_distance)
     symptomatic = intake.symptoms.symptomatic
     cap = config.symptomatic_weekly_cap_miles * (1 if unit == "mi" else MILES_TO_KM)
-    cap = _floor(cap) if unit == "mi" else float(math.floor(cap))
     free_days = config.min_run_free_days if symptomatic else config.min_run_free_days_healthy
-    max_runs = min(intake.running.runs_per_week, 7 - free_days, len(intake.available_days))
-    race_length = race_distance(intake.running.goal_race, unit, config)
     race_week, taper = _race_weeks(intake, start, config)
-    held = _hold_weeks(state, start)
-    load_hold = dt.date.fromisoformat(state.load_hold_since) if state.load_hold_since else None
-    speed_ok = not symptomatic or state.speed_work_cleared
-    lighter_every = config.lighter_week_every_from(intake.age)
-    novice = symptomatic and intake.running.months_running < config.novice_months
-    out: list[RunningTarget] = []
-    levels: list[float] = []  # the ramp level of each week that ran
-    level = 0.0
-    ceiling = usual
-    previous = 0.0  # last week's distance
-    normal_weeks = 0  # build weeks at their level since the last dip
-    for w, slot in enumerate(slots):
-        mode = slot.phase.running
-        week_start = start + dt.timedelta(weeks=w)
-        if mode != "build" or usual == 0:
-            target = 0.0
-            if mode == "walk_jog":
-                why = "No running target yet: walk–jog only (see sessions), from 25 % to 70 % of full pace"
-                cites = ["walk_jog"]
-            elif mode == "none":
-                why = "No running yet: walk–jog starts once you walk with a normal stride without pain"
-                cites = ["no_running"]
-            else:
-                why = "No running planned: you told us you are not running at the moment"
-                cites = ["usual"]
+    usual = _floor(intake.running.weekly_distance)
+    return _Ramp(
+        intake=intake,
+        config=config,
+        state=state,
+        unit=unit,
+        usual=usual,
+        cap=_floor(cap) if unit == "mi" else float(math.floor(cap)),
+        max_runs=min(intake.running.runs_per_week, 7 - free_days, len(intake.available_days)),
+        race_length=race_distance(intake.running.goal_race, unit, config),
+        race_week=race_week,
+        taper=taper,
+        held=_hold_weeks(state, start),
+        load_hold=dt.date.fromisoformat(state.load_hold_since) if state.load_hold_since else None,
+        speed_ok=not symptomatic or state.speed_work_cleared,
+        lighter_every=config.lighter_week_every_from(intake.age),
+        novice=symptomatic and intake.running.months_running < config.novice_months,
+        ceiling=usual,
+    )
+
+
+def _no_build_week(mode: str) -> tuple[float, str, list[str]]:
+    if mode == "walk_jog":
+        return 0.0, "No running target yet: walk–jog only (see sessions), from 25 % to 70 % of full pace", ["walk_jog"]
+    if mode == "none":
+        return 0.0, "No running yet: walk–jog starts once you walk with a normal stride without pain", ["no_running"]
+    return 0.0, "No running planned: you told us you are not running at the moment", ["usual"]
+
+
+def _build_week(ramp: _Ramp, w: int, week_start: dt.date) -> tuple[float, str, list[str]]:
+    """A running week: its level on the ramp, then the dip it may be (a taper, a race's recovery, a lighter week)."""
+    race_week, config = ramp.race_week, ramp.config
+    taper_week = race_week is not None and race_week - ramp.taper < w <= race_week
+    recovery_week = race_week is not None and race_week < w <= race_week + config.race_recovery_weeks
+    # every Nth week is lighter, counted from the last dip (so a race's taper and recovery restart the cycle)
+    lighter = bool(ramp.lighter_every) and ramp.levels != [] and ramp.normal_weeks >= ramp.lighter_every - 1
+    why, cites = _level_week(ramp, w, week_start, dip=taper_week or recovery_week or lighter)
+    ramp.levels.append(ramp.level)
+    level, unit = ramp.level, ramp.unit
+    if taper_week:
+        return _taper_week(ramp, w, week_start)
+    if recovery_week:
+        target = _floor(level * config.race_recovery_fraction)
+        why = f"Recovery after your race: {_fmt(target)} {unit}, then back to {_fmt(level)} {unit}"
+        return target, why, ["recovery"]
+    if lighter:
+        target = _floor(level * config.lighter_week_factor)
+        why = f"Lighter week: {_fmt(target)} {unit}, then back to {_fmt(level)} {unit} (training in cycles)"
+        return target, why, ["lighter"]
+    return level, why, cites
+
+
+def _level_week(ramp: _Ramp, w: int, week_start: dt.date, *, dip: bool) -> tuple[str, list[str]]:
+    """Move the ramp's level for this week (first week, restart, hold, return after a dip, or a new high)."""
+    intake, config, state, unit = ramp.intake, ramp.config, ramp.state, ramp.unit
+    if not ramp.levels:
+        restart = w > 0 or intake.symptoms.onset == "sudden"
+        if w == 0:
+            ramp.level, why = _first_week(intake, ramp.usual, ramp.cap, config)
         else:
-            taper_week = race_week is not None and race_week - taper < w <= race_week
-            recovery_week = race_week is not None and race_week < w <= race_week + config.race_recovery_weeks
-            # every Nth week is lighter, counted from the last dip (so a race's taper and recovery restart the cycle)
-            lighter = bool(lighter_every) and levels != [] and normal_weeks >= lighter_every - 1
-            if not levels:
-                restart = w > 0 or intake.symptoms.onset == "sudden"
-                level, why = _first_week(intake, usual, cap, config) if w == 0 else _restart(usual, cap, config, unit)
-                cites = ["restart" if restart else "first_week" if symptomatic else "usual"]
-                ceiling = level if novice else usual
-                if novice:
-                    why += f"; as you started running {intake.running.months_running} months ago, it stays there"
-                    cites.append("novice")
-            elif w in held or (load_hold is not None and week_start >= load_hold):
-                level = min(level, previous) if previous else level
-                reason = state.running_hold_reason if w in held else state.load_hold_reason
-                why = f"Held at {_fmt(level)} {unit}: {reason or 'tightness after running'}"
-                cites = ["hold"]
-            elif previous < level or taper_week or recovery_week or lighter:
-                why = f"Back to {_fmt(level)} {unit} after the lighter week"  # a dip never lowers or raises the level
-                cites = ["ramp"]
-            else:
-                grown = _floor(min(ceiling, _step_limit(level, levels, config)))
-                why = (
-                    f"{_fmt(grown)} {unit}, up from {_fmt(level)}: we add about "
-                    f"{config.weekly_distance_step:.0%} a week up to your usual {_fmt(usual)}"
-                    if grown > level
-                    else f"Holding at {_fmt(level)} {unit}, " + _holding_why(level, usual, novice, intake)
-                )
-                level = grown
-                cites = ["ramp", "novice"] if novice else ["ramp"]
-            levels.append(level)
-            target = level
-            if taper_week:
-                assert race_week is not None
-                k = w - (race_week - taper)
-                target = _floor(level * (1 - config.taper_weekly_reduction * k))
-                why = f"Taper week {k} of {taper} before your race: {_fmt(target)} {unit}"
-                cites = ["taper"]
-                if w == race_week and race_length and speed_ok:
-                    assert intake.running.goal_race is not None
-                    easy = _floor(target * config.race_week_easy_fraction)
-                    shortest = config.min_run_km / (MILES_TO_KM if unit == "mi" else 1)
-                    race_day = intake.running.goal_race.date
-                    no_room = max_runs < 2 or not easy_days_before_race(race_day, week_start, intake.available_days)
-                    if easy < shortest or no_room:
-                        easy = 0.0
-                    target = _floor(race_length + easy)
-                    before = f" plus {_fmt(easy)} {unit} of easy running before it" if easy else ", with rest before it"
-                    why = f"Race week: your race ({_fmt(race_length)} {unit}){before}; taper week {k} of {taper}"
-                if not speed_ok:
-                    why += "; racing is not advised until tightness after running has settled"
-            elif recovery_week:
-                target = _floor(level * config.race_recovery_fraction)
-                why = f"Recovery after your race: {_fmt(target)} {unit}, then back to {_fmt(level)} {unit}"
-                cites = ["recovery"]
-            elif lighter:
-                target = _floor(level * config.lighter_week_factor)
-                why = f"Lighter week: {_fmt(target)} {unit}, then back to {_fmt(level)} {unit} (training in cycles)"
-                cites = ["lighter"]
-        speed = target > 0 and speed_allowed(slot, intake, state, week_start)
-        if target > 0 and not speed:
-            why += (
-                "; no speed work until tightness after running has settled"
-                if not speed_ok
-                else "; no speed work this week"
-            )
-            if not speed_ok:
-                cites.append("speed")
-        runs = max_runs if target > 0 else walk_jog_sessions[w]
-        normal_weeks = normal_weeks + 1 if target > 0 and target >= level else 0
-        previous = target
-        out.append(
-            RunningTarget(
-                target_distance=target,
-                unit=unit,
-                max_runs=runs,
-                rest_days=7 - runs,
-                speed_work_allowed=speed,
-                reason=why + _gate_note(slot),
-                source="; ".join(SOURCES[c] for c in dict.fromkeys(cites)),
-                level=level if target > 0 else 0.0,
-            )
+            ramp.level, why = _restart(ramp.usual, ramp.cap, config, unit)
+        cites = ["restart" if restart else "first_week" if intake.symptoms.symptomatic else "usual"]
+        ramp.ceiling = ramp.level if ramp.novice else ramp.usual
+        if ramp.novice:
+            why += f"; as you started running {intake.running.months_running} months ago, it stays there"
+            cites.append("novice")
+        return why, cites
+    if w in ramp.held or (ramp.load_hold is not None and week_start >= ramp.load_hold):
+        ramp.level = min(ramp.level, ramp.previous) if ramp.previous else ramp.level
+        reason = state.running_hold_reason if w in ramp.held else state.load_hold_reason
+        return f"Held at {_fmt(ramp.level)} {unit}: {reason or 'tightness after running'}", ["hold"]
+    if ramp.previous < ramp.level or dip:
+        return f"Back to {_fmt(ramp.level)} {unit} after the lighter week", ["ramp"]  # a dip never moves the level
+    grown = _floor(min(ramp.ceiling, _step_limit(ramp.level, ramp.levels, config)))
+    why = (
+        f"{_fmt(grown)} {unit}, up from {_fmt(ramp.level)}: we add about "
+        f"{config.weekly_distance_step:.0%} a week up to your usual {_fmt(ramp.usual)}"
+        if grown > ramp.level
+        else f"Holding at {_fmt(ramp.level)} {unit}, " + _holding_why(ramp.level, ramp.usual, ramp.novice, intake)
+    )
+    ramp.level = grown
+    return why, ["ramp", "novice"] if ramp.novice else ["ramp"]
+
+
+def _taper_week(ramp: _Ramp, w: int, week_start: dt.date) -> tuple[float, str, list[str]]:
+    """A taper week before the goal race; the race's own week holds the race and, with room, easy running before it."""
+    assert ramp.race_week is not None
+    config, unit, intake = ramp.config, ramp.unit, ramp.intake
+    k = w - (ramp.race_week - ramp.taper)
+    target = _floor(ramp.level * (1 - config.taper_weekly_reduction * k))
+    why = f"Taper week {k} of {ramp.taper} before your race: {_fmt(target)} {unit}"
+    if w == ramp.race_week and ramp.race_length and ramp.speed_ok:
+        assert intake.running.goal_race is not None
+        easy = _floor(target * config.race_week_easy_fraction)
+        shortest = config.min_run_km / (MILES_TO_KM if unit == "mi" else 1)
+        race_day = intake.running.goal_race.date
+        no_room = ramp.max_runs < 2 or not easy_days_before_race(race_day, week_start, intake.available_days)
+        if easy < shortest or no_room:
+            easy = 0.0
+        target = _floor(ramp.race_length + easy)
+        before = f" plus {_fmt(easy)} {unit} of easy running before it" if easy else ", with rest before it"
+        why = f"Race week: your race ({_fmt(ramp.race_length)} {unit}){before}; taper week {k} of {ramp.taper}"
+    if not ramp.speed_ok:
+        why += "; racing is not advised until tightness after running has settled"
+    return target, why, ["taper"]
+
+
+def _week_target(
+    ramp: _Ramp,
+    slot: WeekSlot,
+    week_start: dt.date,
+    target: float,
+    why: str,
+    cites: list[str],
+    walk_jog_sessions: int,
+) -> RunningTarget:
+    """The week as the plan shows it: its distance, runs, speed work and reason; the ramp moves on past it."""
+    speed = target > 0 and speed_allowed(slot, ramp.intake, ramp.state, week_start)
+    if target > 0 and not speed:
+        why += (
+            "; no speed work until tightness after running has settled"
+            if not ramp.speed_ok
+            else "; no speed work this week"
         )
-    return tuple(out)
+        if not ramp.speed_ok:
+            cites.append("speed")
+    runs = ramp.max_runs if target > 0 else walk_jog_sessions
+    ramp.normal_weeks = ramp.normal_weeks + 1 if target > 0 and target >= ramp.level else 0
+    ramp.previous = target
+    return RunningTarget(
+        target_distance=target,
+        unit=ramp.unit,
+        max_runs=runs,
+        rest_days=7 - runs,
+        speed_work_allowed=speed,
+        reason=why + _gate_note(slot),
+        source="; ".join(SOURCES[c] for c in dict.fromkeys(cites)),
+        level=ramp.level if target > 0 else 0.0,
+    )
 
 
 def _holding_why(level: float, usual: float, novice: bool, intake: Intake) -> str:
