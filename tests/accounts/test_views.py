@@ -31,7 +31,7 @@ from programs.models import (
     StageCheck,
 )
 from programs.services.logs import session_log_record
-from tests.factories import CareLinkFactory
+from tests.factories.accounts import CareLinkFactory
 from tests.programs.plans import create_plan
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from programs.models import Plan, PlannedSession, Reminder, ReminderStatus, Stag
 from programs.services.logs import session_log_record
 from rehabplan.api import VALIDATION_DETAIL
 from tests.api.conftest import client_for
-from tests.factories import CareLinkFactory
+from tests.factories.accounts import CareLinkFactory
 from tests.programs.plans import create_plan
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]

@@ -32,14 +32,14 @@ from programs.models import DayLog, Plan, PlannedSession, Prescription, ProgramT
 from programs.services.logs import session_log_record
 from tests.api.conftest import client_for
 from tests.api.log_bodies import first_session, log_body
-from tests.factories import CareLinkFactory, PhysioFactory, RunnerFactory
+from tests.factories.accounts import CareLinkFactory, PhysioFactory, RunnerFactory
 from tests.pages import at
 from tests.programs.plans import START, create_plan
 from tests.push import subscription_json
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
+PASSWORD = "correct horse battery staple"  # tests.factories.accounts.UserFactory's
 WHO = ("anonymous", "runner_b", "other_physio", "physio", "runner_a")  # the order of the calls in a row
 # Who each caller may see: their own account and the other side of an active care link.
 SEES = {

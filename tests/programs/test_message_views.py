@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts import care
 from accounts.models import Message, User
-from tests.factories import CareLinkFactory, PhysioFactory
+from tests.factories.accounts import CareLinkFactory, PhysioFactory
 from tests.pages import main_text
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from accounts import care
 from accounts.models import CareLinkStatus, Message, User
 from programs.models import DayLog, Plan, PlanChange, PlannedSession, SessionLog
 from programs.services.logs import day_log_record, session_log_record
-from tests.factories import CareLinkFactory, PhysioFactory
+from tests.factories.accounts import CareLinkFactory, PhysioFactory
 from tests.pages import at, main_text
 from tests.programs.plans import START, create_plan
 

@@ -24,7 +24,7 @@ from programs.models import (
 )
 from programs.selectors import patients
 from programs.services.logs import session_log_record
-from tests.factories import CareLinkFactory, RunnerFactory
+from tests.factories.accounts import CareLinkFactory, RunnerFactory
 from tests.programs.plans import START, create_plan
 
 TODAY = START + dt.timedelta(days=14)  # Monday of week 3
