@@ -14,7 +14,7 @@ import time_machine
 from django.core.cache import cache
 
 from accounts.models import User
-from tests.factories import CareLinkFactory, PhysioFactory, RunnerFactory
+from tests.factories.accounts import CareLinkFactory, PhysioFactory, RunnerFactory
 
 DEMO_INTAKE = Path(__file__).resolve().parent.parent / "programs" / "data" / "demo_intake.json"
 

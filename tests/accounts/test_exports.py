@@ -16,8 +16,9 @@ from django.urls import reverse
 
 from accounts import exports
 from accounts.models import User
-from programs.models import Plan, PlannedSession, Reminder, ReminderKind, ReminderStatus
+from programs.models import Plan, PlannedSession, ReminderKind, ReminderStatus
 from programs.services.logs import session_log_record
+from tests.factories.programs import ReminderFactory
 from tests.programs.plans import create_plan
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +115,7 @@ def test_a_physio_downloads_their_own_data_not_their_patients(
 def test_reminders_are_exported_in_plain_words_with_their_local_date(client: Client, runner: User) -> None:
     def queue(kind: str, day: dt.date, status: str, sent: bool = False) -> None:
         due = dt.datetime.combine(day, dt.time(6, 30), tzinfo=dt.UTC)
-        Reminder.objects.create(
+        ReminderFactory(
             user=runner,
             kind=kind,
             local_date=day,

@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 
 from accounts.care import invitation_create
 from accounts.models import CareLink, Invitation, User
-from tests.factories import PhysioFactory
+from tests.factories.accounts import PhysioFactory
 from tests.pages import main_text
 
 pytestmark = pytest.mark.django_db

@@ -16,6 +16,7 @@ from accounts.models import User
 from programs.models import Reminder, ReminderKind, ReminderStatus
 from rehabplan.api import VALIDATION_DETAIL
 from tests.api.conftest import client_for
+from tests.factories.programs import ReminderFactory
 from tests.pages import main_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
@@ -26,7 +27,7 @@ DIGEST = "/api/v1/me/digest/"
 def _queued_digest(physio: User, hour: int, status: str = ReminderStatus.PENDING) -> Reminder:
     day = dt.date(2026, 12, 1)
     due = dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC)
-    return Reminder.objects.create(
+    return ReminderFactory(
         user=physio, kind=ReminderKind.PHYSIO_DIGEST, local_date=day, slot=hour, due_at=due, status=status
     )
 

@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 from accounts.care import invitation_create
 from accounts.models import CareLink, CareLinkStatus, User
 from programs.models import Plan
-from tests.factories import CareLinkFactory, PhysioFactory
+from tests.factories.accounts import CareLinkFactory, PhysioFactory
 from tests.pages import main_text
 from tests.programs.plans import create_plan
 

@@ -29,6 +29,7 @@ from programs.models import Reminder, ReminderKind, ReminderStatus
 from programs.selectors.plans import local_today
 from rehabplan.api import VALIDATION_DETAIL
 from tests.api.conftest import client_for
+from tests.factories.programs import ReminderFactory
 from tests.pages import at, main_text
 from tests.programs.plans import START, create_plan
 
@@ -296,7 +297,7 @@ def test_one_quiet_hours_end_over_the_api_is_judged_with_the_stored_other(runner
 
 def _queue(user: User, kind: str, day: dt.date, status: str = ReminderStatus.PENDING) -> Reminder:
     due = dt.datetime.combine(day, T(7, 30), tzinfo=dt.UTC)
-    return Reminder.objects.create(user=user, kind=kind, local_date=day, due_at=due, status=status)
+    return ReminderFactory(user=user, kind=kind, local_date=day, due_at=due, status=status)
 
 
 def _statuses(*reminders: Reminder) -> list[str]:

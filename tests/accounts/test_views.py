@@ -25,13 +25,13 @@ from programs.models import (
     PlanChange,
     PlannedSession,
     Prescription,
-    Reminder,
     ReminderStatus,
     SessionLog,
     StageCheck,
 )
 from programs.services.logs import session_log_record
-from tests.factories import CareLinkFactory
+from tests.factories.accounts import CareLinkFactory
+from tests.factories.programs import ReminderFactory, StageCheckFactory
 from tests.programs.plans import create_plan
 
 pytestmark = pytest.mark.django_db
@@ -268,8 +268,8 @@ def test_turning_reminders_off_skips_the_queued_ones_and_keeps_them_as_history(
     client: Client, runner: User, other_runner: User
 ) -> None:
     due = dt.datetime(2026, 12, 1, 7, 30, tzinfo=dt.UTC)
-    queued = Reminder.objects.create(user=runner, local_date=due.date(), due_at=due, subject="Today", body="…")
-    others = Reminder.objects.create(user=other_runner, local_date=due.date(), due_at=due, subject="Today", body="…")
+    queued = ReminderFactory(user=runner, local_date=due.date(), due_at=due, subject="Today", body="…")
+    others = ReminderFactory(user=other_runner, local_date=due.date(), due_at=due, subject="Today", body="…")
     client.force_login(runner)
     client.post(reverse("accounts:settings"), {"timezone": "UTC", "reminder_time": "07:30", "units": "km"})
     queued.refresh_from_db()
@@ -302,8 +302,8 @@ def test_deleting_the_account_removes_every_row_and_logs_out(
 ) -> None:
     plan = create_plan(runner, intake_data, weeks=4)
     _log(plan, runner, pain=5)
-    StageCheck.objects.create(plan=plan, phase="one", answers={}, answered_by=physio)
-    Reminder.objects.create(
+    StageCheckFactory(plan=plan, phase="one", answers={}, answered_by=physio)
+    ReminderFactory(
         user=runner,
         local_date=dt.date(2026, 12, 1),
         due_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
@@ -360,7 +360,7 @@ def test_a_physio_with_answers_in_a_patients_plan_is_told_why_it_cannot_be_delet
     client: Client, runner: User, physio: User, intake_data: dict[str, Any]
 ) -> None:
     plan = create_plan(runner, intake_data, weeks=4)
-    StageCheck.objects.create(plan=plan, phase="one", answers={}, answered_by=physio)
+    StageCheckFactory(plan=plan, phase="one", answers={}, answered_by=physio)
     client.force_login(physio)
     response = client.post(reverse("accounts:account-delete"), {"confirm": "on", "password": PASSWORD})
     assert response.status_code == 400

@@ -13,11 +13,12 @@ from rest_framework.test import APIClient
 
 from accounts.models import ApiToken, CareLink, RunnerProfile, User
 from accounts.services import api_token_create
-from programs.models import Plan, PlannedSession, Reminder, ReminderStatus, StageCheck
+from programs.models import Plan, PlannedSession, ReminderStatus
 from programs.services.logs import session_log_record
 from rehabplan.api import VALIDATION_DETAIL
 from tests.api.conftest import client_for
-from tests.factories import CareLinkFactory
+from tests.factories.accounts import CareLinkFactory
+from tests.factories.programs import ReminderFactory, StageCheckFactory
 from tests.programs.plans import create_plan
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
@@ -124,7 +125,7 @@ def test_a_patch_changes_only_what_it_sends(runner: User, runner_api: APIClient)
 
 
 def test_switching_reminders_off_skips_the_queued_ones(runner: User, runner_api: APIClient) -> None:
-    queued = Reminder.objects.create(
+    queued = ReminderFactory(
         user=runner,
         local_date=dt.date(2026, 12, 1),
         due_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
@@ -264,7 +265,7 @@ def test_deleting_by_session_logs_the_browser_out(runner: User) -> None:
 def test_a_physio_with_answers_in_a_patients_plan_is_refused_with_the_reason(
     runner: User, physio: User, physio_api: APIClient, runner_plan: Plan
 ) -> None:
-    StageCheck.objects.create(plan=runner_plan, phase="one", answers={}, answered_by=physio)
+    StageCheckFactory(plan=runner_plan, phase="one", answers={}, answered_by=physio)
     body = _error(physio_api.delete(ACCOUNT, {"password": PASSWORD}), 400)
     assert "part of their records" in body["detail"] and body["errors"] == {"non_field_errors": [body["detail"]]}
     assert User.objects.filter(pk=physio.pk).exists()

@@ -13,6 +13,7 @@ from accounts.models import ApiToken, User
 from accounts.services import API_TOKENS_PER_USER, api_token_create
 from rehabplan.api import VALIDATION_DETAIL, WriteRateThrottle
 from tests.api.conftest import client_for
+from tests.factories.accounts import RunnerFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_throttles")]
 
@@ -71,9 +72,7 @@ def test_the_name_is_optional(anon_api: APIClient, runner: User) -> None:
 def test_a_wrong_login_says_the_same_whatever_was_wrong(
     anon_api: APIClient, runner: User, email: str, password: str
 ) -> None:
-    inactive = User.objects.create_user(email="inactive@example.test", password=PASSWORD)
-    inactive.is_active = False
-    inactive.save()
+    RunnerFactory(email="inactive@example.test", password=PASSWORD, is_active=False)
     body = _error(anon_api.post(LOGIN, {"email": email, "password": password}), 400)
     assert body == {"detail": WRONG_LOGIN, "errors": {"non_field_errors": [WRONG_LOGIN]}}
     assert not ApiToken.objects.exists()

@@ -26,20 +26,21 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
-from accounts.models import Invitation, Message, User
+from accounts.models import Invitation, User
 from accounts.services import api_token_create
 from programs.models import DayLog, Plan, PlannedSession, Prescription, ProgramTemplate, SessionLog
 from programs.services.logs import session_log_record
 from tests.api.conftest import client_for
 from tests.api.log_bodies import first_session, log_body
-from tests.factories import CareLinkFactory, PhysioFactory, RunnerFactory
+from tests.factories.accounts import CareLinkFactory, InvitationFactory, MessageFactory, PhysioFactory, RunnerFactory
+from tests.factories.programs import DayLogFactory, ProgramTemplateFactory
 from tests.pages import at
 from tests.programs.plans import START, create_plan
 from tests.push import subscription_json
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
+PASSWORD = "correct horse battery staple"  # tests.factories.accounts.UserFactory's
 WHO = ("anonymous", "runner_b", "other_physio", "physio", "runner_a")  # the order of the calls in a row
 # Who each caller may see: their own account and the other side of an active care link.
 SEES = {
@@ -94,13 +95,13 @@ def world(db: None, intake_data: dict[str, Any], settings: Any) -> World:
     later = first_session(plan, "strength", after=PlannedSession(date=TODAY))  # a physio may still change it
     prescription = later.prescriptions.order_by("position").first()
     assert prescription is not None
-    day = DayLog.objects.create(runner=runner, date=START, next_morning_pain=1, stiffness=1)
+    day = DayLogFactory(runner=runner, date=START, next_morning_pain=1, stiffness=1)
     token, _key = api_token_create(user=runner, name="old phone")
-    template = ProgramTemplate.objects.create(
+    template = ProgramTemplateFactory(
         owner=users["physio"], name="Grade 1 strain", pathway="acute_strain", weeks=8, program={"pain_limit": 4}
     )
-    invitation = Invitation.objects.create(physio=users["physio"], email="someone.new@example.test")
-    Message.objects.create(physio=users["physio"], runner=runner, author=users["physio"], body="How are the bridges?")
+    invitation = InvitationFactory(physio=users["physio"], email="someone.new@example.test")
+    MessageFactory(physio=users["physio"], runner=runner, author=users["physio"], body="How are the bridges?")
     return World(
         users=users,
         plan=plan,

@@ -36,9 +36,10 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 
 from accounts.models import User
 from accounts.services import api_token_create
-from programs.models import DayLog, Plan, Prescription
+from programs.models import Plan, Prescription
 from programs.services.logs import session_log_record
 from tests.api.log_bodies import first_session, log_body
+from tests.factories.programs import DayLogFactory
 
 if os.environ.get("FUZZ") != "1":
     pytest.skip("Schemathesis runs with `make fuzz` (FUZZ=1)", allow_module_level=True)
@@ -109,7 +110,7 @@ def real_ids(runner: User, physio: User, runner_plan: Plan) -> dict[str, Any]:
         .first()
     )
     assert prescription is not None
-    day = DayLog.objects.create(runner=runner, date=runner_plan.start, next_morning_pain=1)
+    day = DayLogFactory(runner=runner, date=runner_plan.start, next_morning_pain=1)
     return {
         "plans": {"id": runner_plan.pk, "date": logged.date.isoformat(), "number": 1},
         "exercises": {"slug": prescription.exercise.slug},

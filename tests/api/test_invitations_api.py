@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from accounts.care import INVITATION_SALT
 from accounts.models import CareLink, CareLinkStatus, Invitation, User
 from tests.api.conftest import client_for
-from tests.factories import PhysioFactory
+from tests.factories.accounts import PhysioFactory
 
 URL = "/api/v1/invitations/"
 ACCEPT = "/api/v1/invitations/accept/"

@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import CareLink, CareLinkStatus, Message, User
-from tests.factories import CareLinkFactory
+from tests.factories.accounts import CareLinkFactory
 
 URL = "/api/v1/messages/"
 

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from programs.models import Plan
 from tests.api.conftest import client_for
-from tests.factories import CareLinkFactory, RunnerFactory
+from tests.factories.accounts import CareLinkFactory, RunnerFactory
 from tests.pages import at
 from tests.programs.test_patients import TODAY, WEEK_2, clone_plan, log_session, morning, sessions_on
 

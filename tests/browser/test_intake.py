@@ -11,7 +11,7 @@ from accounts.models import User
 from programs.clinical.types import RED_FLAGS
 from programs.models import Plan, PlanStatus
 from tests.browser.conftest import fill
-from tests.factories import RunnerFactory
+from tests.factories.accounts import RunnerFactory
 
 ANSWERS: dict[str, Mapping[str, str | Sequence[str]]] = {
     "about-you": {"age": "41", "sex": "female", "units": "km"},

@@ -11,7 +11,7 @@ from playwright.sync_api import Page
 from accounts.models import User
 from tests.browser.conftest import SMALL_PHONE, fill, plan_with_strength_today
 from tests.browser.test_intake import ANSWERS
-from tests.factories import RunnerFactory
+from tests.factories.accounts import RunnerFactory
 
 MIN_TAP = 44
 

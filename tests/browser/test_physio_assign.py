@@ -19,7 +19,7 @@ from programs.clinical.edits import ProgramEdits, edits_to_dict
 from programs.models import Plan, PlanChange, PlanChangeKind, PlannedSession, PlanStatus
 from programs.services.templates import template_create
 from tests.browser.conftest import plan_with_strength_today, runner_today
-from tests.factories import PhysioFactory, RunnerFactory
+from tests.factories.accounts import PhysioFactory, RunnerFactory
 
 LAPTOP = {"width": 1366, "height": 768}
 FIXED = Dose(sets=2, reps=7)  # a dose the pathway never starts anyone at, so Today can only show it from the template

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -121,25 +120,11 @@ def _prescription_model() -> type[Any]:
 
 
 def _prescribe(exercise: Exercise) -> Any:
-    """The smallest honest plan that prescribes `exercise` (programs.Prescription protects it)."""
-    prescription = _prescription_model()
-    from django.contrib.auth import get_user_model
+    """A prescription of `exercise` in a stored plan (programs.Prescription protects it)."""
+    _prescription_model()
+    from tests.factories.programs import PrescriptionFactory
 
-    from programs.models import Intake, Plan, PlannedSession
-
-    runner = get_user_model().objects.create_user("runner@example.com", "pw-for-tests-only")
-    intake = Intake.objects.create(runner=runner, version=1, data={})
-    plan = Plan.objects.create(runner=runner, intake=intake, status="active", start=dt.date(2026, 1, 5), weeks=1)
-    session = PlannedSession.objects.create(plan=plan, week_number=1, date=dt.date(2026, 1, 5), kind="strength")
-    return prescription.objects.create(
-        session=session,
-        plan=plan,
-        exercise=exercise,
-        position=0,
-        dose={"sets": 2, "reps": 5},
-        pain_limit=2,
-        reason="test",
-    )
+    return PrescriptionFactory(exercise=exercise)
 
 
 def test_a_removed_exercise_a_plan_uses_is_kept_and_deactivated(catalogue: Catalogue) -> None:

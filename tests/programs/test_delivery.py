@@ -33,6 +33,7 @@ from programs.reminders.delivery import (
     unsubscribe_url,
 )
 from programs.reminders.messages import Message
+from tests.factories.accounts import PushSubscriptionFactory
 from tests.integration.rig import free_port
 from tests.push import BrowserKeys, browser_keys, vapid_keys
 
@@ -367,9 +368,7 @@ def vapid(settings: Any) -> dict[str, str]:
 
 def _subscribe(user: User, service: PushService, name: str) -> tuple[PushTarget, BrowserKeys]:
     keys = browser_keys()
-    row = PushSubscription.objects.create(
-        user=user, endpoint=service.endpoint(name), p256dh=keys.p256dh, auth=keys.auth
-    )
+    row = PushSubscriptionFactory(user=user, endpoint=service.endpoint(name), p256dh=keys.p256dh, auth=keys.auth)
     return PushTarget(row.pk, row.endpoint, row.p256dh, row.auth), keys
 
 
@@ -435,7 +434,7 @@ def test_another_push_error_keeps_the_subscription_and_the_next_phone_is_still_t
 
 
 def test_an_unreachable_push_service_never_fails_the_reminder(runner: User, vapid: dict[str, str]) -> None:
-    row = PushSubscription.objects.create(
+    row = PushSubscriptionFactory(
         user=runner, endpoint=f"http://127.0.0.1:{free_port()}/push/x", p256dh=browser_keys().p256dh, auth="a" * 22
     )
     with Sender() as sender:

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts import care
 from accounts.models import Message, User
-from tests.factories import CareLinkFactory, PhysioFactory
+from tests.factories.accounts import CareLinkFactory, MessageFactory, PhysioFactory
 from tests.pages import main_text
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +145,7 @@ def test_the_page_runs_a_fixed_number_of_queries(
     physios = [physio, _second_physio(runner), _second_physio(runner, "Kim")]
     for n in range(30):
         author = physios[n % 3] if n % 2 else runner
-        Message.objects.create(physio=physios[n % 3], runner=runner, author=author, body=f"note {n}")
+        MessageFactory(physio=physios[n % 3], runner=runner, author=author, body=f"note {n}")
     client.force_login(runner)
     # Session and user, the zone middleware's profile, the links, the messages, marking read (with its savepoint).
     with django_assert_max_num_queries(8):

@@ -16,7 +16,8 @@ from accounts import care
 from accounts.models import CareLinkStatus, Message, User
 from programs.models import DayLog, Plan, PlanChange, PlannedSession, SessionLog
 from programs.services.logs import day_log_record, session_log_record
-from tests.factories import CareLinkFactory, PhysioFactory
+from tests.factories.accounts import CareLinkFactory, MessageFactory, PhysioFactory
+from tests.factories.programs import PlanChangeFactory, SessionLogFactory
 from tests.pages import at, main_text
 from tests.programs.plans import START, create_plan
 
@@ -148,7 +149,7 @@ def test_every_decision_is_listed_newest_first_with_author_and_reason(
     client: Client, physio: User, runner: User, plan: Plan
 ) -> None:
     for n in range(12):  # more than the runner's Progress page shows
-        PlanChange.objects.create(plan=plan, kind="hold", reason=f"Reason number {n:02d}", author=physio)
+        PlanChangeFactory(plan=plan, kind="hold", reason=f"Reason number {n:02d}", author=physio)
     decisions = _section(_get(client, physio, runner), "decisions")
     reasons = re.findall(r"Reason number (\d\d)", decisions)
     assert reasons[:12] == [f"{n:02d}" for n in range(11, -1, -1)]
@@ -171,7 +172,7 @@ def test_without_a_plan_the_page_still_shows_the_runner_and_the_thread(
 def test_anyone_but_an_actively_linked_physio_gets_404(
     client: Client, who: str, runner: User, plan: Plan, other_physio: User
 ) -> None:
-    Message.objects.create(physio=other_physio, runner=runner, author=other_physio, body="never shown")
+    MessageFactory(physio=other_physio, runner=runner, author=other_physio, body="never shown")
     target = runner
     reader = other_physio
     if who == "invited_physio":
@@ -285,14 +286,14 @@ def test_the_page_runs_the_same_bounded_queries_for_a_short_plan_and_a_24_week_p
         if s.date < START + dt.timedelta(weeks=6)
     ]
     for session in sessions:
-        log = SessionLog.objects.create(session=session, runner=runner, notes="ok")
+        log = SessionLogFactory(session=session, runner=runner, notes="ok")
         for p in session.prescriptions.all():
             log.exercise_logs.create(prescription=p, pain_during=2, pain_after=1, rpe=5, completed_as_prescribed=True)
     DayLog.objects.bulk_create(
         DayLog(runner=runner, date=START + dt.timedelta(days=d), next_morning_pain=d % 4) for d in range(42)
     )
     for n in range(30):
-        Message.objects.create(physio=physio, runner=runner, author=runner if n % 2 else physio, body=f"note {n}")
+        MessageFactory(physio=physio, runner=runner, author=runner if n % 2 else physio, body=f"note {n}")
     today = START + dt.timedelta(weeks=6)
     with at(today):
         client.force_login(physio)

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.models import CareLinkStatus, User
 from programs.models import Plan, PlannedSession
-from tests.factories import CareLinkFactory, RunnerFactory
+from tests.factories.accounts import CareLinkFactory, RunnerFactory
 from tests.pages import at, main_text
 from tests.programs.plans import START, create_plan
 from tests.programs.test_patients import clone_plan, log_session

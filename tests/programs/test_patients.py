@@ -24,7 +24,8 @@ from programs.models import (
 )
 from programs.selectors import patients
 from programs.services.logs import session_log_record
-from tests.factories import CareLinkFactory, RunnerFactory
+from tests.factories.accounts import CareLinkFactory, RunnerFactory
+from tests.factories.programs import DayLogFactory, SessionLogFactory
 from tests.programs.plans import START, create_plan
 
 TODAY = START + dt.timedelta(days=14)  # Monday of week 3
@@ -37,7 +38,7 @@ def sessions_on(plan: Plan, date: dt.date) -> list[PlannedSession]:
 
 def log_session(session: PlannedSession, pain: int | None = 1, pain_after: int | None = None) -> SessionLog:
     """A logged session, written directly: the rules' reaction is not what these tests look at."""
-    log = SessionLog.objects.create(session=session, runner_id=session.plan.runner_id)
+    log = SessionLogFactory(session=session)  # by the plan's runner
     ExerciseLog.objects.bulk_create(
         ExerciseLog(
             session_log=log, prescription=p, pain_during=pain, pain_after=pain_after, completed_as_prescribed=True
@@ -48,7 +49,7 @@ def log_session(session: PlannedSession, pain: int | None = 1, pain_after: int |
 
 
 def morning(runner: User, date: dt.date, pain: int) -> DayLog:
-    return DayLog.objects.create(runner=runner, date=date, next_morning_pain=pain)
+    return DayLogFactory(runner=runner, date=date, next_morning_pain=pain)
 
 
 def clone_plan(plan: Plan, runner: User) -> Plan:

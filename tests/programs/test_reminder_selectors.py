@@ -18,7 +18,7 @@ from programs.reminders.messages import session_reminder
 from programs.reminders.selectors import session_lines
 from programs.selectors import plans as selectors
 from programs.templatetags.plans import dose_text
-from tests.factories import RunnerFactory
+from tests.factories.accounts import RunnerFactory
 from tests.programs.plans import START, create_plan
 from tests.programs.test_selectors import _healthy_in_miles
 

@@ -10,11 +10,12 @@ import pytest
 from django.core import mail
 
 from accounts.models import RunnerProfile, User
-from programs.models import PlanChange, PlanChangeKind, PlannedSession, Reminder, ReminderKind, SessionLog
+from programs.models import PlanChange, PlanChangeKind, PlannedSession, Reminder, ReminderKind
 from programs.models import ReminderStatus as Status
 from programs.reminders.dispatch import reminders_dispatch, reminders_reschedule
 from programs.reminders.news import physio_digests_queue, reminders_plan_changed
 from programs.reminders.sending import reminders_send
+from tests.factories.programs import PlanChangeFactory, SessionLogFactory
 from tests.programs.plans import START, create_plan
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +186,7 @@ MISSED = ReminderKind.MISSED_SESSION.value
 def test_a_logged_session_brings_the_morning_check_and_no_nudge(runner: User, plan: Any) -> None:
     first = session_days(plan)[0]
     for session in PlannedSession.objects.filter(plan=plan, date=first).exclude(kind="rest"):
-        SessionLog.objects.create(session=session, runner=runner)
+        SessionLogFactory(session=session, runner=runner)
     reminders_reschedule(user_ids=[runner.pk], now=due_instant(first) + dt.timedelta(minutes=1))
     dispatch_and_send(due_instant(first + dt.timedelta(days=1)))
     assert Reminder.objects.get(user=runner, kind=ReminderKind.MORNING_CHECK).status == Status.SENT
@@ -249,7 +250,7 @@ def test_a_mistake_in_our_own_code_fails_the_task_and_leaves_the_row_to_the_leas
 
 
 def _change(plan: Any, kind: str, reason: str, exercise: str = "") -> PlanChange:
-    return PlanChange.objects.create(plan=plan, kind=kind, reason=reason, exercise=exercise)
+    return PlanChangeFactory(plan=plan, kind=kind, reason=reason, exercise=exercise)
 
 
 def test_plan_changes_of_one_day_arrive_as_one_message_and_later_ones_wait_for_tomorrow(

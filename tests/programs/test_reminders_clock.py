@@ -14,9 +14,9 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.models import RunnerProfile, User
-from programs.models import PlannedSession
 from programs.reminders.dispatch import reminders_dispatch, reminders_reschedule
 from programs.reminders.sending import reminders_send
+from tests.factories.programs import PlannedSessionFactory
 from tests.programs.plans import create_plan
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def test_one_reminder_minute_by_minute_across_a_clock_change(
     runner: User, intake_data: dict[str, Any], zone: str, at: dt.time, day: dt.date, expected: dt.datetime
 ) -> None:
     plan = create_plan(runner, intake_data, weeks=1)
-    PlannedSession.objects.create(plan=plan, week_number=1, date=day, kind="mobility")
+    PlannedSessionFactory(plan=plan, week_number=1, date=day, kind="mobility")
     RunnerProfile.objects.filter(user=runner).update(
         timezone=zone, reminder_time=at, quiet_hours_start=None, quiet_hours_end=None
     )

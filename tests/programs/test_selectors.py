@@ -17,6 +17,7 @@ from programs.selectors import plans as selectors
 from programs.services.generation import generate
 from programs.services.logs import session_log_record
 from programs.services.plans import plan_create
+from tests.factories.accounts import CareLinkFactory
 from tests.programs.plans import START, record_intake
 
 pytestmark = pytest.mark.django_db
@@ -138,9 +139,7 @@ def test_plans_are_visible_to_their_runner_and_actively_linked_physios_only(
     assert not selectors.plans_visible_to(other_runner).exists()
     assert not selectors.plans_visible_to(other_physio).exists()
     # A runner-role account is never anyone's physio, whatever links exist.
-    CareLink.objects.create(
-        physio=other_runner, runner=runner, status=CareLinkStatus.ACTIVE, consented_at=plan.created_at
-    )
+    CareLinkFactory(physio=other_runner, runner=runner, status=CareLinkStatus.ACTIVE, consented_at=plan.created_at)
     assert not selectors.plans_visible_to(other_runner).exists()
     CareLink.objects.filter(physio=physio).update(status=CareLinkStatus.REVOKED)
     assert not selectors.plans_visible_to(physio).exists()

@@ -28,7 +28,7 @@ from programs.tasks import (
     retry_delay,
 )
 from rehabplan.celery import app as celery_app
-from tests.factories import RunnerFactory
+from tests.factories.accounts import RunnerFactory
 from tests.programs.plans import START, create_plan
 
 WEEK_2 = dt.datetime(2026, 11, 30, 6, 0, tzinfo=dt.UTC)  # Monday of week 2: week 1 went by without a log

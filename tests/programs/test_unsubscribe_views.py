@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import RunnerProfile, User
 from programs.models import Reminder, ReminderStatus
 from programs.reminders.delivery import unsubscribe_url
+from tests.factories.programs import ReminderFactory
 from tests.pages import main_text
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def _profile(user: User) -> RunnerProfile:
 
 def _pending(user: User, kind: str) -> Reminder:
     now = timezone.now()
-    return Reminder.objects.create(user=user, kind=kind, local_date=now.date(), due_at=now + dt.timedelta(hours=1))
+    return ReminderFactory(user=user, kind=kind, local_date=now.date(), due_at=now + dt.timedelta(hours=1))
 
 
 def _one_click(path: str) -> Any:

@@ -22,7 +22,7 @@ from exercises.models import Exercise
 from programs.models import Plan, PlanChange, PlanChangeKind, PlannedSession, PlanStatus, Prescription, SessionLog
 from programs.services.logs import session_log_record
 from programs.templatetags.plans import decision_reason
-from tests.factories import CareLinkFactory
+from tests.factories.accounts import CareLinkFactory
 from tests.programs.plans import START, create_plan
 
 pytestmark = pytest.mark.django_db
