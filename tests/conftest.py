@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
 
 from accounts.models import User
@@ -23,6 +24,12 @@ DEMO_INTAKE = Path(__file__).resolve().parent.parent / "programs" / "data" / "de
 PINNED_NOW = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
 # Their server, browser or workers are other processes on the machine's own clock, which one process cannot move.
 REAL_CLOCK_MARKERS = ("browser", "integration")
+
+
+def pytest_configure() -> None:
+    """Passwords hash fast in tests: the production hasher's deliberate slowness is not what they test, and it cost
+    about a second per user made. Nothing here compares a hash with one made by another process."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
