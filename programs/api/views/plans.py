@@ -7,7 +7,6 @@ patient's): anyone else gets 404. Plan, today, day and week reads carry an ETag 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,22 +17,19 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import exceptions, generics, mixins, permissions, serializers, status, viewsets
+from rest_framework import exceptions, generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
 from programs.api import etags
-from programs.api.etags import PlanMeta
 from programs.api.serializers.intake import IntakeSerializer
 from programs.api.serializers.plans import (
-    DayReadSerializer,
     ErrorWithReferralSerializer,
     IntakeRecordSerializer,
     PathwaySerializer,
@@ -41,11 +37,10 @@ from programs.api.serializers.plans import (
     PlanCreateSerializer,
     PlanDetailSerializer,
     PlanSummarySerializer,
-    TodaySerializer,
-    WeekReadSerializer,
     referral_dict,
 )
-from programs.clinical.contract import day_to_dict, plan_to_dict, week_to_dict
+from programs.api.views.plan_reads import ETAG_RESPONSES, IF_NONE_MATCH, PLAN_ID, PlanDayReads, timezone_of
+from programs.clinical.contract import plan_to_dict
 from programs.clinical.screening import screen_answers
 from programs.models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus
 from programs.selectors import plans as selectors
@@ -54,11 +49,6 @@ from programs.services.generation import pathways
 from programs.services.intakes import intake_record
 from programs.services.plans import plan_start
 from rehabplan.api import VALIDATION_DETAIL, IsRunner, error_body, flat_errors, request_user
-
-
-def _short(date: dt.date) -> str:
-    return f"{date:%a} {date.day} {date:%b %Y}"
-
 
 # ---------------------------------------------------------------- pathways (public)
 
@@ -139,13 +129,6 @@ class PlanFilter(filters.FilterSet):
         fields = ("status", "runner")
 
 
-PLAN_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The plan's id.")
-ETAG_RESPONSES = {304: OpenApiResponse(description="Not modified: the copy whose ETag was sent is current.")}
-IF_NONE_MATCH = OpenApiParameter(
-    "If-None-Match", str, OpenApiParameter.HEADER, required=False, description="The ETag of the copy you hold."
-)
-
-
 @extend_schema_view(
     list=extend_schema(summary="Plans: your own, or your active patients'"),
     retrieve=extend_schema(
@@ -154,7 +137,7 @@ IF_NONE_MATCH = OpenApiParameter(
         responses={200: PlanDetailSerializer, **ETAG_RESPONSES},
     ),
 )
-class PlanViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Plan]):
+class PlanViewSet(mixins.ListModelMixin, PlanDayReads):
     """Plans the user may see. A runner creates one from an intake; the runner or their physio may archive it."""
 
     serializer_class = PlanSummarySerializer
@@ -172,34 +155,6 @@ class PlanViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Plan]):
         if self.action == "create":
             return [permissions.IsAuthenticated(), IsRunner()]
         return super().get_permissions()
-
-    # -- the plan
-
-    def _plan(self, pk: str) -> Plan:
-        """The plan in full under the user's scope, with its pinned versions and its runner's time zone (one query)."""
-        plan = (
-            selectors.plans_visible_to(request_user(self.request))
-            .select_related("runner__runner_profile")
-            .filter(pk=int(pk))
-            .first()
-        )
-        if plan is None:
-            raise Http404
-        return plan
-
-    def _meta(self, pk: str) -> PlanMeta:
-        meta = etags.plan_meta(request_user(self.request), int(pk))
-        if meta is None:
-            raise Http404
-        return meta
-
-    def _read(self, pk: str) -> tuple[PlanMeta, Plan | None]:
-        """The plan's ETag facts; the plan itself only when the client holds no copy (a revalidation reads one row,
-        and a changed plan is then read in full)."""
-        if self.request.headers.get("If-None-Match"):
-            return self._meta(pk), None
-        plan = self._plan(pk)
-        return etags.meta_of(plan, _timezone_of(plan)), plan
 
     def retrieve(self, request: Request, pk: str) -> HttpResponseBase:
         meta, plan = self._read(pk)
@@ -221,93 +176,8 @@ class PlanViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Plan]):
         plan = plan_start(intake=data["intake"], start=data["start_date"], weeks=data["weeks"])
         plan = self._plan(str(plan.pk))
         body = {**PlanSummarySerializer(plan).data, **plan_to_dict(selectors.plan_read(plan).to_domain())}
-        etag = etags.plan_etag(etags.meta_of(plan, _timezone_of(plan)), "plan")
+        etag = etags.plan_etag(etags.meta_of(plan, timezone_of(plan)), "plan")
         return etags.with_cache_headers(Response(body, status=status.HTTP_201_CREATED), etag)
-
-    # -- today, a day, a week
-
-    @extend_schema(
-        summary="Today in the plan (the runner's own date)",
-        parameters=[PLAN_ID, IF_NONE_MATCH],
-        responses={200: TodaySerializer, **ETAG_RESPONSES},
-    )
-    @action(detail=True, methods=["get"], url_path="today", filter_backends=[], pagination_class=None)
-    def today(self, request: Request, pk: str) -> HttpResponseBase:
-        meta, plan = self._read(pk)
-        today = meta.today()
-        etag = etags.plan_etag(meta, "today", today.isoformat())
-        if etags.matches(request, etag):
-            return etags.not_modified(etag)
-        plan = plan or self._plan(pk)
-        if today < meta.start or today > meta.end:
-            starts = today < meta.start
-            message = f"Your plan {'starts' if starts else 'ended'} on {_short(meta.start if starts else meta.end)}."
-            return etags.with_cache_headers(Response(_today(meta, today, None, message)), etag)
-        return etags.with_cache_headers(Response(_today(meta, today, _day_body(plan, today), "")), etag)
-
-    @extend_schema(
-        summary="One day of the plan",
-        parameters=[PLAN_ID, OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH), IF_NONE_MATCH],
-        responses={200: DayReadSerializer, **ETAG_RESPONSES},
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path=r"days/(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})",
-        filter_backends=[],
-        pagination_class=None,
-    )
-    def days(self, request: Request, pk: str, date: str) -> HttpResponseBase:
-        try:
-            day = dt.date.fromisoformat(date)
-        except ValueError:
-            raise serializers.ValidationError({"date": ["This is not a date: give it as YYYY-MM-DD."]}) from None
-        meta, plan = self._read(pk)
-        if not meta.start <= day <= meta.end:
-            raise exceptions.NotFound(
-                f"That day is not in this plan: it runs from {_short(meta.start)} to {_short(meta.end)}."
-            )
-        etag = etags.plan_etag(meta, "day", day.isoformat())
-        if etags.matches(request, etag):
-            return etags.not_modified(etag)
-        body = _day_body(plan or self._plan(pk), day)
-        if body is None:  # a plan that needs a clinician has no weeks
-            raise exceptions.NotFound("This plan has no sessions until a clinician has cleared you.")
-        return etags.with_cache_headers(Response(body), etag)
-
-    @extend_schema(
-        summary="One week of the plan",
-        parameters=[PLAN_ID, OpenApiParameter("number", int, OpenApiParameter.PATH), IF_NONE_MATCH],
-        responses={200: WeekReadSerializer, **ETAG_RESPONSES},
-    )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path=r"weeks/(?P<number>[0-9]{1,3})",
-        filter_backends=[],
-        pagination_class=None,
-    )
-    def weeks(self, request: Request, pk: str, number: str) -> HttpResponseBase:
-        meta, plan = self._read(pk)
-        n = int(number)
-        if not 1 <= n <= meta.weeks:
-            raise exceptions.NotFound(f"This plan has weeks 1 to {meta.weeks}.")
-        etag = etags.plan_etag(meta, "week", n)
-        if etags.matches(request, etag):
-            return etags.not_modified(etag)
-        plan = plan or self._plan(pk)
-        stored = selectors.plan_week_read(plan, n)
-        if stored is None:  # a plan that needs a clinician has no weeks
-            raise exceptions.NotFound("This plan has no sessions until a clinician has cleared you.")
-        week = stored.to_domain()
-        body = {
-            "plan": plan.pk,
-            "start_date": week.days[0].date,
-            "end_date": week.days[-1].date,
-            **week_to_dict(week),
-            "exercises": _names(plan, {item.exercise for s in stored.sessions for item in s.items}),
-        }
-        return etags.with_cache_headers(Response(body), etag)
 
     # -- archive
 
@@ -316,38 +186,6 @@ class PlanViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Plan]):
     def archive(self, request: Request, pk: str) -> Response:
         plan = plan_archive(plan=self._plan(pk), by=request_user(request))
         return Response(PlanSummarySerializer(plan).data)
-
-
-def _timezone_of(plan: Plan) -> str | None:
-    profile = getattr(plan.runner, "runner_profile", None)
-    return profile.timezone if profile is not None else None
-
-
-def _names(plan: Plan, slugs: set[str]) -> dict[str, str]:
-    specs = selectors.catalogue_for(plan).by_slug
-    return {slug: specs[slug].name for slug in sorted(slugs) if slug in specs}
-
-
-def _day_body(plan: Plan, date: dt.date) -> dict[str, Any] | None:
-    stored = selectors.plan_day_read(plan, date)
-    if stored.week is None:
-        return None
-    slugs = {item.exercise for s in stored.sessions for item in s.items}
-    slugs |= {item.exercise for s in stored.sessions for item in s.warm_up}
-    return {
-        "plan": plan.pk,
-        "week": stored.week.number,
-        "phase": stored.week.phase,
-        **day_to_dict(stored.to_domain()),
-        "logged": [s.kind for s in stored.sessions if s.logged],
-        "exercises": _names(plan, slugs),
-    }
-
-
-def _today(meta: PlanMeta, date: dt.date, day: dict[str, Any] | None, message: str) -> dict[str, Any]:
-    if day is None and not message:
-        message = "This plan has no sessions until a clinician has cleared you."
-    return {"plan": meta.id, "date": date, "day": day, "message": message}
 
 
 # ---------------------------------------------------------------- the decision log

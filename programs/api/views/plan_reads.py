@@ -1,0 +1,190 @@
+"""Reading a plan over the API: the plan in full under the user's scope, its ETag facts, and today, one day or one
+week of it, each revalidated by its ETag without reading the plan again."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpResponseBase
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from programs.api import etags
+from programs.api.etags import PlanMeta
+from programs.api.serializers.plans import (
+    DayReadSerializer,
+    TodaySerializer,
+    WeekReadSerializer,
+)
+from programs.clinical.contract import day_to_dict, week_to_dict
+from programs.models import Plan
+from programs.selectors import plans as selectors
+from rehabplan.api import request_user
+
+PLAN_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The plan's id.")
+ETAG_RESPONSES = {304: OpenApiResponse(description="Not modified: the copy whose ETag was sent is current.")}
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match", str, OpenApiParameter.HEADER, required=False, description="The ETag of the copy you hold."
+)
+
+
+def _short(date: dt.date) -> str:
+    return f"{date:%a} {date.day} {date:%b %Y}"
+
+
+class PlanReads(viewsets.GenericViewSet[Plan]):
+    """How the plan endpoints read a plan: in full, or only its ETag facts when the client holds a copy."""
+
+    def _plan(self, pk: str) -> Plan:
+        """The plan in full under the user's scope, with its pinned versions and its runner's time zone (one query)."""
+        plan = (
+            selectors.plans_visible_to(request_user(self.request))
+            .select_related("runner__runner_profile")
+            .filter(pk=int(pk))
+            .first()
+        )
+        if plan is None:
+            raise Http404
+        return plan
+
+    def _meta(self, pk: str) -> PlanMeta:
+        meta = etags.plan_meta(request_user(self.request), int(pk))
+        if meta is None:
+            raise Http404
+        return meta
+
+    def _read(self, pk: str) -> tuple[PlanMeta, Plan | None]:
+        """The plan's ETag facts; the plan itself only when the client holds no copy (a revalidation reads one row,
+        and a changed plan is then read in full)."""
+        if self.request.headers.get("If-None-Match"):
+            return self._meta(pk), None
+        plan = self._plan(pk)
+        return etags.meta_of(plan, timezone_of(plan)), plan
+
+
+class PlanDayReads(PlanReads):
+    """Today, one day and one week of a plan, each with its own ETag."""
+
+    @extend_schema(
+        summary="Today in the plan (the runner's own date)",
+        parameters=[PLAN_ID, IF_NONE_MATCH],
+        responses={200: TodaySerializer, **ETAG_RESPONSES},
+    )
+    @action(detail=True, methods=["get"], url_path="today", filter_backends=[], pagination_class=None)
+    def today(self, request: Request, pk: str) -> HttpResponseBase:
+        meta, plan = self._read(pk)
+        today = meta.today()
+        etag = etags.plan_etag(meta, "today", today.isoformat())
+        if etags.matches(request, etag):
+            return etags.not_modified(etag)
+        plan = plan or self._plan(pk)
+        if today < meta.start or today > meta.end:
+            starts = today < meta.start
+            message = f"Your plan {'starts' if starts else 'ended'} on {_short(meta.start if starts else meta.end)}."
+            return etags.with_cache_headers(Response(_today(meta, today, None, message)), etag)
+        return etags.with_cache_headers(Response(_today(meta, today, _day_body(plan, today), "")), etag)
+
+    @extend_schema(
+        summary="One day of the plan",
+        parameters=[PLAN_ID, OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH), IF_NONE_MATCH],
+        responses={200: DayReadSerializer, **ETAG_RESPONSES},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"days/(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def days(self, request: Request, pk: str, date: str) -> HttpResponseBase:
+        try:
+            day = dt.date.fromisoformat(date)
+        except ValueError:
+            raise serializers.ValidationError({"date": ["This is not a date: give it as YYYY-MM-DD."]}) from None
+        meta, plan = self._read(pk)
+        if not meta.start <= day <= meta.end:
+            raise exceptions.NotFound(
+                f"That day is not in this plan: it runs from {_short(meta.start)} to {_short(meta.end)}."
+            )
+        etag = etags.plan_etag(meta, "day", day.isoformat())
+        if etags.matches(request, etag):
+            return etags.not_modified(etag)
+        body = _day_body(plan or self._plan(pk), day)
+        if body is None:  # a plan that needs a clinician has no weeks
+            raise exceptions.NotFound("This plan has no sessions until a clinician has cleared you.")
+        return etags.with_cache_headers(Response(body), etag)
+
+    @extend_schema(
+        summary="One week of the plan",
+        parameters=[PLAN_ID, OpenApiParameter("number", int, OpenApiParameter.PATH), IF_NONE_MATCH],
+        responses={200: WeekReadSerializer, **ETAG_RESPONSES},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"weeks/(?P<number>[0-9]{1,3})",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def weeks(self, request: Request, pk: str, number: str) -> HttpResponseBase:
+        meta, plan = self._read(pk)
+        n = int(number)
+        if not 1 <= n <= meta.weeks:
+            raise exceptions.NotFound(f"This plan has weeks 1 to {meta.weeks}.")
+        etag = etags.plan_etag(meta, "week", n)
+        if etags.matches(request, etag):
+            return etags.not_modified(etag)
+        plan = plan or self._plan(pk)
+        stored = selectors.plan_week_read(plan, n)
+        if stored is None:  # a plan that needs a clinician has no weeks
+            raise exceptions.NotFound("This plan has no sessions until a clinician has cleared you.")
+        week = stored.to_domain()
+        body = {
+            "plan": plan.pk,
+            "start_date": week.days[0].date,
+            "end_date": week.days[-1].date,
+            **week_to_dict(week),
+            "exercises": _names(plan, {item.exercise for s in stored.sessions for item in s.items}),
+        }
+        return etags.with_cache_headers(Response(body), etag)
+
+
+def timezone_of(plan: Plan) -> str | None:
+    profile = getattr(plan.runner, "runner_profile", None)
+    return profile.timezone if profile is not None else None
+
+
+def _names(plan: Plan, slugs: set[str]) -> dict[str, str]:
+    specs = selectors.catalogue_for(plan).by_slug
+    return {slug: specs[slug].name for slug in sorted(slugs) if slug in specs}
+
+
+def _day_body(plan: Plan, date: dt.date) -> dict[str, Any] | None:
+    stored = selectors.plan_day_read(plan, date)
+    if stored.week is None:
+        return None
+    slugs = {item.exercise for s in stored.sessions for item in s.items}
+    slugs |= {item.exercise for s in stored.sessions for item in s.warm_up}
+    return {
+        "plan": plan.pk,
+        "week": stored.week.number,
+        "phase": stored.week.phase,
+        **day_to_dict(stored.to_domain()),
+        "logged": [s.kind for s in stored.sessions if s.logged],
+        "exercises": _names(plan, slugs),
+    }
+
+
+def _today(meta: PlanMeta, date: dt.date, day: dict[str, Any] | None, message: str) -> dict[str, Any]:
+    if day is None and not message:
+        message = "This plan has no sessions until a clinician has cleared you."
+    return {"plan": meta.id, "date": date, "day": day, "message": message}
