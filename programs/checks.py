@@ -17,7 +17,8 @@ from django.core.checks import CheckMessage, Error
 from kombu.transport.redis import Channel as RedisChannel
 
 from exercises.catalogue import DEFAULT_CATALOGUE_PATH, Catalogue, CatalogueError, load_catalogue_file
-from programs.clinical.pathways import DEFAULT_PATHWAYS_DIR, Pathway, PathwayError, catalogue_problems, load_pathways
+from programs.clinical.pathway_files import catalogue_problems, load_pathways
+from programs.clinical.pathways import DEFAULT_PATHWAYS_DIR, Pathway, PathwayError
 
 # A retry is held unacknowledged by the worker that took it for its whole countdown, plus the time the worker then
 # needs to get to it. Only a wide margin keeps that wait short of the visibility timeout: past it, Redis hands the

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from accounts.care import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH, display_name, invitation_expires_at, invitation_status
 from accounts.models import CareLink, Invitation, Message, User
-from programs.clinical.pathways import load_pathways
+from programs.clinical.pathway_files import load_pathways
 from programs.selectors.patients import FLAG_CODES, ORDERING_KEYS, PatientRow
 
 MAX_ID = 2**31 - 1  # the database's integer range: a larger id is simply not found, never an error

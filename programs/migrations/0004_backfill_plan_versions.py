@@ -8,7 +8,7 @@ def pin_existing_plans(apps, schema_editor):
     import hashlib
     import json
 
-    from programs.clinical.pathways import pathway_source
+    from programs.clinical.pathway_files import pathway_source
 
     Plan = apps.get_model("programs", "Plan")
     PathwayVersion = apps.get_model("programs", "PathwayVersion")

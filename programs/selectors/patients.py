@@ -33,7 +33,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import CareLink, User
 from programs.clinical.config import DEFAULT_CONFIG
-from programs.clinical.pathways import load_pathways
+from programs.clinical.pathway_files import load_pathways
 from programs.models import DayLog, ExerciseLog, Plan, PlannedSession, PlanStatus, PlanWeek, SessionLog
 from programs.selectors.plans import week_number_of
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from exercises.catalogue import Catalogue, parse_catalogue
 from exercises.models import CatalogueVersion
-from programs.clinical.pathways import Pathway, parse_pathway
+from programs.clinical.pathway_files import parse_pathway
+from programs.clinical.pathways import Pathway
 from programs.models import PathwayVersion
 
 _CATALOGUES: dict[str, Catalogue] = {}

@@ -25,7 +25,8 @@ from exercises.models import CatalogueVersion
 from programs.clinical import types as domain
 from programs.clinical.edits import NO_EDITS, ProgramEdits, edits_from_dict
 from programs.clinical.generator import generate_plan
-from programs.clinical.pathways import Pathway, load_pathways, pathway_source
+from programs.clinical.pathway_files import load_pathways, pathway_source
+from programs.clinical.pathways import Pathway
 from programs.clinical.rules import RulesConfig
 from programs.clinical.state_json import config_from_dict, pain_limits_from_dict
 from programs.models import PathwayVersion, Plan

@@ -17,7 +17,7 @@ from django.db.models import Max
 
 from accounts.models import User
 from programs.api.serializers.intake import IntakeSerializer
-from programs.clinical.pathways import pathway_source
+from programs.clinical.pathway_files import pathway_source
 from programs.models import (
     DayLog,
     ExerciseLog,

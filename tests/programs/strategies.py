@@ -15,7 +15,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from exercises.catalogue import EQUIPMENT_SLUGS, Catalogue, load_catalogue_file
-from programs.clinical.pathways import Pathway, load_pathways
+from programs.clinical.pathway_files import load_pathways
+from programs.clinical.pathways import Pathway
 from programs.clinical.rules import default_pain_limits, evaluate
 from programs.clinical.rules_types import Decision
 from programs.clinical.types import (

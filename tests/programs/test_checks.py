@@ -21,7 +21,8 @@ from programs.checks import (
     pathway_catalogue_errors,
     shipped_data_errors,
 )
-from programs.clinical.pathways import DEFAULT_PATHWAYS_DIR, parse_pathway, pathway_source
+from programs.clinical.pathway_files import parse_pathway, pathway_source
+from programs.clinical.pathways import DEFAULT_PATHWAYS_DIR
 
 
 def test_the_shipped_state_passes_and_manage_py_check_is_clean() -> None:

@@ -8,13 +8,8 @@ import pytest
 import yaml
 
 from exercises.catalogue import Dose
-from programs.clinical.pathways import (
-    DEFAULT_PATHWAYS_DIR,
-    PathwayError,
-    catalogue_problems,
-    choose_pathway,
-    load_pathways,
-)
+from programs.clinical.pathway_files import catalogue_problems, load_pathways
+from programs.clinical.pathways import DEFAULT_PATHWAYS_DIR, PathwayError, choose_pathway
 from tests.programs.strategies import catalogue, make_intake, pathways, symptomatic
 
 EXPECTED = {"overuse_ache", "post_race_stabilisers", "acute_strain", "proximal_tendinopathy", "prevention"}
