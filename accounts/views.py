@@ -39,7 +39,7 @@ from programs.outputs import calendar as calendar_feed
 from programs.reminders.messages import long_date
 from programs.reminders.times import zone_or_utc
 from programs.selectors import plans as selectors
-from programs.views.common import AuthenticatedRequest
+from rehabplan.http import AuthenticatedRequest
 
 # Signing up proves the password, not a link: the session records the password backend.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"

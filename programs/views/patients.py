@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts import services
 from programs.selectors import patients
 from programs.services.generation import pathways
-from programs.views.common import AuthenticatedRequest, require_physio
+from rehabplan.http import AuthenticatedRequest, require_physio
 
 SORT_CHOICES = [
     ("", "Needs attention first"),

@@ -20,8 +20,8 @@ from programs.forms.editor import EditorForm, TemplateForm, add_service_errors, 
 from programs.models import ProgramTemplate
 from programs.services import generation as inputs
 from programs.services import templates as template_services
-from programs.views.common import AuthenticatedRequest
 from programs.views.program_editor import stored_edits
+from rehabplan.http import AuthenticatedRequest
 
 
 def _physio(request: AuthenticatedRequest) -> None:
