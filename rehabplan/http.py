@@ -1,4 +1,4 @@
-"""What every app's page views share: the signed-in request type and the role checks.
+"""What every app's page views share: the signed-in request type and the role checks (a physio's, a runner's).
 
 Here rather than in one app so that `accounts` and `programs` pages use the same ones without importing each other.
 """
@@ -6,10 +6,11 @@ Here rather than in one app so that `accounts` and `programs` pages use the same
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from django_htmx.middleware import HtmxDetails
 
-from accounts.models import User
+from accounts.models import RunnerProfile, User
 
 
 class AuthenticatedRequest(HttpRequest):
@@ -22,3 +23,10 @@ class AuthenticatedRequest(HttpRequest):
 def require_physio(request: AuthenticatedRequest) -> None:
     if not request.user.is_physio:
         raise PermissionDenied("Only a physiotherapist's account has patients.")
+
+
+def runner_profile_or_404(request: AuthenticatedRequest) -> RunnerProfile:
+    """Settings are a runner's; a physio (who has no runner profile) finds no such page."""
+    if not request.user.is_runner:
+        raise Http404("Settings are for runners.")
+    return get_object_or_404(RunnerProfile, user=request.user)
