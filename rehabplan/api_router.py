@@ -11,6 +11,7 @@ from accounts.api import views as account_views
 from accounts.api.push import PushSubscriptionsView
 from exercises.api.views import ExerciseViewSet
 from programs.api.views import logs as log_views
+from programs.api.views import patients as patient_views
 from programs.api.views import settings as settings_views
 from programs.api.views.physio import (
     PatientPlansView,
@@ -25,7 +26,7 @@ from rehabplan.api import api_not_found
 
 router = SimpleRouter()
 router.register("auth/tokens", account_views.ApiTokenViewSet, basename="api-token")
-router.register("patients", care_views.PatientViewSet, basename="api-patient")
+router.register("patients", patient_views.PatientViewSet, basename="api-patient")
 router.register("invitations", care_views.InvitationViewSet, basename="api-invitation")
 router.register("physios", care_views.MyPhysioViewSet, basename="api-physio")
 router.register("messages", care_views.MessageViewSet, basename="api-message")
