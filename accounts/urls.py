@@ -5,6 +5,7 @@ from django.urls import path, reverse_lazy
 
 from accounts import views, views_invitations, views_push
 
+# The Settings page, its calendar feed, export and deletion are programs' pages (programs/urls.py), at /settings/.
 app_name = "accounts"
 urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
@@ -33,14 +34,6 @@ urlpatterns = [
     ),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("accounts/deleted/", views.account_deleted, name="account-deleted"),
-    path("settings/", views.runner_settings, name="settings"),
-    path("settings/calendar/new-link/", views.calendar_token_regenerate, name="calendar-token-regenerate"),
-    path("settings/api-tokens/new/", views.api_token_create, name="api-token-create"),
-    path("settings/api-tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api-token-revoke"),
-    path("settings/export.json", views.export_json, name="export-json"),
-    path("settings/export.csv", views.export_csv, name="export-csv"),
-    path("settings/delete/", views.account_delete, name="account-delete"),
-    path("calendar/<slug:token>.ics", views.calendar_feed_view, name="calendar-feed"),
     # The runner's side of a care link: accept an invitation, or stop a physio seeing their plan.
     path("invitations/<str:token>/", views_invitations.invitation_accept, name="invitation-accept"),
     path("settings/physios/<int:physio_id>/revoke/", views.physio_revoke, name="physio-revoke"),

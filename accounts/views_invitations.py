@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts import care
-from programs.views.common import AuthenticatedRequest
+from rehabplan.http import AuthenticatedRequest
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""The programs app's pages: Today, the plan, the intake, Progress, messages, printing, and the physio's side."""
+"""The programs app's pages: Today, the plan, the intake, Progress, messages, printing, the runner's Settings (with
+the calendar feed, export and deletion), and the physio's side."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from programs.views import (
     printing,
     program_editor,
     progress,
+    settings,
     templates,
     threads,
     today,
@@ -61,6 +63,15 @@ urlpatterns = [
     path("messages/", threads.runner_messages, name="runner-messages"),
     path("messages/<int:physio_id>/", threads.runner_message_send, name="runner-message-send"),
     path("reminders/unsubscribe/<str:token>/", reminders.reminders_unsubscribe_view, name="reminders-unsubscribe"),
+    # Settings: the runner's choices, calendar link, API tokens, their data, deleting the account
+    path("settings/", settings.runner_settings, name="settings"),
+    path("settings/calendar/new-link/", settings.calendar_token_regenerate, name="calendar-token-regenerate"),
+    path("settings/api-tokens/new/", settings.api_token_create, name="api-token-create"),
+    path("settings/api-tokens/<int:token_id>/revoke/", settings.api_token_revoke, name="api-token-revoke"),
+    path("settings/export.json", settings.export_json, name="export-json"),
+    path("settings/export.csv", settings.export_csv, name="export-csv"),
+    path("settings/delete/", settings.account_delete, name="account-delete"),
+    path("calendar/<slug:token>.ics", settings.calendar_feed_view, name="calendar-feed"),
     # The physio's side
     path("patients/", patients.patient_list, name="patients"),
     path("patients/digest/", patients.physio_digest, name="physio-digest"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any, cast
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
@@ -21,7 +22,7 @@ from rest_framework.response import Response
 if TYPE_CHECKING:
     from rest_framework.views import APIView
 
-    from accounts.models import User
+    from accounts.models import RunnerProfile, User
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +101,16 @@ def request_user(request: Request) -> User:
     user = request.user
     assert user.is_authenticated
     return cast("User", user)
+
+
+def own_runner_profile(request: Request) -> RunnerProfile:
+    """The signed-in runner's profile, or a 404 for an account without one (the settings of accounts and programs)."""
+    user = request_user(request)
+    try:
+        # Token authentication has already read the profile with the user (one query).
+        return user.runner_profile
+    except ObjectDoesNotExist:  # RunnerProfile.DoesNotExist, without importing models before the apps are ready
+        raise exceptions.NotFound("This account has no runner settings.") from None
 
 
 class ApiPagination(pagination.PageNumberPagination):

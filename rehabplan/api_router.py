@@ -11,6 +11,8 @@ from accounts.api import views as account_views
 from accounts.api.push import PushSubscriptionsView
 from exercises.api.views import ExerciseViewSet
 from programs.api.views import logs as log_views
+from programs.api.views import patients as patient_views
+from programs.api.views import settings as settings_views
 from programs.api.views.physio import (
     PatientPlansView,
     PlanClearanceView,
@@ -24,7 +26,7 @@ from rehabplan.api import api_not_found
 
 router = SimpleRouter()
 router.register("auth/tokens", account_views.ApiTokenViewSet, basename="api-token")
-router.register("patients", care_views.PatientViewSet, basename="api-patient")
+router.register("patients", patient_views.PatientViewSet, basename="api-patient")
 router.register("invitations", care_views.InvitationViewSet, basename="api-invitation")
 router.register("physios", care_views.MyPhysioViewSet, basename="api-physio")
 router.register("messages", care_views.MessageViewSet, basename="api-message")
@@ -43,12 +45,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", account_views.TokenView.as_view(), name="api-auth-token"),
     path("plans/<int:pk>/changes/", PlanChangeListView.as_view(), name="plan-changes"),
     *router.urls,
-    path("profile/", account_views.ProfileView.as_view(), name="api-profile"),
-    path("me/digest/", account_views.DigestView.as_view(), name="api-digest"),
+    path("profile/", settings_views.ProfileView.as_view(), name="api-profile"),
+    path("me/digest/", settings_views.DigestView.as_view(), name="api-digest"),
     path("me/push-subscriptions/", PushSubscriptionsView.as_view(), name="api-push-subscriptions"),
     path("calendar-token/", account_views.CalendarTokenView.as_view(), name="api-calendar-token"),
-    path("export/", account_views.ExportView.as_view(), name="api-export"),
-    path("account/", account_views.AccountView.as_view(), name="api-account"),
+    path("export/", settings_views.ExportView.as_view(), name="api-export"),
+    path("account/", settings_views.AccountView.as_view(), name="api-account"),
     re_path(rf"^patients/{ID}/plans/$", PatientPlansView.as_view(), name="patient-plans"),
     re_path(rf"^prescriptions/{ID}/$", PrescriptionView.as_view(), name="prescription"),
     re_path(rf"^plans/{ID}/clearance/$", PlanClearanceView.as_view(), name="api-plan-clearance"),

@@ -43,3 +43,15 @@ class ApiAutoSchema(AutoSchema):
                 described = OpenApiResponse(ApiErrorSerializer, documented.get("description") or description)
                 responses[code] = self._get_response_for_code(described, code)
         return responses
+
+
+class BodyOnDeleteSchema(AutoSchema):
+    """Documents a DELETE's JSON body, which drf-spectacular leaves out (it documents bodies of PUT, PATCH, POST)."""
+
+    def _get_request_body(self, direction: str = "request") -> Any:
+        method = self.method
+        self.method = "POST" if method == "DELETE" else method
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = method

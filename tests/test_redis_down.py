@@ -59,5 +59,5 @@ def test_the_runners_pages_answer(redis_down: None, client: Client, runner: User
     client.force_login(runner)
     session = first_session(plan, "strength")
     with at(session.date):
-        for name in ("programs:home", "accounts:settings", "programs:morning-check"):
+        for name in ("programs:home", "programs:settings", "programs:morning-check"):
             assert client.get(reverse(name)).status_code == 200, name

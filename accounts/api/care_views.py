@@ -1,7 +1,7 @@
-"""Physios and their patients: the patient list, invitations and their acceptance, the runner's physios, messages.
+"""Physios and runners: invitations and their acceptance, the runner's physios, messages.
 
-Thin views: serializers validate, `accounts.care` writes, `programs.selectors.patients` reads the patient list. A physio sees
-only runners who accepted an invitation and did not revoke it; anyone else's id is not found (404).
+Thin views: serializers validate, `accounts.care` writes. A physio sees only runners who accepted an invitation and
+did not revoke it; anyone else's id is not found (404). The patient list is programs' (`programs.api.views.patients`).
 """
 
 from __future__ import annotations
@@ -10,11 +10,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -29,14 +27,9 @@ from accounts.api.care_serializers import (
     MessageQuerySerializer,
     MessageSerializer,
     MyPhysioSerializer,
-    PatientDetailSerializer,
-    PatientQuerySerializer,
-    PatientSerializer,
     other_party,
-    patient_detail,
 )
 from accounts.models import CareLink, Invitation, Message
-from programs.selectors import patients
 from rehabplan.api import IsPhysio, IsRunner, request_user
 from rehabplan.api_schema import ApiErrorSerializer
 
@@ -48,34 +41,6 @@ ERROR_404 = OpenApiResponse(ApiErrorSerializer, description="Not found, or not l
 def _not_found_response(field: str, who: str) -> Response:
     detail = f"No {who} with this id is linked with you."
     return Response({"detail": detail, "errors": {field: [detail]}}, status=status.HTTP_404_NOT_FOUND)
-
-
-class PatientViewSet(viewsets.GenericViewSet):  # rows, not a model
-    """A physio's actively linked runners, with adherence, pain and flags (programs.selectors.patients)."""
-
-    permission_classes = [IsPhysio]
-    serializer_class = PatientSerializer
-    lookup_value_regex = "[0-9]+"
-    filter_backends: list[Any] = []  # sorted and filtered in Python: see PatientQuerySerializer
-
-    @extend_schema(parameters=[PatientQuerySerializer], responses={200: PatientSerializer(many=True), 400: ERROR_400})
-    def list(self, request: Request) -> Response:
-        query = PatientQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        rows = patients.patient_rows(request_user(request), today=timezone.localdate())
-        rows = patients.filter_rows(
-            rows, flag=query.validated_data.get("flag"), pathway=query.validated_data.get("pathway")
-        )
-        page = self.paginate_queryset(patients.sort_rows(rows, query.validated_data.get("ordering")))
-        return self.get_paginated_response(PatientSerializer(page, many=True).data)
-
-    @extend_schema(parameters=[ID_PARAMETER], responses={200: PatientDetailSerializer, 404: ERROR_404})
-    def retrieve(self, request: Request, pk: str) -> Response:
-        row = patients.patient_row(request_user(request), int(pk), today=timezone.localdate())
-        if row is None:
-            raise NotFound("No patient with this id shares their plan with you.")
-        detail = patient_detail(row, patients.recent_sessions(row.id), patients.recent_days(row.id))
-        return Response(PatientDetailSerializer(detail).data)
 
 
 class InvitationViewSet(

@@ -16,11 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.views import BodyOnDeleteSchema
 from accounts.models import PushSubscription
 from accounts.push import push_subscription_remove, push_subscription_save
 from rehabplan.api import request_user
-from rehabplan.api_schema import ApiErrorSerializer
+from rehabplan.api_schema import ApiErrorSerializer, BodyOnDeleteSchema
 
 ENDPOINT_MAX = PushSubscription._meta.get_field("endpoint").max_length or 1000
 P256DH_BYTES = 65  # an uncompressed P-256 point: 0x04, then x and y

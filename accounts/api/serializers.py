@@ -1,6 +1,7 @@
 """What the account endpoints read and write: tokens, the runner's settings, the calendar link, account deletion.
 
-Serializers only validate and shape; `accounts.services` writes.
+Serializers only validate and shape; `accounts.services` writes, and the settings and deletion are written by
+programs' services (`programs.api.views.settings`), because they change reminders, plans and logs.
 """
 
 from __future__ import annotations

@@ -30,10 +30,10 @@ from py_vapid import Vapid  # type: ignore[import-untyped]  # py-vapid ships no 
 from pywebpush import WebPushException, webpush  # type: ignore[import-untyped]  # nor does pywebpush
 
 from accounts.models import PushSubscription, Role, RunnerProfile, User
-from accounts.reminder_settings import KIND_SWITCHES
-from accounts.services import physio_digest_set
 from programs.models import Reminder, ReminderStatus
+from programs.reminders.choices import KIND_SWITCHES
 from programs.reminders.messages import Message
+from programs.services.runner_settings import physio_digest_set
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ class ChoicesPlace:
 def choices_place(kind: str) -> ChoicesPlace:
     if kind == PHYSIO_DIGEST:
         return ChoicesPlace("programs:patients", "your patient list")
-    return ChoicesPlace("accounts:settings", "Settings")
+    return ChoicesPlace("programs:settings", "Settings")
 
 
 def email_footer(*, kind: str, unsubscribe: str) -> str:

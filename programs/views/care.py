@@ -29,7 +29,7 @@ from programs.forms.physio import ClearanceForm
 from programs.models import Plan
 from programs.selectors import plans as selectors
 from programs.services.care import plan_clinician_clear
-from programs.views.common import AuthenticatedRequest, require_physio
+from rehabplan.http import AuthenticatedRequest, require_physio
 
 
 def _add_service_errors(form: forms.Form, error: ValidationError) -> None:

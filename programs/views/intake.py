@@ -37,7 +37,7 @@ from programs.forms.intake import (
 from programs.models import Intake, PlanStatus
 from programs.selectors import plans as selectors
 from programs.services.plans import plan_start_from_intake
-from programs.views.common import AuthenticatedRequest
+from rehabplan.http import AuthenticatedRequest
 
 SESSION_KEY = "intake_wizard"
 

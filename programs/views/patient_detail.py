@@ -26,9 +26,10 @@ from programs.models import DayLog, ExerciseLog, Plan, PlanWeek, SessionLog
 from programs.selectors import patients
 from programs.selectors import plans as selectors
 from programs.selectors.plans import ItemRow, SessionRow
-from programs.views.common import AuthenticatedRequest, phase_names, require_physio
+from programs.views.common import phase_names
 from programs.views.progress import progress_context
 from programs.views.threads import MessageForm, send_from_form
+from rehabplan.http import AuthenticatedRequest, require_physio
 
 # Every decision is listed; this only bounds a pathological plan (the full log stays one link away).
 DECISIONS_SHOWN = 500

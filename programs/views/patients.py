@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts import services
 from programs.forms.physio import DigestSwitchForm, PatientFilterForm
 from programs.selectors import patients
-from programs.views.common import AuthenticatedRequest, require_physio
+from programs.services import runner_settings
+from rehabplan.http import AuthenticatedRequest, require_physio
 
 
 @login_required
@@ -51,7 +51,7 @@ def physio_digest(request: AuthenticatedRequest) -> HttpResponse:
     if not form.is_valid():
         return patient_list_page(request, digest_form=form)
     enabled = form.cleaned_data["enabled"]
-    services.physio_digest_set(user=request.user, enabled=enabled)
+    runner_settings.physio_digest_set(user=request.user, enabled=enabled)
     if enabled:
         messages.success(request, "You will get an e-mail each hour when patients need your attention.")
     else:

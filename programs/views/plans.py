@@ -19,7 +19,8 @@ from programs.selectors import plans as selectors
 from programs.selectors.plans import SessionRow, StoredWeek
 from programs.services.swaps import exercise_swap, swap_choices_for, swappable_ids
 from programs.templatetags.plans import run_names, session_label
-from programs.views.common import AuthenticatedRequest, phase_names, plan_for_user, this_week
+from programs.views.common import phase_names, plan_for_user, this_week
+from rehabplan.http import AuthenticatedRequest
 
 DONE, PART_DONE, MISSED, TODAY, COMING, REST = "Done ✓", "Partly done", "Missed", "Today", "Coming", ""
 

@@ -7,7 +7,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from programs.outputs.printing import PRINT_TEMPLATE, pdf_filename, plan_pdf, plan_print_context
-from programs.views.common import AuthenticatedRequest, plan_for_user
+from programs.views.common import plan_for_user
+from rehabplan.http import AuthenticatedRequest
 
 
 @login_required

@@ -37,7 +37,7 @@ from programs.services.assign import plan_assign, program_preview
 from programs.services.generation import PinnedInputs, current_inputs, pathways, pinned_inputs
 from programs.services.program_edits import plan_program_edit, plan_program_preview
 from programs.services.templates import template_create
-from programs.views.common import AuthenticatedRequest
+from rehabplan.http import AuthenticatedRequest
 
 
 def patient_page(runner: User) -> str:

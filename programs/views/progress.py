@@ -15,7 +15,7 @@ from programs.models import Plan
 from programs.outputs import charts
 from programs.selectors import plans as selectors
 from programs.selectors.progress import plan_progress_read
-from programs.views.common import AuthenticatedRequest
+from rehabplan.http import AuthenticatedRequest
 
 
 @login_required

@@ -26,8 +26,8 @@ from programs.models import ProgramTemplate
 from programs.outputs.preview import edits_summary
 from programs.services import generation as inputs
 from programs.services import templates as template_services
-from programs.views.common import AuthenticatedRequest
 from programs.views.program_editor import stored_edits
+from rehabplan.http import AuthenticatedRequest
 
 
 def _physio(request: AuthenticatedRequest) -> None:

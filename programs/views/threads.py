@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts import care
 from accounts.models import CareLink, Message, User
 from programs.forms.threads import MessageForm
-from programs.views.common import AuthenticatedRequest
+from rehabplan.http import AuthenticatedRequest
 
 
 def send_from_form(form: MessageForm, *, author: User, other_id: int) -> Message | None:

@@ -20,8 +20,9 @@ from programs.models import Plan, PlannedSession, PlanStatus
 from programs.selectors import plans as selectors
 from programs.services.logs import day_log_record, session_log_record
 from programs.templatetags.plans import decision_reason
-from programs.views.common import AuthenticatedRequest, phase_names
+from programs.views.common import phase_names
 from programs.views.patients import patient_list_page
+from rehabplan.http import AuthenticatedRequest
 
 SKIP_MORNING_CHECK = "morning_check_skipped"
 

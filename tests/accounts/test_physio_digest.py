@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from accounts import services
 from accounts.models import User
 from programs.models import Reminder, ReminderKind, ReminderStatus
+from programs.services.runner_settings import physio_digest_set
 from rehabplan.api import VALIDATION_DETAIL
 from tests.api.conftest import client_for
 from tests.factories.programs import ReminderFactory
@@ -93,7 +93,7 @@ def test_the_switch_needs_a_login_and_a_post(client: Client, physio: User) -> No
 
 def test_the_service_refuses_a_runner(runner: User) -> None:
     with pytest.raises(ValidationError):
-        services.physio_digest_set(user=runner, enabled=False)
+        physio_digest_set(user=runner, enabled=False)
     assert _digest_enabled(runner)
 
 

@@ -38,7 +38,7 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery staple"  # the factories' password
 NEW_PASSWORD = "a brand new long passphrase"
-LOGIN_REQUIRED = ["accounts:settings", "accounts:export-json", "accounts:export-csv", "accounts:account-delete"]
+LOGIN_REQUIRED = ["programs:settings", "programs:export-json", "programs:export-csv", "programs:account-delete"]
 
 
 def _text(response: HttpResponse) -> str:
@@ -84,7 +84,7 @@ def test_anonymous_visitors_open_sign_up_log_in_and_password_reset(client: Clien
 
 def test_a_physio_has_no_settings_page(client: Client, physio: User) -> None:
     client.force_login(physio)
-    assert client.get(reverse("accounts:settings")).status_code == 404
+    assert client.get(reverse("programs:settings")).status_code == 404
 
 
 # ---------------------------------------------------------------- sign up
@@ -97,7 +97,7 @@ def test_sign_up_creates_a_runner_logs_them_in_and_starts_the_intake(client: Cli
     assert response.status_code == 302 and response["Location"] == reverse("programs:intake-start")
     user = User.objects.get(email="new.runner@example.test")
     assert user.is_runner and RunnerProfile.objects.filter(user=user).exists()
-    assert client.get(reverse("accounts:settings")).status_code == 200  # logged in
+    assert client.get(reverse("programs:settings")).status_code == 200  # logged in
 
 
 def test_a_taken_email_is_a_field_error_whatever_its_case(client: Client, runner: User) -> None:
@@ -131,10 +131,10 @@ def test_a_malformed_email_is_a_field_error(client: Client) -> None:
 def test_log_in_with_any_case_and_log_out_by_post(client: Client, runner: User) -> None:
     response = client.post(reverse("accounts:login"), {"username": runner.email.upper(), "password": PASSWORD})
     assert response.status_code == 302
-    assert client.get(reverse("accounts:settings")).status_code == 200
+    assert client.get(reverse("programs:settings")).status_code == 200
     assert client.get(reverse("accounts:logout")).status_code == 405
     assert client.post(reverse("accounts:logout")).status_code == 302
-    assert client.get(reverse("accounts:settings")).status_code == 302
+    assert client.get(reverse("programs:settings")).status_code == 302
 
 
 def test_a_wrong_password_keeps_the_email_and_offers_a_link(client: Client, runner: User) -> None:
@@ -154,13 +154,13 @@ def test_a_sign_in_link_logs_in_once_and_fails_the_second_time(client: Client, r
 
     response = client.get(link)
     assert response.status_code == 302 and response["Location"] == reverse("programs:home")
-    assert client.get(reverse("accounts:settings")).status_code == 200
+    assert client.get(reverse("programs:settings")).status_code == 200
 
     client.post(reverse("accounts:logout"))
     again = client.get(link)
     assert again.status_code == 400
     assert "no longer works" in _text(again)
-    assert client.get(reverse("accounts:settings")).status_code == 302
+    assert client.get(reverse("programs:settings")).status_code == 302
 
 
 def test_a_sign_in_link_takes_the_runner_where_they_were_going(client: Client, runner: User) -> None:
@@ -180,7 +180,7 @@ def test_an_expired_sign_in_link_fails(client: Client, runner: User, settings: A
     link = _link_in_last_mail()
     settings.SESAME_MAX_AGE = -1
     assert client.get(link).status_code == 400
-    assert client.get(reverse("accounts:settings")).status_code == 302
+    assert client.get(reverse("programs:settings")).status_code == 302
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(client: Client, runner: User) -> None:
@@ -201,7 +201,7 @@ def test_a_malformed_link_address_is_a_field_error_on_the_login_page(client: Cli
 def test_a_tampered_link_fails(client: Client) -> None:
     response = client.get(reverse("accounts:login-link-open") + "?sesame=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
     assert response.status_code == 400
-    assert client.get(reverse("accounts:settings")).status_code == 302
+    assert client.get(reverse("programs:settings")).status_code == 302
 
 
 # ---------------------------------------------------------------- password reset
@@ -235,11 +235,11 @@ def test_password_reset_for_an_unknown_address_sends_nothing(client: Client) -> 
 
 def test_settings_are_saved_with_a_message(client: Client, runner: User) -> None:
     client.force_login(runner)
-    page = client.get(reverse("accounts:settings")).content.decode()
+    page = client.get(reverse("programs:settings")).content.decode()
     assert 'type="time"' in page and "Europe/London" in page and "America/New York" in page
     assert f'href="{reverse("programs:intake-start")}"' in page, "a runner can answer the questions again from here"
     data = {"timezone": "America/New_York", "reminder_time": "06:15", "units": "mi"}
-    response = client.post(reverse("accounts:settings"), data, follow=True)
+    response = client.post(reverse("programs:settings"), data, follow=True)
     assert "Your settings are saved." in _text(response)
     profile = RunnerProfile.objects.get(user=runner)
     assert (profile.timezone, profile.reminder_time, profile.reminders_enabled, profile.units) == (
@@ -253,7 +253,7 @@ def test_settings_are_saved_with_a_message(client: Client, runner: User) -> None
 def test_bad_settings_are_explained_and_keep_what_was_typed(client: Client, runner: User) -> None:
     client.force_login(runner)
     data = {"timezone": "Mars/Olympus", "reminder_time": "25:99", "reminders_enabled": "on", "units": "furlongs"}
-    response = client.post(reverse("accounts:settings"), data)
+    response = client.post(reverse("programs:settings"), data)
     assert response.status_code == 400
     text = _text(response)
     assert "Choose your time zone from the list." in text
@@ -271,7 +271,7 @@ def test_turning_reminders_off_skips_the_queued_ones_and_keeps_them_as_history(
     queued = ReminderFactory(user=runner, local_date=due.date(), due_at=due, subject="Today", body="…")
     others = ReminderFactory(user=other_runner, local_date=due.date(), due_at=due, subject="Today", body="…")
     client.force_login(runner)
-    client.post(reverse("accounts:settings"), {"timezone": "UTC", "reminder_time": "07:30", "units": "km"})
+    client.post(reverse("programs:settings"), {"timezone": "UTC", "reminder_time": "07:30", "units": "km"})
     queued.refresh_from_db()
     others.refresh_from_db()
     assert queued.status == ReminderStatus.SKIPPED, "kept in the outbox, never sent"
@@ -318,16 +318,16 @@ def test_deleting_the_account_removes_every_row_and_logs_out(
     other_counts = (SessionLog.objects.count(), ExerciseLog.objects.count(), Prescription.objects.count())
 
     client.force_login(runner)
-    page = client.get(reverse("accounts:account-delete")).content.decode()
+    page = client.get(reverse("programs:account-delete")).content.decode()
     assert 'type="password"' in page and 'type="checkbox"' in page
-    response = client.post(reverse("accounts:account-delete"), {"confirm": "on", "password": PASSWORD})
+    response = client.post(reverse("programs:account-delete"), {"confirm": "on", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == reverse("accounts:account-deleted")
     assert "Your account is deleted" in _text(client.get(response["Location"]))
 
     assert not User.objects.filter(pk=user_id).exists()
     assert _user_rows(user_id, plan_ids, intake_ids) == []
     assert not CareLink.objects.filter(runner_id=user_id).exists()
-    assert client.get(reverse("accounts:settings")).status_code == 302
+    assert client.get(reverse("programs:settings")).status_code == 302
     # The other runner's data and the physio are untouched.
     assert User.objects.filter(pk__in=[other_runner.pk, physio.pk]).count() == 2
     assert SessionLog.objects.filter(runner=other_runner).exists() and DayLog.objects.filter(runner=other_runner)
@@ -337,7 +337,7 @@ def test_deleting_the_account_removes_every_row_and_logs_out(
 
 def test_deletion_needs_the_box_and_the_right_password(client: Client, runner: User) -> None:
     client.force_login(runner)
-    response = client.post(reverse("accounts:account-delete"), {"password": "wrong"})
+    response = client.post(reverse("programs:account-delete"), {"password": "wrong"})
     assert response.status_code == 400
     text = _text(response)
     assert "Tick the box to confirm." in text and "That is not your password." in text
@@ -348,10 +348,10 @@ def test_an_account_without_a_password_confirms_with_its_email(client: Client, r
     runner.set_unusable_password()
     runner.save()
     client.force_login(runner)
-    wrong = client.post(reverse("accounts:account-delete"), {"email": "someone.else@example.test"})
+    wrong = client.post(reverse("programs:account-delete"), {"email": "someone.else@example.test"})
     assert wrong.status_code == 400 and "Type the e-mail address you log in with" in _text(wrong)
     assert 'value="someone.else@example.test"' in wrong.content.decode()
-    response = client.post(reverse("accounts:account-delete"), {"email": runner.email.upper()})
+    response = client.post(reverse("programs:account-delete"), {"email": runner.email.upper()})
     assert response.status_code == 302
     assert not User.objects.filter(pk=runner.pk).exists()
 
@@ -362,7 +362,7 @@ def test_a_physio_with_answers_in_a_patients_plan_is_told_why_it_cannot_be_delet
     plan = create_plan(runner, intake_data, weeks=4)
     StageCheckFactory(plan=plan, phase="one", answers={}, answered_by=physio)
     client.force_login(physio)
-    response = client.post(reverse("accounts:account-delete"), {"confirm": "on", "password": PASSWORD})
+    response = client.post(reverse("programs:account-delete"), {"confirm": "on", "password": PASSWORD})
     assert response.status_code == 400
     assert "part of their records" in _text(response)
     assert User.objects.filter(pk=physio.pk).exists() and StageCheck.objects.filter(plan=plan).exists()
@@ -371,7 +371,7 @@ def test_a_physio_with_answers_in_a_patients_plan_is_told_why_it_cannot_be_delet
 def test_a_physio_without_such_answers_is_deleted_and_the_link_goes(client: Client, runner: User) -> None:
     link = CareLinkFactory(runner=runner)
     client.force_login(link.physio)
-    response = client.post(reverse("accounts:account-delete"), {"confirm": "on", "password": PASSWORD})
+    response = client.post(reverse("programs:account-delete"), {"confirm": "on", "password": PASSWORD})
     assert response.status_code == 302
     assert not CareLink.objects.filter(pk=link.pk).exists() and User.objects.filter(pk=runner.pk).exists()
 
@@ -381,7 +381,7 @@ def test_settings_say_when_the_next_reminder_comes_on_the_runners_clock(client: 
         timezone="Australia/Sydney", next_reminder_at=dt.datetime(2026, 11, 23, 20, 30, tzinfo=dt.UTC)
     )
     client.force_login(runner)
-    page = client.get(reverse("accounts:settings")).content.decode()
+    page = client.get(reverse("programs:settings")).content.decode()
     assert "Your next reminder: Tuesday 24 November at 07:30." in page
     RunnerProfile.objects.filter(user=runner).update(next_reminder_at=None)
-    assert "Your next reminder" not in client.get(reverse("accounts:settings")).content.decode()
+    assert "Your next reminder" not in client.get(reverse("programs:settings")).content.decode()

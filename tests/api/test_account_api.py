@@ -216,7 +216,7 @@ def test_the_export_is_the_settings_download_and_has_no_one_elses_data(
 
     browser = Client()
     browser.force_login(runner)
-    assert body == json.loads(browser.get(reverse("accounts:export-json")).content)
+    assert body == json.loads(browser.get(reverse("programs:export-json")).content)
 
 
 # ---------------------------------------------------------------- deleting the account

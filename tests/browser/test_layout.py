@@ -66,7 +66,7 @@ def _problems(page: Page, url: str) -> list[str]:
         "programs:current-week",
         "programs:progress",
         "programs:runner-messages",
-        "accounts:settings",
+        "programs:settings",
     ],
 )
 def test_runner_pages_fit_a_small_phone(page: Page, sign_in: Callable[[User], None], runner: User, name: str) -> None:

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _feed_url(user: User) -> str:
-    return reverse("accounts:calendar-feed", args=[RunnerProfile.objects.get(user=user).calendar_token])
+    return reverse("programs:calendar-feed", args=[RunnerProfile.objects.get(user=user).calendar_token])
 
 
 def _events(client: Client, url: str) -> list[Any]:
@@ -98,7 +98,7 @@ def test_the_same_uids_after_a_replan(client: Client, runner: User, plan: Plan) 
 
 def test_the_feed_needs_no_login_and_an_unknown_token_is_a_404(client: Client, runner: User, plan: Plan) -> None:
     assert client.get(_feed_url(runner)).status_code == 200
-    assert client.get(reverse("accounts:calendar-feed", args=["not-a-real-token"])).status_code == 404
+    assert client.get(reverse("programs:calendar-feed", args=["not-a-real-token"])).status_code == 404
 
 
 def test_another_runners_feed_has_only_their_plan(client: Client, runner: User, other_runner: User, plan: Plan) -> None:
@@ -109,20 +109,20 @@ def test_another_runners_feed_has_only_their_plan(client: Client, runner: User, 
 def test_a_new_link_makes_the_old_one_404(client: Client, runner: User, plan: Plan) -> None:
     old = _feed_url(runner)
     client.force_login(runner)
-    response = client.post(reverse("accounts:calendar-token-regenerate"))
+    response = client.post(reverse("programs:calendar-token-regenerate"))
     assert response.status_code == 302
     new = _feed_url(runner)
     assert new != old
     assert client.get(old).status_code == 404
     assert len(_events(client, new)) > 0
-    page = client.get(reverse("accounts:settings")).content.decode()
+    page = client.get(reverse("programs:settings")).content.decode()
     assert new in page and "webcal://" in page and old not in page
 
 
 def test_with_htmx_a_new_link_swaps_only_the_calendar_section(client: Client, runner: User, plan: Plan) -> None:
     old = _feed_url(runner)
     client.force_login(runner)
-    response = client.post(reverse("accounts:calendar-token-regenerate"), headers={"HX-Request": "true"})
+    response = client.post(reverse("programs:calendar-token-regenerate"), headers={"HX-Request": "true"})
     assert response.status_code == 200
     section = response.content.decode()
     assert section.lstrip().startswith('<section id="calendar"')

@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts import services
 from accounts.models import RunnerProfile, User
-from accounts.reminder_settings import (
+from programs.models import Reminder, ReminderKind, ReminderStatus
+from programs.reminders.choices import (
     PAUSE_IN_THE_PAST,
     QUIET_HOURS_EMPTY,
     QUIET_HOURS_ONE_END,
@@ -25,8 +25,8 @@ from accounts.reminder_settings import (
     ReminderChoices,
     reminder_choice_problems,
 )
-from programs.models import Reminder, ReminderKind, ReminderStatus
 from programs.selectors.plans import local_today
+from programs.services.runner_settings import runner_settings_update
 from rehabplan.api import VALIDATION_DETAIL
 from tests.api.conftest import client_for
 from tests.factories.programs import ReminderFactory
@@ -140,7 +140,7 @@ def test_the_settings_page_explains_each_clash_next_to_its_field(
     client: Client, runner: User, changes: dict[str, str], field: str, message: str
 ) -> None:
     client.force_login(runner)
-    response = client.post(reverse("accounts:settings"), {**FORM_DEFAULTS, "units": "mi", **changes})
+    response = client.post(reverse("programs:settings"), {**FORM_DEFAULTS, "units": "mi", **changes})
     assert response.status_code == 400
     assert _field_errors(response, field) == [message]
     assert "Please check the answers marked below." in main_text(response.content)
@@ -178,7 +178,7 @@ def test_today_for_a_pause_is_the_runners_own_date(runner: User, runner_api: API
 
 def test_the_settings_page_has_a_reminders_section_in_plain_words(client: Client, runner: User) -> None:
     client.force_login(runner)
-    response = client.get(reverse("accounts:settings"))
+    response = client.get(reverse("programs:settings"))
     page = response.content.decode()
     text = main_text(response.content)
     section = page[page.index('<section id="reminders"') : page.index("</section>", page.index('id="reminders"'))]
@@ -218,7 +218,7 @@ def test_every_reminder_choice_is_saved_from_the_page(client: Client, runner: Us
         "quiet_hours_end": "06:15",
     }
     del data["remind_morning_check"], data["remind_plan_changes"]  # unticked boxes are not posted
-    response = client.post(reverse("accounts:settings"), data, follow=True)
+    response = client.post(reverse("programs:settings"), data, follow=True)
     assert "Your settings are saved." in main_text(response.content)
     profile = RunnerProfile.objects.get(user=runner)
     assert (
@@ -231,7 +231,7 @@ def test_every_reminder_choice_is_saved_from_the_page(client: Client, runner: Us
         profile.quiet_hours_start,
         profile.quiet_hours_end,
     ) == (T(18, 45), True, False, True, False, pause, T(21, 30), T(6, 15))
-    page = client.get(reverse("accounts:settings")).content.decode()
+    page = client.get(reverse("programs:settings")).content.decode()
     assert f'value="{pause.isoformat()}"' in page and 'value="21:30"' in page
 
 
@@ -239,7 +239,7 @@ def test_quiet_hours_can_be_removed_and_a_pause_cleared(client: Client, runner: 
     RunnerProfile.objects.filter(user=runner).update(reminders_paused_until=_london_today())
     client.force_login(runner)
     data = {**FORM_DEFAULTS, "quiet_hours_start": "", "quiet_hours_end": "", "reminder_time": "23:30"}
-    assert client.post(reverse("accounts:settings"), data).status_code == 302
+    assert client.post(reverse("programs:settings"), data).status_code == 302
     profile = RunnerProfile.objects.get(user=runner)
     assert (profile.quiet_hours_start, profile.quiet_hours_end, profile.reminders_paused_until) == (None, None, None)
     assert profile.reminder_time == T(23, 30)
@@ -248,9 +248,9 @@ def test_quiet_hours_can_be_removed_and_a_pause_cleared(client: Client, runner: 
 def test_a_pause_that_has_run_out_is_not_shown_and_does_not_block_saving(client: Client, runner: User) -> None:
     RunnerProfile.objects.filter(user=runner).update(reminders_paused_until=dt.date(2020, 1, 1))
     client.force_login(runner)
-    page = client.get(reverse("accounts:settings")).content.decode()
+    page = client.get(reverse("programs:settings")).content.decode()
     assert "2020-01-01" not in page
-    assert client.post(reverse("accounts:settings"), {**FORM_DEFAULTS, "units": "mi"}).status_code == 302
+    assert client.post(reverse("programs:settings"), {**FORM_DEFAULTS, "units": "mi"}).status_code == 302
     assert RunnerProfile.objects.get(user=runner).units == "mi"
 
 
@@ -317,7 +317,7 @@ def test_a_kind_turned_off_or_a_pause_skips_only_the_queued_reminders_they_rule_
     client.force_login(runner)
     data = {**FORM_DEFAULTS, "reminders_paused_until": pause.isoformat()}
     del data["remind_morning_check"]
-    assert client.post(reverse("accounts:settings"), data).status_code == 302
+    assert client.post(reverse("programs:settings"), data).status_code == 302
     assert _statuses(morning, session_in_pause, session_after, already_sent, someone_elses) == [
         ReminderStatus.SKIPPED,
         ReminderStatus.SKIPPED,
@@ -350,7 +350,7 @@ def test_saving_on_the_page_reschedules_the_next_reminder_after_commit(
     client.force_login(runner)
     data = {**FORM_DEFAULTS, "timezone": "Asia/Tokyo", "reminder_time": "18:15"}
     with at(START, hour=3), django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert client.post(reverse("accounts:settings"), data).status_code == 302
+        assert client.post(reverse("programs:settings"), data).status_code == 302
     assert len(callbacks) == 1
     profile = RunnerProfile.objects.get(user=runner)
     assert profile.next_reminder_at is not None and profile.next_reminder_on is not None
@@ -376,5 +376,5 @@ def test_saving_over_the_api_moves_or_clears_the_next_reminder(
 def test_a_refused_change_schedules_nothing(runner: User, django_capture_on_commit_callbacks: Any) -> None:
     choices = _profile_choices(RunnerProfile.objects.get(user=runner))
     with django_capture_on_commit_callbacks(execute=False) as refused, pytest.raises(ValidationError):
-        services.runner_settings_update(user=runner, timezone_name="Asia/Tokyo", **{**choices, "reminder_time": T(23)})
+        runner_settings_update(user=runner, timezone_name="Asia/Tokyo", **{**choices, "reminder_time": T(23)})
     assert refused == [], "nothing to reschedule when nothing was saved"

@@ -14,9 +14,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts import exports
 from accounts.models import User
 from programs.models import Plan, PlannedSession, ReminderKind, ReminderStatus
+from programs.outputs import export
 from programs.services.logs import session_log_record
 from tests.factories.programs import ReminderFactory
 from tests.programs.plans import create_plan
@@ -52,7 +52,7 @@ def test_the_json_download_has_everything_of_the_runner(
 ) -> None:
     plan, other = two_runners
     client.force_login(runner)
-    response = client.get(reverse("accounts:export-json"))
+    response = client.get(reverse("programs:export-json"))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="rehabplan-my-data-')
     data = json.loads(response.content)
@@ -74,7 +74,7 @@ def test_the_csv_download_has_every_section_and_defuses_formulas(
     client: Client, runner: User, two_runners: tuple[Plan, Plan]
 ) -> None:
     client.force_login(runner)
-    response = client.get(reverse("accounts:export-csv"))
+    response = client.get(reverse("programs:export-csv"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="rehabplan-my-data-' in response["Content-Disposition"]
@@ -93,11 +93,11 @@ def test_the_export_runs_the_same_queries_for_one_log_or_many(runner: User, inta
     plan = create_plan(runner, intake_data, weeks=4)
     _log_strength(plan, runner, 0)
     with CaptureQueriesContext(connection) as one:
-        exports.account_export(runner)
+        export.account_export(runner)
     _log_strength(plan, runner, 1)
     _log_strength(plan, runner, 2)
     with CaptureQueriesContext(connection) as three:
-        data = exports.account_export(runner)
+        data = export.account_export(runner)
     assert len(data["session_logs"]) == 3
     assert len(three) == len(one) <= 16
 
@@ -106,7 +106,7 @@ def test_a_physio_downloads_their_own_data_not_their_patients(
     client: Client, runner: User, physio: User, two_runners: tuple[Plan, Plan]
 ) -> None:
     client.force_login(physio)
-    data = json.loads(client.get(reverse("accounts:export-json")).content)
+    data = json.loads(client.get(reverse("programs:export-json")).content)
     assert data["account"]["email"] == physio.email
     assert data["plans"] == [] and data["session_logs"] == [] and data["profile"] is None
     assert [link["runner"] for link in data["care_links"]] == [runner.email]
@@ -131,7 +131,7 @@ def test_reminders_are_exported_in_plain_words_with_their_local_date(client: Cli
     queue(ReminderKind.PLAN_CHANGED, dt.date(2026, 5, 7), ReminderStatus.PENDING)
     client.force_login(runner)
 
-    data = json.loads(client.get(reverse("accounts:export-json")).content)
+    data = json.loads(client.get(reverse("programs:export-json")).content)
     assert [(r["what"], r["for_date"], r["status"]) for r in data["reminders"]] == [
         ("Session reminder", "2026-05-04", "Sent"),
         ("Morning check", "2026-05-05", "Not sent"),
@@ -140,7 +140,7 @@ def test_reminders_are_exported_in_plain_words_with_their_local_date(client: Cli
     ]
     assert data["profile"]["quiet_hours_start"] == "22:00:00" and data["profile"]["remind_sessions"] is True
 
-    rows = list(csv.reader(io.StringIO(client.get(reverse("accounts:export-csv")).content.decode())))
+    rows = list(csv.reader(io.StringIO(client.get(reverse("programs:export-csv")).content.decode())))
     start = rows.index(["Reminders"])
     assert rows[start + 1] == ["what", "for_date", "status", "due_at", "sent_at", "subject"]
     assert rows[start + 2][:3] == ["Session reminder", "2026-05-04", "Sent"]

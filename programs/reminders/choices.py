@@ -1,5 +1,5 @@
 """The rules a runner's reminder choices must follow (pure: no ORM, no clock), shared by the settings page and the
-API (through `accounts.services`), so each says the same thing in the same words. What counts as quiet is the
+API (through `programs.services.runner_settings`), so each says the same thing in the same words. What counts as quiet is the
 reminder engine's own rule, so a time refused here is exactly one the engine would hold back."""
 
 from __future__ import annotations

@@ -1,0 +1,32 @@
+"""What every app's page views share: the signed-in request type and the role checks (a physio's, a runner's).
+
+Here rather than in one app so that `accounts` and `programs` pages use the same ones without importing each other.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django_htmx.middleware import HtmxDetails
+
+from accounts.models import RunnerProfile, User
+
+
+class AuthenticatedRequest(HttpRequest):
+    """A request behind `login_required`: its user is a signed-in account."""
+
+    user: User
+    htmx: HtmxDetails
+
+
+def require_physio(request: AuthenticatedRequest) -> None:
+    if not request.user.is_physio:
+        raise PermissionDenied("Only a physiotherapist's account has patients.")
+
+
+def runner_profile_or_404(request: AuthenticatedRequest) -> RunnerProfile:
+    """Settings are a runner's; a physio (who has no runner profile) finds no such page."""
+    if not request.user.is_runner:
+        raise Http404("Settings are for runners.")
+    return get_object_or_404(RunnerProfile, user=request.user)
