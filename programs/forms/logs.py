@@ -1,6 +1,6 @@
 """The forms a runner fills in on Today: what they did in a session (or run) and the morning check.
 
-Each form turns its answers into the arguments of `programs.services.session_log_record` / `day_log_record`;
+Each form turns its answers into the arguments of `programs.services.logs.session_log_record` / `day_log_record`;
 the services and the rules decide what the answers mean.
 """
 
