@@ -5,8 +5,13 @@ Here rather than in one app so that `accounts` and `programs` pages use the same
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django_htmx.middleware import HtmxDetails
 
@@ -21,8 +26,20 @@ class AuthenticatedRequest(HttpRequest):
 
 
 def require_physio(request: AuthenticatedRequest) -> None:
+    """The one role check of a physio's pages (the API's `IsPhysio` asks the same `User.is_physio`)."""
     if not request.user.is_physio:
         raise PermissionDenied("Only a physiotherapist's account has patients.")
+
+
+def physio_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A physio's page: signing in first (`login_required`), then a runner's account is refused (403)."""
+
+    @functools.wraps(view)
+    def checked(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        require_physio(request)
+        return view(request, *args, **kwargs)
+
+    return login_required(checked)
 
 
 def runner_profile_or_404(request: AuthenticatedRequest) -> RunnerProfile:

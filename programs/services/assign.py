@@ -24,7 +24,7 @@ from programs.clinical.edits import NO_EDITS, ProgramEdits, edit_problems, edits
 from programs.clinical.pathways import choose_pathway, entry_phase
 from programs.models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus, ProgramTemplate
 from programs.reminders.news import reminders_plan_changed
-from programs.services.care import _require_physio
+from programs.services.care import require_linked_physio
 from programs.services.generation import PinnedInputs, current_inputs, generate, pathways, pinned_inputs
 from programs.services.plans import plan_start
 from programs.services.templates import template_pain_limits
@@ -54,7 +54,7 @@ def _assignment(
     edits: ProgramEdits | None,
     inputs: PinnedInputs | None = None,
 ) -> _Assignment:
-    _require_physio(physio, runner.pk, "assign a plan")
+    require_linked_physio(physio, runner.pk, "assign a plan")
     intake = _intake_of(runner, intake)
     if template is not None and template.owner_id != physio.pk:
         raise ValidationError({"template": "There is no such template."})

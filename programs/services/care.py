@@ -32,7 +32,7 @@ class SessionLoggedError(ValidationError):
     """The session is logged: what was done is history, and no dose of it changes (the API answers 409)."""
 
 
-def _require_physio(physio: User, runner_id: int, action: str) -> None:
+def require_linked_physio(physio: User, runner_id: int, action: str) -> None:
     if not CareLink.objects.physio_may_see(physio, runner_id):
         raise PermissionDenied(f"Only a physio with an active link to this runner can {action}.")
 
@@ -48,7 +48,7 @@ def prescription_override(
     refused) or after (and logs the new dose)."""
     session = prescription.session
     plan = plan_locked(session.plan_id)
-    _require_physio(physio, plan.runner_id, "change the plan")
+    require_linked_physio(physio, plan.runner_id, "change the plan")
     if plan.status == PlanStatus.ENDED:
         raise ValidationError({"prescription": "This plan has ended; it is kept as it was."})
     if SessionLog.objects.filter(session=session).exists():
@@ -100,7 +100,7 @@ def plan_clinician_clear(*, plan: Plan, physio: User, note: str, start: dt.date)
     are kept on the plan and in the decision log.
     """
     plan = plan_locked(plan.pk)
-    _require_physio(physio, plan.runner_id, "clear red flags")
+    require_linked_physio(physio, plan.runner_id, "clear red flags")
     if plan.status == PlanStatus.ENDED:  # clearing it would make a second current plan beside the runner's newer one
         raise ValidationError({"plan": "This plan has ended; it is kept as it was."})
     if plan.referral is None:

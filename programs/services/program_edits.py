@@ -26,7 +26,7 @@ from programs.models import Plan, PlanChange, PlanChangeKind, PlanStatus, Progra
 from programs.reminders.news import reminders_plan_changed
 from programs.selectors.plans import plan_read, runner_today
 from programs.services.assign import prefixed
-from programs.services.care import _require_physio
+from programs.services.care import require_linked_physio
 from programs.services.generation import PinnedInputs, generate, generate_for, pinned_inputs
 from programs.services.plan_sync import sync_future
 from programs.services.plans import plan_locked
@@ -91,7 +91,7 @@ def plan_program_preview(*, plan: Plan, physio: User, edits: ProgramEdits = NO_E
 
 
 def _require_editable(plan: Plan, physio: User) -> None:
-    _require_physio(physio, plan.runner_id, "change the plan")
+    require_linked_physio(physio, plan.runner_id, "change the plan")
     if plan.status == PlanStatus.ENDED:
         raise ValidationError({"plan": "This plan has ended; it is kept as it was."})
 
@@ -121,7 +121,7 @@ def _pain_limits_with(plan: Plan, edits: ProgramEdits, pathway: Pathway) -> dict
 @transaction.atomic
 def template_from_plan(*, plan: Plan, physio: User, name: str, description: str = "") -> ProgramTemplate:
     """Keep a plan's program (its pathway, length and edits) as a template of the physio's own."""
-    _require_physio(physio, plan.runner_id, "keep this program as a template")
+    require_linked_physio(physio, plan.runner_id, "keep this program as a template")
     return template_create(
         owner=physio,
         name=name,

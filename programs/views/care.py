@@ -12,7 +12,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,7 +28,7 @@ from programs.forms.physio import ClearanceForm
 from programs.models import Plan
 from programs.selectors import plans as selectors
 from programs.services.care import plan_clinician_clear
-from rehabplan.http import AuthenticatedRequest, require_physio
+from rehabplan.http import AuthenticatedRequest, physio_required
 
 
 def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -51,11 +50,10 @@ class InvitationRow:
     expires_at: dt.datetime
 
 
-@login_required
+@physio_required
 @require_http_methods(["GET", "POST"])
 def invitation_list(request: AuthenticatedRequest) -> HttpResponse:
     """Invite a runner by e-mail, and see what became of every invitation sent."""
-    require_physio(request)
     form = InvitationForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
 
@@ -91,10 +89,9 @@ def _invitation_rows(physio: User) -> list[InvitationRow]:
     ]
 
 
-@login_required
+@physio_required
 @require_POST
 def invitation_withdraw(request: AuthenticatedRequest, invitation_id: int) -> HttpResponse:
-    require_physio(request)
     invitation = get_object_or_404(Invitation, pk=invitation_id, physio=request.user)
     try:
         care.invitation_withdraw(invitation=invitation, physio=request.user)
@@ -115,11 +112,10 @@ def _after_clearance_url(runner_id: int) -> str:
         return reverse("programs:patients")
 
 
-@login_required
+@physio_required
 @require_http_methods(["GET", "POST"])
 def plan_clearance(request: AuthenticatedRequest, runner_id: int, plan_id: int) -> HttpResponse:
     """The referral a patient's plan is held by, and the form that records the assessment and clears it."""
-    require_physio(request)
     plan = get_object_or_404(
         Plan.objects.of_patients(request.user).select_related("runner__runner_profile"),
         pk=plan_id,

@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +28,7 @@ from programs.selectors.plans import ItemRow, SessionRow
 from programs.views.common import phase_names
 from programs.views.progress import progress_context
 from programs.views.threads import MessageForm, send_from_form
-from rehabplan.http import AuthenticatedRequest, require_physio
+from rehabplan.http import AuthenticatedRequest, physio_required
 
 # Every decision is listed; this only bounds a pathological plan (the full log stays one link away).
 DECISIONS_SHOWN = 500
@@ -70,16 +69,14 @@ class DayLogView:
     red_flags: list[str]  # the questions answered yes, in words
 
 
-@login_required
+@physio_required
 def patient_detail(request: AuthenticatedRequest, runner_id: int) -> HttpResponse:
-    require_physio(request)
     return _page(request, runner_id, MessageForm())
 
 
 @require_POST
-@login_required
+@physio_required
 def patient_messages(request: AuthenticatedRequest, runner_id: int) -> HttpResponse:
-    require_physio(request)
     form = MessageForm(request.POST)
     if send_from_form(form, author=request.user, other_id=runner_id) is not None:
         return redirect(reverse("programs:patient-detail", args=[runner_id]) + "#messages")

@@ -4,7 +4,6 @@ the hourly e-mail about them."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,12 +13,11 @@ from django.views.decorators.http import require_POST
 from programs.forms.physio import DigestSwitchForm, PatientFilterForm
 from programs.selectors import patients
 from programs.services import runner_settings
-from rehabplan.http import AuthenticatedRequest, require_physio
+from rehabplan.http import AuthenticatedRequest, physio_required
 
 
-@login_required
+@physio_required
 def patient_list(request: AuthenticatedRequest) -> HttpResponse:
-    require_physio(request)
     return patient_list_page(request)
 
 
@@ -42,11 +40,10 @@ def patient_list_page(request: AuthenticatedRequest, digest_form: DigestSwitchFo
     return render(request, "programs/patients.html", context, status=status)
 
 
-@login_required
+@physio_required
 @require_POST
 def physio_digest(request: AuthenticatedRequest) -> HttpResponse:
     """The physio turns their hourly e-mail about patients who need attention on or off."""
-    require_physio(request)
     form = DigestSwitchForm(request.POST)
     if not form.is_valid():
         return patient_list_page(request, digest_form=form)

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages as flash
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,23 +26,16 @@ from programs.outputs.preview import edits_summary
 from programs.services import generation as inputs
 from programs.services import templates as template_services
 from programs.views.program_editor import stored_edits
-from rehabplan.http import AuthenticatedRequest
-
-
-def _physio(request: AuthenticatedRequest) -> None:
-    if not request.user.is_physio:
-        raise PermissionDenied("Only a physiotherapist keeps program templates.")
+from rehabplan.http import AuthenticatedRequest, physio_required
 
 
 def _own_template(request: AuthenticatedRequest, template_id: int) -> ProgramTemplate:
-    _physio(request)
     return get_object_or_404(ProgramTemplate, pk=template_id, owner=request.user)
 
 
-@login_required
+@physio_required
 def template_list(request: AuthenticatedRequest) -> HttpResponse:
     """The physio's templates with what each changes; POST makes a new one from a program, then opens its editor."""
-    _physio(request)
     pathways = inputs.pathways()
     form = TemplateForm(request.POST if request.method == "POST" else None, pathways=pathways, with_description=False)
     if form.is_bound and form.is_valid():
@@ -77,7 +69,7 @@ def _template_rows(request: AuthenticatedRequest, pathways: Mapping[str, Pathway
     ]
 
 
-@login_required
+@physio_required
 def template_edit(request: AuthenticatedRequest, template_id: int) -> HttpResponse:
     """A template's name, description, program, weeks and its edits of that program."""
     template = _own_template(request, template_id)
@@ -123,7 +115,7 @@ def _template_edit_context(template: ProgramTemplate, data: QueryDict | None) ->
     return {"template": template, "form": form, "editor": editor, "pathway": pathway}
 
 
-@login_required
+@physio_required
 def template_delete(request: AuthenticatedRequest, template_id: int) -> HttpResponse:
     """GET asks to confirm; POST deletes. Plans assigned from the template keep everything they were made with."""
     template = _own_template(request, template_id)
