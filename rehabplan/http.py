@@ -42,6 +42,19 @@ def physio_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     return login_required(checked)
 
 
+def runner_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A runner's page: signing in first (`login_required`); a physio finds no such page (404), as the API's
+    `IsRunner` refuses them."""
+
+    @functools.wraps(view)
+    def checked(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_runner:
+            raise Http404("This page is for runners.")
+        return view(request, *args, **kwargs)
+
+    return login_required(checked)
+
+
 def runner_profile_or_404(request: AuthenticatedRequest) -> RunnerProfile:
     """Settings are a runner's; a physio (who has no runner profile) finds no such page."""
     if not request.user.is_runner:

@@ -8,11 +8,9 @@ step. Each answer set is kept for the runner who typed it only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any, cast
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -37,7 +35,7 @@ from programs.forms.intake import (
 from programs.models import Intake, PlanStatus
 from programs.selectors import plans as selectors
 from programs.services.plans import plan_start_from_intake
-from rehabplan.http import AuthenticatedRequest
+from rehabplan.http import AuthenticatedRequest, runner_required
 
 SESSION_KEY = "intake_wizard"
 
@@ -70,19 +68,6 @@ STEPS: tuple[Step, ...] = (
 STEP_BY_SLUG = {step.slug: step for step in STEPS}
 
 BACK_TO_CHECK = "Before we make your plan, one of your answers on this step needs a look."
-
-
-def runner_required(view: Any) -> Any:
-    """Signed-in runners only: anyone else is sent to log in, and a physio finds no intake here."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_runner:
-            raise Http404("The intake is for runners.")
-        return cast(HttpResponse, view(request, *args, **kwargs))
-
-    return wrapper
 
 
 # ---------------------------------------------------------------- the answers kept between steps

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from programs.clinical.progress import adherence_by_week, has_adherence, has_running, pain_series, running_by_week
@@ -15,13 +14,11 @@ from programs.models import Plan
 from programs.outputs import charts
 from programs.selectors import plans as selectors
 from programs.selectors.progress import plan_progress_read
-from rehabplan.http import AuthenticatedRequest
+from rehabplan.http import AuthenticatedRequest, runner_required
 
 
-@login_required
+@runner_required  # a physio reads a patient's progress from the patient's page
 def progress(request: AuthenticatedRequest) -> HttpResponse:
-    if request.user.is_physio:
-        raise Http404("Physios read a patient's progress from the patient's page.")
     plan = selectors.runner_current_plan(request.user)
     if plan is None:
         return render(request, "programs/progress.html", {"plan": None})

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts import care
 from accounts.models import CareLink, Message, User
 from programs.forms.threads import MessageForm
-from rehabplan.http import AuthenticatedRequest
+from rehabplan.http import AuthenticatedRequest, runner_required
 
 
 def send_from_form(form: MessageForm, *, author: User, other_id: int) -> Message | None:
@@ -54,10 +54,8 @@ def runner_messages(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@runner_required  # a physio writes from the patient's page
 def runner_message_send(request: AuthenticatedRequest, physio_id: int) -> HttpResponse:
-    if request.user.is_physio:
-        raise Http404("A physio writes from the patient's page.")
     form = MessageForm(request.POST)
     if send_from_form(form, author=request.user, other_id=physio_id) is not None:
         return redirect(reverse("programs:runner-messages") + f"#physio-{physio_id}")
