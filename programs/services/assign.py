@@ -20,7 +20,8 @@ from exercises.catalogue import Catalogue
 from programs.clinical import types as domain
 from programs.clinical.config import MAX_PLAN_WEEKS
 from programs.clinical.contract import intake_from_dict
-from programs.clinical.edits import NO_EDITS, ProgramEdits, edit_problems, edits_from_dict, edits_to_dict
+from programs.clinical.edit_checks import edit_problems
+from programs.clinical.edits import NO_EDITS, ProgramEdits, edits_from_dict, edits_to_dict
 from programs.clinical.pathways import choose_pathway, entry_phase
 from programs.models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus, ProgramTemplate
 from programs.reminders.news import reminders_plan_changed

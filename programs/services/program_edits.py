@@ -18,7 +18,8 @@ from django.utils import timezone
 from accounts.models import User
 from programs.clinical import types as domain
 from programs.clinical.contract import intake_from_dict
-from programs.clinical.edits import NO_EDITS, ProgramEdits, edit_problems, edits_to_dict
+from programs.clinical.edit_checks import edit_problems
+from programs.clinical.edits import NO_EDITS, ProgramEdits, edits_to_dict
 from programs.clinical.pathways import Pathway
 from programs.clinical.start_window import start_window
 from programs.clinical.state_json import pain_limits_from_dict, state_from_dict

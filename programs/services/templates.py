@@ -17,7 +17,8 @@ from django.db import IntegrityError, transaction
 from accounts.models import User
 from programs.clinical import types as domain
 from programs.clinical.config import MAX_PLAN_WEEKS
-from programs.clinical.edits import EditsFormatError, ProgramEdits, edit_problems, edits_from_dict, edits_to_dict
+from programs.clinical.edit_checks import edit_problems
+from programs.clinical.edits import EditsFormatError, ProgramEdits, edits_from_dict, edits_to_dict
 from programs.clinical.pathways import Pathway
 from programs.models import ProgramTemplate
 from programs.services.generation import catalogue, pathways

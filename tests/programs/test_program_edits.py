@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from exercises.catalogue import Catalogue, Dose
 from programs.clinical.config import RulesConfig
 from programs.clinical.dosing import estimated_minutes, session_minutes, session_parts
+from programs.clinical.edit_checks import edit_problems
 from programs.clinical.edits import (
     ADDABLE_KINDS,
     KEPT_BY_PHYSIO,
@@ -23,7 +24,6 @@ from programs.clinical.edits import (
     EditsFormatError,
     ProgramEdits,
     apply_edits,
-    edit_problems,
     edits_from_dict,
     edits_to_dict,
     physio_kept,
