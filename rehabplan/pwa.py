@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from programs.selectors import plans as selectors
+from programs.selectors.today import runner_today
 
 BRAND_COLOUR = "#0b5563"
 BACKGROUND_COLOUR = "#ffffff"
@@ -145,7 +146,7 @@ def offline_pages(request: HttpRequest) -> JsonResponse:
     pages = [reverse("programs:home")]
     plan = selectors.runner_current_plan(user)  # type: ignore[arg-type]
     if plan is not None:
-        dates = offline_page_dates(selectors.runner_today(user), plan.start, plan.weeks)  # type: ignore[arg-type]
+        dates = offline_page_dates(runner_today(user), plan.start, plan.weeks)  # type: ignore[arg-type]
         with contextlib.suppress(NoReverseMatch):  # the Week tab, when the project has one
             pages.append(reverse("programs:current-week"))
         pages += [

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 
 from accounts.models import User
 from programs.models import Plan
-from programs.selectors import plans as selectors
+from programs.selectors.today import local_today
 
 R = TypeVar("R", bound=HttpResponseBase)
 
@@ -46,7 +46,7 @@ class PlanMeta:
 
     def today(self) -> dt.date:
         """Today where the plan's runner is (a physio reading it may be elsewhere)."""
-        return selectors.local_today(self.timezone)
+        return local_today(self.timezone)
 
 
 def plan_meta(user: User, plan_id: int) -> PlanMeta | None:

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from exercises.catalogue import Catalogue, Dose, ExerciseSpec, dose_from_dict, load_catalogue_file
 from programs.clinical import types as domain
@@ -36,7 +35,6 @@ from programs.models import (
     PlanWeek,
     Prescription,
 )
-from programs.reminders.times import zone_or_utc
 from programs.selectors.versions import catalogue_of
 
 if TYPE_CHECKING:
@@ -393,15 +391,3 @@ def morning_check_due(plan: Plan, today: dt.date, *, always: bool = False) -> bo
     if not always and not PlannedSession.objects.filter(plan=plan, date=yesterday).exclude(kind="rest").exists():
         return False
     return not DayLog.objects.filter(runner_id=plan.runner_id, date=today, next_morning_pain__isnull=False).exists()
-
-
-def local_today(timezone_name: str | None) -> dt.date:
-    """Today in this IANA time zone (UTC when there is none, or a name zoneinfo does not know)."""
-    return timezone.localdate(timezone=zone_or_utc(timezone_name))
-
-
-def runner_today(runner: User) -> dt.date:
-    """Today where the runner is: a plan's dates are theirs. A physio reading the plan may be elsewhere, and API and
-    feed requests skip the middleware that sets the zone for pages, so nothing reads the active zone for this."""
-    profile = getattr(runner, "runner_profile", None)  # a physio has none (the missing row is an AttributeError)
-    return local_today(profile.timezone if profile is not None else None)

@@ -25,7 +25,8 @@ from programs.clinical.start_window import start_window
 from programs.clinical.state_json import pain_limits_from_dict, state_from_dict
 from programs.models import Plan, PlanChange, PlanChangeKind, PlanStatus, ProgramTemplate
 from programs.reminders.news import reminders_plan_changed
-from programs.selectors.plans import plan_read, runner_today
+from programs.selectors.plans import plan_read
+from programs.selectors.today import runner_today
 from programs.services.assign import prefixed
 from programs.services.care import require_linked_physio
 from programs.services.generation import PinnedInputs, generate, generate_for, pinned_inputs

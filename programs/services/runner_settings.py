@@ -16,7 +16,7 @@ from accounts.models import RunnerProfile, User
 from programs.models import Reminder, ReminderKind, ReminderStatus
 from programs.reminders.choices import KIND_SWITCHES, ReminderChoices, reminder_choice_problems
 from programs.reminders.dispatch import reminders_reschedule_after_commit
-from programs.selectors.plans import local_today
+from programs.selectors.today import local_today
 
 
 @transaction.atomic

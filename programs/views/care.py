@@ -26,7 +26,7 @@ from accounts.models import Invitation, User
 from programs.clinical.words import urgency_label
 from programs.forms.physio import ClearanceForm
 from programs.models import Plan
-from programs.selectors import plans as selectors
+from programs.selectors.today import runner_today
 from programs.services.care import plan_clinician_clear
 from rehabplan.http import AuthenticatedRequest, physio_required
 
@@ -122,7 +122,7 @@ def plan_clearance(request: AuthenticatedRequest, runner_id: int, plan_id: int) 
         runner_id=runner_id,
     )
     runner_name = care.display_name(plan.runner)
-    today = selectors.runner_today(plan.runner)
+    today = runner_today(plan.runner)
     form = ClearanceForm(request.POST if request.method == "POST" else None, today=today, initial={"start": today})
     if form.is_valid():
         try:

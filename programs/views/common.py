@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from programs.models import Plan
 from programs.selectors import plans as selectors
+from programs.selectors.today import runner_today
 from programs.selectors.versions import pathway_of
 from rehabplan.http import AuthenticatedRequest
 
@@ -23,4 +24,4 @@ def phase_names(plan: Plan) -> dict[str, str]:
 
 
 def this_week(plan: Plan) -> int:
-    return min(max(selectors.week_number_of(plan, selectors.runner_today(plan.runner)), 1), plan.weeks)
+    return min(max(selectors.week_number_of(plan, runner_today(plan.runner)), 1), plan.weeks)

@@ -34,6 +34,7 @@ from programs.forms.intake import (
 )
 from programs.models import Intake, PlanStatus
 from programs.selectors import plans as selectors
+from programs.selectors.today import runner_today
 from programs.services.plans import plan_start_from_intake
 from rehabplan.http import AuthenticatedRequest, runner_required
 
@@ -131,7 +132,7 @@ def _as_data(raw: RawAnswers) -> MultiValueDict[str, str]:
 def _form_kwargs(answers: Answers) -> dict[str, Any]:
     about = answers.raw("about-you") or {}
     unit = about.get("units")
-    return {"unit": unit if unit in ("km", "mi") else "km", "today": selectors.runner_today(answers.runner)}
+    return {"unit": unit if unit in ("km", "mi") else "km", "today": runner_today(answers.runner)}
 
 
 def _checked_form(step: Step, answers: Answers) -> IntakeStepForm | None:
@@ -237,7 +238,7 @@ def _finish(request: AuthenticatedRequest, answers: Answers, *, plan_weeks: int)
             messages.error(request, BACK_TO_CHECK)
             return redirect("programs:intake-step", slug=each.slug)
         parts.append(form.contract())
-    today = selectors.runner_today(request.user)
+    today = runner_today(request.user)
     serializer = IntakeSerializer(data=merge_contract(parts), context={"start": today})
     if not serializer.is_valid():
         return _back_to_first_error(request, answers, error_paths(serializer.errors))

@@ -25,6 +25,7 @@ from programs.models import DayLog, ExerciseLog, Plan, PlanWeek, SessionLog
 from programs.selectors import patients
 from programs.selectors import plans as selectors
 from programs.selectors.plans import ItemRow, SessionRow
+from programs.selectors.today import runner_today
 from programs.views.common import phase_names
 from programs.views.progress import progress_context
 from programs.views.threads import MessageForm, send_from_form
@@ -86,7 +87,7 @@ def patient_messages(request: AuthenticatedRequest, runner_id: int) -> HttpRespo
 def _page(request: AuthenticatedRequest, runner_id: int, form: MessageForm, status: int = 200) -> HttpResponse:
     physio = request.user
     runner = patients.linked_patient_or_404(physio, runner_id)
-    today = selectors.runner_today(runner)  # the plan's days are the runner's
+    today = runner_today(runner)  # the plan's days are the runner's
     row = patients.patient_row(physio, runner.pk, today=today)
     if row is None:  # the link was revoked between the two reads
         raise Http404("No such patient.")

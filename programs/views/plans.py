@@ -17,6 +17,7 @@ from programs.forms.plans import SwapForm
 from programs.models import Plan, PlannedSession, PlanStatus, Prescription
 from programs.selectors import plans as selectors
 from programs.selectors.plans import SessionRow, StoredWeek
+from programs.selectors.today import runner_today
 from programs.services.swaps import exercise_swap, swap_choices_for, swappable_ids
 from programs.templatetags.plans import run_names, session_label
 from programs.views.common import phase_names, plan_for_user, this_week
@@ -122,7 +123,7 @@ def plan_week(request: AuthenticatedRequest, plan_id: int, number: int) -> HttpR
         "plan": plan,
         "week": week,
         "phases": phase_names(plan),
-        "lines": week_lines(week, selectors.runner_today(plan.runner)),
+        "lines": week_lines(week, runner_today(plan.runner)),
         "running": _running_line(week),
         "previous": number - 1 if number > 1 else None,
         "next": number + 1 if number < plan.weeks else None,
@@ -136,7 +137,7 @@ def plan_day(request: AuthenticatedRequest, plan_id: int, date: dt.date) -> Http
     day = selectors.plan_day_read(plan, date)
     if day.week is None:
         raise Http404("This day is outside the plan.")
-    swappable = swappable_ids(plan=plan, day=day, today=selectors.runner_today(plan.runner))
+    swappable = swappable_ids(plan=plan, day=day, today=runner_today(plan.runner))
     swaps = [(item, s) for s in day.sessions for item in s.items if item.id in swappable]
     context = {"plan": plan, "day": day, "phases": phase_names(plan), "swaps": swaps}
     return render(request, "programs/plan_day.html", context)
@@ -159,7 +160,7 @@ def plan_swap(request: AuthenticatedRequest, plan_id: int, prescription_id: int)
     coming sessions (a POST), recorded as a plan change."""
     plan = plan_for_user(request, plan_id)
     prescription = _prescription_of(plan, prescription_id)
-    today = selectors.runner_today(plan.runner)
+    today = runner_today(plan.runner)
     choices = swap_choices_for(prescription=prescription, today=today)
     form = SwapForm(
         request.POST if request.method == "POST" else None,

@@ -31,7 +31,7 @@ from programs.forms.service_errors import add_service_errors
 from programs.models import Intake, Plan, PlanStatus, ProgramTemplate
 from programs.outputs.preview import preview_weeks
 from programs.selectors.patients import linked_patient_or_404
-from programs.selectors.plans import runner_today
+from programs.selectors.today import runner_today
 from programs.services import program_edits as edit_services
 from programs.services.assign import plan_assign, program_preview
 from programs.services.generation import PinnedInputs, current_inputs, pathways, pinned_inputs

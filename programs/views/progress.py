@@ -14,6 +14,7 @@ from programs.models import Plan
 from programs.outputs import charts
 from programs.selectors import plans as selectors
 from programs.selectors.progress import plan_progress_read
+from programs.selectors.today import runner_today
 from rehabplan.http import AuthenticatedRequest, runner_required
 
 
@@ -22,7 +23,7 @@ def progress(request: AuthenticatedRequest) -> HttpResponse:
     plan = selectors.runner_current_plan(request.user)
     if plan is None:
         return render(request, "programs/progress.html", {"plan": None})
-    return render(request, "programs/progress.html", progress_context(plan, today=selectors.runner_today(request.user)))
+    return render(request, "programs/progress.html", progress_context(plan, today=runner_today(request.user)))
 
 
 def progress_context(plan: Plan, *, today: dt.date, decisions_limit: int = 10) -> dict[str, Any]:

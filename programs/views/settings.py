@@ -30,6 +30,7 @@ from programs.outputs import export
 from programs.reminders.messages import long_date
 from programs.reminders.times import zone_or_utc
 from programs.selectors import plans as selectors
+from programs.selectors.today import local_today
 from programs.services import account_deletion
 from programs.services.runner_settings import runner_settings_update
 from rehabplan.http import AuthenticatedRequest, runner_profile_or_404
@@ -45,7 +46,7 @@ def _calendar_urls(request: HttpRequest, profile: RunnerProfile) -> dict[str, st
 def _settings_form(profile: RunnerProfile, data: Any = None) -> RunnerSettingsForm:
     initial = {name: getattr(profile, name) for name in RunnerProfile.SETTINGS}
     paused_until = profile.reminders_paused_until
-    if paused_until is not None and paused_until < selectors.local_today(profile.timezone):
+    if paused_until is not None and paused_until < local_today(profile.timezone):
         initial["reminders_paused_until"] = None  # a pause that has run out is over, not a choice to keep showing
     return RunnerSettingsForm(data, initial=initial, current_timezone=profile.timezone)
 

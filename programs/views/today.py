@@ -18,6 +18,7 @@ from programs.clinical.state_json import state_from_dict
 from programs.forms.logs import MorningCheckForm, SessionLogForm, is_loggable
 from programs.models import Plan, PlannedSession, PlanStatus
 from programs.selectors import plans as selectors
+from programs.selectors.today import runner_today
 from programs.services.logs import day_log_record, session_log_record
 from programs.templatetags.plans import decision_reason
 from programs.views.common import phase_names
@@ -47,7 +48,7 @@ def _today(
     morning_form: MorningCheckForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    today = selectors.runner_today(request.user)
+    today = runner_today(request.user)
     day = selectors.plan_day_read(plan, today)
     unit = day.week.unit if day.week else plan.intake.data.get("units", "km")
     logged_ids = [session.id for session in day.sessions if session.logged]
@@ -99,7 +100,7 @@ def session_log(request: AuthenticatedRequest, session_id: int) -> HttpResponse:
     """Save what the runner did in one session (or run), then show Today with what changed because of it."""
     session = get_object_or_404(PlannedSession.objects.for_runner(request.user), pk=session_id)
     plan = session.plan
-    if session.date > selectors.runner_today(request.user):
+    if session.date > runner_today(request.user):
         messages.error(request, "This session is still to come: log it on the day.")
         return redirect("programs:home")
     day = selectors.plan_day_read(plan, session.date)
@@ -130,7 +131,7 @@ def morning_check(request: AuthenticatedRequest) -> HttpResponse:
     if request.method != "POST":
         return _today(request, plan, morning_form=MorningCheckForm(ask_pain_free_check=_has_paused(plan)))
     if request.POST.get("skip"):
-        request.session[SKIP_MORNING_CHECK] = selectors.runner_today(request.user).isoformat()
+        request.session[SKIP_MORNING_CHECK] = runner_today(request.user).isoformat()
         return redirect("programs:home")
     form = MorningCheckForm(request.POST, ask_pain_free_check=_has_paused(plan))
     if not form.is_valid():
@@ -138,7 +139,7 @@ def morning_check(request: AuthenticatedRequest) -> HttpResponse:
     since = timezone.now()
     day_log_record(
         runner=request.user,
-        date=selectors.runner_today(request.user),
+        date=runner_today(request.user),
         values=form.day_values(),
         client_id=form.cleaned_data.get("client_id"),
     )

@@ -27,7 +27,7 @@ from pytest_django.live_server_helper import LiveServer
 from accounts.models import User
 from programs.api.serializers.intake import IntakeSerializer
 from programs.models import Plan, PlannedSession
-from programs.selectors import plans as selectors
+from programs.selectors.today import runner_today
 from programs.services.intakes import intake_record
 from programs.services.plans import plan_create
 
@@ -139,11 +139,6 @@ def sign_in(context: BrowserContext, live_server: LiveServer) -> Callable[[User]
         context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
     return as_user
-
-
-def runner_today(runner: User) -> dt.date:
-    """Today where the runner is: the date their pages show."""
-    return selectors.runner_today(runner)
 
 
 def demo_intake(**changes: Any) -> dict[str, Any]:

@@ -10,8 +10,9 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from programs.models import DayLog, PlanWeek
+from programs.selectors.today import runner_today
 from programs.services.logs import day_log_record
-from tests.browser.conftest import demo_intake, fill, plan_from, runner_today
+from tests.browser.conftest import demo_intake, fill, plan_from
 
 
 def test_rising_morning_pain_holds_running_and_the_pages_say_so(

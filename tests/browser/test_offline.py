@@ -10,7 +10,8 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from accounts.models import User
 from programs.models import PlannedSession, SessionLog
-from tests.browser.conftest import fill, plan_with_strength_today, runner_today
+from programs.selectors.today import runner_today
+from tests.browser.conftest import fill, plan_with_strength_today
 
 
 @pytest.fixture

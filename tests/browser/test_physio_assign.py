@@ -17,8 +17,9 @@ from accounts.models import CareLink, User
 from exercises.catalogue import Dose
 from programs.clinical.edits import ProgramEdits, edits_to_dict
 from programs.models import Plan, PlanChange, PlanChangeKind, PlannedSession, PlanStatus
+from programs.selectors.today import runner_today
 from programs.services.templates import template_create
-from tests.browser.conftest import plan_with_strength_today, runner_today
+from tests.browser.conftest import plan_with_strength_today
 from tests.factories.accounts import PhysioFactory, RunnerFactory
 
 LAPTOP = {"width": 1366, "height": 768}

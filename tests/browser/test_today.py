@@ -10,7 +10,8 @@ from playwright.sync_api import Locator, Page, expect
 
 from accounts.models import User
 from programs.models import PlanChange, PlanChangeKind, PlannedSession, Prescription, SessionLog
-from tests.browser.conftest import fill, plan_with_strength_today, runner_today
+from programs.selectors.today import runner_today
+from tests.browser.conftest import fill, plan_with_strength_today
 
 NORDIC = "nordic_curl"
 

@@ -31,7 +31,7 @@ from programs.models import (
     SessionLog,
 )
 from programs.selectors import plans as selectors
-from programs.selectors.plans import runner_today
+from programs.selectors.today import runner_today
 from programs.services.assign import plan_assign, program_preview
 from programs.services.care import plan_clinician_clear
 from programs.services.generation import catalogue, generate, generate_for, pathways

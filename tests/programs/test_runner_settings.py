@@ -25,7 +25,7 @@ from programs.reminders.choices import (
     ReminderChoices,
     reminder_choice_problems,
 )
-from programs.selectors.plans import local_today
+from programs.selectors.today import local_today
 from programs.services.runner_settings import runner_settings_update
 from rehabplan.api import VALIDATION_DETAIL
 from tests.api.conftest import client_for

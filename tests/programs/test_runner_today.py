@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import RunnerProfile, User
-from programs.selectors import plans as selectors
+from programs.selectors.today import runner_today
 from tests.pages import at, main_text
 from tests.programs.plans import START, create_plan
 
@@ -27,7 +27,7 @@ def test_today_and_progress_show_the_runners_date_where_the_server_has_another(
     client.force_login(runner)
     with at(START, hour=hour):
         runner.refresh_from_db()
-        assert selectors.runner_today(runner) == shown
+        assert runner_today(runner) == shown
         today = main_text(client.get(reverse("programs:home")).content)
         assert client.get(reverse("programs:progress")).status_code == 200
     assert f"Today · {shown:%a} {shown.day} {shown:%b}" in today
@@ -41,7 +41,7 @@ def test_a_zone_name_zoneinfo_does_not_know_reads_as_utc_on_every_page(
     client.force_login(runner)
     with at(START, hour=23):
         runner.refresh_from_db()
-        assert selectors.runner_today(runner) == START
+        assert runner_today(runner) == START
         response = client.get(reverse("programs:home"))
         assert client.get(reverse("programs:progress")).status_code == 200
     assert response.status_code == 200

@@ -34,6 +34,7 @@ from programs.api.serializers.logs import (
 from programs.clinical.types import REHAB_KINDS
 from programs.models import DayLog, ExerciseLog, Plan, PlanChange, SessionLog
 from programs.selectors import plans as selectors
+from programs.selectors.today import runner_today
 from programs.services.logs import GONE, LOGGED, LOGGING_CLOSED, day_log_record, session_log_record
 from rehabplan.api import MAX_ID, IsRunner, error_body, request_user
 
@@ -141,9 +142,7 @@ class SessionLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         client_id = _client_id(request.data)
         if client_id and (stored := SessionLog.objects.filter(runner=runner, client_id=client_id).first()):
             return self._stored(stored.pk)
-        data = SessionLogInSerializer(
-            data=request.data, context={"runner": runner, "today": selectors.runner_today(runner)}
-        )
+        data = SessionLogInSerializer(data=request.data, context={"runner": runner, "today": runner_today(runner)})
         data.is_valid(raise_exception=True)
         valid = data.validated_data
         try:
@@ -201,7 +200,7 @@ class MorningCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         client_id = _client_id(request.data)
         if client_id and (stored := DayLog.objects.filter(runner=runner, client_id=client_id).first()):
             return self._answer(stored, selectors.runner_current_plan(runner))
-        data = MorningCheckInSerializer(data=request.data, context={"today": selectors.runner_today(runner)})
+        data = MorningCheckInSerializer(data=request.data, context={"today": runner_today(runner)})
         data.is_valid(raise_exception=True)
         plan = selectors.runner_current_plan(runner)
         if plan is None:

@@ -22,6 +22,7 @@ from programs.api.serializers.patients import (
     patient_detail,
 )
 from programs.selectors import patients
+from programs.selectors.patient_history import recent_days, recent_sessions
 from rehabplan.api import IsPhysio, request_user
 from rehabplan.api_schema import ApiErrorSerializer
 
@@ -54,5 +55,5 @@ class PatientViewSet(viewsets.GenericViewSet):  # rows, not a model
         row = patients.patient_row(request_user(request), int(pk), today=timezone.localdate())
         if row is None:
             raise NotFound("No patient with this id shares their plan with you.")
-        detail = patient_detail(row, patients.recent_sessions(row.id), patients.recent_days(row.id))
+        detail = patient_detail(row, recent_sessions(row.id), recent_days(row.id))
         return Response(PatientDetailSerializer(detail).data)

@@ -38,6 +38,7 @@ from programs.clinical.edits import edits_from_dict
 from programs.models import Plan, Prescription, ProgramTemplate
 from programs.selectors import plans as selectors
 from programs.selectors.patients import linked_patient_or_404
+from programs.selectors.today import runner_today
 from programs.services.assign import plan_assign
 from programs.services.care import SessionLoggedError, plan_clinician_clear, prescription_override
 from programs.services.program_edits import plan_program_edit, template_from_plan
@@ -130,7 +131,7 @@ class PatientPlansView(generics.ListAPIView[Plan]):
     )
     def post(self, request: Request, pk: str) -> Response:
         physio, runner = request_user(request), self._patient()
-        context = {"request": request, "runner": runner, "today": selectors.runner_today(runner)}
+        context = {"request": request, "runner": runner, "today": runner_today(runner)}
         serializer = PlanAssignSerializer(data=request.data, context=context)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -214,7 +215,7 @@ class PlanClearanceView(generics.GenericAPIView[Plan]):
     )
     def post(self, request: Request, pk: str) -> Response:
         plan = self.get_object()
-        today = selectors.runner_today(plan.runner)
+        today = runner_today(plan.runner)
         serializer = ClearanceSerializer(data=request.data, context={"today": today})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -268,7 +269,7 @@ class PlanProgramView(generics.GenericAPIView[Plan]):
     )
     def put(self, request: Request, pk: str) -> Response:
         plan = self.get_object()
-        today = selectors.runner_today(plan.runner)
+        today = runner_today(plan.runner)
         serializer = PlanProgramEditSerializer(data=request.data, context={"today": today})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -44,6 +44,7 @@ from programs.clinical.contract import plan_to_dict
 from programs.clinical.screening import screen_answers
 from programs.models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus
 from programs.selectors import plans as selectors
+from programs.selectors.today import runner_today
 from programs.services.archive import plan_archive
 from programs.services.generation import pathways
 from programs.services.intakes import intake_record
@@ -99,7 +100,7 @@ class IntakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     def create(self, request: Request) -> Response:
         runner = request_user(request)
-        today = selectors.runner_today(runner)
+        today = runner_today(runner)
         serializer = IntakeSerializer(data=request.data, context={"start": today, "today": today})
         if not serializer.is_valid():
             # A red flag is never hidden behind a form error (docs/design.md §5): the referral comes with the errors.
@@ -169,7 +170,7 @@ class PlanViewSet(mixins.ListModelMixin, PlanDayReads):
     def create(self, request: Request) -> Response:
         runner = request_user(request)
         serializer = PlanCreateSerializer(
-            data=request.data, context={"request": request, "today": selectors.runner_today(runner)}
+            data=request.data, context={"request": request, "today": runner_today(runner)}
         )
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -22,7 +22,7 @@ from programs.api.serializers.intake import IntakeSerializer
 from programs.clinical.edits import ProgramEdits, edits_to_dict
 from programs.clinical.types import REHAB_KINDS
 from programs.models import Plan, PlannedSession, Prescription, ProgramTemplate
-from programs.selectors.plans import runner_today
+from programs.selectors.today import runner_today
 from programs.services.intakes import intake_record
 from programs.services.logs import day_log_record, session_log_record
 from programs.services.plans import plan_create
