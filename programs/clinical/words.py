@@ -41,6 +41,9 @@ SESSION_KIND_LABELS: dict[str, str] = {
 # their exercise.
 RUNNING_NAME = "Running"
 
+# A distance unit as a runner reads it after a number ("4.7 km", "2.9 miles").
+UNIT_WORDS: dict[str, str] = {"km": "km", "mi": "miles"}
+
 
 def session_kind_label(kind: str) -> str:
     """'Strength', 'Run', 'Cross-training'; a kind added later without words reads as itself, in plain words."""

@@ -18,166 +18,32 @@ from django import forms
 
 from exercises.catalogue import EQUIPMENT_SLUGS
 from exercises.services import EQUIPMENT_NAMES
-from programs.forms.logs import PAIN_CHOICES
+from programs.clinical.words import UNIT_WORDS
+from programs.forms.intake_fields import (
+    DAY_CHOICES,
+    GOAL_CHOICES,
+    LOCATION_CHOICES,
+    ONSET_CHOICES,
+    RACE_DISTANCE_CHOICES,
+    RED_FLAG_QUESTIONS,
+    SEXES,
+    SIDE_CHOICES,
+    UNITS,
+    WORSE_WHEN_CHOICES,
+    DecimalCommaFloatField,
+    distance_field,
+    number_text,
+    pain_field,
+    radios_field,
+    ticks_field,
+    whole_field,
+    yes_no_field,
+    yes_no_text,
+)
 
 RawAnswers = dict[str, str | list[str]]
 
-YES_NO = (("yes", "Yes"), ("no", "No"))
-UNIT_WORDS = {"km": "km", "mi": "miles"}
 PLAN_WEEKS_DEFAULT, PLAN_WEEKS_MIN, PLAN_WEEKS_MAX = 8, 4, 26
-
-SEXES = (("female", "Female"), ("male", "Male"), ("other", "Other"), ("unspecified", "I'd rather not say"))
-UNITS = (("km", "Kilometres"), ("mi", "Miles"))
-GOAL_CHOICES = (
-    ("pain_relief", "Get rid of the pain"),
-    ("return_to_running", "Get back to my usual running"),
-    ("prevention", "Keep my hamstrings from getting injured"),
-    ("race", "Get ready for a race"),
-)
-RACE_DISTANCE_CHOICES = (
-    ("", "Choose…"),
-    ("5k", "5 km"),
-    ("10k", "10 km"),
-    ("half", "Half marathon"),
-    ("marathon", "Marathon"),
-    ("other", "Another distance"),
-)
-SIDE_CHOICES = (("left", "Left"), ("right", "Right"), ("both", "Both"), ("none", "No pain at the moment"))
-ONSET_CHOICES = (
-    ("gradual", "It came on gradually"),
-    ("sudden", "It started suddenly, at one moment"),
-    ("none", "I have no pain"),
-)
-LOCATION_CHOICES = (
-    ("mid_thigh", "In the middle of the back of the thigh"),
-    ("sit_bone", "High up, near the bone you sit on"),
-    ("behind_knee", "Low down, just behind the knee"),
-    ("radiating", "Spreading down the leg from the buttock"),
-    ("", "Not sure, or somewhere else"),
-)
-WORSE_WHEN_CHOICES = (
-    ("long_runs", "Long runs"),
-    ("after_races", "After races"),
-    ("speed_work", "Speed work or sprints"),
-    ("sitting", "Sitting for a long time"),
-    ("mornings", "In the morning"),
-)
-DAY_CHOICES = (
-    ("mon", "Monday"),
-    ("tue", "Tuesday"),
-    ("wed", "Wednesday"),
-    ("thu", "Thursday"),
-    ("fri", "Friday"),
-    ("sat", "Saturday"),
-    ("sun", "Sunday"),
-)
-# Every red flag (domain.RED_FLAGS) as a plain question; screening.py decides what a yes means.
-RED_FLAG_QUESTIONS: tuple[tuple[str, str], ...] = (
-    ("felt_pop", "Did you feel or hear a pop when it started?"),
-    ("bruising", "Is there bruising on the back of your thigh?"),
-    ("swelling", "Is there swelling on the back of your thigh?"),
-    ("spreading_bruising_or_swelling", "Is the bruising or swelling spreading fast?"),
-    ("unable_to_walk_normally", "Is it hard to walk normally, or to put your full weight on the leg?"),
-    ("numbness_or_tingling", "Do you have numbness or tingling in the leg or foot?"),
-    ("saddle_numbness", "Do you have numbness around your groin or buttocks?"),
-    ("night_pain", "Does the pain wake you at night, or is it there when you lie still?"),
-    ("bladder_or_bowel_change", "Have you noticed any change in controlling your bladder or bowels?"),
-    ("fever_or_unwell", "Do you have a fever, or feel generally unwell?"),
-    ("unexplained_weight_loss", "Have you lost weight recently without trying to?"),
-    ("history_of_cancer", "Have you ever had cancer?"),
-)
-
-REQUIRED = "Please answer this question."
-
-
-def _whole(label: str, low: int, high: int, help_text: str = "", initial: int | None = None) -> forms.IntegerField:
-    between = f"Enter a whole number from {low} to {high}."
-    return forms.IntegerField(
-        label=label,
-        help_text=help_text,
-        min_value=low,
-        max_value=high,
-        initial=initial,
-        error_messages={"required": REQUIRED, "invalid": between, "min_value": between, "max_value": between},
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-
-
-class DecimalCommaFloatField(forms.FloatField):
-    """A number that may be typed with a decimal comma (12,5) as many runners write it."""
-
-    def to_python(self, value: Any) -> float | None:  # type: ignore[override]  # FloatField's stub says int
-        if isinstance(value, str):
-            value = value.strip().replace(",", ".")
-        return super().to_python(value)
-
-
-def _distance(label: str, high: int, help_text: str = "") -> DecimalCommaFloatField:
-    between = f"Enter a number from 0 to {high}, like 12 or 12.5."
-    return DecimalCommaFloatField(
-        label=label,
-        help_text=help_text,
-        min_value=0,
-        max_value=high,
-        error_messages={"required": REQUIRED, "invalid": between, "min_value": between, "max_value": between},
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1", "autocomplete": "off"}),
-    )
-
-
-def _yes_no(label: str, help_text: str = "") -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label,
-        help_text=help_text,
-        choices=YES_NO,
-        coerce=lambda answer: answer == "yes",
-        empty_value=None,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Please answer yes or no."},
-    )
-
-
-def _radios(label: str, choices: tuple[tuple[str, str], ...], *, required: bool = True) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        required=required,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Please choose one."},
-    )
-
-
-def _ticks(label: str, choices: tuple[tuple[str, str], ...], *, required: bool, help_text: str = "") -> Any:
-    return forms.MultipleChoiceField(
-        label=label,
-        help_text=help_text,
-        choices=choices,
-        required=required,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Tick at least one."},
-    )
-
-
-def _pain(label: str) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label,
-        choices=PAIN_CHOICES,
-        coerce=int,
-        empty_value=None,
-        error_messages={"required": "Please choose a number from 0 to 10."},
-    )
-
-
-def _number_text(value: Any) -> str:
-    """A stored number as the runner would type it: 48.0 → "48"."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _yes_no_text(value: Any) -> str:
-    return "" if value is None else ("yes" if value else "no")
 
 
 class IntakeStepForm(forms.Form):
@@ -233,9 +99,9 @@ class IntakeStepForm(forms.Form):
 
 
 class AboutYouForm(IntakeStepForm):
-    age = _whole("Your age", 12, 100, help_text="In years.")
-    sex = _radios("Sex", SEXES)
-    units = _radios("Distances in", UNITS)
+    age = whole_field("Your age", 12, 100, help_text="In years.")
+    sex = radios_field("Sex", SEXES)
+    units = radios_field("Distances in", UNITS)
 
     contract_fields: ClassVar[dict[str, str | None]] = {"age": "age", "sex": "sex", "units": "units"}
 
@@ -244,19 +110,21 @@ class AboutYouForm(IntakeStepForm):
 
     @classmethod
     def raw_from_intake(cls, data: Mapping[str, Any], *, answered_on: dt.date) -> RawAnswers:
-        return {"age": _number_text(data.get("age")), "sex": data.get("sex", ""), "units": data.get("units", "")}
+        return {"age": number_text(data.get("age")), "sex": data.get("sex", ""), "units": data.get("units", "")}
 
 
 class RunningForm(IntakeStepForm):
-    weekly_distance = _distance(
+    weekly_distance = distance_field(
         "How far do you usually run in a week?", 400, help_text="Before the pain started. Enter 0 if you do not run."
     )
-    runs_per_week = _whole("How many runs in a usual week?", 0, 14)
-    longest_run = _distance("Your longest run in the last month", 250)
-    months_running = _whole("How long have you been running, in months?", 0, 1200, help_text="A year is 12 months.")
-    races_per_year = _whole("How many races do you run in a year?", 0, 100)
-    does_speed_work = _yes_no("Do you do speed work (intervals, tempo runs or sprints)?")
-    goal = _radios("What do you most want from your plan?", GOAL_CHOICES)
+    runs_per_week = whole_field("How many runs in a usual week?", 0, 14)
+    longest_run = distance_field("Your longest run in the last month", 250)
+    months_running = whole_field(
+        "How long have you been running, in months?", 0, 1200, help_text="A year is 12 months."
+    )
+    races_per_year = whole_field("How many races do you run in a year?", 0, 100)
+    does_speed_work = yes_no_field("Do you do speed work (intervals, tempo runs or sprints)?")
+    goal = radios_field("What do you most want from your plan?", GOAL_CHOICES)
     goal_race_date = forms.DateField(
         label="Race date",
         required=False,
@@ -329,10 +197,10 @@ class RunningForm(IntakeStepForm):
         running = data.get("running") or {}
         race = running.get("goal_race") or {}
         raw: RawAnswers = {
-            name: _number_text(running.get(name))
+            name: number_text(running.get(name))
             for name in ("weekly_distance", "runs_per_week", "longest_run", "months_running", "races_per_year")
         }
-        raw["does_speed_work"] = _yes_no_text(running.get("does_speed_work"))
+        raw["does_speed_work"] = yes_no_text(running.get("does_speed_work"))
         raw["goal"] = data.get("goal", "")
         # A race that has been run is not a goal any more.
         upcoming = bool(race.get("date")) and str(race["date"]) >= answered_on.isoformat()
@@ -344,8 +212,8 @@ class RunningForm(IntakeStepForm):
 
 
 class HamstringForm(IntakeStepForm):
-    side = _radios("Which leg hurts?", SIDE_CHOICES)
-    onset = _radios("How did the pain start?", ONSET_CHOICES)
+    side = radios_field("Which leg hurts?", SIDE_CHOICES)
+    onset = radios_field("How did the pain start?", ONSET_CHOICES)
     onset_date = forms.DateField(
         label="The date it started",
         required=False,
@@ -365,13 +233,15 @@ class HamstringForm(IntakeStepForm):
         },
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1", "autocomplete": "off"}),
     )
-    pain_at_rest = _pain("Pain when resting (0–10)")
-    pain_walking = _pain("Pain when walking (0–10)")
-    pain_running = _pain("Pain when running, or when you last ran (0–10)")
-    location = _radios("Where is the pain?", LOCATION_CHOICES, required=False)
-    worse_when = _ticks("What makes it worse?", WORSE_WHEN_CHOICES, required=False, help_text="Tick any that apply.")
-    previous_hamstring_injury = _yes_no("Have you hurt a hamstring before?")
-    not_improving = _yes_no(
+    pain_at_rest = pain_field("Pain when resting (0–10)")
+    pain_walking = pain_field("Pain when walking (0–10)")
+    pain_running = pain_field("Pain when running, or when you last ran (0–10)")
+    location = radios_field("Where is the pain?", LOCATION_CHOICES, required=False)
+    worse_when = ticks_field(
+        "What makes it worse?", WORSE_WHEN_CHOICES, required=False, help_text="Tick any that apply."
+    )
+    previous_hamstring_injury = yes_no_field("Have you hurt a hamstring before?")
+    not_improving = yes_no_field(
         "Over the last few weeks, has the pain stayed the same or got worse?",
         help_text="If you have no pain, answer No.",
     )
@@ -452,11 +322,11 @@ class HamstringForm(IntakeStepForm):
             "weeks_since_onset": "",
             "location": symptoms.get("location") or "",
             "worse_when": [str(w) for w in symptoms.get("worse_when") or []],
-            "previous_hamstring_injury": _yes_no_text(symptoms.get("previous_hamstring_injury")),
+            "previous_hamstring_injury": yes_no_text(symptoms.get("previous_hamstring_injury")),
             # Whether it is improving is asked afresh: last time's answer says nothing about now.
             "not_improving": "",
         }
-        raw |= {name: _number_text(symptoms.get(name)) for name in ("pain_at_rest", "pain_walking", "pain_running")}
+        raw |= {name: number_text(symptoms.get(name)) for name in ("pain_at_rest", "pain_walking", "pain_running")}
         return raw
 
 
@@ -468,7 +338,7 @@ class SafetyForm(IntakeStepForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, question in RED_FLAG_QUESTIONS:
-            self.fields[name] = _yes_no(question)
+            self.fields[name] = yes_no_field(question)
 
     def contract(self) -> dict[str, Any]:
         return {"symptoms": {name: self.cleaned_data[name] for name, _q in RED_FLAG_QUESTIONS}}
@@ -480,17 +350,17 @@ class SafetyForm(IntakeStepForm):
 
 
 class EquipmentDaysForm(IntakeStepForm):
-    equipment = _ticks(
+    equipment = ticks_field(
         "What do you have?",
         tuple((slug, EQUIPMENT_NAMES.get(slug, slug.replace("_", " ").capitalize())) for slug in EQUIPMENT_SLUGS),
         required=False,
         help_text="Tick everything you can use. Nothing ticked is fine: the plan then uses your body weight.",
     )
-    available_days = _ticks("Which days can you train?", DAY_CHOICES, required=True)
-    minutes_per_session = _whole(
+    available_days = ticks_field("Which days can you train?", DAY_CHOICES, required=True)
+    minutes_per_session = whole_field(
         "How many minutes can you give each session?", 10, 180, help_text="Most people manage 20 to 45 minutes."
     )
-    plan_weeks = _whole(
+    plan_weeks = whole_field(
         "How many weeks should your plan last?",
         PLAN_WEEKS_MIN,
         PLAN_WEEKS_MAX,
@@ -512,31 +382,6 @@ class EquipmentDaysForm(IntakeStepForm):
         return {
             "equipment": [str(e) for e in data.get("equipment") or []],
             "available_days": [str(d) for d in data.get("available_days") or []],
-            "minutes_per_session": _number_text(data.get("minutes_per_session")),
+            "minutes_per_session": number_text(data.get("minutes_per_session")),
             "plan_weeks": str(PLAN_WEEKS_DEFAULT),
         }
-
-
-def merge_contract(parts: list[dict[str, Any]]) -> dict[str, Any]:
-    """The steps' parts as one intake: nested parts (symptoms come from two steps) are merged, not replaced."""
-    merged: dict[str, Any] = {}
-    for part in parts:
-        for key, value in part.items():
-            if isinstance(value, dict) and isinstance(merged.get(key), dict):
-                merged[key] = {**merged[key], **value}
-            else:
-                merged[key] = value
-    return merged
-
-
-def error_paths(errors: Any, prefix: str = "") -> list[tuple[str, str]]:
-    """IntakeSerializer's nested errors as (dotted path, message); a non-field error belongs to its parent's path."""
-    if isinstance(errors, Mapping):
-        pairs: list[tuple[str, str]] = []
-        for key, value in errors.items():
-            path = prefix if key in ("non_field_errors", "__all__") else f"{prefix}.{key}".lstrip(".")
-            pairs += error_paths(value, path)
-        return pairs
-    if isinstance(errors, list | tuple):
-        return [pair for error in errors for pair in error_paths(error, prefix)]
-    return [(prefix, str(errors))]

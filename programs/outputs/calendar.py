@@ -16,12 +16,11 @@ from icalendar import Calendar, Event
 from exercises.catalogue import ExerciseSpec
 from programs.clinical import types as domain
 from programs.clinical.dosing import describe
-from programs.clinical.words import session_kind_label
+from programs.clinical.words import UNIT_WORDS, session_kind_label
 from programs.models import Plan
 from programs.selectors import plans as selectors
 
 KM_PER_MILE = 1.609344
-UNIT_WORDS = {"km": "km", "mi": "miles"}
 CALENDAR_NAME = "RehabPlan"
 
 

@@ -29,9 +29,8 @@ from programs.forms.intake import (
     RawAnswers,
     RunningForm,
     SafetyForm,
-    error_paths,
-    merge_contract,
 )
+from programs.forms.intake_answers import error_paths, merge_contract
 from programs.models import Intake, PlanStatus
 from programs.selectors import plans as selectors
 from programs.selectors.today import runner_today

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import care
 from accounts.models import User
-from programs.forms.intake import RED_FLAG_QUESTIONS
+from programs.forms.intake_fields import RED_FLAG_QUESTIONS
 from programs.forms.logs import MORNING_RED_FLAGS
 from programs.models import DayLog, ExerciseLog, Plan, PlanWeek, SessionLog
 from programs.selectors import patients

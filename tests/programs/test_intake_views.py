@@ -18,7 +18,8 @@ from django.urls import reverse
 from accounts.models import RunnerProfile, User
 from programs.api.serializers.intake import IntakeSerializer
 from programs.clinical.types import RED_FLAGS
-from programs.forms.intake import RunningForm, error_paths
+from programs.forms.intake import RunningForm
+from programs.forms.intake_answers import error_paths
 from programs.models import Intake, Plan, PlannedSession, PlanStatus
 from programs.selectors import plans as selectors
 from programs.views.intake import SESSION_KEY, STEPS
