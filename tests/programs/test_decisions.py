@@ -19,7 +19,7 @@ from accounts.models import User
 from exercises.catalogue import Dose, load_catalogue_file
 from exercises.models import CatalogueVersion
 from exercises.services import catalogue_load
-from programs.clinical import pathways as pathway_files
+from programs.clinical import pathway_files
 from programs.clinical.config import RulesConfig
 from programs.clinical.contract import intake_from_dict, plan_to_dict
 from programs.clinical.state_json import config_from_dict, config_to_dict, pain_limits_from_dict, state_from_dict
