@@ -9,14 +9,8 @@ from typing import Any
 
 from django.db import models, transaction
 
-from exercises.catalogue import (
-    EQUIPMENT_SLUGS,
-    Catalogue,
-    ExerciseSpec,
-    catalogue_to_dict,
-    dose_to_dict,
-    parse_catalogue,
-)
+from exercises.catalogue import EQUIPMENT_SLUGS, Catalogue, ExerciseSpec, dose_to_dict
+from exercises.catalogue_file import catalogue_to_dict, parse_catalogue
 from exercises.models import CatalogueVersion, Equipment, Exercise
 
 # Human names for `catalogue.EQUIPMENT_SLUGS` (docs/design.md §3).

@@ -16,7 +16,8 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error
 from kombu.transport.redis import Channel as RedisChannel
 
-from exercises.catalogue import DEFAULT_CATALOGUE_PATH, Catalogue, CatalogueError, load_catalogue_file
+from exercises.catalogue import DEFAULT_CATALOGUE_PATH, Catalogue, CatalogueError
+from exercises.catalogue_file import load_catalogue_file
 from programs.clinical.pathway_files import catalogue_problems, load_pathways
 from programs.clinical.pathways import DEFAULT_PATHWAYS_DIR, Pathway, PathwayError
 

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
-from exercises.catalogue import Catalogue, Dose, ExerciseSpec, dose_from_dict, load_catalogue_file
+from exercises.catalogue import Catalogue, Dose, ExerciseSpec, dose_from_dict
+from exercises.catalogue_file import load_catalogue_file
 from programs.clinical import types as domain
 from programs.clinical.config import DEFAULT_CONFIG
 from programs.clinical.dosing import estimated_minutes, session_minutes, session_parts

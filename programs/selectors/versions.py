@@ -3,7 +3,8 @@ process and shared by the services, the read model and the pages."""
 
 from __future__ import annotations
 
-from exercises.catalogue import Catalogue, parse_catalogue
+from exercises.catalogue import Catalogue
+from exercises.catalogue_file import parse_catalogue
 from exercises.models import CatalogueVersion
 from programs.clinical.pathway_files import parse_pathway
 from programs.clinical.pathways import Pathway

@@ -20,7 +20,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from exercises.catalogue import Catalogue, load_catalogue_file
+from exercises.catalogue import Catalogue
+from exercises.catalogue_file import load_catalogue_file
 from exercises.models import CatalogueVersion
 from programs.clinical import types as domain
 from programs.clinical.edits import NO_EDITS, ProgramEdits, edits_from_dict

@@ -14,12 +14,10 @@ from exercises.catalogue import (
     Catalogue,
     CatalogueError,
     Dose,
-    catalogue_to_dict,
     dose_from_dict,
     dose_to_dict,
-    load_catalogue_file,
-    parse_catalogue,
 )
+from exercises.catalogue_file import catalogue_to_dict, load_catalogue_file, parse_catalogue
 from tests.exercises.conftest import row
 
 EXPECTED_SLUGS = {

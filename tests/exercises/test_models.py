@@ -8,7 +8,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from exercises.catalogue import EQUIPMENT_SLUGS, load_catalogue_file
+from exercises.catalogue import EQUIPMENT_SLUGS
+from exercises.catalogue_file import load_catalogue_file
 from exercises.models import Equipment, Exercise
 from exercises.services import EQUIPMENT_NAMES
 

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from django.apps import apps
 
-from exercises.catalogue import Catalogue, CatalogueError, Dose, ExerciseSpec, load_catalogue_file
+from exercises.catalogue import Catalogue, CatalogueError, Dose, ExerciseSpec
+from exercises.catalogue_file import load_catalogue_file
 from exercises.models import Equipment, Exercise
 from exercises.services import catalogue_load
 from tests.exercises.conftest import capture_writes, db_snapshot

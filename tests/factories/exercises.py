@@ -10,7 +10,7 @@ from typing import Any
 import factory
 from django.db.models import Max
 
-from exercises.catalogue import catalogue_to_dict, load_catalogue_file
+from exercises.catalogue_file import catalogue_to_dict, load_catalogue_file
 from exercises.models import CatalogueVersion, Equipment, Exercise
 from exercises.services import catalogue_checksum
 

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from accounts.models import User
-from exercises.catalogue import load_catalogue_file
+from exercises.catalogue_file import load_catalogue_file
 from exercises.services import catalogue_load
 from programs.api.serializers.intake import IntakeSerializer
 from programs.models import Intake, Plan

@@ -14,7 +14,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from exercises.catalogue import EQUIPMENT_SLUGS, Catalogue, load_catalogue_file
+from exercises.catalogue import EQUIPMENT_SLUGS, Catalogue
+from exercises.catalogue_file import load_catalogue_file
 from programs.clinical.pathway_files import load_pathways
 from programs.clinical.pathways import Pathway
 from programs.clinical.rules import default_pain_limits, evaluate

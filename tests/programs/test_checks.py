@@ -14,7 +14,8 @@ import yaml
 from django.core.management import call_command
 from django.test import override_settings
 
-from exercises.catalogue import DEFAULT_CATALOGUE_PATH, load_catalogue_file
+from exercises.catalogue import DEFAULT_CATALOGUE_PATH
+from exercises.catalogue_file import load_catalogue_file
 from programs.checks import (
     check_pathways_fit_the_catalogue,
     check_retries_wait_less_than_the_visibility_timeout,

@@ -16,7 +16,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import User
-from exercises.catalogue import Dose, load_catalogue_file
+from exercises.catalogue import Dose
+from exercises.catalogue_file import load_catalogue_file
 from exercises.models import CatalogueVersion
 from exercises.services import catalogue_load
 from programs.clinical import pathway_files

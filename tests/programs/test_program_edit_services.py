@@ -14,7 +14,8 @@ from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from exercises.catalogue import Dose, load_catalogue_file
+from exercises.catalogue import Dose
+from exercises.catalogue_file import load_catalogue_file
 from exercises.models import CatalogueVersion
 from exercises.services import catalogue_load
 from programs.clinical.contract import intake_from_dict, plan_to_dict

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from exercises.catalogue import load_catalogue_file
+from exercises.catalogue_file import load_catalogue_file
 from exercises.services import catalogue_load
 from programs.models import (
     ExerciseLog,

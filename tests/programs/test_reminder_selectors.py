@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from exercises.catalogue import load_catalogue_file
+from exercises.catalogue_file import load_catalogue_file
 from programs.clinical.dosing import describe
 from programs.models import Plan, Prescription
 from programs.reminders.messages import session_reminder

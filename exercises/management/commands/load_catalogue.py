@@ -5,7 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from exercises.catalogue import DEFAULT_CATALOGUE_PATH, CatalogueError, load_catalogue_file
+from exercises.catalogue import DEFAULT_CATALOGUE_PATH, CatalogueError
+from exercises.catalogue_file import load_catalogue_file
 from exercises.services import catalogue_load
 
 
