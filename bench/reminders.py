@@ -127,7 +127,8 @@ def analyze() -> None:
 def time_minutes(base: dt.datetime, minutes: Sequence[int], redis: PrivateRedis) -> list[float]:
     """The dispatcher's wall time for each minute, as beat runs it at the minute's end. Each minute's rows are then
     marked sent, as the workers would have, so the outbox looks like a running system's."""
-    from programs.models import Reminder, ReminderStatus
+    from programs.choices import ReminderStatus
+    from programs.models import Reminder
     from programs.reminders.dispatch import reminders_dispatch
 
     timings = []
@@ -222,7 +223,8 @@ def end_to_end(count: int, env: dict[str, str], redis: PrivateRedis, sink: SmtpS
     from django.db import connection
 
     from accounts.models import User
-    from programs.models import Reminder, ReminderStatus
+    from programs.choices import ReminderStatus
+    from programs.models import Reminder
     from programs.reminders.dispatch import reminders_dispatch
 
     now = dt.datetime.now(dt.UTC)

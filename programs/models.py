@@ -12,21 +12,20 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from accounts.models import CareLink
+from programs.choices import PlanChangeKind, PlanStatus, ReminderKind, ReminderStatus
 from programs.clinical.config import MAX_PLAN_WEEKS
+from programs.querysets import (
+    IntakeQuerySet,
+    PlanChangeQuerySet,
+    PlannedSessionQuerySet,
+    PlanQuerySet,
+    ReminderQuerySet,
+)
 
 if TYPE_CHECKING:
-    from accounts.models import User
+    pass
 
 PAIN_SCALE = [MinValueValidator(0), MaxValueValidator(10)]
-
-
-class IntakeQuerySet(models.QuerySet["Intake"]):
-    def for_runner(self, runner: User) -> IntakeQuerySet:
-        return self.filter(runner=runner)
-
-    def latest_first(self) -> IntakeQuerySet:
-        return self.order_by("-version")
 
 
 class Intake(models.Model):
@@ -45,27 +44,6 @@ class Intake(models.Model):
 
     def __str__(self) -> str:
         return f"Intake v{self.version} of {self.runner}"
-
-
-class PlanStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    NEEDS_CLINICIAN = "needs_clinician", "Needs a clinician"
-    ENDED = "ended", "Ended"
-
-
-class PlanQuerySet(models.QuerySet["Plan"]):
-    def for_user(self, user: User) -> PlanQuerySet:
-        """Plans the user may see: their own, or, for a physio, their patients' (accounts.CareLink.objects.patients_of)."""
-        return self.filter(Q(runner=user) | Q(runner__in=CareLink.objects.patients_of(user)))
-
-    def of_patients(self, physio: User) -> PlanQuerySet:
-        """Plans of the runners actively linked to this physio (`CareLink.objects.of_physio`, the one care-link rule):
-        what every physio page and endpoint that reaches a plan starts from, so none lets a revoked link through."""
-        return self.filter(runner__in=CareLink.objects.patients_of(physio))
-
-    def current_for_runner(self, runner: User) -> Plan | None:
-        """The runner's plan in use: the newest that has not ended."""
-        return self.filter(runner=runner).exclude(status=PlanStatus.ENDED).order_by("-created_at", "-id").first()
 
 
 class Plan(models.Model):
@@ -130,12 +108,6 @@ class PlanWeek(models.Model):
 
     def __str__(self) -> str:
         return f"week {self.number} ({self.phase})"
-
-
-class PlannedSessionQuerySet(models.QuerySet["PlannedSession"]):
-    def for_runner(self, runner: User) -> PlannedSessionQuerySet:
-        """Sessions of the runner's own plans, with the plan (another runner's session is not found)."""
-        return self.filter(plan__runner=runner).select_related("plan")
 
 
 class PlannedSession(models.Model):
@@ -339,33 +311,6 @@ class PlanStateChange(models.Model):
         return f"rules state of plan {self.plan_id} on {self.as_of}"
 
 
-class PlanChangeKind(models.TextChoices):
-    """What a decision did. `before`/`after` have one schema per kind, documented in docs/plan-changes.md."""
-
-    PROGRESS = "progress", "Progressed"
-    HOLD = "hold", "Held"
-    REGRESS = "regress", "Stepped back"
-    PAUSE = "pause", "Paused"
-    RESUME = "resume", "Resumed"
-    SWAP = "swap", "Exercise swapped"
-    OVERRIDE = "override", "Changed by your physio"
-    RUNNING = "running", "Running changed"
-    STAGE_ADVANCE = "stage_advance", "Next stage"
-    STAGE_HOLD = "stage_hold", "Stage extended"
-    RED_FLAG = "red_flag", "Red flag"
-    CLEARANCE = "clearance", "Cleared by a clinician"
-    UPGRADE = "upgrade", "Moved to a newer program version"
-    UPDATE = "update", "Sessions updated"
-    ASSIGN = "assign", "Assigned by your physio"
-    END = "end", "Plan ended"
-    PROGRAM = "program", "Program changed by your physio"
-
-
-class PlanChangeQuerySet(models.QuerySet["PlanChange"]):
-    def newest_first(self) -> PlanChangeQuerySet:
-        return self.select_related("author", "cause_log__session").order_by("-created_at", "-id")
-
-
 class PlanChange(models.Model):
     """One decision about a plan: what was decided, about which exercise (or "running"), why, what caused it, and
     the concrete session-item changes it made (`item_changes`, a list of `programs.clinical.decisions.ItemChange`)."""
@@ -395,27 +340,6 @@ class PlanChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.reason}"
-
-
-class ReminderKind(models.TextChoices):
-    SESSION = "session", "Session reminder"
-    MORNING_CHECK = "morning_check", "Morning check"
-    MISSED_SESSION = "missed_session", "Missed-session nudge"
-    PLAN_CHANGED = "plan_changed", "Plan changed"
-    PHYSIO_DIGEST = "physio_digest", "Patients needing attention"
-
-
-class ReminderStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    SKIPPED = "skipped", "Skipped"
-
-
-class ReminderQuerySet(models.QuerySet["Reminder"]):
-    def due(self, now: object) -> ReminderQuerySet:
-        return self.filter(status=ReminderStatus.PENDING, due_at__lte=now)
 
 
 class Reminder(models.Model):

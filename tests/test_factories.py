@@ -10,7 +10,8 @@ from django.db import models
 
 from accounts.models import ApiToken, CareLinkStatus, User, api_token_digest
 from exercises.models import CatalogueVersion, Exercise
-from programs.models import Plan, PlanStatus, PlanWeek
+from programs.choices import PlanStatus
+from programs.models import Plan, PlanWeek
 from tests.factories import accounts, exercises, programs
 
 pytestmark = pytest.mark.django_db

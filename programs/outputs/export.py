@@ -16,8 +16,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch, Q
 
 from accounts.models import CareLink, RunnerProfile, User
+from programs.choices import ReminderStatus
 from programs.clinical.contract import plan_to_dict
-from programs.models import DayLog, ExerciseLog, Intake, PlanChange, Reminder, ReminderStatus, SessionLog
+from programs.models import DayLog, ExerciseLog, Intake, PlanChange, Reminder, SessionLog
 from programs.selectors import plans as selectors
 from programs.services.logs import DAY_LOG_FIELDS, EXERCISE_LOG_FIELDS
 

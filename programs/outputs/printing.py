@@ -20,9 +20,10 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 
 from exercises.catalogue import Catalogue, Dose, ExerciseSpec, dose_from_dict
+from programs.choices import PlanStatus
 from programs.clinical.dosing import describe
 from programs.clinical.state_json import pain_limits_from_dict
-from programs.models import Plan, PlanStatus
+from programs.models import Plan
 from programs.selectors import plans as selectors
 from programs.selectors.plans import ItemRow, SessionRow, StoredPlan
 from programs.selectors.versions import pathway_of

@@ -30,7 +30,8 @@ from py_vapid import Vapid  # type: ignore[import-untyped]  # py-vapid ships no 
 from pywebpush import WebPushException, webpush  # type: ignore[import-untyped]  # nor does pywebpush
 
 from accounts.models import PushSubscription, Role, RunnerProfile, User
-from programs.models import Reminder, ReminderStatus
+from programs.choices import ReminderStatus
+from programs.models import Reminder
 from programs.reminders.choices import KIND_SWITCHES
 from programs.reminders.messages import Message
 from programs.services.runner_settings import physio_digest_set

@@ -25,8 +25,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from accounts.models import RunnerProfile
-from programs.models import Plan, PlannedSession, PlanStatus, Reminder
-from programs.models import ReminderStatus as Status
+from programs.choices import PlanStatus
+from programs.choices import ReminderStatus as Status
+from programs.models import Plan, PlannedSession, Reminder
 from programs.reminders.schedule import DAILY_KINDS, ReminderSettings, next_reminder, still_useful
 from programs.reminders.selectors import session_lines
 from programs.reminders.times import zone_or_utc

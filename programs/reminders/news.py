@@ -12,9 +12,10 @@ from django.urls import reverse
 
 from accounts.models import RunnerProfile, User
 from exercises.models import Exercise
+from programs.choices import PlanChangeKind, ReminderKind
+from programs.choices import ReminderStatus as Status
 from programs.clinical.words import RUNNING_NAME
-from programs.models import Plan, PlanChange, PlanChangeKind, Reminder, ReminderKind
-from programs.models import ReminderStatus as Status
+from programs.models import Plan, PlanChange, Reminder
 from programs.reminders.dispatch import absolute_url, reminder_settings
 from programs.reminders.schedule import outside_quiet_hours, plan_change_due, send_instant
 from programs.reminders.times import wall_time

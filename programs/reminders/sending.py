@@ -17,8 +17,9 @@ from django.db.models import F
 from django.urls import reverse
 
 from accounts.models import PushSubscription, RunnerProfile
-from programs.models import DayLog, PlannedSession, Reminder, ReminderKind
-from programs.models import ReminderStatus as Status
+from programs.choices import ReminderKind
+from programs.choices import ReminderStatus as Status
+from programs.models import DayLog, PlannedSession, Reminder
 from programs.reminders import messages
 from programs.reminders.delivery import PushTarget, Sender
 from programs.reminders.dispatch import absolute_url, reminder_settings, reminders_reschedule

@@ -32,9 +32,10 @@ from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
 from accounts.models import CareLink, User
+from programs.choices import PlanStatus
 from programs.clinical.config import DEFAULT_CONFIG
 from programs.clinical.pathway_files import load_pathways
-from programs.models import DayLog, ExerciseLog, Plan, PlannedSession, PlanStatus, PlanWeek, SessionLog
+from programs.models import DayLog, ExerciseLog, Plan, PlannedSession, PlanWeek, SessionLog
 from programs.selectors.plans import week_number_of
 
 FLAG_WINDOW_DAYS = 14

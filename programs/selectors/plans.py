@@ -25,17 +25,8 @@ from programs.clinical.config import DEFAULT_CONFIG
 from programs.clinical.dosing import estimated_minutes, session_minutes, session_parts
 from programs.clinical.state_json import pain_limits_from_dict
 from programs.clinical.warm_up import warm_up_items, warm_up_slugs_from_text
-from programs.models import (
-    ITEM_COLUMNS,
-    DayLog,
-    ExerciseLog,
-    Plan,
-    PlanChange,
-    PlannedSession,
-    PlanQuerySet,
-    PlanWeek,
-    Prescription,
-)
+from programs.models import ITEM_COLUMNS, DayLog, ExerciseLog, Plan, PlanChange, PlannedSession, PlanWeek, Prescription
+from programs.querysets import PlanQuerySet
 from programs.selectors.versions import catalogue_of
 
 if TYPE_CHECKING:

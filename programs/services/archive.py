@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from accounts.models import User
-from programs.models import Plan, PlanChange, PlanChangeKind, PlanStatus
+from programs.choices import PlanChangeKind, PlanStatus
+from programs.models import Plan, PlanChange
 from programs.services.plans import plan_locked
 
 

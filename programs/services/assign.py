@@ -17,13 +17,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from exercises.catalogue import Catalogue
+from programs.choices import PlanChangeKind, PlanStatus
 from programs.clinical import types as domain
 from programs.clinical.config import MAX_PLAN_WEEKS
 from programs.clinical.contract import intake_from_dict
 from programs.clinical.edit_checks import edit_problems
 from programs.clinical.edits import NO_EDITS, ProgramEdits, edits_from_dict, edits_to_dict
 from programs.clinical.pathways import choose_pathway, entry_phase
-from programs.models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus, ProgramTemplate
+from programs.models import Intake, Plan, PlanChange, ProgramTemplate
 from programs.reminders.news import reminders_plan_changed
 from programs.services.care import require_linked_physio
 from programs.services.generation import PinnedInputs, current_inputs, generate, pathways, pinned_inputs

@@ -18,9 +18,10 @@ from django.utils import timezone
 from accounts.care import display_name
 from accounts.models import CareLink, User
 from exercises.catalogue import dose_from_dict, dose_to_dict
+from programs.choices import PlanChangeKind, PlanStatus
 from programs.clinical.contract import intake_from_dict
 from programs.clinical.state_json import state_from_dict, state_to_dict
-from programs.models import Plan, PlanChange, PlanChangeKind, PlanStatus, Prescription, SessionLog
+from programs.models import Plan, PlanChange, Prescription, SessionLog
 from programs.reminders.news import reminders_plan_changed
 from programs.selectors.plans import plan_read
 from programs.services.generation import generate_for

@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import CareLink, User
-from programs.models import DayLog, ExerciseLog, Plan, PlannedSession, PlanStatus, Prescription, SessionLog, StageCheck
+from programs.choices import PlanStatus
+from programs.models import DayLog, ExerciseLog, Plan, PlannedSession, Prescription, SessionLog, StageCheck
 from programs.services.plans import plan_locked, plan_replan
 
 # Codes of the ValidationErrors a client cannot fix by changing its input (the API answers them with 409).

@@ -20,6 +20,7 @@ from django.db.models.fields.json import KT
 from django.utils import timezone
 
 from accounts.models import RunnerProfile, User
+from programs.choices import PlanChangeKind, PlanStatus
 from programs.clinical import types as domain
 from programs.clinical.config import RulesConfig
 from programs.clinical.contract import intake_from_dict
@@ -28,7 +29,7 @@ from programs.clinical.edits import NO_EDITS, ProgramEdits, edits_to_dict
 from programs.clinical.pathways import choose_pathway
 from programs.clinical.replan import replan
 from programs.clinical.state_json import config_from_dict, config_to_dict, state_from_dict, state_to_dict
-from programs.models import DayLog, Intake, Plan, PlanChange, PlanChangeKind, PlanStateChange, PlanStatus, SessionLog
+from programs.models import DayLog, Intake, Plan, PlanChange, PlanStateChange, SessionLog
 from programs.reminders.dispatch import reminders_reschedule_after_commit
 from programs.reminders.news import reminders_plan_changed
 from programs.reminders.times import zone_or_utc

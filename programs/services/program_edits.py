@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from programs.choices import PlanChangeKind, PlanStatus
 from programs.clinical import types as domain
 from programs.clinical.contract import intake_from_dict
 from programs.clinical.edit_checks import edit_problems
@@ -23,7 +24,7 @@ from programs.clinical.edits import NO_EDITS, ProgramEdits, edits_to_dict
 from programs.clinical.pathways import Pathway
 from programs.clinical.start_window import start_window
 from programs.clinical.state_json import pain_limits_from_dict, state_from_dict
-from programs.models import Plan, PlanChange, PlanChangeKind, PlanStatus, ProgramTemplate
+from programs.models import Plan, PlanChange, ProgramTemplate
 from programs.reminders.news import reminders_plan_changed
 from programs.selectors.plans import plan_read
 from programs.selectors.today import runner_today

@@ -13,7 +13,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import RunnerProfile, User
-from programs.models import Reminder, ReminderKind, ReminderStatus
+from programs.choices import ReminderKind, ReminderStatus
+from programs.models import Reminder
 from programs.reminders.choices import KIND_SWITCHES, ReminderChoices, reminder_choice_problems
 from programs.reminders.dispatch import reminders_reschedule_after_commit
 from programs.selectors.today import local_today

@@ -16,12 +16,13 @@ from django.db import transaction
 
 from accounts.models import CareLink, User
 from exercises.catalogue import Catalogue, ExerciseSpec
+from programs.choices import PlanChangeKind, PlanStatus
 from programs.clinical.contract import intake_from_dict
 from programs.clinical.generator import pathway_item_of, swap_choices
 from programs.clinical.pathways import Pathway, PathwayItem, Phase
 from programs.clinical.state_json import state_from_dict, state_to_dict
 from programs.clinical.types import Intake
-from programs.models import Plan, PlanChange, PlanChangeKind, PlanStateChange, PlanStatus, PlanWeek, Prescription
+from programs.models import Plan, PlanChange, PlanStateChange, PlanWeek, Prescription
 from programs.selectors.plans import StoredDay, plan_read
 from programs.services.generation import generate_for, pinned_inputs
 from programs.services.plan_sync import sync_future

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from programs.api.serializers.intake import IntakeSerializer
+from programs.choices import PlanStatus
 from programs.clinical.screening import screen_answers
 from programs.clinical.words import URGENCY_WORDS, urgency_words
 from programs.forms.intake import (
@@ -31,7 +32,7 @@ from programs.forms.intake import (
     SafetyForm,
 )
 from programs.forms.intake_answers import error_paths, merge_contract
-from programs.models import Intake, PlanStatus
+from programs.models import Intake
 from programs.selectors import plans as selectors
 from programs.selectors.today import runner_today
 from programs.services.plans import plan_start_from_intake

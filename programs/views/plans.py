@@ -12,9 +12,10 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from programs.choices import PlanStatus
 from programs.clinical.words import RUNNING_NAME
 from programs.forms.plans import SwapForm
-from programs.models import Plan, PlannedSession, PlanStatus, Prescription
+from programs.models import Plan, PlannedSession, Prescription
 from programs.selectors import plans as selectors
 from programs.selectors.plans import SessionRow, StoredWeek
 from programs.selectors.today import runner_today

@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.care import display_name
 from accounts.models import User
+from programs.choices import PlanStatus
 from programs.clinical import types as domain
 from programs.clinical.contract import intake_from_dict
 from programs.clinical.edits import NO_EDITS, EditsFormatError, ProgramEdits, edits_from_dict, edits_to_dict
@@ -28,7 +29,7 @@ from programs.forms.editor import EditorForm
 from programs.forms.editor_rows import rows_from_plan
 from programs.forms.program import AssignStartForm, PlanEditForm, TemplateNameForm
 from programs.forms.service_errors import add_service_errors
-from programs.models import Intake, Plan, PlanStatus, ProgramTemplate
+from programs.models import Intake, Plan, ProgramTemplate
 from programs.outputs.preview import preview_weeks
 from programs.selectors.patients import linked_patient_or_404
 from programs.selectors.today import runner_today

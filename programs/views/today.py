@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from programs.choices import PlanStatus
 from programs.clinical.state_json import state_from_dict
 from programs.forms.logs import MorningCheckForm, SessionLogForm, is_loggable
-from programs.models import Plan, PlannedSession, PlanStatus
+from programs.models import Plan, PlannedSession
 from programs.selectors import plans as selectors
 from programs.selectors.today import runner_today
 from programs.services.logs import day_log_record, session_log_record

@@ -12,7 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from programs.models import Reminder, ReminderKind, ReminderStatus
+from programs.choices import ReminderKind, ReminderStatus
+from programs.models import Reminder
 from programs.services.runner_settings import physio_digest_set
 from rehabplan.api import VALIDATION_DETAIL
 from tests.api.conftest import client_for

@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import CareLink, RunnerProfile, User
+from programs.choices import ReminderStatus
 from programs.models import (
     DayLog,
     ExerciseLog,
@@ -25,7 +26,6 @@ from programs.models import (
     PlanChange,
     PlannedSession,
     Prescription,
-    ReminderStatus,
     SessionLog,
     StageCheck,
 )

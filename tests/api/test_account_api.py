@@ -13,7 +13,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import ApiToken, CareLink, RunnerProfile, User
 from accounts.services import api_token_create
-from programs.models import Plan, PlannedSession, ReminderStatus
+from programs.choices import ReminderStatus
+from programs.models import Plan, PlannedSession
 from programs.services.logs import session_log_record
 from rehabplan.api import VALIDATION_DETAIL
 from tests.api.conftest import client_for

@@ -12,7 +12,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import CareLink, CareLinkStatus, User
-from programs.models import Plan, PlanChange, PlanChangeKind, PlanStatus, Prescription
+from programs.choices import PlanChangeKind, PlanStatus
+from programs.models import Plan, PlanChange, Prescription
 from programs.services.templates import template_create
 from tests.pages import at
 from tests.programs.plans import START, create_plan, record_intake

@@ -14,7 +14,8 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from programs.models import DayLog, ExerciseLog, Plan, PlanChange, PlanStatus, SessionLog
+from programs.choices import PlanStatus
+from programs.models import DayLog, ExerciseLog, Plan, PlanChange, SessionLog
 from programs.services.logs import day_log_record
 from tests.api.conftest import client_for
 from tests.api.log_bodies import first_session, log_body, morning_body

@@ -10,7 +10,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from programs.models import DayLog, ExerciseLog, Plan, PlanChange, PlannedSession, PlanStatus, SessionLog
+from programs.choices import PlanStatus
+from programs.models import DayLog, ExerciseLog, Plan, PlanChange, PlannedSession, SessionLog
 from programs.services.logs import day_log_record, session_log_record
 from tests.api.log_bodies import first_session, log_body
 from tests.pages import at

@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from programs.models import DayLog, Plan, PlanStatus
+from programs.choices import PlanStatus
+from programs.models import DayLog, Plan
 from programs.services.logs import day_log_record
 from tests.api.log_bodies import first_session, morning_body
 from tests.pages import at

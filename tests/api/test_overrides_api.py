@@ -13,7 +13,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import CareLink, CareLinkStatus, User
-from programs.models import Plan, PlanChange, PlanChangeKind, PlannedSession, PlanStatus, Prescription
+from programs.choices import PlanChangeKind, PlanStatus
+from programs.models import Plan, PlanChange, PlannedSession, Prescription
 from programs.services.logs import session_log_record
 from tests.pages import at
 from tests.programs.plans import START

@@ -13,8 +13,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import RunnerProfile, User
 from programs.api.etags import CACHE_CONTROL
+from programs.choices import PlanChangeKind, PlanStatus
 from programs.clinical.contract import plan_to_dict
-from programs.models import Plan, PlanChange, PlanChangeKind, PlannedSession, PlanStatus, Prescription
+from programs.models import Plan, PlanChange, PlannedSession, Prescription
 from programs.selectors import plans as selectors
 from programs.services.archive import plan_archive
 from programs.services.care import prescription_override

@@ -11,7 +11,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from programs.models import ExerciseLog, Plan, PlanChange, PlanChangeKind, PlannedSession, Prescription
+from programs.choices import PlanChangeKind
+from programs.models import ExerciseLog, Plan, PlanChange, PlannedSession, Prescription
 from programs.services.assign import plan_assign
 from programs.services.logs import session_log_record
 from tests.pages import at

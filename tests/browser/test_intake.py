@@ -8,8 +8,9 @@ from collections.abc import Callable, Mapping, Sequence
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
+from programs.choices import PlanStatus
 from programs.clinical.types import RED_FLAGS
-from programs.models import Plan, PlanStatus
+from programs.models import Plan
 from tests.browser.conftest import fill
 from tests.factories.accounts import RunnerFactory
 

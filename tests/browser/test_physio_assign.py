@@ -15,8 +15,9 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import CareLink, User
 from exercises.catalogue import Dose
+from programs.choices import PlanChangeKind, PlanStatus
 from programs.clinical.edits import ProgramEdits, edits_to_dict
-from programs.models import Plan, PlanChange, PlanChangeKind, PlannedSession, PlanStatus
+from programs.models import Plan, PlanChange, PlannedSession
 from programs.selectors.today import runner_today
 from programs.services.templates import template_create
 from tests.browser.conftest import plan_with_strength_today

@@ -7,7 +7,8 @@ import re
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from programs.models import Plan, PlanStatus
+from programs.choices import PlanStatus
+from programs.models import Plan
 from tests.browser.test_intake import walk_the_intake
 
 PASSWORD = "a long enough demo passphrase"

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from playwright.sync_api import Locator, Page, expect
 
 from accounts.models import User
-from programs.models import PlanChange, PlanChangeKind, PlannedSession, Prescription, SessionLog
+from programs.choices import PlanChangeKind
+from programs.models import PlanChange, PlannedSession, Prescription, SessionLog
 from programs.selectors.today import runner_today
 from tests.browser.conftest import fill, plan_with_strength_today
 

@@ -17,6 +17,7 @@ from django.db.models import Max
 
 from accounts.models import User
 from programs.api.serializers.intake import IntakeSerializer
+from programs.choices import PlanChangeKind, ReminderKind
 from programs.clinical.pathway_files import pathway_source
 from programs.models import (
     DayLog,
@@ -25,14 +26,12 @@ from programs.models import (
     PathwayVersion,
     Plan,
     PlanChange,
-    PlanChangeKind,
     PlannedSession,
     PlanStateChange,
     PlanWeek,
     Prescription,
     ProgramTemplate,
     Reminder,
-    ReminderKind,
     SessionLog,
     StageCheck,
 )

@@ -19,7 +19,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
-from programs.models import Reminder, ReminderStatus
+from programs.choices import ReminderStatus
+from programs.models import Reminder
 from programs.reminders.dispatch import reminders_dispatch
 from tests.integration.rig import LEASE_SECONDS, Rig, runners_bulk_create, wait_until
 

@@ -15,19 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accounts.models import CareLink, RunnerProfile, User
+from programs.choices import PlanChangeKind, PlanStatus
 from programs.clinical.contract import intake_from_dict, plan_to_dict
 from programs.clinical.generator import generate_plan
 from programs.clinical.pathways import choose_pathway
 from programs.clinical.types import INITIAL_STATE, PlanState
-from programs.models import (
-    Plan,
-    PlanChange,
-    PlanChangeKind,
-    PlannedSession,
-    PlanStatus,
-    Prescription,
-    ProgramTemplate,
-)
+from programs.models import Plan, PlanChange, PlannedSession, Prescription, ProgramTemplate
 from programs.selectors import plans as selectors
 from programs.services.assign import plan_assign
 from programs.services.care import SessionLoggedError, plan_clinician_clear, prescription_override

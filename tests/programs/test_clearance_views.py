@@ -15,7 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from programs.models import Plan, PlanChange, PlanChangeKind, PlannedSession, PlanStatus
+from programs.choices import PlanChangeKind, PlanStatus
+from programs.models import Plan, PlanChange, PlannedSession
 from programs.services.logs import session_log_record
 from tests.pages import at, main_text
 from tests.programs.plans import START, create_plan

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.db.models import F, Q
 
 from accounts.models import CareLink, Message, Role, RunnerProfile, User
+from programs.choices import PlanChangeKind, PlanStatus
 from programs.management.commands.seed_demo import DEMO_PASSWORD
 from programs.models import (
     DayLog,
@@ -24,9 +25,7 @@ from programs.models import (
     Intake,
     Plan,
     PlanChange,
-    PlanChangeKind,
     PlannedSession,
-    PlanStatus,
     Prescription,
     ProgramTemplate,
     SessionLog,

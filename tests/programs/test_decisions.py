@@ -20,19 +20,12 @@ from exercises.catalogue import Dose
 from exercises.catalogue_file import load_catalogue_file
 from exercises.models import CatalogueVersion
 from exercises.services import catalogue_load
+from programs.choices import PlanChangeKind
 from programs.clinical import pathway_files
 from programs.clinical.config import RulesConfig
 from programs.clinical.contract import intake_from_dict, plan_to_dict
 from programs.clinical.state_json import config_from_dict, config_to_dict, pain_limits_from_dict, state_from_dict
-from programs.models import (
-    PathwayVersion,
-    Plan,
-    PlanChange,
-    PlanChangeKind,
-    PlannedSession,
-    PlanStateChange,
-    Prescription,
-)
+from programs.models import PathwayVersion, Plan, PlanChange, PlannedSession, PlanStateChange, Prescription
 from programs.selectors.plans import plan_decisions, plan_read
 from programs.selectors.versions import catalogue_of
 from programs.services import generation

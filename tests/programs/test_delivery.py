@@ -22,7 +22,7 @@ from django.urls import resolve
 from py_vapid import Vapid02
 
 from accounts.models import PushSubscription, User
-from programs.models import ReminderKind
+from programs.choices import ReminderKind
 from programs.reminders.delivery import (
     KIND_NAMES,
     Outcome,

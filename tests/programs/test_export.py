@@ -15,7 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from programs.models import Plan, PlannedSession, ReminderKind, ReminderStatus
+from programs.choices import ReminderKind, ReminderStatus
+from programs.models import Plan, PlannedSession
 from programs.outputs import export
 from programs.services.logs import session_log_record
 from tests.factories.programs import ReminderFactory

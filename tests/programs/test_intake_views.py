@@ -17,10 +17,11 @@ from django.urls import reverse
 
 from accounts.models import RunnerProfile, User
 from programs.api.serializers.intake import IntakeSerializer
+from programs.choices import PlanStatus
 from programs.clinical.types import RED_FLAGS
 from programs.forms.intake import RunningForm
 from programs.forms.intake_answers import error_paths
-from programs.models import Intake, Plan, PlannedSession, PlanStatus
+from programs.models import Intake, Plan, PlannedSession
 from programs.selectors import plans as selectors
 from programs.views.intake import SESSION_KEY, STEPS
 from tests.pages import at, main_text

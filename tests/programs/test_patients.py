@@ -11,17 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import CareLink, CareLinkStatus, User
-from programs.models import (
-    DayLog,
-    ExerciseLog,
-    Intake,
-    Plan,
-    PlannedSession,
-    PlanStatus,
-    PlanWeek,
-    Prescription,
-    SessionLog,
-)
+from programs.choices import PlanStatus
+from programs.models import DayLog, ExerciseLog, Intake, Plan, PlannedSession, PlanWeek, Prescription, SessionLog
 from programs.selectors import patients
 from programs.services.logs import session_log_record
 from tests.factories.accounts import CareLinkFactory, RunnerFactory

@@ -16,7 +16,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from exercises.models import Exercise
-from programs.models import Plan, PlanStatus
+from programs.choices import PlanStatus
+from programs.models import Plan
 from programs.outputs.printing import plan_pdf_document
 from programs.selectors import plans as selectors
 from programs.templatetags.plans import dose_text

@@ -18,19 +18,11 @@ from exercises.catalogue import Dose
 from exercises.catalogue_file import load_catalogue_file
 from exercises.models import CatalogueVersion
 from exercises.services import catalogue_load
+from programs.choices import PlanChangeKind, PlanStatus
 from programs.clinical.contract import intake_from_dict, plan_to_dict
 from programs.clinical.edits import KEPT_BY_PHYSIO, SET_BY_PHYSIO, AddedExercise, ProgramEdits, edits_to_dict
 from programs.clinical.types import PlanState
-from programs.models import (
-    ExerciseLog,
-    Plan,
-    PlanChange,
-    PlanChangeKind,
-    PlannedSession,
-    PlanStatus,
-    Prescription,
-    SessionLog,
-)
+from programs.models import ExerciseLog, Plan, PlanChange, PlannedSession, Prescription, SessionLog
 from programs.selectors import plans as selectors
 from programs.selectors.today import runner_today
 from programs.services.assign import plan_assign, program_preview

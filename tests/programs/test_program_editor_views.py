@@ -14,16 +14,8 @@ from django.urls import reverse
 from accounts.models import User
 from exercises.catalogue_file import load_catalogue_file
 from exercises.services import catalogue_load
-from programs.models import (
-    ExerciseLog,
-    Plan,
-    PlanChange,
-    PlanChangeKind,
-    PlannedSession,
-    PlanStatus,
-    Prescription,
-    ProgramTemplate,
-)
+from programs.choices import PlanChangeKind, PlanStatus
+from programs.models import ExerciseLog, Plan, PlanChange, PlannedSession, Prescription, ProgramTemplate
 from programs.services.templates import template_create
 from tests.pages import at, main_text
 from tests.programs.plans import OLD_BRIDGE_NAME, START, create_plan, load_older_catalogue, record_intake

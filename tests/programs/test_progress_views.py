@@ -22,7 +22,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from programs.models import Plan, PlanChange, PlanChangeKind, PlannedSession, Prescription, SessionLog
+from programs.choices import PlanChangeKind
+from programs.models import Plan, PlanChange, PlannedSession, Prescription, SessionLog
 from programs.services.care import prescription_override
 from programs.services.logs import day_log_record, session_log_record
 from programs.templatetags.plans import decision_reason

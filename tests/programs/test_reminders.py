@@ -10,8 +10,9 @@ import pytest
 from django.core import mail
 
 from accounts.models import RunnerProfile, User
-from programs.models import PlanChange, PlanChangeKind, PlannedSession, Reminder, ReminderKind
-from programs.models import ReminderStatus as Status
+from programs.choices import PlanChangeKind, ReminderKind
+from programs.choices import ReminderStatus as Status
+from programs.models import PlanChange, PlannedSession, Reminder
 from programs.reminders.dispatch import reminders_dispatch, reminders_reschedule
 from programs.reminders.news import physio_digests_queue, reminders_plan_changed
 from programs.reminders.sending import reminders_send

@@ -16,7 +16,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import RunnerProfile, User
-from programs.models import Reminder, ReminderKind, ReminderStatus
+from programs.choices import ReminderKind, ReminderStatus
+from programs.models import Reminder
 from programs.reminders.choices import (
     PAUSE_IN_THE_PAST,
     QUIET_HOURS_EMPTY,

@@ -10,15 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from accounts.models import User
-from programs.models import (
-    ExerciseLog,
-    Plan,
-    PlanChange,
-    PlanChangeKind,
-    PlannedSession,
-    PlanStatus,
-    Prescription,
-)
+from programs.choices import PlanChangeKind, PlanStatus
+from programs.models import ExerciseLog, Plan, PlanChange, PlannedSession, Prescription
 from programs.services.care import plan_clinician_clear, prescription_override
 from programs.services.generation import pathway_version_current
 from programs.services.logs import completed_as_prescribed, session_log_record, stage_check_record

@@ -18,11 +18,12 @@ from django.urls import reverse
 
 from accounts.models import User
 from programs.api.serializers.intake import IntakeSerializer
+from programs.choices import PlanChangeKind
 from programs.clinical.contract import intake_from_dict
 from programs.clinical.generator import generate_plan
 from programs.clinical.state_json import state_from_dict, state_to_dict
 from programs.clinical.types import PlanState
-from programs.models import Plan, PlanChange, PlanChangeKind, PlannedSession, Prescription
+from programs.models import Plan, PlanChange, PlannedSession, Prescription
 from programs.selectors.plans import plan_day_read
 from programs.services import generation as inputs
 from programs.services.logs import session_log_record

@@ -16,7 +16,8 @@ from django.core import mail
 from django.utils import timezone
 
 from accounts.models import RunnerProfile, User
-from programs.models import Plan, PlanChange, PlanChangeKind, PlanStateChange, PlanStatus, Reminder, ReminderStatus
+from programs.choices import PlanChangeKind, PlanStatus, ReminderStatus
+from programs.models import Plan, PlanChange, PlanStateChange, Reminder
 from programs.services import plans as plan_services
 from programs.tasks import (
     physio_digests_queue,

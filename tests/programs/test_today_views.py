@@ -18,7 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from programs.models import DayLog, Plan, PlanChange, PlannedSession, PlanStatus, SessionLog
+from programs.choices import PlanStatus
+from programs.models import DayLog, Plan, PlanChange, PlannedSession, SessionLog
 from programs.services.logs import session_log_record
 from programs.templatetags.plans import decision_reason
 from tests.pages import at, main_text

@@ -12,7 +12,8 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import RunnerProfile, User
-from programs.models import Reminder, ReminderStatus
+from programs.choices import ReminderStatus
+from programs.models import Reminder
 from programs.reminders.delivery import unsubscribe_url
 from tests.factories.programs import ReminderFactory
 from tests.pages import main_text

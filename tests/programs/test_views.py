@@ -19,7 +19,8 @@ from django.urls import reverse
 
 from accounts.models import CareLink, CareLinkStatus, User
 from exercises.models import Exercise
-from programs.models import Plan, PlanChange, PlanChangeKind, PlannedSession, PlanStatus, Prescription, SessionLog
+from programs.choices import PlanChangeKind, PlanStatus
+from programs.models import Plan, PlanChange, PlannedSession, Prescription, SessionLog
 from programs.services.logs import session_log_record
 from programs.templatetags.plans import decision_reason
 from tests.factories.accounts import CareLinkFactory

@@ -18,7 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from programs.models import Plan, PlannedSession, PlanStatus
+from programs.choices import PlanStatus
+from programs.models import Plan, PlannedSession
 from programs.services.logs import session_log_record
 from tests.programs.plans import START, create_plan
 

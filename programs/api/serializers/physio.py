@@ -12,10 +12,11 @@ from rest_framework import serializers
 
 from accounts.models import User
 from programs.api.serializers.plans import RepsField
+from programs.choices import PlanChangeKind, PlanStatus
 from programs.clinical.config import MAX_PLAN_WEEKS
 from programs.clinical.edits import ADDABLE_KINDS
 from programs.clinical.start_window import start_window
-from programs.models import Intake, PlanChange, PlanChangeKind, PlanStatus, Prescription, ProgramTemplate
+from programs.models import Intake, PlanChange, Prescription, ProgramTemplate
 from programs.services.generation import pathways
 from rehabplan.api import MAX_ID
 

@@ -15,13 +15,14 @@ from rest_framework import serializers
 
 from accounts.models import User
 from programs.api.serializers.intake import IntakeSerializer
+from programs.choices import PlanChangeKind, PlanStatus
 from programs.clinical.config import MAX_PLAN_WEEKS, OWN_PLAN_DAYS_BACK
 from programs.clinical.contract import intake_from_dict
 from programs.clinical.screening import screen_answers, screen_red_flags
 from programs.clinical.start_window import start_window
 from programs.clinical.types import URGENCIES, Referral
 from programs.clinical.words import RUNNING_NAME
-from programs.models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus
+from programs.models import Intake, Plan, PlanChange
 
 # When each pathway is chosen, in the runner's words (the rules are programs.clinical.pathways.choose_pathway, first match wins).
 WHEN_USED = {

@@ -40,9 +40,10 @@ from programs.api.serializers.plans import (
     referral_dict,
 )
 from programs.api.views.plan_reads import ETAG_RESPONSES, IF_NONE_MATCH, PLAN_ID, PlanDayReads, timezone_of
+from programs.choices import PlanChangeKind, PlanStatus
 from programs.clinical.contract import plan_to_dict
 from programs.clinical.screening import screen_answers
-from programs.models import Intake, Plan, PlanChange, PlanChangeKind, PlanStatus
+from programs.models import Intake, Plan, PlanChange
 from programs.selectors import plans as selectors
 from programs.selectors.today import runner_today
 from programs.services.archive import plan_archive

@@ -10,7 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from programs.models import Plan, PlanStatus
+from programs.choices import PlanStatus
+from programs.models import Plan
 from programs.services.plans import plan_upgrade
 
 
