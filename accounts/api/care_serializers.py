@@ -11,8 +11,7 @@ from rest_framework import serializers
 
 from accounts.care import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH, display_name, invitation_expires_at, invitation_status
 from accounts.models import CareLink, Invitation, Message, User
-
-MAX_ID = 2**31 - 1  # the database's integer range: a larger id is simply not found, never an error
+from rehabplan.api import MAX_ID
 
 
 class PersonSerializer(serializers.Serializer):

@@ -84,7 +84,7 @@ def test_a_revoked_link_closes_the_thread_at_once(
         ({"patient": "PATIENT"}, ["body"]),
         ({"body": "hello"}, ["patient"]),
         ({"patient": "abc", "body": "hello"}, ["patient"]),
-        ({"patient": 2**40, "body": "hello"}, ["patient"]),
+        ({"patient": 2**63, "body": "hello"}, ["patient"]),  # past the largest id a row can have
         ({"patient": 0, "body": "hello"}, ["patient"]),
         ({"patient": "PATIENT", "physio": 1, "body": "hello"}, ["physio"]),
     ],
@@ -103,7 +103,9 @@ def test_a_message_of_5000_characters_is_fine(physio: User, runner_api: APIClien
 
 def test_bad_list_parameters_are_400(physio_api: APIClient, runner_api: APIClient) -> None:
     assert list(physio_api.get(URL, {"patient": "abc"}).json()["errors"]) == ["patient"]
-    assert physio_api.get(URL, {"patient": 2**40}).status_code == 400
+    assert physio_api.get(URL, {"patient": 2**63}).status_code == 400  # past the largest id a row can have
+    # An id a row could have (ids are 64-bit) that names no patient of theirs: not found, as for any outsider.
+    assert physio_api.get(URL, {"patient": 2**40}).status_code == 404
     assert runner_api.get(URL, {"physio": -1}).status_code == 400
 
 
