@@ -180,8 +180,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One name per choice set that several components share (the plan's status, a decision's kind, km or mi).
     "ENUM_NAME_OVERRIDES": {
-        "PlanStatusEnum": "programs.models.PlanStatus",
-        "PlanChangeKindEnum": "programs.models.PlanChangeKind",
+        "PlanStatusEnum": "programs.choices.PlanStatus",
+        "PlanChangeKindEnum": "programs.choices.PlanChangeKind",
         "UnitsEnum": ("km", "mi"),
     },
 }

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from programs.reminders.times import next_reminder_at, send_instant, wall_time
 
-# The kinds a runner's daily reminder can carry (programs.models.ReminderKind values). The morning check and the
+# The kinds a runner's daily reminder can carry (programs.choices.ReminderKind values). The morning check and the
 # missed-session nudge are both candidates the day after a session: the send task keeps the one that applies (the
 # session was logged, or it was not).
 SESSION = "session"

@@ -1,4 +1,4 @@
-"""'Today' for a runner is one function (programs.selectors.plans.runner_today): every page, the API and the demo seed read
+"""'Today' for a runner is one function (programs.selectors.today.runner_today): every page, the API and the demo seed read
 the runner's date through it, with its guard for a zone name zoneinfo does not know (UTC, never a 500)."""
 
 from __future__ import annotations
