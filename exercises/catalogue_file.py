@@ -1,4 +1,5 @@
-"""The catalogue as a versioned data file: parsing and checking its YAML, writing it back, loading the shipped one. Pure."""
+"""The catalogue as a versioned data file: parsing and checking its YAML, writing it back, loading the shipped one.
+Pure."""
 
 from __future__ import annotations
 

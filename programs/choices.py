@@ -1,4 +1,5 @@
-"""The fixed choices of programs' rows: a plan's status, the kinds of decision in its log, a reminder's kind and status."""
+"""The fixed choices of programs' rows: a plan's status, the kinds of decision in its log, a reminder's kind and
+status."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""What a physio's edits may not do, checked before a plan is made from them (the services refuse with these words). Pure."""
+"""What a physio's edits may not do, checked before a plan is made from them (the services refuse with these words).
+Pure."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Placing a phase's exercises on the runner's days at their doses, and grouping a day into sessions that fit the runner's minutes. Pure; the generator's inner loop, kept fast with plain tuples and dictionary reads."""
+"""Placing a phase's exercises on the runner's days at their doses, and grouping a day into sessions that fit the
+runner's minutes. Pure; the generator's inner loop, kept fast with plain tuples and dictionary reads."""
 
 from __future__ import annotations
 

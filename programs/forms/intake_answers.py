@@ -1,4 +1,5 @@
-"""The wizard's answers joined into one intake (the contract the API and the CLI take too), and the contract's field errors traced back to the steps."""
+"""The wizard's answers joined into one intake (the contract the API and the CLI take too), and the contract's field
+errors traced back to the steps."""
 
 from __future__ import annotations
 

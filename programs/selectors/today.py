@@ -1,4 +1,5 @@
-"""Today for a runner: their own date, in their time zone (UTC when they have none or a name zoneinfo does not know). Every page, API endpoint, e-mail and task asks this."""
+"""Today for a runner: their own date, in their time zone (UTC when they have none or a name zoneinfo does not know).
+Every page, API endpoint, e-mail and task asks this."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The physio's patient list (programs.selectors.patients): who is on it, the figures, the flags, sorting and its query count."""
+"""The physio's patient list (programs.selectors.patients): who is on it, the figures, the flags, sorting and its
+query count."""
 
 from __future__ import annotations
 
