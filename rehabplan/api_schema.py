@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 # Built inline: a serializer class cannot declare a field named `errors`, which is the name of its own property.
@@ -20,6 +20,11 @@ ApiErrorSerializer = inline_serializer(
         ),
     },
 )
+
+# What several operations declare in their own words: a row's id in the path, invalid input, and not found.
+ID_PARAMETER = OpenApiParameter("id", int, OpenApiParameter.PATH)
+ERROR_400 = OpenApiResponse(ApiErrorSerializer, description="Invalid input: see `errors`.")
+ERROR_404 = OpenApiResponse(ApiErrorSerializer, description="Not found, or not linked with you.")
 
 COMMON_ERRORS = {
     "400": "Invalid input: `detail` says what, `errors` which fields.",

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -31,11 +31,7 @@ from accounts.api.care_serializers import (
 )
 from accounts.models import CareLink, Invitation, Message
 from rehabplan.api import IsPhysio, IsRunner, request_user
-from rehabplan.api_schema import ApiErrorSerializer
-
-ID_PARAMETER = OpenApiParameter("id", int, OpenApiParameter.PATH)
-ERROR_400 = OpenApiResponse(ApiErrorSerializer, description="Invalid input: see `errors`.")
-ERROR_404 = OpenApiResponse(ApiErrorSerializer, description="Not found, or not linked with you.")
+from rehabplan.api_schema import ERROR_400, ERROR_404, ID_PARAMETER
 
 
 def _not_found_response(field: str, who: str) -> Response:

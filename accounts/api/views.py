@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import Http404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, throttling, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -26,9 +26,7 @@ from accounts.api.serializers import (
 )
 from accounts.models import ApiToken, RunnerProfile
 from rehabplan.api import IsRunner, ScopedRateThrottle, WriteRateThrottle, own_runner_profile, request_user
-from rehabplan.api_schema import ApiErrorSerializer
-
-ERROR_400 = OpenApiResponse(ApiErrorSerializer, description="Invalid input: see `errors`.")
+from rehabplan.api_schema import ERROR_400
 
 
 class TokenView(APIView):

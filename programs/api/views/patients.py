@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -24,11 +24,7 @@ from programs.api.serializers.patients import (
 from programs.selectors import patients
 from programs.selectors.patient_history import recent_days, recent_sessions
 from rehabplan.api import IsPhysio, request_user
-from rehabplan.api_schema import ApiErrorSerializer
-
-ID_PARAMETER = OpenApiParameter("id", int, OpenApiParameter.PATH)
-ERROR_400 = OpenApiResponse(ApiErrorSerializer, description="Invalid input: see `errors`.")
-ERROR_404 = OpenApiResponse(ApiErrorSerializer, description="Not found, or not linked with you.")
+from rehabplan.api_schema import ERROR_400, ERROR_404, ID_PARAMETER
 
 
 class PatientViewSet(viewsets.GenericViewSet):  # rows, not a model

@@ -23,9 +23,7 @@ from programs.outputs import export
 from programs.services.account_deletion import account_delete
 from programs.services.runner_settings import physio_digest_set, runner_settings_update
 from rehabplan.api import IsPhysio, IsRunner, own_runner_profile, request_user
-from rehabplan.api_schema import ApiErrorSerializer, BodyOnDeleteSchema
-
-ERROR_400 = OpenApiResponse(ApiErrorSerializer, description="Invalid input: see `errors`.")
+from rehabplan.api_schema import ERROR_400, BodyOnDeleteSchema
 
 
 class ProfileView(APIView):
