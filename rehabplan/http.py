@@ -25,18 +25,14 @@ class AuthenticatedRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def require_physio(request: AuthenticatedRequest) -> None:
-    """The one role check of a physio's pages (the API's `IsPhysio` asks the same `User.is_physio`)."""
-    if not request.user.is_physio:
-        raise PermissionDenied("Only a physiotherapist's account has patients.")
-
-
 def physio_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A physio's page: signing in first (`login_required`), then a runner's account is refused (403)."""
+    """A physio's page: signing in first (`login_required`), then a runner's account is refused (403), as the API's
+    `IsPhysio` refuses it (both ask `User.is_physio`)."""
 
     @functools.wraps(view)
     def checked(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        require_physio(request)
+        if not request.user.is_physio:
+            raise PermissionDenied("Only a physiotherapist's account has patients.")
         return view(request, *args, **kwargs)
 
     return login_required(checked)

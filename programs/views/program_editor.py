@@ -101,11 +101,11 @@ def program_assign(request: AuthenticatedRequest, runner_id: int) -> HttpRespons
     draft = _assign_draft(request, linked_patient_or_404(request.user, runner_id))
     if isinstance(draft, HttpResponse):
         return draft
-    editor, name_form = _assign_forms(request, draft)
-    if request.method == "GET":
-        shown = draft.base if draft.initial == NO_EDITS else _draft_preview_or_none(request.user, draft, draft.initial)
-        return _editor_page(request, draft.context, shown, draft.inputs)
     saving = request.POST.get("action") == "save_template"
+    editor, name_form = _assign_forms(request, draft, saving=saving)
+    if request.method == "GET":
+        shown = draft.base if draft.initial == NO_EDITS else _preview_or_none(request.user, draft, draft.initial)
+        return _editor_page(request, draft.context, shown, draft.inputs)
     if not (draft.valid_start and editor.is_valid() and (not saving or name_form.is_valid())):
         return _editor_page(request, draft.context, None, draft.inputs, status=400)
     return _assign_act(request, draft, editor.program_edits, name_form)
@@ -145,7 +145,9 @@ def _assign_draft(request: AuthenticatedRequest, runner: User) -> _AssignDraft |
     )
 
 
-def _assign_forms(request: AuthenticatedRequest, draft: _AssignDraft) -> tuple[EditorForm, TemplateNameForm]:
+def _assign_forms(
+    request: AuthenticatedRequest, draft: _AssignDraft, *, saving: bool
+) -> tuple[EditorForm, TemplateNameForm]:
     """Step 2's editor, and the template name (bound only when saving: a name typed earlier is kept, but an empty
     one is no error on Preview or Publish)."""
     catalogue = draft.inputs.catalogue
@@ -157,7 +159,6 @@ def _assign_forms(request: AuthenticatedRequest, draft: _AssignDraft) -> tuple[E
         unit=_unit(draft.base),
         default_pain_limit=_pain_limit(draft.base),
     )
-    saving = request.POST.get("action") == "save_template"
     name_form = TemplateNameForm(request.POST if saving else None, initial={"name": request.POST.get("name", "")})
     draft.context.update(
         step=2,
@@ -187,15 +188,7 @@ def _assign_act(
             )
             flash.success(request, f"Published: {display_name(draft.runner)} sees the new plan now.")
             return redirect(patient_page(draft.runner))
-        preview = program_preview(
-            physio=request.user,
-            runner=draft.runner,
-            start=draft.start,
-            weeks=draft.weeks,
-            pathway=draft.pathway,
-            edits=edits,
-            inputs=draft.inputs,
-        )
+        preview = _draft_preview(request.user, draft, edits)
         if action == "save_template":
             saved = template_create(
                 owner=request.user,
@@ -212,23 +205,22 @@ def _assign_act(
     return _editor_page(request, draft.context, preview, draft.inputs)
 
 
-def _draft_preview_or_none(physio: User, draft: _AssignDraft, edits: ProgramEdits) -> domain.Plan | None:
-    return _preview_or_none(physio, draft.runner, draft.start, draft.weeks, draft.pathway, edits, draft.inputs)
+def _draft_preview(physio: User, draft: _AssignDraft, edits: ProgramEdits) -> domain.Plan:
+    """The plan step 1's choice gives with these edits (a service's refusal raises ValidationError)."""
+    return program_preview(
+        physio=physio,
+        runner=draft.runner,
+        start=draft.start,
+        weeks=draft.weeks,
+        pathway=draft.pathway,
+        edits=edits,
+        inputs=draft.inputs,
+    )
 
 
-def _preview_or_none(
-    physio: User,
-    runner: User,
-    start: dt.date,
-    weeks: int,
-    pathway: str | None,
-    edits: ProgramEdits,
-    inputs: PinnedInputs,
-) -> domain.Plan | None:
+def _preview_or_none(physio: User, draft: _AssignDraft, edits: ProgramEdits) -> domain.Plan | None:
     try:
-        return program_preview(
-            physio=physio, runner=runner, start=start, weeks=weeks, pathway=pathway, edits=edits, inputs=inputs
-        )
+        return _draft_preview(physio, draft, edits)
     except ValidationError:
         return None  # a template that no longer fits: the editor shows it, and Preview names what is wrong
 
