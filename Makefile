@@ -32,7 +32,7 @@ test: setup
 # the machine's date. The browser's clock cannot be moved with it. CI runs it after `make test`.
 test-year-ahead: setup
 	bash scripts/ensure-services.sh
-	bash scripts/ensure-faketime.sh
+	bash scripts/ensure-debian-package.sh /usr/bin/faketime faketime "the year-ahead test run"
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} faketime -f +400d \
 		$(PY) -m pytest -p no:cacheprovider -m "not browser" -n 2 $(PYTEST_ARGS)
 
