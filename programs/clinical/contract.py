@@ -95,6 +95,13 @@ def _days_since_onset(symptoms: Mapping[str, Any]) -> int:
     return round(float(symptoms.get("weeks_since_onset") or 0) * 7)
 
 
+def _previous_strains(symptoms: Mapping[str, Any]) -> int:
+    """Intakes stored before the count was asked have only the yes/no: a yes counts as one earlier strain."""
+    if symptoms.get("previous_strains") is not None:
+        return int(symptoms["previous_strains"])
+    return 1 if symptoms.get("previous_hamstring_injury") else 0
+
+
 def intake_from_dict(data: Mapping[str, Any]) -> Intake:
     """Build an Intake from already-validated JSON (docs/design.md §3 names). Dates may be ISO strings or dates."""
     running = data["running"]
@@ -113,6 +120,7 @@ def intake_from_dict(data: Mapping[str, Any]) -> Intake:
             races_per_year=int(running["races_per_year"]),
             does_speed_work=bool(running["does_speed_work"]),
             goal_race=GoalRace(date=_date(race["date"]), distance=race["distance"]) if race else None,
+            keep_walk_run=bool(running.get("keep_walk_run")),
         ),
         symptoms=Symptoms(
             side=symptoms["side"],
@@ -125,6 +133,7 @@ def intake_from_dict(data: Mapping[str, Any]) -> Intake:
             worse_when=frozenset(symptoms.get("worse_when") or ()),
             # .get: intakes stored before a question was added read it as not answered yes
             **{flag: bool(symptoms.get(flag)) for flag in (*RED_FLAGS, "not_improving", "previous_hamstring_injury")},
+            previous_strains=_previous_strains(symptoms),
         ),
         equipment=frozenset(data["equipment"]),
         available_days=tuple(d for d in WEEKDAYS if d in available),

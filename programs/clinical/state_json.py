@@ -67,8 +67,9 @@ def _json_value(value: Any) -> Any:
 def config_from_dict(data: Mapping[str, Any]) -> RulesConfig:
     """The rules config a plan was made with (`Plan.rules_config`).
 
-    A name RulesConfig no longer has is ignored. A field added after the plan was made takes its default, so a new
-    field's default has to be what the rules did before it existed, or plans made before it change behind their back.
+    A name RulesConfig no longer has is ignored. A field added after the plan was made takes its default: a new
+    field's default is what the rules did before it existed, unless it mends a safety fault, when plans made before it
+    take the safer rule at their next replan on purpose (docs/clinical-sources.md says which).
     """
     values = {name: data[name] for name in _CONFIG_FIELDS if name in data}
     for name, value in values.items():

@@ -58,6 +58,7 @@ class Running:
     races_per_year: int
     does_speed_work: bool
     goal_race: GoalRace | None = None
+    keep_walk_run: bool = False  # a walker-runner who wants to keep walk–run intervals rather than build to running
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class Symptoms:
     history_of_cancer: bool = False
     not_improving: bool = False  # the pain has stayed the same or got worse over the last weeks
     previous_hamstring_injury: bool = False
+    previous_strains: int = 0  # how many earlier hamstring strains (0 when none or not asked)
 
     @property
     def symptomatic(self) -> bool:
@@ -118,6 +120,7 @@ class Referral:
     stops_plan: bool = True
     restrictions: tuple[str, ...] = ()  # contraindication tags left out until a clinician clears the runner
     protect_only: bool = False
+    no_running: bool = False  # a finding that rules out running (a pop, new bruising) until a clinician clears it
 
 
 @dataclass(frozen=True)
