@@ -57,6 +57,8 @@ CONTRAINDICATION_TAGS: tuple[str, ...] = (
     # tingling or pain radiating below the buttock has not been checked by a clinician
     "lengthening_load",  # lengthening or eccentric loading of the hamstring: left out while a possible tendon
     # avulsion or bigger tear (sudden onset at the sit bone, a pop, bruising) has not been checked
+    "suspected_avulsion",  # bridges and single-leg squats, which load the tendon at the sit bone: left out while a
+    # possible tendon avulsion (sudden onset at the sit bone, a pop, bruising) has not been imaged or cleared
 )
 
 EVIDENCE_LEVELS: tuple[str, ...] = ("RCT", "SR/MA", "cohort", "consensus", "expert", "consumer", "unconfirmed")

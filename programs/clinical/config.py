@@ -99,6 +99,15 @@ class RulesConfig:
     """Pain for more than 4 weeks that is not getting better → advise a review (the plan goes on). "No improvement
     after 1 month" (docs/clinical-sources.md §9.3); a tendinopathy takes 3-6 months (§8), so it never stops a plan."""
 
+    malignancy_screen_age: int = 50
+    """From this age, pain that is not getting better counts toward the cluster of signs that a doctor should rule out
+    an illness elsewhere in the body (cancer, infection). The guideline summaries say "age over 50" (docs/clinical-
+    sources.md §9.3); 50 itself is included (house choice, conservative)."""
+    recurrent_strains_referral: int = 2
+    """Two or more earlier hamstring strains → advise a physiotherapist soon to look at why they keep coming back: a
+    previous strain is the largest risk factor for the next (Warren 2010, docs/clinical-sources.md §1 and §13). The
+    count of 2 is a house choice (conservative)."""
+
     # ---- time estimates for fitting a day into minutes_per_session (house estimates, not clinical facts)
     seconds_per_rep: int = 4
     rest_between_sets_seconds: int = 45

@@ -31,7 +31,7 @@ from programs.clinical.placement import Entry, PlanBuilder, day_sessions, exerci
 from programs.clinical.rules import default_pain_limits
 from programs.clinical.run_days import place_runs
 from programs.clinical.running_load import running_targets, speed_allowed
-from programs.clinical.screening import screen_red_flags, with_advice
+from programs.clinical.screening import NO_RUNNING_TAG, no_running_target, screen_for_plan, without_running
 from programs.clinical.types import (
     INITIAL_STATE,
     Day,
@@ -113,13 +113,16 @@ def generate_plan(
         slug, why = pathway, physio_choice_reason(pathways[pathway], intake)
     template = pathways[slug]
     limits = pain_limits or default_pain_limits(template)
-    referral = _referral(intake, state, config)
+    referral = _referral(intake, state, config, limits)
     if referral is not None and referral.stops_plan:
         return Plan("needs_clinician", referral, slug, why, limits, start, ())
     protect_only = referral is not None and referral.protect_only
     first = 0 if protect_only else entry_phase(template, intake.symptoms)
     slots = phase_slots(template, weeks, state, first=first, protect_only=protect_only)
     restricted = frozenset(referral.restrictions) if referral is not None else frozenset()
+    no_running = referral is not None and referral.no_running
+    if no_running:  # a pop or bruising, at intake or reported since: no runs, walk–jog or drills until cleared
+        catalogue, restricted = without_running(catalogue), restricted | {NO_RUNNING_TAG}
     builder = PlanBuilder(intake, catalogue, limits, state, config, start, restricted)
     days: dict[int, list[Entry]] = defaultdict(list)
     speed = [speed_allowed(slot, intake, state, start + dt.timedelta(weeks=w)) for w, slot in enumerate(slots)]
@@ -135,6 +138,8 @@ def generate_plan(
         first = last + 1
     targets = running_targets(intake, slots, start=start, config=config, state=state, walk_jog_sessions=walk_jog)
     targets = cap_running(targets, edits)
+    if no_running:
+        targets = tuple(no_running_target(target) for target in targets)
     runs = place_runs(
         targets,
         start=start,
@@ -142,7 +147,7 @@ def generate_plan(
         config=config,
         pain_limit=limits.during,
         return_weeks=_return_weeks(targets, intake),
-        race_advised=not intake.symptoms.symptomatic or state.speed_work_cleared,
+        race_advised=not no_running and (not intake.symptoms.symptomatic or state.speed_work_cleared),
     )
     for date, run_items in runs.items():
         offset = (date - start).days
@@ -180,11 +185,13 @@ def _return_weeks(targets: Sequence[RunningTarget], intake: Intake) -> frozenset
     return frozenset(weeks)
 
 
-def _referral(intake: Intake, state: PlanState, config: RulesConfig) -> Referral | None:
-    """Screening of the intake with the red flags reported since, plus the rules' advice, until a clinician clears."""
+def _referral(intake: Intake, state: PlanState, config: RulesConfig, limits: PainLimits) -> Referral | None:
+    """Screening of the intake with the red flags reported since (a pop or bruising reported at a day log rules out
+    running as one at intake does), the advice the pathway's pain limit calls for, plus the rules' advice, until a
+    clinician clears."""
     if state.clinician_cleared:
         return None
     if state.reported_flags:
         flags: dict[str, Any] = dict.fromkeys(state.reported_flags, True)
         intake = dataclasses.replace(intake, symptoms=dataclasses.replace(intake.symptoms, **flags))
-    return with_advice(screen_red_flags(intake, config=config), state.advisories)
+    return screen_for_plan(intake, limits.during, config=config, advisories=state.advisories)

@@ -74,7 +74,9 @@ class PathwayItem:
 # Items some runners get and others do not (`only_if`), decided from the intake. injury_prevention: a previous
 # hamstring injury (the largest risk factor, docs/clinical-sources.md §13) or prevention as the runner's goal.
 ITEM_CONDITIONS: dict[str, Callable[[Intake], bool]] = {
-    "injury_prevention": lambda intake: intake.symptoms.previous_hamstring_injury or intake.goal == "prevention",
+    "injury_prevention": lambda intake: (
+        intake.symptoms.previous_hamstring_injury or intake.symptoms.previous_strains >= 1 or intake.goal == "prevention"
+    ),
 }
 
 

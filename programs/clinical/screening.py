@@ -15,16 +15,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from exercises.catalogue import Catalogue
 from programs.clinical.config import DEFAULT_CONFIG, RulesConfig
-from programs.clinical.types import RED_FLAGS, URGENCIES, Intake, Referral, Symptoms
+from programs.clinical.types import RED_FLAGS, URGENCIES, Intake, Referral, RunningTarget, Symptoms
 from programs.clinical.words import urgency_words
 
 _LEFT_OUT = {
     "neural_tension": "stretches and leg swings that pull on the nerve at the back of the leg",
     "lengthening_load": "exercises that lengthen or load the hamstring as it lengthens (Nordics, deadlifts, stretches)",
+    "suspected_avulsion": "bridges and single-leg squats, which pull on the tendon at the sit bone",
 }
 NERVE = frozenset({"neural_tension"})
-AVULSION = frozenset({"lengthening_load", "neural_tension"})
+AVULSION = frozenset({"lengthening_load", "neural_tension", "suspected_avulsion"})
+# Said whenever a finding belongs to the cluster of signs a doctor should look at (docs/clinical-sources.md §9.3).
+SEE_A_DOCTOR = (
+    "Because of {what}, please see a doctor, not only a physiotherapist: these signs need a doctor to rule out other "
+    "causes of the pain, such as an illness elsewhere in the body."
+)
+NO_RUNNING = "Do not run until a clinician has cleared you: walk or cross-train instead."
 
 
 @dataclass(frozen=True)
@@ -34,18 +42,29 @@ class Finding:
     stops_plan: bool
     restricts: frozenset[str] = frozenset()  # contraindication tags left out until cleared (advise tier)
     protect_only: bool = False  # stay in the pathway's first stage until cleared (advise tier)
+    no_running: bool = False  # no running and no walk–jog until cleared (a pop, bruising, a possible avulsion)
+    see_doctor: str = ""  # the cluster of signs named, when a doctor rather than only a physio should see the runner
 
 
-def _stop(urgency: str, noticed: str) -> Finding:
-    return Finding(urgency, noticed, stops_plan=True)
+def _stop(urgency: str, noticed: str, *, no_running: bool = False, see_doctor: str = "") -> Finding:
+    return Finding(urgency, noticed, stops_plan=True, no_running=no_running, see_doctor=see_doctor)
 
 
-def _advise(urgency: str, noticed: str, restricts: frozenset[str] = frozenset(), protect: bool = False) -> Finding:
-    return Finding(urgency, noticed, stops_plan=False, restricts=restricts, protect_only=protect)
+def _advise(
+    urgency: str,
+    noticed: str,
+    restricts: frozenset[str] = frozenset(),
+    protect: bool = False,
+    *,
+    no_running: bool = False,
+    see_doctor: str = "",
+) -> Finding:
+    return Finding(urgency, noticed, False, restricts, protect, no_running, see_doctor)
 
 
 def red_flag_findings(symptoms: Symptoms, age: int, config: RulesConfig = DEFAULT_CONFIG) -> tuple[Finding, ...]:
-    """Every finding with its tier and urgency. Sources in docs/clinical-sources.md §9.3 unless noted.
+    """Every finding with its tier and urgency. Sources in docs/clinical-sources.md §9.3 unless noted; the rules are
+    listed in §16.1.
 
     Stop tier:
     - bladder or bowel change, or numbness around the groin or buttocks → emergency (possible cauda equina);
@@ -53,15 +72,16 @@ def red_flag_findings(symptoms: Symptoms, age: int, config: RulesConfig = DEFAUL
       6 weeks returns runners sooner, Subbu 2015);
     - a pop together with bruising, or bruising or swelling spreading fast → urgent (grade 2-3 strain or avulsion);
     - fever or feeling unwell → urgent (infection such as infectious bursitis, seed 004);
-    - night pain together with unexplained weight loss, a history of cancer, or age over 50 and not improving → urgent
-      (the malignancy and infection cluster);
+    - the cancer and infection cluster (`_cluster_findings`) with night pain, or with pain not getting better from
+      `config.malignancy_screen_age` → urgent, to a doctor;
     - pain at rest of `config.rest_pain_stop` or more → urgent (house choice, conservative: above the advise band).
     Advise tier (the plan goes on, with the advice on every page):
     - numbness or tingling, or pain radiating below the buttock → soon; no nerve-tensioning stretches or swings;
     - sudden onset at the sit bone → urgent (possible proximal avulsion, Subbu 2015); first stage only, no
-      lengthening or eccentric loading;
+      lengthening or eccentric loading, no bridges or single-leg squats, no running;
     - a pop with normal walking and no bruising, or bruising without a pop → urgent; same restriction (house choice
       for bruising alone: it can mean a bigger tear);
+    - the cancer and infection cluster alone → urgent, to a doctor (house choice, conservative);
     - swelling alone, or night pain alone → soon;
     - pain at rest from `config.rest_pain_referral` up to `rest_pain_stop` - 1 → soon;
     - pain for more than `config.no_improvement_weeks` weeks and not improving → soon.
@@ -72,30 +92,29 @@ def red_flag_findings(symptoms: Symptoms, age: int, config: RulesConfig = DEFAUL
         what = "a change in bladder or bowel control" if s.bladder_or_bowel_change else "numbness around the groin"
         found.append(_stop("emergency", what + (" or buttocks" if not s.bladder_or_bowel_change else "")))
     if s.unable_to_walk_normally:
-        found.append(_stop("urgent", "you cannot walk normally or put your weight on the leg"))
+        found.append(_stop("urgent", "you cannot walk normally or put your weight on the leg", no_running=True))
     if s.felt_pop and s.bruising:
-        found.append(_stop("urgent", "a pop when it started, with bruising"))
+        found.append(_stop("urgent", "a pop when it started, with bruising", no_running=True))
     if s.spreading_bruising_or_swelling:
-        found.append(_stop("urgent", "bruising or swelling that is spreading fast"))
+        found.append(_stop("urgent", "bruising or swelling that is spreading fast", no_running=True))
     if s.fever_or_unwell:
         found.append(_stop("urgent", "fever or feeling unwell"))
-    cluster = s.unexplained_weight_loss or s.history_of_cancer or (age > 50 and s.not_improving)
-    if s.night_pain and cluster:
-        found.append(_stop("urgent", "pain at night together with " + _cluster_words(s, age)))
+    found.extend(_cluster_findings(s, age, config))
     if s.pain_at_rest >= config.rest_pain_stop:
         found.append(_stop("urgent", f"pain at rest of {s.pain_at_rest}/10"))
     if s.numbness_or_tingling or s.location == "radiating":
         what = "numbness or tingling" if s.numbness_or_tingling else "pain spreading below the buttock"
         found.append(_advise("soon", what, NERVE))
     if s.onset == "sudden" and s.location == "sit_bone":
-        found.append(_advise("urgent", "pain that started suddenly at the sit bone", AVULSION, protect=True))
+        noticed = "pain that started suddenly at the sit bone"
+        found.append(_advise("urgent", noticed, AVULSION, protect=True, no_running=True))
     if s.felt_pop and not s.bruising and not s.unable_to_walk_normally:
-        found.append(_advise("urgent", "a pop when it started", AVULSION, protect=True))
+        found.append(_advise("urgent", "a pop when it started", AVULSION, protect=True, no_running=True))
     if s.bruising and not s.felt_pop:
-        found.append(_advise("urgent", "bruising on the back of the thigh", AVULSION, protect=True))
+        found.append(_advise("urgent", "bruising on the back of the thigh", AVULSION, protect=True, no_running=True))
     if s.swelling and not s.spreading_bruising_or_swelling:
         found.append(_advise("soon", "swelling"))
-    if s.night_pain and not cluster:
+    if s.night_pain and not any(f.noticed.startswith("pain at night") for f in found):
         found.append(_advise("soon", "pain at night"))
     if config.rest_pain_referral <= s.pain_at_rest < config.rest_pain_stop:
         found.append(_advise("soon", f"pain at rest of {s.pain_at_rest}/10"))
@@ -105,15 +124,27 @@ def red_flag_findings(symptoms: Symptoms, age: int, config: RulesConfig = DEFAUL
     return tuple(found)
 
 
-def _cluster_words(s: Symptoms, age: int) -> str:
-    words = []
-    if s.unexplained_weight_loss:
-        words.append("unexplained weight loss")
-    if s.history_of_cancer:
-        words.append("a history of cancer")
-    if age > 50 and s.not_improving:
-        words.append("pain that is not getting better at over 50")
-    return " and ".join(words)
+def _cluster_findings(s: Symptoms, age: int, config: RulesConfig) -> list[Finding]:
+    """The cancer and infection cluster (docs/clinical-sources.md §9.3), each answer named and a doctor named.
+
+    Unexplained weight loss always counts; a history of cancer counts when there is pain (a pain-free runner's
+    history says nothing about this leg). Pain not getting better from `config.malignancy_screen_age` counts only
+    together with another sign: on its own it is the "not getting better" advice."""
+    cluster = [
+        words
+        for answered, words in (
+            (s.unexplained_weight_loss, "unexplained weight loss"),
+            (s.history_of_cancer and s.symptomatic, "a history of cancer"),
+        )
+        if answered
+    ]
+    older = age >= config.malignancy_screen_age and s.not_improving and s.symptomatic
+    named = " and ".join([*cluster, *([f"pain that is not getting better at {age}"] if older else [])])
+    if s.night_pain and (cluster or older):
+        return [_stop("urgent", f"pain at night together with {named}", see_doctor=named)]
+    if cluster and older:
+        return [_stop("urgent", named, see_doctor=named)]
+    return [_advise("urgent", named, see_doctor=named)] if cluster else []
 
 
 def referral_from(findings: tuple[Finding, ...]) -> Referral | None:
@@ -124,6 +155,7 @@ def referral_from(findings: tuple[Finding, ...]) -> Referral | None:
     urgency = min((f.urgency for f in findings), key=URGENCIES.index)
     noticed = "; ".join(f.noticed for f in findings)
     restrictions = sorted({tag for f in findings for tag in f.restricts})
+    no_running = any(f.no_running for f in findings)
     if stops:
         message = (
             f"You told us about: {noticed}. This app does not diagnose, and these signs need a professional to look "
@@ -131,7 +163,7 @@ def referral_from(findings: tuple[Finding, ...]) -> Referral | None:
             "you."
         )
     else:
-        left_out = " and ".join(_LEFT_OUT[tag] for tag in restrictions if tag in _LEFT_OUT)
+        left_out = _in_words([_LEFT_OUT[tag] for tag in restrictions if tag in _LEFT_OUT])
         message = (
             f"You told us about: {noticed}. This app does not diagnose, and this needs checking by a professional. "
             f"{urgency_words(urgency)} You can follow the plan meanwhile"
@@ -139,6 +171,11 @@ def referral_from(findings: tuple[Finding, ...]) -> Referral | None:
             + (" and keeps you in its first, protective stage" if any(f.protect_only for f in findings) else "")
             + " until a clinician has cleared you. Stop and get help sooner if it gets worse."
         )
+    doctor = _in_words([f.see_doctor for f in findings if f.see_doctor])
+    if doctor:
+        message += " " + SEE_A_DOCTOR.format(what=doctor)
+    if no_running:
+        message += " " + NO_RUNNING
     if any("numb" in f.noticed or "spreading below" in f.noticed for f in findings) and urgency != "emergency":
         message += (
             " If you get numbness around your groin or buttocks, or bladder or bowel control changes, go to an "
@@ -151,7 +188,14 @@ def referral_from(findings: tuple[Finding, ...]) -> Referral | None:
         stops_plan=stops,
         restrictions=tuple(restrictions) if not stops else (),
         protect_only=not stops and any(f.protect_only for f in findings),
+        no_running=no_running,
     )
+
+
+def _in_words(parts: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    parts = list(dict.fromkeys(parts))
+    return " and ".join(filter(None, [", ".join(parts[:-1]), *parts[-1:]]))
 
 
 def with_advice(referral: Referral | None, advisories: tuple[str, ...]) -> Referral | None:
@@ -221,3 +265,62 @@ def _number(value: Any) -> float:
 def _int(value: Any) -> int:
     number = _finite(value)
     return int(min(max(0.0, number), 1_000.0)) if number is not None else 0
+
+
+def plan_findings(intake: Intake, pain_limit: int, config: RulesConfig = DEFAULT_CONFIG) -> tuple[Finding, ...]:
+    """Advice that needs the chosen pathway (docs/clinical-sources.md §16.1): running that already hurts more than the
+    plan's pain limit (soon; urgent from the severe-pain floor), and strains that keep coming back (soon)."""
+    found: list[Finding] = []
+    running = intake.symptoms.pain_running
+    if running > pain_limit:
+        urgency = "urgent" if running >= config.severe_pain_floor else "soon"
+        noticed = f"running hurts {running}/10, more than this plan allows ({pain_limit}/10), so it keeps runs easier"
+        found.append(_advise(urgency, noticed))
+    strains = intake.symptoms.previous_strains
+    if strains >= config.recurrent_strains_referral:
+        noticed = f"{strains} earlier hamstring strains: a physiotherapist should look at why they keep coming back"
+        found.append(_advise("soon", noticed))
+    return tuple(found)
+
+
+def screen_for_plan(
+    intake: Intake, pain_limit: int, *, config: RulesConfig = DEFAULT_CONFIG, advisories: tuple[str, ...] = ()
+) -> Referral | None:
+    """The red flags of the intake, the advice that needs the chosen pathway, and the rules' own advice."""
+    findings = red_flag_findings(intake.symptoms, intake.age, config) + plan_findings(intake, pain_limit, config)
+    return with_advice(referral_from(findings), advisories)
+
+
+# A synthetic tag (never in the catalogue file): while a finding rules out running, every run, walk–jog and running
+# drill carries it, so the generator leaves them out exactly as it leaves out a contraindicated exercise.
+NO_RUNNING_TAG = "no_running"
+RUNNING_CATEGORIES = frozenset({"running", "drill"})
+
+
+def without_running(catalogue: Catalogue) -> Catalogue:
+    """The catalogue with runs, walk–jog and running drills marked `NO_RUNNING_TAG`."""
+    return Catalogue(
+        catalogue.version,
+        tuple(
+            dataclasses.replace(spec, contraindications=spec.contraindications | {NO_RUNNING_TAG})
+            if spec.category in RUNNING_CATEGORIES
+            else spec
+            for spec in catalogue.exercises
+        ),
+    )
+
+
+def no_running_target(target: RunningTarget) -> RunningTarget:
+    """A week without running while a pop, bruising or a possible tendon tear at the sit bone waits for a clinician."""
+    return dataclasses.replace(
+        target,
+        target_distance=0.0,
+        max_runs=0,
+        rest_days=7,
+        speed_work_allowed=False,
+        reason=(
+            "No running this week: a pop, bruising or pain that started suddenly at the sit bone needs a clinician to "
+            "check it first. Walk or cross-train instead until you are cleared."
+        ),
+        source="docs/clinical-sources.md §9.3 and §16.1: no running or lengthening load until a clinician clears it",
+    )
