@@ -33,8 +33,12 @@ from programs.forms.intake_fields import (
     DecimalCommaFloatField,
     distance_field,
     number_text,
+    optional_yes_no_field,
     pain_field,
     radios_field,
+    strains_error,
+    strains_field,
+    strains_text,
     ticks_field,
     whole_field,
     yes_no_field,
@@ -113,6 +117,12 @@ class AboutYouForm(IntakeStepForm):
         return {"age": number_text(data.get("age")), "sex": data.get("sex", ""), "units": data.get("units", "")}
 
 
+RUNNING_ANSWERS = (
+    *("weekly_distance", "runs_per_week", "longest_run", "months_running", "races_per_year", "does_speed_work"),
+    "keep_walk_run",
+)
+
+
 class RunningForm(IntakeStepForm):
     weekly_distance = distance_field(
         "How far do you usually run in a week?", 400, help_text="Before the pain started. Enter 0 if you do not run."
@@ -124,6 +134,9 @@ class RunningForm(IntakeStepForm):
     )
     races_per_year = whole_field("How many races do you run in a year?", 0, 100)
     does_speed_work = yes_no_field("Do you do speed work (intervals, tempo runs or sprints)?")
+    keep_walk_run = optional_yes_no_field(
+        "Do you walk–run and want to keep walk breaks?", help_text="Walk–run: running with short walks in between."
+    )
     goal = radios_field("What do you most want from your plan?", GOAL_CHOICES)
     goal_race_date = forms.DateField(
         label="Race date",
@@ -139,6 +152,7 @@ class RunningForm(IntakeStepForm):
     contract_fields: ClassVar[dict[str, str | None]] = {
         **{f"running.{name}": name for name in ("weekly_distance", "runs_per_week", "longest_run")},
         **{f"running.{name}": name for name in ("months_running", "races_per_year", "does_speed_work")},
+        "running.keep_walk_run": "keep_walk_run",
         "running.goal_race": "goal_race_date",
         "running.goal_race.date": "goal_race_date",
         "running.goal_race.distance": "goal_race_distance",
@@ -176,17 +190,7 @@ class RunningForm(IntakeStepForm):
     def contract(self) -> dict[str, Any]:
         data = self.cleaned_data
         race = data["goal_race_date"]
-        running = {
-            name: data[name]
-            for name in (
-                "weekly_distance",
-                "runs_per_week",
-                "longest_run",
-                "months_running",
-                "races_per_year",
-                "does_speed_work",
-            )
-        }
+        running = {name: data[name] for name in RUNNING_ANSWERS}
         running["goal_race"] = (
             {"date": race.isoformat(), "distance": data["goal_race_distance"]} if race is not None else None
         )
@@ -201,6 +205,7 @@ class RunningForm(IntakeStepForm):
             for name in ("weekly_distance", "runs_per_week", "longest_run", "months_running", "races_per_year")
         }
         raw["does_speed_work"] = yes_no_text(running.get("does_speed_work"))
+        raw["keep_walk_run"] = yes_no_text(running.get("keep_walk_run"))
         raw["goal"] = data.get("goal", "")
         # A race that has been run is not a goal any more.
         upcoming = bool(race.get("date")) and str(race["date"]) >= answered_on.isoformat()
@@ -241,6 +246,7 @@ class HamstringForm(IntakeStepForm):
         "What makes it worse?", WORSE_WHEN_CHOICES, required=False, help_text="Tick any that apply."
     )
     previous_hamstring_injury = yes_no_field("Have you hurt a hamstring before?")
+    previous_strains = strains_field()
     not_improving = yes_no_field(
         "Over the last few weeks, has the pain stayed the same or got worse?",
         help_text="If you have no pain, answer No.",
@@ -261,6 +267,7 @@ class HamstringForm(IntakeStepForm):
                 "location",
                 "worse_when",
                 "previous_hamstring_injury",
+                "previous_strains",
                 "not_improving",
             )
         },
@@ -274,6 +281,9 @@ class HamstringForm(IntakeStepForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        strains = strains_error(data.get("previous_hamstring_injury"), data.get("previous_strains"))
+        if strains is not None and "previous_strains" not in self.errors:
+            self.add_error("previous_strains", strains)
         pains = [data.get(name) for name in ("pain_at_rest", "pain_walking", "pain_running")]
         side, onset = data.get("side"), data.get("onset")
         if side is None or onset is None or None in pains:
@@ -307,6 +317,7 @@ class HamstringForm(IntakeStepForm):
             name: data[name]
             for name in ("pain_at_rest", "pain_walking", "pain_running", "previous_hamstring_injury", "not_improving")
         }
+        symptoms["previous_strains"] = data["previous_strains"] or 0
         return {"symptoms": symptoms}
 
     @classmethod
@@ -323,6 +334,7 @@ class HamstringForm(IntakeStepForm):
             "location": symptoms.get("location") or "",
             "worse_when": [str(w) for w in symptoms.get("worse_when") or []],
             "previous_hamstring_injury": yes_no_text(symptoms.get("previous_hamstring_injury")),
+            "previous_strains": strains_text(symptoms),
             # Whether it is improving is asked afresh: last time's answer says nothing about now.
             "not_improving": "",
         }

@@ -121,6 +121,50 @@ def yes_no_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
     )
 
 
+def optional_yes_no_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
+    """A preference, not a safety question: no answer reads as no."""
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=YES_NO,
+        coerce=lambda answer: answer == "yes",
+        empty_value=False,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+def strains_field() -> forms.IntegerField:
+    """How many earlier strains: asked as a count because two or more change the advice (docs/clinical-sources.md §13)."""
+    between = "Enter a whole number from 0 to 20: 0 if never."
+    return forms.IntegerField(
+        label="How many times have you strained a hamstring before?",
+        help_text="A strain is a pulled or torn muscle at the back of the thigh. Enter 0 if never.",
+        min_value=0,
+        max_value=20,
+        required=False,
+        error_messages={"invalid": between, "min_value": between, "max_value": between},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+def strains_error(injured: bool | None, strains: int | None) -> str | None:
+    """What is wrong between "Have you hurt a hamstring before?" and the count of earlier strains, if anything."""
+    if injured and strains is None:
+        return "Tell us how many times you have strained a hamstring before (1 or more), or 0 if it was not a strain."
+    if injured is False and strains:
+        return "You have not hurt a hamstring before, so this is 0 (or change that answer to Yes)."
+    return None
+
+
+def strains_text(symptoms: Any) -> str:
+    """The stored count as the runner would type it; blank when only a yes was stored (the count was not asked)."""
+    count = symptoms.get("previous_strains")
+    if count is not None:
+        return number_text(count)
+    return "0" if symptoms.get("previous_hamstring_injury") is False else ""
+
+
 def radios_field(label: str, choices: tuple[tuple[str, str], ...], *, required: bool = True) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,

@@ -38,6 +38,12 @@ class RunningSerializer(serializers.Serializer):
     races_per_year = serializers.IntegerField(min_value=0, max_value=100)
     does_speed_work = serializers.BooleanField()
     goal_race = GoalRaceSerializer(allow_null=True, required=False, default=None)
+    keep_walk_run = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="A walker-runner who wants to keep walk breaks rather than build to continuous running.",
+        error_messages={"invalid": "Answer true or false: do you walk–run and want to keep walk breaks?"},
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["weekly_distance"] > 0 and attrs["runs_per_week"] == 0:
@@ -49,6 +55,21 @@ class RunningSerializer(serializers.Serializer):
                 {"longest_run": "Your longest run cannot be longer than your weekly distance."}
             )
         return attrs
+
+
+STRAINS_BETWEEN = "Enter how many times you have strained a hamstring before: a whole number from 0 to 20."
+
+
+def _earlier_strains(injured: bool | None, strains: int | None) -> dict[str, Any]:
+    """The yes/no and the count as one consistent answer: a count of 1 or more means yes; a yes alone counts one."""
+    if injured is None and strains is None:
+        raise serializers.ValidationError({"previous_strains": STRAINS_BETWEEN})
+    if injured is False and strains:
+        raise serializers.ValidationError(
+            {"previous_hamstring_injury": f"You told us about {strains} earlier strains, so this is true."}
+        )
+    count = strains if strains is not None else int(bool(injured))
+    return {"previous_hamstring_injury": bool(injured) or count > 0, "previous_strains": count}
 
 
 class SymptomsSerializer(serializers.Serializer):
@@ -78,9 +99,25 @@ class SymptomsSerializer(serializers.Serializer):
     unexplained_weight_loss = serializers.BooleanField()
     history_of_cancer = serializers.BooleanField()
     not_improving = serializers.BooleanField()
-    previous_hamstring_injury = serializers.BooleanField()
+    previous_hamstring_injury = serializers.BooleanField(required=False, allow_null=True, default=None)
+    previous_strains = serializers.IntegerField(
+        min_value=0,
+        max_value=20,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="How many times the runner has strained a hamstring before (0-20). 1 or more means "
+        "previous_hamstring_injury is true; give either or both.",
+        error_messages={
+            "invalid": STRAINS_BETWEEN,
+            "min_value": STRAINS_BETWEEN,
+            "max_value": STRAINS_BETWEEN,
+            "max_string_length": STRAINS_BETWEEN,
+        },
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs |= _earlier_strains(attrs.get("previous_hamstring_injury"), attrs.get("previous_strains"))
         in_pain = (
             attrs["side"] != "none" or max(attrs["pain_at_rest"], attrs["pain_walking"], attrs["pain_running"]) > 0
         )
