@@ -24,6 +24,7 @@ from programs.clinical.screening import screen_answers
 from programs.clinical.words import URGENCY_WORDS, urgency_words
 from programs.forms.intake import (
     AboutYouForm,
+    PLAN_WEEKS_DEFAULT,
     EquipmentDaysForm,
     HamstringForm,
     IntakeStepForm,
@@ -69,6 +70,10 @@ STEPS: tuple[Step, ...] = (
 STEP_BY_SLUG = {step.slug: step for step in STEPS}
 
 BACK_TO_CHECK = "Before we make your plan, one of your answers on this step needs a look."
+SAFETY = STEPS.index(STEP_BY_SLUG["safety"])
+# A sign that stops the plan ends the questions at the safety step (nothing more to ask, no plan to make): the stopped
+# plan keeps these until the runner, once cleared, answers again or a physio restarts it.
+UNASKED_AFTER_A_STOP: dict[str, Any] = {"equipment": [], "available_days": ["mon", "wed", "fri"], "minutes_per_session": 30}
 
 
 # ---------------------------------------------------------------- the answers kept between steps
@@ -174,6 +179,8 @@ def step(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     unfinished = _first_unfinished(answers, index)
     if unfinished is not None:
         return redirect("programs:intake-step", slug=unfinished.slug)
+    if index > SAFETY and _stop_referral_so_far(answers) is not None:
+        return redirect("programs:intake-step", slug=STEPS[SAFETY].slug)
     errors = answers.take_errors(current.slug)
     checked = _checked_form(current, answers) if errors is not None else None
     if checked is not None:
@@ -190,6 +197,8 @@ def _submit(request: AuthenticatedRequest, answers: Answers, current: Step, inde
         return redirect("programs:intake-step", slug=STEPS[index - 1].slug)
     if not form.is_valid():
         return _render_step(request, answers, current, index, form, status=400)
+    if index >= SAFETY and _stop_referral_so_far(answers) is not None:
+        return _finish(request, answers, plan_weeks=PLAN_WEEKS_DEFAULT, stopped=True)
     if index + 1 < len(STEPS):
         return redirect("programs:intake-step", slug=STEPS[index + 1].slug)
     return _finish(request, answers, plan_weeks=form.cleaned_data["plan_weeks"])
@@ -212,7 +221,7 @@ def _render_step(
         "previous": STEPS[index - 1] if index else None,
         "last": index + 1 == len(STEPS),
         "form": form,
-        "stop_referral": _stop_referral_so_far(answers) if index >= STEPS.index(STEP_BY_SLUG["safety"]) else None,
+        "stop_referral": _stop_referral_so_far(answers) if index >= SAFETY else None,
         "urgency_words": URGENCY_WORDS,
     }
     return render(request, "programs/intake/step.html", context, status=status)
@@ -229,9 +238,9 @@ def _stop_referral_so_far(answers: Answers) -> Any:
     return referral if referral is not None and referral.stops_plan else None
 
 
-def _finish(request: AuthenticatedRequest, answers: Answers, *, plan_weeks: int) -> HttpResponse:
+def _finish(request: AuthenticatedRequest, answers: Answers, *, plan_weeks: int, stopped: bool = False) -> HttpResponse:
     parts = []
-    for each in STEPS:
+    for each in STEPS[: SAFETY + 1] if stopped else STEPS:
         form = _checked_form(each, answers)
         if form is None or not form.is_valid():
             answers.show_errors_on(each.slug, [])
@@ -239,6 +248,7 @@ def _finish(request: AuthenticatedRequest, answers: Answers, *, plan_weeks: int)
             return redirect("programs:intake-step", slug=each.slug)
         parts.append(form.contract())
     today = runner_today(request.user)
+    parts += [UNASKED_AFTER_A_STOP] if stopped else []
     serializer = IntakeSerializer(data=merge_contract(parts), context={"start": today})
     if not serializer.is_valid():
         return _back_to_first_error(request, answers, error_paths(serializer.errors))
