@@ -276,6 +276,7 @@ def _referral(stored: dict[str, Any], status: str) -> domain.Referral:
         stops_plan=stored.get("stops_plan", status == "needs_clinician"),
         restrictions=tuple(stored.get("restrictions", ())),
         protect_only=stored.get("protect_only", False),
+        no_running=stored.get("no_running", False),
     )
 
 
