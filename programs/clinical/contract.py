@@ -134,7 +134,8 @@ def intake_from_dict(data: Mapping[str, Any]) -> Intake:
             # .get: intakes stored before a question was added read it as not answered yes
             **{flag: bool(symptoms.get(flag)) for flag in (*RED_FLAGS, "not_improving")},
             # one answer, two shapes: any earlier strain is a previous hamstring injury
-            previous_hamstring_injury=bool(symptoms.get("previous_hamstring_injury")) or _previous_strains(symptoms) > 0,
+            previous_hamstring_injury=bool(symptoms.get("previous_hamstring_injury"))
+            or _previous_strains(symptoms) > 0,
             previous_strains=_previous_strains(symptoms),
         ),
         equipment=frozenset(data["equipment"]),

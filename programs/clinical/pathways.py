@@ -75,7 +75,9 @@ class PathwayItem:
 # hamstring injury (the largest risk factor, docs/clinical-sources.md §13) or prevention as the runner's goal.
 ITEM_CONDITIONS: dict[str, Callable[[Intake], bool]] = {
     "injury_prevention": lambda intake: (
-        intake.symptoms.previous_hamstring_injury or intake.symptoms.previous_strains >= 1 or intake.goal == "prevention"
+        intake.symptoms.previous_hamstring_injury
+        or intake.symptoms.previous_strains >= 1
+        or intake.goal == "prevention"
     ),
 }
 

@@ -190,7 +190,7 @@ class RunningForm(IntakeStepForm):
     def contract(self) -> dict[str, Any]:
         data = self.cleaned_data
         race = data["goal_race_date"]
-        running = {name: data[name] for name in RUNNING_ANSWERS}
+        running = {name: data[name] for name in RUNNING_ANSWERS} | {"keep_walk_run": bool(data["keep_walk_run"])}
         running["goal_race"] = (
             {"date": race.isoformat(), "distance": data["goal_race_distance"]} if race is not None else None
         )

@@ -122,13 +122,13 @@ def yes_no_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
 
 
 def optional_yes_no_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
-    """A preference, not a safety question: no answer reads as no."""
+    """A preference, not a safety question: no answer (None) reads as no."""
     return forms.TypedChoiceField(
         label=label,
         help_text=help_text,
         choices=YES_NO,
         coerce=lambda answer: answer == "yes",
-        empty_value=False,
+        empty_value=None,
         required=False,
         widget=forms.RadioSelect,
     )

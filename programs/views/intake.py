@@ -23,8 +23,8 @@ from programs.choices import PlanStatus
 from programs.clinical.screening import screen_answers
 from programs.clinical.words import URGENCY_WORDS, urgency_words
 from programs.forms.intake import (
-    AboutYouForm,
     PLAN_WEEKS_DEFAULT,
+    AboutYouForm,
     EquipmentDaysForm,
     HamstringForm,
     IntakeStepForm,
@@ -73,7 +73,11 @@ BACK_TO_CHECK = "Before we make your plan, one of your answers on this step need
 SAFETY = STEPS.index(STEP_BY_SLUG["safety"])
 # A sign that stops the plan ends the questions at the safety step (nothing more to ask, no plan to make): the stopped
 # plan keeps these until the runner, once cleared, answers again or a physio restarts it.
-UNASKED_AFTER_A_STOP: dict[str, Any] = {"equipment": [], "available_days": ["mon", "wed", "fri"], "minutes_per_session": 30}
+UNASKED_AFTER_A_STOP: dict[str, Any] = {
+    "equipment": [],
+    "available_days": ["mon", "wed", "fri"],
+    "minutes_per_session": 30,
+}
 
 
 # ---------------------------------------------------------------- the answers kept between steps

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import cast
 
 from playwright.sync_api import Page, expect
 
@@ -17,7 +18,7 @@ from tests.factories.accounts import RunnerFactory
 
 
 def test_an_emergency_answer_ends_the_intake_on_the_referral(page: Page, sign_in: Callable[[User], None]) -> None:
-    runner = RunnerFactory(email="emergency.runner@example.test")
+    runner = cast(User, RunnerFactory(email="emergency.runner@example.test"))
     sign_in(runner)
     page.goto("/intake/")
     answers = {**ANSWERS, "safety": {**ANSWERS["safety"], "bladder_or_bowel_change": "yes"}}
@@ -37,4 +38,5 @@ def test_an_emergency_answer_ends_the_intake_on_the_referral(page: Page, sign_in
     expect(page.locator('button[name="nav"]')).to_have_count(0)
     expect(page.locator('[name="equipment"]')).to_have_count(0)
     plan = Plan.objects.get(runner=runner)
-    assert plan.status == PlanStatus.NEEDS_CLINICIAN and plan.referral["urgency"] == "emergency"
+    assert plan.status == PlanStatus.NEEDS_CLINICIAN and plan.referral is not None
+    assert plan.referral["urgency"] == "emergency"

@@ -47,7 +47,8 @@ def test_an_emergency_at_the_safety_step_shows_only_the_referral(runner_client: 
     assert "Answer the questions again" not in text, "an emergency page asks nothing more"
     assert ahead.status_code == 302 and ahead["Location"] != _url("equipment-and-days")
     plan = Plan.objects.get(runner=runner)
-    assert plan.status == PlanStatus.NEEDS_CLINICIAN and plan.referral["urgency"] == "emergency"
+    assert plan.status == PlanStatus.NEEDS_CLINICIAN and plan.referral is not None
+    assert plan.referral["urgency"] == "emergency"
     assert plan.intake.data["equipment"] == [] and plan.intake.data["available_days"]
 
 
@@ -93,7 +94,7 @@ def test_the_wizard_stores_the_count_of_strains_and_walk_breaks_and_asks_them_ag
     assert data["symptoms"]["previous_strains"] == 3 and data["symptoms"]["previous_hamstring_injury"] is True
     assert data["running"]["keep_walk_run"] is True
     plan = Plan.objects.get(runner=runner)
-    assert "3 earlier hamstring strains" in plan.referral["message"]
+    assert plan.referral is not None and "3 earlier hamstring strains" in plan.referral["message"]
     assert 'name="previous_strains" value="3"' in again
     assert _checked(running, "keep_walk_run") == ["yes"]
 
@@ -148,7 +149,10 @@ def test_an_old_client_that_sends_only_the_yes_counts_one_strain(runner: User, i
         ({"symptoms": {"previous_strains": 21}}, "symptoms.previous_strains"),
         ({"symptoms": {"previous_strains": -1}}, "symptoms.previous_strains"),
         ({"symptoms": {"previous_strains": "many"}}, "symptoms.previous_strains"),
-        ({"symptoms": {"previous_strains": 2, "previous_hamstring_injury": False}}, "symptoms.previous_hamstring_injury"),
+        (
+            {"symptoms": {"previous_strains": 2, "previous_hamstring_injury": False}},
+            "symptoms.previous_hamstring_injury",
+        ),
         ({"symptoms": {"previous_strains": None, "previous_hamstring_injury": None}}, "symptoms.previous_strains"),
         ({"running": {"keep_walk_run": "maybe"}}, "running.keep_walk_run"),
     ],

@@ -68,9 +68,7 @@ def test_an_overuse_ache_with_a_pop_has_no_running_and_no_lengthening_work_in_an
     assert all(w.running.target_distance == 0 and w.running.max_runs == 0 for w in plan.weeks)
     assert all("walk or cross-train" in w.running.reason.lower() for w in plan.weeks)
     assert not runs(plan), "no run, walk–jog or running drill"
-    lengthening = {
-        slug for _d, slug in prescribed(plan) if "lengthening_load" in catalogue()[slug].contraindications
-    }
+    lengthening = {slug for _d, slug in prescribed(plan) if "lengthening_load" in catalogue()[slug].contraindications}
     assert not lengthening and not {"nordic_curl", "slider_curl", "towel_slider_curl"} & lengthening
     assert "Do not run until a clinician has cleared you: walk or cross-train instead." in plan.referral.message
     assert "load the hamstring as it lengthens" in plan.referral.message
@@ -79,7 +77,9 @@ def test_an_overuse_ache_with_a_pop_has_no_running_and_no_lengthening_work_in_an
 @pytest.mark.parametrize("flags", [{"felt_pop": True, "onset": "sudden"}, {"bruising": True}])
 def test_a_pop_or_bruising_rules_out_running_in_every_pathway(flags: dict[str, Any]) -> None:
     for base in (OVERUSE, symptomatic(make_intake(), worse_when=frozenset({"after_races"})), make_intake()):
-        symptoms = dataclasses.replace(base.symptoms, **{"side": "left", "onset": "gradual", "pain_running": 1, **flags})
+        symptoms = dataclasses.replace(
+            base.symptoms, **{"side": "left", "onset": "gradual", "pain_running": 1, **flags}
+        )
         plan = plan_of(dataclasses.replace(base, symptoms=symptoms))
         assert plan.referral is not None and plan.referral.no_running, plan.pathway
         assert not runs(plan) and all(w.running.target_distance == 0 for w in plan.weeks), plan.pathway
