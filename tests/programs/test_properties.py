@@ -24,6 +24,7 @@ from programs.clinical.contract import plan_to_dict
 from programs.clinical.dosing import estimated_minutes
 from programs.clinical.generator import generate_plan
 from programs.clinical.rules import default_pain_limits, evaluate
+from programs.clinical.screening import plan_findings
 from programs.clinical.types import REHAB_KINDS, WEEKDAYS, DayLog, ExerciseLog, Intake, Plan, PlanState, Week
 from tests.programs.strategies import (
     START,
@@ -79,7 +80,14 @@ def dose_ceiling(pathway: str, phase: str) -> dict[str, dict[str, int]]:
 
 def check_plan(intake: Intake, plan: Plan, state: PlanState, config: RulesConfig = CONFIG) -> None:
     assert plan.status == "active"
-    assert plan.referral is None or (plan.referral.reasons and state.advisories), "only the rules' own advice"
+    # No red flags here: any advice is the rules' own, or what the chosen pathway calls for (screening.plan_findings).
+    assert plan.pain_limits is not None
+    pathway_advice = {f.noticed for f in plan_findings(intake, plan.pain_limits.during, config)}
+    assert plan.referral is None or set(plan.referral.reasons) <= pathway_advice | {
+        a.split(": ", 1)[-1] for a in state.advisories
+    }, "only the rules' own advice"
+    if intake.symptoms.pain_running > plan.pain_limits.during and not state.clinician_cleared:
+        assert plan.referral is not None and any(r.startswith("running hurts") for r in plan.referral.reasons)
     cat = catalogue()
     pathway = pathways()[plan.pathway]
     symptomatic = intake.symptoms.symptomatic

@@ -10,12 +10,21 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
 
 from programs.clinical.contract import intake_from_dict
 from programs.clinical.generator import generate_plan
 from programs.clinical.rules import RulesConfig
 from programs.clinical.types import INITIAL_STATE, DayLog, Intake, Plan, PlanState
-from tests.programs.strategies import START, catalogue, evaluate_plan, make_intake, pathways, symptomatic
+from tests.programs.strategies import (
+    START,
+    advisory_intakes,
+    catalogue,
+    evaluate_plan,
+    make_intake,
+    pathways,
+    symptomatic,
+)
 
 OVERUSE = symptomatic(make_intake(), worse_when=frozenset({"long_runs"}))  # overuse_ache, limit 5
 RUNNING_KINDS = {"running", "drill"}
@@ -233,3 +242,19 @@ def test_a_stored_count_of_strains_means_a_previous_injury() -> None:
     intake = intake_from_dict(data)
     assert intake.symptoms.previous_hamstring_injury and intake.symptoms.previous_strains == 2
     assert intake.running.keep_walk_run
+
+
+# ---------------------------------------------------------------- the invariant
+
+
+@settings(max_examples=60, deadline=None)
+@given(intake=advisory_intakes())
+def test_no_plan_with_a_pop_bruising_or_a_possible_avulsion_runs_or_lengthens(intake: Intake) -> None:
+    s = intake.symptoms
+    rules_out_running = s.felt_pop or s.bruising or (s.onset == "sudden" and s.location == "sit_bone")
+    plan = plan_of(intake)
+    assert plan.referral is not None and plan.referral.no_running == rules_out_running
+    if rules_out_running:
+        assert not runs(plan) and all(w.running.target_distance == 0 for w in plan.weeks)
+        tags = {"lengthening_load", "suspected_avulsion"}
+        assert not {slug for _d, slug in prescribed(plan) if catalogue()[slug].contraindications & tags}
