@@ -274,7 +274,7 @@ def plan_findings(intake: Intake, pain_limit: int, config: RulesConfig = DEFAULT
     running = intake.symptoms.pain_running
     if running > pain_limit:
         urgency = "urgent" if running >= config.severe_pain_floor else "soon"
-        noticed = f"running hurts {running}/10, more than this plan allows ({pain_limit}/10), so it keeps runs easier"
+        noticed = f"running hurts {running}/10, more than this plan allows ({pain_limit}/10)"
         found.append(_advise(urgency, noticed))
     strains = intake.symptoms.previous_strains
     if strains >= config.recurrent_strains_referral:
