@@ -23,7 +23,7 @@ from programs.clinical.words import urgency_words
 _LEFT_OUT = {
     "neural_tension": "stretches and leg swings that pull on the nerve at the back of the leg",
     "lengthening_load": "exercises that lengthen or load the hamstring as it lengthens (Nordics, deadlifts, stretches)",
-    "suspected_avulsion": "bridges and single-leg squats, which pull on the tendon at the sit bone",
+    "suspected_avulsion": "bridges and single-leg squats (they pull on the tendon at the sit bone)",
 }
 NERVE = frozenset({"neural_tension"})
 AVULSION = frozenset({"lengthening_load", "neural_tension", "suspected_avulsion"})
@@ -139,7 +139,7 @@ def _cluster_findings(s: Symptoms, age: int, config: RulesConfig) -> list[Findin
         if answered
     ]
     older = age >= config.malignancy_screen_age and s.not_improving and s.symptomatic
-    named = " and ".join([*cluster, *([f"pain that is not getting better at {age}"] if older else [])])
+    named = _in_words([*cluster, *([f"pain that is not getting better at {age}"] if older else [])])
     if s.night_pain and (cluster or older):
         return [_stop("urgent", f"pain at night together with {named}", see_doctor=named)]
     if cluster and older:
@@ -163,12 +163,12 @@ def referral_from(findings: tuple[Finding, ...]) -> Referral | None:
             "you."
         )
     else:
-        left_out = _in_words([_LEFT_OUT[tag] for tag in restrictions if tag in _LEFT_OUT])
+        left_out = _in_words([_LEFT_OUT[tag] for tag in restrictions if tag in _LEFT_OUT], separator="; ")
         message = (
             f"You told us about: {noticed}. This app does not diagnose, and this needs checking by a professional. "
             f"{urgency_words(urgency)} You can follow the plan meanwhile"
             + (f"; it leaves out {left_out}" if left_out else "")
-            + (" and keeps you in its first, protective stage" if any(f.protect_only for f in findings) else "")
+            + (", and it keeps you in its first, protective stage" if any(f.protect_only for f in findings) else "")
             + " until a clinician has cleared you. Stop and get help sooner if it gets worse."
         )
     doctor = _in_words([f.see_doctor for f in findings if f.see_doctor])
@@ -192,10 +192,11 @@ def referral_from(findings: tuple[Finding, ...]) -> Referral | None:
     )
 
 
-def _in_words(parts: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
+def _in_words(parts: list[str], separator: str = ", ") -> str:
+    """'a', 'a and b', 'a, b and c' (or 'a; b; and c' for parts that hold commas of their own)."""
     parts = list(dict.fromkeys(parts))
-    return " and ".join(filter(None, [", ".join(parts[:-1]), *parts[-1:]]))
+    last = f"{separator.strip()} and " if separator != ", " and len(parts) > 2 else " and "
+    return last.join(filter(None, [separator.join(parts[:-1]), *parts[-1:]]))
 
 
 def with_advice(referral: Referral | None, advisories: tuple[str, ...]) -> Referral | None:
