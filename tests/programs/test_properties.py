@@ -91,12 +91,13 @@ def check_plan(intake: Intake, plan: Plan, state: PlanState, config: RulesConfig
         assert running.rest_days + running.max_runs == 7
         race = intake.running.goal_race
         race_week = race is not None and week.days[0].date <= race.date <= week.days[-1].date
-        assert race_week or running.target_distance <= usual + 1e-9, "the race week holds the race itself"
+        walk_run_return = usual == 0 and intake.goal == "return_to_running"  # §7.2 walk–run from no running
+        assert race_week or walk_run_return or running.target_distance <= usual + 1e-9, "the race week holds the race"
         if symptomatic:
             assert running.rest_days >= config.min_run_free_days
             if not state.speed_work_cleared:
                 assert not running.speed_work_allowed
-        if n == 0 and symptomatic and not race_week:
+        if n == 0 and symptomatic and not race_week and not walk_run_return:
             cap = config.symptomatic_weekly_cap_miles * (1 if intake.units == "mi" else MILES_TO_KM)
             assert running.target_distance <= cap + 1e-9
             s = intake.symptoms
@@ -108,6 +109,8 @@ def check_plan(intake: Intake, plan: Plan, state: PlanState, config: RulesConfig
         levels = [w.running.level for w in plan.weeks[:n] if w.running.level > 0]
         if not levels and n > 0 and running.level > 0:  # documented exception: restarting from zero
             assert running.level <= usual * config.restart_fraction + 1e-9
+        elif "four weeks" in running.source or walk_run_return:  # documented: the §7.2 return steps
+            assert running.level <= usual + 1e-9 or walk_run_return
         elif levels and running.level > levels[-1] + 1e-9:  # the limits apply to new levels, not returns after a dip
             assert running.level <= levels[-1] * (1 + config.weekly_distance_step) + 1e-9
             if len(levels) >= 2:
