@@ -48,11 +48,12 @@ class RulesConfig:
     """Never more than 40 mi (64 km) in the first week with symptoms (seed 000: 30-40 mi/week)."""
     restart_fraction: float = 0.3
     """Running restarting from zero (acute strain after the walk–jog stage) starts at 30 % of the usual weekly
-    distance: the lower bound of the week-1 heuristic of 30-50 % (drpribut.com, unconfirmed, docs/clinical-sources.md §7.2). This
-    is the one documented exception to the step rule: a rise from 0 cannot be a percentage."""
+    distance: the lower bound of the week-1 heuristic of 30-50 % (drpribut.com, unconfirmed, docs/clinical-sources.md §7.2). With
+    return_steps after it, the documented exception to the step rule: a rise from 0 cannot be a percentage."""
     novice_months: int = 6
-    """Runners with fewer months of running are not built back above where a symptomatic plan starts them: seed 001's
-    runner, 4 months in and at more than 40 km a week, was told it was "too much too soon" (house threshold)."""
+    """Runners with symptoms and fewer months of running build at novice_weekly_step and within too_much_per_month_km:
+    seed 001's runner, 4 months in and at more than 40 km a week, was told it was "too much too soon" (house
+    threshold)."""
     lighter_week_every_over_50: int = 3
     """From age 50, every 3rd week is lighter (house choice, unconfirmed: recovery takes longer with age)."""
     race_distances_km: tuple[tuple[str, float], ...] = (("5k", 5.0), ("10k", 10.0), ("half", 21.1), ("marathon", 42.2))
@@ -62,8 +63,8 @@ class RulesConfig:
     """No run shorter than 2 km (1.2 mi): a small week has fewer runs rather than many tiny ones (house choice)."""
     race_recovery_weeks: int = 1
     race_recovery_fraction: float = 0.5
-    """After a goal race, one week at half the level before the running builds again (house choice, unconfirmed;
-    seed 000's marathoner took a week off after marathons)."""
+    """After a goal race, one week at half the level; the weeks after come back within rebound_limit and the two-week
+    limit, so over three weeks or more (house choice, unconfirmed; seed 000's marathoner took a week off)."""
     min_run_free_days: int = 2
     """Symptomatic runners keep at least two run-free days a week (seed 000: "take a couple of days off each week")."""
     min_run_free_days_healthy: int = 1

@@ -10,13 +10,23 @@ import datetime as dt
 
 from programs.clinical.config import RulesConfig
 from programs.clinical.pathways import WeekSlot
+from programs.clinical.running_start import walk_run_return
 from programs.clinical.types import Intake, PlanState
 
 
 def race_advised(intake: Intake, state: PlanState) -> bool:
     """The goal race is planned only when racing is advised: not while tightness after running lasts, for a runner
-    with symptoms (seed 004). Otherwise the plan says so plainly and neither tapers nor recovers for it."""
-    return not intake.symptoms.symptomatic or state.speed_work_cleared
+    with symptoms (seed 004), nor during a walk–run return from no running. Otherwise the plan says so plainly
+    (`race_advice`) and neither tapers nor recovers for it."""
+    return not walk_run_return(intake) and (not intake.symptoms.symptomatic or state.speed_work_cleared)
+
+
+def race_advice(intake: Intake) -> str:
+    """Why the goal race is left out, in plain words."""
+    race = intake.running.goal_race
+    assert race is not None
+    until = "your walk–run return is done" if walk_run_return(intake) else "tightness after running has settled"
+    return f". Your race on {race.date.day} {race.date:%B} is not in this plan: we advise against racing until {until}"
 
 
 def no_build_week(mode: str) -> tuple[float, str, list[str]]:

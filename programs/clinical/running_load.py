@@ -24,6 +24,7 @@ from programs.clinical.running_gates import (
     hold_weeks,
     no_build_week,
     no_speed_why,
+    race_advice,
     race_advised,
     speed_allowed,
     walk_run_note,
@@ -357,10 +358,7 @@ def _week_target(
         and not race_advised(intake, ramp.state)
         and week_start <= race.date < week_start + dt.timedelta(7)
     ):
-        why += (
-            f". Your race on {race.date.day} {race.date:%B} is not in this plan: we advise against racing until tightness after "
-            "running has settled"
-        )
+        why += race_advice(intake)
     ramp.normal_weeks = ramp.normal_weeks + 1 if target > 0 and target >= ramp.level else 0
     ramp.previous = target
     return RunningTarget(

@@ -107,7 +107,7 @@ def check_plan(intake: Intake, plan: Plan, state: PlanState, config: RulesConfig
                 assert running.target_distance <= usual * config.symptomatic_start_fraction + 1e-9
         assert race_week or running.target_distance <= running.level + 1e-9, "a week never runs above its level"
         levels = [w.running.level for w in plan.weeks[:n] if w.running.level > 0]
-        if not levels and n > 0 and running.level > 0:  # documented exception: restarting from zero
+        if not levels and n > 0 and running.level > 0 and not walk_run_return:  # documented: restarting from zero
             assert running.level <= usual * config.restart_fraction + 1e-9
         elif "four weeks" in running.source or walk_run_return:  # documented: the §7.2 return steps
             assert running.level <= usual + 1e-9 or walk_run_return

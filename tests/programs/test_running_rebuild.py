@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+from typing import Any
 
 from programs.clinical.config import RulesConfig
 from programs.clinical.generator import generate_plan
@@ -18,7 +19,7 @@ def plan_for(intake: Intake, weeks: int = 12, **kwargs: object) -> Plan:
     return generate_plan(intake, start=START, weeks=weeks, catalogue=catalogue(), pathways=pathways(), **kwargs)  # type: ignore[arg-type]
 
 
-def with_runner(intake: Intake, **running: object) -> Intake:
+def with_runner(intake: Intake, **running: Any) -> Intake:
     return dataclasses.replace(intake, running=dataclasses.replace(intake.running, **running))
 
 
