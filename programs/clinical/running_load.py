@@ -339,8 +339,13 @@ def _week_target(
 ) -> RunningTarget:
     """The week as the plan shows it: its distance, runs, speed work and reason; the ramp moves on past it."""
     intake, config = ramp.intake, ramp.config
-    speed = target > 0 and speed_allowed(slot, intake, ramp.state, week_start, week=w, config=config)
-    if target > 0 and not speed:
+    walk_run_return_week = "walk_run" in cites  # a return from no running: no speed work, and nothing to say
+    speed = (
+        target > 0
+        and not walk_run_return_week
+        and speed_allowed(slot, intake, ramp.state, week_start, week=w, config=config)
+    )
+    if target > 0 and not speed and not walk_run_return_week:
         why += no_speed_why(intake, w, config, speed_ok=ramp.speed_ok)
         if not ramp.speed_ok:
             cites.append("speed")

@@ -103,7 +103,12 @@ def check_plan(intake: Intake, plan: Plan, state: PlanState, config: RulesConfig
             s = intake.symptoms
             if s.onset == "sudden":
                 assert running.target_distance <= usual * config.restart_fraction + 1e-9
-            elif s.pain_running > config.mild_running_pain or max(s.pain_at_rest, s.pain_walking) > 0:
+            elif s.pain_running > config.mild_running_pain:
+                assert running.target_distance <= usual * config.symptomatic_start_fraction + 1e-9
+            elif max(s.pain_at_rest, s.pain_walking) > 0 and not (
+                s.location == "sit_bone" or "sitting" in s.worse_when
+            ):
+                # pain at the sit bone or with sitting and running that hardly hurts keeps its running (§16.3, Goom)
                 assert running.target_distance <= usual * config.symptomatic_start_fraction + 1e-9
         assert race_week or running.target_distance <= running.level + 1e-9, "a week never runs above its level"
         levels = [w.running.level for w in plan.weeks[:n] if w.running.level > 0]

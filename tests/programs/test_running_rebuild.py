@@ -187,6 +187,7 @@ def test_return_to_running_from_nothing_is_a_walk_run_return() -> None:
     assert "2 min running, 3 min walking" in first[0][1].reason
     assert "running without walking breaks" in plan.weeks[5].running.reason
     assert "Trials 2023" in plan.weeks[0].running.source
+    assert not any(w.running.speed_work_allowed for w in plan.weeks), "no speed work during a walk–run return"
 
 
 def test_a_walker_runner_keeps_walk_run_intervals() -> None:
