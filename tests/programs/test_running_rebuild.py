@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+import json
 from typing import Any
 
 from programs.clinical.config import RulesConfig
 from programs.clinical.generator import generate_plan
+from programs.clinical.state_json import config_from_dict, config_to_dict
 from programs.clinical.types import GoalRace, Intake, Item, Plan, PlanState
 from tests.programs.strategies import START, catalogue, make_intake, pathways, symptomatic
 
@@ -282,3 +284,8 @@ def test_a_runner_at_0_of_10_is_not_told_running_hurts_a_little() -> None:
     assert "hurts a little" not in pain_free.weeks[0].running.reason
     a_little = plan_for(symptomatic(make_intake(weekly_distance=40), pain_running=2))
     assert "it only hurts a little when you run" in a_little.weeks[0].running.reason
+
+
+def test_the_new_running_fields_survive_a_stored_plans_json() -> None:
+    config = RulesConfig(return_steps=(0.4, 0.7, 1.0), keep_walk_run_interval=(3, 1))
+    assert config_from_dict(json.loads(json.dumps(config_to_dict(config)))) == config
