@@ -48,11 +48,12 @@ class RulesConfig:
     """Never more than 40 mi (64 km) in the first week with symptoms (seed 000: 30-40 mi/week)."""
     restart_fraction: float = 0.3
     """Running restarting from zero (acute strain after the walk–jog stage) starts at 30 % of the usual weekly
-    distance: the lower bound of the week-1 heuristic of 30-50 % (drpribut.com, unconfirmed, docs/clinical-sources.md §7.2). This
-    is the one documented exception to the step rule: a rise from 0 cannot be a percentage."""
+    distance: the lower bound of the week-1 heuristic of 30-50 % (drpribut.com, unconfirmed, docs/clinical-sources.md §7.2). With
+    return_steps after it, the documented exception to the step rule: a rise from 0 cannot be a percentage."""
     novice_months: int = 6
-    """Runners with fewer months of running are not built back above where a symptomatic plan starts them: seed 001's
-    runner, 4 months in and at more than 40 km a week, was told it was "too much too soon" (house threshold)."""
+    """Runners with symptoms and fewer months of running build at novice_weekly_step and within too_much_per_month_km:
+    seed 001's runner, 4 months in and at more than 40 km a week, was told it was "too much too soon" (house
+    threshold)."""
     lighter_week_every_over_50: int = 3
     """From age 50, every 3rd week is lighter (house choice, unconfirmed: recovery takes longer with age)."""
     race_distances_km: tuple[tuple[str, float], ...] = (("5k", 5.0), ("10k", 10.0), ("half", 21.1), ("marathon", 42.2))
@@ -62,8 +63,8 @@ class RulesConfig:
     """No run shorter than 2 km (1.2 mi): a small week has fewer runs rather than many tiny ones (house choice)."""
     race_recovery_weeks: int = 1
     race_recovery_fraction: float = 0.5
-    """After a goal race, one week at half the level before the running builds again (house choice, unconfirmed;
-    seed 000's marathoner took a week off after marathons)."""
+    """After a goal race, one week at half the level; the weeks after come back within rebound_limit and the two-week
+    limit, so over three weeks or more (house choice, unconfirmed; seed 000's marathoner took a week off)."""
     min_run_free_days: int = 2
     """Symptomatic runners keep at least two run-free days a week (seed 000: "take a couple of days off each week")."""
     min_run_free_days_healthy: int = 1
@@ -75,6 +76,57 @@ class RulesConfig:
     speed_clear_runs: int = 3
     """Speed work returns once the last 3 reported runs had no tightness afterwards. Seed 004: "eliminate speed work
     … until tightness after activity subsides"; the count of 3 is a conservative house choice (unconfirmed)."""
+    return_steps: tuple[float, ...] = (0.5, 0.8, 1.0)
+    """Running again after a strain or weeks without running: after the restart week (restart_fraction) the next weeks
+    run these shares of the usual week, back to it in the fourth week while it stays comfortable. §7.2 (opinion,
+    unconfirmed): 30-50 % → 40-60 % → 80 % → 100 %; we take the middle of the second range (house choice). A documented
+    exception to the weekly step and the two-week limit (a return to a known level, not a new high)."""
+    rebound_limit: float = 0.25
+    """Back to the level after a lighter week, a taper or a race: at most 25 % more than the week before (a 20 % lighter
+    week returns exactly), and the two-week limit counts the rebound (house choice, conservative)."""
+    longest_run_step: float = 0.1
+    """No run longer than the runner's longest run plus 10 % (the weekly step's size; house choice, conservative);
+    a week that would need longer runs on the runner's days is shorter instead."""
+    long_run_share_when_worse: float = 1.0
+    """Worse on long runs: the long run is no longer than this times an even share of the week (1.0: the same as the
+    other runs). Seed 000's ache came on in long runs (house choice, conservative)."""
+    speed_hold_weeks_when_worse: int = 6
+    """Worse with speed work: no speed work (nor run-throughs above speed_pace_percent) in the plan's first 6 weeks,
+    and after that only once tightness after running has settled (seed 004; the 6 weeks are a house choice)."""
+    speed_pace_percent: int = 70
+    """Run-throughs above 70 % of full pace are speed work and are gated like it. Aspetar/Vermeulen (§7.1): pain-free
+    running above 70 % is what opens stage 3; Hickey 2020: 70-90 % is high-speed running."""
+    novice_weekly_step: float = 0.05
+    """Runners with fewer than novice_months of running build at half the usual step (house choice, conservative:
+    the 10 % rule did not protect novices, Buist 2008, §7.3)."""
+    too_much_per_month_km: float = 8.0
+    """"Too much too soon" (seed 001: 4 months in, more than 40 km a week): a runner with symptoms and fewer than
+    novice_months of running runs at most this many km a week per month of running (4 months: 32 km), at the start
+    and as the ceiling (house threshold, unconfirmed)."""
+    walk_run_return: tuple[tuple[int, int, float], ...] = (
+        (2, 3, 1.6),
+        (3, 2, 1.6),
+        (4, 1, 2.4),
+        (5, 1, 2.4),
+        (9, 1, 3.2),
+        (0, 0, 3.2),
+    )
+    """Returning to running from no running (0 a week): one week per phase of (minutes running, minutes walking, km per
+    session; 0 walking = continuous). Military return-to-run table (Trials 2023, §7.2): walk/run 2:3 min over 1 mile up
+    to 2 miles continuous, each phase at least twice; the middle phases are a house interpolation (unconfirmed)."""
+    walk_run_sessions: int = 3
+    """Walk–run sessions a week, never on consecutive days (§7.2: at least one rest day between runs; each phase at
+    least twice)."""
+    painful_running_walk_run_weeks: int = 2
+    """Running pain at intake above the pathway's limit: the first 2 weeks of running are walk–run (the first phase's
+    intervals) at the severe start fraction, so no continuous run is booked at a pain we know is above the limit; then
+    continuous running builds from there. §7.2 (stop the running part above 3/10; walk/run first); house choice."""
+    keep_walk_run_interval: tuple[int, int] = (4, 1)
+    """A walker-runner who keeps walk–run intervals: 4 min running, 1 min walking unless a physio sets otherwise
+    (house default, unconfirmed)."""
+    space_runs_when_mornings_worse: bool = True
+    """Worse in the mornings: runs never on consecutive days, so every run is followed by a morning to check
+    (Silbernagel 2007, §5.1: pain must settle by the next morning; the spacing is a house choice)."""
 
     # ---- the pain rules (docs/clinical-sources.md §5)
     severe_pain_factor: int = 2

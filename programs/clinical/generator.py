@@ -29,8 +29,8 @@ from programs.clinical.pathways import (
 )
 from programs.clinical.placement import Entry, PlanBuilder, day_sessions, exercise_fits, place_phase
 from programs.clinical.rules import default_pain_limits
-from programs.clinical.run_days import place_runs
-from programs.clinical.running_load import running_targets, speed_allowed
+from programs.clinical.run_days import gate_run_through, place_runs
+from programs.clinical.running_load import race_advised, running_targets, speed_allowed
 from programs.clinical.screening import NO_RUNNING_TAG, no_running_target, screen_for_plan, without_running
 from programs.clinical.types import (
     INITIAL_STATE,
@@ -125,7 +125,10 @@ def generate_plan(
         catalogue, restricted = without_running(catalogue), restricted | {NO_RUNNING_TAG}
     builder = PlanBuilder(intake, catalogue, limits, state, config, start, restricted)
     days: dict[int, list[Entry]] = defaultdict(list)
-    speed = [speed_allowed(slot, intake, state, start + dt.timedelta(weeks=w)) for w, slot in enumerate(slots)]
+    speed = [
+        speed_allowed(slot, intake, state, start + dt.timedelta(weeks=w), week=w, config=config)
+        for w, slot in enumerate(slots)
+    ]
     walk_jog = [0] * len(slots)
     carried: dict[tuple[str, Rule], int] = {}
     first = 0
@@ -136,7 +139,9 @@ def generate_plan(
             last += 1
         place_phase(phase, builder, first, last + 1, start, days, speed, walk_jog, carried)
         first = last + 1
-    targets = running_targets(intake, slots, start=start, config=config, state=state, walk_jog_sessions=walk_jog)
+    targets = running_targets(
+        intake, slots, start=start, config=config, state=state, walk_jog_sessions=walk_jog, pain_limit=limits.during
+    )
     targets = cap_running(targets, edits)
     if no_running:
         targets = tuple(no_running_target(target) for target in targets)
@@ -147,8 +152,10 @@ def generate_plan(
         config=config,
         pain_limit=limits.during,
         return_weeks=_return_weeks(targets, intake),
-        race_advised=not no_running and (not intake.symptoms.symptomatic or state.speed_work_cleared),
+        race_advised=not no_running and race_advised(intake, state),
     )
+    for offset, entries in days.items():
+        days[offset] = [gate_run_through(entry, targets[offset // 7], config) for entry in entries]
     for date, run_items in runs.items():
         offset = (date - start).days
         if 0 <= offset < 7 * len(slots):

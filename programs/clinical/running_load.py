@@ -1,9 +1,11 @@
-"""Weekly running targets (docs/clinical-sources.md §7, seeds 000 and 004). Pure; one target per plan week.
+"""Weekly running targets (docs/clinical-sources.md §7, §16.3, seeds 000 and 004). Pure; one target per plan week.
 
-The chain: the first week with symptoms is capped; after that the distance rises by at most the weekly step (and
-never more than the two-week limit) up to the runner's usual distance; every Nth week is lighter; a goal race gets a
-taper. A week after a week without running restarts at a small documented floor (RulesConfig.restart_fraction) —
-the one exception to the step rule. Targets are rounded down to 0.1 so rounding never breaks a limit.
+The chain: the first week follows how much running hurts (programs.clinical.running_start); after that the distance
+rises by at most the weekly step up to the runner's usual distance, within the most their days hold without a run
+longer than their longest; every Nth week is lighter; a goal race the plan advises gets a taper and a return over
+weeks. Any week, a return to the level included, is at most the rebound limit above the week before and the two-week
+limit above the week two before. Running again after a strain or weeks without running follows the §7.2 return steps
+(the one documented exception to those limits); a runner who does not run yet returns by walk–run.
 """
 
 from __future__ import annotations
@@ -16,80 +18,31 @@ from dataclasses import dataclass, field
 from programs.clinical.config import MILES_TO_KM, RulesConfig
 from programs.clinical.pathways import WeekSlot
 from programs.clinical.run_days import easy_days_before_race, race_distance
+from programs.clinical.running_gates import (
+    always_spaced,
+    gate_note,
+    hold_weeks,
+    no_build_week,
+    no_speed_why,
+    race_advice,
+    race_advised,
+    speed_allowed,
+    walk_run_note,
+)
+from programs.clinical.running_start import (
+    SOURCES,
+    first_week,
+    interval_words,
+    longest_run_allowed,
+    novice_limit,
+    return_step,
+    spaced_runs,
+    walk_run_return,
+    walk_run_return_week,
+)
+from programs.clinical.running_start import floor_tenth as _floor
+from programs.clinical.running_start import fmt as _fmt
 from programs.clinical.types import Intake, PlanState, RunningTarget, Units
-
-
-def _floor(value: float) -> float:
-    return math.floor(value * 10 + 1e-9) / 10
-
-
-def _fmt(value: float) -> str:
-    return f"{value:g}"
-
-
-def _race_weeks(intake: Intake, start: dt.date, config: RulesConfig) -> tuple[int | None, int]:
-    race = intake.running.goal_race
-    if race is None or race.date < start:
-        return None, 0
-    return (race.date - start).days // 7, config.taper_weeks_for(race.distance)
-
-
-def _hold_weeks(state: PlanState, start: dt.date) -> range:
-    if state.running_hold_weeks <= 0:
-        return range(0)
-    first = (
-        1 if state.running_hold_since is None else (dt.date.fromisoformat(state.running_hold_since) - start).days // 7
-    )
-    return range(max(first, 1), max(first, 1) + state.running_hold_weeks)
-
-
-# Where each kind of week comes from (docs/clinical-sources.md): the week's `source`, for physios and a "why?".
-SOURCES = {
-    "first_week": "Seed 000 (§11): an aching 50-75 mi/week marathoner cut to 30-40 mi; seed 002: no cut for soreness "
-    "only after races; 30-50 % return-to-run heuristic for high pain (§7.2, unconfirmed)",
-    "restart": "Return to running at 30-50 % of the usual week (§7.2, unconfirmed; lower bound used) after the Aspetar "
-    "walk-jog stage (§6.1)",
-    "usual": "Your own usual weekly distance",
-    "ramp": "About 10 % a week, a conservative default (Buist 2008, §7.3), and at most 30 % over two weeks "
-    "(Nielsen 2014, §7.3); returning to a previous level after a lighter week is not a new high",
-    "lighter": "Training in cycles (seed 000, §11): every 4th week, every 3rd from age 50, at 80 % (house choices, "
-    "unconfirmed)",
-    "taper": "Three-week taper before a marathon (seed 000, §11); shorter races shorter, 20 % less a week "
-    "(unconfirmed coaching defaults)",
-    "recovery": "A week at half the level after a goal race (house choice, unconfirmed; seed 000 took a week off)",
-    "novice": "Seed 001 (§11): 'too much too soon' for a runner 4 months in; built no higher below 6 months of "
-    "running (house threshold)",
-    "hold": "Silbernagel 2007 (§5.1): pain must settle by the next morning; seed 004: no more distance while "
-    "tightness after running lasts",
-    "speed": "Seed 004 (§11): no speed work until tightness after activity subsides",
-    "walk_jog": "Aspetar stage 2 (§6.1): walk-jog from 25 % to 70 % of full pace while pain-free",
-    "no_running": "Aspetar stage 1 (§6.1): no running until walking is normal and pain-free",
-}
-
-
-def _first_week(intake: Intake, usual: float, cap: float, config: RulesConfig) -> tuple[float, str]:
-    """The first week's distance, scaled by how much it hurts (docs/clinical-sources.md §11): seed 002's runner, sore
-    only after races, cuts nothing; seed 000's aching marathoner cuts to 30-40 mi; more pain cuts more."""
-    s, unit = intake.symptoms, intake.units
-    if s.onset == "sudden":
-        target = _floor(min(usual * config.restart_fraction, cap, usual))
-        return target, (
-            f"Running restarts at {_fmt(target)} {unit}, about {config.restart_fraction:.0%} of your usual "
-            f"{_fmt(usual)} {unit}, after your strain; it builds back as long as it stays comfortable"
-        )
-    if not s.symptomatic:
-        return usual, f"Your usual {_fmt(usual)} {unit} a week"
-    daily = max(s.pain_at_rest, s.pain_walking)
-    if s.pain_running <= config.mild_running_pain and daily == 0:
-        fraction, why = config.mild_start_fraction, "it only hurts a little when you run"
-    elif s.pain_running <= config.moderate_running_pain and daily <= 1:
-        fraction, why = config.symptomatic_start_fraction, "while the ache settles"
-    else:
-        fraction, why = config.severe_start_fraction, "because running hurts a lot or it hurts in daily life too"
-    target = _floor(min(usual * fraction, cap, usual))
-    if target >= usual:
-        return target, f"Your usual {_fmt(usual)} {unit} a week: {why}, so no cut is needed"
-    return target, f"Running {_fmt(target)} {unit} this week, down from your usual {_fmt(usual)}, {why}"
 
 
 @dataclass
@@ -97,7 +50,7 @@ class _Ramp:
     """What every week of the plan's running shares, and the ramp's state as it goes from week to week.
 
     The ramp has a *level*: what a week runs unless it is a dip. A lighter week, a taper, a race's recovery or a hold
-    runs less than the level without lowering it, and the week after returns to the level."""
+    runs less than the level without lowering it, and the week after returns towards the level."""
 
     intake: Intake
     config: RulesConfig
@@ -106,6 +59,9 @@ class _Ramp:
     usual: float
     cap: float
     max_runs: int
+    spaced_max: int  # runs that fit with none on consecutive days
+    run_cap: float  # the longest run the plan may book
+    ceiling: float  # what the ramp builds up to: the usual week within the runner's days, runs and experience
     race_length: float | None
     race_week: int | None
     taper: int
@@ -113,12 +69,19 @@ class _Ramp:
     load_hold: dt.date | None
     speed_ok: bool
     lighter_every: int
-    novice: bool
+    novice_cap: float | None
+    pain_limit: int
+    step: float
     levels: list[float] = field(default_factory=list)  # the ramp level of each week that ran
+    actuals: list[float] = field(default_factory=list)  # every build week's distance
     level: float = 0.0
-    ceiling: float = 0.0
     previous: float = 0.0  # last week's distance
     normal_weeks: int = 0  # build weeks at their level since the last dip
+    return_step: int | None = None  # the next §7.2 return step while running comes back
+    walk_run_weeks: int = 0  # walk–run weeks booked so far
+    noted: bool = False  # the plan-wide notes have been said (in the first running week)
+    after_dip: bool = False  # last week was a lighter week, a taper or a race's recovery
+    first_running_week: int | None = None
 
 
 def running_targets(
@@ -129,57 +92,71 @@ def running_targets(
     config: RulesConfig,
     state: PlanState,
     walk_jog_sessions: Sequence[int],
+    pain_limit: int = 10,
 ) -> tuple[RunningTarget, ...]:
-    """One RunningTarget per week. `walk_jog_sessions[w]` counts week w's walk–jog sessions (acute strain stage 2).
-
-    The weekly step and the two-week limit apply to new highs only. Runners new to running (fewer than
-    `config.novice_months`) are never built above where the plan started them during a symptomatic plan.
-    """
-    ramp = _ramp_for(intake, start=start, config=config, state=state)
+    """One RunningTarget per week. `walk_jog_sessions[w]` counts week w's walk–jog sessions (acute strain stage 2);
+    `pain_limit` is the plan's limit during exercise (PainLimits.during)."""
+    ramp = _ramp_for(intake, start=start, config=config, state=state, pain_limit=pain_limit)
     out: list[RunningTarget] = []
     for w, slot in enumerate(slots):
         week_start = start + dt.timedelta(weeks=w)
-        if slot.phase.running != "build" or ramp.usual == 0:
-            target, why, cites = _no_build_week(slot.phase.running)
+        walk_run, runs = "", walk_jog_sessions[w]
+        if slot.phase.running == "build" and ramp.usual == 0 and walk_run_return(intake):
+            each, why, walk_run, sessions = walk_run_return_week(ramp.walk_run_weeks, intake, config)
+            ramp.walk_run_weeks += 1
+            runs = min(sessions, ramp.spaced_max)
+            target, cites = _floor(each * runs), ["walk_run"]
+        elif slot.phase.running != "build" or ramp.usual == 0:
+            target, why, cites = no_build_week(slot.phase.running)
+            if slot.phase.running == "build" and intake.goal == "return_to_running":
+                why = "No running yet: the walk–run return starts once walking and resting no longer hurt"
         else:
             target, why, cites = _build_week(ramp, w, week_start)
-        out.append(_week_target(ramp, slot, week_start, target, why, cites, walk_jog_sessions[w]))
+            walk_run = _walk_run(ramp, target)
+            runs = _runs_this_week(ramp, cites, walk_run) if target > 0 else runs
+            target, why = _within_limits(ramp, w, target, why, cites, runs)
+        out.append(_week_target(ramp, slot, week_start, w, target, why, cites, runs, walk_run))
     return tuple(out)
 
 
-def _ramp_for(intake: Intake, *, start: dt.date, config: RulesConfig, state: PlanState) -> _Ramp:
+def _ramp_for(intake: Intake, *, start: dt.date, config: RulesConfig, state: PlanState, pain_limit: int) -> _Ramp:
     unit = intake.units
     symptomatic = intake.symptoms.symptomatic
     cap = config.symptomatic_weekly_cap_miles * (1 if unit == "mi" else MILES_TO_KM)
     free_days = config.min_run_free_days if symptomatic else config.min_run_free_days_healthy
-    race_week, taper = _race_weeks(intake, start, config)
+    advised = race_advised(intake, state)
+    race = intake.running.goal_race
+    race_week = (race.date - start).days // 7 if race is not None and race.date >= start and advised else None
     usual = _floor(intake.running.weekly_distance)
+    max_runs = min(intake.running.runs_per_week, 7 - free_days, len(intake.available_days))
+    spaced_max = spaced_runs(intake.available_days)
+    if always_spaced(intake, config):
+        max_runs = min(max_runs, spaced_max)
+    run_cap = longest_run_allowed(intake, config)
+    novice_cap = novice_limit(intake, config)
+    ceiling = min(usual, _floor(max(max_runs, 1) * run_cap), novice_cap if novice_cap is not None else usual)
     return _Ramp(
         intake=intake,
         config=config,
         state=state,
         unit=unit,
         usual=usual,
-        cap=_floor(cap) if unit == "mi" else float(math.floor(cap)),
-        max_runs=min(intake.running.runs_per_week, 7 - free_days, len(intake.available_days)),
-        race_length=race_distance(intake.running.goal_race, unit, config),
+        cap=_floor(cap) if unit == "mi" else float(int(cap)),
+        max_runs=max_runs,
+        spaced_max=spaced_max,
+        run_cap=run_cap,
+        ceiling=ceiling,
+        race_length=race_distance(race if advised else None, unit, config),
         race_week=race_week,
-        taper=taper,
-        held=_hold_weeks(state, start),
+        taper=config.taper_weeks_for(race.distance) if race_week is not None and race is not None else 0,
+        held=hold_weeks(state, start),
         load_hold=dt.date.fromisoformat(state.load_hold_since) if state.load_hold_since else None,
         speed_ok=not symptomatic or state.speed_work_cleared,
         lighter_every=config.lighter_week_every_from(intake.age),
-        novice=symptomatic and intake.running.months_running < config.novice_months,
-        ceiling=usual,
+        novice_cap=novice_cap,
+        pain_limit=pain_limit,
+        step=config.novice_weekly_step if novice_cap is not None else config.weekly_distance_step,
     )
-
-
-def _no_build_week(mode: str) -> tuple[float, str, list[str]]:
-    if mode == "walk_jog":
-        return 0.0, "No running target yet: walk–jog only (see sessions), from 25 % to 70 % of full pace", ["walk_jog"]
-    if mode == "none":
-        return 0.0, "No running yet: walk–jog starts once you walk with a normal stride without pain", ["no_running"]
-    return 0.0, "No running planned: you told us you are not running at the moment", ["usual"]
 
 
 def _build_week(ramp: _Ramp, w: int, week_start: dt.date) -> tuple[float, str, list[str]]:
@@ -188,15 +165,23 @@ def _build_week(ramp: _Ramp, w: int, week_start: dt.date) -> tuple[float, str, l
     taper_week = race_week is not None and race_week - ramp.taper < w <= race_week
     recovery_week = race_week is not None and race_week < w <= race_week + config.race_recovery_weeks
     # every Nth week is lighter, counted from the last dip (so a race's taper and recovery restart the cycle)
-    lighter = bool(ramp.lighter_every) and ramp.levels != [] and ramp.normal_weeks >= ramp.lighter_every - 1
+    lighter = (
+        bool(ramp.lighter_every)
+        and ramp.levels != []
+        and ramp.return_step is None
+        and ramp.normal_weeks >= ramp.lighter_every - 1
+    )
+    if ramp.first_running_week is None:
+        ramp.first_running_week = w
     why, cites = _level_week(ramp, w, week_start, dip=taper_week or recovery_week or lighter)
+    ramp.after_dip = taper_week or recovery_week or lighter
     ramp.levels.append(ramp.level)
     level, unit = ramp.level, ramp.unit
     if taper_week:
         return _taper_week(ramp, w, week_start)
     if recovery_week:
         target = _floor(level * config.race_recovery_fraction)
-        why = f"Recovery after your race: {_fmt(target)} {unit}, then back to {_fmt(level)} {unit}"
+        why = f"A lighter week after your race: {_fmt(target)} {unit}, then back up to {_fmt(level)} {unit} over the weeks after"
         return target, why, ["recovery"]
     if lighter:
         target = _floor(level * config.lighter_week_factor)
@@ -206,35 +191,117 @@ def _build_week(ramp: _Ramp, w: int, week_start: dt.date) -> tuple[float, str, l
 
 
 def _level_week(ramp: _Ramp, w: int, week_start: dt.date, *, dip: bool) -> tuple[str, list[str]]:
-    """Move the ramp's level for this week (first week, restart, hold, return after a dip, or a new high)."""
+    """Move the ramp's level for this week (first week, return step, hold, return after a dip, or a new high)."""
     intake, config, state, unit = ramp.intake, ramp.config, ramp.state, ramp.unit
     if not ramp.levels:
-        restart = w > 0 or intake.symptoms.onset == "sudden"
-        if w == 0:
-            ramp.level, why = _first_week(intake, ramp.usual, ramp.cap, config)
+        if w > 0 or intake.symptoms.onset == "sudden":
+            ramp.return_step = 0
+            why, cites = _return_week(ramp)
         else:
-            ramp.level, why = _restart(ramp.usual, ramp.cap, config, unit)
-        cites = ["restart" if restart else "first_week" if intake.symptoms.symptomatic else "usual"]
-        ramp.ceiling = ramp.level if ramp.novice else ramp.usual
-        if ramp.novice:
-            why += f"; as you started running {intake.running.months_running} months ago, it stays there"
-            cites.append("novice")
-        return why, cites
+            level, why, key = first_week(intake, ramp.usual, ramp.cap, config)
+            ramp.level, cites = min(level, ramp.ceiling), [key]
+        return why + _ceiling_note(ramp), [*cites, *(["longest"] if ramp.ceiling < ramp.usual else [])]
     if w in ramp.held or (ramp.load_hold is not None and week_start >= ramp.load_hold):
         ramp.level = min(ramp.level, ramp.previous) if ramp.previous else ramp.level
         reason = state.running_hold_reason if w in ramp.held else state.load_hold_reason
         return f"Held at {_fmt(ramp.level)} {unit}: {reason or 'tightness after running'}", ["hold"]
-    if ramp.previous < ramp.level or dip:
-        return f"Back to {_fmt(ramp.level)} {unit} after the lighter week", ["ramp"]  # a dip never moves the level
-    grown = _floor(min(ramp.ceiling, _step_limit(ramp.level, ramp.levels, config)))
+    if ramp.return_step is not None:
+        return _return_week(ramp)
+    if ramp.previous < ramp.level or dip:  # a dip never moves the level
+        after = " after the lighter week" if ramp.after_dip else ""
+        return f"Back to {_fmt(ramp.level)} {unit}{after}", ["ramp"]
+    grown = _floor(min(ramp.ceiling, _step_limit(ramp.level, ramp.levels, ramp.step, config)))
     why = (
-        f"{_fmt(grown)} {unit}, up from {_fmt(ramp.level)}: we add about "
-        f"{config.weekly_distance_step:.0%} a week up to your usual {_fmt(ramp.usual)}"
+        f"{_fmt(grown)} {unit}, up from {_fmt(ramp.level)}: we add about {ramp.step:.0%} a week up to "
+        f"{_fmt(ramp.ceiling)}"
         if grown > ramp.level
-        else f"Holding at {_fmt(ramp.level)} {unit}, " + _holding_why(ramp.level, ramp.usual, ramp.novice, intake)
+        else f"Holding at {_fmt(ramp.level)} {unit}, " + _holding_why(ramp)
     )
-    ramp.level = grown
-    return why, ["ramp", "novice"] if ramp.novice else ["ramp"]
+    ramp.level = max(grown, ramp.level)
+    return why, ["ramp", "novice"] if ramp.novice_cap is not None else ["ramp"]
+
+
+def _return_week(ramp: _Ramp) -> tuple[str, list[str]]:
+    """The next §7.2 step of running again, within the first week's cap and the ramp's ceiling."""
+    assert ramp.return_step is not None
+    level, why = return_step(ramp.usual, ramp.return_step, ramp.config, ramp.unit)
+    ramp.level = min(level, ramp.ceiling, ramp.cap) if ramp.return_step == 0 else min(level, ramp.ceiling)
+    ramp.return_step += 1
+    if ramp.return_step > len(ramp.config.return_steps):
+        ramp.return_step = None
+    return why, ["restart"]
+
+
+def _ceiling_note(ramp: _Ramp) -> str:
+    notes = []
+    unit = ramp.unit
+    if ramp.novice_cap is not None and ramp.novice_cap < ramp.usual:
+        months = ramp.intake.running.months_running
+        notes.append(
+            f"as you started running {months} months ago, more than {_fmt(ramp.novice_cap)} {unit} a week is too "
+            "much too soon for now, so it builds slowly up to that"
+        )
+    elif ramp.novice_cap is not None:
+        notes.append(f"as you started running {ramp.intake.running.months_running} months ago, it builds slowly")
+    runs_cap = _floor(max(ramp.max_runs, 1) * ramp.run_cap)
+    if runs_cap < ramp.usual:
+        notes.append(
+            f"no run is longer than {_fmt(ramp.run_cap)} {unit} (about your longest run), so your "
+            f"{ramp.max_runs} run{'s' if ramp.max_runs != 1 else ''} a week come to at most {_fmt(runs_cap)} {unit}"
+        )
+    return "".join(f"; {n}" for n in notes)
+
+
+def _within_limits(ramp: _Ramp, w: int, target: float, why: str, cites: list[str], runs: int) -> tuple[float, str]:
+    """Any week, a return after a dip included, is at most the rebound limit above last week and the two-week limit
+    above the week two before (the rebound counts), and holds no run longer than the runner's longest plus the step.
+    Return steps and the race week are the documented exceptions to the first two."""
+    config, actuals = ramp.config, ramp.actuals
+    exempt = "restart" in cites or w == ramp.race_week
+    limit = target
+    if not exempt and actuals and actuals[-1] > 0:
+        limit = min(
+            limit, math.ceil(actuals[-1] * (1 + config.rebound_limit) * 10 - 1e-9) / 10
+        )  # a lighter week returns
+    if not exempt and len(actuals) >= 2 and actuals[-2] > 0:
+        limit = min(limit, actuals[-2] * (1 + config.two_week_distance_limit))
+    if w != ramp.race_week:
+        limit = min(limit, runs * ramp.run_cap)
+    limit = _floor(limit)
+    actuals.append(min(target, limit))
+    if limit >= target:
+        return target, why
+    unit = ramp.unit
+    if exempt or limit >= _floor(runs * ramp.run_cap):
+        return limit, why + f"; {_fmt(limit)} {unit} this week, as no run is longer than {_fmt(ramp.run_cap)} {unit}"
+    return limit, (
+        f"{_fmt(limit)} {unit}, on the way back to {_fmt(ramp.level)} {unit}: at most {config.rebound_limit:.0%} more "
+        f"than last week and {config.two_week_distance_limit:.0%} more than two weeks ago"
+    )
+
+
+def _runs_this_week(ramp: _Ramp, cites: list[str], walk_run: str) -> int:
+    """Runs the week may hold: on alternate days in the first two weeks of a return (§7.2) and in walk–run weeks."""
+    returning = "restart" in cites and ramp.return_step in (1, 2)
+    return min(ramp.max_runs, ramp.spaced_max) if returning or walk_run else ramp.max_runs
+
+
+def _painful(ramp: _Ramp) -> bool:
+    """Running hurt above the plan's limit at intake, and the plan runs from its first week (after a walk–jog stage
+    the runner has shown pain-free running at 70 % of full pace: the stage's exit)."""
+    return ramp.intake.symptoms.pain_running > ramp.pain_limit and ramp.first_running_week == 0
+
+
+def _walk_run(ramp: _Ramp, target: float) -> str:
+    """This week's runs as walk–run: kept by choice, or the first weeks after running pain above the plan's limit."""
+    if target <= 0:
+        return ""
+    if ramp.intake.running.keep_walk_run:
+        return interval_words(*ramp.config.keep_walk_run_interval)
+    if _painful(ramp) and len(ramp.actuals) < ramp.config.painful_running_walk_run_weeks:
+        run_minutes, walk_minutes, _ = ramp.config.walk_run_return[0]
+        return interval_words(run_minutes, walk_minutes)
+    return ""
 
 
 def _taper_week(ramp: _Ramp, w: int, week_start: dt.date) -> tuple[float, str, list[str]]:
@@ -244,19 +311,18 @@ def _taper_week(ramp: _Ramp, w: int, week_start: dt.date) -> tuple[float, str, l
     k = w - (ramp.race_week - ramp.taper)
     target = _floor(ramp.level * (1 - config.taper_weekly_reduction * k))
     why = f"Taper week {k} of {ramp.taper} before your race: {_fmt(target)} {unit}"
-    if w == ramp.race_week and ramp.race_length and ramp.speed_ok:
+    if w == ramp.race_week and ramp.race_length:
         assert intake.running.goal_race is not None
         easy = _floor(target * config.race_week_easy_fraction)
         shortest = config.min_run_km / (MILES_TO_KM if unit == "mi" else 1)
         race_day = intake.running.goal_race.date
-        no_room = ramp.max_runs < 2 or not easy_days_before_race(race_day, week_start, intake.available_days)
-        if easy < shortest or no_room:
+        easy_days = min(ramp.max_runs - 1, easy_days_before_race(race_day, week_start, intake.available_days))
+        easy = min(easy, _floor(max(0, easy_days) * ramp.run_cap))
+        if easy < shortest or easy_days < 1:
             easy = 0.0
         target = _floor(ramp.race_length + easy)
         before = f" plus {_fmt(easy)} {unit} of easy running before it" if easy else ", with rest before it"
         why = f"Race week: your race ({_fmt(ramp.race_length)} {unit}){before}; taper week {k} of {ramp.taper}"
-    if not ramp.speed_ok:
-        why += "; racing is not advised until tightness after running has settled"
     return target, why, ["taper"]
 
 
@@ -264,22 +330,40 @@ def _week_target(
     ramp: _Ramp,
     slot: WeekSlot,
     week_start: dt.date,
+    w: int,
     target: float,
     why: str,
     cites: list[str],
-    walk_jog_sessions: int,
+    runs: int,
+    walk_run: str,
 ) -> RunningTarget:
     """The week as the plan shows it: its distance, runs, speed work and reason; the ramp moves on past it."""
-    speed = target > 0 and speed_allowed(slot, ramp.intake, ramp.state, week_start)
-    if target > 0 and not speed:
-        why += (
-            "; no speed work until tightness after running has settled"
-            if not ramp.speed_ok
-            else "; no speed work this week"
-        )
+    intake, config = ramp.intake, ramp.config
+    walk_run_return_week = "walk_run" in cites  # a return from no running: no speed work, and nothing to say
+    speed = (
+        target > 0
+        and not walk_run_return_week
+        and speed_allowed(slot, intake, ramp.state, week_start, week=w, config=config)
+    )
+    if target > 0 and not speed and not walk_run_return_week:
+        why += no_speed_why(intake, w, config, speed_ok=ramp.speed_ok)
         if not ramp.speed_ok:
             cites.append("speed")
-    runs = ramp.max_runs if target > 0 else walk_jog_sessions
+    if target > 0 and walk_run and "walk_run" not in cites:
+        why += walk_run_note(intake, walk_run, ramp.pain_limit)
+    if target > 0 and not ramp.noted:
+        ramp.noted = True
+        if "mornings" in intake.symptoms.worse_when and config.space_runs_when_mornings_worse:
+            why += "; as mornings are worst for you, runs are never on back-to-back days, so each has a morning after it to check"
+        if "long_runs" in intake.symptoms.worse_when:
+            why += "; as long runs bring on your ache, the long run is kept to about the length of your other runs"
+    race = intake.running.goal_race
+    if (
+        race is not None
+        and not race_advised(intake, ramp.state)
+        and week_start <= race.date < week_start + dt.timedelta(7)
+    ):
+        why += race_advice(intake)
     ramp.normal_weeks = ramp.normal_weeks + 1 if target > 0 and target >= ramp.level else 0
     ramp.previous = target
     return RunningTarget(
@@ -288,54 +372,24 @@ def _week_target(
         max_runs=runs,
         rest_days=7 - runs,
         speed_work_allowed=speed,
-        reason=why + _gate_note(slot),
+        reason=why + gate_note(slot),
         source="; ".join(SOURCES[c] for c in dict.fromkeys(cites)),
-        level=ramp.level if target > 0 else 0.0,
+        level=ramp.level if target > 0 and "walk_run" not in cites else target,
+        walk_run=walk_run,
     )
 
 
-def _holding_why(level: float, usual: float, novice: bool, intake: Intake) -> str:
-    if level >= usual:
+def _holding_why(ramp: _Ramp) -> str:
+    if ramp.level >= ramp.usual:
         return "your usual distance"
-    if novice:
-        return f"as you started running {intake.running.months_running} months ago, we do not build above it for now"
+    if ramp.level >= ramp.ceiling:
+        return _ceiling_note(ramp).removeprefix("; ") or "for now"
     return "for now"
 
 
-def _restart(usual: float, cap: float, config: RulesConfig, unit: str) -> tuple[float, str]:
-    target = _floor(min(usual * config.restart_fraction, cap, usual))
-    return target, (
-        f"Running restarts at {_fmt(target)} {unit}, about {config.restart_fraction:.0%} of your usual "
-        f"{_fmt(usual)} {unit}; it builds back as long as it stays comfortable"
-    )
-
-
-def _step_limit(level: float, levels: Sequence[float], config: RulesConfig) -> float:
+def _step_limit(level: float, levels: Sequence[float], step: float, config: RulesConfig) -> float:
     """The next new high: at most the weekly step, and within the two-week limit of the level two weeks ago."""
-    limit = level * (1 + config.weekly_distance_step)
+    limit = level * (1 + step)
     if len(levels) >= 2 and levels[-2] > 0:
         limit = min(limit, levels[-2] * (1 + config.two_week_distance_limit))
     return limit
-
-
-def speed_allowed(slot: WeekSlot, intake: Intake, state: PlanState, week_start: dt.date) -> bool:
-    """Speed work (and strides, racing) only in a stage that allows it, for a runner with symptoms only once
-    tightness after running has settled in the pain log (seed 004: "eliminate speed work completely … until
-    tightness after activity subsides"), and not while severe pain or a painful run holds it (speed_hold_until)."""
-    held = state.speed_hold_until is not None and week_start < dt.date.fromisoformat(state.speed_hold_until)
-    return (
-        slot.phase.speed_work
-        and slot.phase.running == "build"
-        and (not intake.symptoms.symptomatic or state.speed_work_cleared)
-        and not held
-    )
-
-
-def _gate_note(slot: WeekSlot) -> str:
-    if slot.held_for_clearance:
-        return ". You stay in this stage until a clinician has checked what you told us"
-    if slot.extension:
-        return f". Stage extended (extra week {slot.extension}): its checklist is not all yes yet"
-    if slot.gated_next:
-        return ". The next stage starts only when this stage's checklist is all yes"
-    return ""

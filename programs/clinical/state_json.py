@@ -73,6 +73,6 @@ def config_from_dict(data: Mapping[str, Any]) -> RulesConfig:
     """
     values = {name: data[name] for name in _CONFIG_FIELDS if name in data}
     for name, value in values.items():
-        if isinstance(value, list):  # JSON has no tuples: the pairs come back as lists
-            values[name] = tuple(tuple(pair) for pair in value)
+        if isinstance(value, list):  # JSON has no tuples: tuples (and pairs) come back as lists
+            values[name] = tuple(tuple(v) if isinstance(v, list) else v for v in value)
     return RulesConfig(**values)

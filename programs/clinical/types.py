@@ -172,6 +172,9 @@ class RunningTarget:
     # Not part of the JSON contract: the ramp level this week returns to after a dip (lighter week, taper, race
     # recovery); the weekly step and two-week limit apply to new levels only. Not stored; not compared.
     level: float = field(default=0.0, compare=False)
+    # Not part of the JSON contract: the week's runs are walk–run, with these intervals in plain words ("2 min running,
+    # 3 min walking"); empty for continuous runs. The run items' reasons carry it.
+    walk_run: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

@@ -99,23 +99,31 @@ def check_plan(intake: Intake, plan: Plan, state: PlanState, config: RulesConfig
         assert running.rest_days + running.max_runs == 7
         race = intake.running.goal_race
         race_week = race is not None and week.days[0].date <= race.date <= week.days[-1].date
-        assert race_week or running.target_distance <= usual + 1e-9, "the race week holds the race itself"
+        walk_run_return = usual == 0 and intake.goal == "return_to_running"  # §7.2 walk–run from no running
+        assert race_week or walk_run_return or running.target_distance <= usual + 1e-9, "the race week holds the race"
         if symptomatic:
             assert running.rest_days >= config.min_run_free_days
             if not state.speed_work_cleared:
                 assert not running.speed_work_allowed
-        if n == 0 and symptomatic and not race_week:
+        if n == 0 and symptomatic and not race_week and not walk_run_return:
             cap = config.symptomatic_weekly_cap_miles * (1 if intake.units == "mi" else MILES_TO_KM)
             assert running.target_distance <= cap + 1e-9
             s = intake.symptoms
             if s.onset == "sudden":
                 assert running.target_distance <= usual * config.restart_fraction + 1e-9
-            elif s.pain_running > config.mild_running_pain or max(s.pain_at_rest, s.pain_walking) > 0:
+            elif s.pain_running > config.mild_running_pain:
+                assert running.target_distance <= usual * config.symptomatic_start_fraction + 1e-9
+            elif max(s.pain_at_rest, s.pain_walking) > 0 and not (
+                s.location == "sit_bone" or "sitting" in s.worse_when
+            ):
+                # pain at the sit bone or with sitting and running that hardly hurts keeps its running (§16.3, Goom)
                 assert running.target_distance <= usual * config.symptomatic_start_fraction + 1e-9
         assert race_week or running.target_distance <= running.level + 1e-9, "a week never runs above its level"
         levels = [w.running.level for w in plan.weeks[:n] if w.running.level > 0]
-        if not levels and n > 0 and running.level > 0:  # documented exception: restarting from zero
+        if not levels and n > 0 and running.level > 0 and not walk_run_return:  # documented: restarting from zero
             assert running.level <= usual * config.restart_fraction + 1e-9
+        elif "four weeks" in running.source or walk_run_return:  # documented: the §7.2 return steps
+            assert running.level <= usual + 1e-9 or walk_run_return
         elif levels and running.level > levels[-1] + 1e-9:  # the limits apply to new levels, not returns after a dip
             assert running.level <= levels[-1] * (1 + config.weekly_distance_step) + 1e-9
             if len(levels) >= 2:
