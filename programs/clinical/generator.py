@@ -30,7 +30,8 @@ from programs.clinical.pathways import (
 from programs.clinical.placement import Entry, PlanBuilder, day_sessions, exercise_fits, place_phase
 from programs.clinical.rules import default_pain_limits
 from programs.clinical.run_days import gate_run_through, place_runs
-from programs.clinical.running_load import race_advised, running_targets, speed_allowed
+from programs.clinical.running_gates import race_block
+from programs.clinical.running_load import running_targets, speed_allowed
 from programs.clinical.screening import NO_RUNNING_TAG, no_running_target, screen_for_plan, without_running
 from programs.clinical.types import (
     INITIAL_STATE,
@@ -152,7 +153,7 @@ def generate_plan(
         config=config,
         pain_limit=limits.during,
         return_weeks=_return_weeks(targets, intake),
-        race_advised=not no_running and race_advised(intake, state),
+        race_advised=not no_running and race_block(intake, state, slots, start, config) is None,
     )
     for offset, entries in days.items():
         days[offset] = [gate_run_through(entry, targets[offset // 7], config) for entry in entries]

@@ -7,6 +7,7 @@ answers allow it; a goal race is planned only when racing is advised; weeks with
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from programs.clinical.config import RulesConfig
 from programs.clinical.pathways import WeekSlot
@@ -14,18 +15,37 @@ from programs.clinical.running_start import walk_run_return
 from programs.clinical.types import Intake, PlanState
 
 
-def race_advised(intake: Intake, state: PlanState) -> bool:
-    """The goal race is planned only when racing is advised: not while tightness after running lasts, for a runner
-    with symptoms (seed 004), nor during a walk–run return from no running. Otherwise the plan says so plainly
-    (`race_advice`) and neither tapers nor recovers for it."""
-    return not walk_run_return(intake) and (not intake.symptoms.symptomatic or state.speed_work_cleared)
+def race_block(
+    intake: Intake, state: PlanState, slots: Sequence[WeekSlot], start: dt.date, config: RulesConfig
+) -> str | None:
+    """Why the goal race is left out of the plan, in plain words ("until …"), or None when racing is advised.
+
+    Racing is flat-out running, so it is planned only where speed work could be: not while tightness after running
+    lasts for a runner with symptoms (seed 004), not during a walk–run return from no running, not in a stage that
+    allows no fast running, and after a strain not before the running is back to the usual week (§7.2 return steps;
+    Aspetar: full pace only at the last stage). Otherwise the plan says so plainly and neither tapers nor recovers."""
+    race = intake.running.goal_race
+    if walk_run_return(intake):
+        return "your walk–run return is done"
+    if intake.symptoms.symptomatic and not state.speed_work_cleared:
+        return "tightness after running has settled"
+    week = (race.date - start).days // 7 if race is not None else -1
+    if not 0 <= week < len(slots):
+        return None
+    phase = slots[week].phase
+    if not (phase.speed_work and phase.running == "build"):
+        return "your plan has reached a stage that allows fast running"
+    if intake.symptoms.onset == "sudden":
+        first_run = next((w for w, slot in enumerate(slots) if slot.phase.running == "build"), len(slots))
+        if week < first_run + len(config.return_steps) + 1:
+            return "your running is back to your usual week after the strain"
+    return None
 
 
-def race_advice(intake: Intake) -> str:
+def race_advice(intake: Intake, until: str) -> str:
     """Why the goal race is left out, in plain words."""
     race = intake.running.goal_race
     assert race is not None
-    until = "your walk–run return is done" if walk_run_return(intake) else "tightness after running has settled"
     return f". Your race on {race.date.day} {race.date:%B} is not in this plan: we advise against racing until {until}"
 
 

@@ -25,7 +25,7 @@ from programs.clinical.running_gates import (
     no_build_week,
     no_speed_why,
     race_advice,
-    race_advised,
+    race_block,
     speed_allowed,
     walk_run_note,
 )
@@ -64,6 +64,7 @@ class _Ramp:
     ceiling: float  # what the ramp builds up to: the usual week within the runner's days, runs and experience
     race_length: float | None
     race_week: int | None
+    race_left_out: str | None  # why the goal race is not planned ("until …"), or None
     taper: int
     held: range
     load_hold: dt.date | None
@@ -96,7 +97,7 @@ def running_targets(
 ) -> tuple[RunningTarget, ...]:
     """One RunningTarget per week. `walk_jog_sessions[w]` counts week w's walk–jog sessions (acute strain stage 2);
     `pain_limit` is the plan's limit during exercise (PainLimits.during)."""
-    ramp = _ramp_for(intake, start=start, config=config, state=state, pain_limit=pain_limit)
+    ramp = _ramp_for(intake, slots, start=start, config=config, state=state, pain_limit=pain_limit)
     out: list[RunningTarget] = []
     for w, slot in enumerate(slots):
         week_start = start + dt.timedelta(weeks=w)
@@ -119,12 +120,21 @@ def running_targets(
     return tuple(out)
 
 
-def _ramp_for(intake: Intake, *, start: dt.date, config: RulesConfig, state: PlanState, pain_limit: int) -> _Ramp:
+def _ramp_for(
+    intake: Intake,
+    slots: Sequence[WeekSlot],
+    *,
+    start: dt.date,
+    config: RulesConfig,
+    state: PlanState,
+    pain_limit: int,
+) -> _Ramp:
     unit = intake.units
     symptomatic = intake.symptoms.symptomatic
     cap = config.symptomatic_weekly_cap_miles * (1 if unit == "mi" else MILES_TO_KM)
     free_days = config.min_run_free_days if symptomatic else config.min_run_free_days_healthy
-    advised = race_advised(intake, state)
+    left_out = race_block(intake, state, slots, start, config)
+    advised = left_out is None
     race = intake.running.goal_race
     race_week = (race.date - start).days // 7 if race is not None and race.date >= start and advised else None
     usual = _floor(intake.running.weekly_distance)
@@ -148,6 +158,7 @@ def _ramp_for(intake: Intake, *, start: dt.date, config: RulesConfig, state: Pla
         ceiling=ceiling,
         race_length=race_distance(race if advised else None, unit, config),
         race_week=race_week,
+        race_left_out=left_out,
         taper=config.taper_weeks_for(race.distance) if race_week is not None and race is not None else 0,
         held=hold_weeks(state, start),
         load_hold=dt.date.fromisoformat(state.load_hold_since) if state.load_hold_since else None,
@@ -358,12 +369,8 @@ def _week_target(
         if "long_runs" in intake.symptoms.worse_when:
             why += "; as long runs bring on your ache, the long run is kept to about the length of your other runs"
     race = intake.running.goal_race
-    if (
-        race is not None
-        and not race_advised(intake, ramp.state)
-        and week_start <= race.date < week_start + dt.timedelta(7)
-    ):
-        why += race_advice(intake)
+    if race is not None and ramp.race_left_out is not None and week_start <= race.date < week_start + dt.timedelta(7):
+        why += race_advice(intake, ramp.race_left_out)
     ramp.normal_weeks = ramp.normal_weeks + 1 if target > 0 and target >= ramp.level else 0
     ramp.previous = target
     return RunningTarget(

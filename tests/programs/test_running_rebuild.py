@@ -147,6 +147,28 @@ def test_a_race_the_plan_advises_against_gets_no_taper_and_no_recovery_wording()
     assert "Your race on 1 February is not in this plan: we advise against racing" in reasons[3]
 
 
+def test_no_race_while_running_comes_back_after_a_strain_or_in_a_stage_without_fast_running() -> None:
+    cleared = PlanState(speed_work_cleared=True)
+    strain = symptomatic(make_intake(weekly_distance=30), onset="sudden", days_since_onset=21, pain_running=1)
+    for weeks_ahead in (1, 3):  # running comes back over weeks 1-4; the stage allowing fast running starts in week 4
+        race = GoalRace(START + dt.timedelta(weeks=weeks_ahead, days=6), "10k")
+        plan = plan_for(
+            dataclasses.replace(strain, running=dataclasses.replace(strain.running, goal_race=race)), state=cleared
+        )
+        assert not any(runs_of(plan, n, ("race",)) for n in range(len(plan.weeks))), weeks_ahead
+        assert "we advise against racing until" in plan.weeks[weeks_ahead].running.reason
+        assert not [w for w in plan.weeks if "Taper" in w.running.reason or "after your race" in w.running.reason]
+    race = GoalRace(START + dt.timedelta(weeks=5, days=6), "10k")
+    plan = plan_for(
+        dataclasses.replace(strain, running=dataclasses.replace(strain.running, goal_race=race)), state=cleared
+    )
+    assert runs_of(plan, 5, ("race",)), "back to the usual week in the last stage: the race is planned"
+    ache = symptomatic(make_intake(weekly_distance=30, goal_race=GoalRace(START + dt.timedelta(days=13), "10k")))
+    plan = plan_for(ache, state=cleared)
+    assert plan.weeks[1].phase == "settle" and not any(runs_of(plan, 1, ("race",)))
+    assert "a stage that allows fast running" in plan.weeks[1].running.reason
+
+
 def test_after_a_race_the_running_comes_back_over_two_weeks_or_more() -> None:
     race = GoalRace(START + dt.timedelta(weeks=5, days=6), "marathon")
     plan = plan_for(make_intake(weekly_distance=50, runs_per_week=5, goal_race=race))
