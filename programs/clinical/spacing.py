@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import itertools
 from collections.abc import Callable, MutableMapping
 
@@ -39,10 +40,10 @@ class _Spacing:
 
     race: int | None  # the race's plan day
     long_runs: frozenset[int]
+    before_long_runs: frozenset[int]  # the long runs' days and the days just before them
     lengthening: frozenset[str]  # eccentric and loaded lengthening exercises: off the race and the days around it
     nordic_type: frozenset[str]  # off the long run's day and the day before
     race_clear_days: int
-    long_run_clear_days: int
     long_run_rule: bool
 
     def blocked(self, entry: Entry, day: int) -> str | None:
@@ -52,8 +53,7 @@ class _Spacing:
                 return RACE_WHY
             if slug in self.lengthening and abs(day - self.race) <= self.race_clear_days:
                 return RACE_WHY
-        rule = self.long_run_rule and slug in self.nordic_type
-        near = rule and any(0 <= long - day < self.long_run_clear_days for long in self.long_runs)
+        near = self.long_run_rule and day in self.before_long_runs and slug in self.nordic_type
         return LONG_RUN_WHY if near else None
 
 
@@ -73,16 +73,20 @@ def space_hamstring_work(
 ) -> None:
     """Apply the taper hold, then move or leave out what falls too near the race or a long run (in place)."""
     race = _race_day(days, start=start, weeks=weeks, intake=intake, config=config)
+    long_runs = frozenset(d for d, entries in days.items() if any(e[1].exercise == "long_run" for e in entries))
+    long_run_rule = len(intake.available_days) >= config.long_run_spacing_min_days
+    if race is None and not (long_runs and long_run_rule):
+        return
     if race is not None and intake.running.goal_race is not None:
         _hold_in_taper(days, race, config.taper_weeks_for(intake.running.goal_race.distance), config)
     spacing = _Spacing(
         race=race,
-        long_runs=frozenset(d for d, entries in days.items() if any(e[1].exercise == "long_run" for e in entries)),
+        long_runs=long_runs,
+        before_long_runs=frozenset(long - k for long in long_runs for k in range(config.long_run_clear_days)),
         lengthening=lengthening_exercises(catalogue),
         nordic_type=frozenset(config.nordic_type_exercises),
         race_clear_days=config.race_clear_days,
-        long_run_clear_days=config.long_run_clear_days,
-        long_run_rule=len(intake.available_days) >= config.long_run_spacing_min_days,
+        long_run_rule=long_run_rule,
     )
     available = frozenset(WEEKDAYS.index(d) for d in intake.available_days)
 
@@ -213,12 +217,18 @@ class _Week:
         spaced = not any(b - a == 1 for a, b in itertools.pairwise(sorted({*original, *outside})))
         template = occurrences[0][1]
         allowed = [d for d in self.span if self.is_available(d) and spacing.blocked(template, d) is None]
-        chosen = _best_days(original, allowed, outside if spaced else None)
+        base = self.span.start  # the choice depends only on the days' places in the week: worked out once per pattern
+        relative = _best_days(
+            tuple(d - base for d in original),
+            tuple(d - base for d in allowed),
+            frozenset(d - base for d in outside) if spaced else None,
+        )
+        chosen = [base + d for d in relative]
         for d, entry in occurrences:
             days[d].remove(entry)
         for (d, entry), target in zip(occurrences, chosen, strict=False):
             if target != d:
-                note = f"; moved here from {short_date(self.start + dt.timedelta(days=d))} so {why}"
+                note = f"; moved here from {_day_name(self.start + dt.timedelta(days=d))} so {why}"
                 entry = (entry[0], dataclasses.replace(entry[1], reason=entry[1].reason + note), *entry[2:])
             days.setdefault(target, []).append(entry)
         dropped = occurrences[len(chosen) :]
@@ -226,7 +236,13 @@ class _Week:
         return [(free[min(i, len(free) - 1)], blocked.get(d, why)) for i, (d, _) in enumerate(dropped)]
 
 
-def _best_days(original: list[int], allowed: list[int], outside: set[int] | None) -> list[int]:
+@functools.lru_cache(maxsize=512)
+def _day_name(date: dt.date) -> str:
+    return short_date(date)
+
+
+@functools.lru_cache(maxsize=4096)
+def _best_days(original: tuple[int, ...], allowed: tuple[int, ...], outside: frozenset[int] | None) -> tuple[int, ...]:
     """As many days as there were (or fewer when no set fits), none consecutive when `outside` is given (the
     exercise's days just outside the week then count too): the set keeping most of the original days, then the one
     moving them least, later before earlier."""
@@ -245,8 +261,8 @@ def _best_days(original: list[int], allowed: list[int], outside: set[int] | None
                     [-d for d in c],
                 ),
             )
-            return list(best)
-    return []
+            return best
+    return ()
 
 
 def _note_left_out(days: Days, day: int, names: list[tuple[str, str]], spacing: _Spacing) -> None:
