@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from programs.clinical.config import RulesConfig
+from programs.clinical.dosing import estimated_minutes
 from programs.clinical.generator import generate_plan
 from programs.clinical.spacing import lengthening_exercises
 from programs.clinical.types import GoalRace, Intake, Plan, PlanState
@@ -80,3 +81,30 @@ def test_moving_never_puts_a_nordic_on_consecutive_days_or_on_a_day_the_runner_d
         dates = sorted(_dates(plan, frozenset({slug})))
         assert all((b - a).days >= 2 for a, b in itertools.pairwise(dates)), slug
         assert all(d.strftime("%a").lower() in intake.available_days for d in dates)
+
+
+@settings(max_examples=100, deadline=None)
+@given(intake=racing_intakes(), state=plan_states(), weeks=st.integers(min_value=1, max_value=12))
+def test_the_nordic_build_does_not_rise_in_the_taper(intake: Intake, state: PlanState, weeks: int) -> None:
+    plan = _plan(intake, state, weeks)
+    races = _dates(plan, frozenset({"race"}))
+    if not races or intake.running.goal_race is None:
+        return
+    race_week = (races[0] - START).days // 7
+    first_taper = START + dt.timedelta(weeks=race_week - CONFIG.taper_weeks_for(intake.running.goal_race.distance) + 1)
+    race_week_end = START + dt.timedelta(weeks=race_week + 1)
+    for slug in NORDIC_TYPE:
+        found = [
+            (day.date, item)
+            for week in plan.weeks
+            for day in week.days
+            for session in day.sessions
+            for item in session.items
+            if item.exercise == slug
+        ]
+        before = [item for date, item in found if date < first_taper]
+        taper = [item for date, item in found if first_taper <= date < race_week_end]
+        if not taper:
+            continue
+        ceiling = estimated_minutes((before[-1] if before else taper[0]).dose, CONFIG)
+        assert all(estimated_minutes(item.dose, CONFIG) <= ceiling for item in taper), slug
