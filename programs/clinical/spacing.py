@@ -206,7 +206,7 @@ class _Week:
 
     def replace(self, days: Days, slug: str, spacing: _Spacing) -> list[tuple[int, str]]:
         """Put this week's occurrences of `slug` on the allowed days nearest their own, never on consecutive days
-        when their schedule kept them apart; returns (day, why) of those left out, for the notes."""
+        when their schedule kept them apart; returns (own day, why) of those left out, for the notes."""
         occurrences = [(d, e) for d in self.span for e in days.get(d, ()) if e[1].exercise == slug]
         blocked = {d: why for d, e in occurrences if (why := spacing.blocked(e, d)) is not None}
         why = next(iter(blocked.values()))
@@ -226,14 +226,29 @@ class _Week:
         chosen = [base + d for d in relative]
         for d, entry in occurrences:
             days[d].remove(entry)
-        for (d, entry), target in zip(occurrences, chosen, strict=False):
+        placed, dropped = _assign(occurrences, chosen)
+        for (d, entry), target in placed:
             if target != d:
-                note = f"; moved here from {_day_name(self.start + dt.timedelta(days=d))} so {why}"
+                note = f"; moved here from {_day_name(self.start + dt.timedelta(days=d))} so {blocked.get(d, why)}"
                 entry = (entry[0], dataclasses.replace(entry[1], reason=entry[1].reason + note), *entry[2:])
             days.setdefault(target, []).append(entry)
-        dropped = occurrences[len(chosen) :]
-        free = [d for d in blocked if d not in chosen] or original
-        return [(free[min(i, len(free) - 1)], blocked.get(d, why)) for i, (d, _) in enumerate(dropped)]
+        return [(d, blocked.get(d, why)) for d, _ in dropped]
+
+
+Occurrence = tuple[int, Entry]
+
+
+def _assign(occurrences: list[Occurrence], chosen: list[int]) -> tuple[list[tuple[Occurrence, int]], list[Occurrence]]:
+    """Which occurrence goes on which chosen day, and which are left out. The same dose on every day: each keeps its
+    own day when it can, the others take the days left in order. A dose that steps up session by session keeps its
+    order instead, so the week never steps down."""
+    if len({entry[1].dose for _, entry in occurrences}) > 1:
+        return list(zip(occurrences, chosen, strict=False)), occurrences[len(chosen) :]
+    staying = [o for o in occurrences if o[0] in chosen]
+    moving = [o for o in occurrences if o[0] not in chosen]
+    free = [d for d in chosen if d not in {o[0] for o in staying}]
+    placed = [(o, o[0]) for o in staying] + list(zip(moving, free, strict=False))
+    return placed, moving[len(free) :]
 
 
 @functools.lru_cache(maxsize=512)
