@@ -128,6 +128,26 @@ class RulesConfig:
     """Worse in the mornings: runs never on consecutive days, so every run is followed by a morning to check
     (Silbernagel 2007, §5.1: pain must settle by the next morning; the spacing is a house choice)."""
 
+    # ---- sessions around the race and the long runs (docs/clinical-sources.md §16.4)
+    nordic_type_exercises: tuple[str, ...] = (
+        "nordic_curl",
+        "nordic_curl_band_assisted",
+        "slider_curl",
+        "towel_slider_curl",
+    )
+    """The Nordic-type work kept off the long run and not built up in a taper: heavy lowering of the bent knee, which
+    leaves the hamstrings sore for 24-48 h (the Nordic's own cue in the catalogue; Petersen 2011 reported soreness in
+    the first weeks). The slider curls are the same lowering with the feet sliding away (house choice)."""
+    race_clear_days: int = 2
+    """No eccentric or loaded lengthening hamstring work on race day or within 2 days either side, and no strength
+    session at all on race day: soreness lasts 24-48 h (house choice, conservative; no source gives a number)."""
+    long_run_clear_days: int = 2
+    """Nordic-type work at least 2 days (about 48 h) before a long run and not on its day (so never after it on the
+    same day): soreness lasts 24-48 h (house choice, conservative; the Nordic's own cue)."""
+    long_run_spacing_min_days: int = 3
+    """With fewer available days than this the long-run rule is waived: with two days, strength and running must share
+    them (house choice)."""
+
     # ---- the pain rules (docs/clinical-sources.md §5)
     severe_pain_factor: int = 2
     severe_pain_floor: int = 7

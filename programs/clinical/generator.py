@@ -33,6 +33,7 @@ from programs.clinical.run_days import gate_run_through, place_runs
 from programs.clinical.running_gates import race_block
 from programs.clinical.running_load import running_targets, speed_allowed
 from programs.clinical.screening import NO_RUNNING_TAG, no_running_target, screen_for_plan, without_running
+from programs.clinical.spacing import space_hamstring_work
 from programs.clinical.types import (
     INITIAL_STATE,
     Day,
@@ -161,6 +162,7 @@ def generate_plan(
         offset = (date - start).days
         if 0 <= offset < 7 * len(slots):
             days[offset].extend((0, item, 0.0, "run", False) for item in run_items)
+    space_hamstring_work(days, start=start, weeks=len(slots), intake=intake, catalogue=catalogue, config=config)
     out_weeks = []
     for w, slot in enumerate(slots):
         week_days = tuple(

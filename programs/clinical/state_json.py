@@ -56,7 +56,8 @@ def pain_limits_from_dict(data: Mapping[str, Any] | None) -> PainLimits | None:
 
 
 def config_to_dict(config: RulesConfig) -> dict[str, Any]:
-    """The rules config as JSON values (the pairs of `race_distances_km` and `taper_weeks` as lists)."""
+    """The rules config as JSON values (the pairs of `race_distances_km` and `taper_weeks`, and lists of names such as
+    `nordic_type_exercises`, as lists)."""
     return {name: _json_value(getattr(config, name)) for name in _CONFIG_FIELDS}
 
 
@@ -73,6 +74,6 @@ def config_from_dict(data: Mapping[str, Any]) -> RulesConfig:
     """
     values = {name: data[name] for name in _CONFIG_FIELDS if name in data}
     for name, value in values.items():
-        if isinstance(value, list):  # JSON has no tuples: tuples (and pairs) come back as lists
+        if isinstance(value, list):  # JSON has no tuples: pairs and lists of names come back as lists
             values[name] = tuple(tuple(v) if isinstance(v, list) else v for v in value)
     return RulesConfig(**values)

@@ -1,5 +1,8 @@
 """The warm-up that opens every strength session, so a Nordic is never first (docs/clinical-sources.md §16). Pure.
 
+The drills carry the same contraindication tags as leg swings, so a stage or an open advisory that rules out leg swings
+rules them all out and the warm-up is the easy minutes alone (docs/clinical-sources.md §16.4).
+
 The generator chooses it per stage; a session stores only its exercises' slugs ("cycling_clip_in,leg_swings") and the
 read model rebuilds the same items from the plan's catalogue, so the words live here once.
 """

@@ -43,7 +43,7 @@ def _run(*args: str) -> str:
 
 
 def test_the_shipped_file_loads_with_a_one_line_summary() -> None:
-    assert _run() == "catalogue v1: 0 created, 0 updated, 41 unchanged, 0 deleted, 0 deactivated"
+    assert _run() == "catalogue v1: 0 created, 0 updated, 42 unchanged, 0 deleted, 0 deactivated"
 
 
 def test_a_changed_file_reports_the_update(
@@ -51,7 +51,7 @@ def test_a_changed_file_reports_the_update(
 ) -> None:
     row(raw_catalogue, "cycling_clip_in")["default_dose"] = {"minutes": 10}
     path = write_catalogue(raw_catalogue)
-    assert _run("--file", str(path)) == "catalogue v1: 0 created, 1 updated, 40 unchanged, 0 deleted, 0 deactivated"
+    assert _run("--file", str(path)) == "catalogue v1: 0 created, 1 updated, 41 unchanged, 0 deleted, 0 deactivated"
 
 
 @pytest.mark.parametrize(
@@ -121,7 +121,7 @@ def test_the_command_line_prints_the_summary_on_success(
 ) -> None:
     manage("load_catalogue")
     assert (
-        capsys.readouterr().out.strip() == "catalogue v1: 0 created, 0 updated, 41 unchanged, 0 deleted, 0 deactivated"
+        capsys.readouterr().out.strip() == "catalogue v1: 0 created, 0 updated, 42 unchanged, 0 deleted, 0 deactivated"
     )
 
 

@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_data_migration_loads_39_exercises_and_the_13_equipment_items() -> None:
-    assert Exercise.objects.count() == 41
-    assert Exercise.objects.active().count() == 41
+    assert Exercise.objects.count() == 42
+    assert Exercise.objects.active().count() == 42
     assert Equipment.objects.count() == 13
     assert set(Equipment.objects.values_list("slug", flat=True)) == set(EQUIPMENT_SLUGS)
     assert {e.slug: e.name for e in Equipment.objects.all()} == EQUIPMENT_NAMES

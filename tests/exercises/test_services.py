@@ -49,7 +49,7 @@ def test_loading_the_shipped_catalogue_again_writes_nothing(
     assert report.unchanged == tuple(e.slug for e in catalogue.exercises)
     assert (report.created, report.updated, report.deleted, report.deactivated) == ((), (), (), ())
     assert not report.changed
-    assert report.summary() == "catalogue v1: 0 created, 0 updated, 41 unchanged, 0 deleted, 0 deactivated"
+    assert report.summary() == "catalogue v1: 0 created, 0 updated, 42 unchanged, 0 deleted, 0 deactivated"
     assert db_snapshot() == before
 
 
@@ -67,7 +67,7 @@ def test_loading_into_an_empty_table_creates_every_row_and_a_second_load_is_a_no
     with capture_writes() as writes:
         again = catalogue_load(catalogue=catalogue)
     assert writes == []
-    assert len(again.unchanged) == 41 and not again.changed
+    assert len(again.unchanged) == 42 and not again.changed
 
 
 def test_a_changed_dose_updates_that_row_only(catalogue: Catalogue) -> None:
@@ -75,7 +75,7 @@ def test_a_changed_dose_updates_that_row_only(catalogue: Catalogue) -> None:
     with capture_writes() as writes:
         report = catalogue_load(catalogue=edited)
     assert report.updated == ("nordic_curl",)
-    assert len(report.unchanged) == 40
+    assert len(report.unchanged) == 41
     assert len(writes) == 2 and writes[0].lstrip().upper().startswith("UPDATE")
     assert "exercises_catalogueversion" in writes[1], "each different content loaded is recorded as a new version"
     nordic = Exercise.objects.get(slug="nordic_curl")
@@ -103,7 +103,7 @@ def test_a_removed_exercise_nothing_uses_is_deleted(catalogue: Catalogue) -> Non
     assert report.deleted == ("prone_leg_extension",)
     assert report.deactivated == ()
     assert not Exercise.objects.filter(slug="prone_leg_extension").exists()
-    assert Exercise.objects.count() == 40
+    assert Exercise.objects.count() == 41
 
 
 def test_a_reactivated_exercise_comes_back_active(catalogue: Catalogue) -> None:

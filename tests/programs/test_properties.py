@@ -342,6 +342,12 @@ EARLY_TAGS = frozenset({"acute_strain_early", "proximal_tendinopathy_early", "le
 NORDIC_TYPE = frozenset({"nordic_curl", "nordic_curl_band_assisted", "slider_curl", "towel_slider_curl"})
 
 
+def near_a_race(plan: Plan, week: Week) -> bool:
+    races = [d.date for w in plan.weeks for d in w.days for s in d.sessions for i in s.items if i.exercise == "race"]
+    reach = dt.timedelta(days=CONFIG.race_clear_days)
+    return any(race - reach <= day.date <= race + reach for race in races for day in week.days)
+
+
 def lengthening(slug: str) -> bool:
     spec = catalogue()[slug]
     return spec.category == "eccentric" or "lengthening_load" in spec.contraindications
@@ -360,6 +366,8 @@ def test_every_stage_past_protection_has_eccentric_or_lengthening_work(
     for week in plan.weeks:
         if pathway.phase(week.phase).forbidden_tags & EARLY_TAGS or intake.minutes_per_session < 15:
             continue  # under 15 minutes the warm-up leaves room for one light exercise; the reason says what is left out
+        if near_a_race(plan, week):
+            continue  # no lengthening work within two days of a race (§16.4): a race week may have no day left for it
         done = {item.exercise for day in week.days for session in day.sessions for item in session.items}
         assert any(lengthening(slug) for slug in done), (plan.pathway, week.phase, sorted(done))
         wants_nordics = injured or intake.goal == "prevention"
