@@ -29,6 +29,7 @@ from programs.clinical.pathways import (
 )
 from programs.clinical.placement import Entry, PlanBuilder, day_sessions, exercise_fits, place_phase
 from programs.clinical.rules import default_pain_limits
+from programs.clinical.run_cuts import cut_targets, pause_runs, walk_minutes
 from programs.clinical.run_days import place_runs
 from programs.clinical.running_load import running_targets, speed_allowed
 from programs.clinical.screening import screen_red_flags, with_advice
@@ -135,6 +136,7 @@ def generate_plan(
         first = last + 1
     targets = running_targets(intake, slots, start=start, config=config, state=state, walk_jog_sessions=walk_jog)
     targets = cap_running(targets, edits)
+    targets = cut_targets(targets, start=start, state=state, config=config)
     runs = place_runs(
         targets,
         start=start,
@@ -144,10 +146,15 @@ def generate_plan(
         return_weeks=_return_weeks(targets, intake),
         race_advised=not intake.symptoms.symptomatic or state.speed_work_cleared,
     )
+    runs, walks = pause_runs(runs, state=state, config=config)
     for date, run_items in runs.items():
         offset = (date - start).days
         if 0 <= offset < 7 * len(slots):
             days[offset].extend((0, item, 0.0, "run", False) for item in run_items)
+    for date, walk in walks.items():
+        offset = (date - start).days
+        if 0 <= offset < 7 * len(slots):
+            days[offset].append((0, walk, walk_minutes(walk), "cross_training", True))
     out_weeks = []
     for w, slot in enumerate(slots):
         week_days = tuple(
