@@ -75,18 +75,24 @@ def cut_targets(
     targets: Sequence[RunningTarget], *, start: dt.date, state: PlanState, config: RulesConfig
 ) -> tuple[RunningTarget, ...]:
     """The week of `state.running_cut_from` at most `running_cut_to`; each later running week at most the weekly
-    step above the one before it, until the plan's own targets are lower."""
+    step above the one before it, and only where the plan's own running makes a new high (a held week stays held),
+    until the plan's own targets are lower."""
     cut_from, cut_to = iso_date(state.running_cut_from), state.running_cut_to
     if cut_from is None or cut_to is None:
         return tuple(targets)
     first = (cut_from - start).days // 7
     out = list(targets)
     cap: float | None = None
+    highest = 0.0  # the plan's own highest week so far: the cut builds only when the plan makes a new high
     for w in range(max(first, 0), len(out)):
         target = out[w]
         if target.target_distance <= 0:
             continue
-        cap = cut_to if cap is None else _floor(cap * (1 + config.weekly_distance_step))
+        if cap is None:
+            cap = cut_to
+        elif target.target_distance > highest:
+            cap = _floor(cap * (1 + config.weekly_distance_step))
+        highest = max(highest, target.target_distance)
         if target.target_distance <= cap:
             continue
         unit = target.unit

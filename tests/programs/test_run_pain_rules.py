@@ -169,3 +169,36 @@ def test_the_severe_threshold_is_the_exercise_one() -> None:
     assert state.run_pause_from is not None
     _, state, _, _ = severe_run(dataclasses.replace(OVERUSE), 6)
     assert state.run_pause_from is None
+
+
+def test_after_one_missed_week_mondays_nordic_is_at_most_one_step_above_the_last_one_done() -> None:
+    intake = make_intake()
+    plan = plan_of(intake)
+    done = [(d.date, i) for d in plan.weeks[0].days for s in d.sessions for i in s.items if i.slot == "nordic_curl"]
+    assert done
+    entries = [
+        Entry(n, date, "exercise", {"exercise": item.exercise, "completed": True, "pain_during": 1, "pain_after": 1})
+        for n, (date, item) in enumerate(done)
+    ]
+    monday = START + dt.timedelta(weeks=2)
+    replayed, _ = replay(
+        intake,
+        start=START,
+        weeks=8,
+        entries=entries,
+        today=monday,
+        catalogue=catalogue(),
+        pathways=pathways(),
+        config=DEFAULT_CONFIG,
+    )
+    last_done = done[-1][1].step
+    coming = [
+        i.step
+        for w in replayed.weeks
+        for d in w.days
+        if d.date >= monday
+        for s in d.sessions
+        for i in s.items
+        if i.slot == "nordic_curl"
+    ]
+    assert coming and coming[0] <= last_done + 1 and len(set(coming[:3])) == 1, (last_done, coming[:3])
