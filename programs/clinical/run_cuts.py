@@ -94,6 +94,8 @@ def cut_targets(
             cap = _floor(cap * (1 + config.weekly_distance_step))
         highest = max(highest, target.target_distance)
         if target.target_distance <= cap:
+            if target.level > cap:  # a lighter week under the cut: the level it returns to is the cut's
+                out[w] = dataclasses.replace(target, level=cap)
             continue
         unit = target.unit
         why = (

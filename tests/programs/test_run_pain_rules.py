@@ -10,7 +10,7 @@ from typing import Any
 
 from programs.clinical.generator import generate_plan
 from programs.clinical.replay import Entry, replay
-from programs.clinical.rules import DEFAULT_CONFIG
+from programs.clinical.rules import DEFAULT_CONFIG, evaluate
 from programs.clinical.rules_types import Decision
 from programs.clinical.types import INITIAL_STATE, DayLog, ExerciseLog, Plan, PlanState
 from tests.programs.strategies import START, catalogue, evaluate_plan, make_intake, pathways, symptomatic
@@ -202,3 +202,66 @@ def test_after_one_missed_week_mondays_nordic_is_at_most_one_step_above_the_last
         if i.slot == "nordic_curl"
     ]
     assert coming and coming[0] <= last_done + 1 and len(set(coming[:3])) == 1, (last_done, coming[:3])
+
+
+def test_a_red_flag_added_to_a_day_already_read_is_screened() -> None:
+    """The morning check after the day's run was logged: the same day, changed after the rules read it."""
+    plan = plan_of(OVERUSE)
+    day = run_days(plan)[0]
+    ran = DayLog(day, ran_distance=5.0, run_pain=1)
+    state, _ = evaluate_plan(plan, INITIAL_STATE, days=[ran], as_of=day)
+    assert state.days_reviewed_through == day.isoformat()
+    flagged = dataclasses.replace(ran, next_morning_pain=1, red_flags=frozenset({"saddle_numbness"}))
+    state, decisions = evaluate_plan(plan_of(OVERUSE, state), state, days=[flagged], as_of=day)
+    assert actions(decisions, "red_flag") and "saddle_numbness" in state.reported_flags
+    assert plan_of(OVERUSE, state).status == "needs_clinician"
+
+
+def test_a_morning_added_to_a_day_already_read_is_read() -> None:
+    plan = plan_of(OVERUSE)
+    day = run_days(plan)[0]
+    ran = DayLog(day, ran_distance=5.0, run_pain=1)
+    state, _ = evaluate_plan(plan, INITIAL_STATE, days=[ran], as_of=day)
+    later = dataclasses.replace(ran, next_morning_pain=6)
+    state, decisions = evaluate_plan(plan_of(OVERUSE, state), state, days=[later], as_of=day)
+    assert actions(decisions, "load_hold") and state.load_hold_since == day.isoformat()
+    again, decisions = evaluate_plan(plan_of(OVERUSE, state), state, days=[later], as_of=day)
+    assert again == state and not decisions, "read once"
+
+
+def test_only_answering_the_red_flag_questions_ends_the_recheck() -> None:
+    plan = plan_of(OVERUSE)
+    day = run_days(plan)[0]
+    pending = dataclasses.replace(INITIAL_STATE, recheck_red_flags=True)
+    state, _ = evaluate_plan(plan, pending, days=[DayLog(day, ran_distance=5.0, run_pain=1)], as_of=day)
+    assert state.recheck_red_flags, "a run is not an answer"
+    pathway = pathways()[plan.pathway or ""]
+    answered, _ = evaluate(
+        plan=plan,
+        state=state,
+        exercise_logs=[],
+        day_logs=[DayLog(day, ran_distance=5.0, run_pain=1, next_morning_pain=1)],
+        as_of=day,
+        pathway=pathway,
+        pain_limits=None,
+        catalogue=catalogue(),
+        red_flags_answered=True,
+    )
+    assert not answered.recheck_red_flags
+
+
+def test_a_severe_morning_takes_todays_run_off_from_today() -> None:
+    plan = plan_of(OVERUSE)
+    day = run_days(plan)[1]
+    state, decisions = evaluate_plan(plan, INITIAL_STATE, days=[DayLog(day, next_morning_pain=8)], as_of=day)
+    after = plan_of(OVERUSE, state)
+    assert not set(items_on(after, day)) & RUNS and "brisk_walk" in items_on(after, day)
+    assert state.load_hold_since == day.isoformat(), "the hold starts with today's sessions"
+    assert "from today" in actions(decisions, "running_hold")[0].reason
+
+
+def test_a_morning_above_the_limit_but_below_severe_keeps_todays_run() -> None:
+    plan = plan_of(OVERUSE)
+    day = run_days(plan)[1]
+    state, _ = evaluate_plan(plan, INITIAL_STATE, days=[DayLog(day, next_morning_pain=6)], as_of=day)
+    assert set(items_on(plan_of(OVERUSE, state), day)) & RUNS
