@@ -24,7 +24,7 @@ def day_by_day(
 ) -> tuple[PlanState, list[Decision]]:
     """Evaluate after each morning as the app does; (day offset from START, morning pain). A pain-free run is
     logged every day, so no running is lowered for runs not logged."""
-    state, decisions = INITIAL_STATE, []
+    state, decisions = INITIAL_STATE, list[Decision]()
     days = [DayLog(START + dt.timedelta(days=d), ran_distance=3.0, run_pain=0) for d in range(mornings[0][0])]
     for offset, pain in mornings:
         date = START + dt.timedelta(days=offset)

@@ -265,3 +265,12 @@ def test_a_morning_above_the_limit_but_below_severe_keeps_todays_run() -> None:
     day = run_days(plan)[1]
     state, _ = evaluate_plan(plan, INITIAL_STATE, days=[DayLog(day, next_morning_pain=6)], as_of=day)
     assert set(items_on(plan_of(OVERUSE, state), day)) & RUNS
+
+
+def test_the_logs_file_takes_a_stage_checklist() -> None:
+    from programs.management.commands.generate_plan import _entries
+
+    answers = {"Can you run at 70 % of your full pace without pain?": True}
+    [entry] = _entries([{"date": "2026-01-08", "stage_check": {"phase": "walk_jog", "answers": answers}}])
+    assert entry.kind == "stage_check" and entry.date == dt.date(2026, 1, 8)
+    assert entry.values["phase"] == "walk_jog" and dict(entry.values["answers"]) == answers
