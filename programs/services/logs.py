@@ -172,10 +172,10 @@ def _session_log_record(
 
 
 def _history_through(runner: User, date: dt.date) -> dt.date:
-    """What a log leaves as it was: the days before the runner's today when it is about today, so the rules' reaction
-    (a hold, a pause of the day's run) applies from today's sessions still to do; otherwise the logged day itself."""
-    today = runner_today(runner)
-    return today - dt.timedelta(days=1) if date >= today else date
+    """What a log leaves as it was: the days before the logged day when it is about the runner's today (or later), so
+    the rules' reaction (a hold, a pause of the day's run) applies from that day's sessions still to do; for an
+    earlier day, that day itself (the days since then are not rewritten more than before)."""
+    return date - dt.timedelta(days=1) if date >= runner_today(runner) else date
 
 
 def day_log_record(
