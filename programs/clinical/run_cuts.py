@@ -74,14 +74,14 @@ def missed_runs_rule(
 def cut_targets(
     targets: Sequence[RunningTarget], *, start: dt.date, state: PlanState, config: RulesConfig
 ) -> tuple[RunningTarget, ...]:
-    """The week of `state.running_cut_from` at most `running_cut_to`; each later running week at most the weekly
-    step above the one before it, and only where the plan's own running makes a new high (a held week stays held),
-    until the plan's own targets are lower."""
+    """The paused week says so (`state.run_pause_from`). The week of `state.running_cut_from` runs at most
+    `running_cut_to`; each later running week at most the weekly step above the one before it, and only where the
+    plan's own running makes a new high (a held week stays held), until the plan's own targets are lower."""
+    out = list(_note_pause(targets, start=start, state=state))
     cut_from, cut_to = iso_date(state.running_cut_from), state.running_cut_to
     if cut_from is None or cut_to is None:
-        return tuple(targets)
+        return tuple(out)
     first = (cut_from - start).days // 7
-    out = list(targets)
     cap: float | None = None
     highest = 0.0  # the plan's own highest week so far: the cut builds only when the plan makes a new high
     for w in range(max(first, 0), len(out)):
@@ -110,6 +110,18 @@ def cut_targets(
         source = f"{target.source}; {CUT_SOURCE}" if target.source else CUT_SOURCE
         out[w] = dataclasses.replace(target, target_distance=cap, reason=why, source=source, level=cap)
     return tuple(out)
+
+
+def _note_pause(targets: Sequence[RunningTarget], *, start: dt.date, state: PlanState) -> list[RunningTarget]:
+    """The paused week says so: its remaining runs are a walk or cross-training instead."""
+    since = iso_date(state.run_pause_from)
+    out = list(targets)
+    week = (since - start).days // 7 if since is not None else -1
+    if 0 <= week < len(out) and out[week].target_distance > 0:
+        assert since is not None
+        note = f"; no running from {day_text(since)} to the end of this week because {_because(state.run_pause_reason)}"
+        out[week] = dataclasses.replace(out[week], reason=out[week].reason + note)
+    return out
 
 
 def pause_runs(

@@ -58,6 +58,7 @@ def test_a_run_at_9_pauses_the_rest_of_the_week_lowers_the_next_and_asks_again()
     assert after.weeks[1].running.target_distance < before.weeks[0].running.target_distance
     assert after.weeks[1].running.target_distance <= before.weeks[0].running.target_distance * 0.5 + 0.05
     assert "Lowered" in after.weeks[1].running.reason
+    assert "no running from" in after.weeks[0].running.reason and "9/10" in after.weeks[0].running.reason
     assert state.recheck_red_flags and any("9/10" in a for a in state.attention)
     reason = actions(decisions, "running_hold")[0].reason
     assert "walk or cross-train" in reason and "9/10" in reason
