@@ -64,8 +64,9 @@ _KIND = {
     "load_resume": ("resume", "morning_pain"),
     "red_flag": ("red_flag", "screening"),
     "review_advised": ("red_flag", "morning_pain"),
+    "check_advised": ("red_flag", "severe_pain"),
 }
-_WHOLE_PLAN = {"load_hold", "load_resume", "red_flag", "review_advised"}
+_WHOLE_PLAN = {"load_hold", "load_resume", "red_flag", "review_advised", "check_advised"}
 
 
 def kind_of(action: str) -> str:

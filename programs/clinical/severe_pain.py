@@ -95,7 +95,7 @@ def _early_strain_spike(
             "before you build up again"
         )
         state = replace(state, advisories=(*state.advisories, f"{STRAIN_ADVICE_KEY}: {advice}"))
-        decisions.append(Decision(None, "review_advised", advice))
+        decisions.append(Decision(None, "check_advised", advice))
     return state, decisions
 
 

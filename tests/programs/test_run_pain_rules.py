@@ -107,7 +107,7 @@ def test_a_walk_jog_spike_early_in_a_strain_pauses_the_lengthening_work_and_advi
     later = [i.exercise for w in after.weeks for d in w.days if d.date > day for s in d.sessions for i in s.items]
     assert not {"askling_extender", "askling_diver", "askling_glider"} & set(later)
     assert after.referral is not None and "checked" in after.referral.message
-    assert actions(decisions, "review_advised")
+    assert actions(decisions, "check_advised")
 
 
 def test_after_four_weeks_with_nothing_logged_todays_nordic_is_held_like_the_rest() -> None:
