@@ -93,6 +93,10 @@ def running_view(state: PlanState) -> dict[str, Any]:
         "hold_weeks": state.running_hold_weeks,
         "hold_since": state.running_hold_since,
         "speed_work_cleared": state.speed_work_cleared,
+        "paused_from": state.run_pause_from,
+        "paused_until": state.run_pause_until,
+        "cut_from": state.running_cut_from,
+        "cut_to": state.running_cut_to,
     }
 
 
