@@ -91,3 +91,16 @@ def test_mornings_no_higher_than_last_week_do_not_hold() -> None:
     state, decisions = day_by_day([(d, 2) for d in range(0, 14, 2)])
     assert not reasons(decisions, "running_hold")
     assert targets(plan_of(state)) == targets(plan_of())
+
+
+def test_settled_mornings_are_mentioned_only_when_a_morning_was_logged() -> None:
+    plan = plan_of()
+    day = next(d.date for d in plan.weeks[0].days for s in d.sessions for i in s.items if i.slot == "nordic_curl")
+    log = nordic(day, 1)
+    _, without = evaluate_plan(plan, INITIAL_STATE, logs=[log], as_of=day)
+    assert [d.reason for d in without if d.exercise == "nordic_curl"] == [
+        "on track: done as prescribed with pain at 3/10 or less"
+    ]
+    mornings = [DayLog(day, next_morning_pain=1), DayLog(day + dt.timedelta(days=1), next_morning_pain=1)]
+    _, with_morning = evaluate_plan(plan, INITIAL_STATE, logs=[log], days=mornings, as_of=mornings[1].date)
+    assert any(d.reason.endswith("and next-morning pain settled") for d in with_morning if d.exercise == "nordic_curl")
