@@ -154,9 +154,24 @@ class RulesConfig:
     """Severe pain in an exercise: at least twice its limit, or 7/10 whatever the limit. The exercise pauses until a
     pain-free try, running gets no increase and no speed work next week, the red-flag questions come again and a linked
     physio is told. The safety review set these; no source gives a number (house choice, conservative)."""
+    severe_run_next_week_fraction: float = 0.5
+    """A run at severe pain (the same threshold as an exercise, `severe_pain_at`): the rest of that week is walking or
+    cross-training, and the week after runs at most half the week of the painful run, then builds again by the weekly
+    step. No source gives a number; half matches the §7.2 heuristic for one to two weeks off (about half), since the
+    runner has just lost the rest of a week (house choice, conservative)."""
+    missed_runs_days: int = 7
+    """A week or more without a logged run while runs were planned lowers the running (§7.2: 1-2 weeks off → about
+    half; house threshold, conservative)."""
+    missed_runs_fraction: float = 0.5
+    """... to half the week's planned distance, then it builds again by the weekly step (§7.2, unconfirmed)."""
+    paused_run_walk_minutes: int = 20
+    """A run left out after severe pain becomes an easy 20-minute walk, or cross-training instead (house choice)."""
     rising_mornings: int = 2
     """Next-morning pain or stiffness rising this many mornings in a row (after the first) holds all loading, as does a
     morning above the limit (Silbernagel 2007: must settle by the next morning and not rise week to week)."""
+    week_rise_holds: bool = True
+    """Next-morning pain averaging higher this week than last week holds next week's progression (Silbernagel 2007:
+    symptoms must not rise week to week, docs/clinical-sources.md §5.1)."""
     review_after_days: int = 7
     """Mornings still rising this many days after the hold began → advise a clinician review (the plan goes on)."""
 

@@ -64,8 +64,9 @@ _KIND = {
     "load_resume": ("resume", "morning_pain"),
     "red_flag": ("red_flag", "screening"),
     "review_advised": ("red_flag", "morning_pain"),
+    "check_advised": ("red_flag", "severe_pain"),
 }
-_WHOLE_PLAN = {"load_hold", "load_resume", "red_flag", "review_advised"}
+_WHOLE_PLAN = {"load_hold", "load_resume", "red_flag", "review_advised", "check_advised"}
 
 
 def kind_of(action: str) -> str:
@@ -92,6 +93,10 @@ def running_view(state: PlanState) -> dict[str, Any]:
         "hold_weeks": state.running_hold_weeks,
         "hold_since": state.running_hold_since,
         "speed_work_cleared": state.speed_work_cleared,
+        "paused_from": state.run_pause_from,
+        "paused_until": state.run_pause_until,
+        "cut_from": state.running_cut_from,
+        "cut_to": state.running_cut_to,
     }
 
 

@@ -29,6 +29,7 @@ from programs.clinical.pathways import (
 )
 from programs.clinical.placement import Entry, PlanBuilder, day_sessions, exercise_fits, place_phase
 from programs.clinical.rules import default_pain_limits
+from programs.clinical.run_cuts import cut_targets, pause_runs, walk_minutes
 from programs.clinical.run_days import gate_run_through, place_runs
 from programs.clinical.running_gates import race_block
 from programs.clinical.running_load import running_targets, speed_allowed
@@ -145,6 +146,7 @@ def generate_plan(
         intake, slots, start=start, config=config, state=state, walk_jog_sessions=walk_jog, pain_limit=limits.during
     )
     targets = cap_running(targets, edits)
+    targets = cut_targets(targets, start=start, state=state, config=config)
     if no_running:
         targets = tuple(no_running_target(target) for target in targets)
     runs = place_runs(
@@ -156,12 +158,17 @@ def generate_plan(
         return_weeks=_return_weeks(targets, intake),
         race_advised=not no_running and race_block(intake, state, slots, start, config) is None,
     )
+    runs, walks = pause_runs(runs, state=state, config=config)
     for offset, entries in days.items():
         days[offset] = [gate_run_through(entry, targets[offset // 7], config) for entry in entries]
     for date, run_items in runs.items():
         offset = (date - start).days
         if 0 <= offset < 7 * len(slots):
             days[offset].extend((0, item, 0.0, "run", False) for item in run_items)
+    for date, walk in walks.items():
+        offset = (date - start).days
+        if 0 <= offset < 7 * len(slots):
+            days[offset].append((0, walk, walk_minutes(walk), "cross_training", True))
     space_hamstring_work(days, start=start, weeks=len(slots), intake=intake, catalogue=catalogue, config=config)
     out_weeks = []
     for w, slot in enumerate(slots):

@@ -42,9 +42,11 @@ def replan(
     pathways: Mapping[str, Pathway],
     config: RulesConfig,
     edits: ProgramEdits = NO_EDITS,
+    red_flags_answered: bool = False,
 ) -> Replanned | None:
     """The rules' verdict on `current` (the plan as it stands, history included) and the plan regenerated from it
-    with the physio's `edits`; None when nothing changed."""
+    with the physio's `edits`; None when nothing changed. `red_flags_answered`: this replan follows an answer to the
+    red-flag questions (a morning check), which ends a pending re-check."""
     if current.pathway is None:
         return None
     pathway = pathways[current.pathway]
@@ -60,6 +62,7 @@ def replan(
         criteria_answers=answers,
         catalogue=catalogue,
         equipment=intake.equipment,
+        red_flags_answered=red_flags_answered,
     )
     if new_state == state:
         return None

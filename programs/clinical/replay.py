@@ -1,8 +1,9 @@
 """Replay a runner's logs against a generated plan, in memory, through the same `replan` the services use.
 
 Used by `manage.py generate_plan --logs FILE [--today DAY]`: each day's entries are applied in date order (exercise
-logs against the item planned that day, runs, mornings, red flags), the rules run after each day as they do after
-each log in the app, and once more on `today` (sessions before it without a log count as missed). Pure.
+logs against the item planned that day, runs, mornings, red flags, a stage's checklist answers), the rules run after
+each day as they do after each log in the app, and once more on `today` (sessions before it without a log count as
+missed). As in the app, a day's reaction applies from that day's sessions still to do. Pure.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ class ReplayError(ValueError):
 
 @dataclass(frozen=True)
 class Entry:
-    """One validated log entry: `kind` is exercise, run, morning or red_flags; `values` its fields."""
+    """One validated log entry: `kind` is exercise, run, morning, red_flags or stage_check; `values` its fields
+    (a stage_check's: `phase` and `answers`, each question's text with true or false)."""
 
     index: int
     date: dt.date
@@ -49,6 +51,7 @@ class _Replay:
     exercise_logs: list[ExerciseLog] = field(default_factory=list)
     day_logs: dict[dt.date, DayLog] = field(default_factory=dict)
     logged: set[tuple[dt.date, str]] = field(default_factory=set)
+    answers: dict[str, dict[str, bool]] = field(default_factory=dict)
     changes: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -78,6 +81,10 @@ def _day_values(entry: Entry) -> dict[str, Any]:
 
 
 def _apply(replay: _Replay, entry: Entry) -> None:
+    if entry.kind == "stage_check":
+        phase = entry.values["phase"]
+        replay.answers[phase] = {**replay.answers.get(phase, {}), **entry.values["answers"]}
+        return
     if entry.kind == "exercise":
         found = _planned(replay.plan, entry.date, entry.values["exercise"])
         if found is None:
@@ -102,7 +109,15 @@ def _apply(replay: _Replay, entry: Entry) -> None:
     replay.day_logs[entry.date] = replace(day, **updates)
 
 
-def _evaluate(replay: _Replay, intake: Intake, as_of: dt.date, weeks: int, inputs: Mapping[str, Any]) -> None:
+def _evaluate(
+    replay: _Replay,
+    intake: Intake,
+    as_of: dt.date,
+    weeks: int,
+    inputs: Mapping[str, Any],
+    *,
+    red_flags_answered: bool = False,
+) -> None:
     result = replan(
         current=replay.plan,
         weeks=weeks,
@@ -110,13 +125,15 @@ def _evaluate(replay: _Replay, intake: Intake, as_of: dt.date, weeks: int, input
         intake=intake,
         exercise_logs=replay.exercise_logs,
         day_logs=sorted(replay.day_logs.values(), key=lambda d: d.date),
-        answers={},
+        answers=replay.answers,
         as_of=as_of,
+        red_flags_answered=red_flags_answered,
         **inputs,
     )
     if result is None:
         return
-    replay.plan = merge_future(replay.plan, result.plan, after=as_of, logged=frozenset(replay.logged))
+    after = as_of - dt.timedelta(days=1)  # the day's own sessions still to do take the reaction, as in the app
+    replay.plan = merge_future(replay.plan, result.plan, after=after, logged=frozenset(replay.logged))
     replay.state = result.state
     for decision in result.decisions:
         kind = kind_of(decision.action)
@@ -144,9 +161,11 @@ def replay(
     state = _Replay(plan)
     ordered = sorted(entries, key=lambda e: (e.date, e.index))
     for date, group in groupby(ordered, key=lambda e: e.date):
+        kinds = set()
         for entry in group:
             _apply(state, entry)
-        _evaluate(state, intake, date, weeks, inputs)
+            kinds.add(entry.kind)
+        _evaluate(state, intake, date, weeks, inputs, red_flags_answered="red_flags" in kinds)
     last = ordered[-1].date + dt.timedelta(days=1) if ordered else start
     _evaluate(state, intake, today or last, weeks, inputs)
     return state.plan, state.changes

@@ -22,9 +22,11 @@ from types import MappingProxyType
 
 from exercises.catalogue import Catalogue
 from programs.clinical.config import DEFAULT_CONFIG, RulesConfig
-from programs.clinical.day_rules import hold_running, hold_speed, morning_rules, red_flags_reported, running_rules
+from programs.clinical.day_rules import morning_rules, red_flags_reported, running_rules
 from programs.clinical.pathways import Pathway
 from programs.clinical.rules_types import Action, Decision, day_text, iso_date
+from programs.clinical.run_cuts import missed_runs_rule
+from programs.clinical.severe_pain import after_severe_pain
 from programs.clinical.stage_gates import stage_gate
 from programs.clinical.types import DayLog, ExerciseAdjustment, ExerciseLog, Item, PainLimits, Plan, PlanState
 
@@ -95,8 +97,10 @@ def _verdict(
                 f"held: pain {worst}/10 on {day_text(log.date)}, within the limit of {limits.during} but above "
                 f"{limits.zone_ok_max}; steps up again when it stays at {limits.zone_ok_max} or less"
             )
+    settled = any(log.date + dt.timedelta(days=1) in mornings for log in logs)
     return "progress", (
-        f"on track: done as prescribed with pain at {limits.zone_ok_max}/10 or less and next-morning pain settled"
+        f"on track: done as prescribed with pain at {limits.zone_ok_max}/10 or less"
+        + (" and next-morning pain settled" if settled else "")
     )
 
 
@@ -299,18 +303,19 @@ def evaluate(
     criteria_answers: Mapping[str, Mapping[str, bool]] = _NO_ANSWERS,
     catalogue: Catalogue | None = None,
     equipment: frozenset[str] | None = None,
+    red_flags_answered: bool = False,
 ) -> tuple[PlanState, tuple[Decision, ...]]:
     """Apply the red-flag, pain, missed-session, stage-gate, morning and running rules to everything logged up to
     `as_of`; returns the new state and the decisions with plain-language reasons. Pass `catalogue` (and the runner's
     `equipment`) to let a step back switch to an easier version the runner can do. Sessions before `as_of` without a
-    log count as not done. A plan that needs a clinician is never progressed (docs/design.md §5)."""
+    log count as not done. A plan that needs a clinician is never progressed (docs/design.md §5).
+    `red_flags_answered`: this evaluation follows an answer to the red-flag questions (ends a pending re-check)."""
     if plan.status != "active":
         return state, ()
     limits = pain_limits or default_pain_limits(pathway)
     days = sorted((d for d in day_logs if d.date <= as_of), key=lambda d: d.date)
-    seen = iso_date(state.days_reviewed_through)
-    new_days = [d for d in days if seen is None or d.date > seen]
-    state, flags = red_flags_reported(state, new_days)
+    new_days = _unread_days(state, days)
+    state, flags = red_flags_reported(state, days, answered=red_flags_answered)
     adjustments, decisions = _exercise_rules(
         plan=plan,
         state=state,
@@ -328,31 +333,49 @@ def evaluate(
         exercise_adjustments=tuple(sorted(adjustments.items())),
         missed_reviewed_through=max(as_of - dt.timedelta(days=1), plan.start - dt.timedelta(days=1)).isoformat(),
     )
-    state = _after_severe_pain(plan, state, [d for d in decisions if d.action == "pause"], as_of, catalogue)
-    state, gate = stage_gate(plan, state, pathway, as_of, criteria_answers)
-    state, mornings = morning_rules(state, days, new_days, limits, config)
-    state, running = running_rules(plan, state, days, new_days, as_of, limits, config)
-    if days:
-        state = replace(state, days_reviewed_through=days[-1].date.isoformat())
-    return state, (*flags, *decisions, *gate, *mornings, *running)
-
-
-def _after_severe_pain(
-    plan: Plan, state: PlanState, pauses: Sequence[Decision], as_of: dt.date, catalogue: Catalogue | None
-) -> PlanState:
-    """Severe pain in any exercise: no running increase and no speed work for at least the next week, the red-flag
-    questions asked again at the next day log, and a linked physio told."""
-    if not pauses:
-        return state
-    reason = "severe pain in an exercise: running stays where it is and no speed work next week"
-    state = hold_speed(plan, hold_running(plan, state, as_of, reason), as_of)
-    return replace(
-        state,
-        recheck_red_flags=True,
-        attention=(*state.attention, *(f"{_name(p.exercise, catalogue)} {p.reason}" for p in pauses)),
+    state, strain = after_severe_pain(
+        plan, state, [d for d in decisions if d.action == "pause"], as_of, pathway, catalogue
     )
+    state, gate = stage_gate(plan, state, pathway, as_of, criteria_answers)
+    state, mornings = morning_rules(plan, state, days, new_days, limits, config)
+    state, running = running_rules(plan, state, days, new_days, as_of, limits, config)
+    state, missed_runs = missed_runs_rule(plan, state, days, as_of, config)
+    if days:
+        state = replace(
+            state, days_reviewed_through=days[-1].date.isoformat(), reviewed_days=_fingerprints(days, as_of)
+        )
+    return state, (*flags, *decisions, *strain, *gate, *mornings, *running, *missed_runs)
 
 
-def _name(slug: str | None, catalogue: Catalogue | None) -> str:
-    spec = catalogue.by_slug.get(slug) if catalogue is not None and slug else None
-    return spec.name if spec is not None else (slug or "").replace("_", " ").capitalize()
+# Day logs this recent are remembered by their content, so one changed after it was read is read again.
+_REMEMBERED_DAYS = 14
+
+
+def _fingerprint(day: DayLog) -> str:
+    values = (
+        day.next_morning_pain,
+        day.stiffness,
+        day.flare,
+        day.tightness_after_running,
+        day.ran_distance,
+        day.run_pain,
+        sorted(day.red_flags),
+        day.pain_free_check,
+    )
+    return f"{day.date.isoformat()}={values!r}"
+
+
+def _fingerprints(days: Sequence[DayLog], as_of: dt.date) -> tuple[str, ...]:
+    return tuple(_fingerprint(d) for d in days if (as_of - d.date).days <= _REMEMBERED_DAYS)
+
+
+def _unread_days(state: PlanState, days: Sequence[DayLog]) -> list[DayLog]:
+    """Day logs after the last one reviewed, and recent ones that changed since they were read (a morning check or
+    a run added to a day the rules had already read)."""
+    seen = iso_date(state.days_reviewed_through)
+    read = {entry.split("=", 1)[0]: entry for entry in state.reviewed_days}
+    return [
+        d
+        for d in days
+        if seen is None or d.date > seen or (d.date.isoformat() in read and read[d.date.isoformat()] != _fingerprint(d))
+    ]

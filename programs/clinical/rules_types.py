@@ -21,6 +21,7 @@ Action = Literal[
     "load_resume",
     "red_flag",
     "review_advised",
+    "check_advised",
 ]
 
 

@@ -45,7 +45,7 @@ def state_from_dict(data: Mapping[str, Any] | None) -> PlanState:
     for name in ("criteria_met", "reported_flags"):
         if name in data:
             data[name] = frozenset(data[name])
-    for name in ("advisories", "attention"):
+    for name in ("advisories", "attention", "reviewed_days"):
         if name in data:
             data[name] = tuple(data[name])
     return PlanState(**data)

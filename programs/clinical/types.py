@@ -282,6 +282,13 @@ class PlanState:
     - missed_reviewed_through: planned sessions up to this ISO date have been checked for a missing log.
     - swaps: the runner's own choices among a pathway item's listed alternatives, as (the item's exercise, the
       chosen exercise); the generator schedules the choice wherever the item appears and the runner can do it.
+    - run_pause_from / run_pause_until / run_pause_reason: no runs on days from `run_pause_from` up to (not including)
+      `run_pause_until` (ISO dates; severe pain in a run or a severe morning): a walk or cross-training instead.
+    - running_cut_from / running_cut_to / running_cut_reason: the plan week containing `running_cut_from` runs at
+      most `running_cut_to` (runner's units); later weeks build from there by the weekly step (severe run pain,
+      a week or more without logged runs).
+    - reviewed_days: "ISO date=fingerprint" of the recent day logs the rules have read, so a day log changed after it
+      was read (a morning check after the day's run was logged) is read again.
     """
 
     exercise_adjustments: tuple[tuple[str, ExerciseAdjustment], ...] = ()
@@ -302,6 +309,13 @@ class PlanState:
     attention: tuple[str, ...] = ()
     missed_reviewed_through: str | None = None
     swaps: tuple[tuple[str, str], ...] = ()
+    run_pause_from: str | None = None
+    run_pause_until: str | None = None
+    run_pause_reason: str = ""
+    running_cut_from: str | None = None
+    running_cut_to: float | None = None
+    running_cut_reason: str = ""
+    reviewed_days: tuple[str, ...] = ()
     adjustments: dict[str, ExerciseAdjustment] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import CareLink, User
 from programs.choices import PlanStatus
 from programs.models import DayLog, ExerciseLog, Plan, PlannedSession, Prescription, SessionLog, StageCheck
+from programs.selectors.today import runner_today
 from programs.services.plans import plan_locked, plan_replan
 
 # Codes of the ValidationErrors a client cannot fix by changing its input (the API answers them with 409).
@@ -166,8 +167,15 @@ def _session_log_record(
     )
     if day:
         _day_log_upsert(runner=runner, date=session.date, values=day)
-    plan_replan(plan, as_of=session.date, cause_log=session_log)
+    plan_replan(plan, as_of=session.date, cause_log=session_log, history_through=_history_through(runner, session.date))
     return session_log
+
+
+def _history_through(runner: User, date: dt.date) -> dt.date:
+    """What a log leaves as it was: the days before the logged day when it is about the runner's today (or later), so
+    the rules' reaction (a hold, a pause of the day's run) applies from that day's sessions still to do; for an
+    earlier day, that day itself (the days since then are not rewritten more than before)."""
+    return date - dt.timedelta(days=1) if date >= runner_today(runner) else date
 
 
 def day_log_record(
@@ -210,6 +218,7 @@ def _day_log_record(*, runner: User, date: dt.date, values: Mapping[str, Any], c
     if (stored := _day_stored_by_client_id(runner, client_id)) is not None:
         return stored
     values = dict(values)
+    answered = "red_flags" in values  # "none noticed" answers the questions too
     if values.get("red_flags"):
         already = DayLog.objects.filter(runner=runner, date=date).values_list("red_flags", flat=True).first() or []
         values["red_flags"] = [*already, *(flag for flag in values["red_flags"] if flag not in already)]
@@ -217,7 +226,7 @@ def _day_log_record(*, runner: User, date: dt.date, values: Mapping[str, Any], c
         values.pop("red_flags")  # "none noticed" leaves what was reported earlier that day
     day_log = _day_log_upsert(runner=runner, date=date, values=values, client_id=client_id)
     for plan in plans:
-        plan_replan(plan, as_of=date)
+        plan_replan(plan, as_of=date, history_through=_history_through(runner, date), red_flags_answered=answered)
     return day_log
 
 

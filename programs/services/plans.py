@@ -184,6 +184,7 @@ def plan_replan(
     author: User | None = None,
     history_through: dt.date | None = None,
     revision_raised: bool = True,
+    red_flags_answered: bool = False,
 ) -> list[PlanChange]:
     """Evaluate the rules over everything logged so far and apply the result to the unlogged future, once.
 
@@ -193,7 +194,7 @@ def plan_replan(
     caller's transaction, with the plan row locked by the caller. Nothing is written when the rules' state stays
     the same. `revision_raised=False` (the caller locked the plan with `raise_revision=False`): the revision rises
     here, and only when rows, the status or the referral changed, so a phone's cached copy (ETag) stays valid
-    while the plan it shows does.
+    while the plan it shows does. `red_flags_answered`: the log being replanned answered the red-flag questions.
     """
     history_through = history_through or as_of
     if plan.status != PlanStatus.ACTIVE or not plan.pathway:
@@ -216,6 +217,7 @@ def plan_replan(
         pathways=pinned_pathways,
         config=config,
         edits=edits_of(plan),
+        red_flags_answered=red_flags_answered,
     )
     if result is None:
         return []

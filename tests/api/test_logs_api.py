@@ -206,6 +206,7 @@ def test_a_plan_waiting_for_a_clinician_refuses_logs_with_a_plain_409(
     runner_api: APIClient, runner: User, runner_plan: Plan
 ) -> None:
     session = first_session(runner_plan, "strength")
+    assert _post(runner_api, log_body(session), session.date).status_code == 201  # logged: kept as history
     day_log_record(runner=runner, date=session.date, values={"red_flags": ["bladder_or_bowel_change"]})
     runner_plan.refresh_from_db()
     assert runner_plan.status == PlanStatus.NEEDS_CLINICIAN

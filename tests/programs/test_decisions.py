@@ -411,7 +411,8 @@ def test_a_stop_tier_red_flag_at_a_day_log_stops_the_plan_and_keeps_what_was_pla
     plan = _plan(runner, intake_data, weeks=4)
     session = _first_strength_session(plan)
     _log(session, runner, pain=1)
-    future = Prescription.objects.filter(plan=plan, session__date__gt=session.date).count()
+    # The flag is reported on the session's day: that day's sessions still to do are withdrawn too.
+    future = Prescription.objects.filter(plan=plan, session__date__gte=session.date).exclude(session=session).count()
     assert future
 
     day_log_record(runner=runner, date=session.date, values={"red_flags": ["fever_or_unwell"]})
@@ -423,14 +424,16 @@ def test_a_stop_tier_red_flag_at_a_day_log_stops_the_plan_and_keeps_what_was_pla
     flag = PlanChange.objects.get(plan=plan, kind=PlanChangeKind.RED_FLAG)
     removed = [c for c in flag.item_changes if c["after"] is None]
     assert len(removed) == future, "every withdrawn item is kept in the decision log"
-    with pytest.raises(ValidationError):
-        _log(PlannedSession.objects.filter(plan=plan, log=None).order_by("date").first(), runner, pain=1)
+    assert not PlannedSession.objects.filter(plan=plan, log=None).exists(), "nothing left to log"
+    with pytest.raises(ValidationError, match="until a clinician has seen you"):
+        _log(session, runner, pain=1)
 
 
 def test_mornings_and_runs_logged_through_the_service_hold_the_load(runner: User, intake_data: dict[str, Any]) -> None:
     plan = _plan(runner, intake_data, weeks=4)
     day_log_record(runner=runner, date=START, values={"next_morning_pain": 7, "stiffness": 2})
-    day_log_record(runner=runner, date=START + dt.timedelta(days=1), values={"ran_distance": 5, "run_pain": 7})
+    # 6/10 is above the limit of 5 but below severe (7/10, which would lower next week): a hold.
+    day_log_record(runner=runner, date=START + dt.timedelta(days=1), values={"ran_distance": 5, "run_pain": 6})
     plan.refresh_from_db()
     kinds = list(PlanChange.objects.filter(plan=plan).values_list("kind", "rule"))
     assert (PlanChangeKind.HOLD, "morning_pain") in kinds and (PlanChangeKind.RUNNING, "running_load") in kinds

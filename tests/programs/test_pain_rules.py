@@ -92,7 +92,8 @@ def test_walk_jog_at_7_against_a_limit_of_2_pauses_it_and_holds_running() -> Non
     plan = plan_of(ACUTE_FRESH)
     day = first_day_of(plan, "walk_jog")
     state, decisions = run(ACUTE_FRESH, logs=[log(day, "walk_jog", 7)], as_of=day)
-    assert [d.exercise for d in actions(decisions, "pause")] == ["walk_jog"]
+    paused = [d.exercise for d in actions(decisions, "pause")]
+    assert paused[0] == "walk_jog" and set(paused[1:]) <= {"askling_extender", "askling_diver", "askling_glider"}
     assert all(d <= day for d, _ in items(plan_of(ACUTE_FRESH, state), "walk_jog"))
     assert state.running_hold_weeks == 1
 
@@ -145,7 +146,7 @@ def test_two_rising_mornings_within_the_limit_hold_too_and_a_settled_morning_lif
 
 def test_stiffness_counts_like_pain() -> None:
     state, decisions = run(OVERUSE, days=[DayLog(MON, stiffness=6)], as_of=MON)
-    assert actions(decisions, "load_hold") and state.load_hold_since == (MON + dt.timedelta(days=1)).isoformat()
+    assert actions(decisions, "load_hold") and state.load_hold_since == MON.isoformat()  # from that morning
 
 
 def test_mornings_still_rising_after_a_week_advise_a_review_and_the_plan_goes_on() -> None:

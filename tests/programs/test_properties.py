@@ -75,6 +75,8 @@ def dose_ceiling(pathway: str, phase: str) -> dict[str, dict[str, int]]:
                 for dose in [*doses, catalogue()[exercise].default_dose]:
                     take(exercise, dose)
                 exercise = catalogue()[exercise].easier
+    # A run left out after severe pain becomes a walk of a set length (programs.clinical.run_cuts).
+    ceiling["brisk_walk"]["minutes"] = max(ceiling["brisk_walk"].get("minutes", 0), CONFIG.paused_run_walk_minutes)
     return ceiling
 
 

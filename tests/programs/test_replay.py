@@ -163,7 +163,10 @@ def test_missed_sessions_are_held_on_the_day_evaluated(tmp_path: Path, intake_da
             "logs[0].morning.pain: Ensure this value is less than or equal to 10.",
         ),
         ([{"date": "23/11/2026", "morning": {"pain": 1}}], "logs[0].date: Date has wrong format."),
-        ([{"date": START}], "logs[0].entry: Give exactly one of exercise, run, morning or red_flags (got none)."),
+        (
+            [{"date": START}],
+            "logs[0].entry: Give exactly one of exercise, run, morning, red_flags or stage_check (got none).",
+        ),
         ([{"date": START, "red_flags": ["headache"]}], "logs[0].red_flags.0:"),
         (
             [{"date": START, "exercise": "glute_bridge", "completed": True, "pain_during": 1}],

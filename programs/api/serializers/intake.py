@@ -219,16 +219,25 @@ class ReplayMorningSerializer(serializers.Serializer):
         return attrs
 
 
-REPLAY_KINDS = ("exercise", "run", "morning", "red_flags")
+class ReplayStageCheckSerializer(serializers.Serializer):
+    """A stage's exit checklist answered: the stage's slug and each question (its text) answered yes or no."""
+
+    phase = serializers.CharField()
+    answers = serializers.DictField(child=serializers.BooleanField(), allow_empty=False)
+
+
+REPLAY_KINDS = ("exercise", "run", "morning", "red_flags", "stage_check")
 
 
 class ReplayEntrySerializer(serializers.Serializer):
-    """One entry of a logs file: a date and exactly one of an exercise log, a run, a morning or red flags."""
+    """One entry of a logs file: a date and exactly one of an exercise log, a run, a morning, red flags or a stage's
+    checklist answers."""
 
     date = serializers.DateField()
     run = ReplayRunSerializer(required=False)
     morning = ReplayMorningSerializer(required=False)
     red_flags = UniqueMultipleChoiceField(choices=RED_FLAGS, required=False, allow_empty=False)
+    stage_check = ReplayStageCheckSerializer(required=False)
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         attrs = super().to_internal_value(data)
@@ -236,7 +245,8 @@ class ReplayEntrySerializer(serializers.Serializer):
         if len(given) != 1:
             raise serializers.ValidationError(
                 {
-                    "entry": f"Give exactly one of exercise, run, morning or red_flags (got {', '.join(given) or 'none'})."
+                    "entry": "Give exactly one of exercise, run, morning, red_flags or stage_check "
+                    f"(got {', '.join(given) or 'none'})."
                 }
             )
         if given == ["exercise"]:
