@@ -97,7 +97,8 @@ def running_targets(
 ) -> tuple[RunningTarget, ...]:
     """One RunningTarget per week. `walk_jog_sessions[w]` counts week w's walk–jog sessions (acute strain stage 2);
     `pain_limit` is the plan's limit during exercise (PainLimits.during)."""
-    ramp = _ramp_for(intake, slots, start=start, config=config, state=state, pain_limit=pain_limit)
+    left_out = race_block(intake, state, slots, start, config)
+    ramp = _ramp_for(intake, start=start, config=config, state=state, pain_limit=pain_limit, race_left_out=left_out)
     out: list[RunningTarget] = []
     for w, slot in enumerate(slots):
         week_start = start + dt.timedelta(weeks=w)
@@ -121,21 +122,13 @@ def running_targets(
 
 
 def _ramp_for(
-    intake: Intake,
-    slots: Sequence[WeekSlot],
-    *,
-    start: dt.date,
-    config: RulesConfig,
-    state: PlanState,
-    pain_limit: int,
+    intake: Intake, *, start: dt.date, config: RulesConfig, state: PlanState, pain_limit: int, race_left_out: str | None
 ) -> _Ramp:
     unit = intake.units
     symptomatic = intake.symptoms.symptomatic
     cap = config.symptomatic_weekly_cap_miles * (1 if unit == "mi" else MILES_TO_KM)
     free_days = config.min_run_free_days if symptomatic else config.min_run_free_days_healthy
-    left_out = race_block(intake, state, slots, start, config)
-    advised = left_out is None
-    race = intake.running.goal_race
+    advised, race = race_left_out is None, intake.running.goal_race
     race_week = (race.date - start).days // 7 if race is not None and race.date >= start and advised else None
     usual = _floor(intake.running.weekly_distance)
     max_runs = min(intake.running.runs_per_week, 7 - free_days, len(intake.available_days))
@@ -158,7 +151,7 @@ def _ramp_for(
         ceiling=ceiling,
         race_length=race_distance(race if advised else None, unit, config),
         race_week=race_week,
-        race_left_out=left_out,
+        race_left_out=race_left_out,
         taper=config.taper_weeks_for(race.distance) if race_week is not None and race is not None else 0,
         held=hold_weeks(state, start),
         load_hold=dt.date.fromisoformat(state.load_hold_since) if state.load_hold_since else None,

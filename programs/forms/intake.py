@@ -33,7 +33,6 @@ from programs.forms.intake_fields import (
     DecimalCommaFloatField,
     distance_field,
     number_text,
-    optional_yes_no_field,
     pain_field,
     radios_field,
     strains_error,
@@ -134,8 +133,10 @@ class RunningForm(IntakeStepForm):
     )
     races_per_year = whole_field("How many races do you run in a year?", 0, 100)
     does_speed_work = yes_no_field("Do you do speed work (intervals, tempo runs or sprints)?")
-    keep_walk_run = optional_yes_no_field(
-        "Do you walk–run and want to keep walk breaks?", help_text="Walk–run: running with short walks in between."
+    keep_walk_run = yes_no_field(
+        "Do you walk–run and want to keep walk breaks?",
+        help_text="Walk–run: running with short walks in between.",
+        required=False,
     )
     goal = radios_field("What do you most want from your plan?", GOAL_CHOICES)
     goal_race_date = forms.DateField(

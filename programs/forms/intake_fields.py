@@ -109,28 +109,17 @@ def distance_field(label: str, high: int, help_text: str = "") -> DecimalCommaFl
     )
 
 
-def yes_no_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
+def yes_no_field(label: str, help_text: str = "", *, required: bool = True) -> forms.TypedChoiceField:
+    """A yes/no question. `required=False` is for a preference, not a safety question: no answer (None) reads as no."""
     return forms.TypedChoiceField(
         label=label,
         help_text=help_text,
         choices=YES_NO,
         coerce=lambda answer: answer == "yes",
         empty_value=None,
+        required=required,
         widget=forms.RadioSelect,
         error_messages={"required": "Please answer yes or no."},
-    )
-
-
-def optional_yes_no_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
-    """A preference, not a safety question: no answer (None) reads as no."""
-    return forms.TypedChoiceField(
-        label=label,
-        help_text=help_text,
-        choices=YES_NO,
-        coerce=lambda answer: answer == "yes",
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
     )
 
 
