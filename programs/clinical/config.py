@@ -174,6 +174,9 @@ class RulesConfig:
     symptoms must not rise week to week, docs/clinical-sources.md §5.1)."""
     review_after_days: int = 7
     """Mornings still rising this many days after the hold began → advise a clinician review (the plan goes on)."""
+    reread_day_logs_days: int = 14
+    """Day logs this recent are read again when they are added or changed after the rules passed their date (a morning
+    check answered after the day's run was logged): two weeks covers any day a runner still fills in (house choice)."""
 
     # ---- screening (docs/clinical-sources.md §9.3)
     rest_pain_referral: int = 4

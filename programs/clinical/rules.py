@@ -314,7 +314,7 @@ def evaluate(
         return state, ()
     limits = pain_limits or default_pain_limits(pathway)
     days = sorted((d for d in day_logs if d.date <= as_of), key=lambda d: d.date)
-    new_days = _unread_days(state, days)
+    new_days = _unread_days(state, days, as_of, config)
     state, flags = red_flags_reported(state, days, answered=red_flags_answered)
     adjustments, decisions = _exercise_rules(
         plan=plan,
@@ -342,13 +342,9 @@ def evaluate(
     state, missed_runs = missed_runs_rule(plan, state, days, as_of, config)
     if days:
         state = replace(
-            state, days_reviewed_through=days[-1].date.isoformat(), reviewed_days=_fingerprints(days, as_of)
+            state, days_reviewed_through=days[-1].date.isoformat(), reviewed_days=_fingerprints(days, as_of, config)
         )
     return state, (*flags, *decisions, *strain, *gate, *mornings, *running, *missed_runs)
-
-
-# Day logs this recent are remembered by their content, so one changed after it was read is read again.
-_REMEMBERED_DAYS = 14
 
 
 def _fingerprint(day: DayLog) -> str:
@@ -365,17 +361,19 @@ def _fingerprint(day: DayLog) -> str:
     return f"{day.date.isoformat()}={values!r}"
 
 
-def _fingerprints(days: Sequence[DayLog], as_of: dt.date) -> tuple[str, ...]:
-    return tuple(_fingerprint(d) for d in days if (as_of - d.date).days <= _REMEMBERED_DAYS)
+def _fingerprints(days: Sequence[DayLog], as_of: dt.date, config: RulesConfig) -> tuple[str, ...]:
+    return tuple(_fingerprint(d) for d in days if (as_of - d.date).days <= config.reread_day_logs_days)
 
 
-def _unread_days(state: PlanState, days: Sequence[DayLog]) -> list[DayLog]:
-    """Day logs after the last one reviewed, and recent ones that changed since they were read (a morning check or
-    a run added to a day the rules had already read)."""
+def _unread_days(state: PlanState, days: Sequence[DayLog], as_of: dt.date, config: RulesConfig) -> list[DayLog]:
+    """Day logs after the last one reviewed, and recent ones that are new or changed since the rules read that far
+    (a morning check or a run added to a day the rules had already passed)."""
     seen = iso_date(state.days_reviewed_through)
     read = {entry.split("=", 1)[0]: entry for entry in state.reviewed_days}
     return [
         d
         for d in days
-        if seen is None or d.date > seen or (d.date.isoformat() in read and read[d.date.isoformat()] != _fingerprint(d))
+        if seen is None
+        or d.date > seen
+        or ((as_of - d.date).days <= config.reread_day_logs_days and read.get(d.date.isoformat()) != _fingerprint(d))
     ]

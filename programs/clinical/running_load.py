@@ -250,8 +250,9 @@ def _ceiling_note(ramp: _Ramp) -> str:
     runs_cap = _floor(max(ramp.max_runs, 1) * ramp.run_cap)
     if runs_cap < ramp.usual:
         notes.append(
-            f"no run is longer than {_fmt(ramp.run_cap)} {unit} (about your longest run), so your "
-            f"{ramp.max_runs} run{'s' if ramp.max_runs != 1 else ''} a week come to at most {_fmt(runs_cap)} {unit}"
+            f"no run is longer than {_fmt(ramp.run_cap)} {unit} (about your longest run), so "
+            + ("your one run a week is" if ramp.max_runs <= 1 else f"your {ramp.max_runs} runs a week come to")
+            + f" at most {_fmt(runs_cap)} {unit}"
         )
     return "".join(f"; {n}" for n in notes)
 

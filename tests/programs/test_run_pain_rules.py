@@ -230,6 +230,19 @@ def test_a_morning_added_to_a_day_already_read_is_read() -> None:
     assert again == state and not decisions, "read once"
 
 
+def test_a_day_log_added_for_a_day_before_the_last_one_read_is_read() -> None:
+    """A red flag filled in for yesterday after today's run was logged: the rules had read past yesterday already."""
+    plan = plan_of(OVERUSE)
+    yesterday, today = run_days(plan)[0], run_days(plan)[0] + dt.timedelta(days=1)
+    state, _ = evaluate_plan(plan, INITIAL_STATE, days=[DayLog(today, ran_distance=5.0, run_pain=1)], as_of=today)
+    assert state.days_reviewed_through == today.isoformat()
+    days = [DayLog(yesterday, red_flags=frozenset({"bruising"})), DayLog(today, ran_distance=5.0, run_pain=1)]
+    state, decisions = evaluate_plan(plan_of(OVERUSE, state), state, days=days, as_of=today)
+    assert actions(decisions, "red_flag") and "bruising" in state.reported_flags
+    again, decisions = evaluate_plan(plan_of(OVERUSE, state), state, days=days, as_of=today)
+    assert again == state and not decisions, "read once"
+
+
 def test_only_answering_the_red_flag_questions_ends_the_recheck() -> None:
     plan = plan_of(OVERUSE)
     day = run_days(plan)[0]
