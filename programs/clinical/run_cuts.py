@@ -84,6 +84,8 @@ def cut_targets(
     first = (cut_from - start).days // 7
     cap: float | None = None
     highest = 0.0  # the plan's own highest week so far: the cut builds only when the plan makes a new high
+    before = [t.level for t in out[: max(first, 0)] if t.target_distance > 0]
+    previous = before[-1] if before else 0.0  # the level of the last week that ran
     for w in range(max(first, 0), len(out)):
         target = out[w]
         if target.target_distance <= 0:
@@ -92,7 +94,10 @@ def cut_targets(
             cap = cut_to
         elif target.target_distance > highest:
             cap = _floor(cap * (1 + config.weekly_distance_step))
+        if previous > 0:  # never more than the weekly step above the week before, whatever that week ran
+            cap = min(cap, _floor(previous * (1 + config.weekly_distance_step)))
         highest = max(highest, target.target_distance)
+        previous = min(target.level, cap) if target.level > 0 else target.target_distance
         if target.target_distance <= cap:
             if target.level > cap:  # a lighter week under the cut: the level it returns to is the cut's
                 out[w] = dataclasses.replace(target, level=cap)

@@ -12,7 +12,8 @@ from programs.clinical.generator import generate_plan
 from programs.clinical.replay import Entry, replay
 from programs.clinical.rules import DEFAULT_CONFIG, evaluate
 from programs.clinical.rules_types import Decision
-from programs.clinical.types import INITIAL_STATE, DayLog, ExerciseLog, Plan, PlanState
+from programs.clinical.run_cuts import cut_targets
+from programs.clinical.types import INITIAL_STATE, DayLog, ExerciseLog, Plan, PlanState, RunningTarget
 from tests.programs.strategies import START, catalogue, evaluate_plan, make_intake, pathways, symptomatic
 
 OVERUSE = symptomatic(make_intake(), worse_when=frozenset({"long_runs"}))  # run limit 5: severe from 7
@@ -288,3 +289,15 @@ def test_the_logs_file_takes_a_stage_checklist() -> None:
     [entry] = _entries([{"date": "2026-01-08", "stage_check": {"phase": "walk_jog", "answers": answers}}])
     assert entry.kind == "stage_check" and entry.date == dt.date(2026, 1, 8)
     assert entry.values["phase"] == "walk_jog" and dict(entry.values["answers"]) == answers
+
+
+def test_a_cut_builds_back_no_faster_than_the_weekly_step_above_the_week_before() -> None:
+    """A cut to 5 km whose first week the plan itself runs lower (4 km): the week after is 4.4 km, not 5.5."""
+    weeks = [(10.0, 10.0), (4.0, 4.0), (10.0, 10.0), (11.0, 11.0)]
+    targets = [RunningTarget(target, "km", 3, 4, False, "", level=level) for target, level in weeks]
+    state = dataclasses.replace(
+        INITIAL_STATE, running_cut_from=(START + dt.timedelta(weeks=1)).isoformat(), running_cut_to=5.0
+    )
+    cut = cut_targets(targets, start=START, state=state, config=DEFAULT_CONFIG)
+    assert [t.target_distance for t in cut] == [10.0, 4.0, 4.4, 4.8]
+    assert [t.level for t in cut[1:]] == [4.0, 4.4, 4.8]
