@@ -22,22 +22,26 @@ def race_block(
 
     Racing is flat-out running, so it is planned only where speed work could be: not while tightness after running
     lasts for a runner with symptoms (seed 004), not during a walk–run return from no running, not in a stage that
-    allows no fast running, and after a strain not before the running is back to the usual week (§7.2 return steps;
-    Aspetar: full pace only at the last stage). Otherwise the plan says so plainly and neither tapers nor recovers."""
+    allows no fast running, not while next-morning pain holds the load (Silbernagel 2007), and after a strain not
+    before the running is back to the usual week, held weeks included (§7.2 return steps; Aspetar: full pace only at
+    the last stage). Otherwise the plan says so plainly and neither tapers nor recovers."""
     race = intake.running.goal_race
     if walk_run_return(intake):
         return "your walk–run return is done"
     if intake.symptoms.symptomatic and not state.speed_work_cleared:
         return "tightness after running has settled"
     week = (race.date - start).days // 7 if race is not None else -1
-    if not 0 <= week < len(slots):
+    if race is None or not 0 <= week < len(slots):
         return None
     phase = slots[week].phase
     if not (phase.speed_work and phase.running == "build"):
         return "your plan has reached a stage that allows fast running"
+    if state.load_hold_since is not None and dt.date.fromisoformat(state.load_hold_since) <= race.date:
+        return "your morning pain has settled"
     if intake.symptoms.onset == "sudden":
         first_run = next((w for w, slot in enumerate(slots) if slot.phase.running == "build"), len(slots))
-        if week < first_run + len(config.return_steps) + 1:
+        held = sum(1 for w in hold_weeks(state, start) if first_run <= w < week)  # a held week returns no further
+        if week < first_run + len(config.return_steps) + 1 + held:
             return "your running is back to your usual week after the strain"
     return None
 

@@ -397,7 +397,10 @@ def nordic_reps(week: Week) -> int:
 @given(intake=clear_intakes(), weeks=st.integers(min_value=2, max_value=16))
 def test_a_stage_change_never_jumps_the_nordic_volume_past_petersens_next_step(intake: Intake, weeks: int) -> None:
     plan = generate(intake, weeks)
-    for before, after in itertools.pairwise(plan.weeks):
-        was, now = nordic_reps(before), nordic_reps(after)
+    for n, (before, after) in enumerate(itertools.pairwise(plan.weeks)):
+        # A week that lost a session to the long run or a race (programs.clinical.spacing) is a dip, like a lighter
+        # week: the base is the more of the stage's last two weeks.
+        was = max(nordic_reps(week) for week in plan.weeks[max(0, n - 1) : n + 1] if week.phase == before.phase)
+        now = nordic_reps(after)
         if before.phase != after.phase and was and now > was:
             assert now <= min([step for step in PETERSEN_WEEKLY_REPS if step > was] or [was]), (before.phase, was, now)
