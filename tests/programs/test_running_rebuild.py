@@ -169,6 +169,22 @@ def test_no_race_while_running_comes_back_after_a_strain_or_in_a_stage_without_f
     assert "a stage that allows fast running" in plan.weeks[1].running.reason
 
 
+def test_a_held_week_or_held_mornings_push_the_race_out_of_a_strains_return() -> None:
+    strain = symptomatic(make_intake(weekly_distance=30), onset="sudden", days_since_onset=21, pain_running=1)
+    race = GoalRace(START + dt.timedelta(weeks=4, days=6), "10k")
+    intake = dataclasses.replace(strain, running=dataclasses.replace(strain.running, goal_race=race))
+    cleared = PlanState(speed_work_cleared=True)
+    assert runs_of(plan_for(intake, state=cleared), 4, ("race",)), "back to the usual week in time: planned"
+    held = dataclasses.replace(
+        cleared, running_hold_weeks=1, running_hold_since=(START + dt.timedelta(weeks=1)).isoformat()
+    )
+    mornings = dataclasses.replace(cleared, load_hold_since=(START + dt.timedelta(weeks=3)).isoformat())
+    for state, until in ((held, "back to your usual week"), (mornings, "morning pain has settled")):
+        plan = plan_for(intake, state=state)
+        assert not any(runs_of(plan, n, ("race",)) for n in range(len(plan.weeks)))
+        assert until in plan.weeks[4].running.reason
+
+
 def test_after_a_race_the_running_comes_back_over_two_weeks_or_more() -> None:
     race = GoalRace(START + dt.timedelta(weeks=5, days=6), "marathon")
     plan = plan_for(make_intake(weekly_distance=50, runs_per_week=5, goal_race=race))
