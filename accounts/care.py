@@ -28,6 +28,10 @@ INVITATION_SALT = "rehabplan.accounts.invitation"
 MESSAGE_MAX_LENGTH = 5000
 NOTE_MAX_LENGTH = 1000
 
+EMAIL_NOT_VERIFIED = (
+    "Confirm your e-mail address first: open the link we e-mailed you when you signed up, or send yourself a new one."
+)
+
 InvitationStatus = Literal["pending", "accepted", "withdrawn", "expired"]
 
 # What the runner lets a physio see, said once for the e-mail, the accept page and the API's documentation.
@@ -91,12 +95,12 @@ def invitation_create(*, physio: User, email: str, note: str = "", link_for: Cal
         raise ValidationError({"email": "This runner already shares their plan with you."})
     invitation = Invitation.objects.create(physio=physio, email=email, note=note)
     who = display_name(physio)
-    personal = f"\n{who} writes: {note}\n" if note else ""
+    # The e-mail names the physio and nothing clinical: whoever reads it has not yet shown the address is theirs.
     send_mail(
         f"{who} invites you to share your RehabPlan",
-        f"{who} ({physio.email}) would like to follow your hamstring rehab plan on RehabPlan.\n{personal}\n"
+        f"{who} ({physio.email}) would like to follow your hamstring rehab plan on RehabPlan.\n\n"
         f"If you allow it, they will see {WHAT_THE_PHYSIO_SEES}\n\n"
-        f"To allow it, open this link and sign in (or create an account with this e-mail address):\n\n"
+        f"To allow it, open this link and sign in (or create an account with this e-mail address and confirm it):\n\n"
         f"{link_for(invitation_token(invitation))}\n\n"
         f"The link works for {settings.INVITATION_MAX_AGE_DAYS} days. If you do not know {who}, ignore this e-mail: "
         "nothing is shared unless you allow it.\n",
@@ -138,6 +142,8 @@ def invitation_check_for(invitation: Invitation, runner: User) -> None:
             "This invitation was sent to another e-mail address. Sign in with the account for that address, "
             "or ask your physio to invite the address you use here."
         )
+    if not runner.email_verified:
+        raise ValidationError(EMAIL_NOT_VERIFIED)
 
 
 @transaction.atomic
@@ -157,6 +163,9 @@ def invitation_accept(*, token: str, runner: User) -> CareLink:
     link = care_link_activate(physio=invitation.physio, runner=runner)
     invitation.accepted_at, invitation.accepted_by = timezone.now(), runner
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    if invitation.note:
+        # Only now, to the verified account that accepted, does the physio's note arrive: as their first message.
+        Message.objects.create(physio=invitation.physio, runner=runner, author=invitation.physio, body=invitation.note)
     return link
 
 

@@ -42,13 +42,8 @@ class SignupForm(forms.Form):
     )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "There is already an account with this e-mail address. Log in, or send yourself a sign-in link.",
-                code="duplicate",
-            )
-        return email
+        # Whether the address has an account is never said here: the e-mail it gets says so, to its owner only.
+        return str(self.cleaned_data["email"]).strip().lower()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -209,7 +204,8 @@ class ApiTokenForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
-    """A physio invites a runner by e-mail; the note goes into the e-mail as it is typed."""
+    """A physio invites a runner by e-mail; the e-mail names the physio only; the note reaches the
+    runner as a message once they accept."""
 
     email = forms.EmailField(
         label="Runner's e-mail address",
@@ -221,7 +217,9 @@ class InvitationForm(forms.Form):
         label="A note for the runner (optional)",
         required=False,
         max_length=NOTE_MAX_LENGTH,
-        help_text="It goes into the e-mail, for example where you met or why you would like to follow their plan.",
+        help_text=(
+            "The runner reads it once they have accepted, as your first message; the e-mail only gives your name."
+        ),
         error_messages={"max_length": f"Keep the note to {NOTE_MAX_LENGTH} characters or fewer."},
         widget=forms.Textarea(attrs={"rows": 3}),
     )

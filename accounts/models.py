@@ -6,7 +6,7 @@ import datetime
 import hashlib
 import secrets
 import zoneinfo
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
@@ -56,6 +56,9 @@ class User(AbstractUser):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.RUNNER)
     # A physio's hourly e-mail about patients who need attention (a runner's choices live on RunnerProfile).
     digest_enabled = models.BooleanField(default=True)
+    # When the person proved they read mail at this address (a link from it opened); until then nothing addressed
+    # to the address by someone else (a physio's invitation, its note) is theirs to read.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -68,6 +71,15 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.email
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # set_password() leaves the new raw password here until the save. Every way of changing a password (reset,
+        # change, the admin, manage.py) comes through this save, so each ends every API token the old one made, as
+        # Django's session check ends the other sessions.
+        password_changed = self.pk is not None and getattr(self, "_password", None) is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            ApiToken.objects.filter(user=self).delete()
+
     @property
     def is_runner(self) -> bool:
         return self.role == Role.RUNNER
@@ -75,6 +87,10 @@ class User(AbstractUser):
     @property
     def is_physio(self) -> bool:
         return self.role == Role.PHYSIO
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
 
 def validate_timezone(value: str) -> None:

@@ -29,8 +29,16 @@ LOGIN_LINK_SCOPE = "login-link"
 
 
 @transaction.atomic
-def user_create(*, email: str, password: str | None, role: str = Role.RUNNER, first_name: str = "") -> User:
-    user = User.objects.create_user(email=email, password=password, role=role, first_name=first_name)
+def user_create(
+    *, email: str, password: str | None, role: str = Role.RUNNER, first_name: str = "", email_verified: bool = False
+) -> User:
+    user = User.objects.create_user(
+        email=email,
+        password=password,
+        role=role,
+        first_name=first_name,
+        email_verified_at=timezone.now() if email_verified else None,
+    )
     if role == Role.RUNNER:
         RunnerProfile.objects.create(user=user)
     return user

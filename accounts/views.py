@@ -1,5 +1,5 @@
-"""Account pages: sign up, log in (password or e-mailed link), a runner stopping a physio following their plan, and
-the page after deletion.
+"""Account pages: log in (password, or sending an e-mailed link), a runner stopping a physio following their plan, and
+the page after deletion. Sign-up and the pages behind e-mailed links are `accounts.views_verification`.
 
 Thin views: forms check input, `accounts.services` and `accounts.care` write. The Settings page, its calendar feed,
 export and account deletion read or write plans and reminders, so they are programs' (`programs.views.settings`).
@@ -11,35 +11,31 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from sesame.utils import get_user  # type: ignore[import-untyped]  # django-sesame ships no types
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import care, services
-from accounts.forms import LoginForm, LoginLinkForm, SignupForm
+from accounts.forms import LoginForm, LoginLinkForm
 from accounts.models import CareLink
 from rehabplan.http import AuthenticatedRequest, runner_profile_or_404
 
-# Signing up proves the password, not a link: the session records the password backend.
+# Where a confirmation link signs in after sign-up, which proved the password: the session records that backend.
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
-def _after_signup_url() -> str:
+def after_signup_url() -> str:
     try:
         return reverse("programs:intake-start")
     except NoReverseMatch:
         return reverse("programs:home")
 
 
-def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
+def safe_next(request: HttpRequest, candidate: str | None) -> str | None:
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -48,23 +44,6 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
 
 
 # ---------------------------------------------------------------- sign up and log in
-
-
-@require_http_methods(["GET", "POST"])
-def signup(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("programs:home")
-    form = SignupForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        try:
-            user = services.user_create(email=form.cleaned_data["email"], password=form.cleaned_data["password"])
-        except IntegrityError:
-            # Two sign-ups with one address at the same moment: the other one won.
-            form.add_error("email", "There is already an account with this e-mail address. Log in instead.")
-        else:
-            login(request, user, backend=MODEL_BACKEND)
-            return redirect(_after_signup_url())
-    return render(request, "accounts/signup.html", {"form": form})
 
 
 class LoginView(auth_views.LoginView):
@@ -82,7 +61,7 @@ class LoginView(auth_views.LoginView):
 @require_POST
 def login_link_send(request: HttpRequest) -> HttpResponse:
     form = LoginLinkForm(request.POST)
-    next_url = _safe_next(request, request.POST.get("next"))
+    next_url = safe_next(request, request.POST.get("next"))
     if not form.is_valid():
         context = {"form": LoginForm(request), "link_form": form, "next": next_url or ""}
         return render(request, "registration/login.html", context)
@@ -96,17 +75,6 @@ def login_link_send(request: HttpRequest) -> HttpResponse:
     services.login_link_send(email=form.cleaned_data["email"], link_for=link_for)
     # The same answer whether or not the address has an account, so this page tells nobody who uses RehabPlan.
     return render(request, "accounts/login_link_sent.html", {"email": form.cleaned_data["email"]})
-
-
-@never_cache
-@require_GET
-def login_link_open(request: HttpRequest) -> HttpResponse:
-    user = get_user(request, scope=services.LOGIN_LINK_SCOPE, update_last_login=False)
-    if user is None:
-        return render(request, "accounts/login_link_invalid.html", {"link_form": LoginLinkForm()}, status=400)
-    # Logging in sets last_login, which is part of the token's signature: the link does not work a second time.
-    login(request, user)
-    return redirect(_safe_next(request, request.GET.get("next")) or reverse("programs:home"))
 
 
 # ---------------------------------------------------------------- Settings → My physios

@@ -15,7 +15,7 @@ from rest_framework import serializers
 
 from accounts.api.push import PushEndpointSerializer, PushSubscriptionSerializer
 from accounts.models import User
-from accounts.push import push_subscription_remove, push_subscription_save
+from accounts.push import PushEndpointTaken, push_subscription_remove, push_subscription_save
 from rehabplan.api import VALIDATION_DETAIL, error_body, flat_errors
 
 NOT_SIGNED_IN = "You are signed out. Log in again, then turn notifications on."
@@ -42,12 +42,15 @@ def push_subscribe(request: HttpRequest) -> HttpResponse:
     if isinstance(checked, JsonResponse):
         return checked
     assert isinstance(request.user, User)
-    push_subscription_save(
-        user=request.user,
-        endpoint=checked["endpoint"],
-        p256dh=checked["keys"]["p256dh"],
-        auth=checked["keys"]["auth"],
-    )
+    try:
+        push_subscription_save(
+            user=request.user,
+            endpoint=checked["endpoint"],
+            p256dh=checked["keys"]["p256dh"],
+            auth=checked["keys"]["auth"],
+        )
+    except PushEndpointTaken as taken:
+        return JsonResponse(error_body(str(taken)), status=409)
     return HttpResponse(status=204)
 
 

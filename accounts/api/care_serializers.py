@@ -43,6 +43,15 @@ class InvitationSerializer(serializers.ModelSerializer):
         fields = ["id", "email", "note", "physio", "status", "created_at", "expires_at", "accepted_at", "withdrawn_at"]
         read_only_fields = fields
 
+    def to_representation(self, instance: Invitation) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or getattr(request.user, "pk", None) != instance.physio_id:
+            # The note is the physio's words to whoever owns the address: the runner reads it as a message once a
+            # verified account has accepted, never on an invitation.
+            data["note"] = ""
+        return data
+
     @extend_schema_field(serializers.ChoiceField(choices=["pending", "accepted", "withdrawn", "expired"]))
     def get_status(self, invitation: Invitation) -> str:
         return invitation_status(invitation)

@@ -87,7 +87,9 @@ class InvitationViewSet(
             note=data.validated_data["note"],
             link_for=lambda token: request.build_absolute_uri(reverse("accounts:invitation-accept", args=[token])),
         )
-        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+        return Response(
+            InvitationSerializer(invitation, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(parameters=[ID_PARAMETER], responses={204: None, 400: ERROR_400, 404: ERROR_404})
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:

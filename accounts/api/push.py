@@ -17,8 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import PushSubscription
-from accounts.push import push_subscription_remove, push_subscription_save
-from rehabplan.api import request_user
+from accounts.push import PushEndpointTaken, push_subscription_remove, push_subscription_save
+from rehabplan.api import error_body, request_user
 from rehabplan.api_schema import ApiErrorSerializer, BodyOnDeleteSchema
 
 ENDPOINT_MAX = PushSubscription._meta.get_field("endpoint").max_length or 1000
@@ -89,19 +89,26 @@ class PushSubscriptionsView(APIView):
             201: PushSubscriptionStoredSerializer,
             200: OpenApiResponse(PushSubscriptionStoredSerializer, description="Already stored: keys updated."),
             400: ERROR_400,
+            409: OpenApiResponse(ApiErrorSerializer, description="Another account stored this address."),
         },
         summary="Turn on notifications for a browser",
-        description="An address another account stored moves to this one (one browser, one person signed in).",
+        description=(
+            "An address stays with the account that stored it: another account gets 409 (the browser unsubscribes "
+            "and subscribes again for a new address)."
+        ),
     )
     def post(self, request: Request) -> Response:
         form = PushSubscriptionSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        subscription, created = push_subscription_save(
-            user=request_user(request),
-            endpoint=form.validated_data["endpoint"],
-            p256dh=form.validated_data["keys"]["p256dh"],
-            auth=form.validated_data["keys"]["auth"],
-        )
+        try:
+            subscription, created = push_subscription_save(
+                user=request_user(request),
+                endpoint=form.validated_data["endpoint"],
+                p256dh=form.validated_data["keys"]["p256dh"],
+                auth=form.validated_data["keys"]["auth"],
+            )
+        except PushEndpointTaken as taken:
+            return Response(error_body(str(taken)), status=status.HTTP_409_CONFLICT)
         return Response(
             PushSubscriptionStoredSerializer(subscription).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

@@ -13,6 +13,9 @@ QUIET_HOURS_ONE_END = "Give both ends of your quiet hours, or neither."
 QUIET_HOURS_EMPTY = "Quiet hours need a start and an end that differ."
 REMINDER_IN_QUIET_HOURS = "Your reminder time falls in your quiet hours: choose another time or change the quiet hours."
 PAUSE_IN_THE_PAST = "Choose today or a later date."
+# A break, not a way to stop reminders for good (that is the switch above it): up to a year ahead.
+PAUSE_MAX_DAYS = 366
+PAUSE_TOO_LONG = "Pause for a year at most; to stop reminders altogether, turn them off."
 
 # Which RunnerProfile switch turns each kind of reminder on or off.
 KIND_SWITCHES = {
@@ -51,6 +54,9 @@ def reminder_choice_problems(new: ReminderChoices, *, stored: ReminderChoices, t
         if timing_changed and in_quiet_hours(new.reminder_time, start, end):
             problems["reminder_time"] = [REMINDER_IN_QUIET_HOURS]
     paused_until = new.reminders_paused_until
-    if paused_until is not None and paused_until != stored.reminders_paused_until and paused_until < today:
-        problems["reminders_paused_until"] = [PAUSE_IN_THE_PAST]
+    if paused_until is not None and paused_until != stored.reminders_paused_until:
+        if paused_until < today:
+            problems["reminders_paused_until"] = [PAUSE_IN_THE_PAST]
+        elif paused_until > today + dt.timedelta(days=PAUSE_MAX_DAYS):
+            problems["reminders_paused_until"] = [PAUSE_TOO_LONG]
     return problems

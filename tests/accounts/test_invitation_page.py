@@ -7,7 +7,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.care import invitation_create
-from accounts.models import CareLink, CareLinkStatus, Invitation, User
+from accounts.models import CareLink, CareLinkStatus, Invitation, Message, User
 from tests.pages import main_text
 
 
@@ -29,7 +29,7 @@ def test_the_runner_sees_the_invitation_and_allows_it(client: Client, physio: Us
 
     page = main_text(client.get(url).content)
     assert f"Share your plan with {physio.email}?" in page
-    assert "From the clinic on Main Street." in page
+    assert "From the clinic on Main Street." not in page  # the note waits for the answer
     assert "they will see your plans" in page
 
     response = client.post(url)
@@ -38,6 +38,7 @@ def test_the_runner_sees_the_invitation_and_allows_it(client: Client, physio: Us
     link = CareLink.objects.get(physio=physio, runner=other_runner)
     assert link.status == CareLinkStatus.ACTIVE and link.consented_at is not None
     assert "already follows your plan" in main_text(client.get(url).content)
+    assert Message.objects.get(runner=other_runner, author=physio).body == "From the clinic on Main Street."
 
 
 def test_problems_are_said_plainly(client: Client, physio: User, runner: User, other_runner: User) -> None:

@@ -68,7 +68,7 @@ def test_an_invitation_sends_one_e_mail_whose_link_opens_the_allow_page(
 
     message = mail.outbox[-1]
     assert message.to == [runner.email]
-    assert "We met at the club on Tuesday." in message.body
+    assert other_physio.email in message.body and "We met at the club on Tuesday." not in message.body
     assert link.startswith("http://testserver/invitations/")
     page = main_text(client.get(INVITATIONS).content)
     assert "runner@example.test" in page and "waiting for an answer" in page

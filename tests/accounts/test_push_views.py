@@ -57,11 +57,12 @@ def test_turning_on_again_updates_the_keys_without_a_second_row(runner: User) ->
     assert stored.p256dh == newer["keys"]["p256dh"]
 
 
-def test_a_phone_someone_else_turned_on_moves_to_whoever_turns_it_on_now(runner: User, other_runner: User) -> None:
+def test_an_address_another_account_turned_on_cannot_be_taken_over(runner: User, other_runner: User) -> None:
     post_json(signed_in(other_runner), "/settings/push/", subscription_json(ENDPOINT))
-    post_json(signed_in(runner), "/settings/push/", subscription_json(ENDPOINT))
+    response = post_json(signed_in(runner), "/settings/push/", subscription_json(ENDPOINT))
 
-    assert list(PushSubscription.objects.values_list("user_id", flat=True)) == [runner.pk]
+    assert response.status_code == 409 and "Turn them off here, then on again" in response.json()["detail"]
+    assert list(PushSubscription.objects.values_list("user_id", flat=True)) == [other_runner.pk]
 
 
 def test_turning_off_removes_only_ones_own_subscription(runner: User, other_runner: User) -> None:

@@ -1,5 +1,5 @@
-"""POST/DELETE /api/v1/me/push-subscriptions/: a browser's Web Push subscription stored for the caller, moved to them
-when another account had it, forgotten on DELETE; anything else is a 400 in the one error shape."""
+"""POST/DELETE /api/v1/me/push-subscriptions/: a browser's Web Push subscription stored for the caller (an
+address another account stored stays theirs: 409), forgotten on DELETE; anything else is a 400 in the one error shape."""
 
 from __future__ import annotations
 
@@ -38,14 +38,17 @@ def test_posting_the_same_address_again_updates_it_and_answers_200(runner_api: A
     assert PushSubscription.objects.get().auth == newer["keys"]["auth"]
 
 
-def test_an_address_stored_for_another_user_moves_to_the_caller(
-    runner_api: APIClient, other_runner_api: APIClient, runner: User
+def test_an_address_stored_for_another_user_stays_theirs(
+    runner_api: APIClient, other_runner_api: APIClient, other_runner: User
 ) -> None:
-    other_runner_api.post(URL, subscription_json(ENDPOINT), format="json")
+    stored = subscription_json(ENDPOINT)
+    other_runner_api.post(URL, stored, format="json")
     response = runner_api.post(URL, subscription_json(ENDPOINT), format="json")
 
-    assert response.status_code == 200
-    assert list(PushSubscription.objects.values_list("user_id", flat=True)) == [runner.pk]
+    assert response.status_code == 409
+    assert "another account" in response.json()["detail"] and response.json()["errors"] == {}
+    kept = PushSubscription.objects.get()
+    assert (kept.user_id, kept.auth) == (other_runner.pk, stored["keys"]["auth"])
 
 
 def test_a_physio_can_have_notifications_too(physio_api: APIClient, physio: User) -> None:

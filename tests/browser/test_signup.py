@@ -1,9 +1,11 @@
-"""A stranger on a phone: create an account, answer the intake, and land on Today with a plan."""
+"""A stranger on a phone: create an account, confirm it from the e-mail, answer the intake, and land on Today with a
+plan."""
 
 from __future__ import annotations
 
 import re
 
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
@@ -22,6 +24,12 @@ def test_sign_up_then_the_intake_then_today(page: Page) -> None:
     for index in range(passwords.count()):
         passwords.nth(index).fill(PASSWORD)
     form.locator('button:not([type="button"])').last.click()
+    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
+    (confirmation,) = mail.outbox
+    link = re.search(r"https?://\S+/accounts/verify/\S+/", confirmation.body)
+    assert link is not None, confirmation.body
+    page.goto(link.group(0))
+    page.get_by_role("button", name="Confirm and sign in").click()
     page.wait_for_load_state()
     if not re.search(r"/intake/", page.url):
         page.get_by_role("link", name="Start my plan").click()

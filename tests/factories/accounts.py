@@ -7,6 +7,7 @@ import datetime as dt
 import secrets
 
 import factory
+from django.utils import timezone
 
 from accounts.models import (
     ApiToken,
@@ -31,6 +32,8 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
 
     email = factory.Sequence(lambda n: f"user{n}@example.test")
     role = Role.RUNNER
+    # Verified, as every account that has used its sign-in or invitation links is; tests of verification clear it.
+    email_verified_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

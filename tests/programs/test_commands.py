@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db.models import F, Q
+from django.test import override_settings
 
 from accounts.models import CareLink, Message, Role, RunnerProfile, User
 from programs.choices import PlanChangeKind, PlanStatus
@@ -135,7 +136,11 @@ def test_unreadable_or_broken_files_exit_2(tmp_path: Path) -> None:
 
 def _seed_demo(at: dt.date, *args: str) -> str:
     out = io.StringIO()
-    with time_machine.travel(dt.datetime(at.year, at.month, at.day, 9, tzinfo=dt.UTC), tick=False):
+    # A development machine's setting: with DEBUG off the command refuses (tests/programs/test_seed_demo_guard.py).
+    with (
+        time_machine.travel(dt.datetime(at.year, at.month, at.day, 9, tzinfo=dt.UTC), tick=False),
+        override_settings(DEBUG=True),
+    ):
         call_command("seed_demo", *args, stdout=out)
     return out.getvalue()
 

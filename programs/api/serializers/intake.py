@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
@@ -25,9 +26,20 @@ class UniqueMultipleChoiceField(serializers.ListField):
         return [c for c in self.ordered_choices if c in values]
 
 
+# A goal to build towards, within what a plan can plan for; a date further off is a typing slip (9999-12-31).
+RACE_MAX_YEARS_AHEAD = 3
+
+
 class GoalRaceSerializer(serializers.Serializer):
     date = serializers.DateField()
     distance = serializers.ChoiceField(choices=RACE_DISTANCES)
+
+    def validate_date(self, value: dt.date) -> dt.date:
+        if value > timezone.localdate() + dt.timedelta(days=365 * RACE_MAX_YEARS_AHEAD + 1):
+            raise serializers.ValidationError(
+                f"Give a race within the next {RACE_MAX_YEARS_AHEAD} years; for one further off, set no race yet."
+            )
+        return value
 
 
 class RunningSerializer(serializers.Serializer):

@@ -2,17 +2,22 @@
 template and has written to the runner once.
 
 Safe to run again: once the demo runner has a plan it changes nothing.
+
+With DEBUG off it refuses unless given --allow-production, and even then never uses the published demo password:
+it takes --password or makes one up and prints it once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from accounts.care import message_send
@@ -53,8 +58,36 @@ class Command(BaseCommand):
             action="store_true",
             help="Start the demo plan this week and log nothing (the plan then equals generate_plan's output).",
         )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Run with DEBUG off too (a staging server): the demo accounts then get --password, or a new one.",
+        )
+        parser.add_argument(
+            "--password",
+            default="",
+            help="The demo accounts' password with DEBUG off (never the published one); made up and printed if absent.",
+        )
+
+    def _password(self, options: dict[str, Any]) -> str:
+        """The published password on a development machine; anywhere else only when asked, and never that one."""
+        if settings.DEBUG:
+            return str(options["password"] or DEMO_PASSWORD)
+        if not options["allow_production"]:
+            raise CommandError(
+                "DEBUG is off: demo accounts on this server would be open to anyone who read the README. "
+                "Run with --allow-production (and --password, or one is made up) if this really is a demo server."
+            )
+        if options["password"] == DEMO_PASSWORD:
+            raise CommandError("The published demo password is refused with DEBUG off: choose another with --password.")
+        if options["password"]:
+            return str(options["password"])
+        password = secrets.token_urlsafe(12)
+        self.stdout.write(f"demo accounts' password (shown once): {password}")
+        return password
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.password = self._password(options)
         runner = self._user(RUNNER_EMAIL, Role.RUNNER, "Robin")
         physio = self._user(PHYSIO_EMAIL, Role.PHYSIO, "Pat")
         self._admin()
@@ -79,8 +112,16 @@ class Command(BaseCommand):
     def _user(self, email: str, role: str, first_name: str) -> User:
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = user_create(email=email, password=DEMO_PASSWORD, role=role, first_name=first_name)
+            # Signed in with for years already: the demo's addresses are not anyone's to confirm.
+            user = user_create(
+                email=email, password=self.password, role=role, first_name=first_name, email_verified=True
+            )
             self.stdout.write(f"created {role} {email}")
+        elif not settings.DEBUG and user.check_password(DEMO_PASSWORD):
+            # Made earlier by a development run against this database: the published password goes now.
+            user.set_password(self.password)
+            user.save()
+            self.stdout.write(f"{email} no longer has the published demo password")
         return user
 
     def _physio_side(self, physio: User, runner: User, plan: Plan) -> None:
