@@ -1,0 +1,59 @@
+"""Workers never give up on Redis, and beat logs one line, not a stack trace, for each task it could not send while
+Redis is down (the reminder dispatch every minute: one line a minute)."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from celery import Celery
+from celery.beat import Scheduler
+
+from rehabplan.celery import app
+from tests.conftest import NOTHING_LISTENS_PORT
+
+NOTHING_LISTENS = f"redis://127.0.0.1:{NOTHING_LISTENS_PORT}/0"
+
+
+def test_workers_and_beat_wait_for_the_broker_however_long_it_is_away() -> None:
+    assert app.conf.broker_connection_max_retries is None  # Celery's default gives up after 100 attempts
+    assert app.conf.broker_connection_retry is True
+    assert app.conf.broker_connection_retry_on_startup is True
+
+
+@pytest.fixture
+def beat_app_with_redis_down() -> Celery:
+    """This project's Celery configuration, as beat reads it, with the broker where nothing listens."""
+    beat_app = Celery("rehabplan-beat-outage")
+    beat_app.config_from_object("django.conf:settings", namespace="CELERY")
+    beat_app.conf.broker_url = NOTHING_LISTENS
+    return beat_app
+
+
+def test_beat_logs_one_line_without_a_traceback_for_a_task_it_could_not_send(
+    beat_app_with_redis_down: Celery, caplog: pytest.LogCaptureFixture
+) -> None:
+    scheduler = Scheduler(app=beat_app_with_redis_down, lazy=True)
+    entry = scheduler.Entry(
+        name="dispatch-due-reminders",
+        task="programs.tasks.reminders_dispatch_due",
+        schedule=60.0,
+        app=beat_app_with_redis_down,
+    )
+    caplog.clear()
+    scheduler.apply_entry(entry)
+    [record] = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert record.name == "celery.beat"
+    assert record.exc_info is None
+    message = record.getMessage()
+    assert "\n" not in message
+    assert "dispatch-due-reminders" in message
+
+
+def test_any_other_beat_error_keeps_its_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    try:
+        raise ValueError("not an outage")
+    except ValueError:
+        logging.getLogger("celery.beat").error("Message Error: %s", "not an outage", exc_info=True)
+    [record] = caplog.records
+    assert record.exc_info is not None
