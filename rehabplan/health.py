@@ -1,8 +1,8 @@
-"""Health checks for a load balancer or a process supervisor.
+"""The readiness check for a load balancer.
 
-`/healthz` (liveness) answers 200 whenever the process serves requests, whatever PostgreSQL and Redis do: restarting
-the web processes would not bring either back. `/readyz` (readiness) answers 503 while PostgreSQL or Redis cannot be
-reached, so a load balancer sends traffic elsewhere; it reads nothing of anyone's and needs no login.
+`/healthz` (rehabplan/urls.py) is the liveness check: 200 whenever the process serves requests, whatever PostgreSQL
+and Redis do, since restarting the web processes would bring neither back. `/readyz` answers 503 while PostgreSQL or
+Redis cannot be reached, so a load balancer sends traffic elsewhere; it reads nothing of anyone's and needs no login.
 """
 
 from __future__ import annotations
@@ -10,14 +10,11 @@ from __future__ import annotations
 import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, JsonResponse
+from django.urls import path
 
 # Short: a readiness probe that waits longer than the balancer's own timeout tells it nothing.
 PROBE_TIMEOUT_SECONDS = 2
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def readyz(request: HttpRequest) -> JsonResponse:
@@ -55,3 +52,6 @@ def _redis_answers() -> bool:
         return False
     finally:
         client.close()
+
+
+urlpatterns = [path("readyz", readyz, name="readyz")]

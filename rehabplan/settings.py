@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Right after the user is known: loading the session and the user is the first database read of a request.
-    "rehabplan.middleware.DatabaseUnavailableMiddleware",
+    "rehabplan.database_outage.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -92,7 +92,7 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # tests a kept connection before a request uses it, so one broken by a PostgreSQL restart is replaced, not failed on.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# While PostgreSQL cannot be reached every request answers 503 with this Retry-After (rehabplan.middleware).
+# While PostgreSQL cannot be reached every request answers 503 with this Retry-After (rehabplan.database_outage).
 DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=10)
 # The load balancer's probes (rehabplan/health.py) reach a web process directly over plain HTTP: no HTTPS redirect.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]

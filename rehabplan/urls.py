@@ -1,19 +1,23 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from rehabplan.health import healthz, readyz
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
 
 urlpatterns = [
     path("", include("programs.urls")),
     path("", include("accounts.urls")),
     path("", include("rehabplan.pwa")),
+    path("", include("rehabplan.health")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("rehabplan.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", healthz, name="healthz"),
-    path("readyz", readyz, name="readyz"),
 ]

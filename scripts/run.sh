@@ -73,8 +73,7 @@ export SITE_URL="http://127.0.0.1:$PORT"
 set -m  # background jobs get process groups of their own
 .venv/bin/celery -A rehabplan worker --loglevel=INFO --concurrency=2 > var/celery-worker.log 2>&1 &
 pids+=($!)
-# Beat keeps its schedule and its one-beat lock in Redis (rehabplan/beat.py); Ctrl-C releases the lock.
-.venv/bin/celery -A rehabplan beat --loglevel=INFO > var/celery-beat.log 2>&1 &
+.venv/bin/celery -A rehabplan beat --loglevel=INFO --schedule var/celerybeat-schedule > var/celery-beat.log 2>&1 &
 pids+=($!)
 $PY manage.py runserver "127.0.0.1:$PORT" &
 web=$!

@@ -45,6 +45,20 @@ def pinned_clock(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture
+def database_down(transactional_db: None) -> Iterator[None]:
+    """PostgreSQL unreachable: the live connection points at a port where nothing listens (refused at once), then
+    back. Only for transactional tests: a connection closed inside the usual per-test transaction could not roll
+    it back."""
+    connection = connections["default"]
+    port = connection.settings_dict["PORT"]
+    connection.close()
+    connection.settings_dict["PORT"] = NOTHING_LISTENS_PORT
+    yield
+    connection.close()
+    connection.settings_dict["PORT"] = port
+
+
+@pytest.fixture
 def runner(db: None) -> User:
     return RunnerFactory(email="runner@example.test")
 
@@ -77,17 +91,3 @@ def fresh_throttles() -> Iterator[None]:
 def intake_data() -> dict[str, Any]:
     """A valid intake (docs/design.md §3): a runner with a gradual mid-thigh ache during long runs."""
     return copy.deepcopy(json.loads(DEMO_INTAKE.read_text()))
-
-
-@pytest.fixture
-def database_down(transactional_db: None) -> Iterator[None]:
-    """PostgreSQL unreachable: the live connection points at a port where nothing listens (refused at once), then
-    back. Only for transactional tests: a connection closed inside the usual per-test transaction could not roll
-    it back."""
-    connection = connections["default"]
-    port = connection.settings_dict["PORT"]
-    connection.close()
-    connection.settings_dict["PORT"] = NOTHING_LISTENS_PORT
-    yield
-    connection.close()
-    connection.settings_dict["PORT"] = port
