@@ -213,13 +213,15 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # --- Exactly one beat (rehabplan/beat.py, docs/deploy.md "Exactly one beat") ---
 # Beat keeps its schedule and a lock in Redis; a second beat on any host waits for the lock instead of sending.
 CELERY_BEAT_SCHEDULER = "rehabplan.beat.OneBeatScheduler"
-CELERY_REDBEAT_REDIS_URL = REDIS_URL
-CELERY_REDBEAT_KEY_PREFIX = env.str("CELERY_BEAT_KEY_PREFIX", default="rehabplan:beat:")
+# RedBeat's own settings go without the CELERY_ prefix: it looks for them among the configuration's keys, which list
+# the Django settings under their own names.
+REDBEAT_REDIS_URL = REDIS_URL
+REDBEAT_KEY_PREFIX = env.str("CELERY_BEAT_KEY_PREFIX", default="rehabplan:beat:")
 # A waiting beat tries the lock this often; the holder's lock lapses this long after it stops extending it.
 CELERY_BEAT_MAX_INTERVAL = env.int("CELERY_BEAT_MAX_INTERVAL", default=30)
-CELERY_REDBEAT_LOCK_TIMEOUT = env.int("CELERY_BEAT_LOCK_TIMEOUT", default=150)
+REDBEAT_LOCK_TIMEOUT = env.int("CELERY_BEAT_LOCK_TIMEOUT", default=150)
 # Beat's own Redis calls wait for Redis however long it is away (one line a minute, rehabplan.logs).
-CELERY_REDBEAT_REDIS_OPTIONS = {"retry_period": -1}
+REDBEAT_REDIS_OPTIONS = {"retry_period": -1}
 CELERY_TIMEZONE = "UTC"
 # An unacknowledged message goes back to the queue after this; no eta, countdown or retry delay may come near it,
 # or Redis would hand the same task to a second worker while the first still holds it (system check programs.E003).
