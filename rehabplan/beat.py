@@ -1,7 +1,7 @@
 """Exactly one Celery beat, however many hosts start one: RedBeat's lock in Redis.
 
 The beat that holds the lock sends the schedule and extends the lock on every tick; any other beat waits for the lock
-(trying every CELERY_BEAT_MAX_INTERVAL seconds) and takes over within CELERY_BEAT_LOCK_TIMEOUT seconds of the holder
+(trying every BEAT_MAX_INTERVAL seconds) and takes over within BEAT_LOCK_TIMEOUT seconds of the holder
 stopping or dying. The schedule's last runs are kept in Redis too, so a takeover sends nothing twice.
 
 RedBeat ends beat with a traceback when a tick cannot reach Redis, and leaves a beat that could not take the lock at

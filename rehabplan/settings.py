@@ -216,10 +216,10 @@ CELERY_BEAT_SCHEDULER = "rehabplan.beat.OneBeatScheduler"
 # RedBeat's own settings go without the CELERY_ prefix: it looks for them among the configuration's keys, which list
 # the Django settings under their own names.
 REDBEAT_REDIS_URL = REDIS_URL
-REDBEAT_KEY_PREFIX = env.str("CELERY_BEAT_KEY_PREFIX", default="rehabplan:beat:")
+REDBEAT_KEY_PREFIX = env.str("BEAT_KEY_PREFIX", default="rehabplan:beat:")
 # A waiting beat tries the lock this often; the holder's lock lapses this long after it stops extending it.
-CELERY_BEAT_MAX_INTERVAL = env.int("CELERY_BEAT_MAX_INTERVAL", default=30)
-REDBEAT_LOCK_TIMEOUT = env.int("CELERY_BEAT_LOCK_TIMEOUT", default=150)
+CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("BEAT_MAX_INTERVAL", default=30)
+REDBEAT_LOCK_TIMEOUT = env.int("BEAT_LOCK_TIMEOUT", default=150)
 # Beat's own Redis calls wait for Redis however long it is away (one line a minute, rehabplan.logs).
 REDBEAT_REDIS_OPTIONS = {"retry_period": -1}
 CELERY_TIMEZONE = "UTC"

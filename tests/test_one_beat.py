@@ -45,9 +45,9 @@ class Beat:
         env = dict(
             os.environ,
             REDIS_URL=BEAT_REDIS,
-            CELERY_BEAT_KEY_PREFIX=key_prefix,
-            CELERY_BEAT_MAX_INTERVAL="1",  # a waiting beat tries the lock every second
-            CELERY_BEAT_LOCK_TIMEOUT="10",
+            BEAT_KEY_PREFIX=key_prefix,
+            BEAT_MAX_INTERVAL="1",  # a waiting beat tries the lock every second
+            BEAT_LOCK_TIMEOUT="10",
         )
         self.log = log
         command = [str(CELERY), "-A", "rehabplan", "beat", "--loglevel=INFO", "--schedule", str(log.with_suffix(".db"))]
