@@ -33,7 +33,7 @@ LIGHTHOUSE=$WORK/npm/node_modules/.bin/lighthouse
 PORT=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export DEBUG=0 SECRET_KEY="lighthouse-$(date +%s)-$RANDOM$RANDOM" ALLOWED_HOSTS=127.0.0.1,localhost \
   SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 \
-  DATABASE_URL="sqlite:///$WORK/lighthouse.sqlite3" LOG_LEVEL=WARNING
+  DATABASE_URL="sqlite:///$WORK/lighthouse.sqlite3" LOG_LEVEL=WARNING ALLOW_LOCAL_SERVICES=1
 
 $PY manage.py migrate --noinput -v0
 $PY manage.py load_catalogue >/dev/null

@@ -101,6 +101,7 @@ def bench_env(base_url: str, redis_url: str, email_url: str) -> dict[str, str]:
         SECRET_KEY="bench-only-secret-key-not-used-anywhere-else-0123456789",  # noqa: S106 - a throwaway database
         ALLOWED_HOSTS="127.0.0.1,localhost",
         CACHE_URL="locmemcache://",
+        ALLOW_LOCAL_SERVICES="1",  # one machine: the per-process cache is what this trial wants
     )
 
 

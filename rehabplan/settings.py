@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after the user is known: loading the session and the user is the first database read of a request.
+    "rehabplan.database_outage.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -82,9 +84,18 @@ TEMPLATES = [
 WSGI_APPLICATION = "rehabplan.wsgi.application"
 
 (BASE_DIR / "var").mkdir(exist_ok=True)
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
+_DATABASE_URL = env.str("DATABASE_URL", default="")  # set but empty counts as unset
+DATABASES = {"default": env.db_url_config(_DATABASE_URL or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# --- Database connections (docs/deploy.md "PostgreSQL") ---
+# Each process keeps its connection for CONN_MAX_AGE seconds instead of opening one per request; the health check
+# tests a kept connection before a request uses it, so one broken by a PostgreSQL restart is replaced, not failed on.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# While PostgreSQL cannot be reached every request answers 503 with this Retry-After (rehabplan.database_outage).
+DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=10)
+# The load balancer's probes (rehabplan/health.py) reach a web process directly over plain HTTP: no HTTPS redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -192,8 +203,25 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# --- Celery and broker outages (docs/deploy.md "Redis") ---
+# Workers and beat wait for Redis however long it is away (Celery's default gives up after 100 attempts), reconnecting
+# at most every CELERY_BROKER_RETRY_MAX_INTERVAL seconds.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# --- Exactly one beat (rehabplan/beat.py, docs/deploy.md "Exactly one beat") ---
+# Beat keeps its schedule and a lock in Redis; a second beat on any host waits for the lock instead of sending.
+CELERY_BEAT_SCHEDULER = "rehabplan.beat.OneBeatScheduler"
+# RedBeat's own settings go without the CELERY_ prefix: it looks for them among the configuration's keys, which list
+# the Django settings under their own names.
+REDBEAT_REDIS_URL = REDIS_URL
+REDBEAT_KEY_PREFIX = env.str("BEAT_KEY_PREFIX", default="rehabplan:beat:")
+# A waiting beat tries the lock this often; the holder's lock lapses this long after it stops extending it.
+CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("BEAT_MAX_INTERVAL", default=30)
+REDBEAT_LOCK_TIMEOUT = env.int("BEAT_LOCK_TIMEOUT", default=150)
+# Beat's own Redis calls wait for Redis however long it is away (one line a minute, rehabplan.logs).
+REDBEAT_REDIS_OPTIONS = {"retry_period": -1}
 CELERY_TIMEZONE = "UTC"
 # An unacknowledged message goes back to the queue after this; no eta, countdown or retry delay may come near it,
 # or Redis would hand the same task to a second worker while the first still holds it (system check programs.E003).
@@ -253,5 +281,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint logs seven progress lines at INFO for every PDF download; its warnings and errors still show.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    "filters": {"one_line_broker_outage": {"()": "rehabplan.logs.OneLineBrokerOutage"}},
+    "loggers": {
+        "weasyprint.progress": {"level": "WARNING"},
+        # Beat logs one line per task it could not send while Redis is down (once a minute), not a stack trace.
+        "celery.beat": {"filters": ["one_line_broker_outage"]},
+    },
 }
+
+# --- Production checks (docs/deploy.md "Environment") ---
+# With DEBUG off, a forgotten variable must not start the development setup (SQLite, a per-process cache, console
+# e-mail, a loopback SITE_URL): on two hosts that would be two databases. ALLOW_LOCAL_SERVICES=1 lets a one-machine
+# trial with DEBUG off (the benchmarks, Lighthouse) run on them anyway; a deployment never sets it.
+if not DEBUG and not env.bool("ALLOW_LOCAL_SERVICES", default=False):
+    from rehabplan.production_checks import production_setting_problems
+
+    _problems = production_setting_problems(
+        database_url=_DATABASE_URL,
+        cache_backend=CACHES["default"]["BACKEND"],
+        email_backend=EMAIL_CONFIG["EMAIL_BACKEND"],
+        site_url=SITE_URL,
+    )
+    if _problems:
+        raise ImproperlyConfigured("With DEBUG=0, " + "; ".join(_problems) + ".")

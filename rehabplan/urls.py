@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("accounts.urls")),
     path("", include("rehabplan.pwa")),
+    path("", include("rehabplan.health")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("rehabplan.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

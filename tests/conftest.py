@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 
 from accounts.models import User
 from tests.factories.accounts import CareLinkFactory, PhysioFactory, RunnerFactory
@@ -24,6 +25,7 @@ DEMO_INTAKE = Path(__file__).resolve().parent.parent / "programs" / "data" / "de
 PINNED_NOW = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
 # Their server, browser or workers are other processes on the machine's own clock, which one process cannot move.
 REAL_CLOCK_MARKERS = ("browser", "integration")
+NOTHING_LISTENS_PORT = 1  # connection refused at once
 
 
 def pytest_configure() -> None:
@@ -40,6 +42,20 @@ def pinned_clock(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     with time_machine.travel(PINNED_NOW, tick=True):
         yield
+
+
+@pytest.fixture
+def database_down(transactional_db: None) -> Iterator[None]:
+    """PostgreSQL unreachable: the live connection points at a port where nothing listens (refused at once), then
+    back. Only for transactional tests: a connection closed inside the usual per-test transaction could not roll
+    it back."""
+    connection = connections["default"]
+    port = connection.settings_dict["PORT"]
+    connection.close()
+    connection.settings_dict["PORT"] = NOTHING_LISTENS_PORT
+    yield
+    connection.close()
+    connection.settings_dict["PORT"] = port
 
 
 @pytest.fixture
