@@ -120,6 +120,9 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = "accounts.login_limits.lockout_parameters"
+# The name every login passes the e-mail address to authenticate() under (Django's forms and the API alike); axes would
+# otherwise look for USERNAME_FIELD ("email") and count the failures it records under an account it never checks.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.login_limits.login_username"
 AXES_CLIENT_IP_CALLABLE = "rehabplan.client_address.client_address"
 AXES_LOCKOUT_CALLABLE = "accounts.login_limits.lockout_response"
