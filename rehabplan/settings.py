@@ -131,6 +131,8 @@ AXES_LOCKOUT_CALLABLE = "accounts.login_limits.lockout_response"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Failures are kept (they are the count); successful logins are not recorded here.
 AXES_DISABLE_ACCESS_LOG = True
+# No banner on every command's start; failures and lockouts are still logged.
+AXES_VERBOSE = False
 # Account e-mails (sign-in links, password resets, invitations; accounts/mail_limits.py): at most this many an hour to
 # one address, and caused by one client address or signed-in account. Counted in the shared cache (CACHE_URL).
 MAIL_PER_ADDRESS_PER_HOUR = env.int("MAIL_PER_ADDRESS_PER_HOUR", default=5)
