@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accounts.mail_limits import mail_allowed
 from accounts.models import CareLink, CareLinkStatus, Invitation, Message, User
 from accounts.services import care_link_activate
 
@@ -30,6 +31,10 @@ NOTE_MAX_LENGTH = 1000
 
 EMAIL_NOT_VERIFIED = (
     "Confirm your e-mail address first: open the link we e-mailed you when you signed up, or send yourself a new one."
+)
+# The e-mail limits (accounts.mail_limits) count a physio's invitations as theirs and as the invited address's.
+INVITATIONS_OVER_LIMIT = (
+    "Too many invitations in the last hour from your account or to this address. Try again in an hour."
 )
 
 InvitationStatus = Literal["pending", "accepted", "withdrawn", "expired"]
@@ -93,6 +98,8 @@ def invitation_create(*, physio: User, email: str, note: str = "", link_for: Cal
         raise ValidationError({"email": "You cannot invite yourself."})
     if CareLink.objects.of_physio(physio).filter(runner__email__iexact=email).exists():
         raise ValidationError({"email": "This runner already shares their plan with you."})
+    if not mail_allowed(to=email, client=f"account:{physio.pk}"):
+        raise ValidationError(INVITATIONS_OVER_LIMIT)
     invitation = Invitation.objects.create(physio=physio, email=email, note=note)
     who = display_name(physio)
     # The e-mail names the physio and nothing clinical: whoever reads it has not yet shown the address is theirs.

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
+from accounts.mail_limits import mail_allowed
 from accounts.models import User
 from accounts.services import user_create
 
@@ -76,10 +77,12 @@ def signup_request(
     password: str,
     verification_link_for: Callable[[str, str], str],
     password_reset_url: str,
+    client: str,
 ) -> None:
     """Create an unverified runner and e-mail the link that verifies it, or, when the address has an account, tell
-    its owner someone tried. Each way hashes one password and sends one e-mail, so neither the answer nor its time
-    says which happened."""
+    its owner someone tried. Each way hashes one password and sends one e-mail (within the e-mail limits of
+    `accounts.mail_limits`, which both ways count alike), so neither the answer nor its time says which happened."""
+    send = mail_allowed(to=email, client=client)
     existing = User.objects.filter(email__iexact=email).first()
     if existing is None:
         try:
@@ -88,10 +91,11 @@ def signup_request(
         except IntegrityError:  # the same address signed up at the same moment: that one is now the existing account
             existing = User.objects.filter(email__iexact=email).first()
         else:
-            verification_link_send(user=user, link_for=verification_link_for)
+            if send:
+                verification_link_send(user=user, link_for=verification_link_for)
             return
     make_password(password)  # the time a new account's password takes, so an existing address answers as slowly
-    if existing is not None:
+    if existing is not None and send:
         _someone_tried_to_sign_up(existing, password_reset_url)
 
 

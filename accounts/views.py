@@ -21,7 +21,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import care, services
 from accounts.forms import LoginForm, LoginLinkForm
+from accounts.mail_limits import mail_allowed
 from accounts.models import CareLink
+from rehabplan.client_address import client_address
 from rehabplan.http import AuthenticatedRequest, runner_profile_or_404
 
 # Where a confirmation link signs in after sign-up, which proved the password: the session records that backend.
@@ -72,9 +74,21 @@ def login_link_send(request: HttpRequest) -> HttpResponse:
             url += "&" + urlencode({"next": next_url})
         return request.build_absolute_uri(url)
 
-    services.login_link_send(email=form.cleaned_data["email"], link_for=link_for)
-    # The same answer whether or not the address has an account, so this page tells nobody who uses RehabPlan.
-    return render(request, "accounts/login_link_sent.html", {"email": form.cleaned_data["email"]})
+    email = form.cleaned_data["email"]
+    if mail_allowed(to=email, client=client_address(request)):
+        services.login_link_send(email=email, link_for=link_for)
+    # The same answer whether or not the address has an account or is over its e-mail limit, so this page tells
+    # nobody who uses RehabPlan.
+    return render(request, "accounts/login_link_sent.html", {"email": email})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset form, within the e-mail limits: over them nothing is sent and the answer is the same."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        if mail_allowed(to=form.cleaned_data["email"], client=client_address(self.request)):
+            return super().form_valid(form)
+        return redirect(self.get_success_url())
 
 
 # ---------------------------------------------------------------- Settings → My physios

@@ -18,7 +18,9 @@ from sesame.utils import get_user  # type: ignore[import-untyped]  # django-sesa
 
 from accounts import services, verification
 from accounts.forms import LoginLinkForm, SignupForm
+from accounts.mail_limits import mail_allowed
 from accounts.views import MODEL_BACKEND, after_signup_url, safe_next
+from rehabplan.client_address import client_address
 from rehabplan.http import AuthenticatedRequest
 
 
@@ -37,6 +39,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             reverse("accounts:email-verify", args=[uid, token])
         ),
         password_reset_url=request.build_absolute_uri(reverse("accounts:password_reset")),
+        client=client_address(request),
     )
     return render(request, "accounts/signup_sent.html", {"email": form.cleaned_data["email"]})
 
@@ -65,6 +68,9 @@ def email_verify_send(request: AuthenticatedRequest) -> HttpResponse:
     back = safe_next(request, request.POST.get("next")) or reverse("programs:home")
     if request.user.email_verified:
         messages.success(request, "Your e-mail address is already confirmed.")
+        return redirect(back)
+    if not mail_allowed(to=request.user.email, client=client_address(request)):
+        messages.error(request, "We have sent you several e-mails in the last hour. Please try again in an hour.")
         return redirect(back)
     verification.verification_link_send(
         user=request.user,

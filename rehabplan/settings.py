@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
+    "axes",
     "accounts",
     "exercises",
     "programs",
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "rehabplan.middleware.RunnerTimezoneMiddleware",
+    # Last: it turns a login refused by the lockout into its answer (accounts.login_limits.lockout_response).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rehabplan.urls"
@@ -105,6 +109,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every password (and sign-in link) check while its account or client address is locked out.
+    "axes.backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
     # The one-tap sign-in link sent by e-mail (django-sesame): single use, valid for SESAME_MAX_AGE seconds.
     "sesame.backends.ModelBackend",
@@ -113,6 +119,35 @@ SESAME_MAX_AGE = env.int("SESAME_MAX_AGE", default=15 * 60)
 SESAME_ONE_TIME = True
 # A physio's invitation link (accounts.care) works for this many days.
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
+
+# Reverse proxies in front of the app that append to X-Forwarded-For; 0: the header is ignored and the client is the
+# connection's address. Every limit reads the client this way (rehabplan/client_address.py).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# The login lockout (accounts/login_limits.py): this many wrong passwords for one account, or from one client address,
+# refuse passwords there for LOGIN_LOCKOUT_MINUTES. Counted in the database, shared by every worker and host.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=30)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = "accounts.login_limits.lockout_parameters"
+# The name every login passes the e-mail address to authenticate() under (Django's forms and the API alike); axes would
+# otherwise look for USERNAME_FIELD ("email") and count the failures it records under an account it never checks.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.login_limits.login_username"
+AXES_CLIENT_IP_CALLABLE = "rehabplan.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.login_limits.lockout_response"
+# A lockout ends LOGIN_LOCKOUT_MINUTES after it began: tries while locked out (the owner's right password among them)
+# neither extend it nor cost a database write.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Failures are kept (they are the count); successful logins are not recorded here.
+AXES_DISABLE_ACCESS_LOG = True
+# No banner on every command's start; failures and lockouts are still logged.
+AXES_VERBOSE = False
+# Account e-mails (sign-in links, password resets, invitations; accounts/mail_limits.py): at most this many an hour to
+# one address, and caused by one client address or signed-in account. Counted in the shared cache (CACHE_URL).
+MAIL_PER_ADDRESS_PER_HOUR = env.int("MAIL_PER_ADDRESS_PER_HOUR", default=5)
+MAIL_PER_CLIENT_PER_HOUR = env.int("MAIL_PER_CLIENT_PER_HOUR", default=20)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "programs:home"
 LOGOUT_REDIRECT_URL = "programs:home"
@@ -176,6 +211,7 @@ REST_FRAMEWORK = {
         "login": env.str("API_LOGIN_RATE", default="10/minute"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "RehabPlan API",

@@ -91,3 +91,10 @@ def fresh_throttles() -> Iterator[None]:
 def intake_data() -> dict[str, Any]:
     """A valid intake (docs/design.md §3): a runner with a gradual mid-thigh ache during long runs."""
     return copy.deepcopy(json.loads(DEMO_INTAKE.read_text()))
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """The e-mail limits and the throttles count in the cache: no test inherits another's counts."""
+    cache.clear()
+    yield

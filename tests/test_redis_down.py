@@ -1,11 +1,14 @@
 """With Redis unreachable (the broker and the production cache), a runner still logs a session, and the pages and the
-API answer: requests never wait on Redis for reminders, and the throttles let requests through."""
+API answer: requests never wait on Redis for reminders, and the throttles let requests through. The login lockout
+counts in the database, so it keeps refusing a guessed account without locking anyone else out; the e-mail limits
+let e-mails through (the sign-in link is the way back into a locked account)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
@@ -61,3 +64,30 @@ def test_the_runners_pages_answer(redis_down: None, client: Client, runner: User
     with at(session.date):
         for name in ("programs:home", "programs:settings", "programs:morning-check"):
             assert client.get(reverse(name)).status_code == 200, name
+
+
+PASSWORD = "correct horse battery staple"  # the factories' password
+
+
+def _web_login(client: Client, email: str, password: str) -> Any:
+    return client.post(reverse("accounts:login"), {"username": email, "password": password})
+
+
+def test_logins_work_and_the_lockout_still_counts(
+    redis_down: None, client: Client, runner: User, other_runner: User, settings: Any
+) -> None:
+    settings.AXES_FAILURE_LIMIT = 10
+    assert _web_login(Client(), other_runner.email, PASSWORD).status_code == 302
+    assert (
+        APIClient().post("/api/v1/auth/token/", {"email": other_runner.email, "password": PASSWORD}).status_code == 201
+    )
+    for n in range(9):
+        assert _web_login(client, runner.email, f"guess {n}").status_code == 200
+    assert _web_login(client, runner.email, "the tenth guess").status_code == 429
+    assert _web_login(client, runner.email, PASSWORD).status_code == 429
+
+
+def test_the_sign_in_link_and_password_reset_are_sent(redis_down: None, client: Client, runner: User) -> None:
+    assert client.post(reverse("accounts:login-link"), {"link-email": runner.email}).status_code == 200
+    assert client.post(reverse("accounts:password_reset"), {"email": runner.email}).status_code == 302
+    assert [message.to for message in mail.outbox] == [[runner.email], [runner.email]]

@@ -34,7 +34,10 @@ class TokenLoginSerializer(serializers.Serializer[Any]):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         # The password backend: it refuses inactive users and reads the e-mail case-insensitively (the natural key).
-        user = authenticate(self.context.get("request"), username=attrs["email"], password=attrs["password"])
+        request = self.context.get("request")
+        # Django's request, not DRF's wrapper: the login lockout marks it, and its middleware answers with a 429.
+        http_request = getattr(request, "_request", request)
+        user = authenticate(http_request, username=attrs["email"], password=attrs["password"])
         if user is None:
             raise serializers.ValidationError(WRONG_LOGIN)
         attrs["user"] = user

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.db import IntegrityError
+from django.test import RequestFactory
 
 from accounts.models import CareLink, CareLinkStatus, Role, RunnerProfile, User
 from accounts.services import care_link_activate, user_create
@@ -20,8 +21,10 @@ def test_login_is_by_email_and_case_insensitive() -> None:
     user_create(email="Ana.Runner@Example.TEST", password="a long enough secret", role=Role.RUNNER)
     stored = User.objects.get()
     assert stored.email == "ana.runner@example.test"
-    assert authenticate(username="ANA.runner@example.test", password="a long enough secret") == stored
-    assert authenticate(username="ana.runner@example.test", password="wrong") is None
+    # Every password check names its request: the login lockout counts per client address.
+    request = RequestFactory().post("/accounts/login/")
+    assert authenticate(request, username="ANA.runner@example.test", password="a long enough secret") == stored
+    assert authenticate(request, username="ana.runner@example.test", password="wrong") is None
 
 
 def test_email_is_unique() -> None:

@@ -82,6 +82,9 @@ def wsgi_app(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[WSGIHan
         setattr(settings, name, value)
     # Throttles are tested elsewhere: here they would turn most writes into 429s and hide the views' validation.
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"writes": "100000/minute", "login": "100000/minute"})
+    # So are the login lockout and the e-mail limits (tests/accounts/test_login_limits.py, test_mail_limits.py).
+    settings.AXES_ENABLED = False
+    settings.MAIL_PER_ADDRESS_PER_HOUR = settings.MAIL_PER_CLIENT_PER_HOUR = 100_000
     cache.clear()
     # Thousands of expected 4xx would each log a warning; a 5xx is still logged (and fails the check anyway).
     request_log = logging.getLogger("django.request")
