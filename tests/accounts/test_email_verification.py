@@ -40,7 +40,8 @@ def physio_with_invitation() -> tuple[User, str]:
 def _sign_up(client: Client) -> User:
     response = client.post(reverse("accounts:signup"), {"email": INVITED, "password": PASSWORD})
     assert response.status_code == 200
-    assert client.login(username=INVITED, password=PASSWORD)
+    client.post(reverse("accounts:login"), {"username": INVITED, "password": PASSWORD})
+    assert "_auth_user_id" in client.session
     return User.objects.get(email=INVITED)
 
 

@@ -23,7 +23,8 @@ SETTINGS = "/settings/"
 
 def _signed_in(user: User) -> Client:
     client = Client()
-    assert client.login(username=user.email, password=PASSWORD)
+    client.post(reverse("accounts:login"), {"username": user.email, "password": PASSWORD})
+    assert "_auth_user_id" in client.session
     return client
 
 
