@@ -43,6 +43,21 @@ def nesting_depth(text: str) -> int:
     return max(accumulate(map(_STEP.__getitem__, brackets)))
 
 
+def bounded_loads(body: bytes, encoding: str = "utf-8", *, strict: bool = True) -> Any:
+    """A JSON body decoded, or ParseError (400) when it is not JSON or nests deeper than API_MAX_JSON_DEPTH."""
+    try:
+        text = codecs.decode(body, encoding)
+    except (UnicodeDecodeError, LookupError, TypeError) as exc:
+        raise exceptions.ParseError(f"JSON parse error - {exc}") from exc
+    max_depth: int = settings.API_MAX_JSON_DEPTH
+    if nesting_depth(text) > max_depth:
+        raise exceptions.ParseError(f"JSON parse error - arrays and objects nest deeper than {max_depth} levels.")
+    try:
+        return json.loads(text, parse_constant=json.strict_constant if strict else None)
+    except (ValueError, RecursionError) as exc:
+        raise exceptions.ParseError(f"JSON parse error - {exc}") from exc
+
+
 class BoundedJSONParser(parsers.JSONParser):
     """DRF's JSON parser, refusing a body over API_MAX_BODY_BYTES (413) or nested over API_MAX_JSON_DEPTH (400)."""
 
@@ -55,14 +70,4 @@ class BoundedJSONParser(parsers.JSONParser):
             raise RequestBodyTooLarge(too_large_detail(limit))
         # DRF's own choice of charset, which refuses the codecs that would decompress the body.
         encoding = parsers.get_encoding(parser_context or {})  # type: ignore[attr-defined]
-        try:
-            text = codecs.decode(body, encoding)
-        except (UnicodeDecodeError, LookupError, TypeError) as exc:
-            raise exceptions.ParseError(f"JSON parse error - {exc}") from exc
-        max_depth: int = settings.API_MAX_JSON_DEPTH
-        if nesting_depth(text) > max_depth:
-            raise exceptions.ParseError(f"JSON parse error - arrays and objects nest deeper than {max_depth} levels.")
-        try:
-            return json.loads(text, parse_constant=json.strict_constant if self.strict else None)
-        except (ValueError, RecursionError) as exc:
-            raise exceptions.ParseError(f"JSON parse error - {exc}") from exc
+        return bounded_loads(body, encoding, strict=self.strict)

@@ -76,6 +76,14 @@ def test_deeply_nested_json_is_a_400_on_a_physios_endpoints(physio: User, url: s
     _assert_json_400(_nested_post(client_for(physio), url))
 
 
+def test_deeply_nested_json_to_the_settings_push_page_is_its_json_400(client: Client, runner: User) -> None:
+    """The one page that takes JSON (Settings → notifications on this phone) bounds it as the API does."""
+    client.force_login(runner)
+    response = _nested_post(client, "/settings/push/")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("The browser sent something that is not a push subscription")
+
+
 def test_json_nested_past_the_limit_but_short_of_the_recursion_limit_is_refused(runner: User, settings: Any) -> None:
     deep = '{"units": ' + "[" * (settings.API_MAX_JSON_DEPTH + 1) + "]" * (settings.API_MAX_JSON_DEPTH + 1) + "}"
     response = _nested_post(client_for(runner), "/api/v1/profile/", deep, method="patch")
