@@ -8,15 +8,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from rest_framework.test import APIClient
 
 from accounts.models import User
 from programs.api.serializers.logs import MAX_ENTRIES
-from programs.models import Plan
 from rehabplan.parsers import BoundedJSONParser, RequestBodyTooLarge, nesting_depth
 from tests.api.conftest import client_for
-from tests.api.log_bodies import first_session, log_body
-from tests.pages import at
 
 pytestmark = pytest.mark.django_db
 
@@ -120,17 +116,3 @@ def test_pages_keep_djangos_own_limit(client: Client, settings: Any) -> None:
     response = client.post("/accounts/login/", {"username": "a@example.test", "password": "x" * 2000})
     assert response.status_code == 400
     assert not response["Content-Type"].startswith("application/json")
-
-
-def test_a_log_of_thousands_of_entries_is_refused_by_its_cap_before_any_entry_is_read(
-    runner_api: APIClient, runner_plan: Plan
-) -> None:
-    session = first_session(runner_plan, "strength")
-    # Each entry is wrong twice over: had any been validated, its errors would be named.
-    bad_entry = {"prescription": "x", "pain_during": 99, "reps_done": "many"}
-    for count in (MAX_ENTRIES + 1, 10_000):
-        body = log_body(session) | {"entries": [bad_entry] * count}
-        with at(session.date):
-            response = runner_api.post("/api/v1/logs/", body, format="json")
-        assert response.status_code == 400
-        assert response.json()["errors"] == {"entries": [f"A session has at most {MAX_ENTRIES} entries."]}
