@@ -33,8 +33,9 @@ def test_a_runners_pages_and_a_physios_load_with_no_violation(page: Page, sign_i
     for url in ["/", "/plans/week/", f"/plans/{plan.pk}/print/", "/progress/", "/settings/", "/messages/"]:
         page.goto(url)
         page.wait_for_load_state("networkidle")
-        # Our script files ran; htmx is there on the pages that swap parts in place.
-        assert page.evaluate("typeof idbKeyval") == "object", url
+        # Our script files ran (the print page has only its own); htmx is there on the pages that swap parts in place.
+        if not url.endswith("/print/"):
+            assert page.evaluate("typeof idbKeyval") == "object", url
         if url == "/settings/":
             assert page.evaluate("typeof htmx") == "object"
     page.goto("/progress/")
@@ -48,7 +49,7 @@ def test_a_runners_pages_and_a_physios_load_with_no_violation(page: Page, sign_i
     sign_in(physio)
     for url in ["/patients/", f"/patients/{runner.pk}/", f"/patients/{runner.pk}/assign/"]:
         page.goto(url)
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("load")
     assert violations == []
 
 
