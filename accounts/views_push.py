@@ -6,17 +6,17 @@ The checks are the API's (accounts/api/push.py), so both say the same thing.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_POST
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 
 from accounts.api.push import PushEndpointSerializer, PushSubscriptionSerializer
 from accounts.models import User
 from accounts.push import PushEndpointTaken, push_subscription_remove, push_subscription_save
 from rehabplan.api import VALIDATION_DETAIL, error_body, flat_errors
+from rehabplan.parsers import bounded_loads
 
 NOT_SIGNED_IN = "You are signed out. Log in again, then turn notifications on."
 NOT_JSON = "The browser sent something that is not a push subscription. Reload the page and try again."
@@ -27,8 +27,8 @@ def _checked(request: HttpRequest, form_class: type[serializers.Serializer[Any]]
     if not request.user.is_authenticated:
         return JsonResponse(error_body(NOT_SIGNED_IN), status=401)
     try:
-        data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+        data = bounded_loads(request.body)  # bounded in nesting as the API's bodies are
+    except exceptions.ParseError:
         return JsonResponse(error_body(NOT_JSON), status=400)
     form = form_class(data=data)
     if not form.is_valid():

@@ -196,7 +196,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON only, bounded in size and nesting (API_MAX_BODY_BYTES, API_MAX_JSON_DEPTH below).
+    "DEFAULT_PARSER_CLASSES": ["rehabplan.parsers.BoundedJSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
@@ -231,6 +232,59 @@ SPECTACULAR_SETTINGS = {
         "PlanChangeKindEnum": "programs.choices.PlanChangeKind",
         "UnitsEnum": ("km", "mi"),
     },
+}
+
+# ---------------------------------------------------------------- Request limits and response headers
+# Kept together: what a request may be, and the headers every response carries (README "Limits and headers").
+# An API body over this many bytes is answered with a JSON 413 before it is read. Django's own limit (forms, and any
+# body read whole: 2.5 MB by default) is kept at least as high, so an API client never meets Django's HTML 400.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
+# JSON nested deeper than this is a 400 before it is decoded; the deepest request body the API takes nests 4 levels.
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=32)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, API_MAX_BODY_BYTES)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "rehabplan.middleware.ApiBodyLimitMiddleware"
+)
+MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # After authentication, so that it sees who is signed in (the API's token users included).
+    "rehabplan.middleware.SignedInNoStoreMiddleware",
+]
+# No script but our own files: no inline <script>, no on…= attributes, no eval. Styles may be inline: the server-drawn
+# SVG charts carry their own <style>, and the API docs page (Swagger UI) sets styles inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# No page needs a device feature but the screen staying awake during a hold timer (Today).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": ["self"],
+    "usb": [],
 }
 
 # Celery: Redis carries work only; the database is the source of truth (docs/design.md §1).

@@ -61,7 +61,7 @@ $PY manage.py seed_demo
 pids=()
 cleanup() {
   trap - EXIT INT TERM
-  # Each process leads its own group, so the dev server's reloaded child and Celery's pool stop with it.
+  # Each process leads its own group, so gunicorn's workers and Celery's pool stop with it.
   for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
@@ -75,7 +75,9 @@ set -m  # background jobs get process groups of their own
 pids+=($!)
 .venv/bin/celery -A rehabplan beat --loglevel=INFO --schedule var/celerybeat-schedule > var/celery-beat.log 2>&1 &
 pids+=($!)
-$PY manage.py runserver "127.0.0.1:$PORT" &
+# gunicorn, as in production, with the request limits of gunicorn.conf.py (read from this directory); --reload
+# restarts its workers when the code changes, as the development server did.
+.venv/bin/gunicorn rehabplan.wsgi --bind "127.0.0.1:$PORT" --workers 2 --reload --access-logfile - &
 web=$!
 pids+=("$web")
 set +m

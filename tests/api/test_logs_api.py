@@ -10,6 +10,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from programs.api.serializers.logs import MAX_ENTRIES
 from programs.choices import PlanStatus
 from programs.models import DayLog, ExerciseLog, Plan, PlanChange, PlannedSession, SessionLog
 from programs.services.logs import day_log_record, session_log_record
@@ -161,6 +162,18 @@ def test_malformed_bodies_are_field_errors_never_a_500(
 def test_a_body_that_is_not_an_object_is_a_400(runner_api: APIClient, runner_plan: Plan, body: Any) -> None:
     response = _post(runner_api, body, runner_plan.start)
     assert response.status_code == 400 and set(response.json()) == {"detail", "errors"}
+
+
+def test_a_log_of_thousands_of_entries_is_refused_by_its_cap_before_any_entry_is_read(
+    runner_api: APIClient, runner_plan: Plan
+) -> None:
+    session = first_session(runner_plan, "strength")
+    # Each entry is wrong twice over: had any been validated, its errors would be named.
+    bad_entry = {"prescription": "x", "pain_during": 99, "reps_done": "many"}
+    for count in (MAX_ENTRIES + 1, 10_000):
+        response = _post(runner_api, log_body(session) | {"entries": [bad_entry] * count}, session.date)
+        assert response.status_code == 400
+        assert response.json()["errors"] == {"entries": [f"A session has at most {MAX_ENTRIES} entries."]}
 
 
 def test_a_run_without_its_distance_is_a_field_error(runner_api: APIClient, runner_plan: Plan) -> None:
