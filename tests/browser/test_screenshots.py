@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -28,7 +29,8 @@ def screenshots(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def demo_runner(db: None) -> User:
+def demo_runner(db: None, settings: Any) -> User:
+    settings.DEBUG = True  # the demo accounts are made only on a development server, which the screenshots show
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 - closed with the process
     return User.objects.get(email="runner@demo.rehabplan.test")
 
