@@ -142,8 +142,16 @@ def generate_plan(
             last += 1
         place_phase(phase, builder, first, last + 1, start, days, speed, walk_jog, carried)
         first = last + 1
+    race_left_out = race_block(intake, state, slots, start, config)
     targets = running_targets(
-        intake, slots, start=start, config=config, state=state, walk_jog_sessions=walk_jog, pain_limit=limits.during
+        intake,
+        slots,
+        start=start,
+        config=config,
+        state=state,
+        walk_jog_sessions=walk_jog,
+        race_left_out=race_left_out,
+        pain_limit=limits.during,
     )
     targets = cap_running(targets, edits)
     targets = cut_targets(targets, start=start, state=state, config=config)
@@ -156,7 +164,7 @@ def generate_plan(
         config=config,
         pain_limit=limits.during,
         return_weeks=_return_weeks(targets, intake),
-        race_advised=not no_running and race_block(intake, state, slots, start, config) is None,
+        race_advised=not no_running and race_left_out is None,
     )
     runs, walks = pause_runs(runs, state=state, config=config)
     for offset, entries in days.items():

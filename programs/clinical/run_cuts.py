@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
 
 from exercises.catalogue import Dose
 from programs.clinical.config import RulesConfig
 from programs.clinical.rules_types import Decision, day_text, iso_date
+from programs.clinical.running_start import floor_tenth as _floor
 from programs.clinical.types import DayLog, Item, Plan, PlanState, RunningTarget
 
 RUN_ITEMS = frozenset({"easy_run", "long_run", "race"})
@@ -26,10 +26,6 @@ CUT_SOURCE = (
     "Severe pain in a run: the rest of the week off running and the next week lowered (house choice, conservative); "
     "1-2 weeks off running → about half (§7.2, unconfirmed); then about 10 % a week (Buist 2008, §7.3)"
 )
-
-
-def _floor(value: float) -> float:
-    return math.floor(value * 10 + 1e-9) / 10
 
 
 def missed_runs_rule(

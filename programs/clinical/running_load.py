@@ -25,7 +25,6 @@ from programs.clinical.running_gates import (
     no_build_week,
     no_speed_why,
     race_advice,
-    race_block,
     speed_allowed,
     walk_run_note,
 )
@@ -93,12 +92,15 @@ def running_targets(
     config: RulesConfig,
     state: PlanState,
     walk_jog_sessions: Sequence[int],
+    race_left_out: str | None,
     pain_limit: int = 10,
 ) -> tuple[RunningTarget, ...]:
     """One RunningTarget per week. `walk_jog_sessions[w]` counts week w's walk–jog sessions (acute strain stage 2);
-    `pain_limit` is the plan's limit during exercise (PainLimits.during)."""
-    left_out = race_block(intake, state, slots, start, config)
-    ramp = _ramp_for(intake, start=start, config=config, state=state, pain_limit=pain_limit, race_left_out=left_out)
+    `race_left_out` is why the goal race is not planned (`running_gates.race_block`), None when it is; `pain_limit`
+    is the plan's limit during exercise (PainLimits.during)."""
+    ramp = _ramp_for(
+        intake, start=start, config=config, state=state, pain_limit=pain_limit, race_left_out=race_left_out
+    )
     out: list[RunningTarget] = []
     for w, slot in enumerate(slots):
         week_start = start + dt.timedelta(weeks=w)
