@@ -350,6 +350,16 @@ class Rig:
         return len(busy[0]) == len(live) and not any(tasks for replies in busy for tasks in replies.values())
 
 
+ZONES = ["Europe/London", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "America/Los_Angeles", "Asia/Kolkata"]
+
+
+def zones_away_from_midnight(now: dt.datetime, *, since: dt.timedelta) -> list[str]:
+    """Zones where it is one local day from `since` before now until a few minutes after: a reminder due in that time
+    stays today's for the whole test (the catch-up rule sends only today's)."""
+    first, last = now - since, now + dt.timedelta(minutes=5)
+    return [z for z in ZONES if first.astimezone(ZoneInfo(z)).date() == last.astimezone(ZoneInfo(z)).date()]
+
+
 def runners_bulk_create(
     due: Sequence[dt.datetime], *, zones: Sequence[str], email_prefix: str, first_index: int = 0, batch_size: int = 5000
 ) -> list[int]:

@@ -12,7 +12,6 @@ import datetime as dt
 import time
 from collections import Counter
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -22,15 +21,13 @@ from accounts.models import User
 from programs.choices import ReminderStatus
 from programs.models import Reminder
 from programs.reminders.dispatch import reminders_dispatch
-from tests.integration.rig import LEASE_SECONDS, Rig, runners_bulk_create, wait_until
+from tests.integration.rig import LEASE_SECONDS, ZONES, Rig, runners_bulk_create, wait_until, zones_away_from_midnight
 
 pytestmark = [
     pytest.mark.integration,
     # serialized_rollback: the flush after a transactional test would take the catalogue's migration data with it
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-ZONES = ["Europe/London", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "America/Los_Angeles", "Asia/Kolkata"]
 
 
 def _emails(user_ids: Sequence[int]) -> set[str]:
@@ -58,16 +55,9 @@ def _sent(user_ids: Sequence[int]) -> int:
     return Reminder.objects.filter(user_id__in=user_ids, status=ReminderStatus.SENT).count()
 
 
-def _zones_away_from_midnight(now: dt.datetime, *, since: dt.timedelta) -> list[str]:
-    """Zones where it is one local day from `since` before now until a few minutes after: a reminder due in that time
-    stays today's for the whole test (the catch-up rule sends only today's)."""
-    first, last = now - since, now + dt.timedelta(minutes=5)
-    return [z for z in ZONES if first.astimezone(ZoneInfo(z)).date() == last.astimezone(ZoneInfo(z)).date()]
-
-
 def test_a_thousand_runners_due_at_once_get_one_email_each(rig: Rig) -> None:
     due = timezone.now() - dt.timedelta(minutes=1)
-    zones = _zones_away_from_midnight(due, since=dt.timedelta(0))
+    zones = zones_away_from_midnight(due, since=dt.timedelta(0))
     runners = runners_bulk_create([due] * 1000, zones=zones, email_prefix="due")
     rig.start_worker()
 
@@ -91,7 +81,7 @@ def test_a_thousand_runners_due_at_once_get_one_email_each(rig: Rig) -> None:
 
 def test_a_worker_killed_in_the_middle_of_a_batch_loses_and_repeats_nothing(rig: Rig) -> None:
     due = timezone.now() - dt.timedelta(minutes=1)
-    zones = _zones_away_from_midnight(due, since=dt.timedelta(0))
+    zones = zones_away_from_midnight(due, since=dt.timedelta(0))
     runners = runners_bulk_create([due] * 1000, zones=zones, email_prefix="killed")
     # Both pool processes are sending (two batches of 500): the 300th message, and each one after it, waits before
     # DATA, so the sink has not accepted it when the worker dies.
@@ -126,7 +116,7 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_and_repeats_nothing(rig:
 
 def test_a_batch_slower_than_its_lease_sends_only_the_message_in_flight_twice(rig: Rig) -> None:
     due = timezone.now() - dt.timedelta(minutes=1)
-    zones = _zones_away_from_midnight(due, since=dt.timedelta(0))
+    zones = zones_away_from_midnight(due, since=dt.timedelta(0))
     runners = runners_bulk_create([due] * 1000, zones=zones, email_prefix="slow")
     # One connection stalls on its 300th message (a slow mail server) past the lease; the other batch finishes.
     rig.sink.handler.hold_one(300)
@@ -159,7 +149,7 @@ def test_after_a_redis_outage_only_todays_recent_reminders_are_sent(rig: Rig) ->
     now = timezone.now()
     catch_up = dt.timedelta(hours=settings.REMINDER_CATCH_UP_HOURS)
     recent_at, old_at = now - dt.timedelta(hours=1), now - catch_up - dt.timedelta(minutes=30)
-    zones = _zones_away_from_midnight(now, since=dt.timedelta(hours=1))
+    zones = zones_away_from_midnight(now, since=dt.timedelta(hours=1))
     # Before Redis went down, a dispatcher made these runners' rows and enqueued them; the messages went with Redis.
     lost_old = runners_bulk_create([old_at] * 60, zones=ZONES, email_prefix="lostold")
     _dispatch_and_lose_the_messages(now=old_at)
