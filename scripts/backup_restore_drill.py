@@ -266,7 +266,7 @@ def check_copy(
         source_counts, restored_counts = table_counts(source), table_counts(restored)
     for table in sorted(source_counts.keys() | restored_counts.keys()):
         compare(f"rows in {table}", source_counts.get(table), restored_counts.get(table), problems)
-    say(f"row counts: {len(source_counts)} tables, {sum(source_counts.values())} rows in the source")
+    say(f"row counts compared: {len(source_counts)} tables, {sum(source_counts.values())} rows in the source")
     plan = busiest_plan(source)
     source_reads = {} if plan is None else reads_at_snapshot(source_url, snapshot, *plan)
     # A password on the copy only: the runner then signs in to it as anyone would, through the API's login.
