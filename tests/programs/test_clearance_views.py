@@ -48,7 +48,11 @@ def advisory_plan(runner: User, intake_data: dict[str, Any]) -> Plan:
 
 
 def _clear(client: Client, plan: Plan, **data: Any) -> Any:
-    return client.post(_url(plan), {"note": NOTE, "start": START.isoformat(), "confirm": "on", **data})
+    """The form as the page sends it, read at the plan's revision now."""
+    revision = Plan.objects.get(pk=plan.pk).revision
+    return client.post(
+        _url(plan), {"note": NOTE, "start": START.isoformat(), "confirm": "on", "revision": revision, **data}
+    )
 
 
 def test_the_page_shows_what_was_reported_and_defaults_the_start_to_the_runners_today(
