@@ -1,6 +1,6 @@
 """ETags for the plan reads (the plan, today, a day, a week), so a phone revalidates its copy cheaply.
 
-An ETag names the plan, its revision (raised by every write to the plan: `services.plans.plan_locked`), the resource
+An ETag names the plan, its revision (raised by every write to the plan: `services.revisions.plan_locked`), the resource
 and its date or week number, and `REPRESENTATION_VERSION`. A revalidation reads one row (`plan_meta`) after the
 token's one query; only a changed plan is read in full.
 
