@@ -73,7 +73,7 @@ class Plan(models.Model):
     # The rules config (programs.clinical.config.RulesConfig as state_json.config_to_dict) the plan was made with: a
     # changed default or REHAB_* variable applies to new plans, and to this one only through `plan_upgrade`.
     rules_config = models.JSONField(default=dict, blank=True)
-    # Raised by every write to the plan or its sessions (services.plans.plan_locked), so a client's cached copy
+    # Raised by every write to the plan or its sessions (services.revisions.plan_locked), so a client's cached copy
     # is revalidated from this one column (the API's ETag) without reading the plan again.
     revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

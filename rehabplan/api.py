@@ -62,6 +62,18 @@ def error_body(detail: str, errors: dict[str, list[str]] | None = None, **extra:
     return {"detail": detail, "errors": errors or {}, **extra}
 
 
+class PreconditionFailed(exceptions.APIException):
+    """A write from an older copy of what it changes (a stale If-Match): nothing was written. `extra` goes into the
+    body beside `detail` (the plan's revision now)."""
+
+    status_code = 412
+    default_detail = "What you are changing has changed since you read it: read it again."
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.extra = extra
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
@@ -86,7 +98,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     else:
         data = response.data
         detail = data.get("detail", "") if isinstance(data, dict) else data
-        response.data = error_body(str(detail))
+        response.data = error_body(str(detail), **getattr(exc, "extra", {}))
     return response
 
 

@@ -1,14 +1,19 @@
 """ETags for the plan reads (the plan, today, a day, a week), so a phone revalidates its copy cheaply.
 
-An ETag names the plan, its revision (raised by every write to the plan: `services.plans.plan_locked`), the resource
+An ETag names the plan, its revision (raised by every write to the plan: `services.revisions.plan_locked`), the resource
 and its date or week number, and `REPRESENTATION_VERSION`. A revalidation reads one row (`plan_meta`) after the
 token's one query; only a changed plan is read in full.
+
+Writes to a plan take the plan's ETag back in `If-Match` (`seen_revision`): a write from an older revision is refused
+(412) before anything is written, so two people changing the same plan at once never lose an edit silently.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -19,6 +24,8 @@ from rest_framework.request import Request
 from accounts.models import User
 from programs.models import Plan
 from programs.selectors.today import local_today
+from programs.services.revisions import PlanChanged
+from rehabplan.api import PreconditionFailed
 
 R = TypeVar("R", bound=HttpResponseBase)
 
@@ -67,6 +74,33 @@ def meta_of(plan: Plan, timezone_name: str | None) -> PlanMeta:
 def plan_etag(meta: PlanMeta, resource: str, key: object = "") -> str:
     raw = f"{REPRESENTATION_VERSION}:{meta.id}:{meta.revision}:{resource}:{key}"
     return '"' + hashlib.blake2b(raw.encode(), digest_size=12).hexdigest() + '"'
+
+
+def plan_resource_etag(plan: Plan) -> str:
+    """The ETag of the plan read (GET /plans/{id}/): the one a write names in If-Match."""
+    return plan_etag(meta_of(plan, None), "plan")
+
+
+def seen_revision(request: Request, plan: Plan) -> int | None:
+    """The plan's revision the client's If-Match names (the plan's ETag), to be checked again on the locked row; None
+    without If-Match or with `*` (the write is not checked, as before ETags were asked for). A tag of any other
+    revision raises PlanChanged (strong comparison, as RFC 9110 says for If-Match: a weak tag never matches)."""
+    header = request.headers.get("If-Match")
+    if not header or parse_etags(header) == ["*"]:
+        return None
+    if plan_resource_etag(plan) in parse_etags(header):
+        return plan.revision
+    raise PlanChanged(plan.revision)
+
+
+@contextmanager
+def plan_write_checked() -> Iterator[None]:
+    """A plan write whose plan changed since the client read it (`PlanChanged`) answers 412 with the plan's revision
+    now; the client reads the plan again (its new ETag) before trying again."""
+    try:
+        yield
+    except PlanChanged as changed:
+        raise PreconditionFailed(changed.message, revision=changed.revision) from None
 
 
 def matches(request: Request, etag: str) -> bool:

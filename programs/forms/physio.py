@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 
 from programs.clinical.start_window import start_window
+from programs.forms.plans import PlanRevisionField
 from programs.selectors import patients
 from programs.services.generation import pathways
 
@@ -63,6 +64,7 @@ class ClearanceForm(forms.Form):
         label="I have assessed this runner and it is safe for their plan to go ahead",
         error_messages={"required": "Tick the box to confirm you assessed the runner."},
     )
+    revision = PlanRevisionField()
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ from programs.clinical.config import MAX_PLAN_WEEKS
 from programs.clinical.pathways import Pathway
 from programs.clinical.start_window import start_window
 from programs.forms.editor import WEEKS_MESSAGE, number_field
+from programs.forms.plans import PlanRevisionField
 
 
 def _date_field(label: str) -> forms.DateField:
@@ -96,9 +97,10 @@ class PlanEditForm(forms.Form):
         error_messages={"required": "Say why, in a sentence your patient will read."},
     )
     start = _date_field("From")
+    revision = PlanRevisionField()
 
-    def __init__(self, data: Mapping[str, Any] | None = None, *, today: dt.date) -> None:
-        super().__init__(data, initial={"start": today})
+    def __init__(self, data: Mapping[str, Any] | None = None, *, today: dt.date, revision: int) -> None:
+        super().__init__(data, initial={"start": today, "revision": revision})
         self.today = today
         self.fields["start"].help_text = "Sessions before this day, and everything already logged, stay as they were."
 

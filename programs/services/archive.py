@@ -8,17 +8,19 @@ from django.db import transaction
 from accounts.models import User
 from programs.choices import PlanChangeKind, PlanStatus
 from programs.models import Plan, PlanChange
-from programs.services.plans import plan_locked
+from programs.services.revisions import plan_locked
 
 
 @transaction.atomic
-def plan_archive(*, plan: Plan, by: User) -> Plan:
+def plan_archive(*, plan: Plan, by: User, seen_revision: int | None = None) -> Plan:
     """End the plan (status ended), recorded as an `end` decision by whoever ended it. Archiving an ended plan again
     changes nothing. Who may archive it is decided by the caller's scope (the runner, or a physio through an active
-    care link)."""
+    care link). PlanChanged when the plan was written since `seen_revision`."""
     if plan.status == PlanStatus.ENDED:
         return plan
-    locked = plan_locked(plan.pk)  # raises the revision: clients' cached copies (ETags) are read again
+    locked = plan_locked(
+        plan.pk, seen_revision=seen_revision
+    )  # raises the revision: clients' cached copies (ETags) are read again
     if locked.status != PlanStatus.ENDED:
         PlanChange.objects.create(
             plan=locked,

@@ -26,7 +26,7 @@ from programs.reminders.news import reminders_plan_changed
 from programs.selectors.plans import plan_read
 from programs.services.generation import generate_for
 from programs.services.plan_sync import persist_plan_body, sync_future
-from programs.services.plans import plan_locked
+from programs.services.revisions import plan_locked
 
 
 class SessionLoggedError(ValidationError):
@@ -40,15 +40,15 @@ def require_linked_physio(physio: User, runner_id: int, action: str) -> None:
 
 @transaction.atomic
 def prescription_override(
-    *, prescription: Prescription, physio: User, dose: Mapping[str, Any], reason: str
+    *, prescription: Prescription, physio: User, dose: Mapping[str, Any], reason: str, seen_revision: int | None = None
 ) -> PlanChange:
     """A physio sets a dose by hand. It is recorded as a decision and the rules never undo it.
 
     The dose must fit how the exercise is dosed (a bridge gets sets and reps, never a distance). The plan row is
     locked first, so a log of the same session arriving at the same moment either comes before (and the override is
-    refused) or after (and logs the new dose)."""
+    refused) or after (and logs the new dose). PlanChanged when the plan was written since `seen_revision`."""
     session = prescription.session
-    plan = plan_locked(session.plan_id)
+    plan = plan_locked(session.plan_id, seen_revision=seen_revision)
     require_linked_physio(physio, plan.runner_id, "change the plan")
     if plan.status == PlanStatus.ENDED:
         raise ValidationError({"prescription": "This plan has ended; it is kept as it was."})
@@ -93,14 +93,16 @@ def prescription_override(
 
 
 @transaction.atomic
-def plan_clinician_clear(*, plan: Plan, physio: User, note: str, start: dt.date) -> PlanChange:
+def plan_clinician_clear(
+    *, plan: Plan, physio: User, note: str, start: dt.date, seen_revision: int | None = None
+) -> PlanChange:
     """A physio who assessed the runner clears the red flags (docs/design.md §5).
 
     A stopped plan is generated from `start`; an active plan with an advisory gets back what the advisory left out
     from `start` on (sessions before it, and logged ones, stay as they were). The referral, the physio and their note
     are kept on the plan and in the decision log.
     """
-    plan = plan_locked(plan.pk)
+    plan = plan_locked(plan.pk, seen_revision=seen_revision)
     require_linked_physio(physio, plan.runner_id, "clear red flags")
     if plan.status == PlanStatus.ENDED:  # clearing it would make a second current plan beside the runner's newer one
         raise ValidationError({"plan": "This plan has ended; it is kept as it was."})

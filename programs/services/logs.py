@@ -14,7 +14,8 @@ from accounts.models import CareLink, User
 from programs.choices import PlanStatus
 from programs.models import DayLog, ExerciseLog, Plan, PlannedSession, Prescription, SessionLog, StageCheck
 from programs.selectors.today import runner_today
-from programs.services.plans import plan_locked, plan_replan
+from programs.services.plans import plan_replan
+from programs.services.revisions import plan_locked
 
 # Codes of the ValidationErrors a client cannot fix by changing its input (the API answers them with 409).
 LOGGING_CLOSED = "logging_closed"

@@ -44,31 +44,7 @@ from programs.services.generation import (
 )
 from programs.services.intakes import intake_record
 from programs.services.plan_sync import persist_plan_body, sync_future, sync_future_report
-
-
-def plan_revision_bump(pk: int) -> None:
-    """A write to the plan is coming: clients holding the old revision (the API's ETag) read it again."""
-    Plan.objects.filter(pk=pk).update(revision=F("revision") + 1)
-
-
-def plan_locked(pk: int, *, raise_revision: bool = True) -> Plan:
-    """The plan row locked for a write, with what a replan reads (the versions' stored data only when first used).
-
-    Every writer of a plan takes it through here, so this is where its revision rises (the UPDATE takes the lock).
-    `raise_revision=False` is for the hourly replan, which most hours changes nothing: `plan_replan` raises the
-    revision then, and only if the replan changes what clients read."""
-    if raise_revision:
-        plan_revision_bump(pk)
-    plan = (
-        Plan.objects.select_for_update(of=("self",))
-        .select_related("intake", "catalogue_version", "pathway_version")
-        .defer("catalogue_version__data", "pathway_version__data")
-        .get(pk=pk)
-    )
-    if raise_revision:
-        # The runner's next reminder follows the plan as it will be once this write commits.
-        reminders_reschedule_after_commit(plan.runner_id)
-    return plan
+from programs.services.revisions import plan_locked, plan_revision_bump
 
 
 @transaction.atomic

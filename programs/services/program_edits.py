@@ -32,19 +32,21 @@ from programs.services.assign import prefixed
 from programs.services.care import require_linked_physio
 from programs.services.generation import PinnedInputs, generate, generate_for, pinned_inputs
 from programs.services.plan_sync import sync_future
-from programs.services.plans import plan_locked
+from programs.services.revisions import plan_locked
 from programs.services.templates import template_create, template_pain_limits
 
 
 @transaction.atomic
-def plan_program_edit(*, plan: Plan, physio: User, edits: ProgramEdits, note: str, start: dt.date) -> PlanChange:
+def plan_program_edit(
+    *, plan: Plan, physio: User, edits: ProgramEdits, note: str, start: dt.date, seen_revision: int | None = None
+) -> PlanChange:
     """Replace a plan's program edits and regenerate its future from `start` (not before the runner's today).
 
     The edits are validated against the plan's pinned pathway and catalogue and the runner's equipment, as at
     assignment. Sessions before `start`, and every logged session, stay exactly as they were. Raises PermissionDenied
     without an active care link, ValidationError (by field) for an ended plan, an empty note, a start in the past or
-    edits that do not fit."""
-    plan = plan_locked(plan.pk)
+    edits that do not fit, and PlanChanged when the plan was written since `seen_revision` (the one the physio read)."""
+    plan = plan_locked(plan.pk, seen_revision=seen_revision)
     _require_editable(plan, physio)
     if not note.strip():
         raise ValidationError({"note": "Say what changes and why; the runner sees it."})

@@ -26,7 +26,7 @@ from programs.models import Plan, PlanChange, PlanStateChange, PlanWeek, Prescri
 from programs.selectors.plans import StoredDay, plan_read
 from programs.services.generation import generate_for, pinned_inputs
 from programs.services.plan_sync import sync_future
-from programs.services.plans import plan_locked
+from programs.services.revisions import plan_locked
 
 
 @dataclass(frozen=True)
@@ -167,13 +167,15 @@ def _name(catalogue: Catalogue, slug: str) -> str:
 
 
 @transaction.atomic
-def exercise_swap(*, prescription: Prescription, by: User, exercise: str, today: dt.date) -> PlanChange:
+def exercise_swap(
+    *, prescription: Prescription, by: User, exercise: str, today: dt.date, seen_revision: int | None = None
+) -> PlanChange:
     """Schedule `exercise` in the place of the prescription's exercise from `today` (the runner's local date) on.
 
     `exercise` must be one of `swap_choices_for` (the pathway item itself swaps back). Recorded as a `swap` decision
-    by `by`, with the rules' state before and after.
+    by `by`, with the rules' state before and after. PlanChanged when the plan was written since `seen_revision`.
     """
-    plan = plan_locked(prescription.plan_id)
+    plan = plan_locked(prescription.plan_id, seen_revision=seen_revision)
     if not _may_swap(by, plan):
         raise PermissionDenied("Only the runner or their linked physio can swap an exercise.")
     prescription = Prescription.objects.select_related("session", "plan__intake").get(pk=prescription.pk)

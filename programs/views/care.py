@@ -25,9 +25,11 @@ from accounts.forms import InvitationForm
 from accounts.models import Invitation, User
 from programs.clinical.words import urgency_label
 from programs.forms.physio import ClearanceForm
+from programs.forms.plans import with_revision
 from programs.models import Plan
 from programs.selectors.today import runner_today
 from programs.services.care import plan_clinician_clear
+from programs.services.revisions import PlanChanged
 from rehabplan.http import AuthenticatedRequest, physio_required
 
 
@@ -121,24 +123,47 @@ def plan_clearance(request: AuthenticatedRequest, runner_id: int, plan_id: int) 
         pk=plan_id,
         runner_id=runner_id,
     )
-    runner_name = care.display_name(plan.runner)
     today = runner_today(plan.runner)
-    form = ClearanceForm(request.POST if request.method == "POST" else None, today=today, initial={"start": today})
+    data = request.POST if request.method == "POST" else None
+    form = ClearanceForm(data, today=today, initial={"start": today, "revision": plan.revision})
     if form.is_valid():
         try:
             plan_clinician_clear(
-                plan=plan, physio=request.user, note=form.cleaned_data["note"], start=form.cleaned_data["start"]
+                plan=plan,
+                physio=request.user,
+                note=form.cleaned_data["note"],
+                start=form.cleaned_data["start"],
+                seen_revision=form.cleaned_data["revision"],
             )
         except ValidationError as error:
             _add_service_errors(form, error)
+        except PlanChanged as changed:
+            return _clearance_changed_page(request, plan, today, changed)
         else:
             start = form.cleaned_data["start"]
+            runner_name = care.display_name(plan.runner)
             messages.success(
                 request, f"{runner_name} is cleared; their plan goes ahead from {date_format(start, 'D j M')}."
             )
             return redirect(_after_clearance_url(plan.runner_id))
+    return _clearance_page(request, plan, form, today, status=400 if form.errors else 200)
+
+
+def _clearance_changed_page(
+    request: AuthenticatedRequest, plan: Plan, today: dt.date, changed: PlanChanged
+) -> HttpResponse:
+    """Nothing was cleared: what was reported as it is now (a new red flag, say), with the note kept."""
+    plan.refresh_from_db()
+    form = ClearanceForm(with_revision(request.POST, changed.revision), today=today)
+    form.add_error(None, changed.message)
+    return _clearance_page(request, plan, form, today, status=409)
+
+
+def _clearance_page(
+    request: AuthenticatedRequest, plan: Plan, form: ClearanceForm, today: dt.date, *, status: int
+) -> HttpResponse:
     referral: dict[str, Any] | None = plan.referral
     urgency = urgency_label(referral["urgency"]) if referral else ""
-    context = {"plan": plan, "runner_name": runner_name, "referral": referral, "urgency": urgency}
+    context = {"plan": plan, "runner_name": care.display_name(plan.runner), "referral": referral, "urgency": urgency}
     context |= {"form": form, "today": today}
-    return render(request, "programs/clearance.html", context, status=400 if form.errors else 200)
+    return render(request, "programs/clearance.html", context, status=status)

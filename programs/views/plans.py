@@ -9,17 +9,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 
 from programs.choices import PlanStatus
 from programs.clinical.words import RUNNING_NAME
-from programs.forms.plans import SwapForm
+from programs.forms.plans import SwapForm, with_revision
 from programs.models import Plan, PlannedSession, Prescription
 from programs.selectors import plans as selectors
 from programs.selectors.plans import SessionRow, StoredWeek
 from programs.selectors.today import runner_today
-from programs.services.swaps import exercise_swap, swap_choices_for, swappable_ids
+from programs.services.revisions import PlanChanged
+from programs.services.swaps import SwapChoices, exercise_swap, swap_choices_for, swappable_ids
 from programs.templatetags.plans import run_names, session_label
 from programs.views.common import phase_names, plan_for_user, this_week
 from rehabplan.http import AuthenticatedRequest
@@ -163,26 +164,51 @@ def plan_swap(request: AuthenticatedRequest, plan_id: int, prescription_id: int)
     prescription = _prescription_of(plan, prescription_id)
     today = runner_today(plan.runner)
     choices = swap_choices_for(prescription=prescription, today=today)
-    form = SwapForm(
-        request.POST if request.method == "POST" else None,
-        choices=[(o.exercise, o.spec.name) for o in choices.others],
-    )
-    if request.method == "POST" and form.is_valid():
+    form = _swap_form(request.POST if request.method == "POST" else None, choices, plan.revision)
+    if form.is_bound and form.is_valid():
         try:
             change = exercise_swap(
-                prescription=prescription, by=request.user, exercise=form.cleaned_data["exercise"], today=today
+                prescription=prescription,
+                by=request.user,
+                exercise=form.cleaned_data["exercise"],
+                today=today,
+                seen_revision=form.cleaned_data["revision"],
             )
         except PermissionDenied:
             raise Http404("No such plan.") from None
         except ValidationError as exc:
             for message in exc.message_dict.get("exercise", exc.messages):
                 form.add_error("exercise", message)
+        except PlanChanged as changed:
+            return _swap_changed_page(request, plan.pk, prescription_id, changed)
         else:
             messages.success(request, change.reason)
             return redirect("programs:plan-day", plan_id=plan.pk, date=prescription.session.date)
-    context = {"plan": plan, "prescription": prescription, "session": prescription.session, "form": form}
+    return _swap_page(request, prescription, choices, form, status=400 if form.errors else 200)
+
+
+def _swap_form(data: QueryDict | None, choices: SwapChoices, revision: int) -> SwapForm:
+    return SwapForm(data, choices=[(o.exercise, o.spec.name) for o in choices.others], initial={"revision": revision})
+
+
+def _swap_page(
+    request: AuthenticatedRequest, prescription: Prescription, choices: SwapChoices, form: SwapForm, *, status: int
+) -> HttpResponse:
+    context = {"plan": prescription.plan, "prescription": prescription, "session": prescription.session, "form": form}
     context |= {"current": choices.current, "options": choices.others, "unavailable": choices.unavailable}
-    return render(request, "programs/swap.html", context, status=400 if form.errors else 200)
+    return render(request, "programs/swap.html", context, status=status)
+
+
+def _swap_changed_page(
+    request: AuthenticatedRequest, plan_id: int, prescription_id: int, changed: PlanChanged
+) -> HttpResponse:
+    """Nothing was swapped: the choices as the plan is now, the runner's choice kept, and the revision to swap at."""
+    plan = plan_for_user(request, plan_id)
+    prescription = _prescription_of(plan, prescription_id)
+    choices = swap_choices_for(prescription=prescription, today=runner_today(plan.runner))
+    form = _swap_form(with_revision(request.POST, changed.revision), choices, changed.revision)
+    form.add_error(None, changed.message)
+    return _swap_page(request, prescription, choices, form, status=409)
 
 
 def _prescription_of(plan: Plan, prescription_id: int) -> Prescription:

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 
@@ -27,6 +27,7 @@ from programs.clinical.edits import NO_EDITS, EditsFormatError, ProgramEdits, ed
 from programs.clinical.pathways import choose_pathway
 from programs.forms.editor import EditorForm
 from programs.forms.editor_rows import rows_from_plan
+from programs.forms.plans import with_revision
 from programs.forms.program import AssignStartForm, PlanEditForm, TemplateNameForm
 from programs.forms.service_errors import add_service_errors
 from programs.models import Intake, Plan, ProgramTemplate
@@ -37,6 +38,7 @@ from programs.services import program_edits as edit_services
 from programs.services.assign import plan_assign, program_preview
 from programs.services.generation import PinnedInputs, current_inputs, pathways, pinned_inputs
 from programs.services.program_edits import plan_program_edit, plan_program_preview
+from programs.services.revisions import PlanChanged
 from programs.services.templates import template_create
 from rehabplan.http import AuthenticatedRequest
 
@@ -302,9 +304,11 @@ def _plan_edit_context(
     *,
     editing: bool,
     name_form: TemplateNameForm | None,
+    data: QueryDict | None = None,
 ) -> dict[str, Any]:
-    """The editor pre-filled with the plan's edits, the change's note and first day, and the plan before edits."""
-    data = request.POST if editing else None
+    """The editor pre-filled with the plan's edits, the change's note and first day, and the plan before edits; bound
+    to what was sent (`data`, else the request's POST when editing)."""
+    data = data if data is not None else request.POST if editing else None
     try:
         base = plan_program_preview(plan=plan, physio=request.user)
     except PermissionDenied:
@@ -322,7 +326,7 @@ def _plan_edit_context(
         "runner_name": display_name(runner),
         "plan": plan,
         "editor": editor,
-        "change_form": PlanEditForm(data, today=runner_today(runner)),
+        "change_form": PlanEditForm(data, today=runner_today(runner), revision=plan.revision),
         "name_form": name_form or TemplateNameForm(),
         "base": base,
         "pathway_name": _pathway_name(plan.pathway, inputs),
@@ -338,8 +342,10 @@ def _plan_edit_act(request: AuthenticatedRequest, context: dict[str, Any], input
     start = change_form.cleaned_data["start"]
     try:
         if request.POST.get("action") == "save":
-            note = change_form.cleaned_data["note"]
-            plan_program_edit(plan=plan, physio=request.user, edits=edits, note=note, start=start)
+            note, revision = change_form.cleaned_data["note"], change_form.cleaned_data["revision"]
+            plan_program_edit(
+                plan=plan, physio=request.user, edits=edits, note=note, start=start, seen_revision=revision
+            )
             flash.success(
                 request, f"Saved: {display_name(runner)} sees the changed plan from {start:%a} {start.day} {start:%b}."
             )
@@ -350,7 +356,20 @@ def _plan_edit_act(request: AuthenticatedRequest, context: dict[str, Any], input
         return _editor_page(request, context, None, inputs, status=400)
     except PermissionDenied:
         raise Http404("There is no such patient.") from None
+    except PlanChanged as changed:
+        return _plan_changed_page(request, runner, plan.pk, changed)
     return _editor_page(request, context, preview, inputs, from_date=start)
+
+
+def _plan_changed_page(request: AuthenticatedRequest, runner: User, plan_id: int, changed: PlanChanged) -> HttpResponse:
+    """Nothing was saved: the editor on the plan as it is now, still holding what the physio typed, and carrying the
+    revision a second save names."""
+    plan = _editable_plan(runner, plan_id)
+    inputs = pinned_inputs(plan)
+    data = with_revision(request.POST, changed.revision)
+    context = _plan_edit_context(request, runner, plan, inputs, editing=True, name_form=None, data=data)
+    context["change_form"].add_error(None, changed.message)
+    return _editor_page(request, context, None, inputs, status=409)
 
 
 @login_required

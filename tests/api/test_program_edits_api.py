@@ -11,12 +11,13 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from programs.api.serializers.physio import MAX_ADDED
 from programs.choices import PlanChangeKind
 from programs.models import ExerciseLog, Plan, PlanChange, PlannedSession, Prescription
 from programs.services.assign import plan_assign
 from programs.services.logs import session_log_record
 from tests.pages import at
-from tests.programs.plans import START, record_intake
+from tests.programs.plans import START, create_plan, record_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -203,3 +204,22 @@ def test_a_plans_program_is_kept_as_a_template(
     assert (body["name"], body["pathway"], body["weeks"], body["program"]) == ("Ache, gentle", "overuse_ache", 4, EDITS)
     again = physio_api.post(f"/api/v1/plans/{plan_id}/template/", {"name": "ache, GENTLE"})
     assert again.status_code == 400 and "name" in again.json()["errors"]
+
+
+def test_thousands_of_additions_are_refused_by_their_cap_before_any_is_read(
+    physio_api: APIClient,
+    runner: User,
+    physio: User,
+    intake_data: dict[str, Any],
+    django_assert_max_num_queries: Any,
+) -> None:
+    plan = create_plan(runner, intake_data, weeks=4)
+    # Each addition is wrong three times over: had any been validated, its errors would be named.
+    bad_addition = {"exercise": 5, "kind": "run", "dose": "x"}
+    for count in (MAX_ADDED + 1, 10_000):
+        body = {"edits": {"added": [bad_addition] * count}, "note": "Many more."}
+        with at(START), django_assert_max_num_queries(6):
+            response = physio_api.put(f"/api/v1/plans/{plan.pk}/program/", body, format="json")
+        assert response.status_code == 400
+        assert response.json()["errors"] == {"edits.added": [f"A program adds at most {MAX_ADDED} exercises."]}
+    assert not PlanChange.objects.filter(plan=plan, kind=PlanChangeKind.PROGRAM).exists()

@@ -17,9 +17,11 @@ from django.urls import reverse
 from accounts.models import User
 from programs.choices import PlanChangeKind, PlanStatus
 from programs.models import Plan, PlanChange, PlannedSession
-from programs.services.logs import session_log_record
+from programs.services.logs import day_log_record, session_log_record
+from programs.services.revisions import PLAN_CHANGED_MESSAGE
 from tests.pages import at, main_text
 from tests.programs.plans import START, create_plan
+from tests.programs.test_program_editor_views import form_fields
 from tests.programs.test_today_views import TODAY_QUERY_BUDGET
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +50,11 @@ def advisory_plan(runner: User, intake_data: dict[str, Any]) -> Plan:
 
 
 def _clear(client: Client, plan: Plan, **data: Any) -> Any:
-    return client.post(_url(plan), {"note": NOTE, "start": START.isoformat(), "confirm": "on", **data})
+    """The form as the page sends it, read at the plan's revision now."""
+    revision = Plan.objects.get(pk=plan.pk).revision
+    return client.post(
+        _url(plan), {"note": NOTE, "start": START.isoformat(), "confirm": "on", "revision": revision, **data}
+    )
 
 
 def test_the_page_shows_what_was_reported_and_defaults_the_start_to_the_runners_today(
@@ -211,3 +217,20 @@ def test_outsiders_get_a_404_and_a_runner_a_403(
         assert client.get(reverse("programs:plan-clearance", args=[other_runner.pk, elsewhere.pk])).status_code == 404
     stopped_plan.refresh_from_db()
     assert stopped_plan.status == PlanStatus.NEEDS_CLINICIAN
+
+
+def test_a_red_flag_reported_while_the_physio_was_clearing_is_shown_not_cleared_unseen(
+    client: Client, physio: User, runner: User, advisory_plan: Plan
+) -> None:
+    client.force_login(physio)
+    with at(START):
+        fields = form_fields(client.get(_url(advisory_plan)).content)
+        day_log_record(runner=runner, date=START, values={"red_flags": ["bladder_or_bowel_change"]})
+        refused = client.post(_url(advisory_plan), {**fields, "note": NOTE, "confirm": "on"})
+    assert refused.status_code == 409
+    page = main_text(refused.content)
+    assert PLAN_CHANGED_MESSAGE in page and NOTE in page
+    assert "The plan is stopped" in page, "what was reported, as it is now"
+    advisory_plan.refresh_from_db()
+    assert advisory_plan.status == PlanStatus.NEEDS_CLINICIAN and advisory_plan.clinician_clearance is None
+    assert form_fields(refused.content)["revision"] == str(advisory_plan.revision)

@@ -59,6 +59,11 @@ def _swap_url(prescription: Prescription) -> str:
     return reverse("programs:plan-swap", args=[prescription.plan_id, prescription.pk])
 
 
+def _chosen(prescription: Prescription, exercise: str) -> dict[str, Any]:
+    """The swap form as the page sends it: the choice and the plan's revision the page was read at (now)."""
+    return {"exercise": exercise, "revision": Plan.objects.get(pk=prescription.plan_id).revision}
+
+
 def _exercises_from(plan: Plan, date: dt.date, *, logged: bool) -> set[str]:
     return set(
         Prescription.objects.filter(plan=plan, session__date__gte=date, session__log__isnull=not logged).values_list(
@@ -134,7 +139,7 @@ def test_a_swap_changes_the_coming_sessions_not_the_logged_ones_and_is_a_decisio
     coming = next(p for p in _prescriptions(plan, CYCLING) if p.session.date >= today)
     client.force_login(runner)
     with _at(today):
-        response = client.post(_swap_url(coming), {"exercise": TRUNK})
+        response = client.post(_swap_url(coming), _chosen(coming, TRUNK))
     assert response.status_code == 302
     assert response["Location"] == reverse("programs:plan-day", args=[plan.pk, coming.session.date.isoformat()])
 
@@ -184,7 +189,7 @@ def test_swapping_back_to_the_original_is_allowed(plan: Plan, runner: User, clie
     with _at(START):
         page = client.get(_swap_url(pool)).content.decode()
         assert f'value="{CYCLING}"' in page
-        response = client.post(_swap_url(pool), {"exercise": CYCLING})
+        response = client.post(_swap_url(pool), _chosen(pool, CYCLING))
     assert response.status_code == 302
     assert POOL not in _exercises_from(plan, START, logged=False)
     assert CYCLING in _exercises_from(plan, START, logged=False)
@@ -200,7 +205,7 @@ def test_a_choice_not_in_the_list_is_a_form_error_and_changes_nothing(
     state = Plan.objects.get(pk=plan.pk).state
     client.force_login(runner)
     with _at(START):
-        response = client.post(_swap_url(coming), {"exercise": choice})
+        response = client.post(_swap_url(coming), _chosen(coming, choice))
     assert response.status_code == 400
     page = response.content.decode()
     assert 'class="errorlist"' in page
@@ -215,7 +220,7 @@ def test_a_logged_or_past_exercise_cannot_be_swapped(plan: Plan, runner: User, c
         _log(first.session, runner)
     client.force_login(runner)
     with _at(first.session.date):
-        response = client.post(_swap_url(first), {"exercise": TRUNK})
+        response = client.post(_swap_url(first), _chosen(first, TRUNK))
         assert response.status_code == 400
         assert "already logged" in response.content.decode()
     later = second.session.date + dt.timedelta(days=1)
@@ -229,7 +234,7 @@ def test_another_runner_gets_404_and_changes_nothing(plan: Plan, client: Client,
     client.force_login(other_runner)
     with _at(START):
         assert client.get(_swap_url(coming)).status_code == 404
-        assert client.post(_swap_url(coming), {"exercise": TRUNK}).status_code == 404
+        assert client.post(_swap_url(coming), _chosen(coming, TRUNK)).status_code == 404
     assert state_from_dict(Plan.objects.get(pk=plan.pk).state).swaps == ()
 
 
@@ -247,7 +252,7 @@ def test_a_linked_physio_may_swap_and_is_the_author(plan: Plan, runner: User, ph
     coming = _prescriptions(plan, CYCLING)[0]
     client.force_login(physio)
     with _at(START):
-        assert client.post(_swap_url(coming), {"exercise": TRUNK}).status_code == 302
+        assert client.post(_swap_url(coming), _chosen(coming, TRUNK)).status_code == 302
     change = PlanChange.objects.get(plan=plan, kind=PlanChangeKind.SWAP)
     assert change.author == physio
     assert change.reason.startswith("Your physio swapped")

@@ -78,6 +78,10 @@ class StrictSerializer(serializers.Serializer[Any]):
         return dict(super().to_internal_value(data))
 
 
+# The most exercises a program's edits add.
+MAX_ADDED = 30
+
+
 class AddedExerciseSerializer(StrictSerializer):
     exercise = serializers.CharField(max_length=64, help_text="The exercise's slug (catalogue).")
     kind = serializers.ChoiceField(choices=ADDABLE_KINDS, help_text="The sessions it joins.")
@@ -98,7 +102,14 @@ class ProgramEditsSerializer(StrictSerializer):
         required=False,
         help_text="Exercise slug to the dose it keeps: the rules never move it up or down.",
     )
-    added = serializers.ListField(child=AddedExerciseSerializer(), max_length=30, required=False)
+    # A list serializer, as a log's entries: the cap is checked before any item is validated, so a body of thousands
+    # of additions costs no more than one over the cap.
+    added = AddedExerciseSerializer(  # type: ignore[call-arg]  # the stubs lack the list serializer's max_length
+        many=True,
+        max_length=MAX_ADDED,
+        required=False,
+        error_messages={"max_length": f"A program adds at most {MAX_ADDED} exercises."},
+    )
     order = serializers.ListField(
         child=serializers.CharField(max_length=64),
         max_length=100,

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from accounts.models import User
+from programs.api import etags
 from programs.api.serializers.physio import (
     ClearanceResultSerializer,
     ClearanceSerializer,
@@ -33,6 +34,7 @@ from programs.api.serializers.physio import (
     TemplateFromPlanSerializer,
 )
 from programs.api.serializers.plans import PlanDetailSerializer, PlanSummarySerializer
+from programs.api.views.plan_reads import IF_MATCH, PLAN_CHANGED_RESPONSES
 from programs.clinical.contract import plan_to_dict
 from programs.clinical.edits import edits_from_dict
 from programs.models import Plan, Prescription, ProgramTemplate
@@ -170,10 +172,11 @@ class PrescriptionView(generics.GenericAPIView[Prescription]):
 
     @extend_schema(
         summary="Set a prescription's dose by hand",
-        parameters=[_id("prescription")],
+        parameters=[_id("prescription"), IF_MATCH],
         request=PrescriptionOverrideSerializer,
-        responses={200: PrescriptionOverriddenSerializer, 400: ERROR, 404: ERROR, 409: ERROR},
+        responses={200: PrescriptionOverriddenSerializer, 400: ERROR, 404: ERROR, 409: ERROR, **PLAN_CHANGED_RESPONSES},
     )
+    @etags.plan_write_checked()
     def patch(self, request: Request, pk: str) -> Response:
         prescription = self.get_object()
         serializer = PrescriptionOverrideSerializer(data=request.data)
@@ -184,6 +187,7 @@ class PrescriptionView(generics.GenericAPIView[Prescription]):
                 physio=request_user(request),
                 dose=serializer.validated_data["dose"],
                 reason=serializer.validated_data["note"],
+                seen_revision=etags.seen_revision(request, prescription.session.plan),
             )
         except SessionLoggedError:
             body = error_body("This session is already logged: what was done stays as it was.")
@@ -209,10 +213,11 @@ class PlanClearanceView(generics.GenericAPIView[Plan]):
 
     @extend_schema(
         summary="Clear a plan's red flags after an assessment",
-        parameters=[_id("plan")],
+        parameters=[_id("plan"), IF_MATCH],
         request=ClearanceSerializer,
-        responses={200: ClearanceResultSerializer, 400: ERROR, 404: ERROR},
+        responses={200: ClearanceResultSerializer, 400: ERROR, 404: ERROR, **PLAN_CHANGED_RESPONSES},
     )
+    @etags.plan_write_checked()
     def post(self, request: Request, pk: str) -> Response:
         plan = self.get_object()
         today = runner_today(plan.runner)
@@ -221,7 +226,11 @@ class PlanClearanceView(generics.GenericAPIView[Plan]):
         data = serializer.validated_data
         try:
             decision = plan_clinician_clear(
-                plan=plan, physio=request_user(request), note=data["note"], start=data.get("start_date") or today
+                plan=plan,
+                physio=request_user(request),
+                note=data["note"],
+                start=data.get("start_date") or today,
+                seen_revision=etags.seen_revision(request, plan),
             )
         except DjangoValidationError as exc:
             raise _plain(exc, "plan") from None
@@ -259,14 +268,16 @@ class PlanProgramView(generics.GenericAPIView[Plan]):
     )
     def get(self, request: Request, pk: str) -> Response:
         plan = self.get_object()
-        return Response(PlanProgramSerializer({"plan": plan.pk, "edits": plan.program_edits or {}}).data)
+        response = Response(PlanProgramSerializer({"plan": plan.pk, "edits": plan.program_edits or {}}).data)
+        return etags.with_cache_headers(response, etags.plan_resource_etag(plan))
 
     @extend_schema(
         summary="Change a plan's program from a day on",
-        parameters=[_id("plan")],
+        parameters=[_id("plan"), IF_MATCH],
         request=PlanProgramEditSerializer,
-        responses={200: PlanProgramSerializer, 400: ERROR, 404: ERROR},
+        responses={200: PlanProgramSerializer, 400: ERROR, 404: ERROR, **PLAN_CHANGED_RESPONSES},
     )
+    @etags.plan_write_checked()
     def put(self, request: Request, pk: str) -> Response:
         plan = self.get_object()
         today = runner_today(plan.runner)
@@ -280,11 +291,13 @@ class PlanProgramView(generics.GenericAPIView[Plan]):
                 edits=edits_from_dict(data["edits"]),
                 note=data["note"],
                 start=data.get("start_date") or today,
+                seen_revision=etags.seen_revision(request, plan),
             )
         except DjangoValidationError as exc:
             raise _plain(exc, "plan") from None
         body = {"plan": plan.pk, "edits": decision.after or {}, "decision": decision}
-        return Response(PlanProgramSerializer(body).data)
+        response = Response(PlanProgramSerializer(body).data)
+        return etags.with_cache_headers(response, etags.plan_resource_etag(decision.plan))
 
 
 class PlanTemplateView(generics.GenericAPIView[Plan]):

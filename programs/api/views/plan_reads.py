@@ -35,6 +35,16 @@ ETAG_RESPONSES = {304: OpenApiResponse(description="Not modified: the copy whose
 IF_NONE_MATCH = OpenApiParameter(
     "If-None-Match", str, OpenApiParameter.HEADER, required=False, description="The ETag of the copy you hold."
 )
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="The plan's ETag (GET plans/{id}/) as you read it: the change is refused (412) if the plan changed.",
+)
+PLAN_CHANGED_RESPONSES = {
+    412: OpenApiResponse(description="The plan changed since the If-Match copy: nothing was saved. {detail, revision}")
+}
 
 
 def _short(date: dt.date) -> str:

@@ -39,7 +39,15 @@ from programs.api.serializers.plans import (
     PlanSummarySerializer,
     referral_dict,
 )
-from programs.api.views.plan_reads import ETAG_RESPONSES, IF_NONE_MATCH, PLAN_ID, PlanDayReads, timezone_of
+from programs.api.views.plan_reads import (
+    ETAG_RESPONSES,
+    IF_MATCH,
+    IF_NONE_MATCH,
+    PLAN_CHANGED_RESPONSES,
+    PLAN_ID,
+    PlanDayReads,
+    timezone_of,
+)
 from programs.choices import PlanChangeKind, PlanStatus
 from programs.clinical.contract import plan_to_dict
 from programs.clinical.screening import screen_answers
@@ -183,11 +191,18 @@ class PlanViewSet(mixins.ListModelMixin, PlanDayReads):
 
     # -- archive
 
-    @extend_schema(request=None, responses={200: PlanSummarySerializer}, summary="End the plan", parameters=[PLAN_ID])
+    @extend_schema(
+        request=None,
+        responses={200: PlanSummarySerializer, **PLAN_CHANGED_RESPONSES},
+        summary="End the plan",
+        parameters=[PLAN_ID, IF_MATCH],
+    )
     @action(detail=True, methods=["post"], url_path="archive", filter_backends=[], pagination_class=None)
+    @etags.plan_write_checked()
     def archive(self, request: Request, pk: str) -> Response:
-        plan = plan_archive(plan=self._plan(pk), by=request_user(request))
-        return Response(PlanSummarySerializer(plan).data)
+        plan = self._plan(pk)
+        plan = plan_archive(plan=plan, by=request_user(request), seen_revision=etags.seen_revision(request, plan))
+        return etags.with_cache_headers(Response(PlanSummarySerializer(plan).data), etags.plan_resource_etag(plan))
 
 
 # ---------------------------------------------------------------- the decision log
