@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rehabplan
 
-.PHONY: run test test-year-ahead fuzz lint check setup format
+.PHONY: run test test-year-ahead fuzz lint check setup format bench
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Python 3.11)."; exit 1; }
@@ -40,6 +40,13 @@ test-year-ahead: setup
 fuzz: setup
 	bash scripts/ensure-services.sh
 	FUZZ=1 DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest -p no:cacheprovider -m fuzz -n 2 tests/api/test_fuzz.py $(PYTEST_ARGS)
+
+# Every script under bench/ (tens of minutes: 100,000 runners' reminders, 200 phones for 5 minutes, Lighthouse), then
+# BENCHMARKS.md with each figure, its budget and the machine. Not part of CI: figures are not tests.
+bench: setup
+	bash scripts/ensure-services.sh
+	bash scripts/ensure-chromium.sh
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) bench/run_all.py $(BENCH_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check .
