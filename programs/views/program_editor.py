@@ -18,8 +18,9 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 
+from accounts.access_log import record_access
 from accounts.care import display_name
-from accounts.models import User
+from accounts.models import AccessedData, User
 from programs.choices import PlanStatus
 from programs.clinical import types as domain
 from programs.clinical.contract import intake_from_dict
@@ -98,7 +99,9 @@ class _AssignDraft:
 def program_assign(request: AuthenticatedRequest, runner_id: int) -> HttpResponse:
     """Step 1 (GET, no choice yet): where the program starts from. Step 2 (GET with the choice, or POST): the
     editor, then Preview, Publish or Save as template."""
-    draft = _assign_draft(request, linked_patient_or_404(request.user, runner_id))
+    runner = linked_patient_or_404(request.user, runner_id)
+    record_access(actor=request.user, runner_id=runner.pk, what=AccessedData.INTAKE)  # the runner's own choice
+    draft = _assign_draft(request, runner)
     if isinstance(draft, HttpResponse):
         return draft
     saving = request.POST.get("action") == "save_template"
@@ -272,6 +275,7 @@ def program_edit(request: AuthenticatedRequest, runner_id: int, plan_id: int) ->
     the runner's today). Logged and completed sessions never change (`plan_program_edit`)."""
     runner = linked_patient_or_404(request.user, runner_id)
     plan = _editable_plan(runner, plan_id)
+    record_access(actor=request.user, runner_id=runner.pk, what=AccessedData.PLAN)
     return plan_edit_page(request, runner, plan, editing=request.method == "POST")
 
 
@@ -360,6 +364,7 @@ def template_from_plan(request: AuthenticatedRequest, runner_id: int, plan_id: i
     plan = get_object_or_404(Plan, pk=plan_id, runner=runner)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    record_access(actor=request.user, runner_id=runner.pk, what=AccessedData.PLAN)
     form = TemplateNameForm(request.POST)
     if form.is_valid():
         try:
