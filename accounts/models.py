@@ -319,7 +319,7 @@ class AccessedData(models.TextChoices):
 
     PATIENT_PAGE = "patient_page", "your plan, logs and messages"
     PLAN = "plan", "your plan"
-    SESSION_LOGS = "session_logs", "your session logs"
+    SESSION_LOGS = "session_logs", "your session logs and morning checks"
     PROFILE = "profile", "your profile and settings"
     INTAKE = "intake", "your intake answers"
     ACCOUNT = "account", "your account details"

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 ('actor_name', models.CharField(max_length=300)),
                 ('actor_kind', models.CharField(choices=[('physio', 'Your physio'), ('staff', 'RehabPlan staff member')], max_length=8)),
                 ('kind', models.CharField(choices=[('read', 'Read'), ('change', 'Changed')], max_length=8)),
-                ('what', models.CharField(choices=[('patient_page', 'your plan, logs and messages'), ('plan', 'your plan'), ('session_logs', 'your session logs'), ('profile', 'your profile and settings'), ('intake', 'your intake answers'), ('account', 'your account details')], max_length=16)),
+                ('what', models.CharField(choices=[('patient_page', 'your plan, logs and messages'), ('plan', 'your plan'), ('session_logs', 'your session logs and morning checks'), ('profile', 'your profile and settings'), ('intake', 'your intake answers'), ('account', 'your account details')], max_length=16)),
                 ('at', models.DateTimeField()),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('runner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='data_accesses', to=settings.AUTH_USER_MODEL)),
