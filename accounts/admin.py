@@ -54,10 +54,6 @@ class RunnerDataAdminMixin:
 @admin.register(User)
 class UserAdmin(RunnerDataAdminMixin, BaseUserAdmin):
     access_what = AccessedData.ACCOUNT
-
-    def runner_id_of(self, obj: Any) -> int | None:
-        return obj.pk if obj.pk is not None and obj.is_runner else None
-
     ordering = ["email"]
     list_display = ["email", "role", "first_name", "last_name", "is_staff"]
     list_filter = ["role", "is_staff", "is_active"]
@@ -69,6 +65,9 @@ class UserAdmin(RunnerDataAdminMixin, BaseUserAdmin):
         ("Important dates", {"fields": ("last_login", "date_joined", "email_verified_at")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "role", "password1", "password2")}),)
+
+    def runner_id_of(self, obj: Any) -> int | None:
+        return obj.pk if obj.pk is not None and obj.is_runner else None
 
 
 @admin.register(RunnerProfile)

@@ -20,7 +20,7 @@ class AccessEntrySerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     at = serializers.DateTimeField(help_text="When, in your own time zone.")
     who = serializers.CharField(help_text='Who, in words: "Your physio Alex Smith", "RehabPlan staff member Sam".')
-    what = serializers.CharField(help_text='What of your data, in words: "your plan", "your session logs"…')
+    what = serializers.CharField(help_text='What of your data, in words: "your plan", "your intake answers"…')
     kind = serializers.ChoiceField(choices=AccessKind.choices, help_text="`read` or `change`.")
     summary = serializers.CharField(help_text='The entry as one sentence: "Your physio Alex Smith read your plan."')
 
