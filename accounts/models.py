@@ -302,3 +302,53 @@ class PushSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"push subscription of {self.user}"
+
+
+class AccessKind(models.TextChoices):
+    READ = "read", "Read"
+    CHANGE = "change", "Changed"
+
+
+class AccessActor(models.TextChoices):
+    PHYSIO = "physio", "Your physio"
+    STAFF = "staff", "RehabPlan staff member"
+
+
+class AccessedData(models.TextChoices):
+    """What of a runner's data someone else opened or changed, in the words the runner reads."""
+
+    PATIENT_PAGE = "patient_page", "your plan, logs and messages"
+    PLAN = "plan", "your plan"
+    SESSION_LOGS = "session_logs", "your session logs and morning checks"
+    PROFILE = "profile", "your profile and settings"
+    INTAKE = "intake", "your intake answers"
+    ACCOUNT = "account", "your account details"
+
+
+class DataAccessQuerySet(models.QuerySet["DataAccess"]):
+    def of_runner(self, runner: User) -> DataAccessQuerySet:
+        return self.filter(runner=runner).order_by("-at", "-id")
+
+
+class DataAccess(models.Model):
+    """A physio or a staff member read or changed a runner's data: the runner's record of who saw what, and when.
+
+    The actor's name is kept as text, so the entry still says who it was after their account is deleted."""
+
+    runner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_accesses")
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor_name = models.CharField(max_length=300)
+    actor_kind = models.CharField(max_length=8, choices=AccessActor.choices)
+    kind = models.CharField(max_length=8, choices=AccessKind.choices)
+    what = models.CharField(max_length=16, choices=AccessedData.choices)
+    at = models.DateTimeField()
+
+    objects = DataAccessQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["runner", "-at"], name="data_access_runner_newest")]
+        verbose_name_plural = "data accesses"
+
+    def __str__(self) -> str:
+        return f"{self.actor_name} {self.get_kind_display().lower()} {self.get_what_display()} of {self.runner}"

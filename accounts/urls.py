@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import views, views_invitations, views_password, views_push, views_verification
+from accounts import views, views_access_log, views_invitations, views_password, views_push, views_verification
 
 # The Settings page, its calendar feed, export and deletion are programs' pages (programs/urls.py), at /settings/.
 app_name = "accounts"
@@ -38,6 +38,8 @@ urlpatterns = [
     # The runner's side of a care link: accept an invitation, or stop a physio seeing their plan.
     path("invitations/<str:token>/", views_invitations.invitation_accept, name="invitation-accept"),
     path("settings/physios/<int:physio_id>/revoke/", views.physio_revoke, name="physio-revoke"),
+    # Who of them, or of RehabPlan's staff, read or changed the runner's data (accounts.access_log).
+    path("settings/access-log/", views_access_log.access_log, name="access-log"),
     # Settings → Notifications on this phone: where the page's script stores and removes this browser's subscription.
     path("settings/push/", views_push.push_subscribe, name="push-subscribe"),
     path("settings/push/remove/", views_push.push_unsubscribe, name="push-unsubscribe"),

@@ -83,7 +83,7 @@ urlpatterns = [
     path("patients/<int:runner_id>/plans/<int:plan_id>/edit/", program_editor.program_edit, name="program-edit"),
     path(
         "patients/<int:runner_id>/plans/<int:plan_id>/save-template/",
-        program_editor.template_from_plan,
+        templates.template_from_plan,
         name="template-from-plan",
     ),
     path("patients/<int:runner_id>/plans/<int:plan_id>/clearance/", care.plan_clearance, name="plan-clearance"),

@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 
 from accounts.api import care_views
 from accounts.api import views as account_views
+from accounts.api.access_log import AccessLogView
 from accounts.api.push import PushSubscriptionsView
 from exercises.api.views import ExerciseViewSet
 from programs.api.views import logs as log_views
@@ -48,6 +49,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("profile/", settings_views.ProfileView.as_view(), name="api-profile"),
     path("me/digest/", settings_views.DigestView.as_view(), name="api-digest"),
     path("me/push-subscriptions/", PushSubscriptionsView.as_view(), name="api-push-subscriptions"),
+    path("me/access-log/", AccessLogView.as_view(), name="api-access-log"),
     path("calendar-token/", account_views.CalendarTokenView.as_view(), name="api-calendar-token"),
     path("export/", settings_views.ExportView.as_view(), name="api-export"),
     path("account/", settings_views.AccountView.as_view(), name="api-account"),

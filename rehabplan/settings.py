@@ -148,6 +148,9 @@ AXES_VERBOSE = False
 # one address, and caused by one client address or signed-in account. Counted in the shared cache (CACHE_URL).
 MAIL_PER_ADDRESS_PER_HOUR = env.int("MAIL_PER_ADDRESS_PER_HOUR", default=5)
 MAIL_PER_CLIENT_PER_HOUR = env.int("MAIL_PER_CLIENT_PER_HOUR", default=20)
+# The runner's access log (accounts/access_log.py): a physio or staff member reading the same data again within this
+# many minutes is one entry, so reloading a page does not fill the log. Every change is its own entry.
+ACCESS_LOG_READ_MINUTES = env.int("ACCESS_LOG_READ_MINUTES", default=15)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "programs:home"
 LOGOUT_REDIRECT_URL = "programs:home"

@@ -7,6 +7,7 @@ number of queries per plan), so a runner with a year of logs downloads as fast a
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Iterable, Sequence
@@ -15,7 +16,8 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch, Q
 
-from accounts.models import CareLink, RunnerProfile, User
+from accounts.access_log import access_entry
+from accounts.models import CareLink, DataAccess, RunnerProfile, User
 from programs.choices import ReminderStatus
 from programs.clinical.contract import plan_to_dict
 from programs.models import DayLog, ExerciseLog, Intake, PlanChange, Reminder, SessionLog
@@ -23,7 +25,8 @@ from programs.selectors import plans as selectors
 from programs.services.logs import DAY_LOG_FIELDS, EXERCISE_LOG_FIELDS
 
 # 2: reminders are described in words (what, for_date, status…), and the settings hold the reminder choices.
-EXPORT_FORMAT = 2
+# 3: the access log (who of their physios or RehabPlan's staff read or changed the runner's data, and when).
+EXPORT_FORMAT = 3
 
 _EXERCISE_LOG_FIELDS = (*EXERCISE_LOG_FIELDS, "completed_as_prescribed")
 _DAY_LOG_FIELDS = ("date", *DAY_LOG_FIELDS)
@@ -133,6 +136,10 @@ def account_export(user: User) -> dict[str, Any]:
             }
             for r in Reminder.objects.filter(user=user).order_by("local_date", "due_at", "id")
         ],
+        "access_log": [
+            {"at": e.at, "who": e.who, "what": e.what, "action": e.action}
+            for e in (access_entry(row, dt.UTC) for row in DataAccess.objects.of_runner(user))
+        ],
     }
 
 
@@ -165,7 +172,7 @@ def _section(writer: Any, title: str, header: Sequence[str], rows: Iterable[Sequ
 
 def export_csv(data: dict[str, Any]) -> str:
     """One file, one titled table after another: account, profile, intakes, plans and their sessions, what was logged,
-    day logs, plan changes, care links and reminders."""
+    day logs, plan changes, care links, reminders and the access log."""
     out = io.StringIO()
     writer = csv.writer(out)
     account = data["account"]
@@ -217,6 +224,8 @@ def export_csv(data: dict[str, Any]) -> str:
     _section(writer, "Care links", link_fields, [[c[f] for f in link_fields] for c in data["care_links"]])
     reminder_fields = ["what", "for_date", "status", "due_at", "sent_at", "subject"]
     _section(writer, "Reminders", reminder_fields, [[r[f] for f in reminder_fields] for r in data["reminders"]])
+    access_fields = ["at", "who", "what", "action"]
+    _section(writer, "Access log", access_fields, [[a[f] for f in access_fields] for a in data["access_log"]])
     return out.getvalue()
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from accounts.models import User
+from accounts.access_log import record_access
+from accounts.models import AccessedData, AccessKind, User
 from programs.choices import PlanChangeKind, PlanStatus
 from programs.models import Plan, PlanChange
 from programs.services.revisions import plan_locked
@@ -32,5 +33,6 @@ def plan_archive(*, plan: Plan, by: User, seen_revision: int | None = None) -> P
         )
         locked.status = PlanStatus.ENDED
         locked.save(update_fields=["status"])
+        record_access(actor=by, runner_id=locked.runner_id, what=AccessedData.PLAN, kind=AccessKind.CHANGE)
     plan.status, plan.revision = locked.status, locked.revision
     return plan

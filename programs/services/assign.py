@@ -15,7 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.access_log import record_access
+from accounts.models import AccessedData, AccessKind, User
 from exercises.catalogue import Catalogue
 from programs.choices import PlanChangeKind, PlanStatus
 from programs.clinical import types as domain
@@ -166,6 +167,7 @@ def plan_assign(
         author=physio,
     )
     reminders_plan_changed(plan=plan, changes=[assigned], now=timezone.now())
+    record_access(actor=physio, runner_id=runner.pk, what=AccessedData.PLAN, kind=AccessKind.CHANGE)
     return plan
 
 

@@ -15,8 +15,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.access_log import record_access
 from accounts.care import display_name
-from accounts.models import CareLink, User
+from accounts.models import AccessedData, AccessKind, CareLink, User
 from exercises.catalogue import dose_from_dict, dose_to_dict
 from programs.choices import PlanChangeKind, PlanStatus
 from programs.clinical.contract import intake_from_dict
@@ -89,6 +90,7 @@ def prescription_override(
     )
     prescription.save(update_fields=["dose", "reason", "overridden"])
     reminders_plan_changed(plan=plan, changes=[change], now=timezone.now())
+    record_access(actor=physio, runner_id=plan.runner_id, what=AccessedData.PLAN, kind=AccessKind.CHANGE)
     return change
 
 
@@ -145,4 +147,5 @@ def plan_clinician_clear(
         author=physio,
     )
     reminders_plan_changed(plan=plan, changes=[cleared], now=timezone.now())
+    record_access(actor=physio, runner_id=plan.runner_id, what=AccessedData.PLAN, kind=AccessKind.CHANGE)
     return cleared

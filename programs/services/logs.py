@@ -10,7 +10,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from accounts.models import CareLink, User
+from accounts.access_log import record_access
+from accounts.models import AccessedData, AccessKind, CareLink, User
 from programs.choices import PlanStatus
 from programs.models import DayLog, ExerciseLog, Plan, PlannedSession, Prescription, SessionLog, StageCheck
 from programs.selectors.today import runner_today
@@ -238,4 +239,5 @@ def stage_check_record(*, plan: Plan, phase: str, answers: Mapping[str, bool], b
         raise PermissionDenied("Only the runner or their physio can answer this checklist.")
     check = StageCheck.objects.create(plan=plan, phase=phase, answers=dict(answers), answered_by=by)
     plan_replan(plan_locked(plan.pk), as_of=as_of, author=by if by.pk != plan.runner_id else None)
+    record_access(actor=by, runner_id=plan.runner_id, what=AccessedData.PLAN, kind=AccessKind.CHANGE)
     return check

@@ -15,7 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.access_log import record_access
+from accounts.models import AccessedData, AccessKind, User
 from programs.choices import PlanChangeKind, PlanStatus
 from programs.clinical import types as domain
 from programs.clinical.contract import intake_from_dict
@@ -73,6 +74,7 @@ def plan_program_edit(
         author=physio,
     )
     reminders_plan_changed(plan=plan, changes=[change], now=timezone.now())
+    record_access(actor=physio, runner_id=plan.runner_id, what=AccessedData.PLAN, kind=AccessKind.CHANGE)
     return change
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from accounts.models import CareLink, User
+from accounts.access_log import record_access
+from accounts.models import AccessedData, AccessKind, CareLink, User
 from exercises.catalogue import Catalogue, ExerciseSpec
 from programs.choices import PlanChangeKind, PlanStatus
 from programs.clinical.contract import intake_from_dict
@@ -219,6 +220,7 @@ def exercise_swap(
     old_name, new_name = _name(catalogue, prescription.slot), _name(catalogue, exercise)
     effective = max(today, plan.start)  # a plan that has not started yet changes from its first day
     who = "You" if by.pk == plan.runner_id else "Your physio"
+    record_access(actor=by, runner_id=plan.runner_id, what=AccessedData.PLAN, kind=AccessKind.CHANGE)
     return PlanChange.objects.create(
         plan=plan,
         kind=PlanChangeKind.SWAP,

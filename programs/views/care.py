@@ -21,8 +21,9 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import care
+from accounts.access_log import record_access
 from accounts.forms import InvitationForm
-from accounts.models import Invitation, User
+from accounts.models import AccessedData, Invitation, User
 from programs.clinical.words import urgency_label
 from programs.forms.physio import ClearanceForm
 from programs.forms.plans import with_revision
@@ -123,6 +124,7 @@ def plan_clearance(request: AuthenticatedRequest, runner_id: int, plan_id: int) 
         pk=plan_id,
         runner_id=runner_id,
     )
+    record_access(actor=request.user, runner_id=plan.runner_id, what=AccessedData.PLAN)
     today = runner_today(plan.runner)
     data = request.POST if request.method == "POST" else None
     form = ClearanceForm(data, today=today, initial={"start": today, "revision": plan.revision})

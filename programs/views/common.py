@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 
+from accounts.access_log import record_access
+from accounts.models import AccessedData
 from programs.models import Plan
 from programs.selectors import plans as selectors
 from programs.selectors.today import runner_today
@@ -13,8 +15,11 @@ from rehabplan.http import AuthenticatedRequest
 
 
 def plan_for_user(request: AuthenticatedRequest, plan_id: int) -> Plan:
-    """A plan the user may see, or a 404 (never a 403: another runner's plan does not exist for them)."""
-    return get_object_or_404(selectors.plans_visible_to(request.user), pk=plan_id)
+    """A plan the user may see, or a 404 (never a 403: another runner's plan does not exist for them). A physio's
+    read is recorded in the runner's access log."""
+    plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=plan_id)
+    record_access(actor=request.user, runner_id=plan.runner_id, what=AccessedData.PLAN)
+    return plan
 
 
 def phase_names(plan: Plan) -> dict[str, str]:

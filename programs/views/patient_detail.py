@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import care
-from accounts.models import User
+from accounts.access_log import record_access
+from accounts.models import AccessedData, User
 from programs.forms.intake_fields import RED_FLAG_QUESTIONS
 from programs.forms.logs import MORNING_RED_FLAGS
 from programs.models import DayLog, ExerciseLog, Plan, PlanWeek, SessionLog
@@ -87,6 +88,7 @@ def patient_messages(request: AuthenticatedRequest, runner_id: int) -> HttpRespo
 def _page(request: AuthenticatedRequest, runner_id: int, form: MessageForm, status: int = 200) -> HttpResponse:
     physio = request.user
     runner = patients.linked_patient_or_404(physio, runner_id)
+    record_access(actor=physio, runner_id=runner.pk, what=AccessedData.PATIENT_PAGE)
     today = runner_today(runner)  # the plan's days are the runner's
     row = patients.patient_row(physio, runner.pk, today=today)
     if row is None:  # the link was revoked between the two reads

@@ -1,6 +1,6 @@
 """A physio assigns a program to a linked runner (from a pathway, the runner's own answers or a template, edited
 before it is published) and adjusts an active plan. The editor's form is `programs.forms.editor`; every write is a
-service (`plan_assign`, `plan_program_edit`, `template_create`, `template_from_plan`).
+service (`plan_assign`, `plan_program_edit`, `template_create`).
 
 Only an actively linked physio reaches these pages; anyone else gets a 404, so nobody learns whether a runner exists.
 """
@@ -14,12 +14,13 @@ from typing import Any
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 
+from accounts.access_log import record_access
 from accounts.care import display_name
-from accounts.models import User
+from accounts.models import AccessedData, User
 from programs.choices import PlanStatus
 from programs.clinical import types as domain
 from programs.clinical.contract import intake_from_dict
@@ -34,7 +35,6 @@ from programs.models import Intake, Plan, ProgramTemplate
 from programs.outputs.preview import preview_weeks
 from programs.selectors.patients import linked_patient_or_404
 from programs.selectors.today import runner_today
-from programs.services import program_edits as edit_services
 from programs.services.assign import plan_assign, program_preview
 from programs.services.generation import PinnedInputs, current_inputs, pathways, pinned_inputs
 from programs.services.program_edits import plan_program_edit, plan_program_preview
@@ -100,7 +100,9 @@ class _AssignDraft:
 def program_assign(request: AuthenticatedRequest, runner_id: int) -> HttpResponse:
     """Step 1 (GET, no choice yet): where the program starts from. Step 2 (GET with the choice, or POST): the
     editor, then Preview, Publish or Save as template."""
-    draft = _assign_draft(request, linked_patient_or_404(request.user, runner_id))
+    runner = linked_patient_or_404(request.user, runner_id)
+    record_access(actor=request.user, runner_id=runner.pk, what=AccessedData.INTAKE)  # the runner's own choice
+    draft = _assign_draft(request, runner)
     if isinstance(draft, HttpResponse):
         return draft
     saving = request.POST.get("action") == "save_template"
@@ -274,6 +276,7 @@ def program_edit(request: AuthenticatedRequest, runner_id: int, plan_id: int) ->
     the runner's today). Logged and completed sessions never change (`plan_program_edit`)."""
     runner = linked_patient_or_404(request.user, runner_id)
     plan = _editable_plan(runner, plan_id)
+    record_access(actor=request.user, runner_id=runner.pk, what=AccessedData.PLAN)
     return plan_edit_page(request, runner, plan, editing=request.method == "POST")
 
 
@@ -370,31 +373,3 @@ def _plan_changed_page(request: AuthenticatedRequest, runner: User, plan_id: int
     context = _plan_edit_context(request, runner, plan, inputs, editing=True, name_form=None, data=data)
     context["change_form"].add_error(None, changed.message)
     return _editor_page(request, context, None, inputs, status=409)
-
-
-@login_required
-def template_from_plan(request: AuthenticatedRequest, runner_id: int, plan_id: int) -> HttpResponse:
-    """Save a patient's program (its pathway, weeks and edits) as one of the physio's templates."""
-    runner = linked_patient_or_404(request.user, runner_id)
-    plan = get_object_or_404(Plan, pk=plan_id, runner=runner)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    form = TemplateNameForm(request.POST)
-    if form.is_valid():
-        try:
-            template = edit_services.template_from_plan(plan=plan, physio=request.user, name=form.cleaned_data["name"])
-        except ValidationError as exc:
-            add_service_errors(exc, form)
-        except PermissionDenied:
-            raise Http404("There is no such patient.") from None
-        else:
-            flash.success(request, f"Saved as your template “{template.name}”.")
-            return redirect("programs:template-edit", template_id=template.pk)
-    if plan.status == PlanStatus.ENDED:
-        return render(
-            request,
-            "programs/program_editor.html",
-            {"runner": runner, "runner_name": display_name(runner), "name_form": form, "name_only": plan},
-            status=400,
-        )
-    return plan_edit_page(request, runner, plan, editing=False, name_form=form)

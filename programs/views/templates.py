@@ -1,4 +1,5 @@
-"""A physio's own program templates: the list (make one from a program, delete one) and the editor without a runner.
+"""A physio's own program templates: the list (make one from a program, delete one), the editor without a runner,
+and saving a patient's program as a template.
 
 Without a runner there is no intake to generate from, so the template editor lists the program's own exercises
 with their starting doses; the generator's checks for a runner (equipment, stage) run when it is assigned.
@@ -11,21 +12,28 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 
+from accounts.access_log import record_access
+from accounts.care import display_name
+from accounts.models import AccessedData
+from programs.choices import PlanStatus
 from programs.clinical.edits import edits_to_dict
 from programs.clinical.pathways import Pathway
 from programs.forms.editor import EditorForm
 from programs.forms.editor_rows import rows_from_pathway
-from programs.forms.program import TemplateForm
+from programs.forms.program import TemplateForm, TemplateNameForm
 from programs.forms.service_errors import add_service_errors
-from programs.models import ProgramTemplate
+from programs.models import Plan, ProgramTemplate
 from programs.outputs.preview import edits_summary
+from programs.selectors.patients import linked_patient_or_404
 from programs.services import generation as inputs
 from programs.services import templates as template_services
-from programs.views.program_editor import stored_edits
+from programs.services.program_edits import template_from_plan as template_from_plan_saved
+from programs.views.program_editor import plan_edit_page, stored_edits
 from rehabplan.http import AuthenticatedRequest, physio_required
 
 
@@ -125,3 +133,32 @@ def template_delete(request: AuthenticatedRequest, template_id: int) -> HttpResp
         flash.success(request, f"Template “{name}” deleted. Plans made from it stay as they are.")
         return redirect("programs:template-list")
     return render(request, "programs/template_edit.html", {"template": template, "confirm_delete": True})
+
+
+@login_required
+def template_from_plan(request: AuthenticatedRequest, runner_id: int, plan_id: int) -> HttpResponse:
+    """Save a patient's program (its pathway, weeks and edits) as one of the physio's templates."""
+    runner = linked_patient_or_404(request.user, runner_id)
+    plan = get_object_or_404(Plan, pk=plan_id, runner=runner)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    record_access(actor=request.user, runner_id=runner.pk, what=AccessedData.PLAN)
+    form = TemplateNameForm(request.POST)
+    if form.is_valid():
+        try:
+            template = template_from_plan_saved(plan=plan, physio=request.user, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            add_service_errors(exc, form)
+        except PermissionDenied:
+            raise Http404("There is no such patient.") from None
+        else:
+            flash.success(request, f"Saved as your template “{template.name}”.")
+            return redirect("programs:template-edit", template_id=template.pk)
+    if plan.status == PlanStatus.ENDED:
+        return render(
+            request,
+            "programs/program_editor.html",
+            {"runner": runner, "runner_name": display_name(runner), "name_form": form, "name_only": plan},
+            status=400,
+        )
+    return plan_edit_page(request, runner, plan, editing=False, name_form=form)

@@ -223,7 +223,7 @@ def test_the_list_reads_in_a_fixed_number_of_queries(
 ) -> None:
     for _ in range(3):
         create_plan(runner, intake_data, weeks=1)
-    with django_assert_max_num_queries(4):  # token with user, the patient, count, page
+    with django_assert_max_num_queries(5):  # token with user, the patient, the access-log entry, count, page
         body = physio_api.get(_url(runner)).json()
     assert body["count"] == 3
 
@@ -245,6 +245,7 @@ def test_assigning_costs_the_same_queries_for_a_short_and_a_long_plan(
 ) -> None:
     record_intake(runner, intake_data)
     body = {"start_date": START.isoformat(), "weeks": weeks, "pathway": "prevention"}
-    # Measured 26 (pathway version recorded) and 21 after, then 4 more for the runner's plan-change message.
-    with at(START), django_assert_max_num_queries(34):
+    # Measured 26 (pathway version recorded) and 21 after, then 4 more for the runner's plan-change message and 1 for
+    # the runner's access log.
+    with at(START), django_assert_max_num_queries(35):
         assert physio_api.post(_url(runner), body).status_code == 201

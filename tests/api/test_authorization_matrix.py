@@ -188,6 +188,7 @@ MATRIX: list[Row] = [
     Row("GET", "api-digest", None, None, (401, 403, 403, 200, 200)),
     Row("PATCH", "api-digest", None, {"digest_enabled": True}, (401, 403, 403, 200, 200)),
     Row("DELETE", "api-account", None, {"password": PASSWORD}, (401, 204, 204, 204, 204)),
+    Row("GET", "api-access-log", None, None, (401, 200, 200, 403, 403)),
     # ---- Web Push: any signed-in user's own browsers
     Row("POST", "api-push-subscriptions", None, _push_subscription, (401, 201, 201, 201, 201)),
     Row("DELETE", "api-push-subscriptions", None, _push_endpoint, (401, 204, 204, 204, 204)),

@@ -15,6 +15,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.access_log import record_access
+from accounts.models import AccessedData
 from programs.api.serializers.patients import (
     PatientDetailSerializer,
     PatientQuerySerializer,
@@ -51,5 +53,6 @@ class PatientViewSet(viewsets.GenericViewSet):  # rows, not a model
         row = patients.patient_row(request_user(request), int(pk), today=timezone.localdate())
         if row is None:
             raise NotFound("No patient with this id shares their plan with you.")
+        record_access(actor=request_user(request), runner_id=row.id, what=AccessedData.SESSION_LOGS)
         detail = patient_detail(row, recent_sessions(row.id), recent_days(row.id))
         return Response(PatientDetailSerializer(detail).data)

@@ -19,7 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from accounts.models import User
+from accounts.access_log import record_access
+from accounts.models import AccessedData, User
 from programs.api import etags
 from programs.api.serializers.physio import (
     ClearanceResultSerializer,
@@ -123,7 +124,9 @@ class PatientPlansView(generics.ListAPIView[Plan]):
     def get_queryset(self) -> QuerySet[Plan]:
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no user
             return Plan.objects.none()
-        return Plan.objects.filter(runner=self._patient()).order_by("-created_at", "-id")
+        runner = self._patient()
+        record_access(actor=request_user(self.request), runner_id=runner.pk, what=AccessedData.PLAN)
+        return Plan.objects.filter(runner=runner).order_by("-created_at", "-id")
 
     @extend_schema(
         summary="Assign a plan to a patient",
@@ -168,7 +171,11 @@ class PrescriptionView(generics.GenericAPIView[Prescription]):
 
     @extend_schema(summary="A prescription of a patient's plan", parameters=[_id("prescription")])
     def get(self, request: Request, pk: str) -> Response:
-        return Response(PrescriptionSerializer(self.get_object()).data)
+        prescription = self.get_object()
+        record_access(
+            actor=request_user(request), runner_id=prescription.session.plan.runner_id, what=AccessedData.PLAN
+        )
+        return Response(PrescriptionSerializer(prescription).data)
 
     @extend_schema(
         summary="Set a prescription's dose by hand",
@@ -268,6 +275,7 @@ class PlanProgramView(generics.GenericAPIView[Plan]):
     )
     def get(self, request: Request, pk: str) -> Response:
         plan = self.get_object()
+        record_access(actor=request_user(request), runner_id=plan.runner_id, what=AccessedData.PLAN)
         response = Response(PlanProgramSerializer({"plan": plan.pk, "edits": plan.program_edits or {}}).data)
         return etags.with_cache_headers(response, etags.plan_resource_etag(plan))
 
@@ -317,6 +325,7 @@ class PlanTemplateView(generics.GenericAPIView[Plan]):
     )
     def post(self, request: Request, pk: str) -> Response:
         plan = self.get_object()
+        record_access(actor=request_user(request), runner_id=plan.runner_id, what=AccessedData.PLAN)
         serializer = TemplateFromPlanSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         template = template_from_plan(plan=plan, physio=request_user(request), **serializer.validated_data)

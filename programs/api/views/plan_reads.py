@@ -18,6 +18,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.access_log import record_access
+from accounts.models import AccessedData
 from programs.api import etags
 from programs.api.etags import PlanMeta
 from programs.api.serializers.plans import (
@@ -74,11 +76,11 @@ class PlanReads(viewsets.GenericViewSet[Plan]):
 
     def _read(self, pk: str) -> tuple[PlanMeta, Plan | None]:
         """The plan's ETag facts; the plan itself only when the client holds no copy (a revalidation reads one row,
-        and a changed plan is then read in full)."""
-        if self.request.headers.get("If-None-Match"):
-            return self._meta(pk), None
-        plan = self._plan(pk)
-        return etags.meta_of(plan, timezone_of(plan)), plan
+        and a changed plan is then read in full). A physio's read is recorded in the runner's access log."""
+        plan = None if self.request.headers.get("If-None-Match") else self._plan(pk)
+        meta = self._meta(pk) if plan is None else etags.meta_of(plan, timezone_of(plan))
+        record_access(actor=request_user(self.request), runner_id=meta.runner_id, what=AccessedData.PLAN)
+        return meta, plan
 
 
 class PlanDayReads(PlanReads):

@@ -26,7 +26,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.models import User
+from accounts.access_log import record_access
+from accounts.models import AccessedData, User
 from programs.api import etags
 from programs.api.serializers.intake import IntakeSerializer
 from programs.api.serializers.plans import (
@@ -228,6 +229,7 @@ class PlanChangeListView(generics.ListAPIView[PlanChange]):
         if getattr(self, "swagger_fake_view", False):
             return PlanChange.objects.none()
         self.plan = get_plan_or_404(request_user(self.request), self.kwargs["pk"])
+        record_access(actor=request_user(self.request), runner_id=self.plan.runner_id, what=AccessedData.PLAN)
         return selectors.plan_decisions(self.plan)
 
     def get_serializer_context(self) -> dict[str, Any]:
