@@ -288,13 +288,18 @@ def report(results: list[Result]) -> int:
             f"{result.name:28}{result.rps:10.1f}{result.p50_ms:10.2f}{result.p99_ms:10.2f}{ratio:10.1%}"
             f"{result.requests:10d}{result.bad:6d}"
         )
+    today_share, revalidate_share = today.rps / bare.rps, not_modified.rps / bare.rps
+    worst_p99 = max(today.p99_ms, not_modified.p99_ms)
     checks = [
-        (f"today ≥ {BUDGET_TODAY_RATIO:.0%} of the bare view", today.rps >= BUDGET_TODAY_RATIO * bare.rps),
-        (f"304 ≥ {BUDGET_304_RATIO:.0%} of the bare view", not_modified.rps >= BUDGET_304_RATIO * bare.rps),
         (
-            f"p99 ≤ {BUDGET_P99_MS:.0f} ms (today and 304)",
-            today.p99_ms <= BUDGET_P99_MS and not_modified.p99_ms <= BUDGET_P99_MS,
+            f"today {today_share:.1%} of the bare view (budget ≥ {BUDGET_TODAY_RATIO:.0%})",
+            today_share >= BUDGET_TODAY_RATIO,
         ),
+        (
+            f"304 {revalidate_share:.1%} of the bare view (budget ≥ {BUDGET_304_RATIO:.0%})",
+            revalidate_share >= BUDGET_304_RATIO,
+        ),
+        (f"p99 {worst_p99:.0f} ms, today and 304 (budget ≤ {BUDGET_P99_MS:.0f} ms)", worst_p99 <= BUDGET_P99_MS),
         ("every response 2xx/3xx, no socket error", not any(r.bad for r in results)),
     ]
     for label, ok in checks:
