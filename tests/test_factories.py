@@ -26,6 +26,7 @@ FACTORIES: list[Callable[..., Any]] = [
     accounts.MessageFactory,
     accounts.ApiTokenFactory,
     accounts.PushSubscriptionFactory,
+    accounts.DataAccessFactory,
     exercises.EquipmentFactory,
     exercises.ExerciseFactory,
     exercises.CatalogueVersionFactory,

@@ -1,5 +1,5 @@
 """Factories for accounts: users (a runner has a profile), care links, invitations, messages, API tokens and push
-subscriptions."""
+subscriptions, and the runner's access log."""
 
 from __future__ import annotations
 
@@ -10,9 +10,13 @@ import factory
 from django.utils import timezone
 
 from accounts.models import (
+    AccessActor,
+    AccessedData,
+    AccessKind,
     ApiToken,
     CareLink,
     CareLinkStatus,
+    DataAccess,
     Invitation,
     Message,
     PushSubscription,
@@ -118,3 +122,18 @@ class PushSubscriptionFactory(factory.django.DjangoModelFactory[PushSubscription
     endpoint = factory.Sequence(lambda n: f"https://push.example.test/push/{n}")
     p256dh = factory.LazyFunction(lambda: secrets.token_urlsafe(65))
     auth = factory.LazyFunction(lambda: secrets.token_urlsafe(16))
+
+
+class DataAccessFactory(factory.django.DjangoModelFactory[DataAccess]):
+    """A physio's read of a runner's plan, as `accounts.access_log.record_access` writes it."""
+
+    class Meta:
+        model = DataAccess
+
+    runner = factory.SubFactory(RunnerFactory)
+    actor = factory.SubFactory(PhysioFactory)
+    actor_name = factory.LazyAttribute(lambda o: o.actor.get_full_name() or o.actor.email)
+    actor_kind = AccessActor.PHYSIO
+    kind = AccessKind.READ
+    what = AccessedData.PLAN
+    at = factory.LazyFunction(timezone.now)
