@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from programs.clinical.progress import WeekRunning
 from programs.clinical.units import Distances
+from programs.models import PlannedSession, PlanWeek
 from programs.selectors.plans import ItemRow, SessionRow, StoredDay, plan_day_read
 
 if TYPE_CHECKING:
@@ -38,6 +39,12 @@ def plan_unit(plan: Plan | None) -> str | None:
     if plan is None:
         return None
     return plan.plan_weeks.values_list("unit", flat=True).first()
+
+
+def session_unit(session: PlannedSession) -> str:
+    """The unit a session's distances are stored in: its week's."""
+    weeks = PlanWeek.objects.filter(plan_id=session.plan_id, number=session.week_number)
+    return weeks.values_list("unit", flat=True).first() or DEFAULT_UNIT
 
 
 def sessions_shown(sessions: Iterable[SessionRow], distances: Distances) -> list[SessionRow]:
