@@ -25,7 +25,8 @@ def timezone_choices(current: str | None = None) -> list[tuple[str, str]]:
 
 def browser_timezone_field() -> forms.CharField:
     """Filled in by the page's script with the browser's own zone (programs/static/js/app.js); empty without it."""
-    return forms.CharField(required=False, max_length=64, widget=forms.HiddenInput(attrs={"data-browser-timezone": ""}))
+    # No length limit to fail on: a value we do not know is dropped (`browser_timezone`), never an error.
+    return forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-browser-timezone": ""}))
 
 
 def browser_timezone(value: str) -> str:
