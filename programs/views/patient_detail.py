@@ -123,11 +123,11 @@ def _page(request: AuthenticatedRequest, runner_id: int, form: MessageForm, stat
         ],
     }
     if plan is not None:
-        context |= _plan_context(plan, today, distances)
+        context |= _plan_context(plan, today, runner, distances)
     return render(request, "programs/patient_detail.html", context, status=status)
 
 
-def _plan_context(plan: Plan, today: dt.date, distances: Distances) -> dict[str, Any]:
+def _plan_context(plan: Plan, today: dt.date, runner: User, distances: Distances) -> dict[str, Any]:
     stored = selectors.plan_read(plan)
     sessions = sessions_shown(stored.sessions, distances)
     this_week = selectors.week_number_of(plan, today)
@@ -147,7 +147,7 @@ def _plan_context(plan: Plan, today: dt.date, distances: Distances) -> dict[str,
         for week in stored.weeks
     ]
     return {
-        **progress_context(plan, today=today, decisions_limit=DECISIONS_SHOWN, runner=plan.runner),
+        **progress_context(plan, today=today, runner=runner, decisions_limit=DECISIONS_SHOWN),
         "weeks": weeks,
         "phases": phase_names(plan),
         "logged_sessions": _logged_sessions(plan, sessions),

@@ -30,13 +30,11 @@ def progress(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def progress_context(
-    plan: Plan, *, today: dt.date, decisions_limit: int = 10, runner: User | None = None
-) -> dict[str, Any]:
+def progress_context(plan: Plan, *, today: dt.date, runner: User, decisions_limit: int = 10) -> dict[str, Any]:
     """The charts, their figures and the newest decisions of a plan: the runner's Progress page and a physio's
-    patient page show the same ones, distances in the runner's unit (`runner`: the plan's, when already loaded)."""
+    patient page show the same ones, distances in the unit the plan's `runner` chose."""
     read = plan_progress_read(plan, decisions_limit=decisions_limit)
-    distances = runner_distances(runner or plan.runner, read.unit)
+    distances = runner_distances(runner, read.unit)
     adherence = adherence_by_week(read.sessions, start=plan.start, weeks=plan.weeks, today=today)
     pain = pain_series(read.exercise_logs, read.day_logs)
     running = running_by_week(read.targets, read.exercise_logs, read.day_logs, start=plan.start, today=today)

@@ -267,5 +267,5 @@ def test_running_is_printed_in_the_runners_unit(client: Client, runner: User, in
     client.force_login(runner)
     week = _visible(_week_sections(client.get(reverse("programs:plan-print", args=[in_miles.pk])).content.decode())[0])
 
-    assert re.search(r"Running up to [\d.]+ mi in at most", week)
-    assert re.search(r"Easy run [\d.]+ mi", week) and " km" not in week
+    assert re.search(r"Running up to [\d.]+ miles in at most", week)
+    assert re.search(r"Easy run [\d.]+ miles", week) and " km" not in week
