@@ -34,13 +34,6 @@ def runner_distances(runner: User, stored: str | None) -> Distances:
     return Distances(stored=stored, shown=profile.units if profile is not None else stored)
 
 
-def plan_unit(plan: Plan | None) -> str | None:
-    """The unit a plan's distances are stored in (its weeks all share its intake's)."""
-    if plan is None:
-        return None
-    return plan.plan_weeks.values_list("unit", flat=True).first()
-
-
 def session_unit(session: PlannedSession) -> str:
     """The unit a session's distances are stored in: its week's."""
     weeks = PlanWeek.objects.filter(plan_id=session.plan_id, number=session.week_number)

@@ -28,7 +28,7 @@ from programs.selectors import patients
 from programs.selectors import plans as selectors
 from programs.selectors.plans import ItemRow, SessionRow
 from programs.selectors.today import runner_today
-from programs.selectors.units import plan_unit, runner_distances, sessions_shown
+from programs.selectors.units import runner_distances, sessions_shown
 from programs.views.common import phase_names
 from programs.views.progress import progress_context
 from programs.views.threads import MessageForm, send_from_form
@@ -98,7 +98,8 @@ def _page(request: AuthenticatedRequest, runner_id: int, form: MessageForm, stat
     if row is None:  # the link was revoked between the two reads
         raise Http404("No such patient.")
     plan = selectors.runner_current_plan(runner)
-    distances = runner_distances(runner, plan_unit(plan))
+    plan_context = _plan_context(plan, today, runner) if plan is not None else {}
+    distances = plan_context.get("distances") or runner_distances(runner, None)
     notes = list(care.messages_visible_to(physio).filter(runner_id=runner.pk).order_by("-created_at", "-id"))
     unread = sum(note.author_id == runner.pk and note.read_at is None for note in notes)
     if unread:  # shown as new this once
@@ -121,14 +122,14 @@ def _page(request: AuthenticatedRequest, runner_id: int, form: MessageForm, stat
             .order_by("-created_at", "-id")
             if plan is None or p.pk != plan.pk
         ],
+        **plan_context,
     }
-    if plan is not None:
-        context |= _plan_context(plan, today, runner, distances)
     return render(request, "programs/patient_detail.html", context, status=status)
 
 
-def _plan_context(plan: Plan, today: dt.date, runner: User, distances: Distances) -> dict[str, Any]:
+def _plan_context(plan: Plan, today: dt.date, runner: User) -> dict[str, Any]:
     stored = selectors.plan_read(plan)
+    distances = runner_distances(runner, stored.weeks[0].unit if stored.weeks else None)
     sessions = sessions_shown(stored.sessions, distances)
     this_week = selectors.week_number_of(plan, today)
     by_week: dict[int, dict[dt.date, list[SessionRow]]] = {}
@@ -151,6 +152,7 @@ def _plan_context(plan: Plan, today: dt.date, runner: User, distances: Distances
         "weeks": weeks,
         "phases": phase_names(plan),
         "logged_sessions": _logged_sessions(plan, sessions),
+        "distances": distances,
     }
 
 
