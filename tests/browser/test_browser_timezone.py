@@ -1,5 +1,5 @@
 """Signing up from a browser in Australia/Sydney: the page's script reports the zone, the profile keeps it, and Today
-shows the date in Sydney (the server's clock is the machine's own here, so the date is worked out from it)."""
+shows the date in Sydney, and Settings the zone (the server's clock is the machine's own here, so the date is worked out from it)."""
 
 from __future__ import annotations
 
@@ -67,3 +67,5 @@ def test_signing_up_in_sydney_keeps_the_zone_and_today_is_sydneys_date(
     after = dt.datetime.now(ZoneInfo(SYDNEY)).date()
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_have_text(re.compile("|".join(re.escape(_short(d)) for d in {before, after})))
+    page.goto("/settings/")
+    expect(page.locator('select[name="timezone"]')).to_have_value(SYDNEY)
