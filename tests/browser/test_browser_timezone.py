@@ -1,5 +1,6 @@
-"""Signing up from a browser in Australia/Sydney: the page's script reports the zone, the profile keeps it, and Today
-shows the date in Sydney, and Settings the zone (the server's clock is the machine's own here, so the date is worked out from it)."""
+"""Signing up from a browser in Australia/Sydney: the page's script reports the zone, the profile keeps it, Today shows
+the date in Sydney and Settings the zone. The server's clock is the machine's own here, so the date is worked out
+from it."""
 
 from __future__ import annotations
 
