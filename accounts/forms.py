@@ -24,7 +24,7 @@ def timezone_choices(current: str | None = None) -> list[tuple[str, str]]:
 
 
 def browser_timezone_field() -> forms.CharField:
-    """Filled in by the page's script with the browser's own zone (programs/static/js/app.js); empty without it."""
+    """Filled in by the page's script with the browser's own zone (programs/static/js/timezone.js); empty without it."""
     # No length limit to fail on: a value we do not know is dropped (`browser_timezone`), never an error.
     return forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-browser-timezone": ""}))
 

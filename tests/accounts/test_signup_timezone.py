@@ -1,5 +1,5 @@
-"""The time zone the browser reports at sign-up (a hidden field app.js fills in) starts the runner's profile; a name we
-do not know is dropped and the account starts in UTC, never a 500."""
+"""The time zone the browser reports at sign-up (a hidden field that js/timezone.js fills in) starts the runner's
+profile; a name we do not know is dropped and the account starts in UTC, never a 500."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The time zone the browser reports on the intake's first step (a hidden field app.js fills in): kept while the
-profile still has UTC, never over a zone the runner chose; a name we do not know is dropped."""
+"""The time zone the browser reports on the intake's first step (a hidden field that js/timezone.js fills in): kept
+while the profile still has UTC, never over a zone the runner chose; a name we do not know is dropped."""
 
 from __future__ import annotations
 

@@ -266,11 +266,6 @@
       if (!input.value && window.crypto && crypto.randomUUID) input.value = crypto.randomUUID();
     });
     root.querySelectorAll("button.hold-timer[data-seconds]").forEach(setUpTimer);
-    // The runner's days and reminders follow their zone; the server keeps it only when it knows the name.
-    root.querySelectorAll("input[data-browser-timezone]").forEach((input) => {
-      if (input.value || !window.Intl) return;
-      input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
-    });
   }
 
   setUp(document);
