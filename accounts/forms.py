@@ -23,6 +23,21 @@ def timezone_choices(current: str | None = None) -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(names)]
 
 
+def browser_timezone_field() -> forms.CharField:
+    """Filled in by the page's script with the browser's own zone (programs/static/js/timezone.js); empty without it."""
+    # No length limit to fail on: a value we do not know is dropped (`browser_timezone`), never an error.
+    return forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-browser-timezone": ""}))
+
+
+def browser_timezone(value: str) -> str:
+    """The browser's zone when it is one we know; anything else is dropped, never shown to the runner as an error."""
+    try:
+        validate_timezone(value)
+    except forms.ValidationError:
+        return ""
+    return value
+
+
 _INVALID_EMAIL = "Enter an e-mail address such as name@example.com."
 
 
@@ -40,10 +55,14 @@ class SignupForm(forms.Form):
         help_text="At least 8 characters. A few words you will remember work well.",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
     )
+    timezone = browser_timezone_field()
 
     def clean_email(self) -> str:
         # Whether the address has an account is never said here: the e-mail it gets says so, to its owner only.
         return str(self.cleaned_data["email"]).strip().lower()
+
+    def clean_timezone(self) -> str:
+        return browser_timezone(self.cleaned_data.get("timezone") or "")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -30,8 +30,15 @@ LOGIN_LINK_SCOPE = "login-link"
 
 @transaction.atomic
 def user_create(
-    *, email: str, password: str | None, role: str = Role.RUNNER, first_name: str = "", email_verified: bool = False
+    *,
+    email: str,
+    password: str | None,
+    role: str = Role.RUNNER,
+    first_name: str = "",
+    email_verified: bool = False,
+    timezone_name: str = "",
 ) -> User:
+    """A new account; a runner's profile starts in `timezone_name` (a valid IANA name, the browser's) or UTC."""
     user = User.objects.create_user(
         email=email,
         password=password,
@@ -40,7 +47,7 @@ def user_create(
         email_verified_at=timezone.now() if email_verified else None,
     )
     if role == Role.RUNNER:
-        RunnerProfile.objects.create(user=user)
+        RunnerProfile.objects.create(user=user, **({"timezone": timezone_name} if timezone_name else {}))
     return user
 
 

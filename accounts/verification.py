@@ -78,6 +78,7 @@ def signup_request(
     verification_link_for: Callable[[str, str], str],
     password_reset_url: str,
     client: str,
+    timezone_name: str = "",
 ) -> None:
     """Create an unverified runner and e-mail the link that verifies it, or, when the address has an account, tell
     its owner someone tried. Each way hashes one password and sends one e-mail (within the e-mail limits of
@@ -87,7 +88,7 @@ def signup_request(
     if existing is None:
         try:
             with transaction.atomic():
-                user = user_create(email=email, password=password)
+                user = user_create(email=email, password=password, timezone_name=timezone_name)
         except IntegrityError:  # the same address signed up at the same moment: that one is now the existing account
             existing = User.objects.filter(email__iexact=email).first()
         else:

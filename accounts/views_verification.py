@@ -40,6 +40,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         ),
         password_reset_url=request.build_absolute_uri(reverse("accounts:password_reset")),
         client=client_address(request),
+        timezone_name=form.cleaned_data["timezone"],
     )
     return render(request, "accounts/signup_sent.html", {"email": form.cleaned_data["email"]})
 

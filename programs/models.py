@@ -190,7 +190,8 @@ class ExerciseLog(models.Model):
     hold_seconds = models.PositiveSmallIntegerField(null=True, blank=True)
     laps = models.PositiveSmallIntegerField(null=True, blank=True)
     minutes = models.PositiveSmallIntegerField(null=True, blank=True)
-    distance = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
+    # In the plan's unit, to the hundredth: a distance typed in the runner's other unit reads back as typed.
+    distance = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     pain_during = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
     pain_after = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
     rpe = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
@@ -217,7 +218,7 @@ class DayLog(models.Model):
     stiffness = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
     flare = models.BooleanField(default=False)
     tightness_after_running = models.BooleanField(null=True, blank=True)
-    ran_distance = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    ran_distance = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)  # as a log's distance
     run_pain = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
     red_flags = models.JSONField(default=list, blank=True, help_text="Red-flag questions answered yes that day.")
     pain_free_check = models.BooleanField(null=True, blank=True)

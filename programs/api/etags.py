@@ -30,7 +30,7 @@ from rehabplan.api import PreconditionFailed
 R = TypeVar("R", bound=HttpResponseBase)
 
 # Raise it whenever the API's representation of a plan, a day or a week changes, so cached copies are read again.
-REPRESENTATION_VERSION = 1
+REPRESENTATION_VERSION = 2
 
 # The phone must ask every time (it may keep a copy, but revalidates it), and no shared cache may keep one.
 CACHE_CONTROL = "private, no-cache"
@@ -46,6 +46,7 @@ class PlanMeta:
     start: dt.date
     weeks: int
     timezone: str | None
+    units: str | None = None  # the runner's unit: a day's distances are in it
 
     @property
     def end(self) -> dt.date:
@@ -61,14 +62,22 @@ def plan_meta(user: User, plan_id: int) -> PlanMeta | None:
     row = (
         Plan.objects.for_user(user)
         .filter(pk=plan_id)
-        .values_list("id", "revision", "runner_id", "start", "weeks", "runner__runner_profile__timezone")
+        .values_list(
+            "id",
+            "revision",
+            "runner_id",
+            "start",
+            "weeks",
+            "runner__runner_profile__timezone",
+            "runner__runner_profile__units",
+        )
         .first()
     )
     return PlanMeta(*row) if row is not None else None
 
 
-def meta_of(plan: Plan, timezone_name: str | None) -> PlanMeta:
-    return PlanMeta(plan.pk, plan.revision, plan.runner_id, plan.start, plan.weeks, timezone_name)
+def meta_of(plan: Plan, timezone_name: str | None, units: str | None = None) -> PlanMeta:
+    return PlanMeta(plan.pk, plan.revision, plan.runner_id, plan.start, plan.weeks, timezone_name, units)
 
 
 def plan_etag(meta: PlanMeta, resource: str, key: object = "") -> str:

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from django import forms
 
+from accounts.forms import browser_timezone_field
 from exercises.catalogue import EQUIPMENT_SLUGS
 from exercises.services import EQUIPMENT_NAMES
 from programs.clinical.words import UNIT_WORDS
@@ -105,6 +106,7 @@ class AboutYouForm(IntakeStepForm):
     age = whole_field("Your age", 12, 100, help_text="In years.")
     sex = radios_field("Sex", SEXES)
     units = radios_field("Distances in", UNITS)
+    timezone = browser_timezone_field()
 
     contract_fields: ClassVar[dict[str, str | None]] = {"age": "age", "sex": "sex", "units": "units"}
 

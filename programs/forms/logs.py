@@ -7,11 +7,13 @@ the services and the rules decide what the answers mean.
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 
 from programs.clinical.types import REHAB_KINDS
+from programs.clinical.units import Distances
 from programs.selectors.plans import ItemRow, SessionRow
 
 PAIN_CHOICES = [("", "Choose…")] + [
@@ -75,10 +77,12 @@ class SessionLogForm(forms.Form):
         label="Notes (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, session: SessionRow, unit: str, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, session: SessionRow, distances: Distances, *args: Any, **kwargs: Any) -> None:
+        """`session` as the runner reads it (`programs.selectors.units`): a run's distance is typed in their unit
+        and stored in the plan's."""
         kwargs.setdefault("initial", {"client_id": uuid.uuid4()})
         super().__init__(*args, **kwargs)
-        self.session, self.unit = session, unit
+        self.session, self.distances = session, distances
         self.is_run = session.kind == "run"
         for item in session.items:
             self._add_item_fields(item)
@@ -98,7 +102,7 @@ class SessionLogForm(forms.Form):
         if self.is_run:
             prescribed = item.dose.get("distance")
             self.fields[self._name(item, "distance")] = forms.DecimalField(
-                label=f"Distance run ({self.unit})",
+                label=f"Distance run ({self.distances.words})",
                 min_value=0,
                 max_value=200,
                 decimal_places=1,
@@ -147,8 +151,10 @@ class SessionLogForm(forms.Form):
         entry: dict[str, Any] = {"prescription": item.id, "pain_during": data.get(name("pain_during"))}
         if self.is_run:
             distance = data.get(name("distance"))
-            entry["distance"] = distance
-            entry["completed_as_prescribed"] = distance is not None and distance >= (item.dose.get("distance") or 0)
+            # Both in the runner's unit, to the tenth they read: the prescribed distance typed back is all of it.
+            prescribed = Decimal(str(item.dose.get("distance") or 0))
+            entry["distance"] = self.distances.store(distance) if distance is not None else None
+            entry["completed_as_prescribed"] = distance is not None and distance >= prescribed
             return entry
         entry |= {"pain_after": data.get(name("pain_after")), "rpe": data.get(name("rpe"))}
         count = _count(item.dose)

@@ -16,11 +16,11 @@ from icalendar import Calendar, Event
 from exercises.catalogue import ExerciseSpec
 from programs.clinical import types as domain
 from programs.clinical.dosing import describe
-from programs.clinical.words import UNIT_WORDS, session_kind_label
+from programs.clinical.units import Distances
+from programs.clinical.words import session_kind_label
 from programs.models import Plan
 from programs.selectors import plans as selectors
 
-KM_PER_MILE = 1.609344
 CALENDAR_NAME = "RehabPlan"
 
 
@@ -31,9 +31,7 @@ def event_uid(plan_id: int, date: dt.date, kind: str) -> str:
 
 
 def _distance(value: float, plan_unit: str, units: str) -> str:
-    if plan_unit != units:
-        value = value / KM_PER_MILE if units == "mi" else value * KM_PER_MILE
-    return f"{round(value, 1):g} {UNIT_WORDS.get(units, units)}"
+    return Distances(stored=plan_unit, shown=units).text(value)
 
 
 def _name(slug: str, specs: Mapping[str, ExerciseSpec]) -> str:

@@ -26,6 +26,7 @@ from programs.clinical.state_json import pain_limits_from_dict
 from programs.models import Plan
 from programs.selectors import plans as selectors
 from programs.selectors.plans import ItemRow, SessionRow, StoredPlan
+from programs.selectors.units import runner_distances, sessions_shown
 from programs.selectors.versions import pathway_of
 from programs.templatetags.plans import run_names, session_label
 
@@ -133,7 +134,7 @@ class PrintedProgram:
 
 
 def dose_text(dose: Dose, spec: ExerciseSpec | None, unit: str) -> str:
-    """'3 × 12', '4 × 20 s each leg', '5 km': a dose in words, a run's distance in the plan's unit."""
+    """'3 × 12', '4 × 20 s each leg', '5 km': a dose in words, a run's distance in `unit`."""
     text = describe(dose, spec is not None and spec.per_side)
     return f"{text} {unit}" if dose.distance else text
 
@@ -295,8 +296,9 @@ def printed_program(
     runner = plan.runner
     end = plan.start + dt.timedelta(weeks=plan.weeks, days=-1)
     needs_clinician = plan.status == PlanStatus.NEEDS_CLINICIAN
+    distances = runner_distances(runner, stored.weeks[0].unit if stored.weeks else None)
     by_week: dict[int, list[SessionRow]] = {}
-    for session in stored.sessions:
+    for session in sessions_shown(stored.sessions, distances):
         by_week.setdefault(session.week_number, []).append(session)
     weeks: tuple[PrintedWeek, ...] = ()
     if not needs_clinician:
@@ -305,9 +307,11 @@ def printed_program(
                 row.number,
                 phase_names.get(row.phase, ""),
                 plan.start + dt.timedelta(weeks=row.number - 1),
-                _running_line(float(row.target_distance), row.unit, row.max_runs, row.speed_work_allowed),
+                _running_line(
+                    distances.show(row.target_distance), distances.words, row.max_runs, row.speed_work_allowed
+                ),
                 _sentence(row.running_reason),
-                row.unit,
+                distances.words,
                 by_week.get(row.number, []),
                 catalogue,
             )

@@ -191,8 +191,8 @@ def combined(messages: Sequence[Message]) -> Message:
 
 # ---------------------------------------------------------------- wording helpers
 
-# A run's line as session_lines writes it: "Easy run: 5 km", "Race: 13.1 mi", or "Run" for a run with no distance.
-_RUN_LINE = re.compile(r"^(?P<name>[^:]+): (?P<distance>\d+(?:\.\d+)? (?:km|mi))$|^Run$")
+# A run's line as session_lines writes it: "Easy run: 5 km", "Race: 13.1 miles", or "Run" for a run with no distance.
+_RUN_LINE = re.compile(r"^(?P<name>[^:]+): (?P<distance>\d+(?:\.\d+)? (?:km|miles|mi))$|^Run$")
 
 
 def _session_subject(lines: Sequence[str]) -> str:

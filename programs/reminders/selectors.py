@@ -13,22 +13,22 @@ import operator
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 
 from exercises.catalogue import Catalogue, dose_from_dict
+from programs.clinical.units import Distances
 from programs.clinical.warm_up import warm_up_items, warm_up_slugs_from_text
 from programs.models import Plan, PlannedSession, PlanWeek, Prescription
 from programs.outputs.printing import dose_text
 from programs.selectors.plans import catalogue_for
+from programs.selectors.units import DEFAULT_UNIT
 from programs.templatetags.plans import session_label
-
-_DEFAULT_UNIT = "km"  # a session outside its plan's weeks cannot happen; if it did, the generator's default unit
 
 
 def session_lines(keys: Iterable[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], list[str]]:
     """For (plan id, date) pairs, the day's planned items, one plain line each, in the order Today shows them: the
     warm-up as one line, then each exercise with its dose ('Nordic hamstring curl: 3 × 5') and each run with its
-    distance in the plan's unit ('Easy run: 5 mi'). Pairs with no session (a rest day, a date outside the plan, an
+    distance in the runner's unit ('Easy run: 5 miles'). Pairs with no session (a rest day, a date outside the plan, an
     unknown plan) are absent."""
     wanted = set(keys)
     if not wanted:
@@ -44,9 +44,9 @@ def session_lines(keys: Iterable[tuple[int, dt.date]]) -> dict[tuple[int, dt.dat
     sessions = list(
         PlannedSession.objects.filter(pairs)
         .exclude(kind="rest")
-        .annotate(unit=Subquery(unit))
+        .annotate(unit=Subquery(unit), units=F("plan__runner__runner_profile__units"))
         .order_by("plan_id", "date", "position")
-        .values_list("id", "plan_id", "date", "kind", "warm_up", "unit")
+        .values_list("id", "plan_id", "date", "kind", "warm_up", "unit", "units")
     )
     if not sessions:
         return {}
@@ -59,9 +59,10 @@ def session_lines(keys: Iterable[tuple[int, dt.date]]) -> dict[tuple[int, dt.dat
         items.setdefault(row[0], []).append(row)
     catalogues = _catalogues({plan_id for _, plan_id, *_ in sessions})
     lines: dict[tuple[int, dt.date], list[str]] = {}
-    for session_id, plan_id, date, kind, warm_up, plan_unit in sessions:
+    for session_id, plan_id, date, kind, warm_up, plan_unit, units in sessions:
+        distances = Distances(stored=plan_unit or DEFAULT_UNIT, shown=units or plan_unit or DEFAULT_UNIT)
         lines.setdefault((plan_id, date), []).extend(
-            _lines(kind, warm_up, items.get(session_id, ()), catalogues[plan_id], plan_unit or _DEFAULT_UNIT)
+            _lines(kind, warm_up, items.get(session_id, ()), catalogues[plan_id], distances)
         )
     return lines
 
@@ -77,16 +78,20 @@ def _catalogues(plan_ids: set[int]) -> Mapping[int, Catalogue]:
     return {plan.pk: catalogue_for(plan) for plan in plans}
 
 
-def _lines(kind: str, warm_up: str, items: Iterable[tuple[Any, ...]], catalogue: Catalogue, unit: str) -> list[str]:
+def _lines(
+    kind: str, warm_up: str, items: Iterable[tuple[Any, ...]], catalogue: Catalogue, distances: Distances
+) -> list[str]:
     lines = []
-    warm_up_line = _warm_up_line(warm_up, catalogue, unit)
+    warm_up_line = _warm_up_line(warm_up, catalogue, distances.words)
     if warm_up_line:
         lines.append(warm_up_line)
     for _, slug, stored_dose, times_per_day in items:
         spec = catalogue.by_slug.get(slug)
         if spec is None:  # an exercise the pinned catalogue no longer names: nothing plain to say about it
             continue
-        line = f"{spec.name}: {dose_text(dose_from_dict(stored_dose), spec, unit)}"
+        if stored_dose.get("distance") is not None:
+            stored_dose = {**stored_dose, "distance": distances.show(stored_dose["distance"])}
+        line = f"{spec.name}: {dose_text(dose_from_dict(stored_dose), spec, distances.words)}"
         lines.append(f"{line}, {times_per_day} times a day" if times_per_day > 1 else line)
     # A session with nothing to list (a run with no set distance) still happens that day.
     return lines or [session_label(kind)]

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accounts.forms import browser_timezone
 from accounts.models import RunnerProfile, User
 from programs.choices import ReminderKind, ReminderStatus
 from programs.models import Reminder
@@ -81,6 +82,17 @@ def runner_settings_update(
     _queued_reminders_ruled_out(profile).update(status=ReminderStatus.SKIPPED, updated_at=timezone.now())
     reminders_reschedule_after_commit(user.pk)
     return profile
+
+
+def runner_timezone_from_browser(*, user: User, timezone_name: str) -> bool:
+    """Take the zone the runner's browser reports while the profile still has the default UTC: a zone chosen in
+    Settings is never overwritten. An unknown name is ignored. True when the zone changed."""
+    if not timezone_name or timezone_name == "UTC" or not browser_timezone(timezone_name):
+        return False
+    changed = RunnerProfile.objects.filter(user=user, timezone="UTC").update(timezone=timezone_name)
+    if changed:
+        reminders_reschedule_after_commit(user.pk)
+    return bool(changed)
 
 
 def _queued_reminders_ruled_out(profile: RunnerProfile) -> QuerySet[Reminder]:

@@ -37,6 +37,7 @@ from programs.models import Intake
 from programs.selectors import plans as selectors
 from programs.selectors.today import runner_today
 from programs.services.plans import plan_start_from_intake
+from programs.services.runner_settings import runner_timezone_from_browser
 from rehabplan.http import AuthenticatedRequest, runner_required
 
 SESSION_KEY = "intake_wizard"
@@ -197,6 +198,7 @@ def step(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 def _submit(request: AuthenticatedRequest, answers: Answers, current: Step, index: int) -> HttpResponse:
     form = current.form(request.POST, **_form_kwargs(answers))
     answers.keep(current.slug, form.raw_answers())
+    runner_timezone_from_browser(user=request.user, timezone_name=request.POST.get("timezone", ""))
     if request.POST.get("nav") == "back" and index > 0:
         return redirect("programs:intake-step", slug=STEPS[index - 1].slug)
     if not form.is_valid():

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts import care
 from accounts.access_log import record_access
 from accounts.models import AccessedData, User
+from programs.clinical.units import Distances
 from programs.forms.intake_fields import RED_FLAG_QUESTIONS
 from programs.forms.logs import MORNING_RED_FLAGS
 from programs.models import DayLog, ExerciseLog, Plan, PlanWeek, SessionLog
@@ -27,6 +28,7 @@ from programs.selectors import patients
 from programs.selectors import plans as selectors
 from programs.selectors.plans import ItemRow, SessionRow
 from programs.selectors.today import runner_today
+from programs.selectors.units import runner_distances, sessions_shown
 from programs.views.common import phase_names
 from programs.views.progress import progress_context
 from programs.views.threads import MessageForm, send_from_form
@@ -50,6 +52,7 @@ class PlanWeekView:
     week: PlanWeek
     days: list[PlanDay]
     is_this_week: bool
+    target: str  # the week's running target in the runner's unit
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class LoggedSession:
 class DayLogView:
     log: DayLog
     red_flags: list[str]  # the questions answered yes, in words
+    ran: str  # the distance run in the runner's unit, or ""
 
 
 @physio_required
@@ -94,6 +98,8 @@ def _page(request: AuthenticatedRequest, runner_id: int, form: MessageForm, stat
     if row is None:  # the link was revoked between the two reads
         raise Http404("No such patient.")
     plan = selectors.runner_current_plan(runner)
+    plan_context = _plan_context(plan, today, runner) if plan is not None else {}
+    distances = plan_context.get("distances") or runner_distances(runner, None)
     notes = list(care.messages_visible_to(physio).filter(runner_id=runner.pk).order_by("-created_at", "-id"))
     unread = sum(note.author_id == runner.pk and note.read_at is None for note in notes)
     if unread:  # shown as new this once
@@ -107,7 +113,7 @@ def _page(request: AuthenticatedRequest, runner_id: int, form: MessageForm, stat
         "notes": notes,
         "unread": unread,
         "form": form,
-        "day_logs": _day_logs(runner),
+        "day_logs": _day_logs(runner, distances),
         # their session logs are read on each plan's own pages (plans_visible_to lets this physio open them)
         "earlier_plans": [
             p
@@ -116,17 +122,18 @@ def _page(request: AuthenticatedRequest, runner_id: int, form: MessageForm, stat
             .order_by("-created_at", "-id")
             if plan is None or p.pk != plan.pk
         ],
+        **plan_context,
     }
-    if plan is not None:
-        context |= _plan_context(plan, today)
     return render(request, "programs/patient_detail.html", context, status=status)
 
 
-def _plan_context(plan: Plan, today: dt.date) -> dict[str, Any]:
+def _plan_context(plan: Plan, today: dt.date, runner: User) -> dict[str, Any]:
     stored = selectors.plan_read(plan)
+    distances = runner_distances(runner, stored.weeks[0].unit if stored.weeks else None)
+    sessions = sessions_shown(stored.sessions, distances)
     this_week = selectors.week_number_of(plan, today)
     by_week: dict[int, dict[dt.date, list[SessionRow]]] = {}
-    for session in stored.sessions:
+    for session in sessions:
         by_week.setdefault(session.week_number, {}).setdefault(session.date, []).append(session)
     weeks = [
         PlanWeekView(
@@ -136,14 +143,16 @@ def _plan_context(plan: Plan, today: dt.date) -> dict[str, Any]:
                 for date, sessions in sorted(by_week.get(week.number, {}).items())
             ],
             is_this_week=week.number == this_week,
+            target=distances.text(week.target_distance),
         )
         for week in stored.weeks
     ]
     return {
-        **progress_context(plan, today=today, decisions_limit=DECISIONS_SHOWN),
+        **progress_context(plan, today=today, runner=runner, decisions_limit=DECISIONS_SHOWN),
         "weeks": weeks,
         "phases": phase_names(plan),
-        "logged_sessions": _logged_sessions(plan, stored.sessions),
+        "logged_sessions": _logged_sessions(plan, sessions),
+        "distances": distances,
     }
 
 
@@ -163,9 +172,13 @@ def _logged_sessions(plan: Plan, sessions: list[SessionRow]) -> list[LoggedSessi
     ]
 
 
-def _day_logs(runner: User) -> list[DayLogView]:
+def _day_logs(runner: User, distances: Distances) -> list[DayLogView]:
     """Every day log (morning checks, runs, red-flag answers) of the runner, newest first."""
     return [
-        DayLogView(log, [RED_FLAG_LABELS.get(name, name.replace("_", " ").capitalize()) for name in log.red_flags])
+        DayLogView(
+            log,
+            [RED_FLAG_LABELS.get(name, name.replace("_", " ").capitalize()) for name in log.red_flags],
+            distances.text(log.ran_distance) if log.ran_distance is not None else "",
+        )
         for log in DayLog.objects.filter(runner=runner).order_by("-date")
     ]

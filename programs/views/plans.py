@@ -13,12 +13,14 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 
 from programs.choices import PlanStatus
+from programs.clinical.units import Distances
 from programs.clinical.words import RUNNING_NAME
 from programs.forms.plans import SwapForm, with_revision
 from programs.models import Plan, PlannedSession, Prescription
 from programs.selectors import plans as selectors
 from programs.selectors.plans import SessionRow, StoredWeek
 from programs.selectors.today import runner_today
+from programs.selectors.units import day_shown, runner_distances, sessions_shown
 from programs.services.revisions import PlanChanged
 from programs.services.swaps import SwapChoices, exercise_swap, swap_choices_for, swappable_ids
 from programs.templatetags.plans import run_names, session_label
@@ -64,29 +66,29 @@ def _status(date: dt.date, sessions: list[SessionRow], today: dt.date) -> tuple[
     return (TODAY, "today") if date == today else (COMING, "coming")
 
 
-def week_lines(week: StoredWeek, today: dt.date) -> list[DayLine]:
+def week_lines(week: StoredWeek, today: dt.date, distances: Distances) -> list[DayLine]:
     """Each day of the week as one line: what is planned, in the runner's units, and whether it was done."""
     first = week.plan.start + dt.timedelta(weeks=week.week.number - 1)
     by_date: dict[dt.date, list[SessionRow]] = {}
-    for session in week.sessions:
+    for session in sessions_shown(week.sessions, distances):
         by_date.setdefault(session.date, []).append(session)
     lines = []
     for offset in range(7):
         date = first + dt.timedelta(days=offset)
         sessions = by_date.get(date, [])
-        parts = [part for s in sessions if s.kind != "rest" for part in _session_parts(s, week.week.unit)]
+        parts = [part for s in sessions if s.kind != "rest" for part in _session_parts(s, distances.words)]
         status, css = _status(date, sessions, today)
         lines.append(DayLine(date, tuple(parts) or (session_label("rest"),), status, css))
     return lines
 
 
-def _running_line(week: StoredWeek) -> str:
+def _running_line(week: StoredWeek, distances: Distances) -> str:
     row = week.week
     if not row.target_distance:
         return "No running this week"
     runs = "1 run" if row.max_runs == 1 else f"{row.max_runs} runs"
     speed = "" if row.speed_work_allowed else ", no speed work"
-    return f"Running up to {float(row.target_distance):g} {row.unit} in at most {runs}{speed}"
+    return f"Running up to {distances.text(row.target_distance)} in at most {runs}{speed}"
 
 
 @login_required
@@ -110,7 +112,12 @@ def plan_detail(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
         .values("week_number")
         .annotate(planned=Count("id"), done=Count("id", filter=Q(log__isnull=False)))
     }
-    rows = [{"week": week, "planned": 0, "done": 0} | counts.get(week.number, {}) for week in weeks]
+    distances = runner_distances(plan.runner, weeks[0].unit if weeks else None)
+    rows = [
+        {"week": week, "target": distances.text(week.target_distance), "planned": 0, "done": 0}
+        | counts.get(week.number, {})
+        for week in weeks
+    ]
     context = {"plan": plan, "rows": rows, "phases": phase_names(plan), "this_week": this_week(plan)}
     return render(request, "programs/plan_detail.html", context)
 
@@ -121,12 +128,13 @@ def plan_week(request: AuthenticatedRequest, plan_id: int, number: int) -> HttpR
     week = selectors.plan_week_read(plan, number)
     if week is None:
         raise Http404("This plan has no such week.")
+    distances = runner_distances(plan.runner, week.week.unit)
     context = {
         "plan": plan,
         "week": week,
         "phases": phase_names(plan),
-        "lines": week_lines(week, runner_today(plan.runner)),
-        "running": _running_line(week),
+        "lines": week_lines(week, runner_today(plan.runner), distances),
+        "running": _running_line(week, distances),
         "previous": number - 1 if number > 1 else None,
         "next": number + 1 if number < plan.weeks else None,
     }
@@ -136,12 +144,12 @@ def plan_week(request: AuthenticatedRequest, plan_id: int, number: int) -> HttpR
 @login_required
 def plan_day(request: AuthenticatedRequest, plan_id: int, date: dt.date) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
-    day = selectors.plan_day_read(plan, date)
+    day, distances = day_shown(plan, date, plan.runner)
     if day.week is None:
         raise Http404("This day is outside the plan.")
     swappable = swappable_ids(plan=plan, day=day, today=runner_today(plan.runner))
     swaps = [(item, s) for s in day.sessions for item in s.items if item.id in swappable]
-    context = {"plan": plan, "day": day, "phases": phase_names(plan), "swaps": swaps}
+    context = {"plan": plan, "day": day, "unit": distances.words, "phases": phase_names(plan), "swaps": swaps}
     return render(request, "programs/plan_day.html", context)
 
 

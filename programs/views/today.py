@@ -20,6 +20,7 @@ from programs.forms.logs import MorningCheckForm, SessionLogForm, is_loggable
 from programs.models import Plan, PlannedSession
 from programs.selectors import plans as selectors
 from programs.selectors.today import runner_today
+from programs.selectors.units import day_shown
 from programs.services.logs import day_log_record, session_log_record
 from programs.templatetags.plans import decision_reason
 from programs.views.common import phase_names
@@ -50,15 +51,14 @@ def _today(
     status: int = 200,
 ) -> HttpResponse:
     today = runner_today(request.user)
-    day = selectors.plan_day_read(plan, today)
-    unit = day.week.unit if day.week else plan.intake.data.get("units", "km")
+    day, distances = day_shown(plan, today, request.user)
     logged_ids = [session.id for session in day.sessions if session.logged]
     changes = selectors.changes_caused_by_sessions(plan, logged_ids)
     cards = []
     for session in day.sessions:
         form = None
         if is_loggable(session) and not session.logged and plan.status == PlanStatus.ACTIVE:
-            form = bound if bound is not None and bound.session.id == session.id else SessionLogForm(session, unit)
+            form = bound if bound is not None and bound.session.id == session.id else SessionLogForm(session, distances)
         items = [{"item": item, "fields": form.bound_fields_of(item) if form else []} for item in session.items]
         caused = [change for change in changes if change.cause_log and change.cause_log.session_id == session.id]
         cards.append({"session": session, "form": form, "items": items, "changes": caused})
@@ -66,7 +66,7 @@ def _today(
         "plan": plan,
         "day": day,
         "today": today,
-        "unit": unit,
+        "unit": distances.words,
         "cards": cards,
         "phases": phase_names(plan),
         "next_session": None if day.sessions else selectors.next_session_after(plan, today),
@@ -104,9 +104,9 @@ def session_log(request: AuthenticatedRequest, session_id: int) -> HttpResponse:
     if session.date > runner_today(request.user):
         messages.error(request, "This session is still to come: log it on the day.")
         return redirect("programs:home")
-    day = selectors.plan_day_read(plan, session.date)
+    day, distances = day_shown(plan, session.date, request.user)
     row = next(s for s in day.sessions if s.id == session.id)
-    form = SessionLogForm(row, day.week.unit if day.week else "km", request.POST)
+    form = SessionLogForm(row, distances, request.POST)
     if form.is_valid():
         try:
             log = session_log_record(

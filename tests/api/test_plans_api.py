@@ -306,7 +306,7 @@ def test_today_has_the_contracts_day_with_names_and_what_was_logged(
         session_log_record(session=session, runner=runner, entries=entries)
         body = runner_api.get(_url(runner_plan, "today/")).json()
     day = body["day"]
-    assert {"date", "sessions", "plan", "week", "phase", "logged", "exercises"} == set(day)
+    assert {"date", "sessions", "plan", "week", "phase", "unit", "logged", "exercises"} == set(day)
     assert day["logged"] == ["strength"]
     strength = next(s for s in day["sessions"] if s["kind"] == "strength")
     slugs = {item["exercise"] for item in strength["items"] + strength["warm_up"]}

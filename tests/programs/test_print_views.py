@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import RunnerProfile, User
 from exercises.models import Exercise
 from programs.choices import PlanStatus
 from programs.models import Plan
@@ -264,8 +264,9 @@ def test_advice_to_get_checked_prints_beside_the_plan(
 def test_running_is_printed_in_the_runners_unit(client: Client, runner: User, intake_data: dict[str, Any]) -> None:
     intake_data["units"] = "mi"
     in_miles = create_plan(runner, intake_data, 1)
+    RunnerProfile.objects.filter(user=runner).update(units="mi")
     client.force_login(runner)
     week = _visible(_week_sections(client.get(reverse("programs:plan-print", args=[in_miles.pk])).content.decode())[0])
 
-    assert re.search(r"Running up to [\d.]+ mi in at most", week)
-    assert re.search(r"Easy run [\d.]+ mi", week) and " km" not in week
+    assert re.search(r"Running up to [\d.]+ miles in at most", week)
+    assert re.search(r"Easy run [\d.]+ miles", week) and " km" not in week

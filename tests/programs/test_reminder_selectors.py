@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import User
+from accounts.models import RunnerProfile, User
 from exercises.catalogue_file import load_catalogue_file
 from programs.clinical.dosing import describe
 from programs.models import Plan, Prescription
@@ -58,7 +58,9 @@ def plan(runner: User, intake_data: dict[str, Any]) -> Plan:
 @pytest.fixture
 def plan_in_miles(other_runner: User, intake_data: dict[str, Any]) -> Plan:
     _healthy_in_miles(intake_data)
-    return create_plan(other_runner, intake_data, weeks=2)
+    made = create_plan(other_runner, intake_data, weeks=2)
+    RunnerProfile.objects.filter(user=other_runner).update(units="mi")  # their Settings say miles too
+    return made
 
 
 def test_each_days_lines_are_its_planned_items_as_today_shows_them(plan: Plan) -> None:
@@ -92,20 +94,20 @@ def test_the_warm_up_is_one_line_naming_each_step_and_its_dose(plan: Plan) -> No
     assert sum(line.startswith("Warm-up") for line in lines) == 1
 
 
-def test_a_run_is_given_in_the_plans_unit(plan: Plan, plan_in_miles: Plan) -> None:
+def test_a_run_is_given_in_the_runners_unit(plan: Plan, plan_in_miles: Plan) -> None:
     in_km = session_lines((plan.pk, date) for date in plan_dates(plan, 2))
     in_miles = session_lines((plan_in_miles.pk, date) for date in plan_dates(plan_in_miles, 2))
 
-    run = re.compile(r"^(Easy run|Long run): \d+(\.\d+)? (km|mi)$")
+    run = re.compile(r"^(Easy run|Long run): \d+(\.\d+)? (km|miles)$")
     km_runs = [line for lines in in_km.values() for line in lines if run.match(line)]
     mile_runs = [line for lines in in_miles.values() for line in lines if run.match(line)]
     assert km_runs and all(line.endswith(" km") for line in km_runs)
-    assert mile_runs and all(line.endswith(" mi") for line in mile_runs)
+    assert mile_runs and all(line.endswith(" miles") for line in mile_runs)
     distances = sorted(
         float(p.dose["distance"])
         for p in Prescription.objects.filter(plan=plan_in_miles, dose__has_key="distance", session__kind="run")
     )
-    assert sorted(float(line.split(": ")[1].removesuffix(" mi")) for line in mile_runs) == distances
+    assert sorted(float(line.split(": ")[1].removesuffix(" miles")) for line in mile_runs) == distances
 
 
 def test_lines_follow_the_stored_dose_a_physio_or_replan_set(plan: Plan) -> None:
@@ -167,7 +169,7 @@ def test_real_lines_give_the_session_reminder_its_subject(plan: Plan, plan_in_mi
         "Today: your exercises and an easy run"
     )
     assert re.fullmatch(
-        r"Today: (easy|long) run, \d+(\.\d+)? mi",
+        r"Today: (easy|long) run, \d+(\.\d+)? miles",
         session_reminder(day=run_only_day, lines=run_only, today_url="https://x/").subject,
     )
 

@@ -14,8 +14,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from programs.api.serializers.plans import ReferralSerializer
+from programs.clinical.units import Distances
 from programs.forms.logs import MORNING_RED_FLAGS
 from programs.models import DayLog, ExerciseLog, PlanChange, PlannedSession, SessionLog
+from programs.selectors.units import session_unit
 from programs.services.logs import EXERCISE_LOG_FIELDS
 from programs.templatetags.plans import decision_reason
 
@@ -56,7 +58,13 @@ class EntryInSerializer(serializers.Serializer):
         max_value=200,
         required=False,
         allow_null=True,
-        help_text="For a run: the distance run, in the plan's unit (km or mi).",
+        help_text="For a run: the distance run, in `unit`.",
+    )
+    unit = serializers.ChoiceField(
+        choices=("km", "mi"),
+        required=False,
+        help_text="The unit of `distance`: the runner's (a day read's `unit`) or the plan's (the default). Stored "
+        "in the plan's unit.",
     )
     pain_during = _scale(help_text="Pain during it, 0 (none) to 10 (worst imaginable).")
     pain_after = _scale(required=False, help_text="Pain after, that day.")
@@ -131,9 +139,12 @@ class SessionLogInSerializer(serializers.Serializer):
         if missing and not errors:
             errors["entries"] = [f"Add an entry for each exercise of this session; missing: {', '.join(missing)}."]
         if session.kind == "run":
+            stored = session_unit(session)
             for i, entry in enumerate(attrs["entries"]):
                 if entry.get("distance") is None:
                     errors[f"entries.{i}.distance"] = ["Enter the distance you ran."]
+                else:
+                    entry["distance"] = Distances(stored, entry.pop("unit", stored)).store(entry["distance"])
         elif attrs.get("day"):
             errors["day"] = ["Only a run asks how the leg felt after it."]
         if errors:

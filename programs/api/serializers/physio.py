@@ -37,7 +37,7 @@ class DoseSerializer(serializers.Serializer[Any]):
     minutes = serializers.IntegerField(min_value=1, max_value=180, required=False)
     laps = serializers.IntegerField(min_value=1, max_value=100, required=False)
     metres = serializers.IntegerField(min_value=1, max_value=5000, required=False)
-    distance = serializers.FloatField(min_value=0.1, max_value=100, required=False, help_text="In the runner's unit.")
+    distance = serializers.FloatField(min_value=0.1, max_value=100, required=False, help_text="In the plan's unit.")
     intervals = serializers.IntegerField(min_value=1, max_value=50, required=False)
     pace_percent = serializers.IntegerField(min_value=1, max_value=100, required=False)
 
@@ -128,7 +128,7 @@ class ProgramEditsSerializer(StrictSerializer):
         help_text="The most pain (0-10) allowed during and after exercise; left out, the pathway's own limit.",
     )
     weekly_distance_cap = serializers.FloatField(
-        min_value=0.1, max_value=1000, required=False, help_text="The most running a week, in the runner's unit."
+        min_value=0.1, max_value=1000, required=False, help_text="The most running a week, in the plan's unit."
     )
     max_runs = serializers.IntegerField(min_value=0, max_value=7, required=False, help_text="The most runs a week.")
 

@@ -105,7 +105,10 @@ class ItemSerializer(serializers.Serializer[Any]):
     minutes = serializers.IntegerField(required=False)
     laps = serializers.IntegerField(required=False)
     metres = serializers.IntegerField(required=False)
-    distance = serializers.FloatField(required=False, help_text="In the runner's unit.")
+    distance = serializers.FloatField(
+        required=False,
+        help_text="In a day read's `unit` (the runner's); in plan and week reads, the week's `running.unit`.",
+    )
     intervals = serializers.IntegerField(required=False)
     pace_percent = serializers.IntegerField(required=False)
     times_per_day = serializers.IntegerField(required=False, help_text="Present when above one.")
@@ -264,6 +267,9 @@ class DayReadSerializer(DaySerializer):
     plan = serializers.IntegerField()
     week = serializers.IntegerField()
     phase = serializers.CharField()
+    unit = serializers.ChoiceField(
+        choices=("km", "mi"), help_text="The runner's unit (their profile's `units`): the day's distances are in it."
+    )
     logged = serializers.ListField(
         child=serializers.CharField(), help_text="The kinds of the day's sessions already logged."
     )

@@ -30,6 +30,7 @@ from programs.api.serializers.plans import (
 from programs.clinical.contract import day_to_dict, week_to_dict
 from programs.models import Plan
 from programs.selectors import plans as selectors
+from programs.selectors.units import day_shown
 from rehabplan.api import request_user
 
 PLAN_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The plan's id.")
@@ -78,7 +79,7 @@ class PlanReads(viewsets.GenericViewSet[Plan]):
         """The plan's ETag facts; the plan itself only when the client holds no copy (a revalidation reads one row,
         and a changed plan is then read in full). A physio's read is recorded in the runner's access log."""
         plan = None if self.request.headers.get("If-None-Match") else self._plan(pk)
-        meta = self._meta(pk) if plan is None else etags.meta_of(plan, timezone_of(plan))
+        meta = self._meta(pk) if plan is None else etags.meta_of(plan, timezone_of(plan), units_of(plan))
         record_access(actor=request_user(self.request), runner_id=meta.runner_id, what=AccessedData.PLAN)
         return meta, plan
 
@@ -95,7 +96,7 @@ class PlanDayReads(PlanReads):
     def today(self, request: Request, pk: str) -> HttpResponseBase:
         meta, plan = self._read(pk)
         today = meta.today()
-        etag = etags.plan_etag(meta, "today", today.isoformat())
+        etag = etags.plan_etag(meta, "today", f"{today.isoformat()}:{meta.units}")
         if etags.matches(request, etag):
             return etags.not_modified(etag)
         plan = plan or self._plan(pk)
@@ -127,7 +128,7 @@ class PlanDayReads(PlanReads):
             raise exceptions.NotFound(
                 f"That day is not in this plan: it runs from {_short(meta.start)} to {_short(meta.end)}."
             )
-        etag = etags.plan_etag(meta, "day", day.isoformat())
+        etag = etags.plan_etag(meta, "day", f"{day.isoformat()}:{meta.units}")
         if etags.matches(request, etag):
             return etags.not_modified(etag)
         body = _day_body(plan or self._plan(pk), day)
@@ -175,13 +176,18 @@ def timezone_of(plan: Plan) -> str | None:
     return profile.timezone if profile is not None else None
 
 
+def units_of(plan: Plan) -> str | None:
+    profile = getattr(plan.runner, "runner_profile", None)
+    return profile.units if profile is not None else None
+
+
 def _names(plan: Plan, slugs: set[str]) -> dict[str, str]:
     specs = selectors.catalogue_for(plan).by_slug
     return {slug: specs[slug].name for slug in sorted(slugs) if slug in specs}
 
 
 def _day_body(plan: Plan, date: dt.date) -> dict[str, Any] | None:
-    stored = selectors.plan_day_read(plan, date)
+    stored, distances = day_shown(plan, date, plan.runner)
     if stored.week is None:
         return None
     slugs = {item.exercise for s in stored.sessions for item in s.items}
@@ -191,6 +197,7 @@ def _day_body(plan: Plan, date: dt.date) -> dict[str, Any] | None:
         "week": stored.week.number,
         "phase": stored.week.phase,
         **day_to_dict(stored.to_domain()),
+        "unit": distances.shown,
         "logged": [s.kind for s in stored.sessions if s.logged],
         "exercises": _names(plan, slugs),
     }
