@@ -510,5 +510,7 @@ def test_the_editor_lists_what_is_paused_now_and_why(
 
     paused = text[text.index("Paused now") : text.index("A pause lasts until")]
     assert any(NAMES[p.exercise.slug] in paused for p in session.prescriptions.select_related("exercise"))
-    assert f"since {session.date:%a} {session.date.day} {session.date:%b}" in paused
+    next_day = session.date + dt.timedelta(days=1)
+    assert f"since {next_day:%a} {next_day.day} {next_day:%b}" in paused  # from the session after the painful one
+    assert f"pain 9/10 on {session.date:%a} {session.date.day} {session.date:%b}" in paused
     assert "far above their limit" in paused and "your limit" not in paused  # why, in the physio's reading
