@@ -39,11 +39,17 @@ BROKEN_WORDS = """(root) => {
   return broken;
 }"""
 
-# The lines a heading's text takes.
+# The lines a heading's text takes (its text's boxes, which sit on one line when their tops are within a few pixels).
 TEXT_LINES = """(el) => {
-  const range = document.createRange();
-  range.selectNodeContents(el);
-  return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size;
+  const tops = [];
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(walker.currentNode);
+    for (const r of range.getClientRects()) if (r.width > 0) tops.push(r.top);
+  }
+  tops.sort((a, b) => a - b);
+  return tops.filter((top, i) => i === 0 || top - tops[i - 1] > 4).length;
 }"""
 
 
@@ -72,8 +78,6 @@ def laptop(browser: Browser, live_server: LiveServer) -> Iterator[BrowserContext
     try:
         yield context
     finally:
-        for open_page in context.pages:
-            open_page.wait_for_load_state("networkidle", timeout=5_000)
         context.close()
 
 
