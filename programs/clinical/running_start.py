@@ -125,7 +125,7 @@ def first_week(intake: Intake, usual: float, cap: float, config: RulesConfig) ->
     target = floor_tenth(min(usual * fraction, cap, usual))
     if target >= usual:
         return target, f"Your usual {fmt(usual)} {unit} a week: {why}, so no cut is needed", key
-    return target, f"Running {fmt(target)} {unit} this week, down from your usual {fmt(usual)}, {why}", key
+    return target, f"Running {fmt(target)} {unit} this week, down from your usual {fmt(usual)} {unit}, {why}", key
 
 
 def return_step(usual: float, step: int, config: RulesConfig, unit: str) -> tuple[float, str]:

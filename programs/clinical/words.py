@@ -7,6 +7,7 @@ is never told two different things about the same fact.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 # How soon to see someone, by referral urgency (programs.clinical.types.URGENCIES). The screening message, the intake's
 # see-a-clinician pages and the physio's clearance page all say this sentence, so the time frame cannot drift apart.
@@ -66,3 +67,40 @@ def start_window_message(start: dt.date, *, earliest: dt.date, latest: dt.date, 
     back = (today - earliest).days
     how_long = "a week" if back == 7 else f"{back} days"
     return f"Choose {short_date(earliest)} or later: a plan can start at most {how_long} ago."
+
+
+# The rules, the generator and the decision log write to the runner ("far above your limit of 5", "Your ache came on
+# gradually"). A physio reads the same stored sentences about the runner, so their pages turn them into the third
+# person here, the one place both voices are written. Most specific first: "your physio" is another physio, or the
+# reader. "you" before a verb (or at a clause's start) is the subject; after these words it is the object.
+_OBJECT_BEFORE = r"(?:for|to|with|tell|tells|told|ask|asks|asked|give|gives|let|lets|help|helps|keep|keeps|suit|suits)"
+THIRD_PERSON: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\b[Yy]our plan's rules\b", "the plan's rules"),
+        (r"\bby your physio\b", "by a physio"),
+        (r"\byour physio\b", "their physio"),
+        (r"\bYour physio\b", "Their physio"),
+        (r"\byourself\b", "themselves"),
+        (r"\byou're\b", "they're"),
+        (r"\bYou're\b", "They're"),
+        (rf"\b({_OBJECT_BEFORE}) you\b", r"\1 them"),
+        (r"\byour\b", "their"),
+        (r"\bYour\b", "Their"),
+        (r"\byou\b", "they"),
+        (r"\bYou\b", "They"),
+    )
+)
+
+
+def third_person(text: str) -> str:
+    """A sentence written to the runner, as their physio reads it: 'far above their limit of 5', 'Their ache came
+    on gradually', 'Decided by the plan's rules'. Plain 'they' keeps the verb as it was ('you have' → 'they have')."""
+    for pattern, replacement in THIRD_PERSON:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def for_reader(text: str, *, physio: bool) -> str:
+    """The runner's own wording, or the third person when a physio reads it."""
+    return third_person(text) if physio else text

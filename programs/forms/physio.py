@@ -12,14 +12,22 @@ from programs.forms.plans import PlanRevisionField
 from programs.selectors import patients
 from programs.services.generation import pathways
 
+# The list's table headers sort both ways (programs.views.patients), so each order has its reverse here.
 SORT_CHOICES = [
     ("", "Needs attention first"),
-    ("name", "Name"),
+    ("flags", "Fewest attention flags first"),
+    ("name", "Name, A to Z"),
+    ("-name", "Name, Z to A"),
     ("adherence_7", "Lowest adherence (7 days)"),
+    ("-adherence_7", "Highest adherence (7 days)"),
     ("adherence_28", "Lowest adherence (28 days)"),
+    ("-adherence_28", "Highest adherence (28 days)"),
     ("-days_since_last_log", "Longest since last log"),
+    ("days_since_last_log", "Most recent log"),
     ("-last_pain", "Highest last pain"),
+    ("last_pain", "Lowest last pain"),
     ("-last_morning_pain", "Highest morning pain"),
+    ("last_morning_pain", "Lowest morning pain"),
 ]
 
 

@@ -7,7 +7,8 @@ the link, is not there.
 
 Definitions (the same on every surface):
 - adherence over 7 and 28 days: the planned sessions that are not rest, from the current plan, dated in the window
-  and before today, and the share of them logged; None when none was planned.
+  before today, plus today's sessions once logged (today's are not missed yet, but what is done today counts), and
+  the share of them logged; None when none was planned.
 - last pain: the pain during the latest logged exercise; last morning pain: the latest next-morning pain reported.
 - days since last log: since the latest session log or day log (morning check, run) of any plan.
 - flags look at the last FLAG_WINDOW_DAYS days, so an old episode does not flag a runner for ever:
@@ -291,16 +292,19 @@ def _phases(plans: Iterable[Plan], today: dt.date) -> dict[int, str]:
 
 
 def _adherence(plan_ids: list[int], today: dt.date) -> dict[tuple[int, int], Adherence]:
-    """(plan id, 7 or 28) → planned non-rest sessions dated in the window before today, and how many are logged."""
+    """(plan id, 7 or 28) → planned non-rest sessions dated in the window before today, and today's once logged, and
+    how many of them are logged."""
     if not plan_ids:
         return {}
     counts: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
     sessions = (
-        PlannedSession.objects.filter(plan_id__in=plan_ids, date__gte=today - dt.timedelta(days=28), date__lt=today)
+        PlannedSession.objects.filter(plan_id__in=plan_ids, date__gte=today - dt.timedelta(days=28), date__lte=today)
         .exclude(kind="rest")
         .values_list("plan_id", "date", "log")
     )
     for plan_id, date, log_id in sessions:
+        if date == today and log_id is None:
+            continue  # still to do today: not missed
         for days in (7, 28):
             if date >= today - dt.timedelta(days=days):
                 counts[(plan_id, days)][0] += 1

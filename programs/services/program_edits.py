@@ -7,6 +7,7 @@ and their logs are history and are never touched.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 from typing import Any
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from accounts.access_log import record_access
 from accounts.models import AccessedData, AccessKind, User
+from exercises.catalogue import Catalogue
 from programs.choices import PlanChangeKind, PlanStatus
 from programs.clinical import types as domain
 from programs.clinical.contract import intake_from_dict
@@ -25,6 +27,7 @@ from programs.clinical.edits import NO_EDITS, ProgramEdits, edits_to_dict
 from programs.clinical.pathways import Pathway
 from programs.clinical.start_window import start_window
 from programs.clinical.state_json import pain_limits_from_dict, state_from_dict
+from programs.clinical.words import RUNNING_NAME
 from programs.models import Plan, PlanChange, ProgramTemplate
 from programs.reminders.news import reminders_plan_changed
 from programs.selectors.plans import plan_read
@@ -53,14 +56,11 @@ def plan_program_edit(
         raise ValidationError({"note": "Say what changes and why; the runner sees it."})
     if problem := start_window(runner_today(plan.runner)).problem(start):
         raise ValidationError({"start": problem})
-    _inputs, intake, pathway = _checked(plan, edits)
     before = plan.program_edits or {}
-    after = edits_to_dict(edits)
+    edited, generated = _edited_program(plan, edits)
     stored = plan_read(plan)
-    plan.program_edits = after
-    plan.pain_limits = _pain_limits_with(plan, edits, pathway)
+    plan.program_edits, plan.pain_limits = edited.program_edits, edited.pain_limits
     plan.save(update_fields=["program_edits", "pain_limits"])
-    generated = generate_for(plan, intake, state=state_from_dict(plan.state))
     changes = sync_future(plan, generated, stored, after=start - dt.timedelta(days=1))
     change = PlanChange.objects.create(
         plan=plan,
@@ -69,7 +69,7 @@ def plan_program_edit(
         reason=note.strip(),
         rule="physio",
         before=before,
-        after=after,
+        after=edited.program_edits,
         item_changes=[c.change for c in changes],
         author=physio,
     )
@@ -78,23 +78,68 @@ def plan_program_edit(
     return change
 
 
-def plan_program_preview(*, plan: Plan, physio: User, edits: ProgramEdits = NO_EDITS) -> domain.Plan:
-    """The plan's program with these edits from its start, as the editor shows it: after the checks of
-    `plan_program_edit` and from the plan's pinned catalogue, pathway and rules config, which saving reads too. Saves
-    nothing. The rules' state is the one a plan starts with: the editor lists the program as it begins."""
+def plan_program_preview(*, plan: Plan, physio: User, edits: ProgramEdits) -> domain.Plan:
+    """The plan's program with these edits, exactly as `plan_program_edit` generates it before keeping what is past
+    and logged: the same checks, the plan's pinned catalogue, pathway and rules config, and the rules' decisions so
+    far (a paused exercise stays paused, a held running target stays held). Saves nothing."""
     _require_editable(plan, physio)
-    inputs, intake, pathway = _checked(plan, edits)
+    return _edited_program(plan, edits)[1]
+
+
+def plan_program_base(*, plan: Plan, physio: User) -> domain.Plan:
+    """The plan's program as it begins, without the physio's edits or the rules' decisions: every exercise the
+    program holds, for the editor to list and edit (what is paused now is listed beside it, `paused_now`)."""
+    _require_editable(plan, physio)
+    inputs, intake, pathway = _checked(plan, NO_EDITS)
     return generate(
         intake,
         start=plan.start,
         weeks=plan.weeks,
-        pain_limits=pain_limits_from_dict(_pain_limits_with(plan, edits, pathway)),
+        pain_limits=pain_limits_from_dict(_pain_limits_with(plan, NO_EDITS, pathway)),
         catalogue_used=inputs.catalogue,
         pathways_used=inputs.pathways,
         pathway=plan.pathway or None,
-        edits=edits,
+        edits=NO_EDITS,
         config=inputs.config,
     )
+
+
+def _edited_program(plan: Plan, edits: ProgramEdits) -> tuple[Plan, domain.Plan]:
+    """The plan with these edits (not saved) and the program it generates with the rules' state: what Save keeps
+    from its first day and what Preview shows, from this one function."""
+    _inputs, intake, pathway = _checked(plan, edits)
+    edited = copy.copy(plan)
+    edited.program_edits = edits_to_dict(edits)
+    edited.pain_limits = _pain_limits_with(plan, edits, pathway)
+    return edited, generate_for(edited, intake, state=state_from_dict(plan.state))
+
+
+@dataclasses.dataclass(frozen=True)
+class PausedNow:
+    """An exercise (or the running) the rules have paused in this plan, from when and why (in the runner's words)."""
+
+    name: str
+    since: dt.date | None
+    reason: str
+
+
+def paused_now(plan: Plan, catalogue: Catalogue, *, today: dt.date) -> list[PausedNow]:
+    """What the rules have paused in the plan as it stands (its state), for the editor: an edit changes doses and
+    exercises, while a pause lasts until the runner's pain-free check, whatever the edit. `today`: the runner's."""
+    state = state_from_dict(plan.state)
+    names = catalogue.by_slug
+    paused = [
+        PausedNow(
+            names[slot].name if slot in names else slot.replace("_", " ").capitalize(),
+            dt.date.fromisoformat(adj.since) if adj.since else None,
+            adj.reason,
+        )
+        for slot, adj in state.exercise_adjustments
+        if adj.paused
+    ]
+    if state.run_pause_from and state.run_pause_until and today < dt.date.fromisoformat(state.run_pause_until):
+        paused.append(PausedNow(RUNNING_NAME, dt.date.fromisoformat(state.run_pause_from), state.run_pause_reason))
+    return paused
 
 
 def _require_editable(plan: Plan, physio: User) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -10,8 +11,8 @@ from django import template
 
 from exercises.catalogue import ExerciseSpec, dose_from_dict
 from programs.clinical.dosing import describe
-from programs.clinical.words import session_kind_label
-from programs.selectors.plans import SessionRow
+from programs.clinical.words import for_reader, session_kind_label
+from programs.selectors.plans import ItemRow, SessionRow
 
 register = template.Library()
 
@@ -20,6 +21,36 @@ register = template.Library()
 def dose_text(dose: dict[str, Any], spec: ExerciseSpec | None = None) -> str:
     """'3 × 12, 10, 8', '20 laps', '4 × 20 s each leg' from a prescription's stored dose and its exercise."""
     return describe(dose_from_dict(dose), spec is not None and spec.per_side)
+
+
+@register.filter
+def done_text(log: Any, item: ItemRow) -> str:
+    """What an exercise log says was done, worded as its dose is on the runner's pages: the prescribed dose with the
+    numbers the runner logged in place of the prescribed ones ('1 × 10 × 2 s each leg' for one set ticked of two).
+    A run's distance is left to the caller, who knows the runner's unit."""
+    if log.sets_done == 0:
+        return "none"
+    logged = {
+        "sets": log.sets_done,
+        "reps": _reps_done(log.reps_done),
+        "hold_seconds": log.hold_seconds,
+        "minutes": log.minutes,
+        "laps": log.laps,
+    }
+    logged = {name: value for name, value in logged.items() if value}
+    if not logged and not log.completed_as_prescribed:
+        return "–"  # only pain was logged: how much was done is not known
+    done = dataclasses.replace(dose_from_dict(item.dose), **logged)
+    if isinstance(done.reps, tuple) and done.sets:  # reps set by set: as many as the sets done
+        done = dataclasses.replace(done, reps=done.reps[: done.sets])
+    return describe(done, item.spec is not None and item.spec.per_side)
+
+
+def _reps_done(reps: Any) -> int | tuple[int, ...] | None:
+    """Reps as a dose holds them: one number when every set had the same ('3 × 10', not '3 × 10, 10, 10')."""
+    if isinstance(reps, list):
+        return (reps[0] if len(set(reps)) == 1 else tuple(reps)) if reps else None
+    return reps or None
 
 
 @register.filter
@@ -35,6 +66,12 @@ def run_names(session: SessionRow, unit: str) -> list[str]:
         distance = item.dose.get("distance")
         runs.append(f"{name} {distance:g} {unit}" if distance else name)
     return runs or ["Run"]
+
+
+@register.filter
+def voice(text: str, reader: Any) -> str:
+    """Stored wording written to the runner, in the third person when a physio reads it (`words.third_person`)."""
+    return for_reader(str(text), physio=bool(getattr(reader, "is_physio", False)))
 
 
 @register.filter

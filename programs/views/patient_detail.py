@@ -9,10 +9,11 @@ model and the Progress page's, so the page runs a fixed number of queries whatev
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -31,6 +32,7 @@ from programs.selectors.today import runner_today
 from programs.selectors.units import runner_distances, sessions_shown
 from programs.views.common import phase_names
 from programs.views.progress import progress_context
+from programs.views.sorting import Column, chosen_order, sort_headers, sorted_by
 from programs.views.threads import MessageForm, send_from_form
 from rehabplan.http import AuthenticatedRequest, physio_required
 
@@ -38,6 +40,28 @@ from rehabplan.http import AuthenticatedRequest, physio_required
 DECISIONS_SHOWN = 500
 
 RED_FLAG_LABELS: dict[str, str] = dict(RED_FLAG_QUESTIONS) | dict(MORNING_RED_FLAGS)
+
+# The log tables' columns: a heading sorts by its key (the sessions' by `?sort=`, the days' by `?day_sort=`), dates
+# and pains highest first; both tables start newest first.
+LOG_COLUMNS = (
+    Column("Date", "date", descending_first=True),
+    Column("Exercise", "exercise"),
+    Column("Prescribed"),
+    Column("Done"),
+    Column("As prescribed", "as_prescribed"),
+    Column("Pain during", "pain_during", descending_first=True),
+    Column("Pain after", "pain_after", descending_first=True),
+    Column("Effort (RPE)", "rpe", descending_first=True),
+    Column("Notes"),
+)
+DAY_COLUMNS = (
+    Column("Date", "date", descending_first=True),
+    Column("Next-morning pain", "next_morning_pain", descending_first=True),
+    Column("Stiffness", "stiffness", descending_first=True),
+    Column("Flare", "flare", descending_first=True),
+    Column("Run", "run", descending_first=True),
+    Column("Red flags answered yes", "red_flags", descending_first=True),
+)
 
 
 @dataclass(frozen=True)
@@ -57,15 +81,15 @@ class PlanWeekView:
 
 @dataclass(frozen=True)
 class LoggedExercise:
+    session: SessionRow
     item: ItemRow
     log: ExerciseLog
 
 
 @dataclass(frozen=True)
-class LoggedSession:
+class SessionNote:
     session: SessionRow
     notes: str
-    exercises: list[LoggedExercise]
 
 
 @dataclass(frozen=True)
@@ -73,6 +97,24 @@ class DayLogView:
     log: DayLog
     red_flags: list[str]  # the questions answered yes, in words
     ran: str  # the distance run in the runner's unit, or ""
+
+
+_LOG_VALUES: dict[str, Callable[[LoggedExercise], Any]] = {
+    "date": lambda e: e.session.date,
+    "exercise": lambda e: (e.item.spec.name if e.item.spec is not None else "").lower(),
+    "as_prescribed": lambda e: e.log.completed_as_prescribed,
+    "pain_during": lambda e: e.log.pain_during,
+    "pain_after": lambda e: e.log.pain_after,
+    "rpe": lambda e: e.log.rpe,
+}
+_DAY_VALUES: dict[str, Callable[[DayLogView], Any]] = {
+    "date": lambda d: d.log.date,
+    "next_morning_pain": lambda d: d.log.next_morning_pain,
+    "stiffness": lambda d: d.log.stiffness,
+    "flare": lambda d: d.log.flare,
+    "run": lambda d: d.log.ran_distance,
+    "red_flags": lambda d: len(d.red_flags),
+}
 
 
 @physio_required
@@ -124,6 +166,7 @@ def _page(request: AuthenticatedRequest, runner_id: int, form: MessageForm, stat
         ],
         **plan_context,
     }
+    context |= _log_tables(request.GET, context.get("logged_exercises", []), context["day_logs"])
     return render(request, "programs/patient_detail.html", context, status=status)
 
 
@@ -151,25 +194,33 @@ def _plan_context(plan: Plan, today: dt.date, runner: User) -> dict[str, Any]:
         **progress_context(plan, today=today, runner=runner, decisions_limit=DECISIONS_SHOWN),
         "weeks": weeks,
         "phases": phase_names(plan),
-        "logged_sessions": _logged_sessions(plan, sessions),
+        **_logged_exercises(plan, sessions),
         "distances": distances,
     }
 
 
-def _logged_sessions(plan: Plan, sessions: list[SessionRow]) -> list[LoggedSession]:
-    """The plan's logged sessions, newest first, each with its exercise logs in the session's order."""
-    logged = [s for s in sessions if s.logged]
+def _logged_exercises(plan: Plan, sessions: list[SessionRow]) -> dict[str, Any]:
+    """The plan's exercise logs, newest session first and in each session's order, and the sessions' own notes."""
+    logged = [s for s in reversed(sessions) if s.logged]
     if not logged:
-        return []
-    notes = dict(SessionLog.objects.filter(session__plan=plan).values_list("session_id", "notes"))
-    return [
-        LoggedSession(
-            session=session,
-            notes=notes.get(session.id, ""),
-            exercises=[LoggedExercise(item, log) for item in session.items for log in item.logs],
-        )
-        for session in reversed(logged)
-    ]
+        return {"logged_exercises": [], "session_notes": []}
+    notes = dict(SessionLog.objects.filter(session__plan=plan).exclude(notes="").values_list("session_id", "notes"))
+    return {
+        "logged_exercises": [LoggedExercise(s, item, log) for s in logged for item in s.items for log in item.logs],
+        "session_notes": [SessionNote(s, notes[s.id]) for s in logged if s.id in notes],
+    }
+
+
+def _log_tables(query: QueryDict, exercises: list[LoggedExercise], days: list[DayLogView]) -> dict[str, Any]:
+    """Both log tables in the order their headings asked for, and the headings' links."""
+    log_order = chosen_order(query, "sort", LOG_COLUMNS, default="-date")
+    day_order = chosen_order(query, "day_sort", DAY_COLUMNS, default="-date")
+    return {
+        "logged_exercises": sorted_by(exercises, log_order, _LOG_VALUES),
+        "day_logs": sorted_by(days, day_order, _DAY_VALUES),
+        "log_headers": sort_headers(query, "sort", LOG_COLUMNS, current=log_order, anchor="#session-logs"),
+        "day_headers": sort_headers(query, "day_sort", DAY_COLUMNS, current=day_order, anchor="#day-logs"),
+    }
 
 
 def _day_logs(runner: User, distances: Distances) -> list[DayLogView]:

@@ -37,7 +37,7 @@ from programs.selectors.patients import linked_patient_or_404
 from programs.selectors.today import runner_today
 from programs.services.assign import plan_assign, program_preview
 from programs.services.generation import PinnedInputs, current_inputs, pathways, pinned_inputs
-from programs.services.program_edits import plan_program_edit, plan_program_preview
+from programs.services.program_edits import paused_now, plan_program_base, plan_program_edit, plan_program_preview
 from programs.services.revisions import PlanChanged
 from programs.services.templates import template_create
 from rehabplan.http import AuthenticatedRequest
@@ -312,8 +312,9 @@ def _plan_edit_context(
     """The editor pre-filled with the plan's edits, the change's note and first day, and the plan before edits; bound
     to what was sent (`data`, else the request's POST when editing)."""
     data = data if data is not None else request.POST if editing else None
+    today = runner_today(runner)
     try:
-        base = plan_program_preview(plan=plan, physio=request.user)
+        base = plan_program_base(plan=plan, physio=request.user)
     except PermissionDenied:
         raise Http404("There is no such patient.") from None
     editor = EditorForm(
@@ -329,11 +330,12 @@ def _plan_edit_context(
         "runner_name": display_name(runner),
         "plan": plan,
         "editor": editor,
-        "change_form": PlanEditForm(data, today=runner_today(runner), revision=plan.revision),
+        "change_form": PlanEditForm(data, today=today, revision=plan.revision),
         "name_form": name_form or TemplateNameForm(),
         "base": base,
         "pathway_name": _pathway_name(plan.pathway, inputs),
         "editing_plan": True,
+        "paused": paused_now(plan, inputs.catalogue, today=today),
     }
 
 

@@ -124,7 +124,7 @@ def test_a_linked_physio_reads_the_plan_logs_charts_decisions_and_thread(
 
     decisions = _section(response, "decisions")
     assert PlanChange.objects.filter(plan=plan).exists()
-    assert "Decided by your plan's rules" in decisions
+    assert "Decided by the plan's rules" in decisions  # the physio reads it about the runner
 
     thread = _section(response, "messages")
     assert thread.index("A bit tight, fine otherwise.") < thread.index("How were the bridges?")  # newest first

@@ -100,4 +100,20 @@ def test_the_list_renders_200_patients_in_the_same_bounded_queries(
     with at(START + dt.timedelta(days=9)), django_assert_max_num_queries(12):
         response = client.get(reverse("programs:patients"))
     assert response.status_code == 200
-    assert response.content.decode().count('<dl class="facts">') == size
+    assert response.content.decode().count('<th scope="row" data-label="Patient">') == size  # one row each
+
+
+def test_each_heading_sorts_the_table_both_ways_keeping_the_filters(
+    client: Client, physio: User, runner: User, plan: Plan
+) -> None:
+    client.force_login(physio)
+    with at(START + dt.timedelta(days=9)):
+        first = client.get(reverse("programs:patients")).content.decode()
+        again = client.get(reverse("programs:patients"), {"pathway": "overuse_ache", "ordering": "-last_pain"})
+    assert '<a href="?ordering=-last_pain">Last pain during exercise</a>' in first  # highest first
+    assert '<a href="?ordering=name">Patient</a>' in first
+    assert 'aria-sort="descending"><a href="?ordering=flags">Needs attention' in first  # the default order
+    page = again.content.decode()
+    assert again.status_code == 200
+    assert 'aria-sort="descending"><a href="?pathway=overuse_ache&amp;ordering=last_pain">' in page
+    assert 'data-label="Last pain during exercise"' in page  # each cell names its column for the phone's cards

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.forms.models import model_to_dict
@@ -21,6 +22,7 @@ from exercises.services import catalogue_load
 from programs.choices import PlanChangeKind, PlanStatus
 from programs.clinical.contract import intake_from_dict, plan_to_dict
 from programs.clinical.edits import KEPT_BY_PHYSIO, SET_BY_PHYSIO, AddedExercise, ProgramEdits, edits_to_dict
+from programs.clinical.state_json import state_from_dict
 from programs.clinical.types import PlanState
 from programs.models import ExerciseLog, Plan, PlanChange, PlannedSession, Prescription, SessionLog
 from programs.selectors import plans as selectors
@@ -30,7 +32,12 @@ from programs.services.care import plan_clinician_clear
 from programs.services.generation import catalogue, generate, generate_for, pathways
 from programs.services.logs import session_log_record
 from programs.services.plans import plan_replan_on
-from programs.services.program_edits import plan_program_edit, plan_program_preview, template_from_plan
+from programs.services.program_edits import (
+    paused_now,
+    plan_program_edit,
+    plan_program_preview,
+    template_from_plan,
+)
 from programs.services.templates import template_create
 from tests.programs.plans import START, load_older_catalogue, record_intake
 from tests.programs.test_properties import check_plan
@@ -321,3 +328,40 @@ def test_a_clearance_keeps_the_physios_edits(runner: User, physio: User, intake_
     stored = selectors.plan_read(plan).to_domain()
     assert stored.weeks and all(w.running.target_distance <= 10 for w in stored.weeks)
     assert "single_leg_bridge" not in {i.exercise for _, i in _prescribed(plan)}
+
+
+def _sessions_from(plan: Any, start: dt.date) -> list[Any]:
+    """(date, kind, [(exercise, dose)]) of every session from `start`: what a preview shows and a save keeps."""
+    return [
+        (d.date, s.kind, [(i.exercise, i.dose) for i in s.items])
+        for w in plan.weeks
+        for d in w.days
+        if d.date >= start
+        for s in d.sessions
+    ]
+
+
+def test_preview_is_built_by_the_code_that_saves_so_it_shows_the_rules_decisions_too(
+    runner: User, physio: User, intake_data: dict[str, Any]
+) -> None:
+    plan = _assign(runner, physio, intake_data, ProgramEdits())
+    bridging = PlannedSession.objects.filter(plan=plan, prescriptions__exercise__slug="single_leg_bridge")
+    first = bridging.filter(kind="strength").order_by("date").first()
+    assert first is not None
+    with time_machine.travel(dt.datetime.combine(first.date, dt.time(18), tzinfo=dt.UTC), tick=False):
+        severe = _log_first_session(plan, runner, pain=9)  # the rules pause what hurt
+    plan.refresh_from_db()
+    paused = {slug for slug, adj in state_from_dict(plan.state).exercise_adjustments if adj.paused}
+    assert paused, "severe pain pauses the exercises that hurt"
+    start = severe.date + dt.timedelta(days=1)
+    edits = ProgramEdits(doses={"single_leg_stand_abduction": Dose(sets=3, reps=12)}, max_runs=2)
+
+    with time_machine.travel(dt.datetime.combine(start, dt.time(9), tzinfo=dt.UTC), tick=False):
+        preview = plan_program_preview(plan=plan, physio=physio, edits=edits)
+        plan_program_edit(plan=plan, physio=physio, edits=edits, note="Fewer runs.", start=start)
+    saved = selectors.plan_read(plan).to_domain()
+
+    assert _sessions_from(preview, start) == _sessions_from(saved, start), "saved as previewed"
+    upcoming = {i.exercise for date, i in _items(preview) if date >= start}
+    assert not paused & upcoming, "the preview keeps the pause as Save does"
+    assert paused_now(plan, catalogue(), today=start), "the editor can list it"

@@ -16,6 +16,7 @@ from exercises.catalogue_file import load_catalogue_file
 from exercises.services import catalogue_load
 from programs.choices import PlanChangeKind, PlanStatus
 from programs.models import ExerciseLog, Plan, PlanChange, PlannedSession, Prescription, ProgramTemplate
+from programs.services.logs import session_log_record
 from programs.services.templates import template_create
 from tests.pages import at, main_text
 from tests.programs.plans import OLD_BRIDGE_NAME, START, create_plan, load_older_catalogue, record_intake
@@ -485,3 +486,31 @@ def test_choices_the_services_refuse_come_back_to_step_one_in_plain_words(
         not_mine = client.get(url, {**query, "source": f"template:{theirs.pk}"})
     assert not_mine.status_code == 400 and "Theirs" not in main_text(not_mine.content)
     assert not Plan.objects.filter(runner=runner).exists()
+
+
+def test_the_editor_lists_what_is_paused_now_and_why(
+    client: Client, runner: User, physio: User, intake_data: dict[str, Any]
+) -> None:
+    plan = _active_plan(runner, physio, intake_data)
+    url = reverse("programs:program-edit", args=[runner.pk, plan.pk])
+    client.force_login(physio)
+    with at(START):
+        assert "Nothing is paused" in main_text(client.get(url).content)
+
+    session = plan.sessions.filter(kind="strength").order_by("date").first()
+    assert session is not None
+    entries = [
+        {"prescription": p.pk, "pain_during": 9, "pain_after": 9, "completed_as_prescribed": True}
+        for p in session.prescriptions.all()
+    ]
+    with at(session.date, hour=18):
+        session_log_record(session=session, runner=runner, entries=entries)
+    with at(session.date + dt.timedelta(days=1)):
+        text = main_text(client.get(url).content)
+
+    paused = text[text.index("Paused now") : text.index("A pause lasts until")]
+    assert any(NAMES[p.exercise.slug] in paused for p in session.prescriptions.select_related("exercise"))
+    next_day = session.date + dt.timedelta(days=1)
+    assert f"since {next_day:%a} {next_day.day} {next_day:%b}" in paused  # from the session after the painful one
+    assert f"pain 9/10 on {session.date:%a} {session.date.day} {session.date:%b}" in paused
+    assert "far above their limit" in paused and "your limit" not in paused  # why, in the physio's reading

@@ -39,7 +39,7 @@ def test_seed_000_the_aching_marathoner_is_cut_to_seed_000s_30_to_40_miles_then_
     plan = plan_for(intake)
     assert targets(plan)[:5] == [36.0, 39.6, 43.5, 34.8, 43.5]
     assert plan.weeks[0].running.reason == (
-        "Running 36 mi this week, down from your usual 60, while the ache settles; no speed work until tightness "
+        "Running 36 mi this week, down from your usual 60 mi, while the ache settles; no speed work until tightness "
         "after running has settled; as long runs bring on your ache, the long run is kept to about the length of "
         "your other runs"
     )
