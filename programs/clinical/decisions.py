@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
+from exercises.catalogue import dose_from_dict
+from programs.clinical.dosing import describe
 from programs.clinical.rules import Decision
 from programs.clinical.types import ExerciseAdjustment, PlanState
 
@@ -151,6 +153,9 @@ def decision_rows(
         key = RUNNING if slot_change.change["exercise"] == RUNNING else slot_change.slot
         row = by_subject.get(key) or stage
         (row.item_changes if row is not None else knock_on).append(slot_change.change)
+    for row in rows:
+        if row.exercise and row.exercise != RUNNING and (words := dose_change_words(row.item_changes, names)):
+            row.reason = f"{row.reason}; {words}"
     if knock_on:
         moved = sorted({names.get(c["exercise"], c["exercise"]) for c in knock_on})
         rows.append(
@@ -165,3 +170,28 @@ def decision_rows(
             )
         )
     return rows
+
+
+def dose_change_words(item_changes: list[ItemChange], names: Mapping[str, str]) -> str:
+    """'Nordic curl: 2 × 5 → 3 × 5': the first coming item a decision changed, from what to what (with both names
+    when it swapped the exercise for its variant); empty when no item kept a dose on both sides."""
+    changed = [
+        c
+        for c in item_changes
+        if c["before"]
+        and c["after"]
+        and (c["before"]["exercise"], c["before"]["dose"]) != (c["after"]["exercise"], c["after"]["dose"])
+    ]
+    if not changed:
+        return ""
+    first = min(changed, key=lambda c: c["date"])
+    before, after = first["before"], first["after"]
+    assert before is not None and after is not None  # the filter above
+
+    def name(side: dict[str, Any]) -> str:
+        return names.get(side["exercise"], side["exercise"].replace("_", " ").capitalize())
+
+    was, now = describe(dose_from_dict(before["dose"])), describe(dose_from_dict(after["dose"]))
+    if before["exercise"] == after["exercise"]:
+        return f"{name(before)}: {was} → {now}"
+    return f"{name(before)} {was} → {name(after)} {now}"
