@@ -1,5 +1,5 @@
-"""The runner's Settings page (their first name, time zone, units, reminder choices, calendar link, API tokens, their physios), the
-calendar feed it links to, "Download all my data" and account deletion.
+"""The runner's Settings page (their first name, time zone, units, reminder choices, calendar link, API tokens, their
+physios), the calendar feed it links to, "Download all my data" and account deletion.
 
 Here, not in accounts: the page shows the next reminder and the plan's days, saving it skips queued reminders, and
 the export and the deletion read and delete plans and logs. Thin views: forms check input;
