@@ -178,14 +178,14 @@ def test_make_run_keeps_each_e_mail_as_a_file_in_var_mail(tmp_path: Path) -> Non
     assert "MAIL_DIR=var/mail" in script and 'EMAIL_URL="filemail:///$MAIL_DIR"' in script
     assert "export EMAIL_URL" in script and "kept in $MAIL_DIR/" in script  # the banner names the folder
 
-    relative = _settings("EMAIL_BACKEND", "EMAIL_FILE_PATH", EMAIL_URL="filemail:///var/mail")
+    relative = _settings("EMAIL_BACKEND", "EMAIL_FILE_PATH", DEBUG="1", EMAIL_URL="filemail:///var/mail")
     assert relative == {
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(ROOT / "var" / "mail"),
     }
     send = "import django; django.setup(); from django.core.mail import send_mail; send_mail('Hello', 'Body', None, ['a@example.test'])"
     for _ in range(2):
-        result = _run(send, [], {"EMAIL_URL": f"filemail:///{tmp_path / 'mail'}"})
+        result = _run(send, [], {"DEBUG": "1", "EMAIL_URL": f"filemail:///{tmp_path / 'mail'}"})
         assert result.returncode == 0, result.stderr
     sent = sorted((tmp_path / "mail").iterdir())
     assert len(sent) == 2 and all("Subject: Hello" in path.read_text() for path in sent)

@@ -52,7 +52,7 @@ def test_inviting_an_address_again_renews_its_one_invitation_on_the_page(
         assert len(mail.outbox) == 2 and second_link != first_link
 
         page = main_text(client.get(INVITATIONS).content)
-        assert page.count(other_runner.email) == 1 and "waiting for an answer" in page
+        assert page.count("waiting for an answer") == 1
 
         # Either e-mail's link opens the same invitation.
         client.force_login(other_runner)
