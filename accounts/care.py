@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -69,14 +69,20 @@ def invitation_token(invitation: Invitation) -> str:
     return signing.dumps(invitation.pk, salt=INVITATION_SALT)
 
 
+def _open_invitations() -> QuerySet[Invitation]:
+    """Neither accepted nor withdrawn (expired ones included): at most one per physio and address."""
+    return Invitation.objects.filter(accepted_at__isnull=True, withdrawn_at__isnull=True)
+
+
 def pending_invitations_for(runner: User) -> QuerySet[Invitation]:
-    """Invitations addressed to the runner's e-mail that they can still accept, with the physio."""
-    return Invitation.objects.filter(
-        email__iexact=runner.email,
-        accepted_at__isnull=True,
-        withdrawn_at__isnull=True,
-        created_at__gt=timezone.now() - invitation_max_age(),
-    ).select_related("physio")
+    """Invitations addressed to the runner's e-mail that they can still accept, with the physio; none from a physio
+    who already follows their plan."""
+    return (
+        _open_invitations()
+        .filter(email__iexact=runner.email, created_at__gt=timezone.now() - invitation_max_age())
+        .exclude(physio__in=CareLink.objects.active().filter(runner=runner).values("physio"))
+        .select_related("physio")
+    )
 
 
 def display_name(user: User) -> str:
@@ -87,7 +93,10 @@ def display_name(user: User) -> str:
 def invitation_create(*, physio: User, email: str, note: str = "", link_for: Callable[[str], str]) -> Invitation:
     """A physio invites a runner by e-mail; the e-mail carries the link made by `link_for(token)`.
 
-    Nothing is linked yet: the runner decides. A runner already linked to this physio is not invited again."""
+    Nothing is linked yet: the runner decides. A runner already linked to this physio is not invited again. An
+    address this physio has an open invitation to (pending or expired) keeps that one invitation: it is renewed (its
+    time starts again, a new note replaces the old) and e-mailed again, with a fresh link; the earlier link keeps
+    working until its own time runs out."""
     if not physio.is_physio:
         raise ValidationError("Only a physiotherapist's account can invite runners.")
     email = User.objects.normalize_email(email.strip()).lower()
@@ -100,7 +109,7 @@ def invitation_create(*, physio: User, email: str, note: str = "", link_for: Cal
         raise ValidationError({"email": "This runner already shares their plan with you."})
     if not mail_allowed(to=email, client=f"account:{physio.pk}"):
         raise ValidationError(INVITATIONS_OVER_LIMIT)
-    invitation = Invitation.objects.create(physio=physio, email=email, note=note)
+    invitation = _invitation_renewed_or_created(physio=physio, email=email, note=note)
     who = display_name(physio)
     # The e-mail names the physio and nothing clinical: whoever reads it has not yet shown the address is theirs.
     send_mail(
@@ -115,6 +124,25 @@ def invitation_create(*, physio: User, email: str, note: str = "", link_for: Cal
         [email],
     )
     return invitation
+
+
+def _invitation_renewed_or_created(*, physio: User, email: str, note: str) -> Invitation:
+    def renewed() -> Invitation | None:
+        invitation = _open_invitations().select_for_update().filter(physio=physio, email__iexact=email).first()
+        if invitation is not None:
+            invitation.created_at, invitation.note = timezone.now(), note or invitation.note
+            invitation.save(update_fields=["created_at", "note"])
+        return invitation
+
+    if (invitation := renewed()) is not None:
+        return invitation
+    try:
+        with transaction.atomic():
+            return Invitation.objects.create(physio=physio, email=email, note=note)
+    except IntegrityError:  # the same invitation sent at the same moment (a double click): renew that one
+        if (invitation := renewed()) is None:
+            raise
+        return invitation
 
 
 def invitation_from_token(token: str) -> Invitation:
@@ -158,7 +186,9 @@ def invitation_accept(*, token: str, runner: User) -> CareLink:
     """The runner allows the inviting physio to follow their plan: the link becomes active with the consent time.
 
     Accepting the same invitation again returns the link it made. A link the runner revoked since stays revoked:
-    a used invitation cannot undo that (they would need a new one)."""
+    a used invitation cannot undo that (they would need a new one). A physio has one open invitation per address
+    (inviting again renews it), so accepting leaves none of theirs waiting; invitations from other physios stay
+    pending: the runner decides for each physio on their own."""
     invitation = invitation_from_token(token)
     invitation_check_for(invitation, runner)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)

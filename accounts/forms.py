@@ -39,9 +39,25 @@ def browser_timezone(value: str) -> str:
 
 
 _INVALID_EMAIL = "Enter an e-mail address such as name@example.com."
+FIRST_NAME_MAX = User._meta.get_field("first_name").max_length or 150
+
+
+def _first_name_field() -> forms.CharField:
+    # Physios see their patients by this name; the e-mail address stays for those who signed up without one.
+    return forms.CharField(
+        label="First name",
+        max_length=FIRST_NAME_MAX,
+        help_text="Your physio sees you by this name.",
+        error_messages={
+            "required": "Enter your first name.",
+            "max_length": f"Keep your first name to {FIRST_NAME_MAX} characters or fewer.",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "given-name", "autocapitalize": "words"}),
+    )
 
 
 class SignupForm(forms.Form):
+    first_name = _first_name_field()
     email = forms.EmailField(
         label="E-mail address",
         max_length=254,
@@ -206,6 +222,14 @@ class AccountDeleteForm(forms.Form):
         elif (cleaned.get("email") or "").strip().lower() != self.user.email.lower():
             self.add_error("email", "Type the e-mail address you log in with, exactly.")
         return cleaned
+
+
+class NameForm(forms.Form):
+    """The runner's first name, changed in Settings."""
+
+    prefix = "name"  # its own prefix: it shares the Settings page with the settings form
+
+    first_name = _first_name_field()
 
 
 class ApiTokenForm(forms.Form):

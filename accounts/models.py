@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 
 class Role(models.TextChoices):
@@ -228,6 +229,16 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["physio", "email"])]
+        constraints = [
+            # Inviting an address again renews its open invitation (accounts.care.invitation_create): the runner
+            # never finds two from the same physio. Open means neither accepted nor withdrawn, expired included.
+            models.UniqueConstraint(
+                "physio",
+                Lower("email"),
+                condition=Q(accepted_at__isnull=True, withdrawn_at__isnull=True),
+                name="one_open_invitation_per_physio_and_address",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.physio} invites {self.email}"

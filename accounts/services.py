@@ -51,6 +51,17 @@ def user_create(
     return user
 
 
+def user_first_name_set(*, user: User, first_name: str) -> User:
+    """The name physios see the person by; an empty one is refused (the e-mail address shows only for accounts that
+    never gave one)."""
+    first_name = first_name.strip()
+    if not first_name:
+        raise ValidationError({"first_name": "Enter your first name."})
+    User.objects.filter(pk=user.pk).update(first_name=first_name)
+    user.first_name = first_name
+    return user
+
+
 @transaction.atomic
 def care_link_activate(*, physio: User, runner: User) -> CareLink:
     """Link a physio to a runner with the runner's consent recorded now (the invite flow comes with the physio side)."""

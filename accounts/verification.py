@@ -75,6 +75,7 @@ def signup_request(
     *,
     email: str,
     password: str,
+    first_name: str,
     verification_link_for: Callable[[str, str], str],
     password_reset_url: str,
     client: str,
@@ -88,7 +89,7 @@ def signup_request(
     if existing is None:
         try:
             with transaction.atomic():
-                user = user_create(email=email, password=password, timezone_name=timezone_name)
+                user = user_create(email=email, password=password, first_name=first_name, timezone_name=timezone_name)
         except IntegrityError:  # the same address signed up at the same moment: that one is now the existing account
             existing = User.objects.filter(email__iexact=email).first()
         else:

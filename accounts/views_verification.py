@@ -35,6 +35,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     verification.signup_request(
         email=form.cleaned_data["email"],
         password=form.cleaned_data["password"],
+        first_name=form.cleaned_data["first_name"],
         verification_link_for=lambda uid, token: request.build_absolute_uri(
             reverse("accounts:email-verify", args=[uid, token])
         ),

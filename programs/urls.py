@@ -65,6 +65,7 @@ urlpatterns = [
     path("reminders/unsubscribe/<str:token>/", reminders.reminders_unsubscribe_view, name="reminders-unsubscribe"),
     # Settings: the runner's choices, calendar link, API tokens, their data, deleting the account
     path("settings/", settings.runner_settings, name="settings"),
+    path("settings/name/", settings.first_name_update, name="first-name-update"),
     path("settings/calendar/new-link/", settings.calendar_token_regenerate, name="calendar-token-regenerate"),
     path("settings/api-tokens/new/", settings.api_token_create, name="api-token-create"),
     path("settings/api-tokens/<int:token_id>/revoke/", settings.api_token_revoke, name="api-token-revoke"),

@@ -54,6 +54,20 @@ then
   exit 1
 fi
 
+# E-mails are kept as files in var/mail/ (one per e-mail, across runs), where the worker's log would lose them at the
+# next run; a .env made before this, still saying consolemail://, is overridden too. Another EMAIL_URL is used as is.
+MAIL_DIR=var/mail
+EMAIL_URL=$($PY - <<'PYCODE'
+import environ
+env = environ.Env()
+environ.Env.read_env(".env")
+print(env.str("EMAIL_URL", default="consolemail://"))
+PYCODE
+)
+if [ "$EMAIL_URL" = "consolemail://" ]; then EMAIL_URL="filemail:///$MAIL_DIR"; fi
+export EMAIL_URL
+mkdir -p "$MAIL_DIR"
+
 $PY manage.py migrate --noinput
 $PY manage.py load_catalogue
 $PY manage.py seed_demo
@@ -109,11 +123,19 @@ cat <<TXT
 RehabPlan is running at http://127.0.0.1:$PORT/
   API docs:   http://127.0.0.1:$PORT/api/docs/
   Admin:      http://127.0.0.1:$PORT/admin/
-Demo logins (password for all three: rehabplan-demo):
+Demo logins (password for all four: rehabplan-demo):
   runner  runner@demo.rehabplan.test   (a plan with two weeks of logs)
-  physio  physio@demo.rehabplan.test   (sees the demo runner's plan)
+  runner  runner2@demo.rehabplan.test  (needs attention: severe pain logged, next-morning pain rising)
+  physio  physio@demo.rehabplan.test   (sees both demo runners' plans)
   admin   admin@demo.rehabplan.test    (staff: /admin/ only)
-Celery worker and beat log to var/celery-worker.log and var/celery-beat.log; reminder e-mails are printed in the
-worker's log (EMAIL_URL=consolemail://). Ctrl-C stops everything.
+Celery worker and beat log to var/celery-worker.log and var/celery-beat.log. Ctrl-C stops everything.
 TXT
+if [ "$EMAIL_URL" = "filemail:///$MAIL_DIR" ]; then
+  cat <<TXT
+E-mails (reminders, sign-up links, invitations) are kept in $MAIL_DIR/, one file each, across runs: the demo
+runner's first reminder arrives there within a minute. The newest: ls -t $MAIL_DIR | head -1
+TXT
+else
+  echo "E-mails go out through the EMAIL_URL set in .env."
+fi
 wait -n "${pids[@]}"

@@ -168,3 +168,24 @@ def test_development_and_one_machine_trials_still_start_on_local_services() -> N
     assert _django_setup(**{**PRODUCTION, **local, "DEBUG": "1"}).returncode == 0
     trial = _django_setup(**{**PRODUCTION, **local, "ALLOW_LOCAL_SERVICES": "1"})
     assert trial.returncode == 0, trial.stderr
+
+
+def test_make_run_keeps_each_e_mail_as_a_file_in_var_mail(tmp_path: Path) -> None:
+    """`make run` and a new `.env` use the file backend, so e-mails outlive the worker's log; a relative folder is
+    the project's, whichever directory a process starts in."""
+    assert "EMAIL_URL=filemail:///var/mail" in (ROOT / ".env.example").read_text().splitlines()
+    script = (ROOT / "scripts" / "run.sh").read_text()
+    assert "MAIL_DIR=var/mail" in script and 'EMAIL_URL="filemail:///$MAIL_DIR"' in script
+    assert "export EMAIL_URL" in script and "kept in $MAIL_DIR/" in script  # the banner names the folder
+
+    relative = _settings("EMAIL_BACKEND", "EMAIL_FILE_PATH", DEBUG="1", EMAIL_URL="filemail:///var/mail")
+    assert relative == {
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(ROOT / "var" / "mail"),
+    }
+    send = "import django; django.setup(); from django.core.mail import send_mail; send_mail('Hello', 'Body', None, ['a@example.test'])"
+    for _ in range(2):
+        result = _run(send, [], {"DEBUG": "1", "EMAIL_URL": f"filemail:///{tmp_path / 'mail'}"})
+        assert result.returncode == 0, result.stderr
+    sent = sorted((tmp_path / "mail").iterdir())
+    assert len(sent) == 2 and all("Subject: Hello" in path.read_text() for path in sent)

@@ -6,12 +6,14 @@ plain values for `programs.models.PlanChange`. The schema of `before`/`after` pe
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
+from programs.clinical.dosing import describe
 from programs.clinical.rules import Decision
-from programs.clinical.types import ExerciseAdjustment, PlanState
+from programs.clinical.types import ExerciseAdjustment, Item, Plan, PlanState
 
 RUNNING = "running"
 
@@ -121,12 +123,14 @@ def decision_rows(
     after: PlanState,
     changes: list[SlotChange],
     names: Mapping[str, str],
+    around: PlansAround | None = None,
 ) -> list[DecisionRow]:
     """One row per decision, each carrying the item changes about its exercise (running changes go to the running
     decision). Changes no decision names go to a decision about the whole plan when there is one (a stage change, a
     hold of all loading, a red flag reported later: they move whole sessions);
     otherwise they are knock-on effects of the day's time budget (a shorter exercise leaves room for another) and
-    get one `update` row of their own. `names` are the exercises' names, for that row's reason."""
+    get one `update` row of their own. `names` are the exercises' names, for that row's reason. With the plans
+    `around` the replan, a decision about an exercise ends with its dose from what to what (`dose_change_words`)."""
     rows: list[DecisionRow] = []
     for decision in decisions:
         kind, rule = _KIND[decision.action]
@@ -151,6 +155,10 @@ def decision_rows(
         key = RUNNING if slot_change.change["exercise"] == RUNNING else slot_change.slot
         row = by_subject.get(key) or stage
         (row.item_changes if row is not None else knock_on).append(slot_change.change)
+    if around is not None:
+        for row in rows:
+            if row.exercise and row.exercise != RUNNING and (words := dose_change_words(row.exercise, around, names)):
+                row.reason = f"{row.reason}; {words}"
     if knock_on:
         moved = sorted({names.get(c["exercise"], c["exercise"]) for c in knock_on})
         rows.append(
@@ -165,3 +173,40 @@ def decision_rows(
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class PlansAround:
+    """The plan before and after a replan, and the last day it kept as it was (what was done is on or before it)."""
+
+    before: Plan
+    after: Plan
+    through: dt.date
+
+
+def dose_change_words(slot: str, around: PlansAround, names: Mapping[str, str]) -> str:
+    """'Nordic hamstring curl: 2 × 5 → 3 × 5': the dose of the slot's exercise last planned up to `through` and of its
+    next one in the new plan (with both names when the next is another exercise, such as its easier variant); empty
+    when they are the same or either is missing (a paused exercise has no next one)."""
+    done = next((item for date, item in reversed(_slot_items(around.before, slot)) if date <= around.through), None)
+    coming = next((item for date, item in _slot_items(around.after, slot) if date > around.through), None)
+    if done is None or coming is None or (done.exercise, done.dose) == (coming.exercise, coming.dose):
+        return ""
+
+    def name(item: Item) -> str:
+        return names.get(item.exercise, item.exercise.replace("_", " ").capitalize())
+
+    if done.exercise == coming.exercise:
+        return f"{name(done)}: {describe(done.dose)} → {describe(coming.dose)}"
+    return f"{name(done)} {describe(done.dose)} → {name(coming)} {describe(coming.dose)}"
+
+
+def _slot_items(plan: Plan, slot: str) -> list[tuple[dt.date, Item]]:
+    return [
+        (day.date, item)
+        for week in plan.weeks
+        for day in week.days
+        for session in day.sessions
+        for item in session.items
+        if item.slot == slot
+    ]

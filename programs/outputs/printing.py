@@ -19,6 +19,7 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 
+from accounts.care import display_name
 from exercises.catalogue import Catalogue, Dose, ExerciseSpec, dose_from_dict
 from programs.choices import PlanStatus
 from programs.clinical.dosing import describe
@@ -318,7 +319,7 @@ def printed_program(
             for row in stored.weeks
         )
     return PrintedProgram(
-        runner_name=runner.get_full_name() or runner.email,
+        runner_name=display_name(runner),
         program=program,
         start=plan.start,
         end=end,

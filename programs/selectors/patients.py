@@ -32,6 +32,7 @@ from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
+from accounts.care import display_name
 from accounts.models import CareLink, User
 from programs.choices import PlanStatus
 from programs.clinical.config import DEFAULT_CONFIG
@@ -187,7 +188,7 @@ def _rows(links: Any, today: dt.date) -> list[PatientRow]:
         pain_logs, morning_logs = pains.get(runner.pk, []), mornings.get(runner.pk, [])
         row = PatientRow(
             id=runner.pk,
-            name=runner.get_full_name() or runner.email,
+            name=display_name(runner),
             email=runner.email,
             linked_since=link.consented_at,
             plan=plan,

@@ -24,7 +24,7 @@ from programs.choices import PlanChangeKind, PlanStatus
 from programs.clinical import types as domain
 from programs.clinical.config import RulesConfig
 from programs.clinical.contract import intake_from_dict
-from programs.clinical.decisions import SlotChange, decision_rows
+from programs.clinical.decisions import PlansAround, SlotChange, decision_rows
 from programs.clinical.edits import NO_EDITS, ProgramEdits, edits_to_dict
 from programs.clinical.pathways import choose_pathway
 from programs.clinical.replan import replan
@@ -180,8 +180,9 @@ def plan_replan(
     exercise_logs, day_logs, answers = _history(plan, stored)
     catalogue, pinned_pathways, config = pinned_inputs(plan)
     intake = intake_from_dict(plan.intake.data)
+    current = stored.to_domain()
     result = replan(
-        current=stored.to_domain(),
+        current=current,
         weeks=plan.weeks,
         state=state,
         intake=intake,
@@ -229,7 +230,9 @@ def plan_replan(
             author=author,
             state_change=transition,
         )
-        for row in decision_rows(decisions, state, new_state, changes, names)
+        for row in decision_rows(
+            decisions, state, new_state, changes, names, PlansAround(current, regenerated, history_through)
+        )
     ]
     reminders_plan_changed(plan=plan, changes=created, now=timezone.now())
     return created

@@ -1,5 +1,5 @@
-"""The runner's Settings page (time zone, units, reminder choices, calendar link, API tokens, their physios), the
-calendar feed it links to, "Download all my data" and account deletion.
+"""The runner's Settings page (their first name, time zone, units, reminder choices, calendar link, API tokens, their
+physios), the calendar feed it links to, "Download all my data" and account deletion.
 
 Here, not in accounts: the page shows the next reminder and the plan's days, saving it skips queued reminders, and
 the export and the deletion read and delete plans and logs. Thin views: forms check input;
@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import care, services
-from accounts.forms import SETTINGS_FORM_ID, AccountDeleteForm, ApiTokenForm, RunnerSettingsForm
+from accounts.forms import SETTINGS_FORM_ID, AccountDeleteForm, ApiTokenForm, NameForm, RunnerSettingsForm
 from accounts.models import ApiToken, RunnerProfile
 from programs.models import Plan
 from programs.outputs import calendar as calendar_feed
@@ -69,6 +69,7 @@ def _settings_page(
         **_calendar_urls(request, profile),
         "api_tokens": ApiToken.objects.for_user(request.user),
         "token_form": ApiTokenForm(),
+        "name_form": NameForm(initial={"first_name": request.user.first_name}),
         "physio_links": care.active_links_of_runner(request.user),
         "physio_invitations": [
             (invitation, reverse("accounts:invitation-accept", args=[care.invitation_token(invitation)]))
@@ -76,7 +77,7 @@ def _settings_page(
         ],
         **extra,
     }
-    invalid = form.errors or context["token_form"].errors
+    invalid = form.errors or context["token_form"].errors or context["name_form"].errors
     return render(request, "accounts/settings.html", context, status=400 if invalid else 200)
 
 
@@ -97,6 +98,18 @@ def runner_settings(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(request, "Your settings are saved.")
             return redirect("programs:settings")
     return _settings_page(request, profile, form)
+
+
+@login_required
+@require_POST
+def first_name_update(request: AuthenticatedRequest) -> HttpResponse:
+    profile = runner_profile_or_404(request)
+    name_form = NameForm(request.POST)
+    if name_form.is_valid():
+        services.user_first_name_set(user=request.user, first_name=name_form.cleaned_data["first_name"])
+        messages.success(request, "Your name is saved.")
+        return redirect(reverse("programs:settings") + "#name")
+    return _settings_page(request, profile, _settings_form(profile), name_form=name_form)
 
 
 @login_required

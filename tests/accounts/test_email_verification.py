@@ -38,7 +38,7 @@ def physio_with_invitation() -> tuple[User, str]:
 
 
 def _sign_up(client: Client) -> User:
-    response = client.post(reverse("accounts:signup"), {"email": INVITED, "password": PASSWORD})
+    response = client.post(reverse("accounts:signup"), {"first_name": "Jo", "email": INVITED, "password": PASSWORD})
     assert response.status_code == 200
     client.post(reverse("accounts:login"), {"username": INVITED, "password": PASSWORD})
     assert "_auth_user_id" in client.session

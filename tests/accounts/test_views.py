@@ -95,9 +95,12 @@ def test_sign_up_makes_an_unconfirmed_runner_whose_e_mailed_link_signs_in_and_st
 ) -> None:
     page = client.get(reverse("accounts:signup")).content.decode()
     assert 'type="email"' in page and 'autocomplete="email"' in page and 'autocomplete="new-password"' in page
-    response = client.post(reverse("accounts:signup"), {"email": "New.Runner@Example.test", "password": NEW_PASSWORD})
+    assert 'autocomplete="given-name"' in page
+    data = {"first_name": " Robin ", "email": "New.Runner@Example.test", "password": NEW_PASSWORD}
+    response = client.post(reverse("accounts:signup"), data)
     assert response.status_code == 200 and "Check your e-mail" in _text(response)
     user = User.objects.get(email="new.runner@example.test")
+    assert user.first_name == "Robin"
     assert user.is_runner and RunnerProfile.objects.filter(user=user).exists() and not user.email_verified
     assert client.get(reverse("programs:settings")).status_code == 302  # not signed in by the form alone
 
@@ -121,6 +124,16 @@ def test_a_weak_password_is_explained_next_to_the_field_and_the_email_kept(clien
     assert 'class="field invalid"' in page and "too short" in page
     assert 'value="someone@example.test"' in page
     assert not User.objects.filter(email="someone@example.test").exists()
+
+
+def test_sign_up_without_a_first_name_is_a_field_error_and_makes_no_account(client: Client) -> None:
+    for blank in ("", "   "):
+        data = {"first_name": blank, "email": "someone@example.test", "password": NEW_PASSWORD}
+        response = client.post(reverse("accounts:signup"), data)
+        assert response.status_code == 200
+        assert "Enter your first name." in _text(response)
+        assert 'value="someone@example.test"' in response.content.decode()
+    assert not User.objects.filter(email="someone@example.test").exists() and mail.outbox == []
 
 
 def test_a_malformed_email_is_a_field_error(client: Client) -> None:

@@ -19,6 +19,7 @@ PASSWORD = "a long enough demo passphrase"
 def test_sign_up_then_the_intake_then_today(page: Page) -> None:
     page.goto("/accounts/signup/")
     form = page.locator("main form")
+    form.get_by_label("First name").fill("Robin")
     form.locator('input[type="email"]').fill("signed.up@example.test")
     passwords = form.locator('input[type="password"]')
     for index in range(passwords.count()):
@@ -38,5 +39,6 @@ def test_sign_up_then_the_intake_then_today(page: Page) -> None:
 
     expect(page).to_have_url(re.compile(r"/$"))
     runner = User.objects.get(email="signed.up@example.test")
+    assert runner.first_name == "Robin"
     assert runner.is_runner and Plan.objects.filter(runner=runner, status=PlanStatus.ACTIVE).exists()
     expect(page.locator("article.session").or_(page.get_by_role("heading", name="Rest day")).first).to_be_visible()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,13 +14,14 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.management import call_command
 from django.db.models import F, Q
 from django.test import override_settings
 
 from accounts.models import CareLink, Message, Role, RunnerProfile, User
 from programs.choices import PlanChangeKind, PlanStatus
-from programs.management.commands.seed_demo import DEMO_PASSWORD
+from programs.management.commands.seed_demo import ATTENTION_EMAIL, DEMO_PASSWORD, PHYSIO_EMAIL, RUNNER_EMAIL
 from programs.models import (
     DayLog,
     ExerciseLog,
@@ -31,6 +33,9 @@ from programs.models import (
     ProgramTemplate,
     SessionLog,
 )
+from programs.reminders.dispatch import reminders_dispatch
+from programs.reminders.sending import reminders_send
+from programs.selectors.patients import patient_rows, sort_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_TODAY = dt.date(2026, 11, 21)
@@ -161,7 +166,8 @@ def test_seed_demo_admin_is_staff_but_neither_a_physio_nor_a_patient() -> None:
     physio = User.objects.get(email="physio@demo.rehabplan.test")
     runner = User.objects.get(email="runner@demo.rehabplan.test")
     assert physio.is_physio and not physio.is_staff
-    assert list(CareLink.objects.patients_of(physio)) == [runner.pk]
+    second = User.objects.get(email=ATTENTION_EMAIL)
+    assert sorted(CareLink.objects.patients_of(physio)) == sorted([runner.pk, second.pk])
     for user in (admin, physio, runner):
         assert user.check_password(DEMO_PASSWORD)
 
@@ -217,11 +223,55 @@ def test_seed_demo_gives_the_runner_two_weeks_of_history(today: dt.date) -> None
     others = ExerciseLog.objects.filter(session_log__session__plan=plan).exclude(pk=painful.pk)
     assert all(log.completed_as_prescribed and log.pain_during <= 2 for log in others)
 
-    mornings = dict(DayLog.objects.filter(next_morning_pain__isnull=False).values_list("date", "next_morning_pain"))
+    days = DayLog.objects.filter(runner=plan.runner)
+    mornings = dict(days.filter(next_morning_pain__isnull=False).values_list("date", "next_morning_pain"))
     assert len(mornings) >= 2 and all(plan.start < date < today for date in mornings)
     assert mornings[painful.session_log.session.date + dt.timedelta(days=1)] > min(mornings.values())
-    runs = DayLog.objects.filter(ran_distance__isnull=False)
+    runs = days.filter(ran_distance__isnull=False)
     assert runs.exists() and all(log.run_pain == 1 and log.tightness_after_running is False for log in runs)
+
+
+@pytest.mark.django_db
+def test_seed_demo_gives_the_physio_a_second_patient_who_needs_attention() -> None:
+    _seed_demo(SEED_TODAY)
+    physio = User.objects.get(email=PHYSIO_EMAIL)
+    rows = {row.email: row for row in patient_rows(physio, today=SEED_TODAY)}
+
+    flagged = rows[ATTENTION_EMAIL]
+    assert flagged.name == "Sam" and rows[RUNNER_EMAIL].name == "Robin"
+    assert {"severe_pain", "morning_pain_rising"} <= set(flagged.flag_codes)
+    assert sort_rows(list(rows.values()), None)[0] is flagged, "the list opens with the patient who needs attention"
+    mornings = DayLog.objects.filter(runner__email=ATTENTION_EMAIL, next_morning_pain__isnull=False).order_by("date")
+    assert [day.next_morning_pain for day in mornings][-3:] == [2, 3, 5]
+
+
+@pytest.mark.django_db
+def test_seed_demo_dates_decisions_over_the_fortnight_and_says_what_changed_from_what_to_what() -> None:
+    _seed_demo(SEED_TODAY)
+    plan = Plan.objects.get(runner__email=RUNNER_EMAIL)
+    changes = PlanChange.objects.filter(plan=plan)
+
+    days = {change.created_at.date() for change in changes}
+    assert len(days) >= 4 and all(plan.start <= day < SEED_TODAY for day in days)
+    logged_on = {log.created_at.date() for log in SessionLog.objects.filter(session__plan=plan)}
+    assert logged_on == set(SessionLog.objects.filter(session__plan=plan).values_list("session__date", flat=True))
+    from_to = [change for change in changes.filter(kind=PlanChangeKind.PROGRESS) if " → " in change.reason]
+    assert len({change.created_at.date() for change in from_to}) >= 2
+    assert all(re.search(r"; [A-Z][^:]+: .+ → .+$", change.reason) for change in from_to), from_to[0].reason
+
+
+@pytest.mark.django_db
+def test_seed_demo_makes_the_runner_a_reminder_that_goes_within_two_minutes() -> None:
+    seeded_at = dt.datetime(SEED_TODAY.year, SEED_TODAY.month, SEED_TODAY.day, 9, tzinfo=dt.UTC)
+    _seed_demo(SEED_TODAY)
+    profile = RunnerProfile.objects.get(user__email=RUNNER_EMAIL)
+    assert profile.next_reminder_at is not None
+    assert seeded_at < profile.next_reminder_at <= seeded_at + dt.timedelta(minutes=2)
+
+    due = profile.next_reminder_at
+    mail.outbox.clear()
+    reminders_dispatch(now=due, enqueue=lambda batch: reminders_send(reminder_ids=batch, now=due))
+    assert mail.outbox and {tuple(message.to) for message in mail.outbox} == {(RUNNER_EMAIL,)}
 
 
 @pytest.mark.django_db

@@ -1,7 +1,8 @@
-"""Create the demo physio, runner (with a plan and two weeks of history) and admin; the physio has a program
-template and has written to the runner once.
+"""Create the demo physio, two runners (each with a plan and two weeks of history: one going well, one who needs
+the physio's attention) and admin; the physio has a program template and has written to the first runner once. The
+first runner's reminder of today is due a minute after each run, so every `make run` shows an e-mail arriving.
 
-Safe to run again: once the demo runner has a plan it changes nothing.
+Safe to run again: a demo runner who has a plan is left as they are (but for that reminder's time).
 
 With DEBUG off it refuses unless given --allow-production, and even then never uses the published demo password:
 it takes --password or makes one up and prints it once.
@@ -12,24 +13,27 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.care import message_send
 from accounts.models import Message, Role, RunnerProfile, User
 from accounts.services import care_link_activate, user_create
 from programs.api.serializers.intake import IntakeSerializer
+from programs.choices import PlanStatus
 from programs.clinical.edits import ProgramEdits, edits_to_dict
-from programs.clinical.types import REHAB_KINDS
-from programs.models import Plan, PlannedSession, Prescription, ProgramTemplate
+from programs.management.demo_history import Story, log_fortnight
+from programs.models import Plan, PlannedSession, ProgramTemplate
+from programs.reminders.dispatch import reminder_settings
+from programs.reminders.schedule import SESSION, kinds_on
+from programs.reminders.selectors import session_lines
 from programs.selectors.today import runner_today
 from programs.services.intakes import intake_record
-from programs.services.logs import day_log_record, session_log_record
 from programs.services.plans import plan_create
 from programs.services.templates import template_create
 
@@ -38,19 +42,38 @@ DEMO_INTAKE = Path(__file__).resolve().parents[2] / "data" / "demo_intake.json"
 RUNNER_EMAIL = "runner@demo.rehabplan.test"
 PHYSIO_EMAIL = "physio@demo.rehabplan.test"
 ADMIN_EMAIL = "admin@demo.rehabplan.test"
-# The plan starts this many days before today, so Today, Progress and the decisions show a fortnight of logs.
+ATTENTION_EMAIL = "runner2@demo.rehabplan.test"
+# The plans start this many days before today, so Today, Progress and the decisions show a fortnight of logs.
 HISTORY_DAYS = 14
 PLAN_WEEKS = 8
-# The demo's story: its second strength session hurt (pain above the plan's limit on the first exercise, so the
-# rules step it back), one session in the second week was skipped, and mornings after strength days stayed mild.
-PAINFUL_STRENGTH_SESSION = 2
-PAIN_ABOVE_LIMIT = 6
-MORNING_PAIN = 1
-MORNING_PAIN_AFTER_THE_PAINFUL_DAY = 3
+# The first runner's fortnight: their second strength day hurt (pain above the plan's limit on the first exercise,
+# so the rules step it back), one session in the second week was skipped, and mornings stayed mild but the one after
+# the painful day.
+GOING_WELL = Story(
+    painful_strength_day=1,
+    painful_pain=6,
+    mornings=(3,),
+    notes="The first exercise hurt, so I stopped a set early.",
+)
+# The second runner's: severe pain in their latest strength session, after three mornings each worse than the one
+# before; they have logged nothing since the morning after it. Their physio's list flags them.
+NEEDS_ATTENTION = Story(
+    painful_strength_day=-1,
+    painful_pain="severe",
+    mornings=(2, 3, 5),
+    notes="Sharp pain at the back of my thigh in the first set. I stopped there.",
+    skip_one_in_week_two=False,
+    stop_after_pain=True,
+)
+# `make run` shows a reminder e-mail this soon after seeding.
+FIRST_REMINDER_AFTER = dt.timedelta(minutes=1)
 
 
 class Command(BaseCommand):
-    help = "Create demo accounts: a runner with an 8-week plan and two weeks of logs, their physio, and an admin."
+    help = (
+        "Create demo accounts: two runners with 8-week plans and two weeks of logs (one needs attention), "
+        "their physio, and an admin."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -89,25 +112,60 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self.password = self._password(options)
         runner = self._user(RUNNER_EMAIL, Role.RUNNER, "Robin")
+        second = self._user(ATTENTION_EMAIL, Role.RUNNER, "Sam")
         physio = self._user(PHYSIO_EMAIL, Role.PHYSIO, "Pat")
         self._admin()
         care_link_activate(physio=physio, runner=runner)
+        care_link_activate(physio=physio, runner=second)
+        seeded = [
+            self._runner(user, story, options) for user, story in ((runner, GOING_WELL), (second, NEEDS_ATTENTION))
+        ]
+        if any(seeded):
+            self._physio_side(physio, runner, Plan.objects.filter(runner=runner).latest("created_at"))
+        else:
+            self.stdout.write(
+                f"demo data already there: {RUNNER_EMAIL} and {ATTENTION_EMAIL} have plans; nothing changed"
+            )
+        self._first_reminder_soon(runner)
+
+    def _runner(self, runner: User, story: Story, options: dict[str, Any]) -> bool:
+        """The runner's plan, and its fortnight as `story` says; False (nothing done) when they have a plan."""
         if Plan.objects.filter(runner=runner).exists():
-            self.stdout.write(f"demo data already there: {RUNNER_EMAIL} has a plan; nothing changed")
-            return
+            return False
         today = runner_today(runner)
         if options["no_history"]:
-            plan = self._plan(runner, start=today - dt.timedelta(days=today.weekday()))
-            self._physio_side(physio, runner, plan)
-            return
+            self._plan(runner, start=today - dt.timedelta(days=today.weekday()))
+            return True
         with transaction.atomic():
             plan = self._plan(runner, start=today - dt.timedelta(days=HISTORY_DAYS))
-            logged, missed = self._history(plan, runner, today)
-            self._physio_side(physio, runner, plan)
+            logged = log_fortnight(plan, runner, today, story)
         self.stdout.write(
-            f"logged {logged} sessions of the last {HISTORY_DAYS} days for {RUNNER_EMAIL} "
-            f"(one with pain above the limit, {missed} missed)"
+            f"logged {logged.sessions} sessions of the last {HISTORY_DAYS} days for {runner.email} "
+            f"(pain above the limit on {logged.painful_day}, {logged.missed} missed)"
         )
+        return True
+
+    def _first_reminder_soon(self, runner: User) -> None:
+        """The runner's reminder of today (today's session, or how their leg feels after yesterday's) due in a
+        minute instead of at their reminder time; the reminders after it follow their settings."""
+        plan = Plan.objects.filter(runner=runner, status=PlanStatus.ACTIVE).order_by("-created_at").first()
+        if plan is None:
+            return
+        profile = RunnerProfile.objects.get(user=runner)
+        today = runner_today(runner)
+        days = PlannedSession.objects.filter(plan=plan, date__gte=today - dt.timedelta(days=1), date__lte=today)
+        kinds = kinds_on(
+            today, reminder_settings(profile), set(days.exclude(kind="rest").values_list("date", flat=True))
+        )
+        if not kinds:
+            return
+        lines = session_lines([(plan.pk, today)]).get((plan.pk, today), []) if SESSION in kinds else []
+        at = timezone.now() + FIRST_REMINDER_AFTER
+        about = {"kinds": list(kinds), "plan_id": plan.pk, "session": {"lines": lines}}
+        RunnerProfile.objects.filter(pk=profile.pk).update(
+            next_reminder_at=at, next_reminder_on=today, next_reminder=about
+        )
+        self.stdout.write(f"{runner.email}'s reminder of today is due at {at:%H:%M} UTC")
 
     def _user(self, email: str, role: str, first_name: str) -> User:
         user = User.objects.filter(email=email).first()
@@ -161,77 +219,3 @@ class Command(BaseCommand):
         plan = plan_create(intake=intake, start=start, weeks=PLAN_WEEKS)
         self.stdout.write(f"created an {PLAN_WEEKS}-week {plan.pathway} plan for {runner.email} from {start}")
         return plan
-
-    def _history(self, plan: Plan, runner: User, today: dt.date) -> tuple[int, int]:
-        """Log every day before today in date order, as the runner would have: the morning check first, then the
-        day's sessions. Sessions are read again each day because every log replans the days after it."""
-        logged = missed = strength_done = 0
-        painful_day: dt.date | None = None
-        skip = self._session_to_skip(plan, today)
-        for date in _dates(plan.start, today):
-            yesterday = date - dt.timedelta(days=1)
-            if PlannedSession.objects.filter(plan=plan, date=yesterday, kind="strength").exists():
-                pain = MORNING_PAIN_AFTER_THE_PAINFUL_DAY if yesterday == painful_day else MORNING_PAIN
-                day_log_record(runner=runner, date=date, values={"next_morning_pain": pain, "stiffness": pain})
-            for session in PlannedSession.objects.filter(plan=plan, date=date).order_by("position", "id"):
-                prescriptions = list(session.prescriptions.select_related("exercise").order_by("position"))
-                if not prescriptions or not (session.kind in REHAB_KINDS or session.kind == "run"):
-                    continue
-                if (session.date, session.kind) == skip:
-                    missed += 1
-                    continue
-                hurt = False
-                if session.kind == "strength":
-                    strength_done += 1
-                    hurt = strength_done == PAINFUL_STRENGTH_SESSION
-                    painful_day = date if hurt else painful_day
-                entries = [
-                    _entry(p, pain=PAIN_ABOVE_LIMIT if hurt and i == 0 else 1 + i % 2)
-                    for i, p in enumerate(prescriptions)
-                ]
-                day = None
-                if session.kind == "run":
-                    day = {"ran_distance": entries[0]["distance"], "run_pain": 1, "tightness_after_running": False}
-                notes = "The first exercise hurt, so I stopped a set early." if hurt else ""
-                session_log_record(session=session, runner=runner, entries=entries, notes=notes, day=day)
-                logged += 1
-        return logged, missed
-
-    def _session_to_skip(self, plan: Plan, today: dt.date) -> tuple[dt.date, str] | None:
-        """The first mobility or cross-training session of the second week, if it has one before today."""
-        return (
-            PlannedSession.objects.filter(
-                plan=plan,
-                date__gte=plan.start + dt.timedelta(days=7),
-                date__lt=today,
-                kind__in=["mobility", "cross_training"],
-            )
-            .order_by("date", "position")
-            .values_list("date", "kind")
-            .first()
-        )
-
-
-def _dates(start: dt.date, end: dt.date) -> Iterator[dt.date]:
-    """Every day from `start` up to the day before `end`."""
-    for offset in range((end - start).days):
-        yield start + dt.timedelta(days=offset)
-
-
-def _entry(prescription: Prescription, *, pain: int) -> dict[str, Any]:
-    """What the runner logged for one exercise: the prescribed dose, or a set short when it hurt above the limit."""
-    dose = prescription.dose
-    above_limit = pain > prescription.pain_limit
-    entry: dict[str, Any] = {
-        "prescription": prescription.pk,
-        "pain_during": pain,
-        "pain_after": min(pain, 4) if above_limit else max(pain - 1, 0),
-        "rpe": 7 if above_limit else 5,
-        "completed_as_prescribed": not above_limit,
-    }
-    if dose.get("sets"):
-        entry["sets_done"] = max(dose["sets"] - 1, 1) if above_limit else dose["sets"]
-    for field in ("reps", "hold_seconds", "minutes", "laps", "distance"):
-        if dose.get(field) is not None:
-            entry["reps_done" if field == "reps" else field] = dose[field]
-    return entry
