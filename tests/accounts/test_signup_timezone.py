@@ -16,7 +16,9 @@ PASSWORD = "a long enough test passphrase"
 
 
 def _sign_up(client: Client, email: str, timezone: str) -> int:
-    response = client.post(reverse("accounts:signup"), {"email": email, "password": PASSWORD, "timezone": timezone})
+    response = client.post(
+        reverse("accounts:signup"), {"email": email, "first_name": "Robin", "password": PASSWORD, "timezone": timezone}
+    )
     return response.status_code
 
 

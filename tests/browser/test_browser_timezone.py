@@ -54,6 +54,7 @@ def test_signing_up_in_sydney_keeps_the_zone_and_today_is_sydneys_date(
     page.goto("/accounts/signup/")
     form = page.locator("main form")
     expect(form.locator('input[name="timezone"]')).to_have_value(SYDNEY)
+    form.get_by_label("First name").fill("Sam")
     form.locator('input[type="email"]').fill("sydney.runner@example.test")
     form.locator('input[type="password"]').first.fill(PASSWORD)
     form.locator('button[type="submit"]').click()
