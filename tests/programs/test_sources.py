@@ -63,6 +63,13 @@ def test_every_source_reads_as_plain_sentences_for_a_runner_and_a_physio(source:
     assert all(note.citation in physio_view for note in notes)
 
 
+@pytest.mark.parametrize("source", [text for text in SOURCE_TEXTS if re.search(r"\b(19|20)\d\d\b", text)])
+def test_every_dated_work_cited_has_its_own_sentence(source: str) -> None:
+    """A work the data cites by its year needs an entry in the mapping: it must not pass as a cautious default."""
+    own = [n for n in source_notes(source) if n != HOUSE_NOTE and not n.plain.startswith("Exercise advice from")]
+    assert own, source
+
+
 def test_a_trial_is_told_as_who_was_studied_and_what_it_showed() -> None:
     notes = source_notes("Petersen 2011 AJSM cluster-RCT, Table 1 (docs/clinical-sources.md §2.2)")
     assert [n.plain for n in notes] == [
