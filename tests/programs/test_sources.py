@@ -3,6 +3,7 @@ as sentences on "Why?", with the full citation one tap further for a physio, and
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -42,7 +43,9 @@ SOURCE_TEXTS = _every_source_text()
 
 
 def _render(source: str, reader: Any) -> str:
-    return render_to_string("programs/_sources.html", {"source": source, "summary": "Why?", "user": reader})
+    return html.unescape(
+        render_to_string("programs/_sources.html", {"source": source, "summary": "Why?", "user": reader})
+    )
 
 
 def test_the_texts_really_carry_the_shorthand_this_guards_against() -> None:

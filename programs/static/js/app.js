@@ -160,10 +160,9 @@
 
   // ------------------------------------------------------------------ the worker and the pages kept offline
 
-  /* Who is signed in, and the pages to keep for them; nothing when offline, signed out or not a runner (the page
-     says whether a runner is signed in, so a physio's or a visitor's page never asks and logs a refusal). */
+  /* Who is signed in, and the pages to keep for them; nothing when offline, signed out or not a runner. */
   async function signedInRunner() {
-    if (navigator.onLine === false || !document.body.hasAttribute("data-runner")) return null;
+    if (navigator.onLine === false || !document.body.dataset.runner) return null;
     try {
       const response = await fetch("/offline-pages.json", { credentials: "same-origin", headers: { Accept: "application/json" } });
       if (!response.ok || response.redirected) return null;
