@@ -24,5 +24,6 @@ def test_the_print_page_does_not_scroll_sideways_at_360_px(
     sign_in(runner)
     page.goto(reverse("programs:plan-print", args=[plan.pk]))
     assert page.locator(".print-log").count() > 0
-    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"{widths[0]} px wide in {widths[1]} px"
+    # A phone widens its layout to content that overflows (innerWidth follows), so the screen's own width is the bar.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{width} px wide on a 360 px screen"
