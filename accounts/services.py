@@ -116,8 +116,8 @@ def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     User.objects.select_for_update().filter(pk=user.pk).first()
     if ApiToken.objects.for_user(user).count() >= API_TOKENS_PER_USER:
         raise ValidationError(
-            f"You already have {API_TOKENS_PER_USER} API tokens. Revoke one you no longer use in Settings, "
-            "then try again."
+            f"You already have {API_TOKENS_PER_USER} apps connected. Disconnect one you no longer use in Settings "
+            "(Apps connected to your account), then try again."
         )
     key = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, digest=api_token_digest(key), prefix=key[:8])

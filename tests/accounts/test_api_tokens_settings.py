@@ -76,7 +76,7 @@ def test_the_token_cap_is_explained(client: Client, runner: User) -> None:
         api_token_create(user=runner)
     client.force_login(runner)
     response = client.post(reverse("programs:api-token-create"), {"token-name": "one more"})
-    assert response.status_code == 400 and "Revoke one you no longer use" in _text(response)
+    assert response.status_code == 400 and "Disconnect one you no longer use" in _text(response)
     assert ApiToken.objects.filter(user=runner).count() == API_TOKENS_PER_USER
 
 
