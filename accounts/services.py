@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -74,6 +75,18 @@ def care_link_activate(*, physio: User, runner: User) -> CareLink:
     return link
 
 
+def login_link_lifetime() -> str:
+    """How long a sign-in link works, in words ('15 minutes', '1 hour'): the e-mail and the pages read the setting."""
+    seconds = int(settings.SESAME_MAX_AGE)
+    if seconds >= 3600 and seconds % 3600 == 0:
+        amount, unit = seconds // 3600, "hour"
+    elif seconds >= 60:
+        amount, unit = seconds // 60, "minute"
+    else:
+        amount, unit = seconds, "second"
+    return f"{amount} {unit}{'' if amount == 1 else 's'}"
+
+
 def login_link_send(*, email: str, link_for: Callable[[str], str]) -> bool:
     """E-mail a one-tap sign-in link to the active account with this address, if there is one.
 
@@ -87,7 +100,7 @@ def login_link_send(*, email: str, link_for: Callable[[str], str]) -> bool:
         "Your RehabPlan sign-in link",
         "Tap this link to sign in to RehabPlan:\n\n"
         f"{link}\n\n"
-        "It works once, for the next 15 minutes. If you did not ask for it, you can ignore this e-mail: "
+        f"It works once, for the next {login_link_lifetime()}. If you did not ask for it, you can ignore this e-mail: "
         "nobody can sign in without it.\n",
         None,
         [user.email],
@@ -121,8 +134,8 @@ def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     User.objects.select_for_update().filter(pk=user.pk).first()
     if ApiToken.objects.for_user(user).count() >= API_TOKENS_PER_USER:
         raise ValidationError(
-            f"You already have {API_TOKENS_PER_USER} API tokens. Revoke one you no longer use in Settings, "
-            "then try again."
+            f"You already have {API_TOKENS_PER_USER} apps connected. Disconnect one you no longer use in Settings "
+            "(Apps connected to your account), then try again."
         )
     key = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, digest=api_token_digest(key), prefix=key[:8])

@@ -15,6 +15,7 @@ from dataclasses import replace
 from programs.clinical.config import RulesConfig
 from programs.clinical.rules_types import Decision, day_text, iso_date
 from programs.clinical.types import RED_FLAGS, DayLog, PainLimits, Plan, PlanState
+from programs.clinical.words import red_flag_words
 
 
 def red_flags_reported(
@@ -32,7 +33,7 @@ def red_flags_reported(
     for log in logs:
         fresh = (log.red_flags & frozenset(RED_FLAGS)) - state.reported_flags
         if fresh:
-            words = ", ".join(sorted(flag.replace("_", " ") for flag in fresh))
+            words = ", ".join(red_flag_words(flag) for flag in sorted(fresh))
             state = replace(
                 state,
                 reported_flags=state.reported_flags | fresh,

@@ -28,6 +28,49 @@ def urgency_label(urgency: str) -> str:
     return f"{urgency.capitalize()}: {urgency_words(urgency)}"
 
 
+# The rules open a reason with the verb of their decision ("regressed: pain 6/10 during it …"). A page shows the
+# decision's title (PlanChangeKind's label) instead; a message has no title, so it says the verb in a runner's words.
+_REASON_VERB = re.compile(r"^(progressed|regressed|held|paused|resumed|on track)\s*:\s*", re.IGNORECASE)
+_REASON_VERB_WORDS: dict[str, str] = {"regressed": "stepped back", "held": "kept the same"}
+
+
+def reason_without_verb(reason: str) -> str:
+    """'pain 6/10 during it on Mon 5 Jan, limit 5', under a title that already says 'Stepped back'."""
+    return _REASON_VERB.sub("", reason, count=1)
+
+
+def reason_in_words(reason: str) -> str:
+    """'stepped back: pain 6/10 during it …' for 'regressed: pain 6/10 during it …'; other reasons as they are."""
+    found = _REASON_VERB.match(reason)
+    if found is None:
+        return reason
+    verb = found.group(1).lower()
+    return f"{_REASON_VERB_WORDS.get(verb, verb)}: {reason[found.end() :]}"
+
+
+# A red flag (programs.clinical.types.RED_FLAGS) as the runner's answer reads back in a decision and the physio's
+# attention list: "you reported on Mon 5 Jan: numbness around the groin or buttocks".
+RED_FLAG_WORDS: dict[str, str] = {
+    "felt_pop": "a pop or a sudden sharp pain at the back of the thigh",
+    "bruising": "bruising at the back of the thigh",
+    "swelling": "swelling at the back of the thigh",
+    "spreading_bruising_or_swelling": "bruising or swelling that is spreading fast",
+    "unable_to_walk_normally": "not being able to walk normally",
+    "numbness_or_tingling": "numbness or tingling in the leg",
+    "saddle_numbness": "numbness around the groin or buttocks",
+    "night_pain": "pain at rest or at night",
+    "bladder_or_bowel_change": "a change in bladder or bowel control",
+    "fever_or_unwell": "a fever or feeling unwell",
+    "unexplained_weight_loss": "weight loss without trying",
+    "history_of_cancer": "a history of cancer",
+}
+
+
+def red_flag_words(flag: str) -> str:
+    """'numbness around the groin or buttocks' for 'saddle_numbness'; a flag added later reads as plain words."""
+    return RED_FLAG_WORDS.get(flag, flag.replace("_", " "))
+
+
 # A session's kind in words (programs.clinical.types.SESSION_KINDS): headings on Today, the plan and print pages, the day's
 # lines in e-mails, the calendar feed's event titles and the physio's program editor.
 SESSION_KIND_LABELS: dict[str, str] = {

@@ -14,7 +14,7 @@ from accounts.models import RunnerProfile, User
 from exercises.models import Exercise
 from programs.choices import PlanChangeKind, ReminderKind
 from programs.choices import ReminderStatus as Status
-from programs.clinical.words import RUNNING_NAME
+from programs.clinical.words import RUNNING_NAME, reason_in_words
 from programs.models import Plan, PlanChange, Reminder
 from programs.reminders.dispatch import absolute_url, reminder_settings
 from programs.reminders.schedule import outside_quiet_hours, plan_change_due, send_instant
@@ -91,7 +91,10 @@ def _reasons_with_names(changes: Sequence[PlanChange]) -> list[str]:
     slugs = {c.exercise for c in changes if c.exercise and c.exercise != "running"}
     names = dict(Exercise.objects.filter(slug__in=slugs).values_list("slug", "name")) if slugs else {}
     names["running"] = RUNNING_NAME
-    return [f"{names[c.exercise]}: {c.reason}" if c.exercise in names else c.reason for c in changes]
+    return [
+        f"{names[c.exercise]}: {reason_in_words(c.reason)}" if c.exercise in names else reason_in_words(c.reason)
+        for c in changes
+    ]
 
 
 def physio_digests_queue(*, now: dt.datetime) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,7 +10,7 @@ from django import template
 
 from exercises.catalogue import ExerciseSpec, dose_from_dict
 from programs.clinical.dosing import describe
-from programs.clinical.words import for_reader, session_kind_label
+from programs.clinical.words import for_reader, reason_without_verb, session_kind_label
 from programs.selectors.plans import ItemRow, SessionRow
 
 register = template.Library()
@@ -79,11 +78,7 @@ def get_item(mapping: Mapping[Any, Any], key: Any) -> Any:
     return mapping.get(key, "")
 
 
-# The rules' reasons open with the verb the decision's title already says ("regressed: pain 6/10 during it …").
-_DECIDED_PREFIX = re.compile(r"^(?:progressed|regressed|held|paused|resumed|on track)\s*:\s*", re.IGNORECASE)
-
-
 @register.filter
 def decision_reason(reason: str) -> str:
     """A decision's reason without the verb its title already shows: 'Stepped back: pain 6/10 during it …'."""
-    return _DECIDED_PREFIX.sub("", reason, count=1)
+    return reason_without_verb(reason)

@@ -151,7 +151,7 @@ def api_token_revoke(request: AuthenticatedRequest, token_id: int) -> HttpRespon
     runner_profile_or_404(request)
     token = get_object_or_404(ApiToken.objects.for_user(request.user), pk=token_id)
     services.api_token_revoke(user=request.user, token_id=token.pk)
-    messages.success(request, f"The token “{token.name or token.prefix}” is revoked: apps using it are signed out.")
+    messages.success(request, f"“{token.name or token.prefix}” is disconnected: its key no longer works.")
     return redirect(reverse("programs:settings") + "#api-tokens")
 
 

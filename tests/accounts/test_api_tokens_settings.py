@@ -1,4 +1,4 @@
-"""Settings → Apps and API tokens: list, make one (its key shown once), revoke."""
+"""Settings → Apps connected to your account: list, make a key (shown once), disconnect."""
 
 from __future__ import annotations
 
@@ -36,14 +36,15 @@ def test_the_settings_page_lists_my_tokens_by_name_and_first_characters(
     client.force_login(runner)
     response = client.get(reverse("programs:settings"))
     text = _text(response)
-    assert "Apps and API tokens" in text and "My phone" in text and f"Starts with {mine.prefix}…" in text
+    assert "Apps connected to your account" in text and "My phone" in text and f"starts with {mine.prefix}…" in text
+    assert "token" not in text.lower()
     assert key not in response.content.decode() and "Their script" not in text
     assert reverse("programs:api-token-revoke", args=[mine.pk]) in response.content.decode()
 
 
 def test_without_tokens_the_page_says_so(client: Client, runner: User) -> None:
     client.force_login(runner)
-    assert "You have no tokens" in _text(client.get(reverse("programs:settings")))
+    assert "No app is connected" in _text(client.get(reverse("programs:settings")))
 
 
 def test_a_new_token_shows_its_key_once_and_the_key_works(client: Client, runner: User) -> None:
@@ -75,7 +76,7 @@ def test_the_token_cap_is_explained(client: Client, runner: User) -> None:
         api_token_create(user=runner)
     client.force_login(runner)
     response = client.post(reverse("programs:api-token-create"), {"token-name": "one more"})
-    assert response.status_code == 400 and "Revoke one you no longer use" in _text(response)
+    assert response.status_code == 400 and "Disconnect one you no longer use" in _text(response)
     assert ApiToken.objects.filter(user=runner).count() == API_TOKENS_PER_USER
 
 
@@ -84,7 +85,7 @@ def test_revoking_signs_the_app_out_and_says_so(client: Client, runner: User) ->
     client.force_login(runner)
     response = client.post(reverse("programs:api-token-revoke", args=[token.pk]))
     assert response.status_code == 302 and response["Location"] == reverse("programs:settings") + "#api-tokens"
-    assert "“Old phone” is revoked" in _text(client.get(response["Location"]))
+    assert "“Old phone” is disconnected" in _text(client.get(response["Location"]))
     assert not ApiToken.objects.filter(pk=token.pk).exists() and not _key_works(key)
 
 

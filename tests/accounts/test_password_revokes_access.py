@@ -44,7 +44,11 @@ def test_a_password_change_keeps_this_session_and_ends_the_others_and_every_toke
     )
 
     text = main_text(done.content)
-    assert "Your password is changed" in text and "signed out" in text and "API tokens have been revoked" in text
+    assert (
+        "Your password is changed" in text
+        and "signed out" in text
+        and "every app connected to your account has been disconnected" in text
+    )
     assert here.get(SETTINGS).status_code == 200
     assert elsewhere.get(SETTINGS).status_code == 302
     assert not _api_works(key) and not ApiToken.objects.filter(user=runner).exists()
@@ -63,7 +67,7 @@ def test_a_password_reset_ends_every_session_and_token(runner: User) -> None:
         form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}, follow=True
     )
 
-    assert "API tokens have been revoked" in main_text(done.content)
+    assert "every app connected to your account has been disconnected" in main_text(done.content)
     assert elsewhere.get(SETTINGS).status_code == 302
     assert not _api_works(key) and not ApiToken.objects.filter(user=runner).exists()
 

@@ -205,6 +205,18 @@ def test_an_expired_sign_in_link_fails(client: Client, runner: User, settings: A
     assert client.get(reverse("programs:settings")).status_code == 302
 
 
+@pytest.mark.parametrize(("seconds", "words"), [(3600, "1 hour"), (30 * 60, "30 minutes"), (60, "1 minute")])
+def test_the_sign_in_link_lifetime_is_told_from_the_setting(
+    client: Client, runner: User, settings: Any, seconds: int, words: str
+) -> None:
+    settings.SESAME_MAX_AGE = seconds
+    assert f"for {words}." in _text(client.get(reverse("accounts:login")))
+    response = client.post(reverse("accounts:login-link"), {"link-email": runner.email})
+    assert f"for the next {words}." in _text(response)
+    assert f"It works once, for the next {words}." in mail.outbox[0].body
+    assert "15 minutes" not in mail.outbox[0].body + _text(response)
+
+
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(client: Client, runner: User) -> None:
     known = _text(client.post(reverse("accounts:login-link"), {"link-email": runner.email}))
     unknown = _text(client.post(reverse("accounts:login-link"), {"link-email": "nobody@example.test"}))

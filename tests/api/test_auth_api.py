@@ -105,7 +105,7 @@ def test_a_user_with_too_many_tokens_is_told_to_revoke_one(anon_api: APIClient, 
     for _ in range(API_TOKENS_PER_USER):
         api_token_create(user=runner)
     body = _error(anon_api.post(LOGIN, {"email": runner.email, "password": PASSWORD}), 400)
-    assert "Revoke one" in body["detail"] and body["errors"] == {"non_field_errors": [body["detail"]]}
+    assert "Disconnect one" in body["detail"] and body["errors"] == {"non_field_errors": [body["detail"]]}
     assert ApiToken.objects.filter(user=runner).count() == API_TOKENS_PER_USER
 
 

@@ -187,7 +187,7 @@ def test_runs_without_tightness_clear_speed_work() -> None:
 
 def test_a_stop_tier_answer_at_a_day_log_stops_the_plan() -> None:
     state, decisions = run(OVERUSE, days=[DayLog(MON, red_flags=frozenset({"fever_or_unwell"}))], as_of=MON)
-    assert actions(decisions, "red_flag")[0].reason == "you reported on Mon 5 Jan: fever or unwell"
+    assert actions(decisions, "red_flag")[0].reason == "you reported on Mon 5 Jan: a fever or feeling unwell"
     plan = plan_of(OVERUSE, state)
     assert plan.status == "needs_clinician" and plan.weeks == ()
     assert plan.referral is not None and plan.referral.urgency == "urgent"

@@ -283,6 +283,16 @@ def test_plan_changes_of_one_day_arrive_as_one_message_and_later_ones_wait_for_t
     assert tomorrow.due_at == due_instant(dt.date(2026, 11, 25))
 
 
+def test_a_plan_change_message_says_the_rules_verb_in_plain_words(runner: User, plan: Any) -> None:
+    noon = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
+    reason = "regressed: pain 6/10 during it on Mon 23 Nov, limit 5"
+    reminders_plan_changed(plan=plan, changes=[_change(plan, PlanChangeKind.REGRESS, reason, "nordic_curl")], now=noon)
+    dispatch_and_send(noon + dt.timedelta(minutes=16))
+    body = mail.outbox[0].body
+    assert "Nordic hamstring curl: stepped back: pain 6/10 during it on Mon 23 Nov, limit 5" in body
+    assert "egressed" not in body
+
+
 def test_plan_change_news_respects_the_runners_choice(runner: User, plan: Any) -> None:
     RunnerProfile.objects.filter(user=runner).update(remind_plan_changes=False)
     change = _change(plan, PlanChangeKind.RED_FLAG, "You reported numbness.")

@@ -216,6 +216,7 @@ def test_a_red_flag_added_to_a_day_already_read_is_screened() -> None:
     flagged = dataclasses.replace(ran, next_morning_pain=1, red_flags=frozenset({"saddle_numbness"}))
     state, decisions = evaluate_plan(plan_of(OVERUSE, state), state, days=[flagged], as_of=day)
     assert actions(decisions, "red_flag") and "saddle_numbness" in state.reported_flags
+    assert actions(decisions, "red_flag")[0].reason.endswith(": numbness around the groin or buttocks")
     assert plan_of(OVERUSE, state).status == "needs_clinician"
 
 

@@ -163,7 +163,10 @@ def test_show_plan_for_the_demo_runner_equals_generate_plan_until_something_is_l
         call_command("seed_demo", "--no-history")
     capsys.readouterr()
     plan = Plan.objects.get(runner__email="runner@demo.rehabplan.test")
-    shown = _json_of("show_plan", capsys, user="runner@demo.rehabplan.test")
+    call_command("show_plan", user="runner@demo.rehabplan.test")
+    printed = capsys.readouterr().out
+    assert "×" in printed and "\\u00d7" not in printed  # readable UTF-8, not JSON escapes
+    shown = json.loads(printed)
     generated = _json_of(
         "generate_plan", capsys, intake=str(DEMO_INTAKE), start=plan.start.isoformat(), weeks=str(plan.weeks)
     )

@@ -20,6 +20,7 @@ from django.urls import reverse
 from accounts.models import CareLink, CareLinkStatus, User
 from exercises.models import Exercise
 from programs.choices import PlanChangeKind, PlanStatus
+from programs.clinical.sources import source_notes
 from programs.models import Plan, PlanChange, PlannedSession, Prescription, SessionLog
 from programs.services.logs import session_log_record
 from programs.templatetags.plans import decision_reason
@@ -281,7 +282,8 @@ def test_the_day_page_opens_strength_with_the_warm_up_and_keeps_sources_under_wh
     warm_up = page.find("First, the warm-up: Warm-up, ")
     assert 0 <= warm_up < page.find(first.exercise.name), "the warm-up comes before the first exercise"
     assert re.search(r"Strength · about \d+ min", page)
-    assert f"Why? The sources {first.source}" in page
+    plain = source_notes(first.source)[0].plain
+    assert f"Why? The sources {plain}" in page and first.source not in page
     assert first.reason in page and first.source not in first.reason
     assert re.search(r"Single-leg bridge : \d × \d+ each leg", page), "one-leg doses say each leg"
     run = PlannedSession.objects.filter(plan=plan, kind="run").order_by("date").first()

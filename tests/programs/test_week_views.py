@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from programs.choices import PlanStatus
+from programs.clinical.sources import source_notes
 from programs.models import Plan, PlannedSession
 from programs.services.logs import session_log_record
 from tests.programs.plans import START, create_plan
@@ -209,4 +210,6 @@ def test_the_runner_reads_why_the_running_is_set_without_source_codes_which_thei
         with _at(START):
             text = _visible(client.get(reverse("programs:plan-week", args=[plan.pk, 1])).content.decode())
         assert week.running_reason in text
-        assert (week.running_source in text) is sees_sources
+        assert week.running_source not in text and "§" not in text
+        first = source_notes(week.running_source)[0]
+        assert (first.plain in text) is sees_sources and (first.citation in text) is sees_sources

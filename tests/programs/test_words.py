@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from programs.clinical import words
-from programs.clinical.types import SESSION_KINDS, URGENCIES, Session
+from programs.clinical.types import RED_FLAGS, SESSION_KINDS, URGENCIES, Session
 from programs.outputs.calendar import session_summary
 from programs.templatetags.plans import session_label
 from tests.pages import at, main_text
@@ -86,3 +86,16 @@ def test_no_other_module_spells_out_a_session_kind_label() -> None:
             if isinstance(node, ast.Constant) and node.value in labels:
                 found.append(f"{path.relative_to(PROGRAMS)}:{node.lineno} {node.value!r}")
     assert not found
+
+
+def test_every_red_flag_reads_back_in_the_words_of_its_question() -> None:
+    assert set(words.RED_FLAG_WORDS) == set(RED_FLAGS)
+    assert words.red_flag_words("saddle_numbness") == "numbness around the groin or buttocks"
+    assert not any("_" in text or "saddle" in text for text in words.RED_FLAG_WORDS.values())
+
+
+def test_a_reason_opening_with_the_rules_verb_reads_in_plain_words() -> None:
+    reason = "regressed: pain 6/10 during it on Mon 23 Nov, limit 5"
+    assert words.reason_in_words(reason) == "stepped back: pain 6/10 during it on Mon 23 Nov, limit 5"
+    assert words.reason_without_verb(reason) == "pain 6/10 during it on Mon 23 Nov, limit 5"
+    assert words.reason_in_words("Your physio lowered the dose.") == "Your physio lowered the dose."

@@ -89,7 +89,7 @@ class Command(BaseCommand):
         runner_intake = intake_from_dict(serializer.data)
         if not options.get("logs"):
             plan = generate(runner_intake, start=start_date, weeks=int(weeks))
-            self.stdout.write(json.dumps(plan_to_dict(plan), indent=2))
+            self.stdout.write(json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False))
             return
         entries = _entries(_json(options["logs"], "--logs"))
         try:
@@ -105,4 +105,4 @@ class Command(BaseCommand):
             )
         except ReplayError as exc:
             raise _fail(f"invalid logs:\n  {exc}") from None
-        self.stdout.write(json.dumps({**plan_to_dict(plan), "changes": changes}, indent=2))
+        self.stdout.write(json.dumps({**plan_to_dict(plan), "changes": changes}, indent=2, ensure_ascii=False))

@@ -39,10 +39,12 @@ class Command(BaseCommand):
         if plan is None:
             raise _fail(f"--user: {runner.email} has no plan yet.")
         if day is None:
-            self.stdout.write(json.dumps(plan_to_dict(selectors.plan_read(plan).to_domain()), indent=2))
+            self.stdout.write(
+                json.dumps(plan_to_dict(selectors.plan_read(plan).to_domain()), indent=2, ensure_ascii=False)
+            )
             return
         stored = selectors.plan_day_read(plan, day)
         if stored.week is None:
             end = plan.start + dt.timedelta(weeks=plan.weeks, days=-1)
             raise _fail(f"--date: {day} is outside the plan, which runs from {plan.start} to {end}.")
-        self.stdout.write(json.dumps(day_to_dict(stored.to_domain()), indent=2))
+        self.stdout.write(json.dumps(day_to_dict(stored.to_domain()), indent=2, ensure_ascii=False))

@@ -162,7 +162,7 @@
 
   /* Who is signed in, and the pages to keep for them; nothing when offline, signed out or not a runner. */
   async function signedInRunner() {
-    if (navigator.onLine === false) return null;
+    if (navigator.onLine === false || !document.body.dataset.runner) return null;
     try {
       const response = await fetch("/offline-pages.json", { credentials: "same-origin", headers: { Accept: "application/json" } });
       if (!response.ok || response.redirected) return null;
