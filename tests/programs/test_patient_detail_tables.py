@@ -88,7 +88,7 @@ def test_the_log_table_words_each_dose_as_the_runners_day_page_does(
     day = session.date + dt.timedelta(days=1)
 
     runner_page = _page(client, runner, reverse("programs:plan-day", args=[plan.pk, session.date]), day)
-    strength = next(a for a in runner_page.split('<article class="session">') if a.lstrip().startswith("<h3>Strength"))
+    strength = next(a for a in runner_page.split('<article class="session">') if a.lstrip().startswith("<h2>Strength"))
     doses = dict(re.findall(r"<strong>([^<]+)</strong>: ([^<·]+?)(?:, \d+ times a day)? · stop if pain", strength))
     rows = {row["Exercise"]: row for row in _log_rows(_page(client, physio, _patient_url(runner), day))}
 
