@@ -107,7 +107,7 @@ class SessionLogForm(forms.Form):
                 initial=prescribed,
                 widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
             )
-            self.fields[self._name(item, "pain_during")] = _scale_field("Pain during the run (0–10)", required=False)
+            self.fields[self._name(item, "pain_during")] = _scale_field("Pain (0–10)", required=False)
             return
         count = _count(item.dose)
         if count:
@@ -131,9 +131,9 @@ class SessionLogForm(forms.Form):
             self.fields[self._name(item, "done")] = forms.BooleanField(
                 label=f"I did {name} as planned", required=False, initial=True
             )
-        self.fields[self._name(item, "pain_during")] = _scale_field("Pain during (0–10)", required=False)
-        self.fields[self._name(item, "pain_after")] = _scale_field("Pain after, that day (optional)", required=False)
-        self.fields[self._name(item, "rpe")] = _scale_field("How hard it felt, 0–10 (optional)", required=False)
+        self.fields[self._name(item, "pain_during")] = _scale_field("Pain (0–10)", required=False)
+        self.fields[self._name(item, "pain_after")] = _scale_field("Pain later that day (optional)", required=False)
+        self.fields[self._name(item, "rpe")] = _scale_field("Effort (optional)", required=False)
 
     def clean(self) -> dict[str, Any]:
         """Pain is asked of what was done: an exercise left unticked (or a run of 0) is logged as not done."""
