@@ -47,5 +47,8 @@ def test_the_first_screen_shows_the_morning_check_and_the_first_sessions_doses(
     for element in (check.get_by_role("button", name="Save my morning check"), doses.last):
         assert _bottom(element) <= screen, "on the first screen"
 
+    check.get_by_text("The list: what counts as new").click()
+    expect(check.get_by_text("A change in bladder or bowel control")).to_be_visible()
+
     card.locator("summary", has_text="Log").first.click()
     expect(card.locator("form[data-offline-queue]")).to_be_visible()
