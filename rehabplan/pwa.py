@@ -31,6 +31,7 @@ OFFLINE_DAYS = 7  # today and the next six days
 # The app shell the worker stores on install, so every page it has seen still has its styles and scripts offline.
 SHELL_STATIC = (
     "css/app.css",
+    "css/today.css",
     "js/app.js",
     "vendor/htmx-2.0.11.min.js",
     "vendor/idb-keyval-6.3.0.umd.js",

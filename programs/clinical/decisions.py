@@ -160,13 +160,12 @@ def decision_rows(
             if row.exercise and row.exercise != RUNNING and (words := dose_change_words(row.exercise, around, names)):
                 row.reason = f"{row.reason}; {words}"
     if knock_on:
-        moved = sorted({names.get(c["exercise"], c["exercise"]) for c in knock_on})
         rows.append(
             DecisionRow(
                 "update",
                 "",
                 "time_budget",
-                f"Other coming sessions changed to fit your time after the changes above: {', '.join(moved)}.",
+                f"{_listed(_knock_on_names(knock_on, names))} change too, to keep each day within your time.",
                 None,
                 None,
                 knock_on,
@@ -210,3 +209,16 @@ def _slot_items(plan: Plan, slot: str) -> list[tuple[dt.date, Item]]:
         for item in session.items
         if item.slot == slot
     ]
+
+
+def _knock_on_names(knock_on: list[ItemChange], names: Mapping[str, str]) -> list[str]:
+    """The exercises a knock-on change moved, by name; the running load goes unnamed beside named runs."""
+    named = sorted({names[c["exercise"]] for c in knock_on if c["exercise"] != RUNNING and c["exercise"] in names})
+    if named:
+        return named
+    return ["Your runs"] if any(c["exercise"] == RUNNING for c in knock_on) else ["Other coming sessions"]
+
+
+def _listed(words: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

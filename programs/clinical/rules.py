@@ -143,22 +143,19 @@ def _apply(
     if action in ("hold", "missed"):
         return replace(adj, hold=True, held_at=step, since=tomorrow, reason=reason, reviewed_through=reviewed)
     back = replace(adj, hold=True, since=tomorrow, reviewed_through=reviewed, paused=action == "pause")
+    # A pause's reason already says it comes back one step easier; what that step is belongs to the day it resumes,
+    # not to a line that would read as if the exercise went on.
+    pausing = action == "pause"
     if step > 0:
         return replace(back, held_at=step - 1, reason=reason)
     if easier is not None:
-        return replace(
-            back, held_at=0, variant=easier, reduced=False, reason=f"{reason}; switched to an easier version"
-        )
+        suffix = "" if pausing else "; switched to an easier version"
+        return replace(back, held_at=0, variant=easier, reduced=False, reason=reason + suffix)
     if not adj.reduced:
-        return replace(
-            back,
-            held_at=0,
-            reduced=True,
-            reason=f"{reason}; there is no easier version you can do here, so you do less of it",
-        )
-    return replace(
-        back, held_at=0, reason=f"{reason}; already at the lowest dose: if it keeps hurting, see your physio"
-    )
+        suffix = "" if pausing else "; there is no easier version you can do here, so you do less of it"
+        return replace(back, held_at=0, reduced=True, reason=reason + suffix)
+    suffix = "" if pausing else "; already at the lowest dose: if it keeps hurting, see your physio"
+    return replace(back, held_at=0, reason=reason + suffix)
 
 
 def _usable_easier(

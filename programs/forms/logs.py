@@ -7,7 +7,6 @@ the services and the rules decide what the answers mean.
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -15,6 +14,7 @@ from django import forms
 from programs.clinical.types import REHAB_KINDS
 from programs.clinical.units import Distances
 from programs.selectors.plans import ItemRow, SessionRow
+from programs.services.logs import reached
 
 PAIN_CHOICES = [("", "Choose…")] + [
     (str(n), label)
@@ -22,31 +22,28 @@ PAIN_CHOICES = [("", "Choose…")] + [
 ]
 YES_NO = [("no", "No"), ("yes", "Yes")]
 
-# The short red-flag questions of the morning check, in the runner's words (the intake asks them all).
+# The short red-flag questions of the morning check, in the runner's words (the intake asks them all); the
+# emergencies first (programs.clinical.screening), so a runner who reads only the top of the list meets them.
 MORNING_RED_FLAGS: tuple[tuple[str, str], ...] = (
+    ("bladder_or_bowel_change", "A change in bladder or bowel control"),
+    ("saddle_numbness", "Numbness around the groin or buttocks"),
+    ("unable_to_walk_normally", "You cannot walk normally"),
     ("felt_pop", "A sudden sharp pain or a pop at the back of the thigh"),
     ("bruising", "New bruising at the back of the thigh"),
     ("swelling", "New swelling at the back of the thigh"),
-    ("unable_to_walk_normally", "You cannot walk normally"),
-    ("numbness_or_tingling", "Numbness or tingling in the leg"),
-    ("night_pain", "Pain at rest or at night that wakes you"),
     ("fever_or_unwell", "A fever, or feeling unwell with the pain"),
-    ("bladder_or_bowel_change", "A change in bladder or bowel control"),
-    ("saddle_numbness", "Numbness around the groin or buttocks"),
+    ("night_pain", "Pain at rest or at night that wakes you"),
+    ("numbness_or_tingling", "Numbness or tingling in the leg"),
 )
 
 
-def _pain_field(label: str, *, required: bool, help_text: str = "") -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label, choices=PAIN_CHOICES, coerce=int, required=required, empty_value=None, help_text=help_text
-    )
-
-
 SCALE_MESSAGE = "Enter a whole number from 0 to 10."
+PAIN_MISSING = "Enter how much it hurt, from 0 to 10, or untick what you did not do."
 
 
 def _scale_field(label: str, *, required: bool) -> forms.IntegerField:
-    """A 0–10 answer typed on the phone's number pad (a 0–10 list per exercise would double Today's weight)."""
+    """A 0–10 answer typed on the phone's number pad, the same control for every pain, stiffness and effort on Today
+    (a 0–10 list per exercise would double Today's weight)."""
     return forms.IntegerField(
         label=label,
         required=required,
@@ -81,6 +78,9 @@ class SessionLogForm(forms.Form):
         """`session` as the runner reads it (`programs.selectors.units`): a run's distance is typed in their unit
         and stored in the plan's."""
         kwargs.setdefault("initial", {"client_id": uuid.uuid4()})
+        # Today holds one form per session: ids carry the session so each label finds its own box. The names stay
+        # as they are, so the API's and the offline queue's bodies do not change.
+        kwargs.setdefault("auto_id", f"s{session.id}-%s")
         super().__init__(*args, **kwargs)
         self.session, self.distances = session, distances
         self.is_run = session.kind == "run"
@@ -110,7 +110,7 @@ class SessionLogForm(forms.Form):
                 initial=prescribed,
                 widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.1"}),
             )
-            self.fields[self._name(item, "pain_during")] = _scale_field("Pain during the run (0–10)", required=True)
+            self.fields[self._name(item, "pain_during")] = _scale_field("Pain (0–10)", required=False)
             return
         count = _count(item.dose)
         if count:
@@ -134,9 +134,24 @@ class SessionLogForm(forms.Form):
             self.fields[self._name(item, "done")] = forms.BooleanField(
                 label=f"I did {name} as planned", required=False, initial=True
             )
-        self.fields[self._name(item, "pain_during")] = _scale_field("Pain during (0–10)", required=True)
-        self.fields[self._name(item, "pain_after")] = _scale_field("Pain after, that day (optional)", required=False)
-        self.fields[self._name(item, "rpe")] = _scale_field("How hard it felt, 0–10 (optional)", required=False)
+        self.fields[self._name(item, "pain_during")] = _scale_field("Pain (0–10)", required=False)
+        self.fields[self._name(item, "pain_after")] = _scale_field("Pain later that day (optional)", required=False)
+        self.fields[self._name(item, "rpe")] = _scale_field("Effort (optional)", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        """Pain is asked of what was done: an exercise left unticked (or a run of 0) is logged as not done."""
+        data = super().clean() or {}
+        for item in self.session.items:
+            pain = self._name(item, "pain_during")
+            if data.get(pain) is None and pain not in self.errors and self._did(item):
+                self.add_error(pain, PAIN_MISSING)
+        return data
+
+    def _did(self, item: ItemRow) -> bool:
+        """Whether any of the item was done; an answer that did not validate counts as done (its error shows)."""
+        data, name = self.cleaned_data, lambda what: self._name(item, what)
+        answers = [name(what) for what in ("distance", "sets", "minutes", "laps", "done") if name(what) in self.fields]
+        return any(answer not in data or bool(data[answer]) for answer in answers)
 
     def bound_fields_of(self, item: ItemRow) -> list[forms.BoundField]:
         prefix = f"item-{item.id}-"
@@ -151,10 +166,9 @@ class SessionLogForm(forms.Form):
         entry: dict[str, Any] = {"prescription": item.id, "pain_during": data.get(name("pain_during"))}
         if self.is_run:
             distance = data.get(name("distance"))
-            # Both in the runner's unit, to the tenth they read: the prescribed distance typed back is all of it.
-            prescribed = Decimal(str(item.dose.get("distance") or 0))
             entry["distance"] = self.distances.store(distance) if distance is not None else None
-            entry["completed_as_prescribed"] = distance is not None and distance >= prescribed
+            # Both in the runner's unit, to the tenth they read: the prescribed distance typed back is all of it.
+            entry["completed_as_prescribed"] = distance is not None and reached(distance, item.dose.get("distance"))
             return entry
         entry |= {"pain_after": data.get(name("pain_after")), "rpe": data.get(name("rpe"))}
         count = _count(item.dose)
@@ -165,7 +179,7 @@ class SessionLogForm(forms.Form):
         for what, _ in _MEASURES:
             if name(what) in self.fields:
                 entry[what] = data.get(name(what))
-                done = done and (entry[what] or 0) >= int(item.dose[what])
+                done = done and reached(entry[what] or 0, item.dose[what])
         if name("done") in self.fields:
             done = bool(data.get(name("done")))
         entry["completed_as_prescribed"] = done
@@ -188,15 +202,10 @@ class MorningCheckForm(forms.Form):
     """Next-morning pain and stiffness after a session day, and the short red-flag questions."""
 
     client_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
-    next_morning_pain = _pain_field(
-        "Pain at the back of the thigh this morning (0–10)",
-        required=True,
-        help_text="How it feels now, getting up and walking about.",
-    )
-    stiffness = _pain_field("Stiffness this morning (0–10)", required=False)
-    any_red_flags = forms.ChoiceField(
-        label="Since yesterday, have you noticed any of the things below?", choices=YES_NO, widget=forms.RadioSelect
-    )
+    # Short labels side by side: the check's heading and question say where and when.
+    next_morning_pain = _scale_field("Pain (0–10)", required=True)
+    stiffness = _scale_field("Stiffness (0–10)", required=False)
+    any_red_flags = forms.ChoiceField(label="Anything new since yesterday?", choices=YES_NO, widget=forms.RadioSelect)
     red_flags = forms.MultipleChoiceField(
         label="Tick each one you noticed",
         choices=MORNING_RED_FLAGS,

@@ -378,9 +378,21 @@ def next_session_after(plan: Plan, date: dt.date) -> PlannedSession | None:
     return PlannedSession.objects.filter(plan=plan, date__gt=date).exclude(kind="rest").order_by("date").first()
 
 
-def morning_check_due(plan: Plan, today: dt.date, *, always: bool = False) -> bool:
-    """This morning's pain is not recorded yet, and yesterday had a session or run (or `always`)."""
+MORNING_AFTER_SESSION_DAY = "after_session_day"
+RED_FLAG_RECHECK = "red_flag_recheck"
+
+
+def morning_check_due(plan: Plan, today: dt.date, *, recheck: bool = False) -> str | None:
+    """Why Today asks the morning check, or None: this morning's pain is not recorded yet, and yesterday had a
+    session or run (`MORNING_AFTER_SESSION_DAY`), or the red-flag questions are to be asked again after severe pain
+    (`RED_FLAG_RECHECK`, on a later day only: the day the pain was logged has its morning after tomorrow)."""
     yesterday = today - dt.timedelta(days=1)
-    if not always and not PlannedSession.objects.filter(plan=plan, date=yesterday).exclude(kind="rest").exists():
-        return False
-    return not DayLog.objects.filter(runner_id=plan.runner_id, date=today, next_morning_pain__isnull=False).exists()
+    if PlannedSession.objects.filter(plan=plan, date=yesterday).exclude(kind="rest").exists():
+        why = MORNING_AFTER_SESSION_DAY
+    elif recheck and not PlannedSession.objects.filter(plan=plan, date=today, log__isnull=False).exists():
+        why = RED_FLAG_RECHECK
+    else:
+        return None
+    if DayLog.objects.filter(runner_id=plan.runner_id, date=today, next_morning_pain__isnull=False).exists():
+        return None
+    return why

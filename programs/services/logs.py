@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +38,12 @@ EXERCISE_LOG_FIELDS = (
 )
 
 
+def reached(actual: Decimal | float | int, target: Decimal | float | int | None) -> bool:
+    """`actual` is at least `target`, compared as the decimals they are written as: a typed 5.7 reaches a plan's
+    5.7, though the float 5.7 is a hair above the decimal 5.7."""
+    return target is None or Decimal(str(actual)) >= Decimal(str(target))
+
+
 def completed_as_prescribed(dose: Mapping[str, Any], entry: Mapping[str, Any]) -> bool:
     """Done as prescribed: every prescribed number reached (reps compared set by set when given as a list)."""
     if "completed_as_prescribed" in entry and entry["completed_as_prescribed"] is not None:
@@ -55,7 +62,7 @@ def completed_as_prescribed(dose: Mapping[str, Any], entry: Mapping[str, Any]) -
         elif isinstance(actual, list):
             if len(actual) < (dose.get("sets") or 1) or min(actual) < target:
                 return False
-        elif float(actual) < float(target):
+        elif not reached(actual, target):
             return False
     return True
 

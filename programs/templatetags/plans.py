@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import template
@@ -11,6 +11,7 @@ from django import template
 from exercises.catalogue import ExerciseSpec, dose_from_dict
 from programs.clinical.dosing import describe
 from programs.clinical.words import for_reader, reason_without_verb, session_kind_label
+from programs.models import PlanChange
 from programs.selectors.plans import ItemRow, SessionRow
 
 register = template.Library()
@@ -82,3 +83,23 @@ def get_item(mapping: Mapping[Any, Any], key: Any) -> Any:
 def decision_reason(reason: str) -> str:
     """A decision's reason without the verb its title already shows: 'Stepped back: pain 6/10 during it …'."""
     return reason_without_verb(reason)
+
+
+def change_line(change: PlanChange, names: Mapping[str, str]) -> str:
+    """A decision in one sentence that names its exercise: 'Nordic curl paused: pain 7/10 on Sat 21 Nov, …'.
+
+    `names` maps exercise slugs (and "running") to names; a decision about the whole plan opens with its title."""
+    title = change.get_kind_display()
+    name = names.get(change.exercise, "")
+    if name and not title.lower().startswith(name.lower()):
+        title = f"{name} {title[0].lower()}{title[1:]}"
+    reason = decision_reason(change.reason).rstrip()
+    return f"{title}: {reason}" if reason.endswith((".", "!", "?")) else f"{title}: {reason}."
+
+
+def change_lines(changes: Iterable[PlanChange], names: Mapping[str, str]) -> list[tuple[PlanChange, str]]:
+    """The decisions with their lines, in order, each line once (two runs of the rules may record one decision)."""
+    lines: dict[str, PlanChange] = {}
+    for change in changes:
+        lines.setdefault(change_line(change, names), change)
+    return [(change, line) for line, change in lines.items()]

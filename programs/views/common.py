@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.access_log import record_access
 from accounts.models import AccessedData
+from programs.clinical.words import RUNNING_NAME
 from programs.models import Plan
 from programs.selectors import plans as selectors
 from programs.selectors.today import runner_today
@@ -26,6 +27,11 @@ def phase_names(plan: Plan) -> dict[str, str]:
     if plan.pathway_version is None:
         return {}
     return {phase.slug: phase.name for phase in pathway_of(plan.pathway_version).phases}
+
+
+def exercise_names(plan: Plan) -> dict[str, str]:
+    """Exercise slugs (and "running") to the names a decision about them goes by."""
+    return {"running": RUNNING_NAME} | {e.slug: e.name for e in selectors.catalogue_for(plan).exercises}
 
 
 def this_week(plan: Plan) -> int:

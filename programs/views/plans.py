@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from programs.choices import PlanStatus
 from programs.clinical.units import Distances
-from programs.clinical.words import RUNNING_NAME
 from programs.forms.plans import SwapForm, with_revision
 from programs.models import Plan, PlannedSession, Prescription
 from programs.selectors import plans as selectors
@@ -24,7 +23,7 @@ from programs.selectors.units import day_shown, runner_distances, sessions_shown
 from programs.services.revisions import PlanChanged
 from programs.services.swaps import SwapChoices, exercise_swap, swap_choices_for, swappable_ids
 from programs.templatetags.plans import run_names, session_label
-from programs.views.common import phase_names, plan_for_user, this_week
+from programs.views.common import exercise_names, phase_names, plan_for_user, this_week
 from rehabplan.http import AuthenticatedRequest
 
 DONE, PART_DONE, MISSED, TODAY, COMING, REST = "Done ✓", "Partly done", "Missed", "Today", "Coming", ""
@@ -156,8 +155,7 @@ def plan_day(request: AuthenticatedRequest, plan_id: int, date: dt.date) -> Http
 @login_required
 def plan_changes(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
-    names = {"running": RUNNING_NAME} | {e.slug: e.name for e in selectors.catalogue_for(plan).exercises}
-    context = {"plan": plan, "changes": selectors.plan_decisions(plan), "names": names}
+    context = {"plan": plan, "changes": selectors.plan_decisions(plan), "names": exercise_names(plan)}
     return render(request, "programs/plan_changes.html", context)
 
 

@@ -16,14 +16,16 @@ from django.views.decorators.http import require_POST
 
 from programs.choices import PlanStatus
 from programs.clinical.state_json import state_from_dict
+from programs.clinical.units import Distances
 from programs.forms.logs import MorningCheckForm, SessionLogForm, is_loggable
 from programs.models import Plan, PlannedSession
 from programs.selectors import plans as selectors
+from programs.selectors.plans import StoredDay
 from programs.selectors.today import runner_today
 from programs.selectors.units import day_shown
 from programs.services.logs import day_log_record, session_log_record
-from programs.templatetags.plans import decision_reason
-from programs.views.common import phase_names
+from programs.templatetags.plans import change_lines
+from programs.views.common import exercise_names, phase_names
 from programs.views.patients import patient_list_page
 from rehabplan.http import AuthenticatedRequest
 
@@ -52,8 +54,29 @@ def _today(
 ) -> HttpResponse:
     today = runner_today(request.user)
     day, distances = day_shown(plan, today, request.user)
+    cards = _cards(plan, day, distances, bound)
+    context: dict[str, Any] = {
+        "plan": plan,
+        "day": day,
+        "today": today,
+        "unit": distances.words,
+        "cards": cards,
+        "logging": any(card["form"] for card in cards),
+        "phases": phase_names(plan),
+        "next_session": None if day.sessions else selectors.next_session_after(plan, today),
+    }
+    due = _morning_check_due(request, plan, today)
+    if morning_form is not None or due:
+        context["morning_form"] = morning_form or MorningCheckForm(ask_pain_free_check=_has_paused(plan))
+        context["after_session_day"] = due == selectors.MORNING_AFTER_SESSION_DAY
+    return render(request, "programs/today.html", context, status=status)
+
+
+def _cards(plan: Plan, day: StoredDay, distances: Distances, bound: SessionLogForm | None) -> list[dict[str, Any]]:
+    """Each session of the day: its log form while it can be logged, else the lines of what its log changed."""
     logged_ids = [session.id for session in day.sessions if session.logged]
     changes = selectors.changes_caused_by_sessions(plan, logged_ids)
+    names = exercise_names(plan) if changes else {}
     cards = []
     for session in day.sessions:
         form = None
@@ -61,31 +84,20 @@ def _today(
             form = bound if bound is not None and bound.session.id == session.id else SessionLogForm(session, distances)
         items = [{"item": item, "fields": form.bound_fields_of(item) if form else []} for item in session.items]
         caused = [change for change in changes if change.cause_log and change.cause_log.session_id == session.id]
-        cards.append({"session": session, "form": form, "items": items, "changes": caused})
-    context: dict[str, Any] = {
-        "plan": plan,
-        "day": day,
-        "today": today,
-        "unit": distances.words,
-        "cards": cards,
-        "phases": phase_names(plan),
-        "next_session": None if day.sessions else selectors.next_session_after(plan, today),
-    }
-    if morning_form is not None or _morning_check_due(request, plan, today):
-        context["morning_form"] = morning_form or MorningCheckForm(ask_pain_free_check=_has_paused(plan))
-    return render(request, "programs/today.html", context, status=status)
+        cards.append({"session": session, "form": form, "items": items, "changes": change_lines(caused, names)})
+    return cards
 
 
 def _has_paused(plan: Plan) -> bool:
     return any(adjustment.paused for _, adjustment in state_from_dict(plan.state).exercise_adjustments)
 
 
-def _morning_check_due(request: HttpRequest, plan: Plan, today: dt.date) -> bool:
+def _morning_check_due(request: HttpRequest, plan: Plan, today: dt.date) -> str | None:
     """The first visit after a session day asks how the leg feels this morning, once."""
     if plan.status != PlanStatus.ACTIVE or request.session.get(SKIP_MORNING_CHECK) == today.isoformat():
-        return False
+        return None
     # After severe pain the rules ask the red-flag questions again at the next check, session day or not.
-    return selectors.morning_check_due(plan, today, always=bool(plan.state.get("recheck_red_flags")))
+    return selectors.morning_check_due(plan, today, recheck=bool(plan.state.get("recheck_red_flags")))
 
 
 def _runner_plan(request: AuthenticatedRequest) -> Plan:
@@ -149,6 +161,7 @@ def morning_check(request: AuthenticatedRequest) -> HttpResponse:
         messages.error(request, "Thank you. What you noticed needs a clinician: please read the message below.")
     else:
         messages.success(request, "Thank you, your morning check is saved.")
-    for change in selectors.changes_since(plan, since):
-        messages.info(request, f"{change.get_kind_display()}: {decision_reason(change.reason)}")
+    changes = selectors.changes_since(plan, since)
+    for _, line in change_lines(changes, exercise_names(plan) if changes else {}):
+        messages.info(request, line)
     return redirect("programs:home")

@@ -20,7 +20,7 @@ import pytest
 from django.conf import settings
 from django.db import connections
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from pytest_django.live_server_helper import LiveServer
 
@@ -169,12 +169,19 @@ def plan_from(runner: User, data: Mapping[str, Any], *, start: dt.date, weeks: i
     return plan_create(intake=intake, start=start, weeks=weeks)
 
 
+def _unfold(control: Locator) -> None:
+    """Open each folded section around a control by tapping its summary, as a person would before answering."""
+    while control.evaluate("el => !!el.closest('details:not([open])')"):
+        control.locator("xpath=ancestor::details[not(@open)][last()]/summary").click()
+
+
 def fill(page: Page, answers: Mapping[str, str | Sequence[str]], *, within: str = "form") -> None:
     """Answer form controls by name as a person would: type into text boxes, pick from lists, tick boxes."""
     form = page.locator(within)
     for name, value in answers.items():
         controls = form.locator(f'[name="{name}"]')
         first = controls.first
+        _unfold(first)
         tag = first.evaluate("el => el.tagName.toLowerCase()")
         kind = (first.get_attribute("type") or "").lower()
         values = [value] if isinstance(value, str) else list(value)

@@ -50,6 +50,7 @@ def test_a_log_saved_offline_is_sent_once_when_back_online(
     assert client_id
 
     context.set_offline(True)
+    page.locator(f"#session-{session.pk} summary", has_text="Log this session").click()
     for prescription in session.prescriptions.all():
         prefix = f"item-{prescription.pk}-"
         for index in range(form.locator(f'input[name="{prefix}sets"]').count()):

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from programs.choices import PlanStatus
+from programs.forms.logs import PAIN_MISSING, SCALE_MESSAGE
 from programs.models import DayLog, Plan, PlanChange, PlannedSession, SessionLog
 from programs.services.logs import session_log_record
 from programs.templatetags.plans import decision_reason
@@ -139,7 +140,7 @@ def test_missing_pain_is_a_message_next_to_the_field_and_what_was_typed_is_kept(
         response = client.post(reverse("programs:session-log", args=[session.pk]), data)
     assert response.status_code == 400
     page = response.content.decode()
-    assert "This field is required." in page
+    assert PAIN_MISSING in page
     assert "felt strong today" in page
     assert not SessionLog.objects.filter(session=session).exists()
 
@@ -247,7 +248,7 @@ def test_a_morning_check_with_a_contradiction_is_re_rendered_with_the_message(
         response = client.post(reverse("programs:morning-check"), {"next_morning_pain": "12", "any_red_flags": "yes"})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Select a valid choice" in page
+    assert SCALE_MESSAGE in page
     assert "Tick what you noticed" in page
     assert not DayLog.objects.exists()
 
