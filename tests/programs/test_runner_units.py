@@ -132,7 +132,7 @@ def test_a_run_logged_in_miles_is_stored_in_km_and_reads_back_in_miles(
     assert DayLog.objects.get(runner=runner, date=session.date).ran_distance == Decimal("4.83")
     with at(session.date):
         text = main_text(client.get("/").content)
-    assert "You logged: 3.0 miles" in text
+    assert ": 3.0 miles, pain" in text  # the run's line on its card, in the unit it was typed in
 
     physio = PhysioFactory()
     CareLinkFactory(physio=physio, runner=runner)
