@@ -10,13 +10,13 @@ from django.shortcuts import render
 
 from accounts.models import User
 from programs.clinical.progress import adherence_by_week, has_adherence, has_running, pain_series, running_by_week
-from programs.clinical.words import RUNNING_NAME
 from programs.models import Plan
 from programs.outputs import charts
 from programs.selectors import plans as selectors
 from programs.selectors.progress import plan_progress_read
 from programs.selectors.today import runner_today
 from programs.selectors.units import runner_distances, running_shown
+from programs.views.common import exercise_names
 from rehabplan.http import AuthenticatedRequest, runner_required
 
 
@@ -39,7 +39,7 @@ def progress_context(plan: Plan, *, today: dt.date, runner: User, decisions_limi
     pain = pain_series(read.exercise_logs, read.day_logs)
     running = running_by_week(read.targets, read.exercise_logs, read.day_logs, start=plan.start, today=today)
     running = running_shown(running, distances)
-    names = {"running": RUNNING_NAME} | {e.slug: e.name for e in selectors.catalogue_for(plan).exercises}
+    names = exercise_names(plan)
     return {
         "plan": plan,
         "started": plan.start <= today,
