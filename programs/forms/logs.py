@@ -213,9 +213,13 @@ class MorningCheckForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, ask_pain_free_check: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, ask_pain_free_check: bool = False, after_severe_pain: bool = False, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("initial", {"client_id": uuid.uuid4()})
         super().__init__(*args, **kwargs)
+        if after_severe_pain:  # asked the same day, right after the session that hurt
+            self.fields["any_red_flags"].label = "Anything new since that session?"
         if ask_pain_free_check:
             self.fields["pain_free_check"] = forms.ChoiceField(
                 label="Could you try the paused exercise gently today without pain?",

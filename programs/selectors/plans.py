@@ -380,17 +380,19 @@ def next_session_after(plan: Plan, date: dt.date) -> PlannedSession | None:
 
 MORNING_AFTER_SESSION_DAY = "after_session_day"
 RED_FLAG_RECHECK = "red_flag_recheck"
+RED_FLAG_RECHECK_NOW = "red_flag_recheck_now"
 
 
 def morning_check_due(plan: Plan, today: dt.date, *, recheck: bool = False) -> str | None:
-    """Why Today asks the morning check, or None: this morning's pain is not recorded yet, and yesterday had a
-    session or run (`MORNING_AFTER_SESSION_DAY`), or the red-flag questions are to be asked again after severe pain
-    (`RED_FLAG_RECHECK`, on a later day only: the day the pain was logged has its morning after tomorrow)."""
+    """Why Today asks the morning check, or None: today's check is not recorded yet, and the red-flag questions are to
+    be asked again after severe pain (at once on the day of the session that hurt, `RED_FLAG_RECHECK_NOW`, worded
+    for now; on a later day `RED_FLAG_RECHECK`), or yesterday had a session or run (`MORNING_AFTER_SESSION_DAY`)."""
     yesterday = today - dt.timedelta(days=1)
-    if PlannedSession.objects.filter(plan=plan, date=yesterday).exclude(kind="rest").exists():
+    if recheck:
+        logged_today = PlannedSession.objects.filter(plan=plan, date=today, log__isnull=False).exists()
+        why = RED_FLAG_RECHECK_NOW if logged_today else RED_FLAG_RECHECK
+    elif PlannedSession.objects.filter(plan=plan, date=yesterday).exclude(kind="rest").exists():
         why = MORNING_AFTER_SESSION_DAY
-    elif recheck and not PlannedSession.objects.filter(plan=plan, date=today, log__isnull=False).exists():
-        why = RED_FLAG_RECHECK
     else:
         return None
     if DayLog.objects.filter(runner_id=plan.runner_id, date=today, next_morning_pain__isnull=False).exists():

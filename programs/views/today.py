@@ -67,8 +67,12 @@ def _today(
     }
     due = _morning_check_due(request, plan, today)
     if morning_form is not None or due:
-        context["morning_form"] = morning_form or MorningCheckForm(ask_pain_free_check=_has_paused(plan))
+        recheck = due == selectors.RED_FLAG_RECHECK_NOW
+        context["morning_form"] = morning_form or MorningCheckForm(
+            ask_pain_free_check=_has_paused(plan), after_severe_pain=recheck
+        )
         context["after_session_day"] = due == selectors.MORNING_AFTER_SESSION_DAY
+        context["after_severe_pain"] = recheck
     return render(request, "programs/today.html", context, status=status)
 
 

@@ -95,11 +95,9 @@ def test_logging_the_run_after_a_7_of_10_session_keeps_the_red_flag_questions_un
     plan.refresh_from_db()
     assert plan.state["recheck_red_flags"], "logging a run is not an answer to the questions"
     page.goto("/")
-    expect(page.locator(MORNING_FORM)).to_have_count(0)  # this morning is over: the questions wait for tomorrow's
-    page.goto("/morning-check/")
-    expect(page.locator(MORNING_FORM)).to_be_visible()
+    expect(page.locator(MORNING_FORM)).to_be_visible()  # the questions wait on Today until answered, the same day too
     fill(page, {"next_morning_pain": "2", "any_red_flags": "no"}, within=MORNING_FORM)
-    page.locator(MORNING_FORM).get_by_role("button", name="Save my morning check").click()
+    page.locator(MORNING_FORM).get_by_role("button", name="Save my answers").click()
     expect(page.locator(".messages")).to_contain_text("Thank you, your morning check is saved.")
     plan.refresh_from_db()
     assert not plan.state["recheck_red_flags"], "answering them ends the re-check"

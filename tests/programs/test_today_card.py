@@ -50,22 +50,23 @@ def _all_done(session: PlannedSession, pain: dict[str, int] | int) -> dict[str, 
     return data
 
 
-def test_the_evening_of_the_first_day_asks_no_morning_check_even_after_severe_pain(
+def test_the_evening_of_the_first_day_asks_the_red_flag_questions_about_now_not_this_morning(
     client: Client, runner: User, plan: Plan
 ) -> None:
     session = _first_strength(plan)
     client.force_login(runner)
     with at(session.date, hour=19):
+        evening = main_text(client.get("/").content)
+        assert "Morning check" not in evening and "this morning" not in evening  # nothing yet on the first evening
         client.post(reverse("programs:session-log", args=[session.pk]), _all_done(session, 8))
         plan.refresh_from_db()
         assert plan.state.get("recheck_red_flags"), "severe pain asks the red-flag questions again"
         evening = main_text(client.get("/").content)
-    assert "Morning check" not in evening
-    assert "You trained yesterday" not in evening
-    with at(session.date + dt.timedelta(days=1), hour=7):
-        morning = main_text(client.get("/").content)
-    assert "Morning check" in morning and "You trained yesterday" in morning
-    assert "A change in bladder or bowel control" in morning
+    # Severe pain: the red-flag questions at once, about now; never "You trained yesterday" or "this morning".
+    assert "After that painful session" in evening and "How is the back of your thigh now" in evening
+    assert "Anything new since that session?" in evening
+    assert "A change in bladder or bowel control" in evening
+    assert "You trained yesterday" not in evening and "this morning" not in evening
 
 
 def _day_with_two_forms_after_a_session_day(plan: Plan) -> dt.date:
