@@ -17,7 +17,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from programs.clinical.edits import ProgramEdits
-from programs.models import Plan, PlannedSession
+from programs.models import Plan, PlanChange, PlannedSession
 from programs.selectors.today import runner_today
 from programs.services.logs import session_log_record
 from programs.services.program_edits import plan_program_edit
@@ -196,3 +196,47 @@ def test_the_physio_pages_log_no_console_error(open_as: Callable[[User], Page], 
         page.wait_for_load_state("networkidle")
 
     assert errors == []
+
+
+# The previewed days as {"Tue 8 Dec": {exercise names}}; a session's line reads "Label: Name: dose; Name: dose".
+PREVIEW_NAMES = """() => Object.fromEntries([...document.querySelectorAll('table.editor-week tr')].map(tr => [
+  tr.querySelector('th').innerText.trim(),
+  [...tr.querySelectorAll('td p')].flatMap(p => {
+    const items = p.innerText.split(': ').slice(1).join(': ');
+    return items ? items.split('; ').map(item => item.split(': ')[0].trim()) : [];
+  })]))"""
+
+
+def test_preview_shows_the_sessions_that_save_makes(
+    open_as: Callable[[User], Page], care: tuple[User, User, Plan]
+) -> None:
+    physio, runner, plan = care
+    session = _todays_strength(plan, runner)
+    _log(session, runner, pain=9)  # a pause the preview must keep, as Save does
+    tomorrow = session.date + dt.timedelta(days=1)
+
+    with time_machine.travel(dt.datetime.combine(tomorrow, dt.time(9), tzinfo=dt.UTC), tick=True):
+        page = open_as(physio)
+        page.goto(f"/patients/{runner.pk}/plans/{plan.pk}/edit/")
+        kept = page.locator("fieldset.editor-row", has=page.locator('input[type="checkbox"]:checked')).last
+        left_out = kept.locator("legend").inner_text().split(" starts at ")[0].strip()
+        kept.locator('input[type="checkbox"]').uncheck()
+        page.locator('[name="note"]').fill("One exercise fewer for now.")
+        page.get_by_role("button", name="Preview").click()
+        page.locator("section.editor-preview").wait_for()
+        previewed = {day: set(names) for day, names in page.evaluate(PREVIEW_NAMES).items()}
+        page.get_by_role("button", name="Save the changes").click()
+        page.wait_for_load_state()
+
+        days = [tomorrow + dt.timedelta(days=n) for n in range((plan.start + dt.timedelta(days=14) - tomorrow).days)]
+        saved = {}
+        for day in days:
+            page.goto(f"/plans/{plan.pk}/days/{day.isoformat()}/")
+            names = page.locator("article.session > ul > li > strong").all_inner_texts()
+            saved[f"{day:%a} {day.day} {day:%b}"] = {name.strip() for name in names}
+
+    assert PlanChange.objects.filter(plan=plan, reason__contains="One exercise fewer").exists(), "saved"
+    assert any(saved.values()), "the saved plan has sessions in the previewed weeks"
+    assert all(left_out not in names for names in saved.values()), left_out
+    for day, names in saved.items():
+        assert previewed.get(day, set()) == names, day
