@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -50,7 +51,24 @@ def sessions_shown(sessions: Iterable[SessionRow], distances: Distances) -> list
 def _item_shown(item: ItemRow, distances: Distances) -> ItemRow:
     distance = item.dose.get("distance")
     dose = item.dose if distance is None else {**item.dose, "distance": distances.show(distance)}
-    return dataclasses.replace(item, dose=dose, logs=tuple(_log_shown(log, distances) for log in item.logs))
+    logs = tuple(_log_shown(log, distances) for log in item.logs)
+    return dataclasses.replace(item, dose=dose, reason=reason_shown(item.reason, distances), logs=logs)
+
+
+# A distance in a stored reason ("Easy run: 10.5 km of this week's 31.6 km"), written in the plan's unit.
+_REASON_DISTANCE = re.compile(r"\b(\d+(?:\.\d+)?) (km|miles|mi)\b")
+
+
+def reason_shown(reason: str, distances: Distances) -> str:
+    """A reason's distances in the runner's unit: the generator wrote them in the plan's."""
+    if distances.stored == distances.shown:
+        return reason
+
+    def shown(match: re.Match[str]) -> str:
+        unit = "km" if match.group(2) == "km" else "mi"
+        return distances.text(float(match.group(1))) if unit == distances.stored else match.group(0)
+
+    return _REASON_DISTANCE.sub(shown, reason)
 
 
 def _log_shown(log: ExerciseLog, distances: Distances) -> ExerciseLog:

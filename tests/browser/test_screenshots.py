@@ -1,4 +1,4 @@
-"""Phone screenshots of the demo runner's pages, for people to look at.
+"""Screenshots of the demo's pages, for people to look at: the runner's on a phone, the physio's at a laptop.
 
 They go to a temporary folder on every run; `SCREENSHOTS_DIR=docs/screenshots` keeps them (the PNGs under
 docs/screenshots/ were made that way).
@@ -7,18 +7,28 @@ docs/screenshots/ were made that way).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.test import Client
 from django.urls import NoReverseMatch, reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
+from programs.forms.logs import is_loggable
+from programs.management.commands.seed_demo import ATTENTION_EMAIL, PHYSIO_EMAIL
+from programs.models import PlannedSession, Prescription
+from programs.selectors.plans import plan_day_read, runner_current_plan
+from programs.selectors.today import runner_today
+from programs.services.logs import session_log_record
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+LAPTOP = {"width": 1280, "height": 800}
 
 
 @pytest.fixture
@@ -71,3 +81,62 @@ def test_screenshot(
     page.goto(url)
     expect(page.get_by_role("heading", level=1)).to_contain_text(heading, ignore_case=True)
     _shoot(page, screenshots, name)
+
+
+def _session_to_log(runner: User) -> PlannedSession:
+    """Today's strength session if the demo runner has one (its log changes the next ones), else their first."""
+    plan = runner_current_plan(runner)
+    assert plan is not None, "seed_demo gives the runner a plan"
+    today = runner_today(runner)
+    loggable = [row.id for row in plan_day_read(plan, today).sessions if is_loggable(row)]
+    if not loggable:
+        pytest.skip(f"the demo runner has nothing to log on {today:%A}")
+    sessions = PlannedSession.objects.filter(pk__in=loggable, log__isnull=True).order_by("position")
+    session = sessions.filter(kind="strength").first() or sessions.first()
+    assert session is not None, "today's sessions are not logged yet"
+    return session
+
+
+def test_screenshot_of_a_logged_session(
+    page: Page, sign_in: Callable[[User], None], demo_runner: User, screenshots: Path
+) -> None:
+    session = _session_to_log(demo_runner)
+    entries = [
+        {"prescription": p.pk, "sets_done": p.dose.get("sets"), "pain_during": 1, "completed_as_prescribed": True}
+        for p in Prescription.objects.filter(session=session)
+    ]
+    session_log_record(session=session, runner=demo_runner, entries=entries, notes="Felt strong today.")
+    sign_in(demo_runner)
+    page.goto("/")
+    card = page.locator(f"#session-{session.pk}")
+    expect(card.get_by_role("heading", name="What changed because of it")).to_be_visible()
+    card.evaluate("el => el.scrollIntoView({block: 'start'})")
+    _shoot(page, screenshots, "today-logged")
+
+
+@pytest.fixture
+def laptop_page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
+    context = browser.new_context(service_workers="block", viewport=LAPTOP, base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def test_screenshots_of_the_physios_patients(
+    laptop_page: Page, live_server: LiveServer, demo_runner: User, screenshots: Path
+) -> None:
+    physio = User.objects.get(email=PHYSIO_EMAIL)
+    flagged = User.objects.get(email=ATTENTION_EMAIL)
+    client = Client()
+    client.force_login(physio)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    laptop_page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+    laptop_page.goto(reverse("programs:patients"))
+    expect(laptop_page.locator("main")).to_contain_text(flagged.first_name)
+    _shoot(laptop_page, screenshots, "patients")
+    laptop_page.goto(reverse("programs:patient-detail", args=[flagged.pk]))
+    expect(laptop_page.get_by_role("heading", level=1)).to_contain_text(flagged.first_name)
+    _shoot(laptop_page, screenshots, "patient")

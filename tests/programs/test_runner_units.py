@@ -20,6 +20,7 @@ from programs.clinical.config import MILES_TO_KM
 from programs.clinical.units import Distances
 from programs.models import DayLog, ExerciseLog, Plan, PlannedSession, Prescription
 from programs.reminders.selectors import session_lines
+from programs.selectors.units import reason_shown
 from tests.api.conftest import client_for
 from tests.factories.accounts import CareLinkFactory, PhysioFactory
 from tests.pages import at, main_text
@@ -159,3 +160,14 @@ def test_a_runner_who_keeps_the_plans_unit_sees_and_stores_it_unchanged(
         assert f"{run.dose['distance']:g} km" in main_text(client.get("/").content)
     _log_run(client, run.session, "4.7")
     assert ExerciseLog.objects.get(session_log__session=run.session).distance == Decimal("4.7")
+
+
+def test_a_runs_reason_names_its_distances_in_the_runners_unit() -> None:
+    reason = "Easy run: 10.5 km of this week's 31.6 km; you can talk in full sentences"
+    assert reason_shown(reason, Distances("km", "mi")) == (
+        "Easy run: 6.5 miles of this week's 19.6 miles; you can talk in full sentences"
+    )
+    assert reason_shown(reason, Distances("km", "km")) == reason
+    assert reason_shown("Long run: 4 mi of this week's 12 mi", Distances("mi", "km")) == (
+        "Long run: 6.4 km of this week's 19.3 km"
+    )
