@@ -184,9 +184,10 @@ class PlansAround:
 
 
 def dose_change_words(slot: str, around: PlansAround, names: Mapping[str, str]) -> str:
-    """'Nordic hamstring curl: 2 × 5 → 3 × 5': the dose of the slot's exercise last planned up to `through` and of its
-    next one in the new plan (with both names when the next is another exercise, such as its easier variant); empty
-    when they are the same or either is missing (a paused exercise has no next one)."""
+    """'2 × 5 → 3 × 5': the dose of the slot's exercise last planned up to `through` and of its next one in the new
+    plan (with both names when the next is another exercise, such as its easier variant, and the exercise's name when
+    it fills the slot in place of the one the decision is titled with); empty when they are the same or either is
+    missing (a paused exercise has no next one)."""
     done = next((item for date, item in reversed(_slot_items(around.before, slot)) if date <= around.through), None)
     coming = next((item for date, item in _slot_items(around.after, slot) if date > around.through), None)
     if done is None or coming is None or (done.exercise, done.dose) == (coming.exercise, coming.dose):
@@ -196,7 +197,9 @@ def dose_change_words(slot: str, around: PlansAround, names: Mapping[str, str]) 
         return names.get(item.exercise, item.exercise.replace("_", " ").capitalize())
 
     if done.exercise == coming.exercise:
-        return f"{name(done)}: {describe(done.dose)} → {describe(coming.dose)}"
+        doses = f"{describe(done.dose)} → {describe(coming.dose)}"
+        # The decision is titled with the slot's exercise: name another one only when it fills the slot instead.
+        return doses if done.exercise == slot else f"{name(done)}, done in its place: {doses}"
     return f"{name(done)} {describe(done.dose)} → {name(coming)} {describe(coming.dose)}"
 
 

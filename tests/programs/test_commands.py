@@ -257,7 +257,7 @@ def test_seed_demo_dates_decisions_over_the_fortnight_and_says_what_changed_from
     assert logged_on == set(SessionLog.objects.filter(session__plan=plan).values_list("session__date", flat=True))
     from_to = [change for change in changes.filter(kind=PlanChangeKind.PROGRESS) if " → " in change.reason]
     assert len({change.created_at.date() for change in from_to}) >= 2
-    assert all(re.search(r"; [A-Z][^:]+: .+ → .+$", change.reason) for change in from_to), from_to[0].reason
+    assert all(re.search(r"; .+ → .+$", change.reason) for change in from_to), from_to[0].reason
 
 
 @pytest.mark.django_db

@@ -1,5 +1,5 @@
 """A decision about an exercise says what it changed, from what to what: the rules' reason, then the dose last planned
-and the next one ("Nordic hamstring curl: 2 × 5 → 3 × 5"). Pure: `programs.clinical.decisions.decision_rows`."""
+and the next one ("2 × 5 → 3 × 5"; the decision is titled with its exercise). Pure: `programs.clinical.decisions.decision_rows`."""
 
 from __future__ import annotations
 
@@ -41,8 +41,8 @@ def _reason(action: Action, before: Plan, after: Plan, through_offset: int = 0) 
 def test_progress_names_the_dose_just_done_and_the_next_one() -> None:
     plan = _plan((0, "nordic_curl", 2, 5), (3, "nordic_curl", 3, 5), (5, "nordic_curl", 3, 6))
 
-    assert _reason("progress", plan, plan) == f"{REASON}; Nordic hamstring curl: 2 × 5 → 3 × 5"
-    assert _reason("progress", plan, plan, through_offset=3).endswith("; Nordic hamstring curl: 3 × 5 → 3 × 6")
+    assert _reason("progress", plan, plan) == f"{REASON}; 2 × 5 → 3 × 5"
+    assert _reason("progress", plan, plan, through_offset=3).endswith("; 3 × 5 → 3 × 6")
 
 
 def test_a_step_back_to_the_easier_variant_names_both_exercises() -> None:
@@ -50,6 +50,12 @@ def test_a_step_back_to_the_easier_variant_names_both_exercises() -> None:
     after = _plan((0, "nordic_curl", 2, 5), (3, "assisted_nordic", 2, 6))
 
     assert _reason("regress", before, after).endswith("; Nordic hamstring curl 2 × 5 → Assisted nordic curl 2 × 6")
+
+
+def test_an_exercise_filling_the_slot_in_place_of_its_own_is_named() -> None:
+    plan = _plan((0, "assisted_nordic", 2, 5), (3, "assisted_nordic", 2, 6))
+
+    assert _reason("progress", plan, plan).endswith("; Assisted nordic curl, done in its place: 2 × 5 → 2 × 6")
 
 
 def test_the_same_dose_next_or_none_leaves_the_reason_as_the_rules_wrote_it() -> None:
