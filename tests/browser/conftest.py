@@ -128,17 +128,62 @@ def page(context: BrowserContext) -> Page:
     return context.new_page()
 
 
+def _add_session(context: BrowserContext, live_server: LiveServer, user: User) -> None:
+    """Sign a browser context in as a user with a real session (the login form has tests of its own)."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
 @pytest.fixture
 def sign_in(context: BrowserContext, live_server: LiveServer) -> Callable[[User], None]:
-    """Sign the browser in as a user with a real session (the login form has tests of its own)."""
+    """Sign the phone in as a user."""
+    return lambda user: _add_session(context, live_server, user)
 
-    def as_user(user: User) -> None:
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
-    return as_user
+# A physio's laptop.
+LAPTOP = {"width": 1280, "height": 800}
+
+
+def _laptop_context(browser: Browser, live_server: LiveServer) -> BrowserContext:
+    context = browser.new_context(service_workers="block", viewport=LAPTOP, base_url=live_server.url, locale="en-GB")  # type: ignore[arg-type]
+    context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+def laptop(browser: Browser, live_server: LiveServer) -> Iterator[BrowserContext]:
+    context = _laptop_context(browser, live_server)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+def signed_in(context: BrowserContext, live_server: LiveServer, user: User) -> Page:
+    """A new page of `context` with `user` signed in."""
+    _add_session(context, live_server, user)
+    return context.new_page()
+
+
+@pytest.fixture
+def open_as(browser: Browser, live_server: LiveServer) -> Iterator[Callable[[User], Page]]:
+    """A signed-in laptop page per user, each in its own browser context (as on two machines)."""
+    contexts: list[BrowserContext] = []
+
+    def page_of(user: User) -> Page:
+        contexts.append(_laptop_context(browser, live_server))
+        return signed_in(contexts[-1], live_server, user)
+
+    try:
+        yield page_of
+    finally:
+        for context in contexts:
+            for open_page in context.pages:
+                with contextlib.suppress(PlaywrightError):
+                    open_page.wait_for_load_state("networkidle", timeout=5_000)
+            context.close()
 
 
 def demo_intake(**changes: Any) -> dict[str, Any]:

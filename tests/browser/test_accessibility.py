@@ -12,9 +12,8 @@ from playwright.sync_api import Page
 
 from accounts.models import User
 from programs.selectors.today import runner_today
-from tests.browser.conftest import PHONE, plan_with_strength_today
+from tests.browser.conftest import LAPTOP, PHONE, plan_with_strength_today
 
-LAPTOP = {"width": 1280, "height": 800}
 AXE = Axe()
 
 

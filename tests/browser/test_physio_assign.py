@@ -4,46 +4,22 @@ one of their templates, and the runner's Today shows that program at once."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
-from django.conf import settings
 from django.core import mail
-from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, expect
 from pytest_django.live_server_helper import LiveServer
 
-from accounts.models import CareLink, User
+from accounts.models import CareLink
 from exercises.catalogue import Dose
 from programs.choices import PlanChangeKind, PlanStatus
 from programs.clinical.edits import ProgramEdits, edits_to_dict
 from programs.models import Plan, PlanChange, PlannedSession
 from programs.selectors.today import runner_today
 from programs.services.templates import template_create
-from tests.browser.conftest import plan_with_strength_today
+from tests.browser.conftest import plan_with_strength_today, signed_in
 from tests.factories.accounts import PhysioFactory, RunnerFactory
 
-LAPTOP = {"width": 1366, "height": 768}
 FIXED = Dose(sets=2, reps=7)  # a dose the pathway never starts anyone at, so Today can only show it from the template
-
-
-@pytest.fixture
-def laptop(browser: Browser, live_server: LiveServer) -> Iterator[BrowserContext]:
-    context = browser.new_context(service_workers="block", viewport=LAPTOP, base_url=live_server.url, locale="en-GB")
-    context.set_default_timeout(10_000)
-    try:
-        yield context
-    finally:
-        context.close()
-
-
-def signed_in(context: BrowserContext, live_server: LiveServer, user: User) -> Page:
-    """A page of `context` with `user` signed in by a real session (the login form has tests of its own)."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-    return context.new_page()
 
 
 def test_invite_accept_assign_from_a_template_then_the_runners_today_shows_it(

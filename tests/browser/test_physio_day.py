@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 import time_machine
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, Page
-from pytest_django.live_server_helper import LiveServer
+from playwright.sync_api import Page
 
 from accounts.models import User
 from programs.clinical.edits import ProgramEdits
@@ -23,8 +20,6 @@ from programs.services.logs import session_log_record
 from programs.services.program_edits import plan_program_edit
 from tests.browser.conftest import plan_with_strength_today
 from tests.factories.accounts import CareLinkFactory, PhysioFactory, RunnerFactory
-
-LAPTOP = {"width": 1280, "height": 800}
 
 # Each exercise line of a runner's day page as {name: dose}, the dose as worded before its pain limit.
 DAY_DOSES = """() => Object.fromEntries([...document.querySelectorAll('article.session > ul > li:has(> strong)')].map(li => {
@@ -38,32 +33,6 @@ DAY_DOSES = """() => Object.fromEntries([...document.querySelectorAll('article.s
 LOG_ROWS = """() => Object.fromEntries([...document.querySelectorAll('table[aria-labelledby="session-logs"] tbody tr')]
   .map(tr => [tr.querySelector('th').innerText.trim(),
               Object.fromEntries([...tr.querySelectorAll('td')].map(td => [td.dataset.label, td.innerText.trim()]))]))"""
-
-
-@pytest.fixture
-def open_as(browser: Browser, live_server: LiveServer) -> Iterator[Callable[[User], Page]]:
-    """A signed-in laptop browser page per user (each in its own context, as on two machines)."""
-    contexts: list[BrowserContext] = []
-
-    def signed_in(user: User) -> Page:
-        context = browser.new_context(
-            service_workers="block", viewport=LAPTOP, base_url=live_server.url, locale="en-GB"
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-        return context.new_page()
-
-    try:
-        yield signed_in
-    finally:
-        for context in contexts:
-            for open_page in context.pages:
-                open_page.wait_for_load_state("networkidle", timeout=5_000)
-            context.close()
 
 
 @pytest.fixture

@@ -3,23 +3,20 @@ is a card with its column names, and still no word is broken."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from programs.models import PlannedSession
 from programs.selectors.today import runner_today
 from programs.services.logs import day_log_record, session_log_record
-from tests.browser.conftest import plan_with_strength_today
+from tests.browser.conftest import plan_with_strength_today, signed_in
 from tests.factories.accounts import CareLinkFactory, PhysioFactory, RunnerFactory
 
-LAPTOP = {"width": 1280, "height": 800}
 PHONE_COLUMN = 640  # app.css's column (40rem), which a runner's pages keep
 
 # Words (split at spaces and hyphens) whose letters sit on more than one line: a word broken inside.
@@ -71,24 +68,6 @@ def patient(db: None) -> tuple[User, User]:
     return physio, runner
 
 
-@pytest.fixture
-def laptop(browser: Browser, live_server: LiveServer) -> Iterator[BrowserContext]:
-    context = browser.new_context(service_workers="block", viewport=LAPTOP, base_url=live_server.url, locale="en-GB")
-    context.set_default_timeout(10_000)
-    try:
-        yield context
-    finally:
-        context.close()
-
-
-def _signed_in(context: BrowserContext, live_server: LiveServer, user: User) -> Page:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-    return context.new_page()
-
-
 def _tables(page: Page) -> list[Any]:
     tables = page.locator("table.data-table")
     assert tables.count() >= 1
@@ -99,7 +78,7 @@ def test_at_a_laptop_the_physio_pages_use_its_width_and_no_heading_breaks_a_word
     laptop: BrowserContext, live_server: LiveServer, patient: tuple[User, User]
 ) -> None:
     physio, runner = patient
-    page = _signed_in(laptop, live_server, physio)
+    page = signed_in(laptop, live_server, physio)
     for path, tables in (("/patients/", 1), (f"/patients/{runner.pk}/", 2)):
         page.goto(path)
         assert page.locator("main").evaluate("el => el.getBoundingClientRect().width") > PHONE_COLUMN + 200, path

@@ -97,7 +97,7 @@ def test_a_strength_session_with_one_exercise_not_done_is_saved_and_says_so(
     expect(page.locator(f"#session-{session.pk}")).to_contain_text(f"{skipped.exercise.name}: not done.")
 
 
-def test_the_evening_of_the_first_day_asks_no_morning_questions(
+def test_the_evening_of_the_first_day_asks_about_now_not_this_morning(
     page: Page, sign_in: Callable[[User], None], runner: User
 ) -> None:
     # The browser and the server run on the machine's clock: today is the plan's first day, logged as in the evening.
@@ -118,7 +118,9 @@ def test_the_evening_of_the_first_day_asks_no_morning_questions(
     expect(page.locator(".messages")).to_contain_text("Saved")
 
     page.goto("/")
-    expect(page.locator("#morning-check")).to_have_count(0)
+    # Pain 8/10 asks the red-flag questions again at once: about now, never about a morning that has not come.
+    expect(page.locator("#morning-check")).to_contain_text("After that painful session")
+    expect(page.locator("#morning-check")).to_contain_text("How is the back of your thigh now")
     main = page.locator("main")
     expect(main).not_to_contain_text("this morning")
     expect(main).not_to_contain_text("You trained yesterday")

@@ -7,16 +7,14 @@ docs/screenshots/ were made that way).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.test import Client
 from django.urls import NoReverseMatch, reverse
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
@@ -26,9 +24,9 @@ from programs.models import PlannedSession, Prescription
 from programs.selectors.plans import plan_day_read, runner_current_plan
 from programs.selectors.today import runner_today
 from programs.services.logs import session_log_record
+from tests.browser.conftest import signed_in
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-LAPTOP = {"width": 1280, "height": 800}
 
 
 @pytest.fixture
@@ -114,25 +112,11 @@ def test_screenshot_of_a_logged_session(
     _shoot(page, screenshots, "today-logged")
 
 
-@pytest.fixture
-def laptop_page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
-    context = browser.new_context(service_workers="block", viewport=LAPTOP, base_url=live_server.url, locale="en-GB")
-    context.set_default_timeout(10_000)
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
 def test_screenshots_of_the_physios_patients(
-    laptop_page: Page, live_server: LiveServer, demo_runner: User, screenshots: Path
+    laptop: BrowserContext, live_server: LiveServer, demo_runner: User, screenshots: Path
 ) -> None:
-    physio = User.objects.get(email=PHYSIO_EMAIL)
     flagged = User.objects.get(email=ATTENTION_EMAIL)
-    client = Client()
-    client.force_login(physio)
-    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    laptop_page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    laptop_page = signed_in(laptop, live_server, User.objects.get(email=PHYSIO_EMAIL))
 
     laptop_page.goto(reverse("programs:patients"))
     expect(laptop_page.locator("main")).to_contain_text(flagged.first_name)
