@@ -12,6 +12,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from rehabplan import response_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -262,41 +264,9 @@ MIDDLEWARE += [
     # After authentication, so that it sees who is signed in (the API's token users included).
     "rehabplan.middleware.SignedInNoStoreMiddleware",
 ]
-# No script but our own files: no inline <script>, no on…= attributes, no eval. Styles may be inline: the server-drawn
-# SVG charts carry their own <style>, and the API docs page (Swagger UI) sets styles inline.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
-        "connect-src": ["'self'"],
-        "font-src": ["'self'"],
-        "manifest-src": ["'self'"],
-        "worker-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'none'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-    }
-}
-# No page needs a device feature but the screen staying awake during a hold timer (Today).
-PERMISSIONS_POLICY: dict[str, list[str]] = {
-    "accelerometer": [],
-    "autoplay": [],
-    "browsing-topics": [],
-    "camera": [],
-    "display-capture": [],
-    "geolocation": [],
-    "gyroscope": [],
-    "magnetometer": [],
-    "microphone": [],
-    "midi": [],
-    "payment": [],
-    "publickey-credentials-get": [],
-    "screen-wake-lock": ["self"],
-    "usb": [],
-}
+# No script but our own files, and no device feature but the screen staying awake (rehabplan/response_headers.py).
+CONTENT_SECURITY_POLICY = response_headers.CONTENT_SECURITY_POLICY
+PERMISSIONS_POLICY = response_headers.PERMISSIONS_POLICY
 
 # Celery: Redis carries work only; the database is the source of truth (docs/design.md §1).
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")

@@ -17,11 +17,10 @@ from typing import Any, ClassVar
 from django import forms
 
 from accounts.forms import browser_timezone_field
-from exercises.catalogue import EQUIPMENT_SLUGS
-from exercises.services import EQUIPMENT_NAMES
 from programs.clinical.words import UNIT_WORDS
 from programs.forms.intake_fields import (
     DAY_CHOICES,
+    EQUIPMENT_CHOICES,
     GOAL_CHOICES,
     LOCATION_CHOICES,
     ONSET_CHOICES,
@@ -63,8 +62,8 @@ class IntakeStepForm(forms.Form):
         self.unit, self.today = unit, today or dt.date.today()
 
     def contract(self) -> dict[str, Any]:
-        """This step's part of the intake contract, from valid answers."""
-        raise NotImplementedError
+        """This step's part of the intake contract, from valid answers: a flat step's are its contract fields."""
+        return {field: self.cleaned_data[field] for field in self.contract_fields.values() if field is not None}
 
     @classmethod
     def raw_from_intake(cls, data: Mapping[str, Any], *, answered_on: dt.date) -> RawAnswers:
@@ -109,9 +108,6 @@ class AboutYouForm(IntakeStepForm):
     timezone = browser_timezone_field()
 
     contract_fields: ClassVar[dict[str, str | None]] = {"age": "age", "sex": "sex", "units": "units"}
-
-    def contract(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in ("age", "sex", "units")}
 
     @classmethod
     def raw_from_intake(cls, data: Mapping[str, Any], *, answered_on: dt.date) -> RawAnswers:
@@ -367,7 +363,7 @@ class SafetyForm(IntakeStepForm):
 class EquipmentDaysForm(IntakeStepForm):
     equipment = ticks_field(
         "What do you have?",
-        tuple((slug, EQUIPMENT_NAMES.get(slug, slug.replace("_", " ").capitalize())) for slug in EQUIPMENT_SLUGS),
+        EQUIPMENT_CHOICES,
         required=False,
         help_text="Tick everything you can use. Nothing ticked is fine: the plan then uses your body weight.",
     )
@@ -388,9 +384,6 @@ class EquipmentDaysForm(IntakeStepForm):
         "available_days": "available_days",
         "minutes_per_session": "minutes_per_session",
     }
-
-    def contract(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in ("equipment", "available_days", "minutes_per_session")}
 
     @classmethod
     def raw_from_intake(cls, data: Mapping[str, Any], *, answered_on: dt.date) -> RawAnswers:

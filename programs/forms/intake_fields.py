@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 
+from exercises.catalogue import EQUIPMENT_SLUGS
+from exercises.services import EQUIPMENT_NAMES
 from programs.forms.logs import PAIN_CHOICES
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
@@ -45,6 +47,9 @@ WORSE_WHEN_CHOICES = (
     ("speed_work", "Speed work or sprints"),
     ("sitting", "Sitting for a long time"),
     ("mornings", "In the morning"),
+)
+EQUIPMENT_CHOICES = tuple(
+    (slug, EQUIPMENT_NAMES.get(slug, slug.replace("_", " ").capitalize())) for slug in EQUIPMENT_SLUGS
 )
 DAY_CHOICES = (
     ("mon", "Monday"),
