@@ -98,8 +98,18 @@ def service_workers() -> str:
 
 
 @pytest.fixture
+def phone_timezone() -> str | None:
+    """The phone's time zone (None: the machine's); a test module overrides it to be elsewhere."""
+    return None
+
+
+@pytest.fixture
 def context(
-    browser: Browser, live_server: LiveServer, phone_size: dict[str, int], service_workers: str
+    browser: Browser,
+    live_server: LiveServer,
+    phone_size: dict[str, int],
+    service_workers: str,
+    phone_timezone: str | None,
 ) -> Iterator[BrowserContext]:
     phone = browser.new_context(
         service_workers=service_workers,  # type: ignore[arg-type]
@@ -109,6 +119,7 @@ def context(
         has_touch=True,
         device_scale_factor=2,
         locale="en-GB",  # the app's language: dates in the browser's own inputs read day/month/year
+        timezone_id=phone_timezone,
     )
     phone.set_default_timeout(10_000)
     try:

@@ -4,44 +4,25 @@ from it."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
-from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import RunnerProfile, User
-from tests.browser.conftest import PHONE, demo_intake, plan_from
+from tests.browser.conftest import demo_intake, plan_from
 
 SYDNEY = "Australia/Sydney"
 PASSWORD = "a long enough demo passphrase"
 
 
 @pytest.fixture
-def context(browser: Browser, live_server: LiveServer) -> Iterator[BrowserContext]:
-    """A phone whose clock and zone are Sydney's."""
-    phone = browser.new_context(
-        service_workers="block",
-        viewport=PHONE,
-        base_url=live_server.url,
-        is_mobile=True,
-        has_touch=True,
-        locale="en-GB",
-        timezone_id=SYDNEY,
-    )
-    phone.set_default_timeout(10_000)
-    try:
-        yield phone
-    finally:
-        for open_page in phone.pages:
-            with contextlib.suppress(PlaywrightError):
-                open_page.wait_for_load_state("networkidle", timeout=5_000)
-        phone.close()
+def phone_timezone() -> str:
+    return SYDNEY
 
 
 def _short(date: dt.date) -> str:
