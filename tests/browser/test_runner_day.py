@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.urls import reverse
 from playwright.sync_api import Page, expect
@@ -30,6 +30,21 @@ def _plan_on(runner: User, *, offsets: tuple[int, ...], start_back: int) -> Plan
         units="km", equipment=["mat", "band", "bike", "partner_or_anchor"], available_days=[WEEKDAYS[d] for d in days]
     )
     return plan_from(runner, data, start=today - dt.timedelta(days=start_back))
+
+
+def _log_on_today(page: Page, session: PlannedSession, done: Iterable[Prescription], *, pain: int) -> None:
+    """Open the session's card on Today, tick every set of the exercises done, give each a pain, and save."""
+    page.goto("/")
+    page.locator(f"#session-{session.pk}").locator("summary", has_text="Log this session").click()
+    within = f"#session-{session.pk} form[data-offline-queue]"
+    form = page.locator(within)
+    for prescription in done:
+        ticks = form.locator(f'input[name="item-{prescription.pk}-sets"]')
+        for index in range(ticks.count()):
+            ticks.nth(index).check()
+        fill(page, {f"item-{prescription.pk}-pain_during": str(pain)}, within=within)
+    form.get_by_role("button", name=re.compile("^Save")).click()
+    expect(page.locator(".messages")).to_contain_text("Saved")
 
 
 def test_a_runner_who_chose_miles_reads_the_run_in_miles_on_today_and_the_week(
@@ -81,19 +96,8 @@ def test_a_strength_session_with_one_exercise_not_done_is_saved_and_says_so(
     session = PlannedSession.objects.get(plan=plan, date=runner_today(runner), kind="strength")
     skipped, *done = list(session.prescriptions.select_related("exercise").order_by("position"))
     sign_in(runner)
-    page.goto("/")
-    card = page.locator(f"#session-{session.pk}")
-    card.locator("summary", has_text="Log this session").click()
-    within = f"#session-{session.pk} form[data-offline-queue]"
-    form = page.locator(within)
-    for prescription in done:
-        ticks = form.locator(f'input[name="item-{prescription.pk}-sets"]')
-        for index in range(ticks.count()):
-            ticks.nth(index).check()
-        fill(page, {f"item-{prescription.pk}-pain_during": "1"}, within=within)
-    form.get_by_role("button", name=re.compile("^Save")).click()
+    _log_on_today(page, session, done, pain=1)
 
-    expect(page.locator(".messages")).to_contain_text("Saved")
     expect(page.locator(f"#session-{session.pk}")).to_contain_text(f"{skipped.exercise.name}: not done.")
 
 
@@ -104,18 +108,7 @@ def test_the_evening_of_the_first_day_asks_about_now_not_this_morning(
     plan = plan_with_strength_today(runner, days_back=0)
     session = PlannedSession.objects.get(plan=plan, date=runner_today(runner), kind="strength")
     sign_in(runner)
-    page.goto("/")
-    card = page.locator(f"#session-{session.pk}")
-    card.locator("summary", has_text="Log this session").click()
-    within = f"#session-{session.pk} form[data-offline-queue]"
-    form = page.locator(within)
-    for prescription in session.prescriptions.all():
-        ticks = form.locator(f'input[name="item-{prescription.pk}-sets"]')
-        for index in range(ticks.count()):
-            ticks.nth(index).check()
-        fill(page, {f"item-{prescription.pk}-pain_during": "8"}, within=within)
-    form.get_by_role("button", name=re.compile("^Save")).click()
-    expect(page.locator(".messages")).to_contain_text("Saved")
+    _log_on_today(page, session, session.prescriptions.all(), pain=8)
 
     page.goto("/")
     # Pain 8/10 asks the red-flag questions again at once: about now, never about a morning that has not come.
