@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 from collections import Counter
 from typing import Any
 
@@ -18,7 +17,7 @@ from programs.forms.logs import is_loggable
 from programs.models import ExerciseLog, Plan, PlannedSession
 from programs.selectors.plans import plan_day_read
 from tests.pages import at, main_text
-from tests.programs.plans import START, create_plan
+from tests.programs.plans import START, create_plan, today_log_data
 
 pytestmark = pytest.mark.django_db
 
@@ -34,22 +33,6 @@ def _first_strength(plan: Plan) -> PlannedSession:
     return session
 
 
-def _all_done(session: PlannedSession, pain: dict[str, int] | int) -> dict[str, Any]:
-    """Every set ticked (or every measure done) and a pain for each exercise, by slug or one for all."""
-    data: dict[str, Any] = {"client_id": str(uuid.uuid4()), "notes": ""}
-    for p in session.prescriptions.select_related("exercise"):
-        count = p.dose.get("sets") or p.dose.get("intervals")
-        if count:
-            data[f"item-{p.pk}-sets"] = [str(n) for n in range(1, count + 1)]
-        for measure in ("minutes", "laps"):
-            if p.dose.get(measure) and not count:
-                data[f"item-{p.pk}-{measure}"] = str(p.dose[measure])
-        if not count and not p.dose.get("minutes") and not p.dose.get("laps"):
-            data[f"item-{p.pk}-done"] = "on"
-        data[f"item-{p.pk}-pain_during"] = str(pain if isinstance(pain, int) else pain.get(p.exercise.slug, 1))
-    return data
-
-
 def test_the_evening_of_the_first_day_asks_the_red_flag_questions_about_now_not_this_morning(
     client: Client, runner: User, plan: Plan
 ) -> None:
@@ -58,7 +41,7 @@ def test_the_evening_of_the_first_day_asks_the_red_flag_questions_about_now_not_
     with at(session.date, hour=19):
         evening = main_text(client.get("/").content)
         assert "Morning check" not in evening and "this morning" not in evening  # nothing yet on the first evening
-        client.post(reverse("programs:session-log", args=[session.pk]), _all_done(session, 8))
+        client.post(reverse("programs:session-log", args=[session.pk]), today_log_data(session, 8))
         plan.refresh_from_db()
         assert plan.state.get("recheck_red_flags"), "severe pain asks the red-flag questions again"
         evening = main_text(client.get("/").content)
@@ -94,7 +77,7 @@ def test_today_has_no_duplicate_ids_and_every_label_finds_its_control(client: Cl
 def test_a_partial_session_is_stored_with_pain_only_for_what_was_done(client: Client, runner: User, plan: Plan) -> None:
     session = _first_strength(plan)
     skipped, *done = list(session.prescriptions.select_related("exercise"))
-    data = _all_done(session, 1)
+    data = today_log_data(session, 1)
     for key in [k for k in data if k.startswith(f"item-{skipped.pk}-")]:
         del data[key]
     client.force_login(runner)
@@ -114,7 +97,7 @@ def test_a_pain_reaction_is_one_line_that_names_the_exercise(client: Client, run
     assert hurt is not None
     client.force_login(runner)
     with at(session.date):
-        data = _all_done(session, {hurt.exercise.slug: 7})
+        data = today_log_data(session, {hurt.exercise.slug: 7})
         client.post(reverse("programs:session-log", args=[session.pk]), data)
         content = client.get("/").content.decode()
     changes = content.split('class="changes"')[1].split("</ul>")[0]

@@ -24,7 +24,7 @@ from programs.models import DayLog, Plan, PlanChange, PlannedSession, SessionLog
 from programs.services.logs import session_log_record
 from programs.templatetags.plans import decision_reason
 from tests.pages import at, main_text
-from tests.programs.plans import START, create_plan
+from tests.programs.plans import START, create_plan, today_log_data
 
 pytestmark = pytest.mark.django_db
 
@@ -33,24 +33,6 @@ def _first(plan: Plan, kind: str) -> PlannedSession:
     session = PlannedSession.objects.filter(plan=plan, kind=kind, prescriptions__isnull=False).order_by("date").first()
     assert session is not None, f"the demo intake gives a {kind} session"
     return session
-
-
-def _form_data(session: PlannedSession, pain: int, *, all_sets: bool = True) -> dict[str, Any]:
-    """What a runner submits from Today: every set ticked (or none), the same pain for every exercise."""
-    data: dict[str, Any] = {"client_id": str(uuid.uuid4()), "notes": ""}
-    for p in session.prescriptions.all():
-        count = p.dose.get("sets") or p.dose.get("intervals")
-        if count and all_sets:
-            data[f"item-{p.pk}-sets"] = [str(n) for n in range(1, count + 1)]
-        for measure in ("minutes", "laps"):
-            if p.dose.get(measure) and not count:
-                data[f"item-{p.pk}-{measure}"] = str(p.dose[measure])
-        if not count and not p.dose.get("minutes") and not p.dose.get("laps"):
-            data[f"item-{p.pk}-done"] = "on"
-        if session.kind == "run":
-            data[f"item-{p.pk}-distance"] = str(p.dose.get("distance", 3))
-        data[f"item-{p.pk}-pain_during"] = str(pain)
-    return data
 
 
 @pytest.fixture
@@ -88,7 +70,7 @@ def test_a_rest_day_says_so_and_names_the_next_session(client: Client, runner: U
 def test_logging_at_pain_7_saves_once_and_shows_what_changed(client: Client, runner: User, plan: Plan) -> None:
     session = _first(plan, "strength")
     client.force_login(runner)
-    data = _form_data(session, pain=7)
+    data = today_log_data(session, pain=7)
     with at(session.date):
         response = client.post(reverse("programs:session-log", args=[session.pk]), data)
         assert response.status_code == 302
@@ -111,7 +93,7 @@ def test_easy_sessions_are_logged_as_done_and_the_rules_progress_or_hold(
     session = _first(plan, "strength")
     client.force_login(runner)
     with at(session.date):
-        response = client.post(reverse("programs:session-log", args=[session.pk]), _form_data(session, pain=1))
+        response = client.post(reverse("programs:session-log", args=[session.pk]), today_log_data(session, pain=1))
     assert response.status_code == 302
     logs = SessionLog.objects.get(session=session).exercise_logs.all()
     assert logs and all(log.completed_as_prescribed and log.pain_during == 1 for log in logs)
@@ -121,7 +103,7 @@ def test_unticked_sets_are_logged_as_not_done(client: Client, runner: User, plan
     session = _first(plan, "strength")
     client.force_login(runner)
     with at(session.date):
-        client.post(reverse("programs:session-log", args=[session.pk]), _form_data(session, pain=1, all_sets=False))
+        client.post(reverse("programs:session-log", args=[session.pk]), today_log_data(session, pain=1, all_sets=False))
     logs = SessionLog.objects.get(session=session).exercise_logs.all()
     assert any(not log.completed_as_prescribed for log in logs)
 
@@ -131,7 +113,7 @@ def test_missing_pain_is_a_message_next_to_the_field_and_what_was_typed_is_kept(
 ) -> None:
     session = _first(plan, "strength")
     client.force_login(runner)
-    data = _form_data(session, pain=2)
+    data = today_log_data(session, pain=2)
     first = session.prescriptions.first()
     assert first is not None
     data[f"item-{first.pk}-pain_during"] = ""
@@ -150,7 +132,7 @@ def test_a_run_logs_distance_pain_and_tightness(client: Client, runner: User, pl
     if session is None:
         pytest.skip("the demo intake's plan has no run in its first weeks")
     client.force_login(runner)
-    data = _form_data(session, pain=2) | {"tightness_after": "yes"}
+    data = today_log_data(session, pain=2) | {"tightness_after": "yes"}
     with at(session.date):
         response = client.post(reverse("programs:session-log", args=[session.pk]), data)
     assert response.status_code == 302
@@ -163,7 +145,7 @@ def test_another_runners_session_is_a_404_and_nothing_is_stored(client: Client, 
     session = _first(plan, "strength")
     client.force_login(other_runner)
     with at(session.date):
-        response = client.post(reverse("programs:session-log", args=[session.pk]), _form_data(session, pain=1))
+        response = client.post(reverse("programs:session-log", args=[session.pk]), today_log_data(session, pain=1))
     assert response.status_code == 404
     assert not SessionLog.objects.exists()
 
@@ -172,7 +154,7 @@ def test_a_session_still_to_come_cannot_be_logged(client: Client, runner: User, 
     session = _first(plan, "strength")
     client.force_login(runner)
     with at(session.date - dt.timedelta(days=1)):
-        response = client.post(reverse("programs:session-log", args=[session.pk]), _form_data(session, pain=1))
+        response = client.post(reverse("programs:session-log", args=[session.pk]), today_log_data(session, pain=1))
     assert response.status_code == 302
     assert not SessionLog.objects.exists()
 
@@ -327,7 +309,7 @@ def test_after_severe_pain_the_red_flag_questions_are_asked_the_next_day_even_wi
     session = _first(plan, "strength")
     client.force_login(runner)
     with at(session.date):
-        client.post(reverse("programs:session-log", args=[session.pk]), _form_data(session, pain=9))
+        client.post(reverse("programs:session-log", args=[session.pk]), today_log_data(session, pain=9))
     plan.refresh_from_db()
     assert plan.state.get("recheck_red_flags")
     planned = set(PlannedSession.objects.filter(plan=plan).values_list("date", flat=True))
