@@ -119,7 +119,7 @@ def api(client_package: ModuleType, app: WSGIHandler) -> Api:
 
 def runner_client(api: Api) -> tuple[User, Any]:
     """A runner and their signed-in client. Sign-up and e-mail confirmation over the API go first when they exist."""
-    runner = RunnerFactory()
+    runner = RunnerFactory.create()
     return runner, api.signed_in(runner)
 
 
@@ -184,7 +184,7 @@ def test_a_runner_drives_their_plan_with_the_generated_client(api: Api, intake_d
 def test_a_physio_invites_the_runner_sees_the_flag_and_changes_a_dose(api: Api, intake_data: dict[str, Any]) -> None:
     runner, runner_api = runner_client(api)
     plan = start_plan(api, runner_api, intake_data)
-    physio = PhysioFactory()
+    physio = PhysioFactory.create()
     physio_api = api.signed_in(physio)
 
     invitation = api.models.InvitationCreateRequest(email=runner.email, note="See you on Tuesday.")

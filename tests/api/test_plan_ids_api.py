@@ -20,7 +20,7 @@ from tests.api.conftest import client_for
 from tests.api.log_bodies import entry_done, first_session, log_body
 from tests.api.plan_links import days_of, sessions_of
 from tests.pages import at
-from tests.programs.plans import START
+from tests.programs.plans import START, create_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +149,16 @@ def test_a_patients_logged_sessions_and_the_export_carry_the_stored_ids(
     by_id = {s["id"]: s for s in sessions_of(exported["plan"])}
     assert by_id[session.pk]["log_url"] is None
     assert by_id[first_session(runner_plan, "strength", after=session).pk]["log_url"] == LOGS
+
+
+@pytest.mark.parametrize("weeks", [1, 24])
+def test_a_physios_plan_read_with_its_links_costs_a_fixed_number_of_queries(
+    runner: User, physio: User, intake_data: dict[str, Any], weeks: int, django_assert_max_num_queries: Any
+) -> None:
+    plan = create_plan(runner, intake_data, weeks=weeks)
+    client = client_for(physio)
+    client.get(f"/api/v1/plans/{plan.pk}/")  # the pinned catalogue is parsed once per process
+    with django_assert_max_num_queries(6):  # token, plan, the access log's entry, weeks, sessions, prescriptions
+        body = client.get(f"/api/v1/plans/{plan.pk}/").json()
+    assert len(body["weeks"]) == weeks
+    assert all(item["url"] for session in sessions_of(body) for item in session["items"])
