@@ -27,9 +27,9 @@ from programs.api.serializers.plans import (
     TodaySerializer,
     WeekReadSerializer,
 )
-from programs.clinical.contract import day_to_dict, week_to_dict
 from programs.models import Plan
 from programs.selectors import plans as selectors
+from programs.selectors.plan_json import Links, day_json, links_for, week_json
 from programs.selectors.units import day_shown
 from rehabplan.api import request_user
 
@@ -69,6 +69,9 @@ class PlanReads(viewsets.GenericViewSet[Plan]):
             raise Http404
         return plan
 
+    def _links(self, plan: Plan) -> Links:
+        return links_for(plan, request_user(self.request))
+
     def _meta(self, pk: str) -> PlanMeta:
         meta = etags.plan_meta(request_user(self.request), int(pk))
         if meta is None:
@@ -104,7 +107,8 @@ class PlanDayReads(PlanReads):
             starts = today < meta.start
             message = f"Your plan {'starts' if starts else 'ended'} on {_short(meta.start if starts else meta.end)}."
             return etags.with_cache_headers(Response(_today(meta, today, None, message)), etag)
-        return etags.with_cache_headers(Response(_today(meta, today, _day_body(plan, today), "")), etag)
+        day = _day_body(plan, today, self._links(plan))
+        return etags.with_cache_headers(Response(_today(meta, today, day, "")), etag)
 
     @extend_schema(
         summary="One day of the plan",
@@ -131,7 +135,8 @@ class PlanDayReads(PlanReads):
         etag = etags.plan_etag(meta, "day", f"{day.isoformat()}:{meta.units}")
         if etags.matches(request, etag):
             return etags.not_modified(etag)
-        body = _day_body(plan or self._plan(pk), day)
+        plan = plan or self._plan(pk)
+        body = _day_body(plan, day, self._links(plan))
         if body is None:  # a plan that needs a clinician has no weeks
             raise exceptions.NotFound("This plan has no sessions until a clinician has cleared you.")
         return etags.with_cache_headers(Response(body), etag)
@@ -160,12 +165,12 @@ class PlanDayReads(PlanReads):
         stored = selectors.plan_week_read(plan, n)
         if stored is None:  # a plan that needs a clinician has no weeks
             raise exceptions.NotFound("This plan has no sessions until a clinician has cleared you.")
-        week = stored.to_domain()
+        week = week_json(stored, self._links(plan))
         body = {
             "plan": plan.pk,
-            "start_date": week.days[0].date,
-            "end_date": week.days[-1].date,
-            **week_to_dict(week),
+            "start_date": week["days"][0]["date"],
+            "end_date": week["days"][-1]["date"],
+            **week,
             "exercises": _names(plan, {item.exercise for s in stored.sessions for item in s.items}),
         }
         return etags.with_cache_headers(Response(body), etag)
@@ -186,7 +191,7 @@ def _names(plan: Plan, slugs: set[str]) -> dict[str, str]:
     return {slug: specs[slug].name for slug in sorted(slugs) if slug in specs}
 
 
-def _day_body(plan: Plan, date: dt.date) -> dict[str, Any] | None:
+def _day_body(plan: Plan, date: dt.date, links: Links) -> dict[str, Any] | None:
     stored, distances = day_shown(plan, date, plan.runner)
     if stored.week is None:
         return None
@@ -196,7 +201,7 @@ def _day_body(plan: Plan, date: dt.date) -> dict[str, Any] | None:
         "plan": plan.pk,
         "week": stored.week.number,
         "phase": stored.week.phase,
-        **day_to_dict(stored.to_domain()),
+        **day_json(stored, links),
         "unit": distances.shown,
         "logged": [s.kind for s in stored.sessions if s.logged],
         "exercises": _names(plan, slugs),
