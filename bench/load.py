@@ -15,14 +15,16 @@ redis-server on a free port (the shared cache, the throttles and the broker; nev
 on loopback (DEBUG=0) and locust, headless, in a process of its own (FastHttpUser for the API mix: the generator
 shares the cores).
 
-Prints requests/s, p50/p95/p99 and errors per step and in all, the CPU seconds of the web workers and of locust (the
-generator shares the machine's cores with the server), the load average before and after (the machine may be shared),
-and the web workers' memory (RSS, summed over the workers): before any load, once the load has run for a minute (the
-code every request needs is loaded by then), and at the end. Both mixes also budget memory growth under load below
-10 % (from the one-minute figure to the end). Exit status 1 when a budget is missed.
+Prints requests/s, p50/p95/p99 and errors per step and in all (for the API reads also how many were 304), the CPU
+seconds of the web workers and of locust (the generator shares the machine's cores with the server), the load
+average before and after (the machine may be shared), and the web workers' memory (RSS, summed over the workers):
+before any load, once the load has run for a minute (the code every request needs is loaded by then), and at the
+end. Both mixes also budget memory growth under load below 10 % (from the one-minute figure to the end). Exit status
+1 when a budget is missed.
 
 Today's API body carries no session ids yet: the API mix reads each runner's sessions to log (the latest day up to
-today with any) from the database when it makes the runners.
+today with any, about three) from the database when it makes the runners; once they are logged, a phone's log is
+the retry of its last one (same client_id), which stores nothing, so most of a 5-minute run's logs are retries.
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/rehabplan .venv/bin/python bench/load.py
      [--mix api|html] [--phones 200] [--minutes 5] [--workers N] [--keep-database]
@@ -153,7 +155,7 @@ def run_locust(mix: str, host: str, phones: int, minutes: int, held: Path, out: 
         "--loglevel=WARNING",
         "--exit-code-on-error=0",
     ]
-    locust_env = dict(env, **{PHONES_VARIABLES[mix]: str(held)})
+    locust_env = dict(env, **{PHONES_VARIABLES[mix]: str(held)}, LOAD_API_STATUSES=f"{out}_statuses.json")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with Path(f"{out}.log").open("wb") as log:
         subprocess.run(command, cwd=ROOT, env=locust_env, stdout=log, stderr=log, check=False)  # noqa: S603
@@ -239,6 +241,9 @@ def main() -> int:
         )
         if not warm:
             raise SystemExit(f"The run was shorter than {WARM_AFTER_SECONDS} s: no warm memory figure.")
+        statuses = Path(f"{out}_statuses.json")
+        if statuses.exists():
+            print_not_modified(json.loads(statuses.read_text()))
         return report(args.mix, read_stats(out), read_failures(out), cold, warm[0], end)
     finally:
         if server is not None:
@@ -249,6 +254,14 @@ def main() -> int:
 
             connections.close_all()
             drop_database(base_url)
+
+
+def print_not_modified(statuses: dict[str, int]) -> None:
+    """Of each API read, how many were 304: the phone's ETag still held (a log makes the next reads 200s)."""
+    for name in ("today", "plan", "week"):
+        total = sum(count for key, count in statuses.items() if key.split()[0] == name)
+        if total:
+            print(f"{name}: {statuses.get(f'{name} 304', 0) / total:.0%} of {total:,} answered 304 Not Modified")
 
 
 def report(

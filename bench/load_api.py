@@ -18,15 +18,23 @@ from __future__ import annotations
 import itertools
 import json
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from locust import between, task
+from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
 PHONES: list[dict[str, Any]] = json.loads(Path(os.environ["LOAD_API_PHONES"]).read_text())
 _next_phone = itertools.count()
 LOG_EVERY = 3
+# How many of each read were answered 304 (the ETag still held), written for bench/load.py when the run ends.
+STATUSES: Counter[str] = Counter()
+
+
+@events.quitting.add_listener
+def _write_statuses(**_kwargs: Any) -> None:
+    Path(os.environ["LOAD_API_STATUSES"]).write_text(json.dumps(STATUSES))
 
 
 class ApiPhone(FastHttpUser):
@@ -48,6 +56,7 @@ class ApiPhone(FastHttpUser):
         if path in self.etags:
             headers["If-None-Match"] = self.etags[path]
         with self.client.get(path, headers=headers, name=name, catch_response=True) as response:
+            STATUSES[f"{name} {response.status_code}"] += 1
             if response.status_code == 200:
                 self.etags[path] = response.headers.get("ETag", "")
             elif response.status_code != 304:
