@@ -40,7 +40,9 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BENCH_DB = "rehabplan_bench"
+# Its own database, dropped and made again each run; BENCH_DATABASE names another when several people bench one
+# PostgreSQL server at once (two runs on one name drop each other's tables).
+BENCH_DB = os.environ.get("BENCH_DATABASE", "rehabplan_bench")
 BUDGET_TODAY_RATIO = 0.10
 BUDGET_304_RATIO = 0.40
 BUDGET_P99_MS = 100.0
