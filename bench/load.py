@@ -22,9 +22,9 @@ before any load, once the load has run for a minute (the code every request need
 end. Both mixes also budget memory growth under load below 10 % (from the one-minute figure to the end). Exit status
 1 when a budget is missed.
 
-Today's API body carries no session ids yet: the API mix reads each runner's sessions to log (the latest day up to
-today with any, about three) from the database when it makes the runners; once they are logged, a phone's log is
-the retry of its last one (same client_id), which stores nothing, so most of a 5-minute run's logs are retries.
+The API phone logs from the copy of today it holds (a session's `id` and `log_url`, its items' ids); once today's
+sessions are logged, its log is the retry of its last one (same client_id), which stores nothing, so most of a
+5-minute run's logs are retries.
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/rehabplan .venv/bin/python bench/load.py
      [--mix api|html] [--phones 200] [--minutes 5] [--workers N] [--keep-database]
@@ -66,7 +66,7 @@ PACE = {"api": "0.5–1.5 s between loops", "html": "5–15 s between taps"}
 
 def seed(phones: int, mix: str) -> list[Any]:
     """Migrate, then `phones` runners with a plan that started last week, and for each what its phone holds: a
-    signed-in session's key (html), or a token, the plan, this week and the bodies of the sessions to log (api)."""
+    signed-in session's key (html), or a token, the plan and this week (api)."""
     import datetime as dt
 
     import django
@@ -112,25 +112,13 @@ def _signed_in(runner: Any) -> str:
 
 
 def _api_phone(runner: Any, plan: Any) -> dict[str, Any]:
-    """A token, the plan, this week and the bodies of the sessions of the latest day up to today that has any (the
-    ids read here: today's API body has none yet), each built as the API tests build a log done in full at pain 1."""
+    """A token, the plan and this week: the phone finds what to log in today's body, as an app does."""
     from accounts.services import api_token_create
-    from programs.models import PlannedSession
     from programs.selectors.plans import week_number_of
     from programs.selectors.today import runner_today
-    from tests.api.log_bodies import log_body
 
-    today = runner_today(runner)
     _token, key = api_token_create(user=runner, name="bench")
-    sessions = PlannedSession.objects.filter(plan=plan, date__lte=today, prescriptions__isnull=False).distinct()
-    latest = sessions.order_by("-date").values_list("date", flat=True).first()
-    to_log = sessions.filter(date=latest).order_by("id") if latest is not None else []
-    return {
-        "token": key,
-        "plan": plan.pk,
-        "week": week_number_of(plan, today),
-        "logs": [log_body(session) for session in to_log],
-    }
+    return {"token": key, "plan": plan.pk, "week": week_number_of(plan, runner_today(runner))}
 
 
 def workers_rss(master: subprocess.Popen[bytes]) -> int:

@@ -6,11 +6,11 @@ Each loop: `GET plans/{id}/today/`; every third loop a session log (`POST logs/`
 a 304 and a read after a log (a new revision) is a 200 with the new body. 0.5 to 1.5 s between loops: short enough
 that 200 phones ask for well over 200 requests a second, so the server is what bounds the rate.
 
-Each phone is one runner from the file named by `LOAD_API_PHONES` (bench/load.py writes it): token, plan, this
-week's number and the bodies of its sessions to log. Today's body carries no session ids yet, so bench/load.py reads
-them from the database when it makes the runners. Each body is sent once as a new log ("log"); a phone with none
-left sends its last one again, the same `client_id` ("log again"): the retry of docs/api.md, answered 201 with the
-stored log. Every answer must be a 2xx or a 304; anything else counts as an error.
+Each phone is one runner from the file named by `LOAD_API_PHONES` (bench/load.py writes it): token, plan and this
+week's number. It logs as an app does, from the copy of today it holds: the first session whose `log_url` is set,
+every item done in full at pain 1 ("log"). With nothing left to log today, it sends its last log again, the same
+`client_id` ("log again"): the retry of docs/api.md, answered 201 with the stored log. Every answer must be a 2xx or
+a 304; anything else counts as an error.
 """
 
 from __future__ import annotations
@@ -18,12 +18,17 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import sys
+import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.api.log_entries import entry_done
 
 PHONES: list[dict[str, Any]] = json.loads(Path(os.environ["LOAD_API_PHONES"]).read_text())
 _next_phone = itertools.count()
@@ -45,13 +50,14 @@ class ApiPhone(FastHttpUser):
         phone = PHONES[next(_next_phone) % len(PHONES)]
         self.plan = phone["plan"]
         self.week = phone["week"]
-        self.logs: list[dict[str, Any]] = list(phone["logs"])
+        self.today: dict[str, Any] = {}
         self.last_log: dict[str, Any] | None = None
         self.auth = {"Authorization": f"Token {phone['token']}"}
         self.etags: dict[str, str] = {}
         self.loops = 0
 
-    def read(self, path: str, name: str) -> None:
+    def read(self, path: str, name: str) -> dict[str, Any] | None:
+        """The body of a 200 (None for a 304 or an error)."""
         headers = dict(self.auth)
         if path in self.etags:
             headers["If-None-Match"] = self.etags[path]
@@ -59,12 +65,24 @@ class ApiPhone(FastHttpUser):
             STATUSES[f"{name} {response.status_code}"] += 1
             if response.status_code == 200:
                 self.etags[path] = response.headers.get("ETag", "")
-            elif response.status_code != 304:
+                return dict(response.json())
+            if response.status_code != 304:
                 response.failure(f"{response.status_code}: {response.text[:200]}")
+            return None
+
+    def next_log(self) -> dict[str, Any] | None:
+        """The first session of today still to log, done in full at pain 1, from the copy of today the phone holds."""
+        day = self.today.get("day") or {}
+        for session in day.get("sessions", []):
+            if session.get("log_url"):
+                entries = [{"prescription": item["id"], **entry_done(item, 1)} for item in session["items"]]
+                return {"client_id": str(uuid.uuid4()), "session": session["id"], "entries": entries}
+        return None
 
     def log(self) -> None:
-        if self.logs:
-            self.last_log, name = self.logs.pop(0), "log"
+        new = self.next_log()
+        if new is not None:
+            self.last_log, name = new, "log"
         elif self.last_log is not None:
             name = "log again"
         else:
@@ -78,7 +96,7 @@ class ApiPhone(FastHttpUser):
     @task
     def loop(self) -> None:
         self.loops += 1
-        self.read(f"/api/v1/plans/{self.plan}/today/", "today")
+        self.today = self.read(f"/api/v1/plans/{self.plan}/today/", "today") or self.today
         if self.loops % LOG_EVERY == 0:
             self.log()
         if self.loops % 2 == 0:

@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from programs.models import Plan, PlannedSession
+from tests.api.log_entries import entry_done
 
 
 def first_session(plan: Plan, kind: str, after: PlannedSession | None = None) -> PlannedSession:
@@ -15,23 +16,6 @@ def first_session(plan: Plan, kind: str, after: PlannedSession | None = None) ->
     session = sessions.order_by("date").first()
     assert session is not None, f"the demo intake gives a {kind} session"
     return session
-
-
-def entry_done(dose: dict[str, Any], pain: int) -> dict[str, Any]:
-    """Every prescribed number reached, at this pain."""
-    entry: dict[str, Any] = {"pain_during": pain, "pain_after": pain, "rpe": 5}
-    sets = dose.get("sets")
-    if sets:
-        entry["sets_done"] = sets
-    reps = dose.get("reps")
-    if reps is not None:
-        entry["reps_done"] = reps if isinstance(reps, list) else [reps] * (sets or 1)
-    for field in ("hold_seconds", "minutes", "laps"):
-        if dose.get(field) is not None:
-            entry[field] = dose[field]
-    if dose.get("distance") is not None:
-        entry["distance"] = str(dose["distance"])
-    return entry
 
 
 def log_body(session: PlannedSession, pain: int = 1, **extra: Any) -> dict[str, Any]:
