@@ -10,7 +10,14 @@ from django.db.models import F
 
 from accounts.models import User
 from programs.models import Plan, Prescription
-from programs.services.bulk_writes import UPDATE_COLUMNS, prescriptions_insert, prescriptions_update
+from programs.services.bulk_writes import (
+    PRESCRIPTION_COLUMNS,
+    SESSION_COLUMNS,
+    UPDATE_COLUMNS,
+    prescriptions_insert,
+    prescriptions_update,
+    sessions_insert,
+)
 from tests.programs.plans import create_plan
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +39,7 @@ def test_copy_and_bulk_create_store_the_same_rows(runner: User, intake_data: dic
     results = {}
     for fast in (True, False):
         Prescription.objects.filter(plan=plan).delete()
-        prescriptions_insert([Prescription(**{k: row[k] for k in fields}) for row in originals], fast=fast)
+        prescriptions_insert([tuple(row[c] for c in PRESCRIPTION_COLUMNS) for row in originals], fast=fast)
         results[fast] = [{k: row[k] for k in fields} for row in _stored(plan)]
     assert results[True] == results[False] == [{k: row[k] for k in fields} for row in originals]
 
@@ -75,16 +82,13 @@ def test_every_prescription_belongs_to_its_sessions_plan(runner: User, intake_da
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the fast path is PostgreSQL's")
 def test_sessions_go_in_the_same_by_unnest_and_by_bulk_create(runner: User, intake_data: dict[str, Any]) -> None:
     from programs.models import PlannedSession
-    from programs.services.bulk_writes import sessions_insert
 
     plan = _plan(runner, intake_data)
     sessions = list(PlannedSession.objects.filter(plan=plan).order_by("date", "position").values())
     results = {}
     for fast in (True, False):
         PlannedSession.objects.filter(plan=plan).delete()
-        ids = sessions_insert(
-            [PlannedSession(**{k: v for k, v in row.items() if k != "id"}) for row in sessions], fast=fast
-        )
+        ids = sessions_insert([tuple(row[c] for c in SESSION_COLUMNS) for row in sessions], fast=fast)
         stored = list(PlannedSession.objects.filter(plan=plan).order_by("date", "position").values())
         assert [row["id"] for row in stored] == sorted(ids), "ids come back in the order the rows went in"
         results[fast] = [{k: v for k, v in row.items() if k != "id"} for row in stored]
