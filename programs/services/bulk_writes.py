@@ -109,3 +109,24 @@ def prescriptions_update(changes: Sequence[tuple[dict[str, Any], Sequence[int]]]
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [ids, *arrays])
+
+
+def sessions_warm_up_update(changes: Sequence[tuple[int, str]], *, fast: bool | None = None) -> None:
+    """`changes`: (session id, its new warm-up text), written in one statement however many texts there are."""
+    if not changes:
+        return
+    if not _fast(fast):
+        by_text: dict[str, list[int]] = {}
+        for session_id, text in changes:
+            by_text.setdefault(text, []).append(session_id)
+        for text, session_ids in by_text.items():
+            PlannedSession.objects.filter(pk__in=session_ids).update(warm_up=text)
+        return
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(PlannedSession._meta.db_table)} AS s SET warm_up = v.warm_up "  # noqa: S608
+        "FROM unnest(%s::bigint[], %s::text[]) AS v(id, warm_up) WHERE s.id = v.id"
+    )
+    ids, texts = zip(*changes, strict=True)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(ids), list(texts)])

@@ -20,7 +20,13 @@ from programs.clinical.decisions import RUNNING, ItemChange, SlotChange
 from programs.clinical.warm_up import warm_up_to_text
 from programs.models import ITEM_COLUMNS, Plan, PlannedSession, PlanWeek, Prescription
 from programs.selectors.plans import ItemRow, SessionRow, StoredPlan
-from programs.services.bulk_writes import UPDATE_COLUMNS, prescriptions_insert, prescriptions_update, sessions_insert
+from programs.services.bulk_writes import (
+    UPDATE_COLUMNS,
+    prescriptions_insert,
+    prescriptions_update,
+    sessions_insert,
+    sessions_warm_up_update,
+)
 
 _WEEK_FIELDS = ("phase", "target_distance", "max_runs", "rest_days", "speed_work_allowed")
 _WEEK_TEXTS = ("running_reason", "running_source")  # rewritten when they change, but not recorded as plan changes
@@ -236,17 +242,17 @@ def sync_future_report(plan: Plan, generated: domain.Plan, stored: StoredPlan, *
     }
     sync = _Sync(plan, _exercise_ids(item.exercise for _, _, session in wanted.values() for item in session.items))
     new_sessions: list[tuple[int, int, domain.Session, dt.date]] = []
-    warm_ups: dict[str, list[int]] = {}  # a new warm-up text → the sessions that take it (a stage change)
+    warm_ups: list[tuple[int, str]] = []  # sessions whose warm-up changed (a stage change), with the new text
     for key, (week_number, position, session) in wanted.items():
         row = rows.get(key)
         if row is None:
             new_sessions.append((week_number, position, session, key[0]))
         elif not row.logged:
             sync.session(row, session)
-            if row.warm_up != session.warm_up:
-                warm_ups.setdefault(warm_up_to_text(session.warm_up), []).append(row.id)
-    for text, session_ids in warm_ups.items():
-        PlannedSession.objects.filter(pk__in=session_ids).update(warm_up=text)
+            # Compared as stored: the replan's read leaves the warm-ups' items out (`plan_read(derived=False)`).
+            if row.warm_up_text != (text := warm_up_to_text(session.warm_up)):
+                warm_ups.append((row.id, text))
+    sessions_warm_up_update(warm_ups)
     sessions_to_delete = []
     for key, row in rows.items():
         if key in wanted or row.logged or any(item.overridden for item in row.items):

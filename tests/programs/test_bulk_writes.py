@@ -17,6 +17,7 @@ from programs.services.bulk_writes import (
     prescriptions_insert,
     prescriptions_update,
     sessions_insert,
+    sessions_warm_up_update,
 )
 from tests.programs.plans import create_plan
 
@@ -93,3 +94,21 @@ def test_sessions_go_in_the_same_by_unnest_and_by_bulk_create(runner: User, inta
         assert [row["id"] for row in stored] == sorted(ids), "ids come back in the order the rows went in"
         results[fast] = [{k: v for k, v in row.items() if k != "id"} for row in stored]
     assert results[True] == results[False] == [{k: v for k, v in row.items() if k != "id"} for row in sessions]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the fast path is PostgreSQL's")
+def test_warm_ups_change_the_same_by_one_update_from_unnest_and_by_orm_updates(
+    runner: User, intake_data: dict[str, Any]
+) -> None:
+    from programs.models import PlannedSession
+
+    plan = _plan(runner, intake_data)
+    ids = list(PlannedSession.objects.filter(plan=plan).order_by("date", "position").values_list("id", flat=True))
+    changes = [(ids[0], "leg_swings"), (ids[1], "brisk_walk,leg_swings"), (ids[2], "leg_swings")]
+    results = {}
+    for fast in (True, False):
+        PlannedSession.objects.filter(plan=plan).update(warm_up="")
+        sessions_warm_up_update(changes, fast=fast)
+        results[fast] = dict(PlannedSession.objects.filter(plan=plan).values_list("id", "warm_up"))
+    assert results[True] == results[False]
+    assert [results[True][i] for i in ids[:4]] == ["leg_swings", "brisk_walk,leg_swings", "leg_swings", ""]
