@@ -102,6 +102,7 @@ class SessionRow:
     items: tuple[ItemRow, ...]
     warm_up: tuple[domain.Item, ...] = ()
     estimated_minutes: int | None = None
+    warm_up_text: str = ""  # as stored (`programs.clinical.warm_up.warm_up_to_text`)
 
     def to_domain(self) -> domain.Session:
         return domain.Session(
@@ -167,8 +168,10 @@ class _WarmUps(dict[str, tuple[domain.Item, ...]]):
         return found
 
 
-def _session_rows(plan: Plan, **where: Any) -> list[SessionRow]:
-    """Sessions matching `where` with their items and logs: two queries, three when something was logged."""
+def _session_rows(plan: Plan, *, derived: bool = True, **where: Any) -> list[SessionRow]:
+    """Sessions matching `where` with their items and logs: two queries, three when something was logged.
+    `derived=False` leaves out what is worked out from the rows, not stored: each strength session's warm-up items
+    (its stored text is there) and every session's minutes."""
     # Tuples, not dicts: a 26-week plan reads ~350 sessions and ~500 prescriptions on every log.
     sessions = list(
         PlannedSession.objects.filter(plan=plan, **where)
@@ -188,7 +191,7 @@ def _session_rows(plan: Plan, **where: Any) -> list[SessionRow]:
             logs.setdefault(log.prescription_id, []).append(log)
     catalogue = catalogue_for(plan)
     specs = catalogue.by_slug
-    warm_ups = _WarmUps(catalogue, plan)
+    warm_ups = _WarmUps(catalogue, plan) if derived else None
     rows = [
         SessionRow(
             id=session_id,
@@ -197,7 +200,8 @@ def _session_rows(plan: Plan, **where: Any) -> list[SessionRow]:
             kind=kind,
             position=position,
             logged=log_id is not None,
-            warm_up=warm_ups[warm_up],
+            warm_up=warm_ups[warm_up] if warm_ups is not None else (),
+            warm_up_text=warm_up,
             items=tuple(
                 ItemRow(
                     item_id,
@@ -234,8 +238,9 @@ def _session_rows(plan: Plan, **where: Any) -> list[SessionRow]:
         )
         for session_id, week_number, date, kind, position, warm_up, log_id in sessions
     ]
-    for row in rows:
-        row.estimated_minutes = _session_minutes(row.kind, row.warm_up, row.items, specs)
+    if derived:
+        for row in rows:
+            row.estimated_minutes = _session_minutes(row.kind, row.warm_up, row.items, specs)
     return rows
 
 
@@ -335,9 +340,14 @@ class StoredDay:
         return _day(self.date, self.sessions)
 
 
-def plan_read(plan: Plan) -> StoredPlan:
-    """The whole stored plan: weeks, sessions, items and (when something was logged) logs, in four queries."""
-    return StoredPlan(plan=plan, weeks=list(plan.plan_weeks.order_by("number")), sessions=_session_rows(plan))
+def plan_read(plan: Plan, *, derived: bool = True) -> StoredPlan:
+    """The whole stored plan: weeks, sessions, items and (when something was logged) logs, in four queries.
+
+    `derived=False` is for the writers that only run the rules and compare the rows (a replan, an upgrade): the
+    warm-ups' items and the sessions' minutes are left out (`_session_rows`), which the rules never read."""
+    return StoredPlan(
+        plan=plan, weeks=list(plan.plan_weeks.order_by("number")), sessions=_session_rows(plan, derived=derived)
+    )
 
 
 def plan_week_read(plan: Plan, number: int) -> StoredWeek | None:

@@ -21,48 +21,63 @@ _INSERT_FIELDS = [f for f in Prescription._meta.concrete_fields if not f.primary
 _JSON = {f.attname for f in _INSERT_FIELDS if isinstance(f, models.JSONField)}
 # The columns a replan may change, in the order the UPDATE lists them.
 UPDATE_COLUMNS = ("exercise_id", *ITEM_COLUMNS)
+# A new prescription's values, in this order: rows go in as plain tuples, since building a model instance per row
+# costs more than the COPY itself on a long plan.
+PRESCRIPTION_COLUMNS = ("session_id", "plan_id", "position", *UPDATE_COLUMNS, "overridden")
+assert set(PRESCRIPTION_COLUMNS) == {f.attname for f in _INSERT_FIELDS}, "every stored column is given"
+# A new session's values, in this order.
+SESSION_COLUMNS = ("plan_id", "week_number", "date", "kind", "position", "warm_up")
 
 
 def _fast(fast: bool | None) -> bool:
     return connection.vendor == "postgresql" if fast is None else fast
 
 
-def prescriptions_insert(rows: Sequence[Prescription], *, fast: bool | None = None) -> None:
+def prescriptions_insert(rows: Sequence[Sequence[Any]], *, fast: bool | None = None) -> None:
+    """`rows`: the values of PRESCRIPTION_COLUMNS, in that order (JSON columns as Python values)."""
     if not rows:
         return
     if not _fast(fast):
-        Prescription.objects.bulk_create(rows)
+        Prescription.objects.bulk_create(
+            Prescription(**dict(zip(PRESCRIPTION_COLUMNS, row, strict=True))) for row in rows
+        )
         return
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.attname) for f in _INSERT_FIELDS)
+    columns = ", ".join(quote(c) for c in PRESCRIPTION_COLUMNS)
+    json_at = [i for i, c in enumerate(PRESCRIPTION_COLUMNS) if c in _JSON]
+    dumped: dict[int, str] = {}  # a plan repeats a few doses hundreds of times, often the same dict: dumped once
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {quote(Prescription._meta.db_table)} ({columns}) FROM STDIN") as copy,
     ):
         for row in rows:
-            copy.write_row(
-                [
-                    json.dumps(getattr(row, f.attname)) if f.attname in _JSON else getattr(row, f.attname)
-                    for f in _INSERT_FIELDS
-                ]
-            )
+            values = list(row)
+            for i in json_at:
+                text = dumped.get(id(values[i]))
+                if text is None:
+                    text = dumped[id(values[i])] = json.dumps(values[i])
+                values[i] = text
+            copy.write_row(values)
 
 
-def sessions_insert(rows: Sequence[PlannedSession], *, fast: bool | None = None) -> list[int]:
-    """Insert sessions and return their ids, in order. On PostgreSQL one INSERT … SELECT FROM unnest(…) RETURNING id
-    with a typed array per column (what bulk_create sends, without its per-field preparation in Python)."""
+def sessions_insert(rows: Sequence[Sequence[Any]], *, fast: bool | None = None) -> list[int]:
+    """Insert sessions (`rows`: the values of SESSION_COLUMNS, in that order) and return their ids, in order. On
+    PostgreSQL one INSERT … SELECT FROM unnest(…) RETURNING id with a typed array per column (what bulk_create sends,
+    without its per-field preparation in Python)."""
     if not rows:
         return []
     if not _fast(fast):
-        return [row.pk for row in PlannedSession.objects.bulk_create(rows)]
+        created = PlannedSession.objects.bulk_create(
+            PlannedSession(**dict(zip(SESSION_COLUMNS, row, strict=True))) for row in rows
+        )
+        return [row.pk for row in created]
     quote = connection.ops.quote_name
-    names = ("plan_id", "week_number", "date", "kind", "position", "warm_up")
     sql = (
-        f"INSERT INTO {quote(PlannedSession._meta.db_table)} ({', '.join(names)}) "  # noqa: S608
+        f"INSERT INTO {quote(PlannedSession._meta.db_table)} ({', '.join(SESSION_COLUMNS)}) "  # noqa: S608
         "SELECT * FROM unnest(%s::bigint[], %s::smallint[], %s::date[], %s::varchar[], %s::smallint[], %s::text[]) "
         "RETURNING id"
     )
-    columns = [[getattr(row, name) for row in rows] for name in names]
+    columns = [list(column) for column in zip(*rows, strict=True)]
     with connection.cursor() as cursor:
         cursor.execute(sql, columns)
         return [row_id for (row_id,) in cursor.fetchall()]
@@ -94,3 +109,24 @@ def prescriptions_update(changes: Sequence[tuple[dict[str, Any], Sequence[int]]]
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [ids, *arrays])
+
+
+def sessions_warm_up_update(changes: Sequence[tuple[int, str]], *, fast: bool | None = None) -> None:
+    """`changes`: (session id, its new warm-up text), written in one statement however many texts there are."""
+    if not changes:
+        return
+    if not _fast(fast):
+        by_text: dict[str, list[int]] = {}
+        for session_id, text in changes:
+            by_text.setdefault(text, []).append(session_id)
+        for text, session_ids in by_text.items():
+            PlannedSession.objects.filter(pk__in=session_ids).update(warm_up=text)
+        return
+    quote = connection.ops.quote_name
+    sql = (
+        f"UPDATE {quote(PlannedSession._meta.db_table)} AS s SET warm_up = v.warm_up "  # noqa: S608
+        "FROM unnest(%s::bigint[], %s::text[]) AS v(id, warm_up) WHERE s.id = v.id"
+    )
+    ids, texts = zip(*changes, strict=True)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(ids), list(texts)])

@@ -20,7 +20,13 @@ from programs.clinical.decisions import RUNNING, ItemChange, SlotChange
 from programs.clinical.warm_up import warm_up_to_text
 from programs.models import ITEM_COLUMNS, Plan, PlannedSession, PlanWeek, Prescription
 from programs.selectors.plans import ItemRow, SessionRow, StoredPlan
-from programs.services.bulk_writes import prescriptions_insert, prescriptions_update, sessions_insert
+from programs.services.bulk_writes import (
+    UPDATE_COLUMNS,
+    prescriptions_insert,
+    prescriptions_update,
+    sessions_insert,
+    sessions_warm_up_update,
+)
 
 _WEEK_FIELDS = ("phase", "target_distance", "max_runs", "rest_days", "speed_work_allowed")
 _WEEK_TEXTS = ("running_reason", "running_source")  # rewritten when they change, but not recorded as plan changes
@@ -79,41 +85,41 @@ STORED_COLUMNS = ("exercise", *ITEM_COLUMNS)
 _stored_columns = operator.attrgetter(*STORED_COLUMNS)
 
 
-def _prescription_row(
-    session_id: int, plan_id: int, position: int, item: domain.Item, ids: dict[str, int]
-) -> Prescription:
-    columns = _columns(_item_values(item), ids)
-    return Prescription(session_id=session_id, plan_id=plan_id, position=position, **columns)
-
-
 def _columns(values: dict[str, Any], ids: dict[str, int]) -> dict[str, Any]:
     """`_item_values` as model columns: the exercise by id."""
     return {k: v for k, v in values.items() if k != "exercise"} | {"exercise_id": ids[values["exercise"]]}
+
+
+class _NewRows:
+    """The rows of new prescriptions as the tuples `prescriptions_insert` takes. The generator reuses one Item object
+    for every occurrence with the same dose, so each distinct item's columns are built once."""
+
+    def __init__(self, plan_id: int, ids: dict[str, int]) -> None:
+        self.plan_id, self.ids = plan_id, ids
+        self.rows: list[tuple[Any, ...]] = []
+        self._columns: dict[int, tuple[Any, ...]] = {}
+
+    def add(self, session_id: int, position: int, item: domain.Item) -> None:
+        columns = self._columns.get(id(item))
+        if columns is None:
+            values = _columns(_item_values(item), self.ids)
+            columns = self._columns[id(item)] = tuple(values[c] for c in UPDATE_COLUMNS)
+        self.rows.append((session_id, self.plan_id, position, *columns, False))
 
 
 def _create_sessions(plan: Plan, planned: list[tuple[int, int, domain.Session, dt.date]]) -> None:
     """Insert sessions, then their prescriptions: two statements whatever the number of sessions."""
     session_ids = sessions_insert(
         [
-            PlannedSession(
-                plan_id=plan.pk,
-                week_number=week_number,
-                date=date,
-                kind=session.kind,
-                position=position,
-                warm_up=warm_up_to_text(session.warm_up),
-            )
+            (plan.pk, week_number, date, session.kind, position, warm_up_to_text(session.warm_up))
             for week_number, position, session, date in planned
         ]
     )
-    ids = _exercise_ids(item.exercise for _, _, session, _ in planned for item in session.items)
-    prescriptions_insert(
-        [
-            _prescription_row(session_id, plan.pk, position, item, ids)
-            for session_id, (_, _, session, _) in zip(session_ids, planned, strict=True)
-            for position, item in enumerate(session.items)
-        ]
-    )
+    new = _NewRows(plan.pk, _exercise_ids(item.exercise for _, _, session, _ in planned for item in session.items))
+    for session_id, (_, _, session, _) in zip(session_ids, planned, strict=True):
+        for position, item in enumerate(session.items):
+            new.add(session_id, position, item)
+    prescriptions_insert(new.rows)
 
 
 def persist_plan_body(plan: Plan, weeks: tuple[domain.Week, ...]) -> None:
@@ -148,7 +154,7 @@ class _Sync:
         self.plan, self.ids = plan, ids
         self.changes: list[SlotChange] = []
         self.to_update: dict[int, tuple[dict[str, Any], list[int]]] = {}
-        self.to_create: list[Prescription] = []
+        self.to_create = _NewRows(plan.pk, ids)
         self.to_delete: list[int] = []
         # The generator reuses one Item object for every occurrence with the same dose: convert each once.
         self._values: dict[int, dict[str, Any]] = {}
@@ -187,7 +193,7 @@ class _Sync:
             if old is None:
                 after = _snapshot(new.exercise, values["dose"], new.pain_limit)
                 self.record(new.slot, _change(row.date, row.kind, new.exercise, None, after))
-                self.to_create.append(_prescription_row(row.id, self.plan.pk, position, new, self.ids))
+                self.to_create.add(row.id, position, new)
                 continue
             # Most items are unchanged: compare the columns first, build the change records only when needed.
             if _stored_columns(old) == self._columns[id(new)]:
@@ -202,8 +208,8 @@ class _Sync:
         if self.to_delete:  # unlogged future items: nothing refers to them, so no collector is needed
             Prescription.objects.filter(pk__in=self.to_delete)._raw_delete(Prescription.objects.db)
         prescriptions_update(list(self.to_update.values()))
-        prescriptions_insert(self.to_create)
-        return bool(self.to_delete or self.to_update or self.to_create)
+        prescriptions_insert(self.to_create.rows)
+        return bool(self.to_delete or self.to_update or self.to_create.rows)
 
 
 @dataclass(frozen=True)
@@ -236,17 +242,17 @@ def sync_future_report(plan: Plan, generated: domain.Plan, stored: StoredPlan, *
     }
     sync = _Sync(plan, _exercise_ids(item.exercise for _, _, session in wanted.values() for item in session.items))
     new_sessions: list[tuple[int, int, domain.Session, dt.date]] = []
-    warm_ups: dict[str, list[int]] = {}  # a new warm-up text → the sessions that take it (a stage change)
+    warm_ups: list[tuple[int, str]] = []  # sessions whose warm-up changed (a stage change), with the new text
     for key, (week_number, position, session) in wanted.items():
         row = rows.get(key)
         if row is None:
             new_sessions.append((week_number, position, session, key[0]))
         elif not row.logged:
             sync.session(row, session)
-            if row.warm_up != session.warm_up:
-                warm_ups.setdefault(warm_up_to_text(session.warm_up), []).append(row.id)
-    for text, session_ids in warm_ups.items():
-        PlannedSession.objects.filter(pk__in=session_ids).update(warm_up=text)
+            # Compared as stored: the replan's read leaves the warm-ups' items out (`plan_read(derived=False)`).
+            if row.warm_up_text != (text := warm_up_to_text(session.warm_up)):
+                warm_ups.append((row.id, text))
+    sessions_warm_up_update(warm_ups)
     sessions_to_delete = []
     for key, row in rows.items():
         if key in wanted or row.logged or any(item.overridden for item in row.items):

@@ -175,7 +175,7 @@ def plan_replan(
     history_through = history_through or as_of
     if plan.status != PlanStatus.ACTIVE or not plan.pathway:
         return []
-    stored = plan_read(plan)
+    stored = plan_read(plan, derived=False)
     state = state_from_dict(plan.state)
     exercise_logs, day_logs, answers = _history(plan, stored)
     catalogue, pinned_pathways, config = pinned_inputs(plan)
@@ -324,7 +324,7 @@ def plan_upgrade(*, plan: Plan, as_of: dt.date, by: User | None = None) -> PlanC
     versions_moved = (plan.catalogue_version_id, plan.pathway_version_id) != (catalogue_version.pk, pathway_version.pk)
     if not versions_moved and config == pinned:
         return None
-    stored = plan_read(plan)
+    stored = plan_read(plan, derived=False)
     plan.catalogue_version, plan.pathway_version = catalogue_version, pathway_version
     plan.rules_config = config_to_dict(config)
     plan.save(update_fields=["catalogue_version", "pathway_version", "rules_config"])

@@ -10,7 +10,15 @@ from django.db.models import F
 
 from accounts.models import User
 from programs.models import Plan, Prescription
-from programs.services.bulk_writes import UPDATE_COLUMNS, prescriptions_insert, prescriptions_update
+from programs.services.bulk_writes import (
+    PRESCRIPTION_COLUMNS,
+    SESSION_COLUMNS,
+    UPDATE_COLUMNS,
+    prescriptions_insert,
+    prescriptions_update,
+    sessions_insert,
+    sessions_warm_up_update,
+)
 from tests.programs.plans import create_plan
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +40,7 @@ def test_copy_and_bulk_create_store_the_same_rows(runner: User, intake_data: dic
     results = {}
     for fast in (True, False):
         Prescription.objects.filter(plan=plan).delete()
-        prescriptions_insert([Prescription(**{k: row[k] for k in fields}) for row in originals], fast=fast)
+        prescriptions_insert([tuple(row[c] for c in PRESCRIPTION_COLUMNS) for row in originals], fast=fast)
         results[fast] = [{k: row[k] for k in fields} for row in _stored(plan)]
     assert results[True] == results[False] == [{k: row[k] for k in fields} for row in originals]
 
@@ -75,17 +83,32 @@ def test_every_prescription_belongs_to_its_sessions_plan(runner: User, intake_da
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the fast path is PostgreSQL's")
 def test_sessions_go_in_the_same_by_unnest_and_by_bulk_create(runner: User, intake_data: dict[str, Any]) -> None:
     from programs.models import PlannedSession
-    from programs.services.bulk_writes import sessions_insert
 
     plan = _plan(runner, intake_data)
     sessions = list(PlannedSession.objects.filter(plan=plan).order_by("date", "position").values())
     results = {}
     for fast in (True, False):
         PlannedSession.objects.filter(plan=plan).delete()
-        ids = sessions_insert(
-            [PlannedSession(**{k: v for k, v in row.items() if k != "id"}) for row in sessions], fast=fast
-        )
+        ids = sessions_insert([tuple(row[c] for c in SESSION_COLUMNS) for row in sessions], fast=fast)
         stored = list(PlannedSession.objects.filter(plan=plan).order_by("date", "position").values())
         assert [row["id"] for row in stored] == sorted(ids), "ids come back in the order the rows went in"
         results[fast] = [{k: v for k, v in row.items() if k != "id"} for row in stored]
     assert results[True] == results[False] == [{k: v for k, v in row.items() if k != "id"} for row in sessions]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the fast path is PostgreSQL's")
+def test_warm_ups_change_the_same_by_one_update_from_unnest_and_by_orm_updates(
+    runner: User, intake_data: dict[str, Any]
+) -> None:
+    from programs.models import PlannedSession
+
+    plan = _plan(runner, intake_data)
+    ids = list(PlannedSession.objects.filter(plan=plan).order_by("date", "position").values_list("id", flat=True))
+    changes = [(ids[0], "leg_swings"), (ids[1], "brisk_walk,leg_swings"), (ids[2], "leg_swings")]
+    results = {}
+    for fast in (True, False):
+        PlannedSession.objects.filter(plan=plan).update(warm_up="")
+        sessions_warm_up_update(changes, fast=fast)
+        results[fast] = dict(PlannedSession.objects.filter(plan=plan).values_list("id", "warm_up"))
+    assert results[True] == results[False]
+    assert [results[True][i] for i in ids[:4]] == ["leg_swings", "brisk_walk,leg_swings", "leg_swings", ""]
