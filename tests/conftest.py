@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import connections
 
 from accounts.models import User
+from tests.api_cache import API_CACHE_PREFIX, api_cache_clear
 from tests.factories.accounts import CareLinkFactory, PhysioFactory, RunnerFactory
 
 DEMO_INTAKE = Path(__file__).resolve().parent.parent / "programs" / "data" / "demo_intake.json"
@@ -32,6 +33,8 @@ def pytest_configure() -> None:
     """Passwords hash fast in tests: the production hasher's deliberate slowness is not what they test, and it cost
     about a second per user made. Nothing here compares a hash with one made by another process."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The API's read cache is a shared Redis database (other runs, other xdist workers): this run's keys are its own.
+    settings.CACHES["api"]["KEY_PREFIX"] = API_CACHE_PREFIX
 
 
 @pytest.fixture(autouse=True)
@@ -98,3 +101,11 @@ def empty_cache() -> Iterator[None]:
     """The e-mail limits and the throttles count in the cache: no test inherits another's counts."""
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def empty_api_cache() -> Iterator[None]:
+    """No test reads what another left in the API's read cache."""
+    api_cache_clear()
+    yield
+    api_cache_clear()

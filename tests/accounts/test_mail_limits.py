@@ -119,7 +119,8 @@ def redis_cache(settings: Any) -> Iterator[str]:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": LOCAL_REDIS,
             "KEY_PREFIX": prefix,
-        }
+        },
+        "api": settings.CACHES["api"],
     }
     caches._settings = None  # type: ignore[attr-defined]  # read CACHES again
     caches.__init__()  # type: ignore[misc]
