@@ -281,7 +281,7 @@ API_CACHE_URL = env.str("API_CACHE_URL", default=urlunsplit(urlsplit(REDIS_URL).
 # many seconds after they were cached, whatever happened to an invalidation.
 API_CACHE_ACCESS_SECONDS = env.int("API_CACHE_ACCESS_SECONDS", default=60)
 CACHES["api"] = {
-    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "BACKEND": "rehabplan.api_cache.ApiRedisCache",  # Django's RedisCache, one client per process
     "LOCATION": API_CACHE_URL,
     "KEY_PREFIX": env.str("API_CACHE_KEY_PREFIX", default="rehabplan-api"),
     "TIMEOUT": 24 * 3600,  # a rendered body is keyed by the plan's revision: it never goes stale, only unused

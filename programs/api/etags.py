@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.http import HttpResponseBase, HttpResponseNotModified
 from django.utils.http import parse_etags
@@ -65,9 +65,11 @@ def plan_meta(user: User, plan_id: int) -> PlanMeta | None:
     return PlanMeta(*row) if row is not None else None
 
 
-def cached_meta(plan_id: int) -> PlanMeta | None:
-    """The plan's facts from the API's read cache (no scope: the caller checks the reader may see its runner)."""
-    row = api_cache.get(api_cache.plan_key(plan_id))
+def cached_meta(plan_id: int, found: Mapping[str, Any] | None = None) -> PlanMeta | None:
+    """The plan's facts from the API's read cache (no scope: the caller checks the reader may see its runner), or
+    among the entries already `found` with the token, when the cache was asked for them then."""
+    key = api_cache.plan_key(plan_id)
+    row = found.get(key) if found is not None else api_cache.get(key)
     return PlanMeta(*row) if isinstance(row, tuple) else None
 
 
