@@ -69,8 +69,10 @@ def plan_key(plan_id: int) -> str:
     return f"plan:{plan_id}"
 
 
-def body_key(plan_id: int, revision: int, resource: str, key: object, units: str | None, version: int) -> str:
-    return f"body:{plan_id}:{revision}:{resource}:{key}:{units}:v{version}"
+def body_key(
+    plan_id: int, revision: int, resource: str, key: object, units: str | None, viewer: str, version: int
+) -> str:
+    return f"body:{plan_id}:{revision}:{resource}:{key}:{units}:{viewer}:v{version}"
 
 
 def access_seconds() -> int:

@@ -32,7 +32,7 @@ from rehabplan.api import PreconditionFailed
 R = TypeVar("R", bound=HttpResponseBase)
 
 # Raise it whenever the API's representation of a plan, a day or a week changes, so cached copies are read again.
-REPRESENTATION_VERSION = 2
+REPRESENTATION_VERSION = 3
 
 # The phone must ask every time (it may keep a copy, but revalidates it), and no shared cache may keep one.
 CACHE_CONTROL = "private, no-cache"

@@ -19,14 +19,15 @@ from django.db.models import Prefetch, Q
 from accounts.access_log import access_entry
 from accounts.models import CareLink, DataAccess, RunnerProfile, User
 from programs.choices import ReminderStatus
-from programs.clinical.contract import plan_to_dict
 from programs.models import DayLog, ExerciseLog, Intake, PlanChange, Reminder, SessionLog
 from programs.selectors import plans as selectors
+from programs.selectors.plan_json import links_for, plan_json
 from programs.services.logs import DAY_LOG_FIELDS, EXERCISE_LOG_FIELDS
 
 # 2: reminders are described in words (what, for_date, status…), and the settings hold the reminder choices.
 # 3: the access log (who of their physios or RehabPlan's staff read or changed the runner's data, and when).
-EXPORT_FORMAT = 3
+# 4: each planned session and prescription carries its id (and, for the runner's active plan, where to log it).
+EXPORT_FORMAT = 4
 
 _EXERCISE_LOG_FIELDS = (*EXERCISE_LOG_FIELDS, "completed_as_prescribed")
 _DAY_LOG_FIELDS = ("date", *DAY_LOG_FIELDS)
@@ -62,7 +63,7 @@ def _plans(user: User) -> list[dict[str, Any]]:
                 "weeks": plan.weeks,
                 "status": plan.status,
                 "intake_version": plan.intake.version if plan.intake_id else None,
-                "plan": plan_to_dict(selectors.plan_read(plan).to_domain()),
+                "plan": plan_json(selectors.plan_read(plan), links_for(plan, user)),
             }
         )
     return out

@@ -11,6 +11,7 @@ from programs.models import DayLog, ExerciseLog, SessionLog
 
 @dataclass(frozen=True)
 class RecentExercise:
+    prescription: int
     exercise: str
     exercise_name: str
     pain_during: int | None
@@ -21,6 +22,7 @@ class RecentExercise:
 
 @dataclass(frozen=True)
 class RecentSession:
+    session: int  # the planned session's id, as a log names it
     date: dt.date
     kind: str
     plan_id: int
@@ -44,6 +46,7 @@ def recent_sessions(runner_id: int, *, limit: int = 10) -> list[RecentSession]:
     for e in exercise_logs:
         by_log[e.session_log_id].append(
             RecentExercise(
+                prescription=e.prescription_id,
                 exercise=e.prescription.exercise.slug,
                 exercise_name=e.prescription.exercise.name,
                 pain_during=e.pain_during,
@@ -54,6 +57,7 @@ def recent_sessions(runner_id: int, *, limit: int = 10) -> list[RecentSession]:
         )
     return [
         RecentSession(
+            session=log.session_id,
             date=log.session.date,
             kind=log.session.kind,
             plan_id=log.session.plan_id,

@@ -19,6 +19,7 @@ from programs.services.account_deletion import account_delete
 from programs.services.plans import plan_replan_on, plans_replan
 from tests.api.conftest import client_for
 from tests.api.log_bodies import first_session, log_body
+from tests.api.plan_links import sessions_of, without_links
 from tests.api_cache import api_cache_clear
 from tests.pages import at
 from tests.programs.plans import START
@@ -179,3 +180,19 @@ def test_a_new_client_reads_what_another_cached(runner: User, runner_plan: Plan)
         first = client_for(runner).get(_today(runner_plan))
         second = client_for(runner).get(_today(runner_plan))
     assert first.content == second.content and first["ETag"] == second["ETag"]
+
+
+def test_the_runner_and_their_physio_each_read_their_own_links_from_the_cache(
+    runner_api: APIClient, physio_api: APIClient, runner_plan: Plan
+) -> None:
+    """The links in a body depend on the reader (`links_for`): the runner logs, the physio changes doses."""
+    with at(MONDAY):
+        for url in _urls(runner_plan):
+            for _ in range(2):  # the second read of each is the warm one
+                mine, theirs = (client.get(url).json() for client in (runner_api, physio_api))
+            if "day" in mine:  # today's day
+                mine, theirs = mine["day"], theirs["day"]
+            assert any(s["log_url"] for s in sessions_of(mine)) and not any(s["log_url"] for s in sessions_of(theirs))
+            assert not any(i["url"] for s in sessions_of(mine) for i in s["items"])
+            assert any(i["url"] for s in sessions_of(theirs) for i in s["items"]), url
+            assert without_links(mine) == without_links(theirs)

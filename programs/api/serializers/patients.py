@@ -97,6 +97,7 @@ class PatientPlanSerializer(serializers.Serializer):
 
 
 class RecentExerciseSerializer(serializers.Serializer):
+    prescription = serializers.IntegerField(read_only=True, help_text="The prescription's id (prescriptions/{id}/).")
     exercise = serializers.CharField(read_only=True)
     exercise_name = serializers.CharField(read_only=True)
     pain_during = serializers.IntegerField(read_only=True, allow_null=True)
@@ -106,6 +107,7 @@ class RecentExerciseSerializer(serializers.Serializer):
 
 
 class RecentSessionSerializer(serializers.Serializer):
+    session = serializers.IntegerField(read_only=True, help_text="The planned session's id, as its log names it.")
     date = serializers.DateField(read_only=True)
     kind = serializers.CharField(read_only=True)
     plan_id = serializers.IntegerField(read_only=True)

@@ -119,11 +119,28 @@ class ItemSerializer(serializers.Serializer[Any]):
     )
 
 
+class PrescriptionItemSerializer(ItemSerializer):
+    """A stored prescription: the item with its id and, for the runner's physio, where to change its dose."""
+
+    id = serializers.IntegerField(help_text="The prescription's id: a log entry's `prescription`.")
+    url = serializers.CharField(
+        allow_null=True,
+        help_text="The path of PATCH prescriptions/{id}/ (a new dose); null unless you are the runner's physio and "
+        "the session is not logged.",
+    )
+
+
 class SessionSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(help_text="The planned session's id: what POST logs/ takes as `session`.")
     kind = serializers.ChoiceField(choices=("strength", "mobility", "run", "cross_training", "rest"))
     estimated_minutes = serializers.IntegerField(required=False)
-    warm_up = ItemSerializer(many=True, required=False)
-    items = ItemSerializer(many=True)
+    warm_up = ItemSerializer(many=True, required=False, help_text="Worked out from the session: no ids.")
+    items = PrescriptionItemSerializer(many=True)
+    log_url = serializers.CharField(
+        allow_null=True,
+        help_text="The path of POST logs/ to log this session (`session`: this `id`); null when you cannot log it: "
+        "you are not the runner, a rest day, already logged, or the plan is not active.",
+    )
 
 
 class DaySerializer(serializers.Serializer[Any]):

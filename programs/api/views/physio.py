@@ -36,11 +36,11 @@ from programs.api.serializers.physio import (
 )
 from programs.api.serializers.plans import PlanDetailSerializer, PlanSummarySerializer
 from programs.api.views.plan_reads import IF_MATCH, PLAN_CHANGED_RESPONSES
-from programs.clinical.contract import plan_to_dict
 from programs.clinical.edits import edits_from_dict
 from programs.models import Plan, Prescription, ProgramTemplate
 from programs.selectors import plans as selectors
 from programs.selectors.patients import linked_patient_or_404
+from programs.selectors.plan_json import links_for, plan_json
 from programs.selectors.today import runner_today
 from programs.services.assign import plan_assign
 from programs.services.care import SessionLoggedError, plan_clinician_clear, prescription_override
@@ -151,7 +151,7 @@ class PatientPlansView(generics.ListAPIView[Plan]):
             edits=edits_from_dict(data["edits"]) if "edits" in data else None,
         )
         plan = selectors.plans_visible_to(physio).get(pk=plan.pk)
-        body = {**PlanSummarySerializer(plan).data, **plan_to_dict(selectors.plan_read(plan).to_domain())}
+        body = {**PlanSummarySerializer(plan).data, **plan_json(selectors.plan_read(plan), links_for(plan, physio))}
         return Response(body, status=status.HTTP_201_CREATED)
 
 

@@ -31,9 +31,9 @@ from programs.api.serializers.plans import (
     TodaySerializer,
     WeekReadSerializer,
 )
-from programs.clinical.contract import day_to_dict, week_to_dict
 from programs.models import Plan
 from programs.selectors import plans as selectors
+from programs.selectors.plan_json import Links, day_json, links_for, week_json
 from programs.selectors.units import day_shown
 from rehabplan import api_cache
 from rehabplan.api import request_user
@@ -92,6 +92,9 @@ class PlanReads(viewsets.GenericViewSet[Plan]):
             raise Http404
         return plan
 
+    def _links(self, plan: Plan) -> Links:
+        return links_for(plan, request_user(self.request))
+
     def _meta(self, pk: str) -> PlanMeta:
         meta = etags.plan_meta(request_user(self.request), int(pk))
         if meta is None:
@@ -119,8 +122,12 @@ class PlanReads(viewsets.GenericViewSet[Plan]):
         self, meta: PlanMeta, etag: str, resource: str, key: object, build: Callable[[], dict[str, Any]]
     ) -> HttpResponse:
         """The rendered body from the read cache, else built (`build`, which may read the plan and raise a 404),
-        rendered and kept under the plan's revision: a later revision is another key."""
-        cache_key = api_cache.body_key(meta.id, meta.revision, resource, key, meta.units, etags.REPRESENTATION_VERSION)
+        rendered and kept under the plan's revision (a later revision is another key) and whether the reader is the
+        runner or their physio (`links_for`: the links in it differ)."""
+        viewer = "runner" if request_user(self.request).pk == meta.runner_id else "physio"
+        cache_key = api_cache.body_key(
+            meta.id, meta.revision, resource, key, meta.units, viewer, etags.REPRESENTATION_VERSION
+        )
         content = api_cache.get(cache_key)
         if not isinstance(content, bytes):
             content = JSONRenderer().render(build())
@@ -151,7 +158,8 @@ class PlanDayReads(PlanReads):
                     f"Your plan {'starts' if starts else 'ended'} on {_short(meta.start if starts else meta.end)}."
                 )
                 return _today(meta, today, None, message)
-            return _today(meta, today, _day_body(plan or self._plan(pk), today), "")
+            read = plan or self._plan(pk)
+            return _today(meta, today, _day_body(read, today, self._links(read)), "")
 
         return self._body(meta, etag, "today", today.isoformat(), build)
 
@@ -182,7 +190,8 @@ class PlanDayReads(PlanReads):
             return etags.not_modified(etag)
 
         def build() -> dict[str, Any]:
-            body = _day_body(plan or self._plan(pk), day)
+            read = plan or self._plan(pk)
+            body = _day_body(read, day, self._links(read))
             if body is None:  # a plan that needs a clinician has no weeks
                 raise exceptions.NotFound("This plan has no sessions until a clinician has cleared you.")
             return body
@@ -215,12 +224,12 @@ class PlanDayReads(PlanReads):
             stored = selectors.plan_week_read(read, n)
             if stored is None:  # a plan that needs a clinician has no weeks
                 raise exceptions.NotFound("This plan has no sessions until a clinician has cleared you.")
-            week = stored.to_domain()
+            week = week_json(stored, self._links(read))
             return {
                 "plan": read.pk,
-                "start_date": week.days[0].date,
-                "end_date": week.days[-1].date,
-                **week_to_dict(week),
+                "start_date": week["days"][0]["date"],
+                "end_date": week["days"][-1]["date"],
+                **week,
                 "exercises": _names(read, {item.exercise for s in stored.sessions for item in s.items}),
             }
 
@@ -242,7 +251,7 @@ def _names(plan: Plan, slugs: set[str]) -> dict[str, str]:
     return {slug: specs[slug].name for slug in sorted(slugs) if slug in specs}
 
 
-def _day_body(plan: Plan, date: dt.date) -> dict[str, Any] | None:
+def _day_body(plan: Plan, date: dt.date, links: Links) -> dict[str, Any] | None:
     stored, distances = day_shown(plan, date, plan.runner)
     if stored.week is None:
         return None
@@ -252,7 +261,7 @@ def _day_body(plan: Plan, date: dt.date) -> dict[str, Any] | None:
         "plan": plan.pk,
         "week": stored.week.number,
         "phase": stored.week.phase,
-        **day_to_dict(stored.to_domain()),
+        **day_json(stored, links),
         "unit": distances.shown,
         "logged": [s.kind for s in stored.sessions if s.logged],
         "exercises": _names(plan, slugs),

@@ -50,10 +50,10 @@ from programs.api.views.plan_reads import (
     timezone_of,
 )
 from programs.choices import PlanChangeKind, PlanStatus
-from programs.clinical.contract import plan_to_dict
 from programs.clinical.screening import screen_answers
 from programs.models import Intake, Plan, PlanChange
 from programs.selectors import plans as selectors
+from programs.selectors.plan_json import plan_json
 from programs.selectors.today import runner_today
 from programs.services.archive import plan_archive
 from programs.services.generation import pathways
@@ -175,7 +175,7 @@ class PlanViewSet(mixins.ListModelMixin, PlanDayReads):
 
         def build() -> dict[str, Any]:
             read = plan or self._plan(pk)
-            return {**PlanSummarySerializer(read).data, **plan_to_dict(selectors.plan_read(read).to_domain())}
+            return {**PlanSummarySerializer(read).data, **plan_json(selectors.plan_read(read), self._links(read))}
 
         return self._body(meta, etag, "plan", "", build)
 
@@ -189,7 +189,7 @@ class PlanViewSet(mixins.ListModelMixin, PlanDayReads):
         data = serializer.validated_data
         plan = plan_start(intake=data["intake"], start=data["start_date"], weeks=data["weeks"])
         plan = self._plan(str(plan.pk))
-        body = {**PlanSummarySerializer(plan).data, **plan_to_dict(selectors.plan_read(plan).to_domain())}
+        body = {**PlanSummarySerializer(plan).data, **plan_json(selectors.plan_read(plan), self._links(plan))}
         etag = etags.plan_etag(etags.meta_of(plan, timezone_of(plan)), "plan")
         return etags.with_cache_headers(Response(body, status=status.HTTP_201_CREATED), etag)
 
