@@ -126,7 +126,13 @@ def put(key: str, value: Any, timeout: int | None = None) -> None:
     _call(lambda cache: cache.set(key, value, timeout if timeout is not None else caches["api"].default_timeout))
 
 
-def _retried(operation: Callable[[Any], Any], what: str, tries: int = INVALIDATION_TRIES) -> None:
+def _retried(operation: Callable[[Any], Any], what: str, *, immediate: bool = False) -> None:
+    """An invalidation: tried INVALIDATION_TRIES times, then logged as an error. `immediate` (the try made inside the
+    write's transaction, which the one on commit repeats) is tried once, and not at all while Redis is known to be
+    away, so a write waits for Redis only after its commit."""
+    if immediate and _skipping():
+        return
+    tries = 1 if immediate else INVALIDATION_TRIES
     for attempt in range(tries):
         try:
             operation(caches["api"])
@@ -134,7 +140,7 @@ def _retried(operation: Callable[[Any], Any], what: str, tries: int = INVALIDATI
         except RedisError as error:
             if attempt == tries - 1:
                 _unreachable(error)
-                if tries > 1:
+                if not immediate:
                     logger.error("The API cache could not %s; it expires on its own: %s", what, error)
                 return
             time.sleep(0.05 * (attempt + 1))
@@ -146,14 +152,14 @@ def forget(*keys: str) -> None:
     if not keys:
         return
     names = list(keys)
-    _retried(lambda cache: cache.delete_many(names), f"forget {names}", tries=1)
+    _retried(lambda cache: cache.delete_many(names), f"forget {names}", immediate=True)
     transaction.on_commit(lambda: _retried(lambda cache: cache.delete_many(names), f"forget {names}"), robust=True)
 
 
 def replace_on_commit(key: str, fresh: Callable[[], Any | None], timeout: int | None = None) -> None:
     """Remove the entry now; once the transaction commits, put the database's new value there (`fresh()`, None when
     the row is gone), so a read that started before the commit cannot leave the old one behind (reads `add`)."""
-    _retried(lambda cache: cache.delete(key), f"forget {key}", tries=1)
+    _retried(lambda cache: cache.delete(key), f"forget {key}", immediate=True)
 
     def replace() -> None:
         value = fresh()

@@ -285,9 +285,10 @@ CACHES["api"] = {
     "LOCATION": API_CACHE_URL,
     "KEY_PREFIX": env.str("API_CACHE_KEY_PREFIX", default="rehabplan-api"),
     "TIMEOUT": 24 * 3600,  # a rendered body is keyed by the plan's revision: it never goes stale, only unused
-    # A Redis that does not answer costs a request a fraction of a second once, not seconds: the reads then skip
-    # the cache for a while (rehabplan/api_cache.py) and go to the database.
-    "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25, "retry": Retry(NoBackoff(), 1)},
+    # A Redis that does not answer costs a read a fraction of a second once, not seconds: the reads then skip the
+    # cache for a while (rehabplan/api_cache.py) and go to the database. A write's invalidation, tried three times
+    # after its commit, waits at most about two seconds for a Redis that does not answer at all.
+    "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.25, "retry": Retry(NoBackoff(), 1)},
 }
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_IGNORE_RESULT = True
