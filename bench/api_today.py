@@ -1,11 +1,11 @@
 """The API's read budget: `GET /api/v1/plans/{id}/today/` against a bare Django view, under load.
 
-Creates its own PostgreSQL database `rehabplan_bench` (BENCH_DATABASE names another; dropped and made again each run), migrates it, makes a
-runner with a plan (24 weeks by default, starting yesterday so today is in it) and an API token, then starts
-gunicorn on loopback (sync workers, one per core; DEBUG=0) with bench/bench_settings.py, which adds one bare view
-returning a fixed small JSON body (`/bench/bare/`, outside the product's URLs). The API's read cache is the local
-Redis (API_CACHE_URL, under a key prefix of this run's own, deleted afterwards). One load tool (wrk) with the same
-connections (8 per worker) and duration measures:
+Creates its own PostgreSQL database `rehabplan_bench` (BENCH_DATABASE names another; dropped and made again each
+run), migrates it, makes a runner with a plan (24 weeks by default, starting yesterday so today is in it) and an API
+token, then starts gunicorn on loopback (sync workers, one per core; DEBUG=0) with bench/bench_settings.py, which adds
+one bare view returning a fixed small JSON body (`/bench/bare/`, outside the product's URLs). The API's read cache is
+the local Redis (API_CACHE_URL, under a key prefix of this run's own, deleted afterwards). One load tool (wrk) with the
+same connections (8 per worker) and duration measures:
 
   bare         GET /bench/bare/
   today        GET /api/v1/plans/{id}/today/ with `Authorization: Token <key>`, the read cache warm
@@ -46,7 +46,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# Another name (BENCH_DATABASE) when someone else may be running a benchmark on the same server: each run drops it.
+# Its own database, dropped and made again each run; BENCH_DATABASE names another when several people bench one
+# PostgreSQL server at once (two runs on one name drop each other's tables).
 BENCH_DB = os.environ.get("BENCH_DATABASE", "rehabplan_bench")
 BUDGET_TODAY_RATIO = 0.20
 BUDGET_304_RATIO = 0.40

@@ -1,4 +1,4 @@
-"""One phone for bench/load.py (a locust file): a signed-in runner opening Today, logging, then opening Progress.
+"""One phone for `bench/load.py --mix html` (a locust file): a signed-in runner opening Today, logging, then opening Progress.
 
 Each simulated phone takes one runner's session cookie from the file named by `LOAD_SESSIONS` (bench/load.py writes
 it), so nobody signs in during the run, as on phones that stay signed in. The log is what Today offers: the first

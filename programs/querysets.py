@@ -32,6 +32,13 @@ class PlanQuerySet(models.QuerySet["Plan"]):
         what every physio page and endpoint that reaches a plan starts from, so none lets a revoked link through."""
         return self.filter(runner__in=CareLink.objects.patients_of(physio))
 
+    def printable(self) -> PlanQuerySet:
+        """With what its PDF reads besides the plan's rows: the runner, their profile (units) and the pinned versions
+        (their stored data is parsed once per process when first used)."""
+        return self.select_related("runner__runner_profile", "catalogue_version", "pathway_version").defer(
+            "catalogue_version__data", "pathway_version__data"
+        )
+
     def current_for_runner(self, runner: User) -> Plan | None:
         """The runner's plan in use: the newest that has not ended."""
         return self.filter(runner=runner).exclude(status=PlanStatus.ENDED).order_by("-created_at", "-id").first()

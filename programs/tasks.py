@@ -13,6 +13,7 @@ from programs.reminders import dispatch as reminders
 from programs.reminders import news as reminder_news
 from programs.reminders import sending as reminder_sending
 from programs.services import plans as plan_services
+from programs.services import printing as printing_services
 
 # Retries wait 10 s, 20 s, 40 s… capped at REMINDER_RETRY_BACKOFF_MAX, which settings keep far below the broker's
 # visibility timeout: a delayed task is held unacknowledged by its worker, and Redis would hand a task held past
@@ -78,3 +79,9 @@ def plans_replan(plan_ids: list[int]) -> int:
     """Re-run the rules on one chunk of plans, each on its runner's local date. Idempotent: a plan already looked at
     today is skipped. Returns how many plans changed."""
     return plan_services.plans_replan(plan_ids=plan_ids, now=timezone.now())
+
+
+@shared_task
+def plan_pdf_draw(plan_id: int) -> bool:
+    """Draw a plan's PDF into the cache for the download that asked for it; a copy already kept is not drawn again."""
+    return printing_services.plan_pdf_draw(plan_id)

@@ -5,17 +5,20 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 import time_machine
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connections
 
 from accounts.models import User
+from rehabplan.celery import app as celery_app
 from tests.api_cache import API_CACHE_PREFIX, api_cache_clear
 from tests.factories.accounts import CareLinkFactory, PhysioFactory, RunnerFactory
 
@@ -27,6 +30,8 @@ PINNED_NOW = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
 # Their server, browser or workers are other processes on the machine's own clock, which one process cannot move.
 REAL_CLOCK_MARKERS = ("browser", "integration")
 NOTHING_LISTENS_PORT = 1  # connection refused at once
+# The cache's database on the local Redis (the broker uses 0): tests write only under a prefix of their own.
+LOCAL_REDIS = "redis://127.0.0.1:6379/1"
 
 
 def pytest_configure() -> None:
@@ -109,3 +114,34 @@ def empty_api_cache() -> Iterator[None]:
     api_cache_clear()
     yield
     api_cache_clear()
+
+
+@pytest.fixture
+def redis_cache(settings: Any) -> Iterator[str]:
+    """The cache on the local Redis, as in production, under a prefix of this test's own."""
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": LOCAL_REDIS,
+            "KEY_PREFIX": prefix,
+        },
+        "api": settings.CACHES["api"],
+    }
+    caches._settings = None  # type: ignore[attr-defined]  # read CACHES again
+    caches.__init__()  # type: ignore[misc]
+    yield prefix
+    server = redis.Redis.from_url(LOCAL_REDIS)
+    for key in server.scan_iter(f"{prefix}:*"):
+        server.delete(key)
+    caches.__init__()  # type: ignore[misc]
+
+
+@pytest.fixture
+def eager_tasks() -> Iterator[None]:
+    """A task's `delay` runs it at once in this process, as a worker would, with no broker in between."""
+    conf = celery_app.conf
+    before = conf.task_always_eager, conf.task_eager_propagates
+    conf.task_always_eager = conf.task_eager_propagates = True
+    yield
+    conf.task_always_eager, conf.task_eager_propagates = before

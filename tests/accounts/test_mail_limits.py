@@ -4,22 +4,19 @@ and for one client, answer as if they had sent, and count in the shared cache.""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import redis
 import time_machine
 from django.core import mail
-from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
 from accounts.care import INVITATIONS_OVER_LIMIT
 from accounts.models import Invitation, User
 from tests.api.conftest import client_for
-from tests.conftest import PINNED_NOW
+from tests.conftest import LOCAL_REDIS, PINNED_NOW
 from tests.factories.accounts import RunnerFactory
 from tests.pages import main_text
 
@@ -27,7 +24,6 @@ pytestmark = pytest.mark.django_db
 
 PER_ADDRESS = 5
 PER_CLIENT = 20
-LOCAL_REDIS = "redis://127.0.0.1:6379/1"
 
 
 @pytest.fixture(autouse=True)
@@ -108,27 +104,6 @@ def test_one_address_gets_at_most_five_invitations_an_hour(client: Client, physi
     response = client.post(reverse("programs:invitation-list"), {"email": "popular@example.test"})
     assert response.status_code == 400 and INVITATIONS_OVER_LIMIT in main_text(response.content)
     assert len(mail.outbox) == PER_ADDRESS
-
-
-@pytest.fixture
-def redis_cache(settings: Any) -> Iterator[str]:
-    """The cache on the local Redis, as in production, under a prefix of this test's own."""
-    prefix = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": LOCAL_REDIS,
-            "KEY_PREFIX": prefix,
-        },
-        "api": settings.CACHES["api"],
-    }
-    caches._settings = None  # type: ignore[attr-defined]  # read CACHES again
-    caches.__init__()  # type: ignore[misc]
-    yield prefix
-    server = redis.Redis.from_url(LOCAL_REDIS)
-    for key in server.scan_iter(f"{prefix}:*"):
-        server.delete(key)
-    caches.__init__()  # type: ignore[misc]
 
 
 def test_the_counts_live_in_the_shared_cache(redis_cache: str, client: Client, runner: User) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
-from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,16 +32,6 @@ from tests.factories.accounts import RunnerFactory
 from tests.programs.plans import START, create_plan
 
 WEEK_2 = dt.datetime(2026, 11, 30, 6, 0, tzinfo=dt.UTC)  # Monday of week 2: week 1 went by without a log
-
-
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    """A task's `delay` runs it at once in this process, as a worker would, with no broker in between."""
-    conf = celery_app.conf
-    before = conf.task_always_eager, conf.task_eager_propagates
-    conf.task_always_eager = conf.task_eager_propagates = True
-    yield
-    conf.task_always_eager, conf.task_eager_propagates = before
 
 
 def _due_runner(runner: User) -> None:
