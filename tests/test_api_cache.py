@@ -86,3 +86,11 @@ def test_an_invalidation_that_cannot_reach_redis_is_retried_then_logged(
         api_cache.forget("k")
     errors = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert len(errors) == 1 and "could not forget" in errors[0].getMessage()
+
+
+def test_one_redis_client_serves_every_call() -> None:
+    """Django's RedisCache builds a client per call, which cost as much as the round trip (`ApiRedisCache`)."""
+    backend = caches["api"]._cache  # type: ignore[attr-defined]
+    assert backend.get_client() is backend.get_client(write=True) is backend.get_client("k")
+    api_cache.put("k", "v")
+    assert api_cache.get("k") == "v"
