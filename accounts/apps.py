@@ -8,4 +8,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from accounts import schema  # noqa: F401 - registers the token scheme with the OpenAPI generator
+        from accounts import cached_access, schema  # noqa: F401 - schema registers the token scheme with OpenAPI
+
+        cached_access.connect()

@@ -1,17 +1,22 @@
 """The API's read budget: `GET /api/v1/plans/{id}/today/` against a bare Django view, under load.
 
-Creates its own PostgreSQL database `rehabplan_bench` (dropped and made again each run), migrates it, makes a
-runner with a plan (24 weeks by default, starting yesterday so today is in it) and an API token, then starts
-gunicorn on loopback (sync workers, one per core; DEBUG=0) with bench/bench_settings.py, which adds one bare view
-returning a fixed small JSON body (`/bench/bare/`, outside the product's URLs). One load tool (wrk) with the same
-connections (8 per worker) and duration measures, in one run:
+Creates its own PostgreSQL database `rehabplan_bench` (BENCH_DATABASE names another; dropped and made again each
+run), migrates it, makes a runner with a plan (24 weeks by default, starting yesterday so today is in it) and an API
+token, then starts gunicorn on loopback (sync workers, one per core; DEBUG=0) with bench/bench_settings.py, which adds
+one bare view returning a fixed small JSON body (`/bench/bare/`, outside the product's URLs). The API's read cache is
+the local Redis (API_CACHE_URL, under a key prefix of this run's own, deleted afterwards). One load tool (wrk) with the
+same connections (8 per worker) and duration measures:
 
-  bare    GET /bench/bare/
-  today   GET /api/v1/plans/{id}/today/ with `Authorization: Token <key>`
-  304     the same with `If-None-Match: <the current ETag>` (checked to answer 304 before the load)
+  bare         GET /bench/bare/
+  today        GET /api/v1/plans/{id}/today/ with `Authorization: Token <key>`, the read cache warm
+  304          the same with `If-None-Match: <the current ETag>` (checked to answer 304 before the load)
+  ... Redis    today and its 304 again with gunicorn restarted on a read cache where nothing listens: every
+  down         request falls back to the database (no budget; every answer must still be 2xx/3xx)
 
-and prints req/s, p50 and p99 for each, their ratios to the bare view, and the budgets: today ≥ 10 % of the bare
-view's req/s, the 304 ≥ 40 %, p99 ≤ 100 ms. Exit status 1 when a budget is missed or a response is not 2xx/3xx.
+and, before the load, the cache cold: today and its 304 one request at a time, this run's keys deleted before each
+(p50 and the slowest, no req/s). It prints req/s, p50 and p99 for each load, their ratios to the bare view, and the
+budgets: today (warm) ≥ 20 % of the bare view's req/s, the 304 ≥ 40 %, p99 ≤ 100 ms. Exit status 1 when a budget
+is missed or a response is not 2xx/3xx.
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/rehabplan .venv/bin/python bench/api_today.py [--weeks 1]
      [--duration 10] (the URL names the server; the database name in it is not used). wrk is installed with
@@ -25,6 +30,7 @@ import datetime as dt
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -43,9 +49,12 @@ sys.path.insert(0, str(ROOT))
 # Its own database, dropped and made again each run; BENCH_DATABASE names another when several people bench one
 # PostgreSQL server at once (two runs on one name drop each other's tables).
 BENCH_DB = os.environ.get("BENCH_DATABASE", "rehabplan_bench")
-BUDGET_TODAY_RATIO = 0.10
+BUDGET_TODAY_RATIO = 0.20
 BUDGET_304_RATIO = 0.40
 BUDGET_P99_MS = 100.0
+CACHE_PREFIX = f"bench-{secrets.token_hex(4)}"  # the Redis database is shared: only this run's keys are touched
+NOTHING_LISTENS = "redis://127.0.0.1:1/2"
+COLD_SAMPLES = 30
 
 
 @dataclass
@@ -72,6 +81,7 @@ def bench_env(base_url: str) -> dict[str, str]:
         # Persistent connections, as a production deployment sets them; each worker keeps one.
         CONN_MAX_AGE="60",
         CACHE_URL="locmemcache://",
+        API_CACHE_KEY_PREFIX=CACHE_PREFIX,
         LOG_LEVEL="WARNING",
         # One machine: the per-process cache, console e-mail and a loopback SITE_URL are what this trial wants.
         ALLOW_LOCAL_SERVICES="1",
@@ -216,6 +226,32 @@ def run_wrk(
     return Result(name, rps, _ms(percentiles["50"]), _ms(percentiles["99"]), requests, bad)
 
 
+def cache_keys_delete() -> None:
+    """Delete this run's keys of the API's read cache (never the shared database's others)."""
+    import redis
+    from django.conf import settings
+
+    client = redis.Redis.from_url(settings.API_CACHE_URL)
+    keys = list(client.scan_iter(match=f"{CACHE_PREFIX}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+def cold(name: str, url: str, headers: dict[str, str], status: int) -> str:
+    """One request at a time, the read cache emptied before each: p50 and the slowest, in ms."""
+    times = []
+    for _ in range(COLD_SAMPLES):
+        cache_keys_delete()
+        started = time.perf_counter()
+        answered, _headers, _body = get(url, headers)
+        times.append((time.perf_counter() - started) * 1000)
+        if answered != status:
+            raise SystemExit(f"{name} with the cache cold answered {answered}, not {status}.")
+    times.sort()
+    return f"{name:28}p50 {times[len(times) // 2]:6.2f} ms, slowest {times[-1]:6.2f} ms ({COLD_SAMPLES} requests)"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--weeks", type=int, default=24, help="weeks of the runner's plan (default 24)")
@@ -265,14 +301,27 @@ def main() -> int:
         # Other processes on the machine skew every figure (the database round trips most): say how busy it was.
         one, five, fifteen = os.getloadavg()
         print(f"load average before: {one:.2f} {five:.2f} {fifteen:.2f} on {workers} cores")
+        print("the read cache cold, one request at a time:")
+        print(cold("today (cold)", today_url, auth, 200))
+        print(cold("today 304 (cold)", today_url, revalidate, 304), flush=True)
+        load = (connections, workers, args.duration)
         results = [
-            run_wrk(wrk, "bare view", f"{origin}/bench/bare/", {}, connections, workers, args.duration),
-            run_wrk(wrk, "today (token)", today_url, auth, connections, workers, args.duration),
-            run_wrk(wrk, "today 304 (If-None-Match)", today_url, revalidate, connections, workers, args.duration),
+            run_wrk(wrk, "bare view", f"{origin}/bench/bare/", {}, *load),
+            run_wrk(wrk, "today (warm cache)", today_url, auth, *load),
+            run_wrk(wrk, "today 304 (warm cache)", today_url, revalidate, *load),
         ]
+        stop(process)
+        process = start_gunicorn({**env, "API_CACHE_URL": NOTHING_LISTENS}, port, workers)
+        results += [
+            run_wrk(wrk, "today (Redis down)", today_url, auth, *load),
+            run_wrk(wrk, "today 304 (Redis down)", today_url, revalidate, *load),
+        ]
+        one, five, fifteen = os.getloadavg()
+        print(f"load average after: {one:.2f} {five:.2f} {fifteen:.2f} on {workers} cores")
     finally:
         if process is not None:
             stop(process)
+        cache_keys_delete()
         if not args.keep_database:
             from django.db import connections as db_connections
 
@@ -282,7 +331,7 @@ def main() -> int:
 
 
 def report(results: list[Result]) -> int:
-    bare, today, not_modified = results
+    bare, today, not_modified = results[:3]
     print(f"{'':28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'of bare':>10}{'requests':>10}{'bad':>6}")
     for result in results:
         ratio = result.rps / bare.rps if bare.rps else 0.0
@@ -294,14 +343,14 @@ def report(results: list[Result]) -> int:
     worst_p99 = max(today.p99_ms, not_modified.p99_ms)
     checks = [
         (
-            f"today {today_share:.1%} of the bare view (budget ≥ {BUDGET_TODAY_RATIO:.0%})",
+            f"today (warm) {today_share:.1%} of the bare view (budget ≥ {BUDGET_TODAY_RATIO:.0%})",
             today_share >= BUDGET_TODAY_RATIO,
         ),
         (
-            f"304 {revalidate_share:.1%} of the bare view (budget ≥ {BUDGET_304_RATIO:.0%})",
+            f"304 (warm) {revalidate_share:.1%} of the bare view (budget ≥ {BUDGET_304_RATIO:.0%})",
             revalidate_share >= BUDGET_304_RATIO,
         ),
-        (f"p99 {worst_p99:.0f} ms, today and 304 (budget ≤ {BUDGET_P99_MS:.0f} ms)", worst_p99 <= BUDGET_P99_MS),
+        (f"p99 {worst_p99:.0f} ms, today and 304 warm (budget ≤ {BUDGET_P99_MS:.0f} ms)", worst_p99 <= BUDGET_P99_MS),
         ("every response 2xx/3xx, no socket error", not any(r.bad for r in results)),
     ]
     for label, ok in checks:

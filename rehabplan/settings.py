@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from rehabplan import response_headers
 
@@ -270,6 +273,23 @@ PERMISSIONS_POLICY = response_headers.PERMISSIONS_POLICY
 
 # Celery: Redis carries work only; the database is the source of truth (docs/design.md §1).
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+
+# --- The API's read cache (rehabplan/api_cache.py, docs/design.md "The API's read cache") ---
+# The same Redis as the broker, its own database number; every entry is only a copy of what the database says.
+API_CACHE_URL = env.str("API_CACHE_URL", default=urlunsplit(urlsplit(REDIS_URL)._replace(path="/2")))
+# Entries that grant access (a token, a physio's patients) and a plan's facts are read again from the database this
+# many seconds after they were cached, whatever happened to an invalidation.
+API_CACHE_ACCESS_SECONDS = env.int("API_CACHE_ACCESS_SECONDS", default=60)
+CACHES["api"] = {
+    "BACKEND": "rehabplan.api_cache.ApiRedisCache",  # Django's RedisCache, one client per process
+    "LOCATION": API_CACHE_URL,
+    "KEY_PREFIX": env.str("API_CACHE_KEY_PREFIX", default="rehabplan-api"),
+    "TIMEOUT": 24 * 3600,  # a rendered body is keyed by the plan's revision: it never goes stale, only unused
+    # A Redis that does not answer costs a read a fraction of a second once, not seconds: the reads then skip the
+    # cache for a while (rehabplan/api_cache.py) and go to the database. A write's invalidation, tried three times
+    # after its commit, waits at most about two seconds for a Redis that does not answer at all.
+    "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.25, "retry": Retry(NoBackoff(), 1)},
+}
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -19,6 +19,7 @@ from django.db import connections
 
 from accounts.models import User
 from rehabplan.celery import app as celery_app
+from tests.api_cache import API_CACHE_PREFIX, api_cache_clear
 from tests.factories.accounts import CareLinkFactory, PhysioFactory, RunnerFactory
 
 DEMO_INTAKE = Path(__file__).resolve().parent.parent / "programs" / "data" / "demo_intake.json"
@@ -37,6 +38,8 @@ def pytest_configure() -> None:
     """Passwords hash fast in tests: the production hasher's deliberate slowness is not what they test, and it cost
     about a second per user made. Nothing here compares a hash with one made by another process."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The API's read cache is a shared Redis database (other runs, other xdist workers): this run's keys are its own.
+    settings.CACHES["api"]["KEY_PREFIX"] = API_CACHE_PREFIX
 
 
 @pytest.fixture(autouse=True)
@@ -105,6 +108,14 @@ def empty_cache() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def empty_api_cache() -> Iterator[None]:
+    """No test reads what another left in the API's read cache."""
+    api_cache_clear()
+    yield
+    api_cache_clear()
+
+
 @pytest.fixture
 def redis_cache(settings: Any) -> Iterator[str]:
     """The cache on the local Redis, as in production, under a prefix of this test's own."""
@@ -114,7 +125,8 @@ def redis_cache(settings: Any) -> Iterator[str]:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": LOCAL_REDIS,
             "KEY_PREFIX": prefix,
-        }
+        },
+        "api": settings.CACHES["api"],
     }
     caches._settings = None  # type: ignore[attr-defined]  # read CACHES again
     caches.__init__()  # type: ignore[misc]

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.api_cache import API_CACHE_PREFIX
+
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
@@ -45,6 +47,8 @@ def gunicorn_port() -> Iterator[int]:
         "PATH": os.environ["PATH"],
         "DEBUG": "1",
         "DATABASE_URL": os.environ.get("DATABASE_URL", "sqlite:////tmp/rehabplan-gunicorn-test.sqlite3"),
+        # The API's read cache is a shared Redis database: this server's keys are this run's, deleted after each test.
+        "API_CACHE_KEY_PREFIX": API_CACHE_PREFIX,
     }
     process = subprocess.Popen(  # noqa: S603
         [str(GUNICORN), "rehabplan.wsgi", f"--bind=127.0.0.1:{port}", "--workers=1", "--log-level=warning"],

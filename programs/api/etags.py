@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import TypeVar
+from dataclasses import astuple, dataclass
+from typing import Any, TypeVar
 
 from django.http import HttpResponseBase, HttpResponseNotModified
 from django.utils.http import parse_etags
@@ -23,8 +23,10 @@ from rest_framework.request import Request
 
 from accounts.models import User
 from programs.models import Plan
+from programs.selectors.plan_facts import plan_facts
 from programs.selectors.today import local_today
 from programs.services.revisions import PlanChanged
+from rehabplan import api_cache
 from rehabplan.api import PreconditionFailed
 
 R = TypeVar("R", bound=HttpResponseBase)
@@ -59,21 +61,21 @@ class PlanMeta:
 
 def plan_meta(user: User, plan_id: int) -> PlanMeta | None:
     """One query, under the user's scope (None for an outsider): enough to answer a revalidation."""
-    row = (
-        Plan.objects.for_user(user)
-        .filter(pk=plan_id)
-        .values_list(
-            "id",
-            "revision",
-            "runner_id",
-            "start",
-            "weeks",
-            "runner__runner_profile__timezone",
-            "runner__runner_profile__units",
-        )
-        .first()
-    )
+    row = plan_facts(Plan.objects.for_user(user), plan_id)
     return PlanMeta(*row) if row is not None else None
+
+
+def cached_meta(plan_id: int, found: Mapping[str, Any] | None = None) -> PlanMeta | None:
+    """The plan's facts from the API's read cache (no scope: the caller checks the reader may see its runner), or
+    among the entries already `found` with the token, when the cache was asked for them then."""
+    key = api_cache.plan_key(plan_id)
+    row = found.get(key) if found is not None else api_cache.get(key)
+    return PlanMeta(*row) if isinstance(row, tuple) else None
+
+
+def remember_meta(meta: PlanMeta) -> None:
+    """Keep facts read from the database, unless a write has already put newer ones there."""
+    api_cache.add(api_cache.plan_key(meta.id), astuple(meta), api_cache.access_seconds())
 
 
 def meta_of(plan: Plan, timezone_name: str | None, units: str | None = None) -> PlanMeta:

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from accounts.models import User
 from programs.models import ExerciseLog, Intake, Plan, SessionLog, StageCheck
+from programs.services.plan_cache import runner_plans_cache_replace
 
 
 @transaction.atomic
@@ -26,6 +27,7 @@ def account_delete(*, user: User) -> None:
         )
     ExerciseLog.objects.filter(Q(session_log__runner=user) | Q(prescription__plan__runner=user)).delete()
     SessionLog.objects.filter(Q(runner=user) | Q(session__plan__runner=user)).delete()
+    runner_plans_cache_replace(user.pk)  # the API's read cache: the plans' facts go, and nothing replaces them
     Plan.objects.filter(runner=user).delete()
     Intake.objects.filter(runner=user).delete()
     user.delete()

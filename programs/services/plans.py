@@ -43,6 +43,7 @@ from programs.services.generation import (
     rules_config,
 )
 from programs.services.intakes import intake_record
+from programs.services.plan_cache import runner_plans_cache_replace
 from programs.services.plan_sync import persist_plan_body, sync_future, sync_future_report
 from programs.services.revisions import plan_locked, plan_revision_bump
 
@@ -110,6 +111,7 @@ def plan_start(
     )
     # The units the runner answered in are theirs from now on (the calendar feed and Settings read the profile).
     RunnerProfile.objects.filter(user=runner).update(units=intake.data["units"])
+    runner_plans_cache_replace(runner.pk, at_commit_only=True)  # the API read cache: ended plans, units
     return plan_create(intake=intake, start=start, weeks=weeks, pathway=pathway, pain_limits=pain_limits, edits=edits)
 
 

@@ -11,6 +11,7 @@ from django.db.models import F
 
 from programs.models import Plan
 from programs.reminders.dispatch import reminders_reschedule_after_commit
+from programs.services.plan_cache import plan_cache_replace
 
 PLAN_CHANGED_MESSAGE = (
     "This plan changed while you were editing it. Nothing was saved: here is the plan as it is now; "
@@ -35,6 +36,7 @@ def plan_revision_bump(pk: int, *, seen_revision: int | None = None) -> None:
     With `seen_revision`, only from that revision: the UPDATE's WHERE is checked again on the row a concurrent write
     committed, so of two writes from the same revision exactly one raises it and the other gets `PlanChanged`."""
     plans = Plan.objects.filter(pk=pk)
+    plan_cache_replace(pk)  # the API's read cache holds the revision: the committed one replaces it
     if seen_revision is None:
         plans.update(revision=F("revision") + 1)
     elif not plans.filter(revision=seen_revision).update(revision=F("revision") + 1):

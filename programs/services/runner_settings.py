@@ -19,6 +19,7 @@ from programs.models import Reminder
 from programs.reminders.choices import KIND_SWITCHES, ReminderChoices, reminder_choice_problems
 from programs.reminders.dispatch import reminders_reschedule_after_commit
 from programs.selectors.today import local_today
+from programs.services.plan_cache import runner_plans_cache_replace
 
 
 @transaction.atomic
@@ -69,6 +70,7 @@ def runner_settings_update(
         "quiet_hours_start": quiet_hours_start,
         "quiet_hours_end": quiet_hours_end,
     }
+    moved = (profile.timezone, profile.units) != (timezone_name, units)
     for field, value in choices.items():
         setattr(profile, field, value)
     try:
@@ -79,6 +81,8 @@ def runner_settings_update(
     if problems:
         raise ValidationError(problems)
     profile.save(update_fields=list(choices))
+    if moved:  # the plan reads' cached facts name the runner's today and units
+        runner_plans_cache_replace(user.pk)
     _queued_reminders_ruled_out(profile).update(status=ReminderStatus.SKIPPED, updated_at=timezone.now())
     reminders_reschedule_after_commit(user.pk)
     return profile
@@ -92,6 +96,7 @@ def runner_timezone_from_browser(*, user: User, timezone_name: str) -> bool:
     changed = RunnerProfile.objects.filter(user=user, timezone="UTC").update(timezone=timezone_name)
     if changed:
         reminders_reschedule_after_commit(user.pk)
+        runner_plans_cache_replace(user.pk)
     return bool(changed)
 
 

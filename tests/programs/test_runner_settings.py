@@ -352,7 +352,10 @@ def test_saving_on_the_page_reschedules_the_next_reminder_after_commit(
     data = {**FORM_DEFAULTS, "timezone": "Asia/Tokyo", "reminder_time": "18:15"}
     with at(START, hour=3), django_capture_on_commit_callbacks(execute=True) as callbacks:
         assert client.post(reverse("programs:settings"), data).status_code == 302
-    assert len(callbacks) == 1
+    # Once; the other callback puts the plan's new facts (the new time zone) in the API's read cache.
+    assert [c.__qualname__ for c in callbacks if "reschedule" in c.__qualname__] == [
+        "reminders_reschedule_after_commit.<locals>.reschedule"
+    ]
     profile = RunnerProfile.objects.get(user=runner)
     assert profile.next_reminder_at is not None and profile.next_reminder_on is not None
     local = profile.next_reminder_at.astimezone(ZoneInfo("Asia/Tokyo"))

@@ -4,9 +4,10 @@ week of it, each revalidated by its ETag without reading the plan again."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404, HttpResponseBase
+from django.http import Http404, HttpResponse, HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -14,11 +15,14 @@ from drf_spectacular.utils import (
     extend_schema,
 )
 from rest_framework import exceptions, serializers, viewsets
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
-from rest_framework.response import Response
 
 from accounts.access_log import record_access
+from accounts.authentication import ApiTokenAuthentication, CachedApiTokenAuthentication
+from accounts.cached_access import may_read
 from accounts.models import AccessedData
 from programs.api import etags
 from programs.api.etags import PlanMeta
@@ -31,8 +35,11 @@ from programs.models import Plan
 from programs.selectors import plans as selectors
 from programs.selectors.plan_json import Links, day_json, links_for, week_json
 from programs.selectors.units import day_shown
+from rehabplan import api_cache
 from rehabplan.api import request_user
 
+# The reads served from the API's read cache (`PlanReads`), by their actions' names.
+CACHED_READS = frozenset({"retrieve", "today", "days", "weeks"})
 PLAN_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The plan's id.")
 ETAG_RESPONSES = {304: OpenApiResponse(description="Not modified: the copy whose ETag was sent is current.")}
 IF_NONE_MATCH = OpenApiParameter(
@@ -55,7 +62,23 @@ def _short(date: dt.date) -> str:
 
 
 class PlanReads(viewsets.GenericViewSet[Plan]):
-    """How the plan endpoints read a plan: in full, or only its ETag facts when the client holds a copy."""
+    """How the plan endpoints read a plan: in full, or only its ETag facts when the client holds a copy. The four
+    reads (the plan, today, a day, a week) answer from the API's read cache when it is warm (rehabplan/api_cache.py):
+    the token, the plan's facts and the rendered body, so a warm read asks the database nothing."""
+
+    def get_authenticators(self) -> list[BaseAuthentication]:
+        authenticators = super().get_authenticators()
+        request = getattr(self, "request", None)
+        if getattr(self, "swagger_fake_view", False) or request is None:  # the schema names the one token scheme
+            return authenticators
+        if self.action_map.get(request.method.lower()) not in CACHED_READS:
+            return authenticators
+        return [CachedApiTokenAuthentication() if type(a) is ApiTokenAuthentication else a for a in authenticators]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        if self.action in CACHED_READS:  # the plan's facts come with the token, in one round trip to the cache
+            request.api_cache_also = (api_cache.plan_key(int(kwargs["pk"])),)  # type: ignore[attr-defined]
+        super().initial(request, *args, **kwargs)
 
     def _plan(self, pk: str) -> Plan:
         """The plan in full under the user's scope, with its pinned versions and its runner's time zone (one query)."""
@@ -79,12 +102,37 @@ class PlanReads(viewsets.GenericViewSet[Plan]):
         return meta
 
     def _read(self, pk: str) -> tuple[PlanMeta, Plan | None]:
-        """The plan's ETag facts; the plan itself only when the client holds no copy (a revalidation reads one row,
-        and a changed plan is then read in full). A physio's read is recorded in the runner's access log."""
-        plan = None if self.request.headers.get("If-None-Match") else self._plan(pk)
-        meta = self._meta(pk) if plan is None else etags.meta_of(plan, timezone_of(plan), units_of(plan))
-        record_access(actor=request_user(self.request), runner_id=meta.runner_id, what=AccessedData.PLAN)
+        """The plan's ETag facts; the plan itself only when the client holds no copy and the facts were not cached (a
+        revalidation reads one row, and a changed plan is then read in full). Cached facts name the plan's runner,
+        whom the reader must be or follow through an active care link, as `Plan.objects.for_user` says. A physio's
+        read is recorded in the runner's access log."""
+        user = request_user(self.request)
+        plan = None
+        meta = etags.cached_meta(int(pk), getattr(self.request, "api_cache_found", None))
+        if meta is None:
+            plan = None if self.request.headers.get("If-None-Match") else self._plan(pk)
+            meta = self._meta(pk) if plan is None else etags.meta_of(plan, timezone_of(plan), units_of(plan))
+            etags.remember_meta(meta)
+        elif not may_read(user, meta.runner_id):
+            raise Http404
+        record_access(actor=user, runner_id=meta.runner_id, what=AccessedData.PLAN)
         return meta, plan
+
+    def _body(
+        self, meta: PlanMeta, etag: str, resource: str, key: object, build: Callable[[], dict[str, Any]]
+    ) -> HttpResponse:
+        """The rendered body from the read cache, else built (`build`, which may read the plan and raise a 404),
+        rendered and kept under the plan's revision (a later revision is another key) and whether the reader is the
+        runner or their physio (`links_for`: the links in it differ)."""
+        viewer = "runner" if request_user(self.request).pk == meta.runner_id else "physio"
+        cache_key = api_cache.body_key(
+            meta.id, meta.revision, resource, key, meta.units, viewer, etags.REPRESENTATION_VERSION
+        )
+        content = api_cache.get(cache_key)
+        if not isinstance(content, bytes):
+            content = JSONRenderer().render(build())
+            api_cache.put(cache_key, content)
+        return etags.with_cache_headers(HttpResponse(content, content_type=JSONRenderer.media_type), etag)
 
 
 class PlanDayReads(PlanReads):
@@ -102,13 +150,18 @@ class PlanDayReads(PlanReads):
         etag = etags.plan_etag(meta, "today", f"{today.isoformat()}:{meta.units}")
         if etags.matches(request, etag):
             return etags.not_modified(etag)
-        plan = plan or self._plan(pk)
-        if today < meta.start or today > meta.end:
-            starts = today < meta.start
-            message = f"Your plan {'starts' if starts else 'ended'} on {_short(meta.start if starts else meta.end)}."
-            return etags.with_cache_headers(Response(_today(meta, today, None, message)), etag)
-        day = _day_body(plan, today, self._links(plan))
-        return etags.with_cache_headers(Response(_today(meta, today, day, "")), etag)
+
+        def build() -> dict[str, Any]:
+            if today < meta.start or today > meta.end:
+                starts = today < meta.start
+                message = (
+                    f"Your plan {'starts' if starts else 'ended'} on {_short(meta.start if starts else meta.end)}."
+                )
+                return _today(meta, today, None, message)
+            read = plan or self._plan(pk)
+            return _today(meta, today, _day_body(read, today, self._links(read)), "")
+
+        return self._body(meta, etag, "today", today.isoformat(), build)
 
     @extend_schema(
         summary="One day of the plan",
@@ -135,11 +188,15 @@ class PlanDayReads(PlanReads):
         etag = etags.plan_etag(meta, "day", f"{day.isoformat()}:{meta.units}")
         if etags.matches(request, etag):
             return etags.not_modified(etag)
-        plan = plan or self._plan(pk)
-        body = _day_body(plan, day, self._links(plan))
-        if body is None:  # a plan that needs a clinician has no weeks
-            raise exceptions.NotFound("This plan has no sessions until a clinician has cleared you.")
-        return etags.with_cache_headers(Response(body), etag)
+
+        def build() -> dict[str, Any]:
+            read = plan or self._plan(pk)
+            body = _day_body(read, day, self._links(read))
+            if body is None:  # a plan that needs a clinician has no weeks
+                raise exceptions.NotFound("This plan has no sessions until a clinician has cleared you.")
+            return body
+
+        return self._body(meta, etag, "day", day.isoformat(), build)
 
     @extend_schema(
         summary="One week of the plan",
@@ -161,19 +218,22 @@ class PlanDayReads(PlanReads):
         etag = etags.plan_etag(meta, "week", n)
         if etags.matches(request, etag):
             return etags.not_modified(etag)
-        plan = plan or self._plan(pk)
-        stored = selectors.plan_week_read(plan, n)
-        if stored is None:  # a plan that needs a clinician has no weeks
-            raise exceptions.NotFound("This plan has no sessions until a clinician has cleared you.")
-        week = week_json(stored, self._links(plan))
-        body = {
-            "plan": plan.pk,
-            "start_date": week["days"][0]["date"],
-            "end_date": week["days"][-1]["date"],
-            **week,
-            "exercises": _names(plan, {item.exercise for s in stored.sessions for item in s.items}),
-        }
-        return etags.with_cache_headers(Response(body), etag)
+
+        def build() -> dict[str, Any]:
+            read = plan or self._plan(pk)
+            stored = selectors.plan_week_read(read, n)
+            if stored is None:  # a plan that needs a clinician has no weeks
+                raise exceptions.NotFound("This plan has no sessions until a clinician has cleared you.")
+            week = week_json(stored, self._links(read))
+            return {
+                "plan": read.pk,
+                "start_date": week["days"][0]["date"],
+                "end_date": week["days"][-1]["date"],
+                **week,
+                "exercises": _names(read, {item.exercise for s in stored.sessions for item in s.items}),
+            }
+
+        return self._body(meta, etag, "week", n, build)
 
 
 def timezone_of(plan: Plan) -> str | None:

@@ -172,9 +172,12 @@ class PlanViewSet(mixins.ListModelMixin, PlanDayReads):
         etag = etags.plan_etag(meta, "plan")
         if etags.matches(request, etag):
             return etags.not_modified(etag)
-        plan = plan or self._plan(pk)
-        body = {**PlanSummarySerializer(plan).data, **plan_json(selectors.plan_read(plan), self._links(plan))}
-        return etags.with_cache_headers(Response(body), etag)
+
+        def build() -> dict[str, Any]:
+            read = plan or self._plan(pk)
+            return {**PlanSummarySerializer(read).data, **plan_json(selectors.plan_read(read), self._links(read))}
+
+        return self._body(meta, etag, "plan", "", build)
 
     @extend_schema(request=PlanCreateSerializer, responses={201: PlanDetailSerializer}, summary="Start a plan")
     def create(self, request: Request) -> Response:
