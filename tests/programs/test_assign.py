@@ -1,6 +1,6 @@
 """A physio's choice of pathway (the generator's `pathway`), their templates, and plans they assign.
 
-An assigned plan passes the same safety checks as a generated one (tests/programs/test_properties.check_plan): no
+An assigned plan passes the same safety checks as a generated one (tests/programs/plan_checks.check_plan): no
 exercise a phase forbids, red flags still stop it, advisories still restrict it, and every replan keeps the choice.
 """
 
@@ -27,6 +27,7 @@ from programs.services.care import SessionLoggedError, plan_clinician_clear, pre
 from programs.services.generation import generate
 from programs.services.logs import session_log_record
 from programs.services.templates import template_create, template_delete, template_pain_limits, template_update
+from tests.programs.plan_checks import assert_plain, check_plan
 from tests.programs.plans import START, create_plan, record_intake
 from tests.programs.strategies import START as PURE_START
 from tests.programs.strategies import (
@@ -37,7 +38,6 @@ from tests.programs.strategies import (
     pathways,
     red_flag_intakes,
 )
-from tests.programs.test_properties import assert_plain, check_plan
 
 SLUGS = sorted(pathways())
 
