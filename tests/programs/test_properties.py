@@ -13,7 +13,7 @@ import itertools
 import json
 from collections import defaultdict
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from programs.clinical.config import RulesConfig
@@ -30,6 +30,7 @@ from tests.programs.strategies import (
     pathways,
     plan_states,
     red_flag_intakes,
+    smallest_intake,
 )
 
 FRESH = PlanState()
@@ -62,6 +63,8 @@ def test_rules_states_never_break_the_safety_rules(intake: Intake, state: PlanSt
     two_week=st.floats(min_value=0.0, max_value=0.5),
     every=st.integers(min_value=0, max_value=6),
 )
+# Found by Hypothesis: a novice built at the novice step (5 %) with the weekly step set to 0.
+@example(smallest_intake(4.0, "mon", 10, side="left", onset="gradual", pain_running=3), 0.0, 0.0, 0)
 def test_configured_running_limits_are_respected(intake: Intake, step: float, two_week: float, every: int) -> None:
     config = dataclasses.replace(
         RulesConfig(), weekly_distance_step=step, two_week_distance_limit=two_week, lighter_week_every=every
@@ -204,8 +207,13 @@ EARLY_TAGS = frozenset({"acute_strain_early", "proximal_tendinopathy_early", "le
 NORDIC_TYPE = frozenset({"nordic_curl", "nordic_curl_band_assisted", "slider_curl", "towel_slider_curl"})
 
 
-def near_a_race(plan: Plan, week: Week) -> bool:
+def near_a_race(plan: Plan, week: Week, intake: Intake) -> bool:
+    """Within two days of a race the plan schedules, or of the goal race when it falls after the plan's last day
+    (§16.4: the plan's last days are still kept clear for it)."""
     races = [d.date for w in plan.weeks for d in w.days for s in d.sessions for i in s.items if i.exercise == "race"]
+    goal = intake.running.goal_race
+    if goal is not None and plan.weeks and goal.date > plan.weeks[-1].days[-1].date:
+        races.append(goal.date)
     reach = dt.timedelta(days=CONFIG.race_clear_days)
     return any(race - reach <= day.date <= race + reach for race in races for day in week.days)
 
@@ -217,6 +225,15 @@ def lengthening(slug: str) -> bool:
 
 @settings(max_examples=150, deadline=None)
 @given(intake=clear_intakes(), weeks=st.integers(min_value=1, max_value=16), injured=st.booleans())
+# Found by Hypothesis: the race two days after the plan's only day keeps that day clear of lengthening work (§16.4).
+@example(
+    smallest_intake(
+        0.0, "sat", 20, runs_per_week=0, race_on=dt.date(2026, 1, 12), side="left", onset="gradual", pain_running=1
+    ),
+    1,
+    True,
+)
+@example(smallest_intake(0.0, "sat", 15, runs_per_week=0, race_on=dt.date(2026, 1, 12)), 1, False)
 def test_every_stage_past_protection_has_eccentric_or_lengthening_work(
     intake: Intake, weeks: int, injured: bool
 ) -> None:
@@ -228,7 +245,7 @@ def test_every_stage_past_protection_has_eccentric_or_lengthening_work(
     for week in plan.weeks:
         if pathway.phase(week.phase).forbidden_tags & EARLY_TAGS or intake.minutes_per_session < 15:
             continue  # under 15 minutes the warm-up leaves room for one light exercise; the reason says what is left out
-        if near_a_race(plan, week):
+        if near_a_race(plan, week, intake):
             continue  # no lengthening work within two days of a race (§16.4): a race week may have no day left for it
         done = {item.exercise for day in week.days for session in day.sessions for item in session.items}
         assert any(lengthening(slug) for slug in done), (plan.pathway, week.phase, sorted(done))
