@@ -161,8 +161,7 @@ def _ramp_for(
         lighter_every=config.lighter_week_every_from(intake.age),
         novice_cap=novice_cap,
         pain_limit=pain_limit,
-        # a novice's step is the smaller one: never above the weekly step, whatever the two are configured to
-        step=min(config.novice_weekly_step, config.weekly_distance_step)
+        step=min(config.novice_weekly_step, config.weekly_distance_step)  # a novice's: never above the weekly step
         if novice_cap is not None
         else config.weekly_distance_step,
     )
