@@ -98,7 +98,8 @@ class RulesConfig:
     running above 70 % is what opens stage 3; Hickey 2020: 70-90 % is high-speed running."""
     novice_weekly_step: float = 0.05
     """Runners with fewer than novice_months of running build at half the usual step (house choice, conservative:
-    the 10 % rule did not protect novices, Buist 2008, §7.3)."""
+    the 10 % rule did not protect novices, Buist 2008, §7.3); never above weekly_distance_step when that is set
+    lower."""
     too_much_per_month_km: float = 8.0
     """"Too much too soon" (seed 001: 4 months in, more than 40 km a week): a runner with symptoms and fewer than
     novice_months of running runs at most this many km a week per month of running (4 months: 32 km), at the start

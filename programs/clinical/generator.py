@@ -177,7 +177,15 @@ def generate_plan(
         offset = (date - start).days
         if 0 <= offset < 7 * len(slots):
             days[offset].append((0, walk, walk_minutes(walk), "cross_training", True))
-    space_hamstring_work(days, start=start, weeks=len(slots), intake=intake, catalogue=catalogue, config=config)
+    space_hamstring_work(
+        days,
+        start=start,
+        weeks=len(slots),
+        intake=intake,
+        catalogue=catalogue,
+        config=config,
+        builds=builder.builds,
+    )
     out_weeks = []
     for w, slot in enumerate(slots):
         week_days = tuple(

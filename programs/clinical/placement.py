@@ -48,6 +48,8 @@ _KIND_ORDER = {kind: i for i, kind in enumerate(SESSION_KINDS)}
 
 # (priority, item, estimated minutes, session kind, may be shortened to fit): plain tuples keep generation fast.
 Entry = tuple[int, Item, float, str, bool]
+# (exercise, rule): one progression, which a later phase with the same exercise and rule continues
+Build = tuple[str, Rule]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,6 +91,8 @@ class PlanBuilder:
         self.warm_ups: dict[str, tuple[tuple[Item, ...], float]] = {}
         self.noted: dict[tuple[int, str], Item] = {}
         self.swaps = dict(state.swaps)
+        # (plan day, scheduled exercise) → the progression it is a step of: its steps count only within that one
+        self.builds: dict[tuple[int, str], Build] = {}
 
     def allowed(self, slug: str, phase: Phase) -> bool:
         return exercise_fits(self.catalogue, self.intake.equipment, slug, phase, self.never)
@@ -278,6 +282,7 @@ def place_phase(
             adjusted = day >= since
             entry = builder.entry(chosen, ctx, min(positions[n], last), min(raw, last), adjusted)
             days[day].append(entry)
+            builder.builds[day, entry[1].exercise] = key
             if entry[1].exercise == "walk_jog":
                 walk_jog[first_week + k] += 1
 

@@ -161,7 +161,9 @@ def _ramp_for(
         lighter_every=config.lighter_week_every_from(intake.age),
         novice_cap=novice_cap,
         pain_limit=pain_limit,
-        step=config.novice_weekly_step if novice_cap is not None else config.weekly_distance_step,
+        step=min(config.novice_weekly_step, config.weekly_distance_step)  # a novice's: never above the weekly step
+        if novice_cap is not None
+        else config.weekly_distance_step,
     )
 
 
@@ -211,7 +213,7 @@ def _level_week(ramp: _Ramp, w: int, week_start: dt.date, *, dip: bool) -> tuple
         ramp.level = min(ramp.level, ramp.previous) if ramp.previous else ramp.level
         reason = state.running_hold_reason if w in ramp.held else state.load_hold_reason
         return f"Held at {_fmt(ramp.level)} {unit}: {reason or 'tightness after running'}", ["hold"]
-    if ramp.return_step is not None:
+    if ramp.return_step is not None and not dip:  # a taper or a race's recovery runs less: the next step waits
         return _return_week(ramp)
     if ramp.previous < ramp.level or dip:  # a dip never moves the level
         after = " after the lighter week" if ramp.after_dip else ""

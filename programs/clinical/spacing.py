@@ -17,12 +17,12 @@ import dataclasses
 import datetime as dt
 import functools
 import itertools
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 
 from exercises.catalogue import Catalogue
 from programs.clinical.config import RulesConfig
 from programs.clinical.dosing import estimated_minutes
-from programs.clinical.placement import Entry
+from programs.clinical.placement import Build, Entry
 from programs.clinical.types import WEEKDAYS, Intake, Item
 from programs.clinical.words import short_date
 
@@ -69,16 +69,24 @@ def lengthening_exercises(catalogue: Catalogue) -> frozenset[str]:
 
 
 def space_hamstring_work(
-    days: Days, *, start: dt.date, weeks: int, intake: Intake, catalogue: Catalogue, config: RulesConfig
+    days: Days,
+    *,
+    start: dt.date,
+    weeks: int,
+    intake: Intake,
+    catalogue: Catalogue,
+    config: RulesConfig,
+    builds: Mapping[tuple[int, str], Build],
 ) -> None:
-    """Apply the taper hold, then move or leave out what falls too near the race or a long run (in place)."""
+    """Apply the taper hold, then move or leave out what falls too near the race or a long run (in place).
+    `builds` names the progression each placed exercise is a step of (PlanBuilder.builds)."""
     race = _race_day(days, start=start, weeks=weeks, intake=intake, config=config)
     long_runs = frozenset(d for d, entries in days.items() if any(e[1].exercise == "long_run" for e in entries))
     long_run_rule = len(intake.available_days) >= config.long_run_spacing_min_days
     if race is None and not (long_runs and long_run_rule):
         return
     if race is not None and intake.running.goal_race is not None:
-        _hold_in_taper(days, race, config.taper_weeks_for(intake.running.goal_race.distance), config)
+        _hold_in_taper(days, race, config.taper_weeks_for(intake.running.goal_race.distance), config, builds)
     spacing = _Spacing(
         race=race,
         long_runs=long_runs,
@@ -113,7 +121,9 @@ def _volume(item: Item, config: RulesConfig) -> float:
     return estimated_minutes(item.dose, config)
 
 
-def _hold_in_taper(days: Days, race: int, taper_weeks: int, config: RulesConfig) -> None:
+def _hold_in_taper(
+    days: Days, race: int, taper_weeks: int, config: RulesConfig, builds: Mapping[tuple[int, str], Build]
+) -> None:
     """No Nordic-type exercise above the dose, or more often a week, than in the last week before the taper; after the
     race the build picks up from the held dose, one step a week, instead of jumping to where it would have been."""
     race_week = race // 7
@@ -125,22 +135,31 @@ def _hold_in_taper(days: Days, race: int, taper_weeks: int, config: RulesConfig)
             if entry[1].exercise in slugs:
                 occurrences.setdefault(entry[1].exercise, []).append((day, i))
     dropped: list[tuple[int, int]] = []
-    for found in occurrences.values():
-        dropped += _hold_one(days, found, first_taper, race_week, config)
+    for slug, found in occurrences.items():
+        build = {(d, i): builds.get((d, slug)) for d, i in found}
+        dropped += _hold_one(days, found, first_taper, race_week, config, build)
     for d, i in sorted(dropped, reverse=True):
         del days[d][i]  # later indices first, so the earlier ones still point at their entries
 
 
 def _hold_one(
-    days: Days, found: list[tuple[int, int]], first_taper: int, race_week: int, config: RulesConfig
+    days: Days,
+    found: list[tuple[int, int]],
+    first_taper: int,
+    race_week: int,
+    config: RulesConfig,
+    build: Mapping[tuple[int, int], Build | None],
 ) -> list[tuple[int, int]]:
-    """Hold one exercise through the taper (in place); returns the occurrences to leave out."""
+    """Hold one exercise through the taper (in place); returns the occurrences to leave out. After the race only the
+    held progression (`build`, per occurrence) resumes from the held dose: a later stage's own progression of the same
+    exercise has its own steps and doses, so a step number of one says nothing about the other."""
     before = [(d, i) for d, i in found if d < 7 * first_taper]
     taper = [(d, i) for d, i in found if 7 * first_taper <= d < 7 * (race_week + 1)]
     if not taper:
         return []
-    by_step = {days[d][i][1].step: days[d][i] for d, i in found}  # the build's entries as placed, before the hold
     base_day, base_i = before[-1] if before else taper[0]
+    held = [(d, i) for d, i in found if build[d, i] == build[base_day, base_i]]
+    by_step = {days[d][i][1].step: days[d][i] for d, i in held}  # the build's entries as placed, before the hold
     base = days[base_day][base_i]
     per_week = sum(1 for d, _ in (before or taper) if d // 7 == base_day // 7)
     dropped: list[tuple[int, int]] = []
@@ -159,7 +178,7 @@ def _hold_one(
             if item is not entry[1]:
                 minutes = base[2] if item.dose == base[1].dose else entry[2]
                 days[d][i] = (entry[0], item, minutes, entry[3], entry[4])
-    for d, i in found:
+    for d, i in held:
         entry = days[d][i]
         resume = base[1].step + d // 7 - race_week
         if d // 7 > race_week and entry[1].step > resume and resume in by_step:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from exercises.catalogue import EQUIPMENT_SLUGS, Catalogue
 from exercises.catalogue_file import load_catalogue_file
+from programs.clinical.generator import generate_plan
 from programs.clinical.pathway_files import load_pathways
 from programs.clinical.pathways import Pathway
 from programs.clinical.rules import default_pain_limits, evaluate
@@ -230,6 +231,41 @@ def make_intake(
         available_days=available_days,
         minutes_per_session=minutes_per_session,
         goal="race" if goal_race else "prevention",
+    )
+
+
+def smallest_intake(
+    weekly_distance: float,
+    day: str,
+    minutes_per_session: int,
+    *,
+    runs_per_week: int = 1,
+    longest_run: float = 0.0,
+    race_on: dt.date | None = None,
+    **symptom_fields: Any,
+) -> Intake:
+    """The shape Hypothesis shrinks a failure to: a 12-year-old novice with no equipment, one available day, a 5 km
+    race or none, and the goal of pain relief; for failures found once and then kept as explicit examples."""
+    race = GoalRace(race_on, "5k") if race_on is not None else None
+    return Intake(
+        age=12,
+        sex="female",
+        units="km",
+        running=Running(weekly_distance, runs_per_week, longest_run, 0, 0, False, race),
+        symptoms=Symptoms(**symptom_fields),
+        equipment=frozenset(),
+        available_days=(day,),
+        minutes_per_session=minutes_per_session,
+        goal="pain_relief",
+    )
+
+
+def race_in_strain_stage_three() -> Plan:
+    """A physio's strain program for a healthy 20 km runner with a 5 km race on Wednesday of week 5: running comes
+    back in week 4 (stage 3), the race week and its recovery week fall in stage 3, and stage 4 starts in week 7."""
+    intake = make_intake(weekly_distance=20, runs_per_week=3, goal_race=GoalRace(dt.date(2026, 2, 4), "5k"))
+    return generate_plan(
+        intake, start=START, weeks=8, catalogue=catalogue(), pathways=pathways(), pathway="acute_strain"
     )
 
 

@@ -39,8 +39,8 @@ from programs.services.program_edits import (
     template_from_plan,
 )
 from programs.services.templates import template_create
+from tests.programs.plan_checks import check_plan
 from tests.programs.plans import START, load_older_catalogue, record_intake
-from tests.programs.test_properties import check_plan
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,15 @@ from hypothesis import strategies as st
 from programs.clinical.config import RulesConfig
 from programs.clinical.generator import generate_plan
 from programs.clinical.types import GoalRace, Intake, Plan
-from tests.programs.strategies import START, catalogue, clear_intakes, make_intake, pathways, symptomatic
+from tests.programs.strategies import (
+    START,
+    catalogue,
+    clear_intakes,
+    make_intake,
+    pathways,
+    race_in_strain_stage_three,
+    symptomatic,
+)
 
 
 def plan_for(intake: Intake, weeks: int = 12) -> Plan:
@@ -166,3 +174,12 @@ def test_race_week_holds_the_race_on_race_day_with_easy_running_before_it() -> N
     assert plan.weeks[5].running.target_distance == round(sum(r[2] for r in runs), 1) == 48.2
     assert all(d < race.date - dt.timedelta(days=1) for d, e, _ in runs if e != "race")
     assert plan.weeks[5].running.reason.startswith("Race week: your race (42.2 km) plus 6 km of easy running")
+
+
+def test_a_taper_or_a_races_recovery_week_holds_the_next_return_step() -> None:
+    """Running again from 30 %, the race week and its recovery week run less: the 50 % step comes after them, not
+    in their place (before, each counted as a step, and the week after the recovery week went from 7.8 km to 20 km)."""
+    plan = race_in_strain_stage_three()
+    assert [w.running.level for w in plan.weeks[3:]] == [6.0, 6.0, 6.0, 10.0, 16.0]
+    assert [w.running.target_distance for w in plan.weeks[3:]] == [6.0, 5.0, 3.0, 10.0, 16.0]
+    assert plan.weeks[6].running.reason.startswith("Back to running, week 2 of 4: 10 km")

@@ -15,7 +15,14 @@ from programs.clinical.dosing import estimated_minutes
 from programs.clinical.generator import generate_plan
 from programs.clinical.spacing import lengthening_exercises
 from programs.clinical.types import GoalRace, Intake, Item, Plan
-from tests.programs.strategies import START, catalogue, make_intake, pathways, symptomatic
+from tests.programs.strategies import (
+    START,
+    catalogue,
+    make_intake,
+    pathways,
+    race_in_strain_stage_three,
+    symptomatic,
+)
 
 CONFIG = RulesConfig()
 NORDIC_TYPE = frozenset(CONFIG.nordic_type_exercises)
@@ -274,3 +281,21 @@ def test_every_reason_in_a_plan_is_free_of_jargon(fields: dict[str, object]) -> 
     plan = plan_for(intake, weeks=12)
     for _, _, item in items(plan):
         assert not JARGON.search(item.reason), item.reason
+
+
+def test_after_the_race_the_nordic_build_resumes_at_its_own_stages_next_step() -> None:
+    """Stage 3's Nordic build (2 × 5 … 3 × 8) is held through the race week and resumes one step on; stage 4's build
+    (3 × 8, then 3 × 12, 10, 8) keeps its own steps: a step number of one build never picks a dose of the other."""
+    plan = race_in_strain_stage_three()
+    nordics = [
+        [
+            (i.dose.sets, i.dose.reps)
+            for day in week.days
+            for s in day.sessions
+            for i in s.items
+            if i.exercise == "nordic_curl"
+        ]
+        for week in plan.weeks[3:]
+    ]
+    assert [w.phase for w in plan.weeks[3:]] == ["strength", "strength", "strength", "return", "return"]
+    assert nordics == [[(2, 5), (2, 5)], [(2, 5)], [(2, 6), (2, 6)], [(3, 8), (3, 8)], [(3, (12, 10, 8))] * 2]
