@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.models import PushSubscription
 from accounts.push import PushEndpointTaken, push_subscription_remove, push_subscription_save
+from rehabplan import api_fields
 from rehabplan.api import error_body, request_user
 from rehabplan.api_schema import ApiErrorSerializer, BodyOnDeleteSchema
 
@@ -35,8 +36,8 @@ def _b64url_bytes(value: str) -> bytes | None:
 
 
 class PushKeysSerializer(serializers.Serializer[Any]):
-    p256dh = serializers.CharField(max_length=200, help_text="The browser's public key (URL-safe base64).")
-    auth = serializers.CharField(max_length=100, help_text="The browser's authentication secret (URL-safe base64).")
+    p256dh = api_fields.CharField(max_length=200, help_text="The browser's public key (URL-safe base64).")
+    auth = api_fields.CharField(max_length=100, help_text="The browser's authentication secret (URL-safe base64).")
 
     def validate_p256dh(self, value: str) -> str:
         raw = _b64url_bytes(value)
@@ -65,7 +66,7 @@ class PushSubscriptionSerializer(serializers.Serializer[Any]):
 
 
 class PushEndpointSerializer(serializers.Serializer[Any]):
-    endpoint = serializers.CharField(max_length=ENDPOINT_MAX, help_text="The address of the subscription to forget.")
+    endpoint = api_fields.CharField(max_length=ENDPOINT_MAX, help_text="The address of the subscription to forget.")
 
 
 class PushSubscriptionStoredSerializer(serializers.ModelSerializer[PushSubscription]):

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from accounts import verification
 from accounts.forms import SignupForm
 from accounts.mail_limits import mail_allowed
+from rehabplan import api_fields
 from rehabplan.api import ScopedRateThrottle, request_user
 from rehabplan.api_schema import ERROR_400
 from rehabplan.client_address import client_address
@@ -49,19 +50,19 @@ def _form_field(name: str) -> Any:
 class SignupSerializer(serializers.Serializer[Any]):
     """Typed fields for the schema; `SignupForm`, the web form, then checks the values (the password rules too)."""
 
-    first_name = serializers.CharField(
+    first_name = api_fields.CharField(
         max_length=_form_field("first_name").max_length,
         help_text=str(_form_field("first_name").help_text),
         error_messages=_form_messages("first_name"),
     )
     email = serializers.EmailField(max_length=_form_field("email").max_length, error_messages=_form_messages("email"))
-    password = serializers.CharField(
+    password = api_fields.CharField(
         trim_whitespace=False,
         style={"input_type": "password"},
         help_text=str(_form_field("password").help_text),
         error_messages=_form_messages("password"),
     )
-    timezone = serializers.CharField(
+    timezone = api_fields.CharField(
         required=False,
         allow_blank=True,
         default="",
@@ -77,19 +78,19 @@ class SignupSerializer(serializers.Serializer[Any]):
 
 class SignupSentSerializer(serializers.Serializer[Any]):
     email = serializers.EmailField(help_text="The address the e-mail went to, as it was read (lower case).")
-    detail = serializers.CharField(help_text="What to do next, in plain words.")
+    detail = api_fields.CharField(help_text="What to do next, in plain words.")
 
 
 class VerifySerializer(serializers.Serializer[Any]):
-    uid = serializers.CharField(
+    uid = api_fields.CharField(
         max_length=64, help_text="The first of the last two parts of the e-mailed link /accounts/verify/<uid>/<token>/."
     )
-    token = serializers.CharField(max_length=128, help_text="The last part of that link.")
+    token = api_fields.CharField(max_length=128, help_text="The last part of that link.")
 
 
 class VerifiedSerializer(serializers.Serializer[Any]):
     email = serializers.EmailField()
-    email_verified = serializers.BooleanField(help_text="Always true here: the address is confirmed.")
+    email_verified = api_fields.BooleanField(help_text="Always true here: the address is confirmed.")
 
 
 class SignupView(APIView):
