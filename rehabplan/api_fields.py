@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django_filters import rest_framework as filters
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -37,6 +38,34 @@ class FloatField(serializers.FloatField):
         if not _is_number(data):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class StrictSerializer(serializers.Serializer[Any]):
+    """Refuses fields it does not know, so a typo is an error rather than a change silently not made; its request
+    schema says so (`additionalProperties: false`, and `minProperties` when `min_fields` is set)."""
+
+    unknown_message = "Not a field here."
+    min_fields = 0
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({key: [self.unknown_message] for key in unknown})
+        return dict(super().to_internal_value(data))
+
+
+class StrictSerializerSchema(OpenApiSerializerExtension):
+    target_class = StrictSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        if direction == "request":
+            schema["additionalProperties"] = False
+            if self.target.min_fields:
+                schema["minProperties"] = self.target.min_fields
+        return schema
 
 
 class BooleanField(serializers.BooleanField):

@@ -96,6 +96,10 @@ def test_the_schema_declares_the_ranges_and_the_required_fields(anon_api: APICli
     override = schema["paths"]["/api/v1/prescriptions/{id}/"]["patch"]["requestBody"]["content"]["application/json"]
     name = override["schema"]["$ref"].rsplit("/", 1)[1]
     assert set(schema["components"]["schemas"][name]["required"]) == {"dose", "note"}
+    dose = schema["components"]["schemas"]["DoseRequest"]
+    assert dose["additionalProperties"] is False and dose["minProperties"] == 1
+    assert schema["components"]["schemas"]["ProgramEditsRequest"]["additionalProperties"] is False
+    assert "additionalProperties" not in schema["components"]["schemas"]["Dose"]  # an answer may grow a field
 
 
 @pytest.mark.parametrize(("path", "name"), [("/api/v1/patients/", "pathway"), ("/api/v1/messages/", "patient")])

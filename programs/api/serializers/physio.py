@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
@@ -29,11 +30,28 @@ def _pathway_field(**kwargs: Any) -> serializers.ChoiceField:
 # ---------------------------------------------------------------- a dose
 
 
-class DoseSerializer(serializers.Serializer[Any]):
+MAX_REPS, MAX_SETS = 100, 20
+_REP_COUNT = {"type": "integer", "minimum": 1, "maximum": MAX_REPS}
+
+
+@extend_schema_field(
+    {
+        "oneOf": [_REP_COUNT, {"type": "array", "items": _REP_COUNT, "minItems": 1, "maxItems": MAX_SETS}],
+        "description": "Per set.",
+    }
+)
+class DoseRepsField(RepsField):
+    """Reps as a physio sets them: the schema states the bounds `DoseSerializer.validate_reps` checks."""
+
+
+class DoseSerializer(api_fields.StrictSerializer):
     """A dose: only the fields the exercise's dosing uses (see the exercise's `dosing` and `default_dose`)."""
 
+    unknown_message = "Not a dose field."
+    min_fields = 1
+
     sets = api_fields.IntegerField(min_value=1, max_value=20, required=False)
-    reps = RepsField(required=False)
+    reps = DoseRepsField(required=False)
     hold_seconds = api_fields.IntegerField(min_value=1, max_value=600, required=False)
     minutes = api_fields.IntegerField(min_value=1, max_value=180, required=False)
     laps = api_fields.IntegerField(min_value=1, max_value=100, required=False)
@@ -44,52 +62,39 @@ class DoseSerializer(serializers.Serializer[Any]):
 
     def validate_reps(self, value: Any) -> int | list[int]:
         def whole(n: Any) -> bool:
-            return isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 100
+            return isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= MAX_REPS
 
         if whole(value):
             return int(value)
-        if isinstance(value, list) and 1 <= len(value) <= 20 and all(whole(n) for n in value):
+        if isinstance(value, list) and 1 <= len(value) <= MAX_SETS and all(whole(n) for n in value):
             return [int(n) for n in value]
         raise serializers.ValidationError("Reps are a whole number from 1 to 100, or a list of them, one per set.")
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({key: ["Not a dose field."] for key in unknown})
-        values = dict(super().to_internal_value(data))
+        values = super().to_internal_value(data)
         if not values:
             raise serializers.ValidationError("Give the dose's numbers.")
+        reps, sets = values.get("reps"), values.get("sets")
+        # The catalogue's dose refuses the mismatch too (exercises.catalogue.dose_from_dict): say it here, per field.
+        if isinstance(reps, list) and sets is not None and len(reps) != sets:
+            raise serializers.ValidationError({"reps": [f"Give one number of reps per set: {sets} sets."]})
         return values
 
 
 # ---------------------------------------------------------------- templates
 
 
-class StrictSerializer(serializers.Serializer[Any]):
-    """Refuses fields it does not know, so a typo is an error rather than a change silently not made."""
-
-    unknown_message = "Not a field here."
-
-    def to_internal_value(self, data: Any) -> dict[str, Any]:
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({key: [self.unknown_message] for key in unknown})
-        return dict(super().to_internal_value(data))
-
-
 # The most exercises a program's edits add.
 MAX_ADDED = 30
 
 
-class AddedExerciseSerializer(StrictSerializer):
+class AddedExerciseSerializer(api_fields.StrictSerializer):
     exercise = api_fields.CharField(max_length=64, help_text="The exercise's slug (catalogue).")
     kind = serializers.ChoiceField(choices=ADDABLE_KINDS, help_text="The sessions it joins.")
     dose = DoseSerializer(help_text="Only the fields the exercise's dosing uses.")
 
 
-class ProgramEditsSerializer(StrictSerializer):
+class ProgramEditsSerializer(api_fields.StrictSerializer):
     """A physio's changes to the pathway's program (docs/api.md, "Program edits"); every field may be left out.
     The exercises and doses are checked against the catalogue and the program's stages when the edits are used."""
 
