@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import password_validation
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
@@ -47,6 +48,17 @@ def _form_field(name: str) -> Any:
     return SignupForm.base_fields[name]
 
 
+def _password_minimum() -> tuple[int, str]:
+    """The shortest password the password rules accept, and their own words for it, so the schema states it too."""
+    for validator in password_validation.get_default_password_validators():
+        if isinstance(validator, password_validation.MinimumLengthValidator):
+            return validator.min_length, str(validator.get_help_text())
+    return 0, ""
+
+
+PASSWORD_MIN_LENGTH, PASSWORD_TOO_SHORT = _password_minimum()
+
+
 class SignupSerializer(serializers.Serializer[Any]):
     """Typed fields for the schema; `SignupForm`, the web form, then checks the values (the password rules too)."""
 
@@ -58,9 +70,10 @@ class SignupSerializer(serializers.Serializer[Any]):
     email = serializers.EmailField(max_length=_form_field("email").max_length, error_messages=_form_messages("email"))
     password = api_fields.CharField(
         trim_whitespace=False,
+        min_length=PASSWORD_MIN_LENGTH or None,
         style={"input_type": "password"},
         help_text=str(_form_field("password").help_text),
-        error_messages=_form_messages("password"),
+        error_messages={**_form_messages("password"), "min_length": PASSWORD_TOO_SHORT},
     )
     timezone = api_fields.CharField(
         required=False,

@@ -93,7 +93,7 @@ def test_the_phones_time_zone_is_kept_and_an_unknown_one_dropped() -> None:
         ({"first_name": "Jo", "password": PASSWORD}, "email", "Enter your e-mail address."),
         ({"first_name": "Jo", "email": "not-an-address", "password": PASSWORD}, "email", "such as name@example.com"),
         ({"first_name": "Jo", "email": NEW}, "password", "Choose a password."),
-        ({"first_name": "Jo", "email": NEW, "password": "short"}, "password", "too short"),
+        ({"first_name": "Jo", "email": NEW, "password": "short"}, "password", "at least 8 characters"),
         ({"first_name": "Jo", "email": NEW, "password": "12345678901"}, "password", "entirely numeric"),
         ({"first_name": "J" * 151, "email": NEW, "password": PASSWORD}, "first_name", "150 characters or fewer"),
         ({"first_name": 7, "email": NEW, "password": PASSWORD}, "first_name", "Not a valid string."),
