@@ -26,11 +26,7 @@ from rehabplan.api import ScopedRateThrottle, request_user
 from rehabplan.api_schema import ERROR_400
 from rehabplan.client_address import client_address
 
-# The web page's sentence for a link that no longer works (templates/accounts/email_verify.html), without its button.
-LINK_NOT_VALID = (
-    "This link no longer works. A confirmation link works once, for a few days. This one has been used already, "
-    "has expired, or was not copied in full. Log in, and ask for a new one with POST accounts/verify/send/."
-)
+LINK_NOT_VALID = f"{verification.LINK_NO_LONGER_WORKS}. {verification.LINK_NO_LONGER_WORKS_WHY}"
 
 
 def _form_messages(name: str) -> dict[str, Any]:
