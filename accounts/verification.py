@@ -35,6 +35,13 @@ class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
 
 email_verification_tokens = EmailVerificationTokenGenerator()
 
+# What a used, expired or mangled confirmation link gets, on the web page and over the API.
+LINK_NO_LONGER_WORKS = "This link no longer works"
+LINK_NO_LONGER_WORKS_WHY = (
+    "A confirmation link works once, for a few days. This one has been used already, has expired, or was not copied "
+    "in full. Log in, and ask for a new one where a confirmed address is needed."
+)
+
 
 def verification_path_args(user: User) -> tuple[str, str]:
     return urlsafe_base64_encode(force_bytes(user.pk)), email_verification_tokens.make_token(user)

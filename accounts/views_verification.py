@@ -53,7 +53,8 @@ def email_verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     sign-up proved the password); a new runner goes on to the intake."""
     user = verification.user_for_verification(uidb64, token)
     if user is None:
-        return render(request, "accounts/email_verify.html", {"invalid": True}, status=400)
+        context = {"invalid": verification.LINK_NO_LONGER_WORKS, "why": verification.LINK_NO_LONGER_WORKS_WHY}
+        return render(request, "accounts/email_verify.html", context, status=400)
     if request.method == "GET":
         return render(request, "accounts/email_verify.html", {"email": user.email})
     first_sign_in = user.last_login is None

@@ -10,6 +10,7 @@ from accounts.api import care_views
 from accounts.api import views as account_views
 from accounts.api.access_log import AccessLogView
 from accounts.api.push import PushSubscriptionsView
+from accounts.api.signup import SignupView, VerifySendView, VerifyView
 from exercises.api.views import ExerciseViewSet
 from programs.api.views import logs as log_views
 from programs.api.views import patients as patient_views
@@ -44,6 +45,10 @@ ID = r"(?P<pk>[0-9]{1,18})"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", account_views.TokenView.as_view(), name="api-auth-token"),
+    # Sign-up and its e-mailed link, for apps (the web's are accounts/urls.py): then log in at auth/token/.
+    path("accounts/", SignupView.as_view(), name="api-signup"),
+    path("accounts/verify/", VerifyView.as_view(), name="api-email-verify"),
+    path("accounts/verify/send/", VerifySendView.as_view(), name="api-email-verify-send"),
     path("plans/<int:pk>/changes/", PlanChangeListView.as_view(), name="plan-changes"),
     *router.urls,
     path("profile/", settings_views.ProfileView.as_view(), name="api-profile"),

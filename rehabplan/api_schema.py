@@ -60,3 +60,16 @@ class BodyOnDeleteSchema(AutoSchema):
             return super()._get_request_body(direction)
         finally:
             self.method = method
+
+
+class WholeBodyPatchSchema(ApiAutoSchema):
+    """Documents a PATCH whose body must be whole (a dose and its reason), with its required fields required:
+    drf-spectacular marks every PATCH body's fields optional."""
+
+    def _get_request_body(self, direction: str = "request") -> Any:
+        method = self.method
+        self.method = "PUT" if method == "PATCH" else method
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = method

@@ -11,11 +11,12 @@ from rest_framework import serializers
 
 from accounts.care import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH, display_name, invitation_expires_at, invitation_status
 from accounts.models import CareLink, Invitation, Message, User
+from rehabplan import api_fields
 from rehabplan.api import MAX_ID
 
 
 class PersonSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
+    id = api_fields.IntegerField(read_only=True)
     name = serializers.SerializerMethodField()
     email = serializers.EmailField(read_only=True)
 
@@ -28,7 +29,7 @@ class PersonSerializer(serializers.Serializer):
 
 class InvitationCreateSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH, default="")
+    note = api_fields.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH, default="")
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -62,7 +63,7 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 
 class InvitationAcceptSerializer(serializers.Serializer):
-    token = serializers.CharField(max_length=500, help_text="The token at the end of the invitation link.")
+    token = api_fields.CharField(max_length=500, help_text="The token at the end of the invitation link.")
 
 
 class CareLinkSerializer(serializers.ModelSerializer):
@@ -77,7 +78,7 @@ class CareLinkSerializer(serializers.ModelSerializer):
 class MyPhysioSerializer(serializers.ModelSerializer):
     """One of the runner's physios; `id` is the physio's (DELETE physios/{id}/ stops them following the plan)."""
 
-    id = serializers.IntegerField(source="physio.id", read_only=True)
+    id = api_fields.IntegerField(source="physio.id", read_only=True)
     name = serializers.SerializerMethodField()
     email = serializers.EmailField(source="physio.email", read_only=True)
     since = serializers.DateTimeField(source="consented_at", read_only=True)
@@ -109,7 +110,7 @@ class MessageSerializer(serializers.ModelSerializer):
         return "physio" if message.author_id == message.physio_id else "runner"
 
 
-class MessageQuerySerializer(serializers.Serializer):
+class MessageQuerySerializer(api_fields.QuerySerializer):
     patient = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text="A physio: only the thread with this patient."
     )
@@ -119,13 +120,13 @@ class MessageQuerySerializer(serializers.Serializer):
 
 
 class MessageCreateSerializer(serializers.Serializer):
-    patient = serializers.IntegerField(
+    patient = api_fields.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text="A physio writes to this patient."
     )
-    physio = serializers.IntegerField(
+    physio = api_fields.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text="A runner writes to this physio."
     )
-    body = serializers.CharField(min_length=1, max_length=MESSAGE_MAX_LENGTH)
+    body = api_fields.CharField(min_length=1, max_length=MESSAGE_MAX_LENGTH)
 
 
 def other_party(data: dict[str, Any], user: User) -> tuple[str, int]:

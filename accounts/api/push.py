@@ -10,6 +10,7 @@ import base64
 import binascii
 from typing import Any
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -18,6 +19,7 @@ from rest_framework.views import APIView
 
 from accounts.models import PushSubscription
 from accounts.push import PushEndpointTaken, push_subscription_remove, push_subscription_save
+from rehabplan import api_fields
 from rehabplan.api import error_body, request_user
 from rehabplan.api_schema import ApiErrorSerializer, BodyOnDeleteSchema
 
@@ -35,8 +37,17 @@ def _b64url_bytes(value: str) -> bytes | None:
 
 
 class PushKeysSerializer(serializers.Serializer[Any]):
-    p256dh = serializers.CharField(max_length=200, help_text="The browser's public key (URL-safe base64).")
-    auth = serializers.CharField(max_length=100, help_text="The browser's authentication secret (URL-safe base64).")
+    # The patterns put the byte counts below in the schema: 65 bytes starting 0x04 ("B" then A-P), and 16 bytes.
+    p256dh = api_fields.CharField(
+        max_length=200,
+        validators=[RegexValidator(r"^B[A-P][A-Za-z0-9_-]{85}=?$", message=NOT_FROM_A_BROWSER)],
+        help_text="The browser's public key (URL-safe base64).",
+    )
+    auth = api_fields.CharField(
+        max_length=100,
+        validators=[RegexValidator(r"^[A-Za-z0-9_-]{22}(==)?$", message=NOT_FROM_A_BROWSER)],
+        help_text="The browser's authentication secret (URL-safe base64).",
+    )
 
     def validate_p256dh(self, value: str) -> str:
         raw = _b64url_bytes(value)
@@ -65,7 +76,7 @@ class PushSubscriptionSerializer(serializers.Serializer[Any]):
 
 
 class PushEndpointSerializer(serializers.Serializer[Any]):
-    endpoint = serializers.CharField(max_length=ENDPOINT_MAX, help_text="The address of the subscription to forget.")
+    endpoint = api_fields.CharField(max_length=ENDPOINT_MAX, help_text="The address of the subscription to forget.")
 
 
 class PushSubscriptionStoredSerializer(serializers.ModelSerializer[PushSubscription]):

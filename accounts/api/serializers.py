@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from accounts.models import ApiToken, RunnerProfile, Units
 from accounts.services import API_TOKEN_NAME_MAX
+from rehabplan import api_fields
 
 # One sentence whichever of the two was wrong, so the endpoint cannot be used to find out who has an account.
 WRONG_LOGIN = "That e-mail address and password do not match an account. Check them and try again."
@@ -22,9 +23,9 @@ MAX_TIMEZONE = RunnerProfile._meta.get_field("timezone").max_length or 64
 
 
 class TokenLoginSerializer(serializers.Serializer[Any]):
-    email = serializers.CharField(max_length=254, trim_whitespace=True)
-    password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
-    name = serializers.CharField(
+    email = api_fields.CharField(max_length=254, trim_whitespace=True)
+    password = api_fields.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
+    name = api_fields.CharField(
         max_length=API_TOKEN_NAME_MAX,
         required=False,
         allow_blank=True,
@@ -81,7 +82,7 @@ class ProfileSerializer(serializers.Serializer[Any]):
     """A runner's settings. PATCH any of the writable fields; the others keep their values."""
 
     email = serializers.EmailField(read_only=True, source="user.email")
-    timezone = serializers.CharField(
+    timezone = api_fields.CharField(
         max_length=MAX_TIMEZONE, help_text='An IANA time zone name, such as "Europe/London". Days follow it.'
     )
     reminder_time = ClockTimeField(
@@ -93,11 +94,11 @@ class ProfileSerializer(serializers.Serializer[Any]):
     units = serializers.ChoiceField(
         choices=Units.choices, error_messages={"invalid_choice": "Choose km (kilometres) or mi (miles)."}
     )
-    reminders_enabled = serializers.BooleanField(help_text="The master switch: false sends no reminder of any kind.")
-    remind_sessions = serializers.BooleanField(help_text="On session days: what to do today.")
-    remind_morning_check = serializers.BooleanField(help_text="The morning after a session: how the legs feel.")
-    remind_missed_sessions = serializers.BooleanField(help_text="The day after a missed session: a gentle nudge.")
-    remind_plan_changes = serializers.BooleanField(help_text="When the plan changes, and why.")
+    reminders_enabled = api_fields.BooleanField(help_text="The master switch: false sends no reminder of any kind.")
+    remind_sessions = api_fields.BooleanField(help_text="On session days: what to do today.")
+    remind_morning_check = api_fields.BooleanField(help_text="The morning after a session: how the legs feel.")
+    remind_missed_sessions = api_fields.BooleanField(help_text="The day after a missed session: a gentle nudge.")
+    remind_plan_changes = api_fields.BooleanField(help_text="When the plan changes, and why.")
     reminders_paused_until = serializers.DateField(
         allow_null=True,
         help_text="No reminders up to and including this local date (a holiday); null: not paused. Today or later.",
@@ -128,18 +129,18 @@ class ProfileSerializer(serializers.Serializer[Any]):
 
 
 class DigestSerializer(serializers.Serializer[Any]):
-    digest_enabled = serializers.BooleanField(
+    digest_enabled = api_fields.BooleanField(
         help_text="Whether the physio gets the hourly e-mail about patients who need attention."
     )
 
 
 class CalendarLinkSerializer(serializers.Serializer[Any]):
     calendar_url = serializers.URLField(help_text="The calendar feed (iCalendar). Anyone with it can read the plan.")
-    webcal_url = serializers.CharField(help_text="The same feed as a webcal:// link, which phones open as a calendar.")
+    webcal_url = api_fields.CharField(help_text="The same feed as a webcal:// link, which phones open as a calendar.")
 
 
 class AccountDeleteSerializer(serializers.Serializer[Any]):
-    password = serializers.CharField(
+    password = api_fields.CharField(
         max_length=4096,
         trim_whitespace=False,
         style={"input_type": "password"},

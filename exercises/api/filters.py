@@ -7,6 +7,7 @@ from django_filters import rest_framework as filters
 
 from exercises.catalogue import CATEGORIES, CONTRAINDICATION_TAGS, EQUIPMENT_SLUGS
 from exercises.models import Exercise
+from rehabplan.api_fields import StrictFilterSet
 
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -19,7 +20,7 @@ def _tagged(queryset: QuerySet[Exercise], tag: str) -> QuerySet[Exercise]:
     return queryset.filter(contraindications__icontains=f'"{tag}"')
 
 
-class ExerciseFilter(filters.FilterSet):
+class ExerciseFilter(StrictFilterSet):
     category = filters.ChoiceFilter(choices=_choices(CATEGORIES))
     equipment = filters.ChoiceFilter(
         field_name="equipment__slug", choices=_choices(EQUIPMENT_SLUGS), label="Needs this equipment (a slug)."

@@ -114,7 +114,7 @@ def test_a_physio_reads_and_switches_the_email_over_the_api(physio: User) -> Non
     assert _digest_enabled(physio)
 
 
-@pytest.mark.parametrize("body", [{}, {"digest_enabled": "sometimes"}, {"digest_enabled": None}])
+@pytest.mark.parametrize("body", [{"digest_enabled": "sometimes"}, {"digest_enabled": None}, {"digest_enabled": 0}])
 def test_a_bad_api_value_is_a_field_error(physio: User, body: dict[str, Any]) -> None:
     response = client_for(physio).patch(DIGEST, body, format="json")
     assert response.status_code == 400

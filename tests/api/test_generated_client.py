@@ -219,7 +219,7 @@ def test_a_physio_invites_the_runner_sees_the_flag_and_changes_a_dose(api: Api, 
             for item in s.items
             if item.url and item.sets and item.reps
         )
-        change = api.models.PatchedPrescriptionOverrideRequest(
+        change = api.models.PrescriptionOverrideRequest(
             dose=api.models.DoseRequest(sets=2, reps=6), note="Fewer reps until the pain settles."
         )
         done = api.op("prescriptions.prescriptions_partial_update").sync(

@@ -137,7 +137,7 @@ def test_an_ended_plan_is_a_plain_400(physio_api: APIClient, runner_plan: Plan) 
         ({"dose": {"sets": 2, "reps": [8, True]}, "note": "Less."}, "dose.reps"),
         ({"dose": {"sets": 2, "reps": [8] * 21}, "note": "Less."}, "dose.reps"),
         ({"dose": {"sets": 2, "reps": "8"}, "note": "Less."}, "dose.reps"),
-        ({"dose": {"sets": 3, "reps": [8, 8]}, "note": "Less."}, "dose"),  # a rep count per set
+        ({"dose": {"sets": 3, "reps": [8, 8]}, "note": "Less."}, "dose.reps"),  # a rep count per set
         ({"dose": {"distance": 5}, "note": "Less."}, "dose"),  # not how this exercise is dosed
         ({"dose": {"sets": 2}, "note": "Less."}, "dose"),
         ({"dose": {"distance": 1e308}, "note": "Less."}, "dose.distance"),

@@ -66,6 +66,8 @@ def test_assigning_with_edits_publishes_the_edited_program(
             {"added": [{"exercise": "glute_bridge", "kind": "run", "dose": {"sets": 2, "reps": 8}}]},
             "edits.added.0.kind",
         ),
+        ({"doses": {"single_leg_bridge": {"sets": 2, "reps": [8, 8, 8]}}}, "edits.doses.single_leg_bridge.reps"),
+        ({"doses": {"single_leg_bridge": {"sets": 2, "reps": 8, "tempo": 3}}}, "edits.doses.single_leg_bridge.tempo"),
         ({"pain_limit": 11}, "edits.pain_limit"),
         ({"max_runs": 8}, "edits.max_runs"),
         ({"weekly_distance_cap": 0}, "edits.weekly_distance_cap"),

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from exercises.catalogue import EQUIPMENT_SLUGS
 from programs.clinical.types import GOALS, LOCATIONS, ONSETS, RACE_DISTANCES, RED_FLAGS, SIDES, WEEKDAYS, WORSE_WHEN
+from rehabplan import api_fields
 
 
 class UniqueMultipleChoiceField(serializers.ListField):
@@ -43,14 +44,14 @@ class GoalRaceSerializer(serializers.Serializer):
 
 
 class RunningSerializer(serializers.Serializer):
-    weekly_distance = serializers.FloatField(min_value=0, max_value=400)
-    runs_per_week = serializers.IntegerField(min_value=0, max_value=14)
-    longest_run = serializers.FloatField(min_value=0, max_value=250)
-    months_running = serializers.IntegerField(min_value=0, max_value=1200)
-    races_per_year = serializers.IntegerField(min_value=0, max_value=100)
-    does_speed_work = serializers.BooleanField()
+    weekly_distance = api_fields.FloatField(min_value=0, max_value=400)
+    runs_per_week = api_fields.IntegerField(min_value=0, max_value=14)
+    longest_run = api_fields.FloatField(min_value=0, max_value=250)
+    months_running = api_fields.IntegerField(min_value=0, max_value=1200)
+    races_per_year = api_fields.IntegerField(min_value=0, max_value=100)
+    does_speed_work = api_fields.BooleanField()
     goal_race = GoalRaceSerializer(allow_null=True, required=False, default=None)
-    keep_walk_run = serializers.BooleanField(
+    keep_walk_run = api_fields.BooleanField(
         required=False,
         default=False,
         help_text="A walker-runner who wants to keep walk breaks rather than build to continuous running.",
@@ -89,30 +90,28 @@ class SymptomsSerializer(serializers.Serializer):
     onset = serializers.ChoiceField(choices=ONSETS)
     # When the pain started: a date, or weeks ago (0.3 is two days). Stored as days, which the rules work in.
     onset_date = serializers.DateField(required=False, allow_null=True, default=None)
-    weeks_since_onset = serializers.FloatField(
-        min_value=0, max_value=520, required=False, allow_null=True, default=None
-    )
-    days_since_onset = serializers.IntegerField(read_only=True)
-    pain_at_rest = serializers.IntegerField(min_value=0, max_value=10)
-    pain_walking = serializers.IntegerField(min_value=0, max_value=10)
-    pain_running = serializers.IntegerField(min_value=0, max_value=10)
+    weeks_since_onset = api_fields.FloatField(min_value=0, max_value=520, required=False, allow_null=True, default=None)
+    days_since_onset = api_fields.IntegerField(read_only=True)
+    pain_at_rest = api_fields.IntegerField(min_value=0, max_value=10)
+    pain_walking = api_fields.IntegerField(min_value=0, max_value=10)
+    pain_running = api_fields.IntegerField(min_value=0, max_value=10)
     location = serializers.ChoiceField(choices=LOCATIONS, allow_null=True, required=False, default=None)
     worse_when = UniqueMultipleChoiceField(choices=WORSE_WHEN, required=False, default=list)
-    felt_pop = serializers.BooleanField()
-    bruising = serializers.BooleanField()
-    swelling = serializers.BooleanField()
-    unable_to_walk_normally = serializers.BooleanField()
-    numbness_or_tingling = serializers.BooleanField()
-    night_pain = serializers.BooleanField()
-    bladder_or_bowel_change = serializers.BooleanField()
-    fever_or_unwell = serializers.BooleanField()
-    spreading_bruising_or_swelling = serializers.BooleanField()
-    saddle_numbness = serializers.BooleanField()
-    unexplained_weight_loss = serializers.BooleanField()
-    history_of_cancer = serializers.BooleanField()
-    not_improving = serializers.BooleanField()
-    previous_hamstring_injury = serializers.BooleanField(required=False, allow_null=True, default=None)
-    previous_strains = serializers.IntegerField(
+    felt_pop = api_fields.BooleanField()
+    bruising = api_fields.BooleanField()
+    swelling = api_fields.BooleanField()
+    unable_to_walk_normally = api_fields.BooleanField()
+    numbness_or_tingling = api_fields.BooleanField()
+    night_pain = api_fields.BooleanField()
+    bladder_or_bowel_change = api_fields.BooleanField()
+    fever_or_unwell = api_fields.BooleanField()
+    spreading_bruising_or_swelling = api_fields.BooleanField()
+    saddle_numbness = api_fields.BooleanField()
+    unexplained_weight_loss = api_fields.BooleanField()
+    history_of_cancer = api_fields.BooleanField()
+    not_improving = api_fields.BooleanField()
+    previous_hamstring_injury = api_fields.BooleanField(required=False, allow_null=True, default=None)
+    previous_strains = api_fields.IntegerField(
         min_value=0,
         max_value=20,
         required=False,
@@ -159,14 +158,14 @@ class SymptomsSerializer(serializers.Serializer):
 class IntakeSerializer(serializers.Serializer):
     """The runner's intake. Red-flag questions must be answered explicitly: silence is not a 'no'."""
 
-    age = serializers.IntegerField(min_value=12, max_value=100)
+    age = api_fields.IntegerField(min_value=12, max_value=100)
     sex = serializers.ChoiceField(choices=("female", "male", "other", "unspecified"))
     units = serializers.ChoiceField(choices=("km", "mi"))
     running = RunningSerializer()
     symptoms = SymptomsSerializer()
     equipment = UniqueMultipleChoiceField(choices=EQUIPMENT_SLUGS, allow_empty=True)
     available_days = UniqueMultipleChoiceField(choices=WEEKDAYS, allow_empty=False)
-    minutes_per_session = serializers.IntegerField(min_value=10, max_value=180)
+    minutes_per_session = api_fields.IntegerField(min_value=10, max_value=180)
     goal = serializers.ChoiceField(choices=GOALS)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -202,28 +201,28 @@ def field_errors(errors: Any, prefix: str = "") -> list[str]:
 
 class ReplayExerciseSerializer(serializers.Serializer):
     exercise = serializers.SlugField()
-    completed = serializers.BooleanField()
-    pain_during = serializers.IntegerField(min_value=0, max_value=10)
-    pain_after = serializers.IntegerField(min_value=0, max_value=10)
-    rpe = serializers.IntegerField(min_value=1, max_value=10, required=False)
-    sets_done = serializers.IntegerField(min_value=0, max_value=20, required=False)
+    completed = api_fields.BooleanField()
+    pain_during = api_fields.IntegerField(min_value=0, max_value=10)
+    pain_after = api_fields.IntegerField(min_value=0, max_value=10)
+    rpe = api_fields.IntegerField(min_value=1, max_value=10, required=False)
+    sets_done = api_fields.IntegerField(min_value=0, max_value=20, required=False)
     reps_done = serializers.JSONField(required=False)
-    hold_seconds_done = serializers.IntegerField(min_value=0, max_value=600, required=False)
-    laps_done = serializers.IntegerField(min_value=0, max_value=200, required=False)
-    minutes_done = serializers.IntegerField(min_value=0, max_value=600, required=False)
+    hold_seconds_done = api_fields.IntegerField(min_value=0, max_value=600, required=False)
+    laps_done = api_fields.IntegerField(min_value=0, max_value=200, required=False)
+    minutes_done = api_fields.IntegerField(min_value=0, max_value=600, required=False)
 
 
 class ReplayRunSerializer(serializers.Serializer):
-    distance = serializers.FloatField(min_value=0, max_value=250)
-    pain_during = serializers.IntegerField(min_value=0, max_value=10)
-    tightness_after = serializers.BooleanField()
+    distance = api_fields.FloatField(min_value=0, max_value=250)
+    pain_during = api_fields.IntegerField(min_value=0, max_value=10)
+    tightness_after = api_fields.BooleanField()
 
 
 class ReplayMorningSerializer(serializers.Serializer):
-    pain = serializers.IntegerField(min_value=0, max_value=10, required=False)
-    stiffness = serializers.IntegerField(min_value=0, max_value=10, required=False)
+    pain = api_fields.IntegerField(min_value=0, max_value=10, required=False)
+    stiffness = api_fields.IntegerField(min_value=0, max_value=10, required=False)
     # paused exercises tried gently that day: true = without pain (brings them back)
-    pain_free_check = serializers.BooleanField(required=False)
+    pain_free_check = api_fields.BooleanField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs:
@@ -234,8 +233,8 @@ class ReplayMorningSerializer(serializers.Serializer):
 class ReplayStageCheckSerializer(serializers.Serializer):
     """A stage's exit checklist answered: the stage's slug and each question (its text) answered yes or no."""
 
-    phase = serializers.CharField()
-    answers = serializers.DictField(child=serializers.BooleanField(), allow_empty=False)
+    phase = api_fields.CharField()
+    answers = serializers.DictField(child=api_fields.BooleanField(), allow_empty=False)
 
 
 REPLAY_KINDS = ("exercise", "run", "morning", "red_flags", "stage_check")

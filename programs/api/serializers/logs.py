@@ -20,6 +20,7 @@ from programs.models import DayLog, ExerciseLog, PlanChange, PlannedSession, Ses
 from programs.selectors.units import session_unit
 from programs.services.logs import EXERCISE_LOG_FIELDS
 from programs.templatetags.plans import decision_reason
+from rehabplan import api_fields
 
 MAX_ENTRIES = 50  # a session holds a handful of exercises; this only bounds the work a request can ask for
 MAX_NOTES = 2000
@@ -28,7 +29,7 @@ MORNING_CHECK_DAYS_BACK = 7
 
 def _scale(*, required: bool = True, help_text: str = "") -> serializers.IntegerField:
     """A 0-10 answer (pain, stiffness, effort), as on Today."""
-    return serializers.IntegerField(
+    return api_fields.IntegerField(
         min_value=0, max_value=10, required=required, allow_null=not required, help_text=help_text or None
     )
 
@@ -39,18 +40,18 @@ def _scale(*, required: bool = True, help_text: str = "") -> serializers.Integer
 class EntryInSerializer(serializers.Serializer):
     """One prescribed exercise (or the run) as done."""
 
-    prescription = serializers.IntegerField(min_value=1, help_text="The id of one of the session's prescriptions.")
-    sets_done = serializers.IntegerField(min_value=0, max_value=50, required=False, allow_null=True)
+    prescription = api_fields.IntegerField(min_value=1, help_text="The id of one of the session's prescriptions.")
+    sets_done = api_fields.IntegerField(min_value=0, max_value=50, required=False, allow_null=True)
     reps_done = serializers.ListField(
-        child=serializers.IntegerField(min_value=0, max_value=500),
+        child=api_fields.IntegerField(min_value=0, max_value=500),
         max_length=50,
         required=False,
         allow_null=True,
         help_text="Reps done in each set, in order.",
     )
-    hold_seconds = serializers.IntegerField(min_value=0, max_value=3600, required=False, allow_null=True)
-    laps = serializers.IntegerField(min_value=0, max_value=600, required=False, allow_null=True)
-    minutes = serializers.IntegerField(min_value=0, max_value=600, required=False, allow_null=True)
+    hold_seconds = api_fields.IntegerField(min_value=0, max_value=3600, required=False, allow_null=True)
+    laps = api_fields.IntegerField(min_value=0, max_value=600, required=False, allow_null=True)
+    minutes = api_fields.IntegerField(min_value=0, max_value=600, required=False, allow_null=True)
     distance = serializers.DecimalField(
         max_digits=4,
         decimal_places=1,
@@ -69,18 +70,18 @@ class EntryInSerializer(serializers.Serializer):
     pain_during = _scale(help_text="Pain during it, 0 (none) to 10 (worst imaginable).")
     pain_after = _scale(required=False, help_text="Pain after, that day.")
     rpe = _scale(required=False, help_text="How hard it felt, 0 to 10.")
-    completed_as_prescribed = serializers.BooleanField(
+    completed_as_prescribed = api_fields.BooleanField(
         required=False,
         allow_null=True,
         help_text="Done as planned; when left out it is worked out from the numbers sent and the prescribed dose.",
     )
-    notes = serializers.CharField(max_length=MAX_NOTES, required=False, allow_blank=True, default="")
+    notes = api_fields.CharField(max_length=MAX_NOTES, required=False, allow_blank=True, default="")
 
 
 class RunDayInSerializer(serializers.Serializer):
     """For a run only: how the leg felt after it (the run's distance and pain come from its entry)."""
 
-    tightness_after = serializers.BooleanField(
+    tightness_after = api_fields.BooleanField(
         required=False, allow_null=True, help_text="Tight at the back of the thigh after the run."
     )
 
@@ -93,8 +94,8 @@ class SessionLogInSerializer(serializers.Serializer):
     client_id = serializers.UUIDField(
         help_text="Made by the client for this log. Sending it again returns the log already stored, unchanged."
     )
-    session = serializers.IntegerField(min_value=1, help_text="The id of a planned session in one of your plans.")
-    notes = serializers.CharField(max_length=MAX_NOTES, required=False, allow_blank=True, default="")
+    session = api_fields.IntegerField(min_value=1, help_text="The id of a planned session in one of your plans.")
+    notes = api_fields.CharField(max_length=MAX_NOTES, required=False, allow_blank=True, default="")
     # The cap is checked before any entry is validated, so a body of thousands of entries costs no more than 51.
     entries = EntryInSerializer(  # type: ignore[call-arg]  # the stubs lack the list serializer's max_length
         many=True,
@@ -171,7 +172,7 @@ class SessionLogInSerializer(serializers.Serializer):
 class DecisionSerializer(serializers.ModelSerializer[PlanChange]):
     """A decision about the plan that this log caused, in plain words."""
 
-    title = serializers.CharField(source="get_kind_display", help_text="What was decided, in a few words.")
+    title = api_fields.CharField(source="get_kind_display", help_text="What was decided, in a few words.")
     reason = serializers.SerializerMethodField(help_text="Why, in plain words.")
     exercise = serializers.SerializerMethodField(help_text='An exercise slug, "running", or null.')
 
@@ -187,15 +188,15 @@ class DecisionSerializer(serializers.ModelSerializer[PlanChange]):
 
 
 class EntryOutSerializer(serializers.ModelSerializer[ExerciseLog]):
-    prescription = serializers.IntegerField(source="prescription_id")
-    exercise = serializers.CharField(source="prescription.exercise.slug", help_text="The exercise's catalogue slug.")
+    prescription = api_fields.IntegerField(source="prescription_id")
+    exercise = api_fields.CharField(source="prescription.exercise.slug", help_text="The exercise's catalogue slug.")
     reps_done = serializers.SerializerMethodField()
 
     class Meta:
         model = ExerciseLog
         fields = ["prescription", "exercise", *EXERCISE_LOG_FIELDS, "completed_as_prescribed"]
 
-    @extend_schema_field(serializers.ListField(child=serializers.IntegerField(), allow_null=True))
+    @extend_schema_field(serializers.ListField(child=api_fields.IntegerField(), allow_null=True))
     def get_reps_done(self, log: ExerciseLog) -> list[int] | None:
         reps = log.reps_done
         return [reps] if isinstance(reps, int) else reps
@@ -206,10 +207,10 @@ class SessionLogOutSerializer(serializers.ModelSerializer[SessionLog]):
 
     # context["decisions"]: {log id: [PlanChange]}, read in one query for a whole page of logs.
 
-    session = serializers.IntegerField(source="session_id")
-    plan = serializers.IntegerField(source="session.plan_id", help_text="The plan the session belongs to.")
+    session = api_fields.IntegerField(source="session_id")
+    plan = api_fields.IntegerField(source="session.plan_id", help_text="The plan the session belongs to.")
     date = serializers.DateField(source="session.date")
-    kind = serializers.CharField(source="session.kind")
+    kind = api_fields.CharField(source="session.kind")
     entries = EntryOutSerializer(source="exercise_logs", many=True)
     decisions = serializers.SerializerMethodField(help_text="What changed in the plan because of this log, and why.")
 
@@ -244,7 +245,7 @@ class MorningCheckInSerializer(serializers.Serializer):
         required=False,
         help_text="Each red-flag question answered yes (an empty list: none noticed).",
     )
-    pain_free_check = serializers.BooleanField(
+    pain_free_check = api_fields.BooleanField(
         required=False, allow_null=True, help_text="Paused exercises tried gently today without pain (true) or not."
     )
 
@@ -276,7 +277,7 @@ class MorningCheckInSerializer(serializers.Serializer):
 class DayLogSerializer(serializers.ModelSerializer[DayLog]):
     """What is recorded for one day: the morning check and, on a run day, the run."""
 
-    red_flags = serializers.ListField(child=serializers.CharField(), help_text="Red-flag questions answered yes.")
+    red_flags = serializers.ListField(child=api_fields.CharField(), help_text="Red-flag questions answered yes.")
 
     class Meta:
         model = DayLog
@@ -306,7 +307,7 @@ class MorningCheckOutSerializer(DayLogSerializer):
     class Meta(DayLogSerializer.Meta):
         fields = [*DayLogSerializer.Meta.fields, "plan_status", "referral"]
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
+    @extend_schema_field(api_fields.CharField(allow_null=True))
     def get_plan_status(self, day: DayLog) -> str | None:
         plan = self.context["plan"]
         return plan.status if plan else None

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from programs.clinical.pathway_files import load_pathways
 from programs.selectors.patients import FLAG_CODES, ORDERING_KEYS, PatientRow
+from rehabplan import api_fields
 
 
 class FlagSerializer(serializers.Serializer):
@@ -51,7 +52,7 @@ class PatientSerializer(serializers.Serializer):
     flags = FlagSerializer(many=True, read_only=True)
 
 
-class PatientQuerySerializer(serializers.Serializer):
+class PatientQuerySerializer(api_fields.QuerySerializer):
     ordering = serializers.ChoiceField(
         choices=[*ORDERING_KEYS, *(f"-{k}" for k in ORDERING_KEYS)],
         required=False,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
@@ -18,6 +19,7 @@ from programs.clinical.edits import ADDABLE_KINDS
 from programs.clinical.start_window import start_window
 from programs.models import Intake, PlanChange, Prescription, ProgramTemplate
 from programs.services.generation import pathways
+from rehabplan import api_fields
 from rehabplan.api import MAX_ID
 
 
@@ -28,74 +30,78 @@ def _pathway_field(**kwargs: Any) -> serializers.ChoiceField:
 # ---------------------------------------------------------------- a dose
 
 
-class DoseSerializer(serializers.Serializer[Any]):
+MAX_REPS, MAX_SETS = 100, 20
+_REP_COUNT = {"type": "integer", "minimum": 1, "maximum": MAX_REPS}
+
+
+@extend_schema_field(
+    {
+        "oneOf": [_REP_COUNT, {"type": "array", "items": _REP_COUNT, "minItems": 1, "maxItems": MAX_SETS}],
+        "description": "Per set.",
+    }
+)
+class DoseRepsField(RepsField):
+    """Reps as a physio sets them: the schema states the bounds `DoseSerializer.validate_reps` checks."""
+
+
+class DoseSerializer(api_fields.StrictSerializer):
     """A dose: only the fields the exercise's dosing uses (see the exercise's `dosing` and `default_dose`)."""
 
-    sets = serializers.IntegerField(min_value=1, max_value=20, required=False)
-    reps = RepsField(required=False)
-    hold_seconds = serializers.IntegerField(min_value=1, max_value=600, required=False)
-    minutes = serializers.IntegerField(min_value=1, max_value=180, required=False)
-    laps = serializers.IntegerField(min_value=1, max_value=100, required=False)
-    metres = serializers.IntegerField(min_value=1, max_value=5000, required=False)
-    distance = serializers.FloatField(min_value=0.1, max_value=100, required=False, help_text="In the plan's unit.")
-    intervals = serializers.IntegerField(min_value=1, max_value=50, required=False)
-    pace_percent = serializers.IntegerField(min_value=1, max_value=100, required=False)
+    unknown_message = "Not a dose field."
+    min_fields = 1
+
+    sets = api_fields.IntegerField(min_value=1, max_value=20, required=False)
+    reps = DoseRepsField(required=False)
+    hold_seconds = api_fields.IntegerField(min_value=1, max_value=600, required=False)
+    minutes = api_fields.IntegerField(min_value=1, max_value=180, required=False)
+    laps = api_fields.IntegerField(min_value=1, max_value=100, required=False)
+    metres = api_fields.IntegerField(min_value=1, max_value=5000, required=False)
+    distance = api_fields.FloatField(min_value=0.1, max_value=100, required=False, help_text="In the plan's unit.")
+    intervals = api_fields.IntegerField(min_value=1, max_value=50, required=False)
+    pace_percent = api_fields.IntegerField(min_value=1, max_value=100, required=False)
 
     def validate_reps(self, value: Any) -> int | list[int]:
         def whole(n: Any) -> bool:
-            return isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 100
+            return isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= MAX_REPS
 
         if whole(value):
             return int(value)
-        if isinstance(value, list) and 1 <= len(value) <= 20 and all(whole(n) for n in value):
+        if isinstance(value, list) and 1 <= len(value) <= MAX_SETS and all(whole(n) for n in value):
             return [int(n) for n in value]
         raise serializers.ValidationError("Reps are a whole number from 1 to 100, or a list of them, one per set.")
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({key: ["Not a dose field."] for key in unknown})
-        values = dict(super().to_internal_value(data))
+        values = super().to_internal_value(data)
         if not values:
             raise serializers.ValidationError("Give the dose's numbers.")
+        reps, sets = values.get("reps"), values.get("sets")
+        # The catalogue's dose refuses the mismatch too (exercises.catalogue.dose_from_dict): say it here, per field.
+        if isinstance(reps, list) and sets is not None and len(reps) != sets:
+            raise serializers.ValidationError({"reps": [f"Give one number of reps per set: {sets} sets."]})
         return values
 
 
 # ---------------------------------------------------------------- templates
 
 
-class StrictSerializer(serializers.Serializer[Any]):
-    """Refuses fields it does not know, so a typo is an error rather than a change silently not made."""
-
-    unknown_message = "Not a field here."
-
-    def to_internal_value(self, data: Any) -> dict[str, Any]:
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({key: [self.unknown_message] for key in unknown})
-        return dict(super().to_internal_value(data))
-
-
 # The most exercises a program's edits add.
 MAX_ADDED = 30
 
 
-class AddedExerciseSerializer(StrictSerializer):
-    exercise = serializers.CharField(max_length=64, help_text="The exercise's slug (catalogue).")
+class AddedExerciseSerializer(api_fields.StrictSerializer):
+    exercise = api_fields.CharField(max_length=64, help_text="The exercise's slug (catalogue).")
     kind = serializers.ChoiceField(choices=ADDABLE_KINDS, help_text="The sessions it joins.")
     dose = DoseSerializer(help_text="Only the fields the exercise's dosing uses.")
 
 
-class ProgramEditsSerializer(StrictSerializer):
+class ProgramEditsSerializer(api_fields.StrictSerializer):
     """A physio's changes to the pathway's program (docs/api.md, "Program edits"); every field may be left out.
     The exercises and doses are checked against the catalogue and the program's stages when the edits are used."""
 
     unknown_message = "Plans cannot follow this setting."
 
     removed = serializers.ListField(
-        child=serializers.CharField(max_length=64), max_length=100, required=False, help_text="Exercises left out."
+        child=api_fields.CharField(max_length=64), max_length=100, required=False, help_text="Exercises left out."
     )
     doses = serializers.DictField(
         child=DoseSerializer(),
@@ -111,26 +117,26 @@ class ProgramEditsSerializer(StrictSerializer):
         error_messages={"max_length": f"A program adds at most {MAX_ADDED} exercises."},
     )
     order = serializers.ListField(
-        child=serializers.CharField(max_length=64),
+        child=api_fields.CharField(max_length=64),
         max_length=100,
         required=False,
         help_text="Exercises in the order wanted within a session; the others keep their place after them.",
     )
     overrides = serializers.DictField(
-        child=serializers.CharField(max_length=1000),
+        child=api_fields.CharField(max_length=1000),
         required=False,
         help_text="Added exercise's slug to why it is prescribed in a stage that leaves it out (recorded).",
     )
-    pain_limit = serializers.IntegerField(
+    pain_limit = api_fields.IntegerField(
         min_value=0,
         max_value=10,
         required=False,
         help_text="The most pain (0-10) allowed during and after exercise; left out, the pathway's own limit.",
     )
-    weekly_distance_cap = serializers.FloatField(
+    weekly_distance_cap = api_fields.FloatField(
         min_value=0.1, max_value=1000, required=False, help_text="The most running a week, in the plan's unit."
     )
-    max_runs = serializers.IntegerField(min_value=0, max_value=7, required=False, help_text="The most runs a week.")
+    max_runs = api_fields.IntegerField(min_value=0, max_value=7, required=False, help_text="The most runs a week.")
 
 
 ProgramSettingsSerializer = ProgramEditsSerializer  # a template's `program` is the edits
@@ -139,10 +145,10 @@ ProgramSettingsSerializer = ProgramEditsSerializer  # a template's `program` is 
 class ProgramTemplateSerializer(serializers.ModelSerializer[ProgramTemplate]):
     """A physio's own template. `name` is unique among the physio's templates."""
 
-    name = serializers.CharField(max_length=120)
-    description = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+    name = api_fields.CharField(max_length=120)
+    description = api_fields.CharField(max_length=2000, allow_blank=True, required=False, default="")
     pathway = _pathway_field()
-    weeks = serializers.IntegerField(
+    weeks = api_fields.IntegerField(
         min_value=1, max_value=MAX_PLAN_WEEKS, help_text="How many weeks a plan from it runs."
     )
     program = ProgramSettingsSerializer(required=False, default=dict)
@@ -169,17 +175,17 @@ class PlanAssignSerializer(serializers.Serializer[Any]):
     """A plan for a patient from their latest (or the given) intake, on a pathway or a template of yours."""
 
     start_date = serializers.DateField(help_text="From today (the runner's date) up to a year ahead.")
-    weeks = serializers.IntegerField(
+    weeks = api_fields.IntegerField(
         min_value=1,
         max_value=MAX_PLAN_WEEKS,
         required=False,
         help_text="Left out: the template's length (then required).",
     )
     pathway = _pathway_field(required=False)
-    template = serializers.IntegerField(
+    template = api_fields.IntegerField(
         min_value=1, max_value=MAX_ID, required=False, help_text="The id of one of your templates."
     )
-    intake = serializers.IntegerField(
+    intake = api_fields.IntegerField(
         min_value=1,
         max_value=MAX_ID,
         required=False,
@@ -224,7 +230,7 @@ class PhysioDecisionSerializer(serializers.ModelSerializer[PlanChange]):
     """A decision in the plan's log (plans/{id}/changes/): here the override or clearance just recorded."""
 
     kind = serializers.ChoiceField(choices=PlanChangeKind.choices, read_only=True)
-    title = serializers.CharField(source="get_kind_display", read_only=True)
+    title = api_fields.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = PlanChange
@@ -235,12 +241,12 @@ class PhysioDecisionSerializer(serializers.ModelSerializer[PlanChange]):
 class PrescriptionSerializer(serializers.ModelSerializer[Prescription]):
     """One prescribed exercise on one day of a patient's plan."""
 
-    plan = serializers.IntegerField(source="plan_id", read_only=True)
+    plan = api_fields.IntegerField(source="plan_id", read_only=True)
     date = serializers.DateField(source="session.date", read_only=True)
-    session = serializers.CharField(source="session.kind", read_only=True, help_text="The session's kind.")
-    exercise = serializers.CharField(source="exercise.slug", read_only=True)
-    exercise_name = serializers.CharField(source="exercise.name", read_only=True)
-    dosing = serializers.CharField(source="exercise.dosing", read_only=True, help_text="Which dose fields apply.")
+    session = api_fields.CharField(source="session.kind", read_only=True, help_text="The session's kind.")
+    exercise = api_fields.CharField(source="exercise.slug", read_only=True)
+    exercise_name = api_fields.CharField(source="exercise.name", read_only=True)
+    dosing = api_fields.CharField(source="exercise.dosing", read_only=True, help_text="Which dose fields apply.")
     dose = DoseSerializer(read_only=True)
     logged = serializers.SerializerMethodField(help_text="Logged sessions are history: their doses never change.")
 
@@ -269,7 +275,7 @@ class PrescriptionSerializer(serializers.ModelSerializer[Prescription]):
 
 class PrescriptionOverrideSerializer(serializers.Serializer[Any]):
     dose = DoseSerializer()
-    note = serializers.CharField(max_length=1000, help_text="Why the dose changes; the runner reads it.")
+    note = api_fields.CharField(max_length=1000, help_text="Why the dose changes; the runner reads it.")
 
 
 class PrescriptionOverriddenSerializer(PrescriptionSerializer):
@@ -286,7 +292,7 @@ class PrescriptionOverriddenSerializer(PrescriptionSerializer):
 
 
 class ClearanceSerializer(serializers.Serializer[Any]):
-    note = serializers.CharField(max_length=2000, help_text="What the assessment found; the runner reads it.")
+    note = api_fields.CharField(max_length=2000, help_text="What the assessment found; the runner reads it.")
     start_date = serializers.DateField(
         required=False,
         help_text="From when the plan (or what the advisory left out) starts; default today, the runner's date.",
@@ -302,10 +308,10 @@ class ClearanceSerializer(serializers.Serializer[Any]):
 class ClearanceResultSerializer(serializers.Serializer[Any]):
     """The plan after clearance, what was recorded, and the decision in the plan's log."""
 
-    plan = serializers.IntegerField()
+    plan = api_fields.IntegerField()
     status = serializers.ChoiceField(choices=PlanStatus.choices)
     start_date = serializers.DateField()
-    note = serializers.CharField(help_text="What the assessment found, as recorded.")
+    note = api_fields.CharField(help_text="What the assessment found, as recorded.")
     cleared_at = serializers.DateTimeField()
     decision = PhysioDecisionSerializer()
 
@@ -315,7 +321,7 @@ class ClearanceResultSerializer(serializers.Serializer[Any]):
 
 class PlanProgramEditSerializer(serializers.Serializer[Any]):
     edits = ProgramEditsSerializer(help_text="The plan's program edits from now on (they replace the earlier ones).")
-    note = serializers.CharField(max_length=2000, help_text="What changes and why; the runner reads it.")
+    note = api_fields.CharField(max_length=2000, help_text="What changes and why; the runner reads it.")
     start_date = serializers.DateField(
         required=False, help_text="From when the coming sessions change; default today, the runner's date."
     )
@@ -330,7 +336,7 @@ class PlanProgramEditSerializer(serializers.Serializer[Any]):
 class PlanProgramSerializer(serializers.Serializer[Any]):
     """A plan's program edits, and the decision that recorded the last change when one was just made."""
 
-    plan = serializers.IntegerField()
+    plan = api_fields.IntegerField()
     edits = ProgramEditsSerializer()
     decision = PhysioDecisionSerializer(required=False)
 
@@ -338,5 +344,5 @@ class PlanProgramSerializer(serializers.Serializer[Any]):
 class TemplateFromPlanSerializer(serializers.Serializer[Any]):
     """Keep a plan's program (its pathway, length and edits) as a template of your own."""
 
-    name = serializers.CharField(max_length=120)
-    description = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+    name = api_fields.CharField(max_length=120)
+    description = api_fields.CharField(max_length=2000, allow_blank=True, required=False, default="")

@@ -23,6 +23,7 @@ from programs.clinical.start_window import start_window
 from programs.clinical.types import URGENCIES, Referral
 from programs.clinical.words import RUNNING_NAME
 from programs.models import Intake, Plan, PlanChange
+from rehabplan import api_fields
 
 # When each pathway is chosen, in the runner's words (the rules are programs.clinical.pathways.choose_pathway, first match wins).
 WHEN_USED = {
@@ -253,9 +254,9 @@ class PlanDetailSerializer(PlanSummarySerializer):
 class PlanCreateSerializer(serializers.Serializer[Any]):
     """A new plan from one of the runner's intakes; it becomes their current plan (earlier ones end)."""
 
-    intake = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="The id of one of your intakes.")
+    intake = api_fields.IntegerField(min_value=1, max_value=2**63 - 1, help_text="The id of one of your intakes.")
     start_date = serializers.DateField()
-    weeks = serializers.IntegerField(min_value=1, max_value=MAX_PLAN_WEEKS)
+    weeks = api_fields.IntegerField(min_value=1, max_value=MAX_PLAN_WEEKS)
 
     def validate_intake(self, value: int) -> Intake:
         runner: User = self.context["request"].user

@@ -11,13 +11,11 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import Prefetch, QuerySet
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,7 +34,8 @@ from programs.models import DayLog, ExerciseLog, Plan, PlanChange, SessionLog
 from programs.selectors import plans as selectors
 from programs.selectors.today import runner_today
 from programs.services.logs import GONE, LOGGED, LOGGING_CLOSED, day_log_record, session_log_record
-from rehabplan.api import MAX_ID, IsRunner, error_body, request_user
+from rehabplan.api import IsRunner, error_body, request_user
+from rehabplan.api_fields import IdFilter, StrictFilterSet
 
 CLIENT_ID_TAKEN = "This id was already used for something else: make a new one for each log."
 NO_PLAN = "You have no plan yet: answer the intake first."
@@ -64,17 +63,7 @@ def _conflict(exc: DjangoValidationError) -> Response | None:
     return Response(error_body(exc.messages[0], fields), status=status.HTTP_409_CONFLICT)
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(filters.NumberFilter):
-    """A row id: a whole number in the database's range (another value is a 400, never a 500)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
-
-
-class SessionLogFilter(filters.FilterSet):
+class SessionLogFilter(StrictFilterSet):
     date_from = filters.DateFilter(field_name="session__date", lookup_expr="gte", label="Sessions on or after")
     date_to = filters.DateFilter(field_name="session__date", lookup_expr="lte", label="Sessions on or before")
     plan = IdFilter(field_name="session__plan_id", label="Plan id")
@@ -163,7 +152,7 @@ class SessionLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return self._stored(log.pk)
 
 
-class DayLogFilter(filters.FilterSet):
+class DayLogFilter(StrictFilterSet):
     date_from = filters.DateFilter(field_name="date", lookup_expr="gte", label="Days on or after")
     date_to = filters.DateFilter(field_name="date", lookup_expr="lte", label="Days on or before")
 

@@ -47,6 +47,7 @@ from programs.services.care import SessionLoggedError, plan_clinician_clear, pre
 from programs.services.program_edits import plan_program_edit, template_from_plan
 from programs.services.templates import template_create, template_delete, template_update
 from rehabplan.api import IsPhysio, error_body, request_user
+from rehabplan.api_schema import WholeBodyPatchSchema
 
 PHYSIO_ONLY = [permissions.IsAuthenticated, IsPhysio]
 ERROR = OpenApiResponse(description="The error shape: {detail, errors}.")
@@ -164,6 +165,7 @@ class PrescriptionView(generics.GenericAPIView[Prescription]):
     serializer_class = PrescriptionSerializer
     permission_classes = PHYSIO_ONLY
     http_method_names = ["get", "patch", "head", "options"]
+    schema = WholeBodyPatchSchema()  # a dose is set with its reason: both are required
 
     def get_queryset(self) -> QuerySet[Prescription]:
         plans = Plan.objects.of_patients(request_user(self.request))

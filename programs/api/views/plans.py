@@ -10,15 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django import forms
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponseBase
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
-    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import exceptions, generics, mixins, permissions, status, viewsets
@@ -60,6 +57,7 @@ from programs.services.generation import pathways
 from programs.services.intakes import intake_record
 from programs.services.plans import plan_start
 from rehabplan.api import VALIDATION_DETAIL, IsRunner, error_body, flat_errors, request_user
+from rehabplan.api_fields import IdFilter, StrictFilterSet
 
 # ---------------------------------------------------------------- pathways (public)
 
@@ -124,16 +122,9 @@ class IntakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 # ---------------------------------------------------------------- plans
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(filters.NumberFilter):
-    """A whole-number id (1.5 is refused rather than read as 1)."""
-
-    field_class = forms.IntegerField
-
-
-class PlanFilter(filters.FilterSet):
+class PlanFilter(StrictFilterSet):
     status = filters.ChoiceFilter(choices=PlanStatus.choices)
-    runner = IdFilter(field_name="runner_id", min_value=1, max_value=2**63 - 1, label="A patient's id.")
+    runner = IdFilter(field_name="runner_id", label="A patient's id.")
 
     class Meta:
         model = Plan
@@ -212,7 +203,7 @@ class PlanViewSet(mixins.ListModelMixin, PlanDayReads):
 # ---------------------------------------------------------------- the decision log
 
 
-class PlanChangeFilter(filters.FilterSet):
+class PlanChangeFilter(StrictFilterSet):
     kind = filters.ChoiceFilter(choices=PlanChangeKind.choices)
 
     class Meta:

@@ -63,9 +63,12 @@ class DigestView(APIView):
         summary="Turn my hourly patient e-mail on or off",
     )
     def patch(self, request: Request) -> Response:
-        form = DigestSerializer(data=request.data)
+        # A PATCH: the field is optional, as the schema says; left out, nothing changes.
+        form = DigestSerializer(data=request.data, partial=True)
         form.is_valid(raise_exception=True)
-        user = physio_digest_set(user=request_user(request), enabled=form.validated_data["digest_enabled"])
+        user = request_user(request)
+        if "digest_enabled" in form.validated_data:
+            user = physio_digest_set(user=user, enabled=form.validated_data["digest_enabled"])
         return Response(DigestSerializer(user).data)
 
 
