@@ -1,7 +1,7 @@
 """What the reminders read from stored plans: a day's planned items as the lines a session reminder lists.
 
 Reminders go out in batches of hundreds of runners, so each read takes many (plan, date) pairs at once and runs a
-fixed number of queries whatever their number (three, and one more per catalogue version this process has not
+fixed number of queries whatever their number (two, and one more per catalogue version this process has not
 parsed yet).
 """
 
@@ -10,18 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import F, OuterRef, Q, Subquery
 
 from exercises.catalogue import Catalogue, dose_from_dict
+from exercises.catalogue_file import load_catalogue_file
 from programs.clinical.units import Distances
 from programs.clinical.warm_up import warm_up_items, warm_up_slugs_from_text
-from programs.models import Plan, PlannedSession, PlanWeek, Prescription
+from programs.models import PlannedSession, PlanWeek, Prescription
 from programs.outputs.printing import dose_text
-from programs.selectors.plans import catalogue_for
 from programs.selectors.units import DEFAULT_UNIT
+from programs.selectors.versions import catalogue_by_checksum
 from programs.templatetags.plans import session_label
 
 
@@ -44,9 +45,13 @@ def session_lines(keys: Iterable[tuple[int, dt.date]]) -> dict[tuple[int, dt.dat
     sessions = list(
         PlannedSession.objects.filter(pairs)
         .exclude(kind="rest")
-        .annotate(unit=Subquery(unit), units=F("plan__runner__runner_profile__units"))
+        .annotate(
+            unit=Subquery(unit),
+            units=F("plan__runner__runner_profile__units"),
+            catalogue=F("plan__catalogue_version__checksum"),
+        )
         .order_by("plan_id", "date", "position")
-        .values_list("id", "plan_id", "date", "kind", "warm_up", "unit", "units")
+        .values_list("id", "plan_id", "date", "kind", "warm_up", "unit", "units", "catalogue")
     )
     if not sessions:
         return {}
@@ -57,25 +62,21 @@ def session_lines(keys: Iterable[tuple[int, dt.date]]) -> dict[tuple[int, dt.dat
         .values_list("session_id", "exercise__slug", "dose", "times_per_day")
     ):
         items.setdefault(row[0], []).append(row)
-    catalogues = _catalogues({plan_id for _, plan_id, *_ in sessions})
+    catalogues = {checksum: _catalogue(checksum) for *_, checksum in sessions}
     lines: dict[tuple[int, dt.date], list[str]] = {}
-    for session_id, plan_id, date, kind, warm_up, plan_unit, units in sessions:
+    for session_id, plan_id, date, kind, warm_up, plan_unit, units, checksum in sessions:
         distances = Distances(stored=plan_unit or DEFAULT_UNIT, shown=units or plan_unit or DEFAULT_UNIT)
         lines.setdefault((plan_id, date), []).extend(
-            _lines(kind, warm_up, items.get(session_id, ()), catalogues[plan_id], distances)
+            _lines(kind, warm_up, items.get(session_id, ()), catalogues[checksum], distances)
         )
     return lines
 
 
-def _catalogues(plan_ids: set[int]) -> Mapping[int, Catalogue]:
-    """Each plan's pinned catalogue. A version's data is large and the same for many plans: it is read only when this
-    process has not parsed that version yet (programs.selectors.versions keeps the parsed ones)."""
-    plans = (
-        Plan.objects.filter(pk__in=plan_ids)
-        .select_related("catalogue_version")
-        .only("id", "catalogue_version", "catalogue_version__checksum")
-    )
-    return {plan.pk: catalogue_for(plan) for plan in plans}
+def _catalogue(checksum: str | None) -> Catalogue:
+    """A plan's pinned catalogue by its content's checksum: a version's data is large and the same for many plans, so
+    it is read only when this process has not parsed it yet; a plan made before versions were kept has the file's."""
+    found = catalogue_by_checksum(checksum) if checksum is not None else None
+    return found if found is not None else load_catalogue_file()
 
 
 def _lines(

@@ -21,6 +21,16 @@ def catalogue_of(version: CatalogueVersion) -> Catalogue:
     return found
 
 
+def catalogue_by_checksum(checksum: str) -> Catalogue | None:
+    """The parsed catalogue of this content, read from the database only when this process has not parsed it yet
+    (None when no stored version has it)."""
+    found = _CATALOGUES.get(checksum)
+    if found is None:
+        version = CatalogueVersion.objects.filter(checksum=checksum).first()
+        found = catalogue_of(version) if version is not None else None
+    return found
+
+
 def pathway_of(version: PathwayVersion) -> Pathway:
     found = _PATHWAYS.get(version.checksum)
     if found is None:
