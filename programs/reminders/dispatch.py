@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from accounts.models import RunnerProfile
 from programs.choices import PlanStatus
@@ -63,17 +63,15 @@ def absolute_url(path: str) -> str:
 # --- scheduling -------------------------------------------------------------------------------------------------
 
 
-def _current_plans(user_ids: Sequence[int]) -> dict[int, int]:
-    """Each runner's plan in use that has sessions to remind of: the newest active one."""
-    rows = (
-        Plan.objects.filter(runner_id__in=user_ids, status=PlanStatus.ACTIVE)
-        .order_by("runner_id", "-created_at", "-id")
-        .values_list("runner_id", "pk")
+def _with_current_plan(user_ids: Sequence[int]) -> list[RunnerProfile]:
+    """The runners' profiles, each with `current_plan`: the id of the plan in use that has sessions to remind of, the
+    newest active one (None without one). One query: this runs after every write to a plan."""
+    newest_active = (
+        Plan.objects.filter(runner_id=OuterRef("user_id"), status=PlanStatus.ACTIVE)
+        .order_by("-created_at", "-id")
+        .values("pk")[:1]
     )
-    current: dict[int, int] = {}
-    for runner_id, plan_id in rows:
-        current.setdefault(runner_id, plan_id)
-    return current
+    return list(RunnerProfile.objects.filter(user_id__in=user_ids).annotate(current_plan=Subquery(newest_active)))
 
 
 def _session_days(plan_ids: Iterable[int], first: dt.date, last: dt.date) -> dict[int, set[dt.date]]:
@@ -95,8 +93,9 @@ def reminders_reschedule(*, user_ids: Iterable[int], now: dt.datetime) -> int:
     ids = sorted(set(user_ids))
     if not ids:
         return 0
-    profiles = list(RunnerProfile.objects.filter(user_id__in=ids))
-    plans = _current_plans([p.user_id for p in profiles])
+    profiles = _with_current_plan(ids)
+    annotated = ((p.user_id, p.current_plan) for p in profiles)  # type: ignore[attr-defined]  # annotate()'s
+    plans = {user_id: plan_id for user_id, plan_id in annotated if plan_id is not None}
     today = now.date()
     days = _session_days(plans.values(), today - dt.timedelta(days=2), today + dt.timedelta(days=LOOKAHEAD_DAYS))
     chosen: dict[int, tuple[RunnerProfile, Any]] = {}
@@ -126,10 +125,14 @@ def reminders_reschedule(*, user_ids: Iterable[int], now: dt.datetime) -> int:
             }
         if (profile.next_reminder_at, profile.next_reminder_on, profile.next_reminder) != stored:
             changed.append(profile)
-    # Small batches: one UPDATE … CASE over many rows costs more per row than several smaller ones.
-    RunnerProfile.objects.bulk_update(
-        changed, ["next_reminder_at", "next_reminder_on", "next_reminder"], batch_size=100
-    )
+    fields = ("next_reminder_at", "next_reminder_on", "next_reminder")
+    if (
+        len(changed) == 1
+    ):  # one runner's write (the common case): a plain UPDATE, not bulk_update's CASE in a transaction
+        RunnerProfile.objects.filter(pk=changed[0].pk).update(**{f: getattr(changed[0], f) for f in fields})
+    else:
+        # Small batches: one UPDATE … CASE over many rows costs more per row than several smaller ones.
+        RunnerProfile.objects.bulk_update(changed, fields, batch_size=100)
     return sum(1 for _, upcoming in chosen.values() if upcoming is not None)
 
 
