@@ -123,8 +123,8 @@ class PlannedSession(models.Model):
     objects = PlannedSessionQuerySet.as_manager()
 
     class Meta:
+        # Its index also serves every read by plan and date (its leading columns): no second index to keep up.
         constraints = [models.UniqueConstraint(fields=["plan", "date", "kind"], name="one_session_kind_per_plan_day")]
-        indexes = [models.Index(fields=["plan", "date"])]
         ordering = ["plan_id", "date", "position"]
 
     def __str__(self) -> str:
@@ -140,8 +140,10 @@ ITEM_COLUMNS = ("dose", "pain_limit", "reason", "source", "times_per_day", "slot
 class Prescription(models.Model):
     session = models.ForeignKey(PlannedSession, on_delete=models.CASCADE, related_name="prescriptions")
     # The session's plan, repeated so a plan's items are one index scan (a join through sessions turns into a
-    # scan of every prescription once the table is large).
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="prescriptions")
+    # scan of every prescription once the table is large). No constraint of its own in the database: the session's
+    # (above) already ties the row to a plan, and checking this copy too cost every new plan ~500 more checks at commit.
+    # It is written only from the session's plan (programs.services.bulk_writes); Django still cascades deletes.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="prescriptions", db_constraint=False)
     exercise = models.ForeignKey("exercises.Exercise", on_delete=models.PROTECT, related_name="prescriptions")
     position = models.PositiveSmallIntegerField()
     dose = models.JSONField()
