@@ -8,12 +8,15 @@ gets its link, an existing one's owner gets a note that someone tried.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
@@ -21,6 +24,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from accounts.mail_limits import mail_allowed
 from accounts.models import User
 from accounts.services import user_create
+from rehabplan.client_address import client_address
 
 
 class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
@@ -76,6 +80,22 @@ def email_mark_verified(user: User) -> None:
     if user.email_verified_at is None:
         user.email_verified_at = timezone.now()
         User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(email_verified_at=user.email_verified_at)
+
+
+def signup_request_from(request: HttpRequest, cleaned: Mapping[str, Any]) -> None:
+    """`signup_request` for a sign-up sent to this site (the web form or the API): the e-mailed links are this
+    site's, and the mail limits count the request's client address."""
+    signup_request(
+        email=cleaned["email"],
+        password=cleaned["password"],
+        first_name=cleaned["first_name"],
+        verification_link_for=lambda uid, token: request.build_absolute_uri(
+            reverse("accounts:email-verify", args=[uid, token])
+        ),
+        password_reset_url=request.build_absolute_uri(reverse("accounts:password_reset")),
+        client=client_address(request),
+        timezone_name=cleaned["timezone"],
+    )
 
 
 def signup_request(

@@ -32,17 +32,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST if request.method == "POST" else None)
     if not form.is_valid():
         return render(request, "accounts/signup.html", {"form": form})
-    verification.signup_request(
-        email=form.cleaned_data["email"],
-        password=form.cleaned_data["password"],
-        first_name=form.cleaned_data["first_name"],
-        verification_link_for=lambda uid, token: request.build_absolute_uri(
-            reverse("accounts:email-verify", args=[uid, token])
-        ),
-        password_reset_url=request.build_absolute_uri(reverse("accounts:password_reset")),
-        client=client_address(request),
-        timezone_name=form.cleaned_data["timezone"],
-    )
+    verification.signup_request_from(request, form.cleaned_data)
     return render(request, "accounts/signup_sent.html", {"email": form.cleaned_data["email"]})
 
 

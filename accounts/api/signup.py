@@ -124,17 +124,7 @@ class SignupView(APIView):
         data = SignupSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         email = data.validated_data["email"]
-        verification.signup_request(
-            email=email,
-            password=data.validated_data["password"],
-            first_name=data.validated_data["first_name"],
-            verification_link_for=lambda uid, token: request.build_absolute_uri(
-                reverse("accounts:email-verify", args=[uid, token])
-            ),
-            password_reset_url=request.build_absolute_uri(reverse("accounts:password_reset")),
-            client=client_address(request),
-            timezone_name=data.validated_data["timezone"],
-        )
+        verification.signup_request_from(request, data.validated_data)
         detail = f"We have sent a message to {email}. Open the link in it to confirm your address, then log in."
         return Response({"email": email, "detail": detail}, status=status.HTTP_202_ACCEPTED)
 
