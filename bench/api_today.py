@@ -14,9 +14,10 @@ same connections (8 per worker) and duration measures:
   down         request falls back to the database (no budget; every answer must still be 2xx/3xx)
 
 and, before the load, the cache cold: today and its 304 one request at a time, this run's keys deleted before each
-(p50 and the slowest, no req/s). It prints req/s, p50 and p99 for each load, their ratios to the bare view, and the
+(p50 and the slowest, no req/s). Before all that, the hourly sweep runs over the plan twice (the first may plan the
+missed day); the second changes nothing, so the ETag read after the first must still answer 304. It prints req/s, p50 and p99 for each load, their ratios to the bare view, and the
 budgets: today (warm) ≥ 20 % of the bare view's req/s, the 304 ≥ 40 %, p99 ≤ 100 ms. Exit status 1 when a budget
-is missed or a response is not 2xx/3xx.
+is missed, the ETag does not survive the sweep that changed nothing, or a response is not 2xx/3xx.
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/rehabplan .venv/bin/python bench/api_today.py [--weeks 1]
      [--duration 10] (the URL names the server; the database name in it is not used). wrk is installed with
@@ -133,6 +134,25 @@ def seed(weeks: int) -> tuple[int, str]:
         cursor.execute("ANALYZE")
     connection.close()
     return plan.pk, key
+
+
+def sweep_keeps_etag(plan_id: int, url: str, auth: dict[str, str]) -> bool:
+    """The hourly replan over the plan twice, then today/ with the ETag read between them: a sweep that changes
+    nothing must keep it (304), or every phone would read its plan again each hour."""
+    from django.db import connection
+
+    from programs.services.plans import plans_replan
+
+    plans_replan(plan_ids=[plan_id], now=dt.datetime.now(dt.UTC))  # may plan yesterday's missed sessions
+    _status, headers, _body = get(url, auth)
+    etag = next(value for name, value in headers.items() if name.lower() == "etag")
+    changed = plans_replan(plan_ids=[plan_id], now=dt.datetime.now(dt.UTC))
+    connection.close()
+    status, _headers, _body = get(url, {**auth, "If-None-Match": etag})
+    print(
+        f"hourly sweep with nothing new: {changed} plans replanned, then today/ with the ETag read before it: {status}"
+    )
+    return changed == 0 and status == 304
 
 
 def free_port() -> int:
@@ -276,6 +296,8 @@ def main() -> int:
         origin = f"http://127.0.0.1:{port}"
         auth = {"Authorization": f"Token {key}"}
         today_url = f"{origin}/api/v1/plans/{plan_id}/today/"
+        # First, so the ETag the 304s send below is the one after the sweeps.
+        etag_kept = sweep_keeps_etag(plan_id, today_url, auth)
 
         status, headers, body = get(today_url, auth)
         if status != 200:
@@ -327,10 +349,10 @@ def main() -> int:
 
             db_connections.close_all()
             drop_database(base_url)
-    return report(results)
+    return report(results, etag_kept)
 
 
-def report(results: list[Result]) -> int:
+def report(results: list[Result], etag_kept: bool) -> int:
     bare, today, not_modified = results[:3]
     print(f"{'':28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'of bare':>10}{'requests':>10}{'bad':>6}")
     for result in results:
@@ -352,6 +374,7 @@ def report(results: list[Result]) -> int:
         ),
         (f"p99 {worst_p99:.0f} ms, today and 304 warm (budget ≤ {BUDGET_P99_MS:.0f} ms)", worst_p99 <= BUDGET_P99_MS),
         ("every response 2xx/3xx, no socket error", not any(r.bad for r in results)),
+        ("the ETag survives an hourly sweep that changes nothing", etag_kept),
     ]
     for label, ok in checks:
         print(f"{'ok  ' if ok else 'MISS'} {label}")
