@@ -16,8 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
-
 from exercises.catalogue import Catalogue, Dose, ExerciseSpec, dose_from_dict
 from exercises.catalogue_file import load_catalogue_file
 from programs.clinical import types as domain
@@ -25,7 +23,7 @@ from programs.clinical.config import DEFAULT_CONFIG
 from programs.clinical.dosing import estimated_minutes, session_minutes, session_parts
 from programs.clinical.state_json import pain_limits_from_dict
 from programs.clinical.warm_up import warm_up_items, warm_up_slugs_from_text
-from programs.models import ITEM_COLUMNS, DayLog, ExerciseLog, Plan, PlanChange, PlannedSession, PlanWeek, Prescription
+from programs.models import ITEM_COLUMNS, DayLog, ExerciseLog, Plan, PlannedSession, PlanWeek, Prescription
 from programs.querysets import PlanQuerySet
 from programs.selectors.versions import catalogue_of
 
@@ -362,26 +360,6 @@ def plan_day_read(plan: Plan, date: dt.date) -> StoredDay:
     week = plan.plan_weeks.filter(number=week_number_of(plan, date)).first()
     sessions = _session_rows(plan, date=date) if week is not None else []
     return StoredDay(plan=plan, date=date, week=week, sessions=sessions)
-
-
-def plan_decisions(plan: Plan) -> QuerySet[PlanChange]:
-    """The plan's decision log, newest first, with who or what caused each decision."""
-    return PlanChange.objects.filter(plan=plan).newest_first()
-
-
-def changes_caused_by_sessions(plan: Plan, session_ids: list[int]) -> list[PlanChange]:
-    """The decisions the logs of these sessions caused, in the order they were made (what Today shows after a log)."""
-    if not session_ids:
-        return []
-    return list(
-        PlanChange.objects.filter(plan=plan, cause_log__session_id__in=session_ids)
-        .select_related("cause_log")
-        .order_by("created_at", "id")
-    )
-
-
-def changes_since(plan: Plan, since: dt.datetime) -> list[PlanChange]:
-    return list(PlanChange.objects.filter(plan=plan, created_at__gte=since).order_by("created_at", "id"))
 
 
 def next_session_after(plan: Plan, date: dt.date) -> PlannedSession | None:

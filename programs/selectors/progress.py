@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from programs.clinical.progress import DayLogFact, ExerciseLogFact, SessionFact, WeekTarget
 from programs.clinical.state_json import pain_limits_from_dict
 from programs.models import DayLog, ExerciseLog, Plan, PlanChange, PlannedSession, PlanWeek
-from programs.selectors.plans import plan_decisions
+from programs.selectors.decisions import plan_decisions
 
 
 @dataclass(frozen=True)

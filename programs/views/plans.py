@@ -16,6 +16,7 @@ from programs.choices import PlanStatus
 from programs.clinical.units import Distances
 from programs.forms.plans import SwapForm, with_revision
 from programs.models import Plan, PlannedSession, Prescription
+from programs.selectors import decisions
 from programs.selectors import plans as selectors
 from programs.selectors.plans import SessionRow, StoredWeek
 from programs.selectors.today import runner_today
@@ -155,7 +156,7 @@ def plan_day(request: AuthenticatedRequest, plan_id: int, date: dt.date) -> Http
 @login_required
 def plan_changes(request: AuthenticatedRequest, plan_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
-    context = {"plan": plan, "changes": selectors.plan_decisions(plan), "names": exercise_names(plan)}
+    context = {"plan": plan, "changes": decisions.plan_decisions(plan), "names": exercise_names(plan)}
     return render(request, "programs/plan_changes.html", context)
 
 

@@ -19,6 +19,7 @@ from programs.clinical.state_json import state_from_dict
 from programs.clinical.units import Distances
 from programs.forms.logs import MorningCheckForm, SessionLogForm, is_loggable
 from programs.models import Plan, PlannedSession
+from programs.selectors import decisions
 from programs.selectors import plans as selectors
 from programs.selectors.plans import StoredDay
 from programs.selectors.today import runner_today
@@ -79,7 +80,7 @@ def _today(
 def _cards(plan: Plan, day: StoredDay, distances: Distances, bound: SessionLogForm | None) -> list[dict[str, Any]]:
     """Each session of the day: its log form while it can be logged, else the lines of what its log changed."""
     logged_ids = [session.id for session in day.sessions if session.logged]
-    changes = selectors.changes_caused_by_sessions(plan, logged_ids)
+    changes = decisions.changes_caused_by_sessions(plan, logged_ids)
     names = exercise_names(plan) if changes else {}
     cards = []
     for session in day.sessions:
@@ -165,7 +166,7 @@ def morning_check(request: AuthenticatedRequest) -> HttpResponse:
         messages.error(request, "Thank you. What you noticed needs a clinician: please read the message below.")
     else:
         messages.success(request, "Thank you, your morning check is saved.")
-    changes = selectors.changes_since(plan, since)
+    changes = decisions.changes_since(plan, since)
     for _, line in change_lines(changes, exercise_names(plan) if changes else {}):
         messages.info(request, line)
     return redirect("programs:home")

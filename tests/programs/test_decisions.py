@@ -26,7 +26,8 @@ from programs.clinical.config import RulesConfig
 from programs.clinical.contract import intake_from_dict, plan_to_dict
 from programs.clinical.state_json import config_from_dict, config_to_dict, pain_limits_from_dict, state_from_dict
 from programs.models import PathwayVersion, Plan, PlanChange, PlannedSession, PlanStateChange, Prescription
-from programs.selectors.plans import plan_decisions, plan_read
+from programs.selectors.decisions import plan_decisions
+from programs.selectors.plans import plan_read
 from programs.selectors.versions import catalogue_of
 from programs.services import generation
 from programs.services.care import prescription_override

@@ -15,6 +15,7 @@ from accounts.models import User
 from programs.clinical.contract import day_to_dict, intake_from_dict, plan_to_dict, week_to_dict
 from programs.models import Plan, PlannedSession
 from programs.selectors import plans as selectors
+from programs.selectors.decisions import plan_decisions
 from programs.services.generation import generate
 from programs.services.logs import session_log_record
 from programs.services.plans import plan_create
@@ -117,7 +118,7 @@ def test_reads_run_a_fixed_number_of_queries_whatever_the_plan_length(
         _touch_everything(whole)
     assert len(whole.weeks) == weeks
     with django_assert_max_num_queries(2):
-        assert all(change.reason for change in selectors.plan_decisions(plan))
+        assert all(change.reason for change in plan_decisions(plan))
 
 
 def test_the_current_plan_is_the_newest_that_has_not_ended(runner: User, intake_data: dict[str, Any]) -> None:

@@ -82,7 +82,7 @@ def session_logs_of(runner: User) -> QuerySet[SessionLog]:
 
 
 def decisions_of(logs: Sequence[SessionLog]) -> dict[int, list[PlanChange]]:
-    """The decisions each log caused, in the order made (selectors.changes_caused_by_sessions, for many logs)."""
+    """The decisions each log caused, in the order made (selectors.decisions.changes_caused_by_sessions, for many logs)."""
     by_log: dict[int, list[PlanChange]] = {log.pk: [] for log in logs}
     if by_log:
         for change in PlanChange.objects.filter(cause_log_id__in=by_log).order_by("created_at", "pk"):

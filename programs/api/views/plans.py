@@ -50,6 +50,7 @@ from programs.choices import PlanChangeKind, PlanStatus
 from programs.clinical.screening import screen_answers
 from programs.models import Intake, Plan, PlanChange
 from programs.selectors import plans as selectors
+from programs.selectors.decisions import plan_decisions
 from programs.selectors.plan_json import plan_json
 from programs.selectors.today import runner_today
 from programs.services.archive import plan_archive
@@ -224,7 +225,7 @@ class PlanChangeListView(generics.ListAPIView[PlanChange]):
             return PlanChange.objects.none()
         self.plan = get_plan_or_404(request_user(self.request), self.kwargs["pk"])
         record_access(actor=request_user(self.request), runner_id=self.plan.runner_id, what=AccessedData.PLAN)
-        return selectors.plan_decisions(self.plan)
+        return plan_decisions(self.plan)
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
