@@ -156,16 +156,20 @@ def forget(*keys: str) -> None:
     transaction.on_commit(lambda: _retried(lambda cache: cache.delete_many(names), f"forget {names}"), robust=True)
 
 
-def replace_on_commit(key: str, fresh: Callable[[], Any | None], timeout: int | None = None) -> None:
-    """Remove the entry now; once the transaction commits, put the database's new value there (`fresh()`, None when
-    the row is gone), so a read that started before the commit cannot leave the old one behind (reads `add`)."""
-    _retried(lambda cache: cache.delete(key), f"forget {key}", immediate=True)
+def replace_on_commit(keys: list[str], fresh: Callable[[], dict[str, Any]], timeout: int | None = None) -> None:
+    """Remove the entries now; once the transaction commits, put the database's new values there (`fresh()`, by key;
+    a key it leaves out, its row gone, stays removed), so a read that started before the commit cannot leave an old
+    value behind (reads `add`). One read of the database for all the keys."""
+    if not keys:
+        return
+    _retried(lambda cache: cache.delete_many(keys), f"forget {keys}", immediate=True)
 
     def replace() -> None:
-        value = fresh()
-        if value is None:
-            _retried(lambda cache: cache.delete(key), f"forget {key}")
-        else:
-            _retried(lambda cache: cache.set(key, value, timeout), f"replace {key}")
+        values = fresh()
+        gone = [key for key in keys if key not in values]
+        if values:
+            _retried(lambda cache: cache.set_many(values, timeout), f"replace {list(values)}")
+        if gone:
+            _retried(lambda cache: cache.delete_many(gone), f"forget {gone}")
 
     transaction.on_commit(replace, robust=True)

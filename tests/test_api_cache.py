@@ -48,7 +48,7 @@ def test_the_committed_value_replaces_the_entry_and_an_older_read_cannot_overwri
 ) -> None:
     api_cache.put("k", "old")
     with django_capture_on_commit_callbacks(execute=True):
-        api_cache.replace_on_commit("k", lambda: "committed")
+        api_cache.replace_on_commit(["k"], lambda: {"k": "committed"})
         assert api_cache.get("k") is None
         api_cache.add("k", "old, read before the commit")
     assert api_cache.get("k") == "committed"
@@ -59,7 +59,7 @@ def test_the_committed_value_replaces_the_entry_and_an_older_read_cannot_overwri
 @pytest.mark.django_db
 def test_a_row_gone_at_the_commit_leaves_no_entry(django_capture_on_commit_callbacks: Any) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        api_cache.replace_on_commit("k", lambda: None)
+        api_cache.replace_on_commit(["k"], lambda: {})
         api_cache.add("k", "read before the commit")
     assert api_cache.get("k") is None
 

@@ -7,14 +7,21 @@ from __future__ import annotations
 from django.db import transaction
 
 from programs.models import Plan
-from programs.selectors.plan_facts import plan_facts
+from programs.selectors.plan_facts import plans_facts
 from rehabplan import api_cache
 
 
 def plan_cache_replace(plan_id: int) -> None:
     """The plan is being written: its cached facts go now, and the committed ones take their place."""
+    plans_cache_replace([plan_id])
+
+
+def plans_cache_replace(plan_ids: list[int]) -> None:
+    """The same for several plans, their committed facts read in one query."""
     api_cache.replace_on_commit(
-        api_cache.plan_key(plan_id), lambda: plan_facts(Plan.objects.all(), plan_id), api_cache.access_seconds()
+        [api_cache.plan_key(pk) for pk in plan_ids],
+        lambda: {api_cache.plan_key(pk): row for pk, row in plans_facts(Plan.objects.all(), plan_ids).items()},
+        api_cache.access_seconds(),
     )
 
 
@@ -25,5 +32,4 @@ def runner_plans_cache_replace(runner_id: int, *, at_commit_only: bool = False) 
     if at_commit_only:
         transaction.on_commit(lambda: runner_plans_cache_replace(runner_id), robust=True)
         return
-    for plan_id in Plan.objects.filter(runner_id=runner_id).values_list("pk", flat=True):
-        plan_cache_replace(plan_id)
+    plans_cache_replace(list(Plan.objects.filter(runner_id=runner_id).values_list("pk", flat=True)))
