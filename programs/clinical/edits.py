@@ -353,7 +353,8 @@ def _within_max_runs(week: domain.Week, max_runs: int) -> domain.Week:
         sessions = tuple(s for s in day.sessions if s.kind != "run" or day.date in kept)
         if day.sessions and not sessions:
             sessions = (domain.Session("rest"),)
-        days.append(dataclasses.replace(day, sessions=sessions) if len(sessions) != len(day.sessions) else day)
+        # By value, not length: a day whose only session was a run now has a rest session instead, one for one.
+        days.append(day if sessions == day.sessions else dataclasses.replace(day, sessions=sessions))
     return dataclasses.replace(week, days=tuple(days))
 
 

@@ -23,6 +23,7 @@ from programs.clinical.edits import (
     AddedExercise,
     EditsFormatError,
     ProgramEdits,
+    _within_max_runs,
     apply_edits,
     edits_from_dict,
     edits_to_dict,
@@ -30,7 +31,7 @@ from programs.clinical.edits import (
 )
 from programs.clinical.generator import generate_plan
 from programs.clinical.rules_types import Decision
-from programs.clinical.types import REHAB_KINDS, ExerciseAdjustment, Intake, Item, Plan, PlanState
+from programs.clinical.types import REHAB_KINDS, ExerciseAdjustment, Intake, Item, Plan, PlanState, Session
 from tests.programs.strategies import (
     ALL_EQUIPMENT,
     START,
@@ -379,3 +380,12 @@ def test_the_weeks_runs_are_set_with_the_caps_not_one_by_one() -> None:
     plain, edited = plan_for(intake), plan_for(intake, edits)
     runs = [(d, i) for _, d, k, i in items_of(plain) if k == "run"]
     assert runs and runs == [(d, i) for _, d, k, i in items_of(edited) if k == "run"]
+
+
+def test_no_runs_a_week_leaves_no_run_even_on_a_day_that_had_only_a_run() -> None:
+    """Hypothesis found it: a day whose only session was a run kept it, its rest session being one for one."""
+    plan = plan_for(make_intake(), weeks=2)
+    run = Session("run", (Item("skipping_drill", Dose(sets=4), pain_limit=3, reason="drills"),))
+    week = dataclasses.replace(plan.weeks[0], days=(dataclasses.replace(plan.weeks[0].days[0], sessions=(run,)),))
+    (day,) = _within_max_runs(week, 0).days
+    assert [s.kind for s in day.sessions] == ["rest"]
