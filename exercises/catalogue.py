@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 
+from exercises.illustrations.poses import Illustration
+
 # docs/design.md §3: the fixed equipment set. An exercise lists only what it cannot be done without.
 EQUIPMENT_SLUGS: tuple[str, ...] = (
     "mat",
@@ -110,6 +112,7 @@ class ExerciseSpec:
     evidence_level: str = "unconfirmed"
     source: str = ""
     per_side: bool = False  # done on each leg (or side) in turn: it takes twice the time of its dose
+    illustration: Illustration | None = None  # how it looks: key positions for the drawn figure
 
 
 @dataclass(frozen=True)

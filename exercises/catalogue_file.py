@@ -28,9 +28,7 @@ from exercises.catalogue import (
     fail_catalogue,
     positive_int,
 )
-
-# docs/design.md §3: the fixed equipment set. An exercise lists only what it cannot be done without.
-
+from exercises.illustrations.poses import PoseError, illustration_to_dict, parse_illustration
 
 SUPPORTED_VERSIONS: frozenset[int] = frozenset({1})
 
@@ -49,7 +47,15 @@ _REQUIRED_KEYS: tuple[str, ...] = (
 )
 
 
-_OPTIONAL_KEYS: tuple[str, ...] = ("equipment", "common_mistakes", "contraindications", "easier", "harder", "per_side")
+_OPTIONAL_KEYS: tuple[str, ...] = (
+    "equipment",
+    "common_mistakes",
+    "contraindications",
+    "easier",
+    "harder",
+    "per_side",
+    "illustration",
+)
 
 
 def _text(row: Mapping[str, Any], key: str, ref: str | int, *, allow_empty: bool = False) -> str:
@@ -137,6 +143,12 @@ def _parse_exercise(row: object, index: int, seen: set[str]) -> ExerciseSpec:
     for key in ("easier", "harder"):
         if row.get(key) is not None and not isinstance(row[key], str):
             fail_catalogue(f"must be a slug or null, got {row[key]!r}", slug, key)
+    illustration = None
+    if row.get("illustration") is not None:
+        try:
+            illustration = parse_illustration(row["illustration"])
+        except PoseError as exc:
+            fail_catalogue(str(exc), slug, "illustration")
     return ExerciseSpec(
         slug=slug,
         name=_text(row, "name", slug),
@@ -154,6 +166,7 @@ def _parse_exercise(row: object, index: int, seen: set[str]) -> ExerciseSpec:
         harder=row.get("harder"),
         evidence_level=_choice(row, "evidence_level", slug, EVIDENCE_LEVELS, "evidence level"),
         source=_text(row, "source", slug),
+        illustration=illustration,
     )
 
 
@@ -215,6 +228,7 @@ def catalogue_to_dict(catalogue: Catalogue) -> dict[str, Any]:
                 "per_side": e.per_side,
                 "evidence_level": e.evidence_level,
                 "source": e.source,
+                **({"illustration": illustration_to_dict(e.illustration)} if e.illustration else {}),
             }
             for e in catalogue.exercises
         ],

@@ -1,0 +1,346 @@
+"""Draw an illustration as SVG: a pictogram figure in a side view with its props, moving from position to position.
+
+The figure is a tree of nested groups, one per segment, each turned about its own joint, so a CSS animation of a
+few rotations moves the whole body and anything it holds. Still frames (print, PDF, reduced motion) are the same
+drawing with one position's angles and no animation. The left side is the right side mirrored. Pure and
+deterministic: the same data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Sequence
+from html import escape
+
+from exercises.illustrations.body import HEAD_RADIUS, HEEL, POINTS, SEGMENTS, Point, extent, joint_origin, point
+from exercises.illustrations.poses import Illustration, Position, Prop
+
+BODY = "#34495e"
+BODY_FAR = "#8a98a8"
+WORKING = "#d35400"
+WORKING_FAR = "#eda46a"
+HAMSTRING = "#6e1a0e"
+PROP = "#8d99a6"
+PROP_DARK = "#4f5b66"
+PROP_LIGHT = "#d5dbe0"
+WATER = "#cfe6f5"
+MAT = "#9fd3c7"
+WOOD = "#c8a97e"
+WIDTH, HEIGHT = 240, 180  # the picture's size in pixels unless a page sets another
+
+# Drawing order, back to front: the far arm, the far leg, the trunk and head, the near leg, the near arm.
+_LEGS = (("other_thigh", "other_shin", "other_foot"), ("thigh", "shin", "foot"))
+_TRUNK_LAYERS = (("other_arm", "other_forearm"), ("trunk", "head"), ("arm", "forearm"))
+_LEVEL_PROPS = frozenset({"slider", "towel", "dumbbell", "kettlebell", "kickboard"})
+_FIXED_PROPS_IN_FRONT = frozenset({"pool", "bike"})
+
+
+def _n(value: float) -> str:
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def prefix_for(slug: str) -> str:
+    """A class prefix of the exercise's own, so several pictures on one page keep their animations apart."""
+    return "i" + hashlib.sha1(slug.encode()).hexdigest()[:6]
+
+
+def text_alternative(illustration: Illustration, *, mirrored: bool = False) -> str:
+    if illustration.works == "both_legs":
+        return f"{illustration.says} Both legs work."
+    return f"{illustration.says} Shown on the {'left' if mirrored else 'right'} leg."
+
+
+class _Drawing:
+    def __init__(self, illustration: Illustration, prefix: str, still: Position | None) -> None:
+        self.illustration = illustration
+        self.positions = illustration.positions
+        self.shown = still or self.positions[0]
+        self.animated = still is None
+        self.prefix = prefix
+        self.channels: dict[tuple[str, tuple[float, ...]], str] = {}
+
+    # ---------------------------------------------------------------- animation channels
+
+    def _transform(self, kind: str, values: Callable[[Position], Sequence[float]]) -> str:
+        """The transform attribute of the shown position, plus a class that animates it when positions differ."""
+        shown = values(self.shown)
+        attribute = f'transform="{kind}({" ".join(_n(v) for v in shown)})"'
+        series = tuple(_n(v) for p in self.positions for v in values(p))
+        if not self.animated or len(set(zip(*[iter(series)] * len(shown), strict=True))) == 1:
+            return attribute
+        key = (kind, tuple(float(v) for v in series))
+        name = self.channels.setdefault(key, f"{self.prefix}{len(self.channels)}")
+        return f'{attribute} class="{name}"'
+
+    def _rotation(self, segment: str) -> str:
+        parent = SEGMENTS[segment].parent
+        return self._transform("rotate", lambda p: [-(p.angle(segment) - (p.angle(parent) if parent else 0))])
+
+    def _keyframes(self) -> str:
+        total = self.illustration.seconds
+        moments: list[tuple[float, float]] = []
+        clock = 0.0
+        for position in self.positions:
+            moments.append((clock, clock + position.hold))
+            clock += position.hold + position.move
+        rules = []
+        for (kind, series), name in self.channels.items():
+            width = len(series) // len(self.positions)
+            frames = []
+            for index, (begin, end) in enumerate(moments):
+                values = series[index * width : (index + 1) * width]
+                unit = "deg" if kind == "rotate" else "px"
+                value = f"{kind}({','.join(_n(v) + unit for v in values)})"
+                stops = sorted({_n(100 * begin / total) + "%", _n(100 * end / total) + "%"}, key=lambda s: float(s[:-1]))
+                if index == 0:
+                    stops.append("100%")
+                frames.append(f"{','.join(stops)}{{transform:{value}}}")
+            rules.append(f".{self.prefix} .{name}{{animation-name:{name}}}@keyframes {name}{{{''.join(frames)}}}")
+        return "".join(rules)
+
+    # ---------------------------------------------------------------- the figure
+
+    def _limb(self, segment: str, colour: str) -> str:
+        seg = SEGMENTS[segment]
+        if segment == "head":
+            return f'<circle cy="{_n(seg.length)}" r="{_n(HEAD_RADIUS)}" fill="{colour}"/>'
+        start = -HEEL if segment.endswith("foot") else 0
+        return f'<path d="M0 {_n(start)}V{_n(seg.length)}" stroke="{colour}" stroke-width="{_n(seg.width)}"/>'
+
+    def _colour(self, segment: str) -> str:
+        far = segment.startswith("other_")
+        leg = "thigh" in segment or "shin" in segment or "foot" in segment
+        works = leg and (not far or self.illustration.works == "both_legs")
+        if works:
+            return WORKING_FAR if far else WORKING
+        return BODY_FAR if far else BODY
+
+    def _chain(self, segments: Sequence[str]) -> str:
+        """Nested groups: each segment hangs from the one before, turned about its own joint."""
+        out = ""
+        for segment in segments:
+            seg = SEGMENTS[segment]
+            lead = f'<g transform="translate(0 {_n(seg.offset)})">' if seg.offset else ""
+            body = self._limb(segment, self._colour(segment))
+            if segment.endswith("thigh") and self.illustration.hamstring and self._colour(segment) != BODY_FAR:
+                if self._colour(segment) in (WORKING, WORKING_FAR):
+                    body += (
+                        f'<path d="M-{_n(seg.width / 2 - 1.6)} 5V20" stroke="{HAMSTRING}" stroke-width="2.6" '
+                        'stroke-dasharray="2.5 1.6"/>'
+                    )
+            body += "".join(self._attached(segment))
+            out += f"{lead}<g {self._rotation(segment)}>{body}"
+        return out + "".join("</g></g>" if SEGMENTS[s].offset else "</g>" for s in segments)
+
+    def figure(self) -> str:
+        hip = self._transform("translate", lambda p: [p.hip[0], -p.hip[1]])
+        trunk = self._rotation("trunk")
+        layers = [f"<g {trunk}>{self._chain_in_trunk(_TRUNK_LAYERS[0])}</g>", self._chain(_LEGS[0])]
+        layers += [f"<g {trunk}>{self._chain_in_trunk(_TRUNK_LAYERS[1])}</g>", self._chain(_LEGS[1])]
+        layers += [f"<g {trunk}>{self._chain_in_trunk(_TRUNK_LAYERS[2])}</g>"]
+        return f'<g {hip}>{"".join(layers)}</g>'
+
+    def _chain_in_trunk(self, segments: Sequence[str]) -> str:
+        if segments[0] == "trunk":
+            return self._limb("trunk", BODY) + "".join(self._attached("trunk")) + self._chain(segments[1:])
+        return self._chain(segments)
+
+    # ---------------------------------------------------------------- props
+
+    def _attached(self, segment: str) -> list[str]:
+        """Props that move with this segment, drawn in its own frame."""
+        out = []
+        for prop in self.illustration.props:
+            for name in prop.on[:1] if prop.kind == "band" else prop.on:
+                where, distance = POINTS[name]
+                if where != segment:
+                    continue
+                if prop.kind in _LEVEL_PROPS:
+                    level = self._transform("rotate", lambda p, s=segment: [p.angle(s)])
+                    out.append(f'<g transform="translate(0 {_n(distance)})"><g {level}>{_LEVEL_SHAPES[prop.kind]}</g></g>')
+                elif prop.kind == "band":
+                    out.append(self._band(prop, segment, distance))
+                elif prop.kind == "anchor":
+                    out.append(
+                        f'<rect x="-8" y="{_n(distance - 6)}" width="7" height="8" rx="2" fill="{PROP_DARK}"/>'
+                    )
+                elif prop.kind == "machine":
+                    out.append(f'<circle cx="-7" cy="{_n(distance - 3)}" r="4.2" fill="{PROP_DARK}"/>')
+        return out
+
+    def _band(self, prop: Prop, segment: str, distance: float) -> str:
+        target = point(self.shown, prop.to) if isinstance(prop.to, str) else prop.to
+        assert target is not None  # poses.parse_illustration: a band goes somewhere
+        ox, oy = joint_origin(self.shown, segment)
+        vx, vy = target[0] - ox, -(target[1] - oy)
+        turn = math.radians(self.shown.angle(segment))
+        lx = vx * math.cos(turn) - vy * math.sin(turn)
+        ly = vx * math.sin(turn) + vy * math.cos(turn)
+        return f'<path d="M0 {_n(distance)}L{_n(lx)} {_n(ly)}" stroke="#2e8b57" stroke-width="1.8" fill="none"/>'
+
+    def fixed_props(self, front: bool) -> str:
+        return "".join(
+            _FIXED_SHAPES[p.kind](self, p)
+            for p in self.illustration.props
+            if p.kind in _FIXED_SHAPES and (p.kind in _FIXED_PROPS_IN_FRONT) == front
+        )
+
+    def bounds(self) -> tuple[float, float, float, float]:
+        boxes = [extent(p) for p in self.positions] + [_prop_box(self, p) for p in self.illustration.props]
+        left = min(b[0] for b in boxes if b)
+        bottom = min([b[1] for b in boxes if b] + [-2.0])
+        right = max(b[2] for b in boxes if b)
+        top = max(b[3] for b in boxes if b)
+        return (left, bottom, right, top)
+
+
+def _mat(d: _Drawing, p: Prop) -> str:
+    left, right = p.at if len(p.at) == 2 else _floor_span(d)
+    return f'<rect x="{_n(left)}" y="-2.5" width="{_n(right - left)}" height="2.5" rx="1.2" fill="{MAT}"/>'
+
+
+def _floor_span(d: _Drawing) -> tuple[float, float]:
+    boxes = [extent(p) for p in d.positions]
+    return (min(b[0] for b in boxes) - 4, max(b[2] for b in boxes) + 4)
+
+
+def _box(p: Prop, colour: str) -> str:
+    x, w, h = p.at[0], p.size[0], p.size[1]
+    return f'<rect x="{_n(x)}" y="{_n(-h)}" width="{_n(w)}" height="{_n(h)}" rx="1.5" fill="{colour}"/>'
+
+
+def _bench(d: _Drawing, p: Prop) -> str:
+    x, w, h = p.at[0], p.size[0], p.size[1]
+    legs = f'<path d="M{_n(x + 4)} 0V{_n(-h)}M{_n(x + w - 4)} 0V{_n(-h)}" stroke="{PROP_DARK}" stroke-width="2.5"/>'
+    return legs + f'<rect x="{_n(x)}" y="{_n(-h)}" width="{_n(w)}" height="4" rx="2" fill="{PROP}"/>'
+
+
+def _ball(d: _Drawing, p: Prop) -> str:
+    r = p.size[0] / 2
+    inner = f'<circle cx="{_n(p.at[0])}" cy="{_n(-p.at[1])}" r="{_n(r / 2.5)}" fill="{PROP_DARK}"/>'
+    return f'<circle cx="{_n(p.at[0])}" cy="{_n(-p.at[1])}" r="{_n(r)}" fill="{PROP}"/>' + (
+        inner if p.kind == "roller" else ""
+    )
+
+
+def _wall(d: _Drawing, p: Prop) -> str:
+    return f'<rect x="{_n(p.at[0])}" y="-110" width="4" height="110" fill="{PROP_LIGHT}"/>'
+
+
+def _pool(d: _Drawing, p: Prop) -> str:
+    surface, edge = p.at[0], p.at[1]
+    left, right = _floor_span(d)
+    left, right = min(left, edge) - 6, max(right, edge) + 6
+    water = f'<rect x="{_n(left)}" y="{_n(-surface)}" width="{_n(right - left)}" height="{_n(surface)}" fill="{WATER}" fill-opacity=".7"/>'
+    wall = f'<rect x="{_n(edge)}" y="{_n(-surface - 6)}" width="6" height="{_n(surface + 6)}" fill="{PROP_LIGHT}"/>'
+    wave = f'<path d="M{_n(left)} {_n(-surface)}H{_n(right)}" stroke="#5fa8d3" stroke-width="1.5" stroke-dasharray="6 3"/>'
+    return water + wall + wave
+
+
+def _bike(d: _Drawing, p: Prop) -> str:
+    cx, cy = p.at[0], -p.at[1]
+    seat = joint_origin(d.positions[0], "thigh")
+    bar = point(d.positions[0], "hand")
+    sx, sy, hx, hy = seat[0], -seat[1] + 6, bar[0], -bar[1]
+    rear, front = (cx - 30, -17.0), (cx + 34, -17.0)
+    wheels = "".join(
+        f'<circle cx="{_n(x)}" cy="{_n(y)}" r="16" fill="none" stroke="{PROP}" stroke-width="2.2"/>' for x, y in (rear, front)
+    )
+    frame = (
+        f'<path d="M{_n(rear[0])} {_n(rear[1])}L{_n(cx)} {_n(cy)}L{_n(sx)} {_n(sy)}L{_n(rear[0])} {_n(rear[1])}'
+        f'M{_n(cx)} {_n(cy)}L{_n(hx)} {_n(hy + 4)}L{_n(front[0])} {_n(front[1])}M{_n(sx - 6)} {_n(sy)}h11'
+        f'M{_n(hx - 2)} {_n(hy)}h5" stroke="{PROP_DARK}" stroke-width="2.4" fill="none"/>'
+    )
+    pedals = f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="9" fill="none" stroke="{PROP}" stroke-width="1.4" stroke-dasharray="2 2"/>'
+    return wheels + frame + pedals
+
+
+def _cones(d: _Drawing, p: Prop) -> str:
+    return "".join(f'<path d="M{_n(x - 4)} 0L{_n(x)} -9L{_n(x + 4)} 0Z" fill="#e67e22"/>' for x in p.at)
+
+
+_FIXED_SHAPES: dict[str, Callable[[_Drawing, Prop], str]] = {
+    "mat": _mat,
+    "step": lambda d, p: _box(p, WOOD),
+    "bench": _bench,
+    "machine": _bench,
+    "ball": _ball,
+    "roller": _ball,
+    "wall": _wall,
+    "pool": _pool,
+    "bike": _bike,
+    "cones": _cones,
+}
+
+# Drawn level at a hand or a heel, whatever the limb does.
+_LEVEL_SHAPES: dict[str, str] = {
+    "slider": f'<ellipse cy="3.4" rx="5.5" ry="1.6" fill="{PROP_DARK}"/>',
+    "towel": f'<rect x="-8" y="2.2" width="14" height="2.2" rx="1" fill="#5dade2"/>',
+    "dumbbell": f'<path d="M-5 0h10M-5-3v6M5-3v6" stroke="{PROP_DARK}" stroke-width="2.4"/>',
+    "kettlebell": f'<path d="M-3 2a3 3 0 0 1 6 0" stroke="{PROP_DARK}" stroke-width="1.6" fill="none"/><circle cy="6.5" r="5" fill="{PROP_DARK}"/>',
+    "kickboard": f'<rect x="-2" y="-2.5" width="16" height="3" rx="1.5" fill="#f4d03f"/>',
+}
+
+
+def _prop_box(d: _Drawing, p: Prop) -> tuple[float, float, float, float] | None:
+    if p.kind in ("step", "bench", "machine") and len(p.at) and len(p.size) == 2:
+        return (p.at[0], 0, p.at[0] + p.size[0], p.size[1])
+    if p.kind in ("ball", "roller"):
+        r = p.size[0] / 2
+        return (p.at[0] - r, p.at[1] - r, p.at[0] + r, p.at[1] + r)
+    if p.kind == "wall":
+        return (p.at[0], 0, p.at[0] + 4, 0)
+    if p.kind == "pool":
+        return (p.at[1] - 6, 0, p.at[1] + 12, p.at[0] + 6)
+    if p.kind == "bike":
+        return (p.at[0] - 48, 0, p.at[0] + 52, 34)
+    if p.kind == "cones":
+        return (min(p.at) - 5, 0, max(p.at) + 5, 9)
+    return None
+
+
+def render(illustration: Illustration, slug: str, *, mirrored: bool = False, frame: str | None = None) -> str:
+    """The illustration as an SVG document: moving when `frame` is None, else that position standing still."""
+    still = None
+    if frame is not None:
+        still = next((p for p in illustration.positions if p.name == frame), None)
+        if still is None:
+            raise ValueError(f"{slug} has no position {frame!r}")
+    prefix = prefix_for(slug)
+    drawing = _Drawing(illustration, prefix, still)
+    figure = drawing.figure()
+    back, front = drawing.fixed_props(front=False), drawing.fixed_props(front=True)
+    left, bottom, right, top = drawing.bounds()
+    left, bottom, right, top = left - 3, bottom - 3, right + 3, top + 3
+    width, height = right - left, top - bottom
+    if width / height < WIDTH / HEIGHT:
+        grow = height * WIDTH / HEIGHT - width
+        left, width = left - grow / 2, width + grow
+    else:
+        grow = width * HEIGHT / WIDTH - height
+        top, height = top + grow, height + grow
+    x = -(left + width) if mirrored else left
+    floor = (
+        ""
+        if any(p.kind == "pool" for p in illustration.props)
+        else f'<path d="M{_n(left)} 0h{_n(width)}" stroke="{PROP_LIGHT}" stroke-width="2"/>'
+    )
+    content = floor + back + figure + front
+    if mirrored:
+        content = f'<g transform="scale(-1 1)">{content}</g>'
+    words = escape(text_alternative(illustration, mirrored=mirrored))
+    style = (
+        f".{prefix} g{{animation:{_n(illustration.seconds)}s ease-in-out infinite}}"
+        f"@media (prefers-reduced-motion:reduce),print{{.{prefix} g{{animation:none!important}}}}"
+        + drawing._keyframes()
+        if drawing.animated and drawing.channels
+        else ""
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{prefix}" viewBox="{_n(x)} {_n(-top)} {_n(width)} {_n(height)}" '
+        f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{words}"><title>{words}</title>'
+        + (f"<style>{style}</style>" if style else "")
+        + f'<g stroke-linecap="round" fill="none">{content}</g></svg>'
+    )
