@@ -41,6 +41,10 @@ def _n(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def _space(attributes: str) -> str:
+    return f" {attributes}" if attributes else ""
+
+
 def prefix_for(slug: str) -> str:
     """A class prefix of the exercise's own, so several pictures on one page keep their animations apart."""
     return "i" + hashlib.sha256(slug.encode()).hexdigest()[:6]
@@ -69,7 +73,7 @@ class _Drawing:
         attribute = f'transform="{kind}({" ".join(_n(v) for v in shown)})"'
         series = tuple(_n(v) for p in self.positions for v in values(p))
         if not self.animated or len(set(zip(*[iter(series)] * len(shown), strict=True))) == 1:
-            return attribute
+            return "" if attribute == f'transform="{kind}(0)"' else attribute
         key = (kind, tuple(float(v) for v in series))
         name = self.channels.setdefault(key, f"{self.prefix}{len(self.channels)}")
         return f'{attribute} class="{name}"'
@@ -126,22 +130,26 @@ class _Drawing:
             seg = SEGMENTS[segment]
             lead = f'<g transform="translate(0 {_n(seg.offset)})">' if seg.offset else ""
             body = self._limb(segment, self._colour(segment))
-            if segment.endswith("thigh") and self.illustration.hamstring and self._colour(segment) in (WORKING, WORKING_FAR):
+            if (
+                segment.endswith("thigh")
+                and self.illustration.hamstring
+                and self._colour(segment) in (WORKING, WORKING_FAR)
+            ):
                 body += (
                     f'<path d="M-{_n(seg.width / 2 - 1.6)} 5V20" stroke="{HAMSTRING}" stroke-width="2.6" '
                     'stroke-dasharray="2.5 1.6"/>'
                 )
             body += "".join(self._attached(segment))
-            out += f"{lead}<g {self._rotation(segment)}>{body}"
+            out += f"{lead}<g{_space(self._rotation(segment))}>{body}"
         return out + "".join("</g></g>" if SEGMENTS[s].offset else "</g>" for s in segments)
 
     def figure(self) -> str:
         hip = self._transform("translate", lambda p: [p.hip[0], -p.hip[1]])
         trunk = self._rotation("trunk")
-        layers = [f"<g {trunk}>{self._chain_in_trunk(_TRUNK_LAYERS[0])}</g>", self._chain(_LEGS[0])]
-        layers += [f"<g {trunk}>{self._chain_in_trunk(_TRUNK_LAYERS[1])}</g>", self._chain(_LEGS[1])]
-        layers += [f"<g {trunk}>{self._chain_in_trunk(_TRUNK_LAYERS[2])}</g>"]
-        return f"<g {hip}>{''.join(layers)}</g>"
+        layers = [f"<g{_space(trunk)}>{self._chain_in_trunk(_TRUNK_LAYERS[0])}</g>", self._chain(_LEGS[0])]
+        layers += [f"<g{_space(trunk)}>{self._chain_in_trunk(_TRUNK_LAYERS[1])}</g>", self._chain(_LEGS[1])]
+        layers += [f"<g{_space(trunk)}>{self._chain_in_trunk(_TRUNK_LAYERS[2])}</g>"]
+        return f"<g{_space(hip)}>{''.join(layers)}</g>"
 
     def _chain_in_trunk(self, segments: Sequence[str]) -> str:
         if segments[0] == "trunk":
@@ -160,7 +168,7 @@ class _Drawing:
                     continue
                 if prop.kind in _LEVEL_PROPS:
                     level = self._transform("rotate", lambda p: [p.angle(segment)])
-                    shape = f'<g transform="translate(0 {_n(distance)})"><g {level}>{_LEVEL_SHAPES[prop.kind]}</g></g>'
+                    shape = f'<g transform="translate(0 {_n(distance)})"><g{_space(level)}>{_LEVEL_SHAPES[prop.kind]}</g></g>'
                 elif prop.kind == "band":
                     shape = self._band(prop, segment, distance)
                 elif prop.kind == "anchor":
