@@ -9,9 +9,16 @@ from typing import Any
 from django.apps import AppConfig
 from django.core.checks import CheckMessage, Error
 
-from exercises.catalogue import CatalogueError
+from exercises.catalogue import Catalogue, CatalogueError
 from exercises.catalogue_file import load_catalogue_file
 from exercises.illustrations.coverage import illustration_gaps
+
+
+def drawing_errors(catalogue: Catalogue) -> list[CheckMessage]:
+    return [
+        Error(f"The catalogue's illustrations: {gap}.", hint="docs/illustrations.md", id="exercises.E001")
+        for gap in illustration_gaps(catalogue)
+    ]
 
 
 def check_every_exercise_is_drawn(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
@@ -21,7 +28,4 @@ def check_every_exercise_is_drawn(app_configs: Sequence[AppConfig] | None = None
         catalogue = load_catalogue_file()
     except CatalogueError:
         return []  # reported as programs.E002, with the parse error
-    return [
-        Error(f"The catalogue's illustrations: {gap}.", hint="docs/illustrations.md", id="exercises.E001")
-        for gap in illustration_gaps(catalogue)
-    ]
+    return drawing_errors(catalogue)
