@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Sequence
 from html import escape
 
-from exercises.illustrations.body import HEAD_RADIUS, HEEL, POINTS, SEGMENTS, Point, extent, joint_origin, point
+from exercises.illustrations.body import HEAD_RADIUS, HEEL, POINTS, SEGMENTS, extent, joint_origin, point
 from exercises.illustrations.poses import Illustration, Position, Prop
 
 BODY = "#34495e"
@@ -43,7 +43,7 @@ def _n(value: float) -> str:
 
 def prefix_for(slug: str) -> str:
     """A class prefix of the exercise's own, so several pictures on one page keep their animations apart."""
-    return "i" + hashlib.sha1(slug.encode()).hexdigest()[:6]
+    return "i" + hashlib.sha256(slug.encode()).hexdigest()[:6]
 
 
 def text_alternative(illustration: Illustration, *, mirrored: bool = False) -> str:
@@ -93,7 +93,9 @@ class _Drawing:
                 values = series[index * width : (index + 1) * width]
                 unit = "deg" if kind == "rotate" else "px"
                 value = f"{kind}({','.join(_n(v) + unit for v in values)})"
-                stops = sorted({_n(100 * begin / total) + "%", _n(100 * end / total) + "%"}, key=lambda s: float(s[:-1]))
+                stops = sorted(
+                    {_n(100 * begin / total) + "%", _n(100 * end / total) + "%"}, key=lambda s: float(s[:-1])
+                )
                 if index == 0:
                     stops.append("100%")
                 frames.append(f"{','.join(stops)}{{transform:{value}}}")
@@ -124,12 +126,11 @@ class _Drawing:
             seg = SEGMENTS[segment]
             lead = f'<g transform="translate(0 {_n(seg.offset)})">' if seg.offset else ""
             body = self._limb(segment, self._colour(segment))
-            if segment.endswith("thigh") and self.illustration.hamstring and self._colour(segment) != BODY_FAR:
-                if self._colour(segment) in (WORKING, WORKING_FAR):
-                    body += (
-                        f'<path d="M-{_n(seg.width / 2 - 1.6)} 5V20" stroke="{HAMSTRING}" stroke-width="2.6" '
-                        'stroke-dasharray="2.5 1.6"/>'
-                    )
+            if segment.endswith("thigh") and self.illustration.hamstring and self._colour(segment) in (WORKING, WORKING_FAR):
+                body += (
+                    f'<path d="M-{_n(seg.width / 2 - 1.6)} 5V20" stroke="{HAMSTRING}" stroke-width="2.6" '
+                    'stroke-dasharray="2.5 1.6"/>'
+                )
             body += "".join(self._attached(segment))
             out += f"{lead}<g {self._rotation(segment)}>{body}"
         return out + "".join("</g></g>" if SEGMENTS[s].offset else "</g>" for s in segments)
@@ -140,7 +141,7 @@ class _Drawing:
         layers = [f"<g {trunk}>{self._chain_in_trunk(_TRUNK_LAYERS[0])}</g>", self._chain(_LEGS[0])]
         layers += [f"<g {trunk}>{self._chain_in_trunk(_TRUNK_LAYERS[1])}</g>", self._chain(_LEGS[1])]
         layers += [f"<g {trunk}>{self._chain_in_trunk(_TRUNK_LAYERS[2])}</g>"]
-        return f'<g {hip}>{"".join(layers)}</g>'
+        return f"<g {hip}>{''.join(layers)}</g>"
 
     def _chain_in_trunk(self, segments: Sequence[str]) -> str:
         if segments[0] == "trunk":
@@ -158,16 +159,15 @@ class _Drawing:
                 if where != segment:
                     continue
                 if prop.kind in _LEVEL_PROPS:
-                    level = self._transform("rotate", lambda p, s=segment: [p.angle(s)])
-                    out.append(f'<g transform="translate(0 {_n(distance)})"><g {level}>{_LEVEL_SHAPES[prop.kind]}</g></g>')
+                    level = self._transform("rotate", lambda p: [p.angle(segment)])
+                    shape = f'<g transform="translate(0 {_n(distance)})"><g {level}>{_LEVEL_SHAPES[prop.kind]}</g></g>'
                 elif prop.kind == "band":
-                    out.append(self._band(prop, segment, distance))
+                    shape = self._band(prop, segment, distance)
                 elif prop.kind == "anchor":
-                    out.append(
-                        f'<rect x="-8" y="{_n(distance - 6)}" width="7" height="8" rx="2" fill="{PROP_DARK}"/>'
-                    )
-                elif prop.kind == "machine":
-                    out.append(f'<circle cx="-7" cy="{_n(distance - 3)}" r="4.2" fill="{PROP_DARK}"/>')
+                    shape = f'<rect x="-8" y="{_n(distance - 6)}" width="7" height="8" rx="2" fill="{PROP_DARK}"/>'
+                else:  # the machine's pad on the ankle
+                    shape = f'<circle cx="-7" cy="{_n(distance - 3)}" r="4.2" fill="{PROP_DARK}"/>'
+                out.append(_named(prop, shape))
         return out
 
     def _band(self, prop: Prop, segment: str, distance: float) -> str:
@@ -182,7 +182,7 @@ class _Drawing:
 
     def fixed_props(self, front: bool) -> str:
         return "".join(
-            _FIXED_SHAPES[p.kind](self, p)
+            _named(p, _FIXED_SHAPES[p.kind](self, p))
             for p in self.illustration.props
             if p.kind in _FIXED_SHAPES and (p.kind in _FIXED_PROPS_IN_FRONT) == front
         )
@@ -194,6 +194,11 @@ class _Drawing:
         right = max(b[2] for b in boxes if b)
         top = max(b[3] for b in boxes if b)
         return (left, bottom, right, top)
+
+
+def _named(prop: Prop, shape: str) -> str:
+    """Each prop's drawing says what it is, for tests and for anyone reading the SVG."""
+    return f'<g data-prop="{prop.kind}">{shape}</g>'
 
 
 def _mat(d: _Drawing, p: Prop) -> str:
@@ -235,7 +240,9 @@ def _pool(d: _Drawing, p: Prop) -> str:
     left, right = min(left, edge) - 6, max(right, edge) + 6
     water = f'<rect x="{_n(left)}" y="{_n(-surface)}" width="{_n(right - left)}" height="{_n(surface)}" fill="{WATER}" fill-opacity=".7"/>'
     wall = f'<rect x="{_n(edge)}" y="{_n(-surface - 6)}" width="6" height="{_n(surface + 6)}" fill="{PROP_LIGHT}"/>'
-    wave = f'<path d="M{_n(left)} {_n(-surface)}H{_n(right)}" stroke="#5fa8d3" stroke-width="1.5" stroke-dasharray="6 3"/>'
+    wave = (
+        f'<path d="M{_n(left)} {_n(-surface)}H{_n(right)}" stroke="#5fa8d3" stroke-width="1.5" stroke-dasharray="6 3"/>'
+    )
     return water + wall + wave
 
 
@@ -246,11 +253,12 @@ def _bike(d: _Drawing, p: Prop) -> str:
     sx, sy, hx, hy = seat[0], -seat[1] + 6, bar[0], -bar[1]
     rear, front = (cx - 30, -17.0), (cx + 34, -17.0)
     wheels = "".join(
-        f'<circle cx="{_n(x)}" cy="{_n(y)}" r="16" fill="none" stroke="{PROP}" stroke-width="2.2"/>' for x, y in (rear, front)
+        f'<circle cx="{_n(x)}" cy="{_n(y)}" r="16" fill="none" stroke="{PROP}" stroke-width="2.2"/>'
+        for x, y in (rear, front)
     )
     frame = (
         f'<path d="M{_n(rear[0])} {_n(rear[1])}L{_n(cx)} {_n(cy)}L{_n(sx)} {_n(sy)}L{_n(rear[0])} {_n(rear[1])}'
-        f'M{_n(cx)} {_n(cy)}L{_n(hx)} {_n(hy + 4)}L{_n(front[0])} {_n(front[1])}M{_n(sx - 6)} {_n(sy)}h11'
+        f"M{_n(cx)} {_n(cy)}L{_n(hx)} {_n(hy + 4)}L{_n(front[0])} {_n(front[1])}M{_n(sx - 6)} {_n(sy)}h11"
         f'M{_n(hx - 2)} {_n(hy)}h5" stroke="{PROP_DARK}" stroke-width="2.4" fill="none"/>'
     )
     pedals = f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="9" fill="none" stroke="{PROP}" stroke-width="1.4" stroke-dasharray="2 2"/>'
@@ -277,10 +285,10 @@ _FIXED_SHAPES: dict[str, Callable[[_Drawing, Prop], str]] = {
 # Drawn level at a hand or a heel, whatever the limb does.
 _LEVEL_SHAPES: dict[str, str] = {
     "slider": f'<ellipse cy="3.4" rx="5.5" ry="1.6" fill="{PROP_DARK}"/>',
-    "towel": f'<rect x="-8" y="2.2" width="14" height="2.2" rx="1" fill="#5dade2"/>',
+    "towel": '<rect x="-8" y="2.2" width="14" height="2.2" rx="1" fill="#5dade2"/>',
     "dumbbell": f'<path d="M-5 0h10M-5-3v6M5-3v6" stroke="{PROP_DARK}" stroke-width="2.4"/>',
     "kettlebell": f'<path d="M-3 2a3 3 0 0 1 6 0" stroke="{PROP_DARK}" stroke-width="1.6" fill="none"/><circle cy="6.5" r="5" fill="{PROP_DARK}"/>',
-    "kickboard": f'<rect x="-2" y="-2.5" width="16" height="3" rx="1.5" fill="#f4d03f"/>',
+    "kickboard": '<rect x="-2" y="-2.5" width="16" height="3" rx="1.5" fill="#f4d03f"/>',
 }
 
 
