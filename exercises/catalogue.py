@@ -112,7 +112,9 @@ class ExerciseSpec:
     evidence_level: str = "unconfirmed"
     source: str = ""
     per_side: bool = False  # done on each leg (or side) in turn: it takes twice the time of its dose
-    illustration: Illustration | None = None  # how it looks: key positions for the drawn figure
+    # How it looks: key positions for the drawn figure. Not part of what is prescribed, so equal specs may differ in it
+    # (the exercise rows do not keep it; pages draw from the shipped catalogue).
+    illustration: Illustration | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

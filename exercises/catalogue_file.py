@@ -28,7 +28,7 @@ from exercises.catalogue import (
     fail_catalogue,
     positive_int,
 )
-from exercises.illustrations.poses import PoseError, illustration_to_dict, parse_illustration
+from exercises.illustrations.poses import PoseError, parse_illustration
 
 SUPPORTED_VERSIONS: frozenset[int] = frozenset({1})
 
@@ -207,7 +207,11 @@ def parse_catalogue(data: Mapping[str, Any]) -> Catalogue:
 
 
 def catalogue_to_dict(catalogue: Catalogue) -> dict[str, Any]:
-    """The plain-data form of a catalogue, as `parse_catalogue` reads it (round-trips)."""
+    """The plain-data form of a catalogue, as `parse_catalogue` reads it (round-trips) and a CatalogueVersion keeps it.
+
+    Without the illustrations: how an exercise is drawn is not what a plan prescribes, so a new drawing is not a new
+    catalogue version (pages draw from the shipped file, `exercises.pictures`).
+    """
     return {
         "version": catalogue.version,
         "exercises": [
@@ -228,7 +232,6 @@ def catalogue_to_dict(catalogue: Catalogue) -> dict[str, Any]:
                 "per_side": e.per_side,
                 "evidence_level": e.evidence_level,
                 "source": e.source,
-                **({"illustration": illustration_to_dict(e.illustration)} if e.illustration else {}),
             }
             for e in catalogue.exercises
         ],

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 JOINTS: tuple[str, ...] = (
     "trunk",
@@ -220,30 +220,3 @@ def parse_illustration(data: object) -> Illustration:
         props=tuple(_parse_prop(p) for p in props),
         hamstring=hamstring,
     )
-
-
-def illustration_to_dict(illustration: Illustration) -> dict[str, Any]:
-    """The plain form `parse_illustration` reads back (angles resolved, so defaults are written out)."""
-
-    def prop(p: Prop) -> dict[str, Any]:
-        out: dict[str, Any] = {"prop": p.kind}
-        if p.at:
-            out["at"] = list(p.at)
-        if p.size:
-            out["size"] = list(p.size)
-        if p.on:
-            out["body"] = list(p.on)
-        if p.to is not None:
-            out["to"] = p.to if isinstance(p.to, str) else list(p.to)
-        return out
-
-    return {
-        "says": illustration.says,
-        "works": illustration.works,
-        "hamstring": illustration.hamstring,
-        "props": [prop(p) for p in illustration.props],
-        "positions": [
-            {"name": p.name, "hip": list(p.hip), **dict(p.angles), "hold": p.hold, "move": p.move}
-            for p in illustration.positions
-        ],
-    }
