@@ -27,6 +27,7 @@ PROP_LIGHT = "#d5dbe0"
 WATER = "#cfe6f5"
 MAT = "#9fd3c7"
 WOOD = "#c8a97e"
+BALL = "#7d6bb3"
 WIDTH, HEIGHT = 240, 180  # the picture's size in pixels unless a page sets another
 
 # Drawing order, back to front: the far arm, the far leg, the trunk and head, the near leg, the near arm.
@@ -231,15 +232,25 @@ def _bench(d: _Drawing, p: Prop) -> str:
 
 
 def _ball(d: _Drawing, p: Prop) -> str:
-    r = p.size[0] / 2
-    inner = f'<circle cx="{_n(p.at[0])}" cy="{_n(-p.at[1])}" r="{_n(r / 2.5)}" fill="{PROP_DARK}"/>'
-    return f'<circle cx="{_n(p.at[0])}" cy="{_n(-p.at[1])}" r="{_n(r)}" fill="{PROP}"/>' + (
-        inner if p.kind == "roller" else ""
+    x, y, r = _n(p.at[0]), _n(-p.at[1]), p.size[0] / 2
+    if p.kind == "roller":  # seen end on: the foam round a hard core
+        return (
+            f'<circle cx="{x}" cy="{y}" r="{_n(r)}" fill="{PROP}"/>'
+            f'<circle cx="{x}" cy="{y}" r="{_n(r / 2.5)}" fill="{PROP_DARK}"/>'
+        )
+    # a massage ball: a colour of its own so it shows under a leg, and a glint to make it round
+    return (
+        f'<circle cx="{x}" cy="{y}" r="{_n(r)}" fill="{BALL}"/>'
+        f'<circle cx="{_n(p.at[0] - r / 3)}" cy="{_n(-p.at[1] - r / 3)}" r="{_n(r / 4)}" fill="#fff" fill-opacity=".6"/>'
     )
 
 
 def _wall(d: _Drawing, p: Prop) -> str:
-    return f'<rect x="{_n(p.at[0])}" y="-110" width="4" height="110" fill="{PROP_LIGHT}"/>'
+    # a light wall with a darker face where the hands touch it
+    return (
+        f'<rect x="{_n(p.at[0])}" y="-110" width="6" height="110" fill="{PROP_LIGHT}"/>'
+        f'<path d="M{_n(p.at[0])} 0V-110" stroke="{PROP}" stroke-width="1.2"/>'
+    )
 
 
 def _pool(d: _Drawing, p: Prop) -> str:
@@ -274,7 +285,12 @@ def _bike(d: _Drawing, p: Prop) -> str:
 
 
 def _cones(d: _Drawing, p: Prop) -> str:
-    return "".join(f'<path d="M{_n(x - 4)} 0L{_n(x)} -9L{_n(x + 4)} 0Z" fill="#e67e22"/>' for x in p.at)
+    # a training cone: a square foot, the cone and a white band
+    return "".join(
+        f'<path d="M{_n(x - 5.5)} 0h11M{_n(x - 3.5)} -1L{_n(x)} -11L{_n(x + 3.5)} -1Z" stroke="#e67e22" '
+        f'stroke-width="1.6" fill="#e67e22"/><path d="M{_n(x - 2.3)} -4.5h4.6" stroke="#fff" stroke-width="1.4"/>'
+        for x in p.at
+    )
 
 
 _FIXED_SHAPES: dict[str, Callable[[_Drawing, Prop], str]] = {
@@ -307,13 +323,13 @@ def _prop_box(d: _Drawing, p: Prop) -> tuple[float, float, float, float] | None:
         r = p.size[0] / 2
         return (p.at[0] - r, p.at[1] - r, p.at[0] + r, p.at[1] + r)
     if p.kind == "wall":
-        return (p.at[0], 0, p.at[0] + 4, 0)
+        return (p.at[0], 0, p.at[0] + 6, 0)
     if p.kind == "pool":
         return (p.at[1] - 6, 0, p.at[1] + 12, p.at[0] + 6)
     if p.kind == "bike":
         return (p.at[0] - 48, 0, p.at[0] + 52, 34)
     if p.kind == "cones":
-        return (min(p.at) - 5, 0, max(p.at) + 5, 9)
+        return (min(p.at) - 6.5, 0, max(p.at) + 6.5, 11)
     return None
 
 
