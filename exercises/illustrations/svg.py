@@ -28,13 +28,14 @@ WATER = "#cfe6f5"
 MAT = "#9fd3c7"
 WOOD = "#c8a97e"
 BALL = "#7d6bb3"
+BAND = "#2e8b57"
 WIDTH, HEIGHT = 240, 180  # the picture's size in pixels unless a page sets another
 
 # Drawing order, back to front: the far arm, the far leg, the trunk and head, the near leg, the near arm.
 _LEGS = (("other_thigh", "other_shin", "other_foot"), ("thigh", "shin", "foot"))
 _TRUNK_LAYERS = (("other_arm", "other_forearm"), ("trunk", "head"), ("arm", "forearm"))
-_LEVEL_PROPS = frozenset({"slider", "towel", "dumbbell", "kettlebell", "kickboard"})
-_FIXED_PROPS_IN_FRONT = frozenset({"pool", "bike"})
+_LEVEL_PROPS = frozenset({"slider", "towel", "dumbbell", "kickboard"})
+_FIXED_PROPS_IN_FRONT = frozenset({"pool"})
 
 
 def _n(value: float) -> str:
@@ -96,7 +97,7 @@ class _Drawing:
             frames = []
             for index, (begin, end) in enumerate(moments):
                 values = series[index * width : (index + 1) * width]
-                unit = "deg" if kind == "rotate" else "px"
+                unit = {"rotate": "deg", "translate": "px"}.get(kind, "")
                 value = f"{kind}({','.join(_n(v) + unit for v in values)})"
                 stops = sorted(
                     {_n(100 * begin / total) + "%", _n(100 * end / total) + "%"}, key=lambda s: float(s[:-1])
@@ -163,6 +164,8 @@ class _Drawing:
         """Props that move with this segment, drawn in its own frame."""
         out = []
         for prop in self.illustration.props:
+            if prop.kind == "band" and not isinstance(prop.to, str):
+                continue  # a band to a place stretches: drawn with the fixed props
             for name in prop.on[:1] if prop.kind == "band" else prop.on:
                 where, distance = POINTS[name]
                 if where != segment:
@@ -170,12 +173,17 @@ class _Drawing:
                 if prop.kind in _LEVEL_PROPS:
                     level = self._transform("rotate", lambda p: [p.angle(segment)])
                     shape = f'<g transform="translate(0 {_n(distance)})"><g{_space(level)}>{_LEVEL_SHAPES[prop.kind]}</g></g>'
+                elif prop.kind == "kettlebell":  # swung, it lines up with the arm
+                    shape = f'<g transform="translate(0 {_n(distance)})">{_LEVEL_SHAPES[prop.kind]}</g>'
                 elif prop.kind == "band":
                     shape = self._band(prop, segment, distance)
                 elif prop.kind == "anchor":
                     shape = f'<rect x="-8" y="{_n(distance - 6)}" width="7" height="8" rx="2" fill="{PROP_DARK}"/>'
-                else:  # the machine's pad on the ankle
-                    shape = f'<circle cx="-7" cy="{_n(distance - 3)}" r="4.2" fill="{PROP_DARK}"/>'
+                else:  # the machine's lever from the knee and its pad on the ankle
+                    shape = (
+                        f'<path d="M-6 0V{_n(distance - 3)}" stroke="{PROP_DARK}" stroke-width="2.2"/>'
+                        f'<circle cx="-7" cy="{_n(distance - 3)}" r="4.2" fill="{PROP}" stroke="{PROP_DARK}" stroke-width="2"/>'
+                    )
                 out.append(_named(prop, shape))
         return out
 
@@ -187,13 +195,29 @@ class _Drawing:
         turn = math.radians(self.shown.angle(segment))
         lx = vx * math.cos(turn) - vy * math.sin(turn)
         ly = vx * math.sin(turn) + vy * math.cos(turn)
-        return f'<path d="M0 {_n(distance)}L{_n(lx)} {_n(ly)}" stroke="#2e8b57" stroke-width="1.8" fill="none"/>'
+        return f'<path d="M0 {_n(distance)}L{_n(lx)} {_n(ly)}" stroke="{BAND}" stroke-width="1.8" fill="none"/>'
+
+    def band_to_place(self, prop: Prop) -> str:
+        """A band from a fixed place to the body: a line turned towards the body point and stretched to reach it."""
+        assert isinstance(prop.to, tuple)  # fixed_props: only a band to a place comes here
+        ax, ay = prop.to
+
+        def polar(p: Position) -> tuple[float, float]:
+            x, y = point(p, prop.on[0])
+            return math.degrees(math.atan2(x - ax, y - ay)) + 180, math.hypot(x - ax, y - ay)
+
+        turn = self._transform("rotate", lambda p: [polar(p)[0]])
+        stretch = self._transform("scale", lambda p: [1, polar(p)[1]])
+        return (
+            f'<g transform="translate({_n(ax)} {_n(-ay)})"><g {turn}><g {stretch}><path d="M0 0V1" stroke="{BAND}" '
+            f'stroke-width="2" stroke-linecap="butt"/></g></g><circle r="2.2" fill="{PROP_DARK}"/></g>'
+        )
 
     def fixed_props(self, front: bool) -> str:
         return "".join(
             _named(p, _FIXED_SHAPES[p.kind](self, p))
             for p in self.illustration.props
-            if p.kind in _FIXED_SHAPES and (p.kind in _FIXED_PROPS_IN_FRONT) == front
+            if p.kind in _FIXED_SHAPES and (p.kind in _FIXED_PROPS_IN_FRONT) == front and not isinstance(p.to, str)
         )
 
     def bounds(self) -> tuple[float, float, float, float]:
@@ -229,6 +253,19 @@ def _bench(d: _Drawing, p: Prop) -> str:
     x, w, h = p.at[0], p.size[0], p.size[1]
     legs = f'<path d="M{_n(x + 4)} 0V{_n(-h)}M{_n(x + w - 4)} 0V{_n(-h)}" stroke="{PROP_DARK}" stroke-width="2.5"/>'
     return legs + f'<rect x="{_n(x)}" y="{_n(-h)}" width="{_n(w)}" height="4" rx="2" fill="{PROP}"/>'
+
+
+def _machine(d: _Drawing, p: Prop) -> str:
+    """A leg-curl machine: the bench, the post carrying the lever's pivot at the knee, and the weight stack."""
+    x, w, h = p.at[0], p.size[0], p.size[1]
+    kx, ky = point(d.positions[0], "knee")
+    plates = "".join(f"M{_n(kx - 16)} {_n(-4 * i)}h9" for i in range(1, 5))
+    return (
+        f'<rect x="{_n(kx - 17)}" y="-19" width="11" height="19" rx="1" fill="{PROP}"/>'
+        f'<path d="{plates}" stroke="{PROP_LIGHT}"/><path d="M{_n(kx)} 0V{_n(-ky)}M{_n(x + w - 4)} 0V{_n(-h)}'
+        f'M{_n(kx)} {_n(4 - h)}H{_n(x + 6)}" stroke="{PROP_DARK}" stroke-width="2.5"/>'
+        f'<rect x="{_n(x)}" y="{_n(-h)}" width="{_n(w)}" height="4" rx="2" fill="{PROP}"/>'
+    )
 
 
 def _ball(d: _Drawing, p: Prop) -> str:
@@ -297,7 +334,8 @@ _FIXED_SHAPES: dict[str, Callable[[_Drawing, Prop], str]] = {
     "mat": _mat,
     "step": lambda d, p: _box(p, WOOD),
     "bench": _bench,
-    "machine": _bench,
+    "machine": _machine,
+    "band": lambda d, p: d.band_to_place(p),  # only a band to a place: one to the body moves with it
     "ball": _ball,
     "roller": _ball,
     "wall": _wall,
@@ -306,13 +344,13 @@ _FIXED_SHAPES: dict[str, Callable[[_Drawing, Prop], str]] = {
     "cones": _cones,
 }
 
-# Drawn level at a hand or a heel, whatever the limb does.
+# Drawn at a hand or a heel, level whatever the limb does (`_LEVEL_PROPS`); a swung kettlebell lines up with the arm.
 _LEVEL_SHAPES: dict[str, str] = {
-    "slider": f'<ellipse cy="3.4" rx="5.5" ry="1.6" fill="{PROP_DARK}"/>',
-    "towel": '<rect x="-8" y="2.2" width="14" height="2.2" rx="1" fill="#5dade2"/>',
-    "dumbbell": f'<path d="M-5 0h10M-5-3v6M5-3v6" stroke="{PROP_DARK}" stroke-width="2.4"/>',
-    "kettlebell": f'<path d="M-3 2a3 3 0 0 1 6 0" stroke="{PROP_DARK}" stroke-width="1.6" fill="none"/><circle cy="6.5" r="5" fill="{PROP_DARK}"/>',
-    "kickboard": '<rect x="-2" y="-2.5" width="16" height="3" rx="1.5" fill="#f4d03f"/>',
+    "slider": f'<ellipse cy="3.2" rx="6.5" ry="1.8" fill="{PROP_DARK}"/>',
+    "towel": '<rect x="-9" y="2.2" width="15" height="2.8" rx="1.2" fill="#5dade2"/><path d="M-7 3.6h11" stroke="#aed6f1" stroke-width=".8"/>',
+    "dumbbell": f'<path d="M-4 0h8" stroke="{PROP_DARK}" stroke-width="1.8"/><path d="M-5.5-3v6M5.5-3v6" stroke="{PROP_DARK}" stroke-width="3.2"/>',
+    "kickboard": '<rect x="-12" y="-2.5" width="17" height="3" rx="1.5" fill="#f4d03f"/>',
+    "kettlebell": f'<path d="M-3.2 1a3.2 3.2 0 0 1 6.4 0" stroke="{PROP_DARK}" stroke-width="1.6"/><circle cy="6.8" r="5.2" fill="{PROP_DARK}"/>',
 }
 
 
@@ -328,6 +366,9 @@ def _prop_box(d: _Drawing, p: Prop) -> tuple[float, float, float, float] | None:
         return (p.at[1] - 6, 0, p.at[1] + 12, p.at[0] + 6)
     if p.kind == "bike":
         return (p.at[0] - 48, 0, p.at[0] + 52, 34)
+    if p.kind == "band" and isinstance(p.to, tuple):
+        x, y = p.to
+        return (x - 3, y - 3, x + 3, y + 3)
     if p.kind == "cones":
         return (min(p.at) - 6.5, 0, max(p.at) + 6.5, 11)
     return None
