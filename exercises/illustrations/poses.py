@@ -4,7 +4,7 @@ Angles are degrees, each segment's direction in the picture from the joint it ha
 down, 90 forward (the way the figure faces), 180 straight up, -90 backward. `hip` is where the pelvis is, in body
 units (the figure stands about 96 tall; the floor is y = 0, y grows upwards). A position names only what differs
 from the defaults: the other limb copies its partner, the forearm follows the arm, the foot sits at a right
-angle to the shin (the other foot copies its ankle's bend) and the head follows the trunk.
+angle to the shin, the far foot and forearm bend as their partners do, and the head follows the trunk.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ _DEFAULTS: tuple[tuple[str, str, float], ...] = (
     ("other_shin", "shin", 0),
     ("forearm", "arm", 0),
     ("other_arm", "arm", 0),
-    ("other_forearm", "other_arm", 0),
 )
 _REQUIRED_JOINTS = ("trunk", "thigh", "shin", "arm")
 
@@ -150,7 +149,9 @@ def _parse_position(row: object, index: int) -> Position:
             raise PoseError(f"{where} {joint} must be between -360 and 360 degrees, got {angle}")
     for joint, source, offset in _DEFAULTS:
         angles.setdefault(joint, angles[source] + offset)
-    angles.setdefault("other_foot", angles["other_shin"] + angles["foot"] - angles["shin"])  # the same ankle bend
+    # The far foot and forearm copy their partner's bend at the ankle and the elbow.
+    angles.setdefault("other_foot", angles["other_shin"] + angles["foot"] - angles["shin"])
+    angles.setdefault("other_forearm", angles["other_arm"] + angles["forearm"] - angles["arm"])
     hip = _numbers(row["hip"], f"{where} hip", 2)
     hold = _number(row.get("hold", 0.4), f"{where} hold")
     move = _number(row.get("move", 1.2), f"{where} move")

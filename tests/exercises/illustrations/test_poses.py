@@ -64,7 +64,17 @@ def test_defaults_fill_the_angles_a_position_leaves_out() -> None:
             "works": "one_leg",
             "positions": [
                 {"name": "start", "hip": [0, 51.5], "trunk": 180, "thigh": 0, "shin": 0, "arm": 10},
-                {"name": "end", "hip": [0, 51.5], "trunk": 180, "thigh": 30, "shin": -40, "foot": -20, "arm": 10},
+                {
+                    "name": "end",
+                    "hip": [0, 51.5],
+                    "trunk": 180,
+                    "thigh": 30,
+                    "shin": -40,
+                    "foot": -20,
+                    "arm": 10,
+                    "forearm": 90,
+                    "other_arm": -30,
+                },
             ],
         }
     )
@@ -72,6 +82,7 @@ def test_defaults_fill_the_angles_a_position_leaves_out() -> None:
     assert (start.angle("foot"), start.angle("other_foot"), start.angle("head")) == (90, 90, 180)
     assert (start.angle("forearm"), start.angle("other_arm"), start.angle("other_forearm")) == (10, 10, 10)
     assert (end.angle("other_thigh"), end.angle("other_shin"), end.angle("other_foot")) == (30, -40, -20)
+    assert end.angle("other_forearm") == 50  # the far elbow bends as the near one does
     assert (start.hold, start.move) == (0.4, 1.2)
     assert drawing.seconds == pytest.approx(3.2)
 
