@@ -137,8 +137,8 @@ def test_the_pdf_draws_the_start_and_end_of_each_drawn_exercise(plan: Plan) -> N
 def test_a_redrawn_exercise_is_a_new_pdf_copy(plan: Plan, monkeypatch: pytest.MonkeyPatch) -> None:
     """A drawing is not part of a plan's catalogue version: the copy's key follows the drawings themselves."""
     before = pdf_copies.pdf_key(plan)
-    assert picture(DRAWN, frame="start") is not None
-    assert picture(DRAWN, frame="start").etag in pdf_copies.drawings()  # type: ignore[union-attr]
+    start = picture(DRAWN, frame="start")
+    assert start is not None and start.etag in pdf_copies.drawings()
 
     def redrawn(slug: str, side: str = "right", frame: str | None = None) -> Picture | None:
         found = picture(slug, "right", frame)
