@@ -3,8 +3,8 @@ worker for a plan, a cache read a millisecond.
 
 The key names everything the bytes depend on: the plan and its revision (raised by every write to the plan or its
 sessions, `services.revisions`), the runner's name and distance unit (their Settings, which do not touch the plan)
-and the paper's layout (the print templates, the stylesheet and the code that words the page), so a deploy that
-changes the paper draws it again. Nothing printed depends on today's date or the time zone. A copy nobody asks for
+and the paper's layout (the print templates, the stylesheet, the code that words the page and the exercises' still
+drawings), so a deploy that changes the paper draws it again. Nothing printed depends on today's date or the time zone. A copy nobody asks for
 again expires after `KEPT_SECONDS`, so an older revision's copy goes without a sweep.
 
 Kept in Django's cache (CACHE_URL) rather than as files: production's cache is Redis, which every web host and
@@ -22,6 +22,8 @@ from django.conf import settings
 from django.core.cache import cache
 
 from accounts.care import display_name
+from exercises.catalogue_file import load_catalogue_file
+from exercises.pictures import picture
 from programs.models import Plan
 from programs.outputs import printing
 from programs.selectors.units import runner_distances
@@ -41,17 +43,27 @@ LAYOUT_TEMPLATES = (
     "programs/print/_referral.html",
     "programs/_safety.html",
 )
+PRINTED_FRAMES = ("start", "end")  # the positions the guide shows of each exercise (programs/print.html)
 
 
 @functools.cache
 def layout_digest() -> str:
-    """The print templates, stylesheet and wording code as they are in this process (read once)."""
+    """The print templates, stylesheet, wording code and drawings as they are in this process (read once)."""
     digest = hashlib.sha256()
     for name in LAYOUT_TEMPLATES:
         digest.update((TEMPLATES_DIR / name).read_bytes())
     digest.update(printing.print_stylesheet().encode())
     digest.update(Path(printing.__file__).read_bytes())
+    for etag in drawings():
+        digest.update(etag.encode())
     return digest.hexdigest()[:16]
+
+
+def drawings() -> list[str]:
+    """Each still position the guide prints, as this process draws it: a drawing is not part of a plan's catalogue
+    version, so a redrawn pose (its data or the drawing code) would otherwise leave old copies in the cache."""
+    stills = (picture(spec.slug, frame=frame) for spec in load_catalogue_file().exercises for frame in PRINTED_FRAMES)
+    return [drawn.etag for drawn in stills if drawn is not None]
 
 
 def pdf_key(plan: Plan) -> str:

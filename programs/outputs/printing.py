@@ -59,6 +59,7 @@ class PrintedExercise:
     times_per_day: int
     pain_limit: int
     cues: tuple[str, ...]
+    slug: str = ""  # picks its drawing (start and end positions); never printed
 
     @property
     def days(self) -> tuple[dt.date, ...]:
@@ -197,6 +198,7 @@ class _Exercises:
                 times_per_day=entry["times_per_day"],
                 pain_limit=entry["pain_limit"],
                 cues=entry["spec"].cues,
+                slug=entry["spec"].slug,
             )
             for entry in ordered
         )

@@ -21,6 +21,8 @@ from django.views.decorators.http import require_POST
 from accounts import care
 from accounts.access_log import record_access
 from accounts.models import AccessedData, User
+from exercises.catalogue import ExerciseSpec
+from exercises.pictures import picture
 from programs.clinical.units import Distances
 from programs.forms.intake_fields import RED_FLAG_QUESTIONS
 from programs.forms.logs import MORNING_RED_FLAGS
@@ -193,10 +195,21 @@ def _plan_context(plan: Plan, today: dt.date, runner: User) -> dict[str, Any]:
     return {
         **progress_context(plan, today=today, runner=runner, decisions_limit=DECISIONS_SHOWN),
         "weeks": weeks,
+        "drawn_exercises": _drawn_exercises(sessions),
         "phases": phase_names(plan),
         **_logged_exercises(plan, sessions),
         "distances": distances,
     }
+
+
+def _drawn_exercises(sessions: list[SessionRow]) -> list[ExerciseSpec]:
+    """Each exercise of the plan that has a drawing, once, in the order the plan first brings it: the page shows each
+    picture once rather than on every day it is planned."""
+    seen: dict[str, ExerciseSpec] = {}
+    for item in (item for session in sessions for item in session.items):
+        if item.spec is not None and item.exercise not in seen and picture(item.exercise) is not None:
+            seen[item.exercise] = item.spec
+    return list(seen.values())
 
 
 def _logged_exercises(plan: Plan, sessions: list[SessionRow]) -> dict[str, Any]:
