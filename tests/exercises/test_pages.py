@@ -109,3 +109,12 @@ def test_the_pages_need_a_login(client: Client, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_plan_page_links_to_the_exercises(client: Client, runner: User, intake_data: dict[str, Any]) -> None:
+    from tests.programs.plans import create_plan
+
+    plan = create_plan(runner, intake_data, weeks=4)
+    client.force_login(runner)
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert '<a class="tap-link" href="/exercises/">All exercises, and how to do them</a>' in page
