@@ -3,6 +3,7 @@ same picture for everybody and carries nothing personal)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpResponse, HttpResponseNotModified
@@ -46,13 +47,14 @@ RESPONSES = {
 class PictureOrJsonError(BaseContentNegotiation):
     """The picture is SVG whatever the client accepts; an error is the API's JSON error body."""
 
-    def select_parser(self, request: Request, parsers: list[BaseParser]) -> BaseParser | None:
-        return parsers[0] if parsers else None
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        return next(iter(parsers), None)
 
     def select_renderer(
-        self, request: Request, renderers: list[BaseRenderer], format_suffix: str | None = None
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
     ) -> tuple[BaseRenderer, str]:
-        return renderers[0], renderers[0].media_type
+        renderer = next(iter(renderers))  # the API's JSON renderer, for an error body
+        return renderer, renderer.media_type
 
 
 def illustration_response(request: Request, slug: str) -> HttpResponse:
