@@ -25,6 +25,14 @@ class Picture:
     etag: str  # a strong validator of the bytes, quoted as HTTP wants it
 
 
+def frames(slug: str) -> tuple[str, ...]:
+    """The names of the exercise's still positions, from `start` to `end`; none when it has no illustration."""
+    spec = load_catalogue_file().by_slug.get(slug)
+    if spec is None or spec.illustration is None:
+        return ()
+    return tuple(p.name for p in spec.illustration.positions)
+
+
 @functools.cache
 def picture(slug: str, side: Side = "right", frame: str | None = None) -> Picture | None:
     """The exercise's illustration, moving, or one position (`start`, `end`…) standing still; None if it has none."""

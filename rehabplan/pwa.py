@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from programs.selectors import plans as selectors
+from programs.selectors.exercises_ahead import exercises_between
 from programs.selectors.today import runner_today
 
 BRAND_COLOUR = "#0b5563"
@@ -32,6 +33,7 @@ OFFLINE_DAYS = 7  # today and the next six days
 SHELL_STATIC = (
     "css/app.css",
     "css/today.css",
+    "css/exercises.css",
     "js/app.js",
     "vendor/htmx-2.0.11.min.js",
     "vendor/idb-keyval-6.3.0.umd.js",
@@ -136,7 +138,8 @@ def runner_mark(user: Any) -> str:
 @login_required
 @never_cache
 def offline_pages(request: HttpRequest) -> JsonResponse:
-    """Today, the Week tab and the week and day pages of the coming seven days, for the worker to keep on the phone.
+    """Today, the Week tab, the week and day pages of the coming seven days and the pages of the exercises on those
+    days (their pictures are inlined), for the worker to keep on the phone.
 
     `runner` is an opaque mark of who is signed in: logs kept on the phone carry it, so a log is only ever sent
     while the runner who saved it is signed in.
@@ -154,6 +157,9 @@ def offline_pages(request: HttpRequest) -> JsonResponse:
             reverse("programs:plan-week", args=[plan.pk, number]) for number in offline_page_weeks(dates, plan.start)
         ]
         pages += [reverse("programs:plan-day", args=[plan.pk, date]) for date in dates]
+        if dates:
+            slugs = exercises_between(plan, dates[0], dates[-1])
+            pages += [reverse("exercises:detail", args=[slug]) for slug in slugs]
     return JsonResponse({"runner": runner_mark(user), "pages": pages})
 
 

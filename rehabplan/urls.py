@@ -13,6 +13,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("", include("programs.urls")),
     path("", include("accounts.urls")),
+    path("", include("exercises.urls")),
     path("", include("rehabplan.pwa")),
     path("", include("rehabplan.health")),
     path("admin/", admin.site.urls),

@@ -17,6 +17,8 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import User
+from exercises.models import Exercise
+from programs.models import Plan, PlannedSession, Prescription
 from rehabplan.pwa import offline_page_dates, offline_page_weeks, shell_version
 from tests.programs.plans import START, create_plan
 
@@ -189,10 +191,69 @@ def test_offline_pages_are_today_and_the_coming_week_of_the_current_plan(
     # Wednesday to Tuesday: the rest of week 1 and the start of week 2, whose pages link to those days.
     weeks = [reverse("programs:plan-week", args=[plan.pk, number]) for number in (1, 2)]
     week_tab = [reverse("programs:current-week")] if _reverses("programs:current-week") else []
-    assert response.json()["pages"] == ["/", *week_tab, *weeks, *expected_days]
+    exercises = [reverse("exercises:detail", args=[slug]) for slug in _exercises_on(plan, today)]
+    assert response.json()["pages"] == ["/", *week_tab, *weeks, *expected_days, *exercises]
     for url in response.json()["pages"]:
         with _at(dt.datetime.combine(today, dt.time(9), tzinfo=dt.UTC)):
             assert client.get(url, follow=True).status_code == 200, url
+
+
+def _exercises_on(plan: Plan, today: dt.date) -> list[str]:
+    """The exercises of the seven days from today, prescribed or in a warm-up, by name (read independently)."""
+    days = [today + dt.timedelta(days=n) for n in range(7)]
+    prescribed = set(
+        Prescription.objects.filter(plan=plan, session__date__in=days).values_list("exercise__slug", flat=True)
+    )
+    warm_up = {
+        slug
+        for text in PlannedSession.objects.filter(plan=plan, date__in=days).values_list("warm_up", flat=True)
+        for slug in text.split(",")
+        if slug
+    }
+    return list(
+        Exercise.objects.active().filter(slug__in=prescribed | warm_up).order_by("name").values_list("slug", flat=True)
+    )
+
+
+def test_offline_pages_keep_the_exercise_pages_of_the_coming_week_with_their_pictures(
+    client: Client, runner: User, intake_data: dict
+) -> None:
+    plan = create_plan(runner, intake_data, weeks=4)
+    client.force_login(runner)
+    today = START + dt.timedelta(days=2)
+    with _at(dt.datetime.combine(today, dt.time(9), tzinfo=dt.UTC)):
+        pages = client.get(reverse("offline-pages")).json()["pages"]
+    kept = [page for page in pages if page.startswith("/exercises/")]
+    expected = _exercises_on(plan, today)
+    assert expected and kept == [reverse("exercises:detail", args=[slug]) for slug in expected]
+    assert len(set(pages)) == len(pages)  # no page twice
+    for url in kept:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Type"].startswith("text/html")  # the worker keeps only HTML pages
+        assert "<img" not in response.content.decode()  # pictures are inlined: nothing more to fetch offline
+
+
+def test_offline_pages_name_an_exercise_once_and_none_retired(client: Client, runner: User, intake_data: dict) -> None:
+    plan = create_plan(runner, intake_data, weeks=4)
+    client.force_login(runner)
+    first = Prescription.objects.filter(plan=plan, session__date__gte=START).order_by("session__date").first()
+    assert first is not None
+    retired = first.exercise.slug
+    Exercise.objects.filter(slug=retired).update(is_active=False)
+    with _at(dt.datetime.combine(first.session.date, dt.time(9), tzinfo=dt.UTC)):
+        pages = client.get(reverse("offline-pages")).json()["pages"]
+    kept = [page for page in pages if page.startswith("/exercises/")]
+    assert kept and len(kept) == len(set(kept))
+    assert reverse("exercises:detail", args=[retired]) not in kept
+
+
+def test_the_worker_keeps_exercise_pages_like_the_plans_pages(client: Client) -> None:
+    worker = client.get(reverse("service-worker")).content.decode()
+    uncached = json.loads(re.search(r"const UNCACHED_PREFIXES = (\[.*?\]);", worker).group(1))  # type: ignore[union-attr]
+    exercise_page = reverse("exercises:detail", args=["nordic_curl"])
+    assert not any(exercise_page.startswith(prefix) for prefix in uncached)
+    assert not any(reverse("exercises:list").startswith(prefix) for prefix in uncached)
 
 
 def test_offline_pages_start_on_the_runners_own_today(client: Client, runner: User, intake_data: dict) -> None:

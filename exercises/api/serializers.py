@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from exercises.models import Exercise
+from exercises.pictures import frames
 
 
 class ExerciseSerializer(serializers.ModelSerializer[Exercise]):
@@ -30,6 +33,10 @@ class ExerciseSerializer(serializers.ModelSerializer[Exercise]):
         child=serializers.CharField(), read_only=True, help_text="Tags of the stages and findings it is left out of."
     )
 
+    illustration = serializers.SerializerMethodField(
+        help_text="The address of its drawing (an SVG file; `?side=left`, `?frame=start`…), or null when it has none."
+    )
+
     class Meta:
         model = Exercise
         fields = (
@@ -48,5 +55,14 @@ class ExerciseSerializer(serializers.ModelSerializer[Exercise]):
             "evidence_level",
             "per_side",
             "source",
+            "illustration",
         )
         read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_illustration(self, exercise: Exercise) -> str | None:
+        if not frames(exercise.slug):
+            return None
+        path = reverse("exercise-illustration", kwargs={"slug": exercise.slug})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path

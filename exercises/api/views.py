@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
 
+from exercises.api import illustrations
 from exercises.api.filters import ExerciseFilter
 from exercises.api.serializers import ExerciseSerializer
 from exercises.models import Exercise
 
 
 class ExerciseViewSet(viewsets.ReadOnlyModelViewSet[Exercise]):
-    """Active exercises, by name; `?search=` matches the name. Anyone may read the catalogue (no account needed)."""
+    """Active exercises, by name; `?search=` matches the name. Anyone may read the catalogue (no account needed),
+    and its illustrations."""
 
     serializer_class = ExerciseSerializer
     permission_classes = (permissions.AllowAny,)
@@ -30,3 +36,19 @@ class ExerciseViewSet(viewsets.ReadOnlyModelViewSet[Exercise]):
             .prefetch_related("equipment")
             .order_by("name", "id")
         )
+
+    @extend_schema(
+        parameters=illustrations.PARAMETERS,
+        responses=illustrations.RESPONSES,
+        summary="The exercise's illustration (SVG)",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        content_negotiation_class=illustrations.PictureOrJsonError,
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def illustration(self, request: Request, slug: str) -> HttpResponse:
+        """The exercise drawn as a side-view figure, moving or one position still; no database read."""
+        return illustrations.illustration_response(request, slug)

@@ -204,6 +204,7 @@ MATRIX: list[Row] = [
     # ---- catalogue and pathways: public reads (helper B)
     Row("GET", "exercise-list", None, None, (200, 200, 200, 200, 200)),
     Row("GET", "exercise-detail", lambda w: {"slug": w.prescription.exercise.slug}, None, (200, 200, 200, 200, 200)),
+    Row("GET", "exercise-illustration", lambda w: {"slug": "nordic_curl"}, None, (200, 200, 200, 200, 200)),
     Row("GET", "pathway-list", None, None, (200, 200, 200, 200, 200)),
     Row("GET", "pathway-detail", lambda w: {"slug": w.plan.pathway}, None, (200, 200, 200, 200, 200)),
     # ---- intakes and plans (helper B)

@@ -28,6 +28,7 @@ EXERCISE_KEYS = {
     "evidence_level",
     "per_side",
     "source",
+    "illustration",
 }
 
 
