@@ -16,7 +16,7 @@ from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 
-from exercises.catalogue_file import load_catalogue_file
+from exercises.models import Exercise
 from exercises.pictures import SIDES, Picture, frames, picture
 from rehabplan.api_schema import ApiErrorSerializer
 
@@ -71,7 +71,7 @@ def illustration_response(request: Request, slug: str) -> HttpResponse:
 def _picture(request: Request, slug: str) -> Picture:
     names = frames(slug)
     if not names:
-        known = slug in load_catalogue_file().by_slug
+        known = Exercise.objects.active().filter(slug=slug).exists()  # only when there is no picture to serve
         raise exceptions.NotFound("This exercise has no illustration yet." if known else "There is no such exercise.")
     side = request.query_params.get("side", "right")
     frame = request.query_params.get("frame", MOVING)
