@@ -81,7 +81,8 @@ def test_the_page_of_an_exercise_shows_its_picture_with_its_words(
         assert f'href="/exercises/{nordic.easier.slug}/"' in page
     assert "Why? The sources" in text
     assert "nordic_curl" not in text and "partner_or_anchor" not in text
-    assert "the leg that works is orange and drawn in front; a dashed band marks the hamstring" in text  # not colour alone
+    legend = "the leg that works is orange and drawn in front; a dashed band marks the hamstring"
+    assert legend in text  # the drawing's colour is never the only thing that says which leg works
 
 
 def test_an_exercise_without_a_drawing_has_a_page_with_no_picture(client: Client, runner: User) -> None:
