@@ -13,6 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.http import parse_etags
 from django.views.decorators.csrf import csrf_exempt
 from redis import RedisError
 from rest_framework import exceptions, pagination, permissions, throttling
@@ -193,3 +194,12 @@ class IsRunner(permissions.BasePermission):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         return bool(request.user and request.user.is_authenticated and getattr(request.user, "is_runner", False))
+
+
+def etag_matches(request: Request, etag: str) -> bool:
+    """If-None-Match names this ETag (weak comparison, as RFC 9110 says for If-None-Match) or is `*`."""
+    header = request.headers.get("If-None-Match")
+    if not header:
+        return False
+    wanted = etag.removeprefix("W/")
+    return any(tag == "*" or tag.removeprefix("W/") == wanted for tag in parse_etags(header))

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.http import parse_etags
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions
@@ -18,6 +17,7 @@ from rest_framework.request import Request
 
 from exercises.models import Exercise
 from exercises.pictures import SIDES, Picture, frames, picture
+from rehabplan.api import etag_matches
 from rehabplan.api_schema import ApiErrorSerializer
 
 SVG = "image/svg+xml"
@@ -59,7 +59,7 @@ class PictureOrJsonError(BaseContentNegotiation):
 
 def illustration_response(request: Request, slug: str) -> HttpResponse:
     drawn = _picture(request, slug)
-    if _holds(request, drawn.etag):
+    if etag_matches(request, drawn.etag):
         response: HttpResponse = HttpResponseNotModified()
     else:
         response = HttpResponse(drawn.svg.encode(), content_type=SVG)
@@ -85,11 +85,3 @@ def _picture(request: Request, slug: str) -> Picture:
     drawn = picture(slug, "left" if side == "left" else "right", None if frame == MOVING else frame)
     assert drawn is not None  # the exercise has poses and the frame is one of them
     return drawn
-
-
-def _holds(request: Request, etag: str) -> bool:
-    """If-None-Match names this ETag or is `*` (weak comparison, as RFC 9110 says for If-None-Match)."""
-    header = request.headers.get("If-None-Match")
-    if not header:
-        return False
-    return any(tag == "*" or tag.removeprefix("W/") == etag for tag in parse_etags(header))

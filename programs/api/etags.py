@@ -114,15 +114,6 @@ def plan_write_checked() -> Iterator[None]:
         raise PreconditionFailed(changed.message, revision=changed.revision) from None
 
 
-def matches(request: Request, etag: str) -> bool:
-    """If-None-Match names this ETag (weak comparison, as RFC 9110 says for If-None-Match) or is `*`."""
-    header = request.headers.get("If-None-Match")
-    if not header:
-        return False
-    wanted = etag.removeprefix("W/")
-    return any(tag == "*" or tag.removeprefix("W/") == wanted for tag in parse_etags(header))
-
-
 def not_modified(etag: str) -> HttpResponseNotModified:
     response = HttpResponseNotModified()
     return with_cache_headers(response, etag)

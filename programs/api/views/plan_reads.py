@@ -36,7 +36,7 @@ from programs.selectors import plans as selectors
 from programs.selectors.plan_json import Links, day_json, links_for, week_json
 from programs.selectors.units import day_shown
 from rehabplan import api_cache
-from rehabplan.api import request_user
+from rehabplan.api import etag_matches, request_user
 
 # The reads served from the API's read cache (`PlanReads`), by their actions' names.
 CACHED_READS = frozenset({"retrieve", "today", "days", "weeks"})
@@ -148,7 +148,7 @@ class PlanDayReads(PlanReads):
         meta, plan = self._read(pk)
         today = meta.today()
         etag = etags.plan_etag(meta, "today", f"{today.isoformat()}:{meta.units}")
-        if etags.matches(request, etag):
+        if etag_matches(request, etag):
             return etags.not_modified(etag)
 
         def build() -> dict[str, Any]:
@@ -186,7 +186,7 @@ class PlanDayReads(PlanReads):
                 f"That day is not in this plan: it runs from {_short(meta.start)} to {_short(meta.end)}."
             )
         etag = etags.plan_etag(meta, "day", f"{day.isoformat()}:{meta.units}")
-        if etags.matches(request, etag):
+        if etag_matches(request, etag):
             return etags.not_modified(etag)
 
         def build() -> dict[str, Any]:
@@ -216,7 +216,7 @@ class PlanDayReads(PlanReads):
         if not 1 <= n <= meta.weeks:
             raise exceptions.NotFound(f"This plan has weeks 1 to {meta.weeks}.")
         etag = etags.plan_etag(meta, "week", n)
-        if etags.matches(request, etag):
+        if etag_matches(request, etag):
             return etags.not_modified(etag)
 
         def build() -> dict[str, Any]:

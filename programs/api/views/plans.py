@@ -57,7 +57,7 @@ from programs.services.archive import plan_archive
 from programs.services.generation import pathways
 from programs.services.intakes import intake_record
 from programs.services.plans import plan_start
-from rehabplan.api import VALIDATION_DETAIL, IsRunner, error_body, flat_errors, request_user
+from rehabplan.api import VALIDATION_DETAIL, IsRunner, error_body, etag_matches, flat_errors, request_user
 from rehabplan.api_fields import IdFilter, StrictFilterSet
 
 # ---------------------------------------------------------------- pathways (public)
@@ -162,7 +162,7 @@ class PlanViewSet(mixins.ListModelMixin, PlanDayReads):
     def retrieve(self, request: Request, pk: str) -> HttpResponseBase:
         meta, plan = self._read(pk)
         etag = etags.plan_etag(meta, "plan")
-        if etags.matches(request, etag):
+        if etag_matches(request, etag):
             return etags.not_modified(etag)
 
         def build() -> dict[str, Any]:
