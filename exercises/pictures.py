@@ -33,6 +33,14 @@ def frames(slug: str) -> tuple[str, ...]:
     return tuple(p.name for p in spec.illustration.positions)
 
 
+def position_names() -> list[str]:
+    """Every position name some exercise is drawn in, `start` and `end` first."""
+    names = {
+        p.name for spec in load_catalogue_file().exercises if spec.illustration for p in spec.illustration.positions
+    }
+    return ["start", "end", *sorted(names - {"start", "end"})]
+
+
 @functools.cache
 def picture(slug: str, side: Side = "right", frame: str | None = None) -> Picture | None:
     """The exercise's illustration, moving, or one position (`start`, `end`…) standing still; None if it has none."""

@@ -16,7 +16,7 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 
 from exercises.models import Exercise
-from exercises.pictures import SIDES, Picture, frames, picture
+from exercises.pictures import SIDES, Picture, frames, picture, position_names
 from rehabplan.api import etag_matches
 from rehabplan.api_schema import ApiErrorSerializer
 
@@ -29,8 +29,9 @@ PARAMETERS = [
     OpenApiParameter(
         "frame",
         str,
+        enum=(MOVING, *position_names()),
         description="`moving` (the default: the figure moves through its positions), or one position standing "
-        "still: `start`, `end`, or another position of this exercise.",
+        "still: `start`, `end`, or another position of this exercise (not every exercise has every one).",
     ),
     OpenApiParameter("If-None-Match", str, OpenApiParameter.HEADER, description="The ETag of the copy you hold."),
 ]

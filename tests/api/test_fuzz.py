@@ -90,6 +90,8 @@ BUSINESS_RULES: dict[tuple[str, str], frozenset[str] | None] = {
     ("PUT", "/api/v1/plans/{id}/program/"): frozenset({"edits", "start_date", "note"}),
     ("PATCH", "/api/v1/prescriptions/{id}/"): frozenset({"dose", "note"}),
     ("POST", "/api/v1/plans/{id}/clearance/"): None,
+    # A position the exercise has: each names its own (start and end, and some a middle one or more).
+    ("GET", "/api/v1/exercises/{slug}/illustration/"): frozenset({"frame"}),
 }
 
 
