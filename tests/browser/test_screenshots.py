@@ -112,6 +112,20 @@ def test_screenshot_of_a_logged_session(
     _shoot(page, screenshots, "today-logged")
 
 
+def test_screenshot_of_an_exercise_drawn(
+    page: Page, sign_in: Callable[[User], None], demo_runner: User, screenshots: Path
+) -> None:
+    session = _session_to_log(demo_runner)
+    sign_in(demo_runner)
+    page.goto("/")
+    card = page.locator(f"#session-{session.pk}")
+    card.locator("summary").first.click()
+    exercise = card.locator("section.exercise").first
+    expect(exercise.locator("figure.illustration svg[role=img]")).to_be_visible()
+    exercise.evaluate("el => el.scrollIntoView({block: 'start'})")
+    _shoot(page, screenshots, "today-exercise")
+
+
 def test_screenshots_of_the_physios_patients(
     laptop: BrowserContext, live_server: LiveServer, demo_runner: User, screenshots: Path
 ) -> None:
