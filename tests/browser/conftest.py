@@ -104,12 +104,19 @@ def phone_timezone() -> str | None:
 
 
 @pytest.fixture
+def reduced_motion() -> str:
+    """The phone's motion setting; a test that needs "reduce" parametrizes it."""
+    return "no-preference"
+
+
+@pytest.fixture
 def context(
     browser: Browser,
     live_server: LiveServer,
     phone_size: dict[str, int],
     service_workers: str,
     phone_timezone: str | None,
+    reduced_motion: str,
 ) -> Iterator[BrowserContext]:
     phone = browser.new_context(
         service_workers=service_workers,  # type: ignore[arg-type]
@@ -120,6 +127,7 @@ def context(
         device_scale_factor=2,
         locale="en-GB",  # the app's language: dates in the browser's own inputs read day/month/year
         timezone_id=phone_timezone,
+        reduced_motion=reduced_motion,  # type: ignore[arg-type]
     )
     phone.set_default_timeout(10_000)
     try:

@@ -3,12 +3,12 @@ less motion, never wider than the card; and the plan's PDF draws each exercise's
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
@@ -17,7 +17,7 @@ from exercises.pictures import picture
 from programs.models import Plan, PlannedSession
 from programs.selectors import plans as selectors
 from programs.selectors.today import runner_today
-from tests.browser.conftest import PHONE, plan_with_strength_today, signed_in
+from tests.browser.conftest import plan_with_strength_today, signed_in
 from tests.programs.pictures import DRAWN, floor_colour, pdf_strokes, svg_of
 
 # Whether a drawing's parts are moving: their computed animation, and the running animations of the document.
@@ -44,27 +44,6 @@ def _drawing(card: Locator, slug: str) -> Locator:
     name = next(spec.name for spec in load_catalogue_file().exercises if spec.slug == slug)
     section = card.locator("section.exercise").filter(has=card.page.get_by_role("heading", name=name, exact=True))
     return section.locator("figure.illustration svg[role=img]")
-
-
-@pytest.fixture
-def calm_phone(browser: Browser, live_server: LiveServer) -> Iterator[BrowserContext]:
-    """The phone with "reduce motion" switched on."""
-    context = browser.new_context(
-        service_workers="block",
-        viewport=PHONE,
-        base_url=live_server.url,
-        is_mobile=True,
-        has_touch=True,
-        locale="en-GB",
-        reduced_motion="reduce",
-    )
-    context.set_default_timeout(10_000)
-    try:
-        yield context
-    finally:
-        for open_page in context.pages:
-            open_page.wait_for_load_state("networkidle", timeout=5_000)
-        context.close()
 
 
 def test_each_exercise_of_the_open_session_shows_its_moving_drawing_within_the_card(
@@ -95,10 +74,11 @@ def test_each_exercise_of_the_open_session_shows_its_moving_drawing_within_the_c
     assert any(name != "none" for name in motion["names"]) and motion["running"] > 0
 
 
+@pytest.mark.parametrize("reduced_motion", ["reduce"])  # the phone set to reduce motion
 def test_with_reduced_motion_the_drawing_stands_still(
-    calm_phone: BrowserContext, live_server: LiveServer, runner: User
+    context: BrowserContext, live_server: LiveServer, runner: User
 ) -> None:
-    page = signed_in(calm_phone, live_server, runner)
+    page = signed_in(context, live_server, runner)
     card, _ = _open_session(page, runner)
     svg = _drawing(card, DRAWN)
     expect(svg).to_be_visible()
