@@ -44,11 +44,11 @@ def position_names() -> list[str]:
 @functools.cache
 def picture(slug: str, side: Side = "right", frame: str | None = None) -> Picture | None:
     """The exercise's illustration, moving, or one position (`start`, `end`…) standing still; None if it has none."""
-    spec = load_catalogue_file().by_slug.get(slug)
-    if spec is None or spec.illustration is None:
+    names = frames(slug)
+    if not names or (frame is not None and frame not in names):
         return None
-    if frame is not None and frame not in {p.name for p in spec.illustration.positions}:
-        return None
+    spec = load_catalogue_file()[slug]
+    assert spec.illustration is not None  # frames() found its positions
     svg = render(spec.illustration, slug, mirrored=side == "left", frame=frame)
     return Picture(
         svg=svg,

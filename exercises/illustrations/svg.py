@@ -82,7 +82,7 @@ class _Drawing:
         parent = SEGMENTS[segment].parent
         return self._transform("rotate", lambda p: [-(p.angle(segment) - (p.angle(parent) if parent else 0))])
 
-    def _keyframes(self) -> str:
+    def keyframes(self) -> str:
         total = self.illustration.seconds
         moments: list[tuple[float, float]] = []
         clock = 0.0
@@ -129,12 +129,9 @@ class _Drawing:
         for segment in segments:
             seg = SEGMENTS[segment]
             lead = f'<g transform="translate(0 {_n(seg.offset)})">' if seg.offset else ""
-            body = self._limb(segment, self._colour(segment))
-            if (
-                segment.endswith("thigh")
-                and self.illustration.hamstring
-                and self._colour(segment) in (WORKING, WORKING_FAR)
-            ):
+            colour = self._colour(segment)
+            body = self._limb(segment, colour)
+            if segment.endswith("thigh") and self.illustration.hamstring and colour in (WORKING, WORKING_FAR):
                 body += (
                     f'<path d="M-{_n(seg.width / 2 - 1.6)} 5V20" stroke="{HAMSTRING}" stroke-width="2.6" '
                     'stroke-dasharray="2.5 1.6"/>'
@@ -261,8 +258,7 @@ def render(illustration: Illustration, slug: str, *, mirrored: bool = False, fra
     words = escape(text_alternative(illustration, mirrored=mirrored))
     style = (
         f".{prefix} g{{animation:{_n(illustration.seconds)}s ease-in-out infinite}}"
-        f"@media (prefers-reduced-motion:reduce),print{{.{prefix} g{{animation:none!important}}}}"
-        + drawing._keyframes()
+        f"@media (prefers-reduced-motion:reduce),print{{.{prefix} g{{animation:none!important}}}}" + drawing.keyframes()
         if drawing.animated and drawing.channels
         else ""
     )
